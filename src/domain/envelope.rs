@@ -1,0 +1,557 @@
+//! The outbound WebPortal envelope: what a server may publish on a "from"
+//! topic, how it is validated, and how its size is measured.
+//!
+//! A data message is `{idApp, popup:false, content}`; a notification adds
+//! `popup:true`, `popupText` and optionally `popupBtn`.
+
+use super::json::{self, Location, Member, Node, Value};
+use std::collections::HashMap;
+use std::fmt;
+
+/// The broker's maximum message size (128 KiB).
+pub const DEFAULT_SIZE_LIMIT: usize = 131_072;
+
+/// The top-level keys the WebPortal reads.
+pub const KNOWN_KEYS: [&str; 5] = ["idApp", "popup", "popupBtn", "popupText", "content"];
+
+/// How bad a problem is: errors block publishing, warnings do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One thing wrong with an envelope, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub severity: Severity,
+    /// JSON path, e.g. `$.content.params`.
+    pub path: String,
+    pub location: Location,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{label} at {} ({}): {}", self.location, self.path, self.message)
+    }
+}
+
+/// Whether an envelope asks for a popup.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MessageKind {
+    Data,
+    Popup,
+}
+
+/// Sizes of what would be published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SizeReport {
+    /// Bytes of the minified payload: exactly what is published.
+    pub payload: usize,
+    /// Bytes of the whole MQTT PUBLISH packet (QoS 0) carrying it.
+    pub packet: usize,
+    pub limit: usize,
+}
+
+impl SizeReport {
+    /// Measures `payload` published on `topic`.
+    pub fn measure(payload: &[u8], topic: &str, limit: usize) -> Self {
+        Self {
+            payload: payload.len(),
+            packet: publish_packet_len(topic.len(), payload.len()),
+            limit,
+        }
+    }
+
+    /// Bytes left under the limit; negative when over.
+    pub fn headroom(&self) -> i64 {
+        i64::try_from(self.limit).unwrap_or(i64::MAX) - i64::try_from(self.payload).unwrap_or(i64::MAX)
+    }
+
+    pub fn fits(&self) -> bool {
+        self.payload <= self.limit
+    }
+}
+
+impl fmt::Display for SizeReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "payload {} bytes of {} ({} headroom), MQTT packet {} bytes",
+            group(self.payload),
+            group(self.limit),
+            group_signed(self.headroom()),
+            group(self.packet)
+        )
+    }
+}
+
+/// Length of an MQTT 3.1.1 PUBLISH packet at QoS 0: fixed header (1 byte +
+/// variable-length "remaining length"), topic (2-byte length + bytes),
+/// payload. No packet identifier at QoS 0.
+pub fn publish_packet_len(topic_len: usize, payload_len: usize) -> usize {
+    let remaining = 2 + topic_len + payload_len;
+    let length_bytes = match remaining {
+        0..=127 => 1,
+        128..=16_383 => 2,
+        16_384..=2_097_151 => 3,
+        _ => 4,
+    };
+    1 + length_bytes + remaining
+}
+
+/// Writes 131072 as `131,072`.
+pub fn group(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn group_signed(n: i64) -> String {
+    let magnitude = group(usize::try_from(n.unsigned_abs()).unwrap_or(usize::MAX));
+    if n < 0 { format!("-{magnitude}") } else { magnitude }
+}
+
+/// The result of checking an envelope text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Validation {
+    pub problems: Vec<Problem>,
+    /// Known when the text is valid JSON with a boolean `popup`.
+    pub kind: Option<MessageKind>,
+    /// The exact bytes that would be published (whitespace removed);
+    /// present when the text is JSON at all.
+    pub payload: Option<String>,
+}
+
+impl Validation {
+    pub fn errors(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.severity == Severity::Error)
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
+        self.problems.iter().filter(|p| p.severity == Severity::Warning)
+    }
+
+    pub fn is_valid(&self) -> bool {
+        self.errors().next().is_none()
+    }
+}
+
+/// Checks an envelope text and reports every problem at once.
+pub fn validate(text: &str) -> Validation {
+    let root = match json::parse(text) {
+        Ok(root) => root,
+        Err(err) => {
+            return Validation {
+                problems: vec![Problem {
+                    severity: Severity::Error,
+                    path: "$".into(),
+                    location: Location::of(text, err.offset),
+                    message: format!("not JSON: {}", err.message),
+                }],
+                kind: None,
+                payload: None,
+            };
+        }
+    };
+    let mut checker = Checker {
+        text,
+        problems: Vec::new(),
+    };
+    checker.duplicates(&root, "$");
+    let kind = checker.envelope(&root);
+    checker.problems.sort_by_key(|p| p.location);
+    Validation {
+        problems: checker.problems,
+        kind,
+        payload: Some(json::minify(text)),
+    }
+}
+
+struct Checker<'a> {
+    text: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn push(&mut self, severity: Severity, path: String, offset: usize, message: String) {
+        self.problems.push(Problem {
+            severity,
+            path,
+            location: Location::of(self.text, offset),
+            message,
+        });
+    }
+
+    fn duplicates(&mut self, node: &Node, path: &str) {
+        match &node.value {
+            Value::Object(members) => {
+                let mut first_seen: HashMap<&str, usize> = HashMap::new();
+                for member in members {
+                    let member_path = child_path(path, &member.key);
+                    if let Some(&first) = first_seen.get(member.key.as_str()) {
+                        let first = Location::of(self.text, first);
+                        self.push(
+                            Severity::Error,
+                            member_path.clone(),
+                            member.key_offset,
+                            format!(
+                                "duplicate key {:?} (first at {first}); the vehicle would see only one of them: remove one",
+                                member.key
+                            ),
+                        );
+                    } else {
+                        first_seen.insert(&member.key, member.key_offset);
+                    }
+                    self.duplicates(&member.value, &member_path);
+                }
+            }
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    self.duplicates(item, &format!("{path}[{i}]"));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn envelope(&mut self, root: &Node) -> Option<MessageKind> {
+        let Value::Object(members) = &root.value else {
+            self.push(
+                Severity::Error,
+                "$".into(),
+                root.offset,
+                format!(
+                    "the envelope must be a JSON object {{\"idApp\", \"popup\", \"content\"}}, found {}",
+                    root.value.type_name()
+                ),
+            );
+            return None;
+        };
+        let find = |key: &str| members.iter().find(|m| m.key == key);
+
+        match find("idApp") {
+            None => self.missing(root, "idApp", "add \"idApp\": \"<the application id Stellantis issued>\""),
+            Some(Member { value: Node { value: Value::String(id), offset }, .. }) if id.trim().is_empty() => {
+                self.push(Severity::Error, "$.idApp".into(), *offset, "idApp is empty; it must be the application id Stellantis issued".into());
+            }
+            Some(Member { value: Node { value: Value::String(_), .. }, .. }) => {}
+            Some(member) => self.wrong_type(member, "$.idApp", "a string"),
+        }
+
+        let kind = match find("popup") {
+            None => {
+                self.missing(root, "popup", "add \"popup\": false for a data message or true for a notification");
+                None
+            }
+            Some(Member { value: Node { value: Value::Bool(popup), .. }, .. }) => {
+                Some(if *popup { MessageKind::Popup } else { MessageKind::Data })
+            }
+            Some(member) => {
+                self.wrong_type(member, "$.popup", "a boolean (true or false)");
+                None
+            }
+        };
+
+        match find("content") {
+            None => self.missing(root, "content", "add \"content\": {\"type\": \"action\", \"action\": ..., \"params\": {...}}"),
+            Some(Member { value: Node { value: Value::Object(_), .. }, .. }) => {}
+            Some(member) => self.wrong_type(member, "$.content", "an object"),
+        }
+
+        match kind {
+            Some(MessageKind::Popup) => {
+                match find("popupText") {
+                    None => self.missing(root, "popupText", "a popup needs \"popupText\": \"the text of the window\""),
+                    Some(Member { value: Node { value: Value::String(_), .. }, .. }) => {}
+                    Some(member) => self.wrong_type(member, "$.popupText", "a string"),
+                }
+                match find("popupBtn") {
+                    None | Some(Member { value: Node { value: Value::Bool(_), .. }, .. }) => {}
+                    Some(member) => self.wrong_type(member, "$.popupBtn", "a boolean (true shows an OK button)"),
+                }
+            }
+            Some(MessageKind::Data) => {
+                for key in ["popupText", "popupBtn"] {
+                    if let Some(member) = find(key) {
+                        self.push(
+                            Severity::Warning,
+                            format!("$.{key}"),
+                            member.key_offset,
+                            format!("{key} is ignored because popup is false"),
+                        );
+                    }
+                }
+            }
+            None => {}
+        }
+
+        for member in members {
+            if !KNOWN_KEYS.contains(&member.key.as_str()) {
+                self.push(
+                    Severity::Warning,
+                    child_path("$", &member.key),
+                    member.key_offset,
+                    format!(
+                        "unknown top-level key {:?}; the WebPortal reads only {}",
+                        member.key,
+                        KNOWN_KEYS.join(", ")
+                    ),
+                );
+            }
+        }
+        kind
+    }
+
+    fn missing(&mut self, root: &Node, key: &str, fix: &str) {
+        self.push(Severity::Error, format!("$.{key}"), root.offset, format!("{key} is missing: {fix}"));
+    }
+
+    fn wrong_type(&mut self, member: &Member, path: &str, expected: &str) {
+        self.push(
+            Severity::Error,
+            path.into(),
+            member.value.offset,
+            format!("{} must be {expected}, found {}", member.key, member.value.value.type_name()),
+        );
+    }
+}
+
+fn child_path(parent: &str, key: &str) -> String {
+    let simple = !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !key.starts_with(|c: char| c.is_ascii_digit());
+    if simple {
+        format!("{parent}.{key}")
+    } else {
+        format!("{parent}[{}]", serde_json::Value::String(key.to_owned()))
+    }
+}
+
+/// The text of a notification, for composing popup envelopes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PopupRequest {
+    pub text: String,
+    pub button: bool,
+}
+
+/// Builds an envelope around `content` (JSON text, kept exactly as written
+/// apart from whitespace). The caller validates the result.
+pub fn compose(app_id: &str, content: &str, popup: Option<&PopupRequest>) -> String {
+    let app_id = serde_json::Value::String(app_id.to_owned());
+    let content = json::minify(content);
+    match popup {
+        None => format!(r#"{{"idApp":{app_id},"popup":false,"content":{content}}}"#),
+        Some(popup) => {
+            let text = serde_json::Value::String(popup.text.clone());
+            format!(
+                r#"{{"idApp":{app_id},"popup":true,"popupBtn":{},"popupText":{text},"content":{content}}}"#,
+                popup.button
+            )
+        }
+    }
+}
+
+/// An envelope that passed validation and the size check: the only thing
+/// that may be published.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CheckedPayload {
+    /// The exact bytes to publish.
+    pub bytes: String,
+    pub kind: MessageKind,
+    pub size: SizeReport,
+    pub warnings: Vec<Problem>,
+}
+
+/// Why an envelope may not be published.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("the envelope is invalid ({} error(s)); nothing was published", .0.len())]
+    Invalid(Vec<Problem>),
+    #[error(
+        "the payload is {} bytes; the broker accepts {}: shorten it by {} bytes; nothing was published",
+        group(.0.payload), group(.0.limit), group(.0.payload - .0.limit)
+    )]
+    TooLarge(SizeReport),
+}
+
+/// Validates and size-checks an envelope for publication on `topic`.
+pub fn check(text: &str, topic: &str, limit: usize) -> Result<CheckedPayload, Refusal> {
+    let validation = validate(text);
+    if !validation.is_valid() {
+        return Err(Refusal::Invalid(validation.errors().cloned().collect()));
+    }
+    let (Some(bytes), Some(kind)) = (validation.payload.clone(), validation.kind) else {
+        unreachable!("a valid envelope is JSON with a boolean popup");
+    };
+    let size = SizeReport::measure(bytes.as_bytes(), topic, limit);
+    if !size.fits() {
+        return Err(Refusal::TooLarge(size));
+    }
+    Ok(CheckedPayload {
+        bytes,
+        kind,
+        size,
+        warnings: validation.warnings().cloned().collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TOPIC: &str = "psa/OVIPPartners-Dev/from/uid/U/opa/0123456789ABCDEFG/";
+
+    fn errors_of(text: &str) -> Vec<(String, String, String)> {
+        validate(text)
+            .errors()
+            .map(|p| (p.path.clone(), p.location.to_string(), p.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn documented_data_message_is_valid() {
+        let v = validate(r#"{ "idApp": "MY_APP_ID", "popup": false, "content": { "type": "action", "action": "doSomething", "params": { "arg1": 42 } } }"#);
+        assert!(v.is_valid(), "{:?}", v.problems);
+        assert_eq!(v.kind, Some(MessageKind::Data));
+        assert!(v.problems.is_empty());
+    }
+
+    #[test]
+    fn documented_popup_message_is_valid() {
+        let v = validate(r#"{"idApp":"A","popup":true,"popupBtn":true,"popupText":"Hello\nworld","content":{}}"#);
+        assert!(v.is_valid(), "{:?}", v.problems);
+        assert_eq!(v.kind, Some(MessageKind::Popup));
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let errors = errors_of("{\n  \"idApp\": \"A\",\n  \"popup\": fals\n}");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].1, "3:12");
+        assert!(errors[0].2.starts_with("not JSON"));
+    }
+
+    #[test]
+    fn not_an_object_is_refused() {
+        let errors = errors_of("[1]");
+        assert_eq!(errors[0].0, "$");
+        assert!(errors[0].2.contains("found an array"));
+    }
+
+    #[test]
+    fn every_problem_is_reported_at_once() {
+        let errors = errors_of(r#"{"idApp": 7, "popup": "no", "content": "text"}"#);
+        let paths: Vec<_> = errors.iter().map(|e| e.0.as_str()).collect();
+        assert_eq!(paths, ["$.idApp", "$.popup", "$.content"]);
+        assert!(errors[0].2.contains("must be a string, found a number"));
+        assert_eq!(errors[1].1, "1:23");
+    }
+
+    #[test]
+    fn missing_and_empty_fields_are_refused() {
+        let paths: Vec<_> = errors_of("{}").into_iter().map(|e| e.0).collect();
+        assert_eq!(paths, ["$.idApp", "$.popup", "$.content"]);
+        let errors = errors_of(r#"{"idApp":" ","popup":false,"content":{}}"#);
+        assert!(errors[0].2.contains("idApp is empty"));
+    }
+
+    #[test]
+    fn popup_needs_text_and_a_boolean_button() {
+        let errors = errors_of(r#"{"idApp":"A","popup":true,"popupBtn":"yes","content":{}}"#);
+        let paths: Vec<_> = errors.iter().map(|e| e.0.as_str()).collect();
+        assert_eq!(paths, ["$.popupText", "$.popupBtn"]);
+        let errors = errors_of(r#"{"idApp":"A","popup":true,"popupText":3,"content":{}}"#);
+        assert_eq!(errors[0].0, "$.popupText");
+    }
+
+    #[test]
+    fn duplicate_keys_are_errors_anywhere() {
+        let errors = errors_of(r#"{"idApp":"A","popup":false,"content":{"p":{"x":1,"x":2}},"popup":false}"#);
+        let paths: Vec<_> = errors.iter().map(|e| e.0.as_str()).collect();
+        assert_eq!(paths, ["$.content.p.x", "$.popup"]);
+        assert!(errors[0].2.contains("first at 1:44"));
+    }
+
+    #[test]
+    fn unknown_top_level_keys_are_warnings_only() {
+        let v = validate(r#"{"idApp":"A","popup":false,"content":{},"extra key":1}"#);
+        assert!(v.is_valid());
+        let warnings: Vec<_> = v.warnings().collect();
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].path, "$[\"extra key\"]");
+    }
+
+    #[test]
+    fn payload_is_the_text_with_whitespace_removed_only() {
+        let text = "{ \"popup\" : false, \"idApp\": \"A\",\n \"content\": {\"n\": 1.50, \"s\": \"a  b\\u0041\"} }";
+        let v = validate(text);
+        assert_eq!(v.payload.unwrap(), r#"{"popup":false,"idApp":"A","content":{"n":1.50,"s":"a  b\u0041"}}"#);
+    }
+
+    #[test]
+    fn packet_length_counts_header_topic_and_payload() {
+        assert_eq!(publish_packet_len(3, 0), 1 + 1 + 2 + 3);
+        assert_eq!(publish_packet_len(10, 200), 1 + 2 + 2 + 10 + 200);
+        assert_eq!(publish_packet_len(54, 131_072), 1 + 3 + 2 + 54 + 131_072);
+    }
+
+    fn envelope_of_size(size: usize) -> String {
+        let head = r#"{"idApp":"A","popup":false,"content":{"pad":""#;
+        let tail = r#""}}"#;
+        format!("{head}{}{tail}", "x".repeat(size - head.len() - tail.len()))
+    }
+
+    #[test]
+    fn exactly_the_limit_passes() {
+        let checked = check(&envelope_of_size(131_072), TOPIC, DEFAULT_SIZE_LIMIT).unwrap();
+        assert_eq!(checked.size.payload, 131_072);
+        assert_eq!(checked.size.headroom(), 0);
+    }
+
+    #[test]
+    fn oversized_payload_is_refused_before_publish() {
+        let err = check(&envelope_of_size(131_073), TOPIC, DEFAULT_SIZE_LIMIT).unwrap_err();
+        assert!(matches!(err, Refusal::TooLarge(SizeReport { payload: 131_073, .. })));
+        assert_eq!(
+            err.to_string(),
+            "the payload is 131,073 bytes; the broker accepts 131,072: shorten it by 1 bytes; nothing was published"
+        );
+    }
+
+    #[test]
+    fn whitespace_does_not_count_towards_the_limit() {
+        let pretty = envelope_of_size(131_072).replace(',', " ,\n   ");
+        assert!(pretty.len() > 131_072);
+        assert!(check(&pretty, TOPIC, DEFAULT_SIZE_LIMIT).is_ok());
+    }
+
+    #[test]
+    fn composed_envelopes_are_valid_and_keep_the_content() {
+        let data = compose("APP \"1\"", "{ \"action\": \"go\", \"n\": 1.0 }", None);
+        assert_eq!(data, r#"{"idApp":"APP \"1\"","popup":false,"content":{"action":"go","n":1.0}}"#);
+        assert!(validate(&data).is_valid());
+        let popup = compose("A", "{}", Some(&PopupRequest { text: "Line\nTwo".into(), button: true }));
+        let v = validate(&popup);
+        assert!(v.is_valid());
+        assert_eq!(v.kind, Some(MessageKind::Popup));
+    }
+
+    #[test]
+    fn sizes_are_written_with_thousands_separators() {
+        assert_eq!(group(131_072), "131,072");
+        assert_eq!(group(999), "999");
+        assert_eq!(group_signed(-1_000), "-1,000");
+    }
+}

@@ -1,0 +1,167 @@
+//! What vehicles send: every inbound payload is classified and kept, never
+//! dropped, whatever it holds.
+
+use serde_json::Value;
+
+/// The three answers a vehicle app can forward after a popup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PopupAction {
+    Ok,
+    Cancel,
+    Timeout,
+    /// A `popupAction` with another value, kept as written.
+    Other(String),
+}
+
+impl PopupAction {
+    fn from_value(value: &Value) -> Self {
+        match value.as_str() {
+            Some("WebPortal.okBtnPopupRequestClicked") => Self::Ok,
+            Some("WebPortal.cancelBtnPopupRequestClicked") => Self::Cancel,
+            Some("WebPortal.closeTimeoutPopupRequest") => Self::Timeout,
+            Some(other) => Self::Other(other.to_owned()),
+            None => Self::Other(value.to_string()),
+        }
+    }
+
+    /// The documented `popupAction` value.
+    pub fn wire_value(&self) -> &str {
+        match self {
+            Self::Ok => "WebPortal.okBtnPopupRequestClicked",
+            Self::Cancel => "WebPortal.cancelBtnPopupRequestClicked",
+            Self::Timeout => "WebPortal.closeTimeoutPopupRequest",
+            Self::Other(value) => value,
+        }
+    }
+}
+
+/// What an inbound payload is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InboundKind {
+    /// JSON with `content` as an object (the usual case).
+    ContentObject,
+    /// JSON with `content` as a string.
+    ContentString,
+    /// JSON carrying a `popupAction`: the user's answer to a popup.
+    PopupAnswer(PopupAction),
+    /// JSON without `content` (or with `content` of another type).
+    JsonWithoutContent,
+    /// Valid UTF-8 that is not JSON.
+    Text,
+    /// Not UTF-8.
+    Binary,
+}
+
+impl InboundKind {
+    /// A short stable name, used by `tail` and in the log.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::ContentObject => "content",
+            Self::ContentString => "content-string",
+            Self::PopupAnswer(PopupAction::Ok) => "popup-ok",
+            Self::PopupAnswer(PopupAction::Cancel) => "popup-cancel",
+            Self::PopupAnswer(PopupAction::Timeout) => "popup-timeout",
+            Self::PopupAnswer(PopupAction::Other(_)) => "popup-other",
+            Self::JsonWithoutContent => "no-content",
+            Self::Text => "text",
+            Self::Binary => "binary",
+        }
+    }
+}
+
+/// A classified payload: its kind, the parsed JSON when it is JSON, and
+/// `content.action` when there is one.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Classified {
+    pub kind: InboundKind,
+    pub json: Option<Value>,
+    pub action: Option<String>,
+}
+
+/// Classifies an inbound payload. Never fails: bytes that are not JSON are
+/// text or binary.
+pub fn classify(payload: &[u8]) -> Classified {
+    let Ok(text) = std::str::from_utf8(payload) else {
+        return Classified {
+            kind: InboundKind::Binary,
+            json: None,
+            action: None,
+        };
+    };
+    let Ok(json) = serde_json::from_str::<Value>(text) else {
+        return Classified {
+            kind: InboundKind::Text,
+            json: None,
+            action: None,
+        };
+    };
+    let content = json.get("content");
+    let action = content
+        .and_then(|c| c.get("action"))
+        .and_then(Value::as_str)
+        .map(str::to_owned);
+    let kind = if let Some(answer) = json.get("popupAction") {
+        InboundKind::PopupAnswer(PopupAction::from_value(answer))
+    } else {
+        match content {
+            Some(Value::Object(_)) => InboundKind::ContentObject,
+            Some(Value::String(_)) => InboundKind::ContentString,
+            _ => InboundKind::JsonWithoutContent,
+        }
+    };
+    Classified {
+        kind,
+        json: Some(json),
+        action,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn documented_inbound_message_is_content_with_action() {
+        let c = classify(br#"{ "content": { "type": "action", "action": "doSomething", "params": { "arg1": 42 } } }"#);
+        assert_eq!(c.kind, InboundKind::ContentObject);
+        assert_eq!(c.action.as_deref(), Some("doSomething"));
+    }
+
+    #[test]
+    fn each_kind_is_recognised() {
+        for (payload, kind) in [
+            (&br#"{"content":"hello"}"#[..], InboundKind::ContentString),
+            (br#"{"popupAction":"WebPortal.okBtnPopupRequestClicked","content":{}}"#, InboundKind::PopupAnswer(PopupAction::Ok)),
+            (br#"{"popupAction":"WebPortal.cancelBtnPopupRequestClicked"}"#, InboundKind::PopupAnswer(PopupAction::Cancel)),
+            (br#"{"popupAction":"WebPortal.closeTimeoutPopupRequest"}"#, InboundKind::PopupAnswer(PopupAction::Timeout)),
+            (br#"{"popupAction":"X"}"#, InboundKind::PopupAnswer(PopupAction::Other("X".into()))),
+            (br#"{"other":1}"#, InboundKind::JsonWithoutContent),
+            (br#"{"content":[1]}"#, InboundKind::JsonWithoutContent),
+            (br"[1,2]", InboundKind::JsonWithoutContent),
+            (b"hello there", InboundKind::Text),
+            (b"{not json", InboundKind::Text),
+            (b"", InboundKind::Text),
+            (&[0xff, 0x00, 0x80], InboundKind::Binary),
+        ] {
+            assert_eq!(classify(payload).kind, kind, "{}", String::from_utf8_lossy(payload));
+        }
+    }
+
+    #[test]
+    fn popup_actions_keep_their_wire_value() {
+        for action in [PopupAction::Ok, PopupAction::Cancel, PopupAction::Timeout] {
+            let payload = format!(r#"{{"popupAction":"{}"}}"#, action.wire_value());
+            assert_eq!(classify(payload.as_bytes()).kind, InboundKind::PopupAnswer(action));
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_bytes_are_classified(payload in prop::collection::vec(any::<u8>(), 0..200)) {
+            let c = classify(&payload);
+            let utf8 = std::str::from_utf8(&payload).is_ok();
+            prop_assert_eq!(c.kind == InboundKind::Binary, !utf8);
+        }
+    }
+}

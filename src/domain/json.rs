@@ -1,0 +1,562 @@
+//! A strict JSON reader that remembers where every value stands, and the
+//! whitespace minifier that produces the exact bytes that are published.
+//!
+//! `serde_json::Value` forgets positions, silently keeps the last of two
+//! duplicate keys and would re-serialise numbers and escapes; validation
+//! needs all three, so envelopes are read with this parser instead.
+
+/// A place in the source text: byte offset plus 1-based line and column
+/// (the column counts characters, as an editor does).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Location {
+    pub offset: usize,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Location {
+    /// The location of a byte offset inside `text`.
+    pub fn of(text: &str, offset: usize) -> Self {
+        let offset = offset.min(text.len());
+        let before = &text.as_bytes()[..offset];
+        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        Self {
+            offset,
+            line,
+            column,
+        }
+    }
+}
+
+impl std::fmt::Display for Location {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// A JSON value with the byte offset where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Node {
+    pub offset: usize,
+    pub value: Value,
+}
+
+/// A JSON value as written: numbers keep their spelling.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Null,
+    Bool(bool),
+    Number(String),
+    String(String),
+    Array(Vec<Node>),
+    /// Members in source order, duplicates included.
+    Object(Vec<Member>),
+}
+
+/// One `"key": value` of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Member {
+    pub key: String,
+    pub key_offset: usize,
+    pub value: Node,
+}
+
+impl Value {
+    /// The JSON type's name, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Bool(_) => "a boolean",
+            Value::Number(_) => "a number",
+            Value::String(_) => "a string",
+            Value::Array(_) => "an array",
+            Value::Object(_) => "an object",
+        }
+    }
+}
+
+/// A syntax error with the byte offset where reading stopped.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct SyntaxError {
+    pub message: String,
+    pub offset: usize,
+}
+
+/// How deep arrays and objects may nest (the same limit as `serde_json`).
+pub const MAX_DEPTH: usize = 128;
+
+/// Reads one JSON document; trailing non-whitespace is an error.
+pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+    let mut reader = Reader {
+        bytes: text.as_bytes(),
+        text,
+        at: 0,
+        depth: 0,
+    };
+    reader.skip_whitespace();
+    let node = reader.value()?;
+    reader.skip_whitespace();
+    if reader.at < reader.bytes.len() {
+        return Err(reader.error("unexpected text after the end of the JSON document"));
+    }
+    Ok(node)
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+    text: &'a str,
+    at: usize,
+    depth: usize,
+}
+
+impl Reader<'_> {
+    fn error(&self, message: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            message: message.into(),
+            offset: self.at,
+        }
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.at).copied()
+    }
+
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn describe_here(&self) -> String {
+        match self.text[self.at..].chars().next() {
+            None => "the end of the text".to_owned(),
+            Some(c) => format!("{c:?}"),
+        }
+    }
+
+    fn value(&mut self) -> Result<Node, SyntaxError> {
+        let offset = self.at;
+        let value = match self.peek() {
+            Some(b'{') => self.object()?,
+            Some(b'[') => self.array()?,
+            Some(b'"') => Value::String(self.string()?),
+            Some(b't') => self.literal("true", Value::Bool(true))?,
+            Some(b'f') => self.literal("false", Value::Bool(false))?,
+            Some(b'n') => self.literal("null", Value::Null)?,
+            Some(b'-' | b'0'..=b'9') => self.number()?,
+            _ => {
+                return Err(self.error(format!(
+                    "expected a value, found {}",
+                    self.describe_here()
+                )));
+            }
+        };
+        Ok(Node { offset, value })
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
+        if self.bytes[self.at..].starts_with(word.as_bytes()) {
+            self.at += word.len();
+            Ok(value)
+        } else {
+            Err(self.error(format!(
+                "expected a value, found {} (strings need double quotes)",
+                self.describe_here()
+            )))
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), SyntaxError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(self.error(format!(
+                "arrays and objects nest deeper than {MAX_DEPTH} levels"
+            )));
+        }
+        Ok(())
+    }
+
+    fn object(&mut self) -> Result<Value, SyntaxError> {
+        self.enter()?;
+        self.at += 1;
+        let mut members = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.at += 1;
+            self.depth -= 1;
+            return Ok(Value::Object(members));
+        }
+        loop {
+            self.skip_whitespace();
+            if self.peek() != Some(b'"') {
+                return Err(self.error(format!(
+                    "expected a key in double quotes, found {}",
+                    self.describe_here()
+                )));
+            }
+            let key_offset = self.at;
+            let key = self.string()?;
+            self.skip_whitespace();
+            if self.peek() != Some(b':') {
+                return Err(self.error(format!(
+                    "expected ':' after the key {key:?}, found {}",
+                    self.describe_here()
+                )));
+            }
+            self.at += 1;
+            self.skip_whitespace();
+            let value = self.value()?;
+            members.push(Member {
+                key,
+                key_offset,
+                value,
+            });
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b'}') => {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Ok(Value::Object(members));
+                }
+                _ => {
+                    return Err(self.error(format!(
+                        "expected ',' or '}}' after a member, found {}",
+                        self.describe_here()
+                    )));
+                }
+            }
+        }
+    }
+
+    fn array(&mut self) -> Result<Value, SyntaxError> {
+        self.enter()?;
+        self.at += 1;
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.at += 1;
+            self.depth -= 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            self.skip_whitespace();
+            items.push(self.value()?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => self.at += 1,
+                Some(b']') => {
+                    self.at += 1;
+                    self.depth -= 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => {
+                    return Err(self.error(format!(
+                        "expected ',' or ']' after an array item, found {}",
+                        self.describe_here()
+                    )));
+                }
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<Value, SyntaxError> {
+        let start = self.at;
+        if self.peek() == Some(b'-') {
+            self.at += 1;
+        }
+        match self.peek() {
+            Some(b'0') => self.at += 1,
+            Some(b'1'..=b'9') => self.digits(),
+            _ => return Err(self.error("a number needs a digit after '-'")),
+        }
+        if self.peek() == Some(b'.') {
+            self.at += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("a number needs a digit after '.'"));
+            }
+            self.digits();
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.at += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.at += 1;
+            }
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return Err(self.error("a number needs a digit in its exponent"));
+            }
+            self.digits();
+        }
+        if matches!(self.peek(), Some(b'0'..=b'9')) {
+            return Err(self.error("numbers cannot have leading zeros"));
+        }
+        Ok(Value::Number(self.text[start..self.at].to_owned()))
+    }
+
+    fn digits(&mut self) {
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.at += 1;
+        }
+    }
+
+    fn string(&mut self) -> Result<String, SyntaxError> {
+        let opening = self.at;
+        self.at += 1;
+        let mut out = String::new();
+        loop {
+            let run_start = self.at;
+            while let Some(b) = self.peek() {
+                if b == b'"' || b == b'\\' || b < 0x20 {
+                    break;
+                }
+                self.at += 1;
+            }
+            out.push_str(&self.text[run_start..self.at]);
+            match self.peek() {
+                None => {
+                    return Err(SyntaxError {
+                        message: "a string is never closed (missing '\"')".into(),
+                        offset: opening,
+                    });
+                }
+                Some(b'"') => {
+                    self.at += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.at += 1;
+                    self.escape(&mut out)?;
+                }
+                Some(b) => {
+                    return Err(self.error(format!(
+                        "control character U+{b:04X} inside a string; write it escaped (\\n, \\t, \\u{b:04x})"
+                    )));
+                }
+            }
+        }
+    }
+
+    fn escape(&mut self, out: &mut String) -> Result<(), SyntaxError> {
+        let Some(b) = self.peek() else {
+            return Err(self.error("a string ends inside an escape"));
+        };
+        self.at += 1;
+        match b {
+            b'"' => out.push('"'),
+            b'\\' => out.push('\\'),
+            b'/' => out.push('/'),
+            b'b' => out.push('\u{8}'),
+            b'f' => out.push('\u{c}'),
+            b'n' => out.push('\n'),
+            b'r' => out.push('\r'),
+            b't' => out.push('\t'),
+            b'u' => {
+                let first = self.hex4()?;
+                let code = if (0xD800..0xDC00).contains(&first) {
+                    if !self.bytes[self.at..].starts_with(b"\\u") {
+                        return Err(self.error("a \\u escape of a high surrogate needs its low surrogate"));
+                    }
+                    self.at += 2;
+                    let second = self.hex4()?;
+                    if !(0xDC00..0xE000).contains(&second) {
+                        return Err(self.error("a \\u escape of a high surrogate needs its low surrogate"));
+                    }
+                    0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
+                } else {
+                    first
+                };
+                match char::from_u32(code) {
+                    Some(c) => out.push(c),
+                    None => return Err(self.error("a \\u escape names a lone surrogate")),
+                }
+            }
+            _ => {
+                self.at -= 1;
+                return Err(self.error(format!(
+                    "unknown escape '\\{}' in a string",
+                    self.describe_here()
+                        .trim_matches('\'')
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn hex4(&mut self) -> Result<u32, SyntaxError> {
+        let digits = self
+            .bytes
+            .get(self.at..self.at + 4)
+            .and_then(|d| std::str::from_utf8(d).ok())
+            .and_then(|d| u32::from_str_radix(d, 16).ok().filter(|_| d.bytes().all(|b| b.is_ascii_hexdigit())));
+        match digits {
+            Some(value) => {
+                self.at += 4;
+                Ok(value)
+            }
+            None => Err(self.error("a \\u escape needs four hex digits")),
+        }
+    }
+}
+
+/// Removes the whitespace between JSON tokens and nothing else: key order,
+/// number spelling and string escapes stay exactly as written.
+///
+/// On text that is not JSON it still never touches the inside of a string.
+pub fn minify(text: &str) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in text.as_bytes() {
+        if in_string {
+            out.push(b);
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+        } else if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+            if b == b'"' {
+                in_string = true;
+            }
+            out.push(b);
+        }
+    }
+    // Only ASCII whitespace bytes were removed, so the bytes stay UTF-8.
+    String::from_utf8(out).expect("removing ASCII bytes keeps UTF-8 valid")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn positions_are_remembered() {
+        let text = "{\n  \"a\": [1, \"x\"]\n}";
+        let node = parse(text).unwrap();
+        let Value::Object(members) = node.value else {
+            panic!()
+        };
+        assert_eq!(members[0].key, "a");
+        assert_eq!(Location::of(text, members[0].key_offset).to_string(), "2:3");
+        assert_eq!(Location::of(text, members[0].value.offset).to_string(), "2:8");
+    }
+
+    #[test]
+    fn duplicate_keys_are_all_kept() {
+        let Value::Object(members) = parse(r#"{"a":1,"a":2}"#).unwrap().value else {
+            panic!()
+        };
+        assert_eq!(members.len(), 2);
+    }
+
+    #[test]
+    fn numbers_keep_their_spelling() {
+        assert_eq!(parse("1.50E+3").unwrap().value, Value::Number("1.50E+3".into()));
+    }
+
+    #[test]
+    fn syntax_errors_name_the_problem_and_place() {
+        for (text, needle, at) in [
+            ("{\"a\": 1,}", "expected a key", "1:9"),
+            ("{'a': 1}", "expected a key", "1:2"),
+            ("[1 2]", "expected ',' or ']'", "1:4"),
+            ("{\"a\": tru}", "expected a value", "1:7"),
+            ("\"abc", "never closed", "1:1"),
+            ("01", "leading zeros", "1:2"),
+            ("{}\n x", "after the end", "2:2"),
+            ("\"a\u{1}\"", "control character", "1:3"),
+            ("\"\\x\"", "unknown escape", "1:3"),
+            ("\"\\ud800\"", "low surrogate", "1:8"),
+            ("", "found the end", "1:1"),
+        ] {
+            let err = parse(text).unwrap_err();
+            assert!(err.message.contains(needle), "{text:?}: {}", err.message);
+            assert_eq!(Location::of(text, err.offset).to_string(), at, "{text:?}: {}", err.message);
+        }
+    }
+
+    #[test]
+    fn nesting_is_limited_instead_of_overflowing_the_stack() {
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(parse(&deep).unwrap_err().message.contains("deeper than 128"));
+        let fine = "[".repeat(100) + &"]".repeat(100);
+        assert!(parse(&fine).is_ok());
+    }
+
+    #[test]
+    fn escapes_are_decoded_for_comparison() {
+        assert_eq!(
+            parse(r#""a\n\u00e9\ud83d\ude00""#).unwrap().value,
+            Value::String("a\né😀".into())
+        );
+    }
+
+    #[test]
+    fn minify_keeps_strings_escapes_and_numbers() {
+        let text = "{ \"a b\" : \"x \\\" y\\n\" ,\n\t\"n\": 1.0e+2 , \"u\":\"\\u00e9 é\" }";
+        assert_eq!(minify(text), r#"{"a b":"x \" y\n","n":1.0e+2,"u":"\u00e9 é"}"#);
+    }
+
+    #[test]
+    fn agrees_with_serde_json_on_valid_documents() {
+        for text in [r#"{"a":[1,2,{"b":null}],"c":"d"}"#, "[]", "-0.5e-3", "\"\\/\""] {
+            assert!(parse(text).is_ok(), "{text}");
+            assert!(serde_json::from_str::<serde_json::Value>(text).is_ok(), "{text}");
+        }
+    }
+
+    fn arb_json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i64>().prop_map(|n| serde_json::json!(n)),
+            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| serde_json::json!(f)),
+            "\\PC{0,12}".prop_map(serde_json::Value::String),
+            "[ \\t\\n\"\\\\{}:,]{0,6}".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::Array),
+                prop::collection::btree_map("\\PC{0,6}", inner, 0..6)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn minify_then_parse_gives_the_same_value(value in arb_json()) {
+            let pretty = serde_json::to_string_pretty(&value).unwrap();
+            let minified = minify(&pretty);
+            prop_assert!(parse(&minified).is_ok());
+            // Compared through one parser so float reading quirks cancel out.
+            let before: serde_json::Value = serde_json::from_str(&pretty).unwrap();
+            let after: serde_json::Value = serde_json::from_str(&minified).unwrap();
+            prop_assert_eq!(after, before);
+            prop_assert!(minified.len() <= pretty.len());
+        }
+
+        #[test]
+        fn minify_is_idempotent(text in "\\PC{0,80}") {
+            let once = minify(&text);
+            prop_assert_eq!(minify(&once), once);
+        }
+
+        #[test]
+        fn minify_never_touches_a_string(inside in "([^\"\\\\]|\\\\[\"\\\\nt/])*", pad in "[ \\t\\n\\r]{0,4}") {
+            let text = format!("{pad}[{pad}\"{inside}\"{pad},{pad}1{pad}]{pad}");
+            prop_assert_eq!(minify(&text), format!("[\"{inside}\",1]"));
+        }
+
+        #[test]
+        fn parser_never_panics(text in "\\PC{0,60}") {
+            let _ = parse(&text);
+        }
+    }
+}

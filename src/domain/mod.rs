@@ -1,0 +1,15 @@
+//! The WebPortal domain: VINs, topics, envelopes, sizes, popups and inbound
+//! classification. No I/O, no async, no terminal: every front end uses it.
+
+pub mod envelope;
+pub mod inbound;
+pub mod json;
+pub mod popup;
+pub mod topic;
+pub mod vin;
+
+pub use envelope::{CheckedPayload, DEFAULT_SIZE_LIMIT, MessageKind, Refusal, SizeReport, Validation};
+pub use inbound::{Classified, InboundKind, PopupAction, classify};
+pub use popup::{PopupLedger, PopupTooSoon};
+pub use topic::{DEFAULT_PREFIX, InboundTopic, TopicScheme};
+pub use vin::{Vin, VinError};

@@ -1,0 +1,7 @@
+//! wpconsole: a terminal console for the Stellantis WebPortal messaging system.
+//!
+//! Layers, from the bottom: [`domain`] (no I/O), [`config`] and [`mqtt`]
+//! (connection), [`cli`] (headless commands) and [`sim`] (the demo broker and
+//! fleet).
+
+pub mod domain;
