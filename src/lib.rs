@@ -5,3 +5,5 @@
 //! fleet).
 
 pub mod domain;
+pub mod config;
+pub mod mqtt;

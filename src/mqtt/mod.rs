@@ -1,0 +1,111 @@
+//! The broker connection: options from the configuration, TLS, and the
+//! session task that owns rumqttc's event loop.
+
+pub mod reason;
+pub mod session;
+pub mod tls;
+pub mod url;
+
+pub use reason::{DisconnectReason, FailureKind};
+pub use session::{InboundPublish, Overflow, PublishError, Session, SessionEvent};
+pub use url::{BrokerUrl, Scheme};
+
+use rumqttc::{MqttOptions, TlsConfiguration, Transport};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// A password that never shows up in `Debug` output, logs or messages.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl Password {
+    pub fn new(text: String) -> Self {
+        Self(text)
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(***)")
+    }
+}
+
+/// Everything needed to connect to a broker.
+#[derive(Debug, Clone)]
+pub struct ConnectionSettings {
+    pub broker: BrokerUrl,
+    pub client_id: String,
+    /// The login, also used as the MQTT username.
+    pub uid: Option<String>,
+    pub password: Option<Password>,
+    pub tls: tls::TlsFiles,
+    pub keep_alive: Duration,
+}
+
+/// Room for the largest message the WebPortal broker carries (128 KiB of
+/// payload) plus topic and header, both ways. rumqttc's own default is
+/// 10 KiB and counts the whole packet on the way out.
+pub const MAX_PACKET_BYTES: usize = 131_072 + 64 * 1024;
+
+impl ConnectionSettings {
+    /// rumqttc options for these settings.
+    pub fn mqtt_options(&self) -> Result<MqttOptions, tls::TlsSetupError> {
+        let (host, transport) = match self.broker.scheme {
+            Scheme::Mqtt => (self.broker.host.clone(), Transport::Tcp),
+            Scheme::Mqtts => (self.broker.host.clone(), Transport::Tls(self.tls_configuration()?)),
+            Scheme::Ws => (self.broker.to_string(), Transport::Ws),
+            Scheme::Wss => (self.broker.to_string(), Transport::Wss(self.tls_configuration()?)),
+        };
+        let mut options = MqttOptions::new(self.client_id.clone(), host, self.broker.port);
+        options
+            .set_transport(transport)
+            .set_keep_alive(self.keep_alive)
+            .set_clean_session(true)
+            .set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES)
+            .set_request_channel_capacity(1024);
+        match (&self.uid, &self.password) {
+            (Some(uid), Some(password)) => {
+                options.set_credentials(uid.clone(), password.expose());
+            }
+            (Some(uid), None) => {
+                options.set_credentials(uid.clone(), "");
+            }
+            _ => {}
+        }
+        Ok(options)
+    }
+
+    fn tls_configuration(&self) -> Result<TlsConfiguration, tls::TlsSetupError> {
+        Ok(TlsConfiguration::Rustls(Arc::new(tls::client_config(&self.tls)?)))
+    }
+}
+
+/// A client id that two consoles on one machine do not share.
+pub fn default_client_id() -> String {
+    format!("wpconsole-{}-{:04x}", std::process::id(), fastrand::u16(..))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_is_redacted_in_debug_output() {
+        let settings = ConnectionSettings {
+            broker: BrokerUrl::parse("mqtt://127.0.0.1").unwrap(),
+            client_id: "c".into(),
+            uid: Some("U".into()),
+            password: Some(Password::new("hunter2".into())),
+            tls: tls::TlsFiles::default(),
+            keep_alive: Duration::from_secs(30),
+        };
+        let debug = format!("{settings:?}");
+        assert!(!debug.contains("hunter2"));
+        assert!(debug.contains("Password(***)"));
+    }
+}

@@ -1,0 +1,177 @@
+//! Why a connection ended or failed, in plain words.
+
+use rumqttc::{ConnectReturnCode, ConnectionError, StateError};
+use std::fmt;
+
+/// The family of a connection failure; decides exit codes and advice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailureKind {
+    /// Nothing listens there, or the name does not resolve.
+    Unreachable,
+    /// The broker refused the login.
+    BadCredentials,
+    /// The broker refused the connection for another reason.
+    Refused,
+    /// The TLS handshake failed (certificate problem, usually).
+    Tls,
+    /// The broker did not answer in time (connect or keep-alive).
+    Timeout,
+    /// The connection was closed or broke after it was established.
+    Closed,
+}
+
+/// A failure with its explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DisconnectReason {
+    pub kind: FailureKind,
+    pub text: String,
+}
+
+impl fmt::Display for DisconnectReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Explains a rumqttc error for the broker at `authority` and login `uid`.
+pub fn describe(err: &ConnectionError, authority: &str, uid: Option<&str>) -> DisconnectReason {
+    let (kind, text) = match err {
+        ConnectionError::ConnectionRefused(code) => refused(*code, uid),
+        ConnectionError::NetworkTimeout | ConnectionError::FlushTimeout => (
+            FailureKind::Timeout,
+            format!("timeout: {authority} did not answer in time"),
+        ),
+        ConnectionError::MqttState(StateError::AwaitPingResp) => (
+            FailureKind::Timeout,
+            format!("timeout: {authority} stopped answering keep-alive pings"),
+        ),
+        other => {
+            if let Some(tls) = find_rustls(other) {
+                (
+                    FailureKind::Tls,
+                    format!("TLS failure with {authority}: {}", super::tls::describe_rustls(tls)),
+                )
+            } else if let Some(io) = find_io(other) {
+                io_failure(io, authority)
+            } else {
+                (FailureKind::Closed, format!("connection to {authority} lost: {other}"))
+            }
+        }
+    };
+    DisconnectReason { kind, text }
+}
+
+fn refused(code: ConnectReturnCode, uid: Option<&str>) -> (FailureKind, String) {
+    let login = uid.map_or_else(|| "no login".to_owned(), |u| format!("login {u:?}"));
+    match code {
+        ConnectReturnCode::BadUserNamePassword | ConnectReturnCode::NotAuthorized => (
+            FailureKind::BadCredentials,
+            format!(
+                "bad credentials: the broker refused {login}; check --uid and the password (WPCONSOLE_PASSWORD or --password-file)"
+            ),
+        ),
+        ConnectReturnCode::BadClientId => (
+            FailureKind::Refused,
+            "refused: the broker does not accept this client id; set another with --client-id".into(),
+        ),
+        ConnectReturnCode::ServiceUnavailable => (
+            FailureKind::Refused,
+            "refused: the broker says the service is unavailable".into(),
+        ),
+        other => (FailureKind::Refused, format!("refused by the broker ({other:?})")),
+    }
+}
+
+fn io_failure(io: &std::io::Error, authority: &str) -> (FailureKind, String) {
+    use std::io::ErrorKind;
+    match io.kind() {
+        ErrorKind::ConnectionRefused => (
+            FailureKind::Unreachable,
+            format!("connection refused: nothing accepts connections at {authority} (is the broker running? right port?)"),
+        ),
+        ErrorKind::TimedOut => (
+            FailureKind::Timeout,
+            format!("timeout: {authority} did not answer"),
+        ),
+        ErrorKind::NotFound | ErrorKind::AddrNotAvailable | ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable => (
+            FailureKind::Unreachable,
+            format!("cannot reach {authority}: {io}"),
+        ),
+        ErrorKind::UnexpectedEof | ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => (
+            FailureKind::Closed,
+            format!("connection to {authority} closed by the broker"),
+        ),
+        _ if io.to_string().contains("failed to lookup address") => (
+            FailureKind::Unreachable,
+            format!("cannot resolve the broker's host name in {authority}"),
+        ),
+        _ => (FailureKind::Closed, format!("connection to {authority} failed: {io}")),
+    }
+}
+
+fn find_rustls<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && let Some(inner) = io.get_ref()
+            && let Some(tls) = inner.downcast_ref::<rustls::Error>()
+        {
+            return Some(tls);
+        }
+        current = e.source();
+    }
+    None
+}
+
+fn find_io<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a std::io::Error> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            return Some(io);
+        }
+        current = e.source();
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refused_login_names_the_fix_and_never_the_password() {
+        let r = describe(
+            &ConnectionError::ConnectionRefused(ConnectReturnCode::BadUserNamePassword),
+            "h:1",
+            Some("U1"),
+        );
+        assert_eq!(r.kind, FailureKind::BadCredentials);
+        assert!(r.text.contains("\"U1\"") && r.text.contains("WPCONSOLE_PASSWORD"));
+    }
+
+    #[test]
+    fn connection_refused_is_unreachable() {
+        let err = ConnectionError::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
+        let r = describe(&err, "127.0.0.1:1", None);
+        assert_eq!(r.kind, FailureKind::Unreachable);
+        assert!(r.text.contains("127.0.0.1:1"));
+    }
+
+    #[test]
+    fn tls_errors_inside_io_errors_are_found() {
+        let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let err = ConnectionError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, tls));
+        let r = describe(&err, "h:8886", None);
+        assert_eq!(r.kind, FailureKind::Tls);
+        assert!(r.text.contains("--ca FILE"), "{}", r.text);
+    }
+
+    #[test]
+    fn missed_pings_are_a_timeout() {
+        let r = describe(&ConnectionError::MqttState(StateError::AwaitPingResp), "h:1", None);
+        assert_eq!(r.kind, FailureKind::Timeout);
+    }
+}

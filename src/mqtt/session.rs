@@ -1,0 +1,333 @@
+//! The session task: owns rumqttc's event loop, reconnects with capped
+//! exponential backoff and jitter, re-subscribes on every ConnAck, and
+//! forwards what happens over a bounded channel.
+
+use super::reason::{self, DisconnectReason};
+use crate::domain::CheckedPayload;
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use rumqttc::{
+    AsyncClient, ClientError, Event, EventLoop, MqttOptions, Outgoing, Packet, QoS, Request,
+    Subscribe,
+};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::{mpsc, watch};
+use tokio::task::JoinHandle;
+
+/// A message as it came off the wire.
+#[derive(Debug, Clone)]
+pub struct InboundPublish {
+    pub topic: String,
+    pub payload: Bytes,
+    pub received_at: DateTime<Utc>,
+}
+
+/// What the session reports.
+#[derive(Debug, Clone)]
+pub enum SessionEvent {
+    /// The broker accepted the connection; subscriptions are being sent.
+    Connected,
+    /// The connection failed or broke; the next attempt is in `retry_in`.
+    Disconnected {
+        reason: DisconnectReason,
+        /// Failed attempts in a row, starting at 1.
+        attempt: u32,
+        retry_in: Duration,
+    },
+    Message(InboundPublish),
+    /// A publish was written to the network.
+    Published,
+    /// Messages dropped so far because the receiver was not keeping up.
+    Dropped(u64),
+}
+
+/// What the session does when its receiver is slow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overflow {
+    /// Wait for room (a pipe or a script: never lose a message).
+    Wait,
+    /// Drop the message and count it (an interactive UI: never stall the
+    /// network side, and show the count).
+    DropAndCount,
+}
+
+/// Why a publish was not handed to the network.
+#[derive(Debug, thiserror::Error)]
+pub enum PublishError {
+    #[error("not connected to the broker; nothing was published (try again once connected)")]
+    NotConnected,
+    #[error("the outgoing queue is full; nothing was published (try again in a moment)")]
+    QueueFull,
+    #[error("the session has ended; nothing was published")]
+    Closed,
+}
+
+/// Reconnection delays: exponential from `initial` to `max`, with jitter.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    pub initial: Duration,
+    pub max: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Self {
+            initial: Duration::from_millis(100),
+            max: Duration::from_secs(30),
+        }
+    }
+}
+
+impl Backoff {
+    /// The delay before attempt `attempt + 1`, between half and all of the
+    /// exponential step, so that many clients do not reconnect in step.
+    pub fn delay(&self, attempt: u32, jitter: f64) -> Duration {
+        let factor = 2f64.powi(i32::try_from(attempt.saturating_sub(1).min(30)).unwrap_or(30));
+        let step = (self.initial.as_secs_f64() * factor).min(self.max.as_secs_f64());
+        Duration::from_secs_f64(step * (0.5 + 0.5 * jitter.clamp(0.0, 1.0)))
+    }
+}
+
+/// A running session.
+pub struct Session {
+    client: AsyncClient,
+    connected: Arc<AtomicBool>,
+    dropped: Arc<AtomicU64>,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+/// How to run a session.
+#[derive(Debug, Clone)]
+pub struct SessionOptions {
+    pub subscriptions: Vec<String>,
+    pub capacity: usize,
+    pub overflow: Overflow,
+    pub backoff: Backoff,
+    /// For messages: the broker's `host:port` and the login.
+    pub authority: String,
+    pub uid: Option<String>,
+}
+
+impl Session {
+    /// Starts the session task on the current Tokio runtime.
+    pub fn start(options: MqttOptions, session: SessionOptions) -> (Self, mpsc::Receiver<SessionEvent>) {
+        let (client, eventloop) = AsyncClient::new(options, 1024);
+        let (events, receiver) = mpsc::channel(session.capacity.max(1));
+        let connected = Arc::new(AtomicBool::new(false));
+        let dropped = Arc::new(AtomicU64::new(0));
+        let (stop, stop_rx) = watch::channel(false);
+        let task = tokio::spawn(
+            Runner {
+                eventloop,
+                events,
+                connected: connected.clone(),
+                dropped: dropped.clone(),
+                reported_drops: 0,
+                stop: stop_rx,
+                options: session,
+            }
+            .run(),
+        );
+        (
+            Self {
+                client,
+                connected,
+                dropped,
+                stop,
+                task,
+            },
+            receiver,
+        )
+    }
+
+    pub fn is_connected(&self) -> bool {
+        self.connected.load(Ordering::Relaxed)
+    }
+
+    /// Messages dropped because the receiver was slow.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Hands a checked payload to the network without waiting. While the
+    /// broker is away the publish is refused, not queued, so nothing is
+    /// sent late or twice.
+    pub fn publish(&self, topic: &str, payload: &CheckedPayload) -> Result<(), PublishError> {
+        if !self.is_connected() {
+            return Err(PublishError::NotConnected);
+        }
+        self.client
+            .try_publish(topic, QoS::AtMostOnce, false, payload.bytes.clone().into_bytes())
+            .map_err(|err| match err {
+                ClientError::TryRequest(_) if self.task.is_finished() => PublishError::Closed,
+                _ => PublishError::QueueFull,
+            })
+    }
+
+    /// Publishes raw bytes (the simulator's replies; they are not envelopes).
+    pub fn publish_raw(&self, topic: &str, payload: Vec<u8>) -> Result<(), PublishError> {
+        if !self.is_connected() {
+            return Err(PublishError::NotConnected);
+        }
+        self.client
+            .try_publish(topic, QoS::AtMostOnce, false, payload)
+            .map_err(|_| PublishError::QueueFull)
+    }
+
+    /// Disconnects cleanly (flushing what was published) and ends the task.
+    pub async fn shutdown(self) {
+        let _ = self.stop.send(true);
+        let _ = self.client.try_disconnect();
+        let mut task = self.task;
+        if tokio::time::timeout(Duration::from_secs(2), &mut task).await.is_err() {
+            task.abort();
+        }
+    }
+}
+
+struct Runner {
+    eventloop: EventLoop,
+    events: mpsc::Sender<SessionEvent>,
+    connected: Arc<AtomicBool>,
+    dropped: Arc<AtomicU64>,
+    reported_drops: u64,
+    stop: watch::Receiver<bool>,
+    options: SessionOptions,
+}
+
+impl Runner {
+    async fn run(mut self) {
+        let mut attempt: u32 = 0;
+        loop {
+            let polled = tokio::select! {
+                polled = self.eventloop.poll() => Some(polled),
+                _ = self.stop.wait_for(|stop| *stop) => None,
+            };
+            let Some(polled) = polled else {
+                // Let the disconnect (and anything queued before it) go out.
+                let flush = async {
+                    while let Ok(event) = self.eventloop.poll().await {
+                        if matches!(event, Event::Outgoing(Outgoing::Disconnect)) {
+                            break;
+                        }
+                    }
+                };
+                let _ = tokio::time::timeout(Duration::from_secs(1), flush).await;
+                return;
+            };
+            match polled {
+                Ok(Event::Incoming(Packet::ConnAck(_))) => {
+                    attempt = 0;
+                    self.connected.store(true, Ordering::Relaxed);
+                    // A clean session forgets subscriptions: send them again
+                    // on every ConnAck, ahead of anything else queued.
+                    for filter in self.options.subscriptions.iter().rev() {
+                        self.eventloop.pending.push_front(Request::Subscribe(Subscribe::new(
+                            filter,
+                            QoS::AtMostOnce,
+                        )));
+                    }
+                    if !self.forward(SessionEvent::Connected).await {
+                        return;
+                    }
+                }
+                Ok(Event::Incoming(Packet::Publish(publish))) => {
+                    let message = SessionEvent::Message(InboundPublish {
+                        topic: publish.topic,
+                        payload: publish.payload,
+                        received_at: Utc::now(),
+                    });
+                    if !self.forward(message).await {
+                        return;
+                    }
+                }
+                Ok(Event::Outgoing(Outgoing::Publish(_))) => {
+                    if !self.forward(SessionEvent::Published).await {
+                        return;
+                    }
+                }
+                Ok(Event::Outgoing(Outgoing::Disconnect)) => {
+                    self.connected.store(false, Ordering::Relaxed);
+                    return;
+                }
+                Ok(_) => {}
+                Err(err) => {
+                    self.connected.store(false, Ordering::Relaxed);
+                    if *self.stop.borrow() {
+                        return;
+                    }
+                    attempt = attempt.saturating_add(1);
+                    let retry_in = self.options.backoff.delay(attempt, fastrand::f64());
+                    let reason = reason::describe(&err, &self.options.authority, self.options.uid.as_deref());
+                    let event = SessionEvent::Disconnected {
+                        reason,
+                        attempt,
+                        retry_in,
+                    };
+                    if !self.forward(event).await {
+                        return;
+                    }
+                    let stopped = tokio::select! {
+                        () = tokio::time::sleep(retry_in) => false,
+                        _ = self.stop.wait_for(|stop| *stop) => true,
+                    };
+                    if stopped {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Sends an event to the receiver; false when the receiver is gone.
+    async fn forward(&mut self, event: SessionEvent) -> bool {
+        match self.options.overflow {
+            Overflow::Wait => self.events.send(event).await.is_ok(),
+            Overflow::DropAndCount => {
+                let dropped = self.dropped.load(Ordering::Relaxed);
+                if dropped > self.reported_drops {
+                    match self.events.try_send(SessionEvent::Dropped(dropped)) {
+                        Ok(()) => self.reported_drops = dropped,
+                        Err(mpsc::error::TrySendError::Closed(_)) => return false,
+                        Err(mpsc::error::TrySendError::Full(_)) => {}
+                    }
+                }
+                match self.events.try_send(event) {
+                    Ok(()) => true,
+                    Err(mpsc::error::TrySendError::Full(_)) => {
+                        self.dropped.fetch_add(1, Ordering::Relaxed);
+                        true
+                    }
+                    Err(mpsc::error::TrySendError::Closed(_)) => false,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_exponentially_and_is_capped() {
+        let backoff = Backoff::default();
+        assert_eq!(backoff.delay(1, 1.0), Duration::from_millis(100));
+        assert_eq!(backoff.delay(2, 1.0), Duration::from_millis(200));
+        assert_eq!(backoff.delay(5, 1.0), Duration::from_millis(1600));
+        assert_eq!(backoff.delay(40, 1.0), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn jitter_stays_between_half_and_the_whole_step() {
+        let backoff = Backoff::default();
+        assert_eq!(backoff.delay(3, 0.0), Duration::from_millis(200));
+        for _ in 0..100 {
+            let d = backoff.delay(3, fastrand::f64());
+            assert!(d >= Duration::from_millis(200) && d <= Duration::from_millis(400), "{d:?}");
+        }
+    }
+}

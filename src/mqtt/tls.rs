@@ -1,0 +1,233 @@
+//! TLS for `mqtts://` and `wss://`: trust roots, the client certificate
+//! Stellantis issues, and the loudly-warned `--insecure` mode.
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// Where the TLS material comes from.
+#[derive(Debug, Clone, Default)]
+pub struct TlsFiles {
+    /// PEM file of CA certificates; replaces the system roots when given.
+    pub ca: Option<PathBuf>,
+    /// PEM client certificate (chain) and its private key.
+    pub client: Option<(PathBuf, PathBuf)>,
+    /// Accept any server certificate. Only for tests against throwaway brokers.
+    pub insecure: bool,
+}
+
+/// Why TLS cannot be set up; each says which file and what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum TlsSetupError {
+    #[error("cannot read {what} {path}: {source}")]
+    Read {
+        what: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{what} {path} holds no PEM certificate (expected -----BEGIN CERTIFICATE-----)")]
+    NoCertificate { what: &'static str, path: PathBuf },
+    #[error("CA file {path}: a certificate cannot be used as a trust root: {reason}")]
+    BadCa { path: PathBuf, reason: String },
+    #[error("client key {path} holds no PEM private key (expected -----BEGIN PRIVATE KEY----- or an RSA/EC key)")]
+    NoKey { path: PathBuf },
+    #[error("client certificate {cert} and key {key} cannot be used together: {reason}")]
+    ClientAuth {
+        cert: PathBuf,
+        key: PathBuf,
+        reason: String,
+    },
+    #[error("no trust roots found on this system; pass the broker's CA with --ca FILE")]
+    NoSystemRoots,
+    #[error("TLS setup failed: {0}")]
+    Rustls(#[from] rustls::Error),
+}
+
+fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+fn read_certificates(what: &'static str, path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsSetupError> {
+    let bytes = std::fs::read(path).map_err(|source| TlsSetupError::Read {
+        what,
+        path: path.to_owned(),
+        source,
+    })?;
+    let certs: Vec<_> = CertificateDer::pem_slice_iter(&bytes)
+        .filter_map(Result::ok)
+        .collect();
+    if certs.is_empty() {
+        return Err(TlsSetupError::NoCertificate {
+            what,
+            path: path.to_owned(),
+        });
+    }
+    Ok(certs)
+}
+
+/// Builds the rustls client configuration.
+pub fn client_config(files: &TlsFiles) -> Result<ClientConfig, TlsSetupError> {
+    let builder = ClientConfig::builder_with_provider(provider()).with_safe_default_protocol_versions()?;
+    let builder = if files.insecure {
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(AcceptAnyServer(
+                provider().signature_verification_algorithms,
+            )))
+    } else {
+        builder.with_root_certificates(trust_roots(files.ca.as_deref())?)
+    };
+    let config = match &files.client {
+        None => builder.with_no_client_auth(),
+        Some((cert_path, key_path)) => {
+            let chain = read_certificates("client certificate", cert_path)?;
+            let key_bytes = std::fs::read(key_path).map_err(|source| TlsSetupError::Read {
+                what: "client key",
+                path: key_path.clone(),
+                source,
+            })?;
+            let key = PrivateKeyDer::from_pem_slice(&key_bytes).map_err(|_| TlsSetupError::NoKey {
+                path: key_path.clone(),
+            })?;
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|err| TlsSetupError::ClientAuth {
+                    cert: cert_path.clone(),
+                    key: key_path.clone(),
+                    reason: describe_rustls(&err),
+                })?
+        }
+    };
+    Ok(config)
+}
+
+fn trust_roots(ca: Option<&Path>) -> Result<RootCertStore, TlsSetupError> {
+    let mut roots = RootCertStore::empty();
+    match ca {
+        Some(path) => {
+            for cert in read_certificates("CA file", path)? {
+                roots.add(cert).map_err(|err| TlsSetupError::BadCa {
+                    path: path.to_owned(),
+                    reason: describe_rustls(&err),
+                })?;
+            }
+        }
+        None => {
+            let found = rustls_native_certs::load_native_certs();
+            roots.add_parsable_certificates(found.certs);
+            if roots.is_empty() {
+                return Err(TlsSetupError::NoSystemRoots);
+            }
+        }
+    }
+    Ok(roots)
+}
+
+/// A rustls error in words a user can act on.
+pub fn describe_rustls(err: &rustls::Error) -> String {
+    use rustls::{AlertDescription, CertificateError, Error};
+    match err {
+        Error::InvalidCertificate(cert) => match cert {
+            CertificateError::UnknownIssuer => "the server's certificate is not signed by a trusted CA: pass the CA that signed it with --ca FILE (or check you reach the right broker)".into(),
+            CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+                "the server's certificate is not valid for this host name: connect with the name in the certificate".into()
+            }
+            CertificateError::Expired | CertificateError::ExpiredContext { .. } => "the server's certificate has expired".into(),
+            CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+                "the server's certificate is not valid yet (check this machine's clock)".into()
+            }
+            CertificateError::Revoked => "the server's certificate is revoked".into(),
+            CertificateError::BadEncoding => "the server's certificate is malformed".into(),
+            other => format!("the server's certificate was rejected: {other:?}"),
+        },
+        Error::AlertReceived(alert) => match alert {
+            AlertDescription::CertificateRequired => {
+                "the broker requires a client certificate: pass --cert FILE --key FILE".into()
+            }
+            AlertDescription::BadCertificate
+            | AlertDescription::UnknownCA
+            | AlertDescription::CertificateUnknown
+            | AlertDescription::UnsupportedCertificate => format!(
+                "the broker rejected our client certificate ({alert:?}): check --cert and --key are the ones Stellantis issued for this environment"
+            ),
+            AlertDescription::CertificateExpired => "the broker says our client certificate has expired".into(),
+            other => format!("the broker ended the TLS handshake ({other:?})"),
+        },
+        Error::NoCertificatesPresented => "the server presented no certificate".into(),
+        Error::InconsistentKeys(_) => "the private key does not belong to the certificate".into(),
+        Error::General(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Accepts any server certificate but still checks the handshake
+/// signatures, so the session is encrypted, just not authenticated.
+#[derive(Debug)]
+struct AcceptAnyServer(WebPkiSupportedAlgorithms);
+
+impl ServerCertVerifier for AcceptAnyServer {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.0)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.0)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.supported_schemes()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_files_are_named() {
+        let err = client_config(&TlsFiles {
+            ca: Some("/nonexistent/ca.pem".into()),
+            ..TlsFiles::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().starts_with("cannot read CA file /nonexistent/ca.pem"), "{err}");
+    }
+
+    #[test]
+    fn a_file_without_certificates_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("empty.pem");
+        std::fs::write(&path, "not a certificate").unwrap();
+        let err = client_config(&TlsFiles {
+            ca: Some(path),
+            ..TlsFiles::default()
+        })
+        .unwrap_err();
+        assert!(err.to_string().contains("holds no PEM certificate"), "{err}");
+    }
+}
