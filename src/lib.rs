@@ -7,3 +7,4 @@
 pub mod domain;
 pub mod config;
 pub mod mqtt;
+pub mod cli;

@@ -6,6 +6,7 @@ pub mod envelope;
 pub mod inbound;
 pub mod json;
 pub mod popup;
+pub mod record;
 pub mod topic;
 pub mod vin;
 
@@ -14,3 +15,4 @@ pub use inbound::{Classified, InboundKind, PopupAction, classify};
 pub use popup::{PopupLedger, PopupTooSoon};
 pub use topic::{DEFAULT_PREFIX, InboundTopic, TopicScheme};
 pub use vin::{Vin, VinError};
+pub use record::InboundMessage;

@@ -1,0 +1,174 @@
+//! The command line: global connection options, the headless commands, and
+//! the exit codes scripts rely on.
+
+pub mod send;
+pub mod settings;
+pub mod tail;
+pub mod validate;
+
+use clap::{Args, Parser, Subcommand};
+use std::fmt;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Exit codes, documented in `--help` and the README.
+pub mod exit {
+    pub const OK: u8 = 0;
+    /// The payload was refused (invalid, oversized, popup too soon).
+    pub const REFUSED: u8 = 1;
+    /// Usage or configuration error.
+    pub const USAGE: u8 = 2;
+    /// The broker is unreachable or refused the connection.
+    pub const BROKER: u8 = 3;
+}
+
+const EXIT_CODES: &str = "Exit codes: 0 ok, 1 payload refused (invalid, oversized, popup too soon), \
+2 usage or configuration error, 3 broker unreachable or connection refused.";
+
+const ENVIRONMENT: &str = "\
+Every connection option can also come from the environment (WPCONSOLE_BROKER, \
+WPCONSOLE_UID, WPCONSOLE_APP_ID, ...) or from a profile in the config file. \
+Precedence: flag > environment > profile > default. The password is never a \
+flag: it comes from WPCONSOLE_PASSWORD, --password-file, or a prompt.";
+
+/// wpconsole: the application server console for Stellantis WebPortal apps.
+#[derive(Debug, Parser)]
+#[command(
+    name = "wpconsole",
+    version,
+    about = "Watch what WebPortal vehicle apps send, and compose, validate and publish actions to them over MQTT.",
+    after_help = format!("{ENVIRONMENT}\n\n{EXIT_CODES}\n\nExamples:\n  wpconsole demo --headless\n  wpconsole --profile preprod tail --vin VF3ABCDEFGH123456\n  wpconsole validate action.json\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{{\"type\":\"action\",\"action\":\"ping\"}}'"),
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options accepted before or after the subcommand.
+#[derive(Debug, Clone, Default, Args)]
+pub struct GlobalArgs {
+    /// Config file with named profiles [default: ~/.config/wpconsole/config.toml].
+    #[arg(long, global = true, env = "WPCONSOLE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Profile of the config file to use, e.g. --profile preprod.
+    #[arg(long, global = true, env = "WPCONSOLE_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Broker URL: mqtts://host:port (TLS), mqtt://, ws:// or wss://.
+    /// e.g. --broker mqtts://iot-partners-preprod.mpsa.com:8886
+    #[arg(long, global = true, env = "WPCONSOLE_BROKER", value_name = "URL")]
+    pub broker: Option<String>,
+    /// Partner login (UID): the MQTT username and part of every topic.
+    #[arg(long, global = true, env = "WPCONSOLE_UID", value_name = "UID")]
+    pub uid: Option<String>,
+    /// File holding the MQTT password (first line). Or set WPCONSOLE_PASSWORD;
+    /// with neither, TLS connections ask for it when a terminal is attached.
+    #[arg(long, global = true, env = "WPCONSOLE_PASSWORD_FILE", value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+    /// CA certificates (PEM) that replace the system trust roots.
+    #[arg(long, global = true, env = "WPCONSOLE_CA", value_name = "FILE")]
+    pub ca: Option<PathBuf>,
+    /// Client certificate (PEM) issued by Stellantis; needs --key.
+    #[arg(long, global = true, env = "WPCONSOLE_CERT", value_name = "FILE", requires = "key")]
+    pub cert: Option<PathBuf>,
+    /// Private key (PEM) of the client certificate.
+    #[arg(long, global = true, env = "WPCONSOLE_KEY", value_name = "FILE", requires = "cert")]
+    pub key: Option<PathBuf>,
+    /// Do not verify the broker's certificate. Dangerous: only for test brokers.
+    #[arg(long, global = true, env = "WPCONSOLE_INSECURE")]
+    pub insecure: bool,
+    /// MQTT client id [default: wpconsole-<pid>-<random>].
+    #[arg(long, global = true, env = "WPCONSOLE_CLIENT_ID", value_name = "ID")]
+    pub client_id: Option<String>,
+    /// Topic prefix [default: psa/OVIPPartners-Dev].
+    #[arg(long, global = true, env = "WPCONSOLE_PREFIX", value_name = "PREFIX")]
+    pub prefix: Option<String>,
+    /// Application id (idApp) issued by Stellantis, used when composing envelopes.
+    #[arg(long, global = true, env = "WPCONSOLE_APP_ID", value_name = "ID")]
+    pub app_id: Option<String>,
+    /// Whether outbound topics end with '/' (the documented form) [default: true].
+    #[arg(long, global = true, env = "WPCONSOLE_TRAILING_SLASH", value_name = "BOOL")]
+    pub trailing_slash: Option<bool>,
+    /// The broker's maximum payload size in bytes [default: 131072].
+    #[arg(long, global = true, env = "WPCONSOLE_SIZE_LIMIT", value_name = "BYTES")]
+    pub size_limit: Option<usize>,
+    /// MQTT keep-alive in seconds: a silent broker is noticed within 1.5x this [default: 30].
+    #[arg(long, global = true, env = "WPCONSOLE_KEEP_ALIVE", value_name = "SECONDS")]
+    pub keep_alive: Option<u64>,
+}
+
+/// The headless commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check an envelope against the WebPortal rules and the size limit.
+    Validate(validate::ValidateArgs),
+    /// Validate, size-check and publish one envelope to a vehicle.
+    Send(send::SendArgs),
+    /// Print what vehicles send, one line per message.
+    Tail(tail::TailArgs),
+}
+
+/// An error that ends a command, with its exit code.
+#[derive(Debug)]
+pub struct CliError {
+    pub code: u8,
+    pub message: String,
+}
+
+impl CliError {
+    pub fn usage(message: impl fmt::Display) -> Self {
+        Self {
+            code: exit::USAGE,
+            message: message.to_string(),
+        }
+    }
+
+    pub fn refused(message: impl fmt::Display) -> Self {
+        Self {
+            code: exit::REFUSED,
+            message: message.to_string(),
+        }
+    }
+
+    pub fn broker(message: impl fmt::Display) -> Self {
+        Self {
+            code: exit::BROKER,
+            message: message.to_string(),
+        }
+    }
+}
+
+/// Parses the command line and runs it.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("wpconsole: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            eprintln!("wpconsole: {}", err.message);
+            ExitCode::from(err.code)
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<u8, CliError> {
+    match cli.command {
+        Some(Command::Validate(args)) => validate::run(&cli.global, &args),
+        Some(Command::Send(args)) => send::run(&cli.global, &args).await,
+        Some(Command::Tail(args)) => tail::run(&cli.global, &args).await,
+        None => Err(CliError::usage(
+            "the interactive console is not built yet; use a subcommand (see --help), e.g. `wpconsole demo --headless`",
+        )),
+    }
+}

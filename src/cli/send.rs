@@ -1,0 +1,187 @@
+//! `wpconsole send`: validate, size-check, respect the popup rule, then
+//! publish one envelope to a vehicle's "from" topic.
+
+use super::settings::Settings;
+use super::validate::{print_problems, read_input};
+use super::{CliError, GlobalArgs, exit};
+use crate::domain::envelope::{self, MessageKind, PopupRequest, Refusal};
+use crate::domain::{PopupLedger, Vin};
+use crate::mqtt::{Overflow, Session, SessionEvent, session::SessionOptions};
+use clap::Args;
+use std::path::PathBuf;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Publish one envelope to one vehicle.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{\"type\":\"action\",\"action\":\"ping\",\"params\":{}}'\n  wpconsole send --vin VF3ABCDEFGH123456 --file envelope.json\n  cat envelope.json | wpconsole send --vin VF3ABCDEFGH123456 -\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{}' --popup-text 'Charge complete' --popup-btn\n\nNothing is published unless the envelope is valid, fits the size limit and, for a popup,\ncomes at least 20 s after the previous popup this tool sent to that vehicle.\nExit codes: 0 published, 1 refused (nothing published), 2 usage or config error, 3 broker unreachable or refused.")]
+pub struct SendArgs {
+    /// The vehicle (17-character VIN).
+    #[arg(long, value_name = "VIN")]
+    pub vin: String,
+    /// A whole envelope {idApp, popup, content, ...} from a file (- for standard input).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["content", "stdin"])]
+    pub file: Option<String>,
+    /// Read the whole envelope from standard input.
+    #[arg(value_name = "-", value_parser = ["-"], conflicts_with = "content")]
+    pub stdin: Option<String>,
+    /// Only the content object; the envelope is built with the configured --app-id.
+    #[arg(long, value_name = "JSON")]
+    pub content: Option<String>,
+    /// With --content: make it a popup (notification) with this text.
+    #[arg(long, value_name = "TEXT", requires = "content")]
+    pub popup_text: Option<String>,
+    /// With --popup-text: show an OK button.
+    #[arg(long, requires = "popup_text")]
+    pub popup_btn: bool,
+    /// Check everything and print what would be published, without connecting.
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+impl SendArgs {
+    fn envelope_text(&self, settings: &Settings) -> Result<String, CliError> {
+        if let Some(content) = &self.content {
+            let popup = self.popup_text.as_ref().map(|text| PopupRequest {
+                text: text.clone(),
+                button: self.popup_btn,
+            });
+            if let Err(err) = crate::domain::json::parse(content) {
+                let at = crate::domain::json::Location::of(content, err.offset);
+                return Err(CliError::refused(format!(
+                    "--content is not JSON at {at}: {}; nothing was published",
+                    err.message
+                )));
+            }
+            return Ok(envelope::compose(settings.app_id()?, content, popup.as_ref()));
+        }
+        match (&self.file, &self.stdin) {
+            (Some(file), _) => read_input(file),
+            (None, Some(_)) => read_input("-"),
+            (None, None) => Err(CliError::usage(
+                "nothing to send: give --content JSON, --file FILE, or - to read the envelope from standard input",
+            )),
+        }
+    }
+}
+
+/// Where popups sent by `send` are remembered across runs.
+fn ledger_path() -> PathBuf {
+    std::env::var_os("WPCONSOLE_STATE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| dirs::state_dir().or_else(dirs::data_local_dir).map(|d| d.join("wpconsole")))
+        .unwrap_or_else(|| PathBuf::from(".wpconsole"))
+        .join("popups.json")
+}
+
+fn load_ledger() -> PopupLedger {
+    std::fs::read_to_string(ledger_path())
+        .ok()
+        .and_then(|text| serde_json::from_str(&text).ok())
+        .unwrap_or_default()
+}
+
+fn save_ledger(ledger: &PopupLedger) {
+    let path = ledger_path();
+    let saved = path
+        .parent()
+        .map_or(Ok(()), std::fs::create_dir_all)
+        .and_then(|()| std::fs::write(&path, serde_json::to_string(ledger).unwrap_or_default()));
+    if let Err(err) = saved {
+        eprintln!(
+            "wpconsole: warning: cannot remember this popup in {} ({err}); the 20 s rule cannot be checked on the next run",
+            path.display()
+        );
+    }
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+}
+
+pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
+    let settings = Settings::resolve(global)?;
+    let vin = Vin::parse(&args.vin).map_err(CliError::usage)?;
+    let topics = settings.topics()?;
+    let topic = topics.from_topic(&vin);
+    let text = args.envelope_text(&settings)?;
+
+    let checked = match envelope::check(&text, &topic, settings.size_limit) {
+        Ok(checked) => checked,
+        Err(Refusal::Invalid(problems)) => {
+            eprintln!("wpconsole: the envelope is invalid; nothing was published:");
+            print_problems(&problems);
+            return Ok(exit::REFUSED);
+        }
+        Err(refusal @ Refusal::TooLarge(_)) => return Err(CliError::refused(refusal)),
+    };
+    print_problems(&checked.warnings);
+
+    let mut ledger = load_ledger();
+    if checked.kind == MessageKind::Popup {
+        ledger
+            .check(&vin, now_ms())
+            .map_err(|too_soon| CliError::refused(format!("{too_soon}; nothing was published")))?;
+    }
+
+    if args.dry_run {
+        println!("dry run: would publish to {topic}");
+        println!("  {}", checked.size);
+        println!("{}", checked.bytes);
+        return Ok(exit::OK);
+    }
+
+    let connection = settings.connection()?;
+    let options = connection.mqtt_options().map_err(CliError::usage)?;
+    let (session, mut events) = Session::start(
+        options,
+        SessionOptions {
+            subscriptions: Vec::new(),
+            capacity: 64,
+            overflow: Overflow::Wait,
+            backoff: crate::mqtt::session::Backoff::default(),
+            authority: connection.broker.authority(),
+            uid: connection.uid.clone(),
+        },
+    );
+    let outcome = publish_once(&session, &mut events, &topic, &checked).await;
+    session.shutdown().await;
+    outcome?;
+
+    if checked.kind == MessageKind::Popup {
+        ledger.forget_before(now_ms());
+        ledger.record(&vin, now_ms());
+        save_ledger(&ledger);
+    }
+    println!("published {} bytes to {topic}", checked.size.payload);
+    println!("  {}", checked.size);
+    Ok(exit::OK)
+}
+
+async fn publish_once(
+    session: &Session,
+    events: &mut tokio::sync::mpsc::Receiver<SessionEvent>,
+    topic: &str,
+    checked: &envelope::CheckedPayload,
+) -> Result<(), CliError> {
+    let deadline = Duration::from_secs(20);
+    let flow = async {
+        loop {
+            match events.recv().await {
+                Some(SessionEvent::Connected) => {
+                    session.publish(topic, checked).map_err(CliError::broker)?;
+                }
+                Some(SessionEvent::Published) => return Ok(()),
+                Some(SessionEvent::Disconnected { reason, .. }) => {
+                    return Err(CliError::broker(format!("{reason}; nothing was published")));
+                }
+                Some(_) => {}
+                None => return Err(CliError::broker("the connection ended; nothing was published")),
+            }
+        }
+    };
+    tokio::time::timeout(deadline, flow)
+        .await
+        .unwrap_or_else(|_| Err(CliError::broker("the broker did not accept the message within 20 s; it may not have been published")))
+}

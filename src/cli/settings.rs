@@ -1,0 +1,195 @@
+//! Resolving what a command runs with: flags and environment (from clap)
+//! over the profile over the defaults.
+
+use super::{CliError, GlobalArgs};
+use crate::config::{self, ConfigFile, FleetEntry, Profile};
+use crate::domain::{DEFAULT_PREFIX, DEFAULT_SIZE_LIMIT, TopicScheme};
+use crate::mqtt::tls::TlsFiles;
+use crate::mqtt::{BrokerUrl, ConnectionSettings, Password};
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The environment variable that may hold the MQTT password.
+pub const PASSWORD_ENV: &str = "WPCONSOLE_PASSWORD";
+
+/// The settings of one run, before anything connects.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub profile_name: Option<String>,
+    pub broker: Option<String>,
+    pub uid: Option<String>,
+    pub client_id: Option<String>,
+    pub prefix: String,
+    pub app_id: Option<String>,
+    pub trailing_slash: bool,
+    pub size_limit: usize,
+    pub keep_alive: Duration,
+    pub password_file: Option<PathBuf>,
+    pub tls: TlsFiles,
+    pub fleet: Vec<FleetEntry>,
+}
+
+impl Settings {
+    /// Merges the command line (and environment) over the profile.
+    pub fn resolve(global: &GlobalArgs) -> Result<Self, CliError> {
+        let (path, explicit) = match &global.config {
+            Some(path) => (path.clone(), true),
+            None => (config::default_path().unwrap_or_else(|| PathBuf::from("config.toml")), false),
+        };
+        let file = ConfigFile::load(&path, explicit).map_err(CliError::usage)?;
+        let (profile_name, profile) = file.profile(global.profile.as_deref(), &path).map_err(CliError::usage)?;
+        Ok(Self::merge(global, profile_name, profile))
+    }
+
+    fn merge(global: &GlobalArgs, profile_name: Option<String>, profile: Profile) -> Self {
+        let cert = global.cert.clone().or(profile.cert).map(expand_home);
+        let key = global.key.clone().or(profile.key).map(expand_home);
+        Self {
+            profile_name,
+            broker: global.broker.clone().or(profile.broker),
+            uid: global.uid.clone().or(profile.uid),
+            client_id: global.client_id.clone().or(profile.client_id),
+            prefix: global
+                .prefix
+                .clone()
+                .or(profile.prefix)
+                .unwrap_or_else(|| DEFAULT_PREFIX.to_owned()),
+            app_id: global.app_id.clone().or(profile.app_id),
+            trailing_slash: global.trailing_slash.or(profile.trailing_slash).unwrap_or(true),
+            size_limit: global.size_limit.or(profile.size_limit).unwrap_or(DEFAULT_SIZE_LIMIT),
+            keep_alive: Duration::from_secs(global.keep_alive.or(profile.keep_alive).unwrap_or(30).max(1)),
+            password_file: global.password_file.clone().or(profile.password_file).map(expand_home),
+            tls: TlsFiles {
+                ca: global.ca.clone().or(profile.ca).map(expand_home),
+                client: cert.zip(key),
+                insecure: global.insecure || profile.insecure.unwrap_or(false),
+            },
+            fleet: profile.fleet,
+        }
+    }
+
+    /// The topic scheme; needs the UID.
+    pub fn topics(&self) -> Result<TopicScheme, CliError> {
+        let Some(uid) = &self.uid else {
+            return Err(CliError::usage(
+                "no UID: pass --uid UID, set WPCONSOLE_UID, or add uid to the profile",
+            ));
+        };
+        TopicScheme::new(&self.prefix, uid, self.trailing_slash).map_err(CliError::usage)
+    }
+
+    /// The application id for composing envelopes.
+    pub fn app_id(&self) -> Result<&str, CliError> {
+        self.app_id.as_deref().filter(|id| !id.trim().is_empty()).ok_or_else(|| {
+            CliError::usage(
+                "no application id (idApp) to compose with: pass --app-id ID, set WPCONSOLE_APP_ID, or add app-id to the profile",
+            )
+        })
+    }
+
+    /// Connection settings, reading (or asking for) the password.
+    pub fn connection(&self) -> Result<ConnectionSettings, CliError> {
+        let Some(broker) = &self.broker else {
+            return Err(CliError::usage(
+                "no broker: pass --broker URL (e.g. mqtts://iot-partners-preprod.mpsa.com:8886), set WPCONSOLE_BROKER, or choose a profile with --profile",
+            ));
+        };
+        let broker = BrokerUrl::parse(broker).map_err(CliError::usage)?;
+        if self.tls.insecure {
+            eprintln!(
+                "wpconsole: WARNING: --insecure: the broker's certificate is NOT verified; anyone on the path can read and change this traffic"
+            );
+        }
+        let password = self.password(&broker)?;
+        Ok(ConnectionSettings {
+            client_id: self.client_id.clone().unwrap_or_else(crate::mqtt::default_client_id),
+            uid: self.uid.clone(),
+            password,
+            tls: self.tls.clone(),
+            keep_alive: self.keep_alive,
+            broker,
+        })
+    }
+
+    fn password(&self, broker: &BrokerUrl) -> Result<Option<Password>, CliError> {
+        if let Some(path) = &self.password_file {
+            return read_password_file(path).map(Some);
+        }
+        if let Ok(text) = std::env::var(PASSWORD_ENV) {
+            return Ok(Some(Password::new(text)));
+        }
+        let Some(uid) = &self.uid else {
+            return Ok(None);
+        };
+        if broker.scheme.is_tls() && std::io::stdin().is_terminal() {
+            let prompt = format!("MQTT password for {uid} at {}: ", broker.authority());
+            let text = rpassword::prompt_password(prompt)
+                .map_err(|err| CliError::usage(format!("cannot read the password from the terminal: {err}")))?;
+            return Ok(Some(Password::new(text)));
+        }
+        Ok(None)
+    }
+}
+
+fn read_password_file(path: &Path) -> Result<Password, CliError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|err| CliError::usage(format!("cannot read the password file {}: {err}", path.display())))?;
+    let first_line = text.lines().next().unwrap_or("");
+    Ok(Password::new(first_line.to_owned()))
+}
+
+/// `~/x` to `$HOME/x`, so profile paths can be written the usual way.
+pub fn expand_home(path: PathBuf) -> PathBuf {
+    match (path.strip_prefix("~"), dirs::home_dir()) {
+        (Ok(rest), Some(home)) => home.join(rest),
+        _ => path,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile() -> Profile {
+        let text = "[profiles.p]\nbroker = \"mqtt://profile:1\"\nuid = \"PROFILE\"\nprefix = \"p/x\"\ntrailing-slash = false\ncert = \"~/c.pem\"\nkey = \"~/k.pem\"\n";
+        ConfigFile::parse(text, Path::new("t")).unwrap().profiles["p"].clone()
+    }
+
+    #[test]
+    fn flags_win_over_the_profile_and_the_profile_over_defaults() {
+        let global = GlobalArgs {
+            broker: Some("mqtt://flag:1".into()),
+            ..GlobalArgs::default()
+        };
+        let s = Settings::merge(&global, Some("p".into()), profile());
+        assert_eq!(s.broker.as_deref(), Some("mqtt://flag:1"));
+        assert_eq!(s.uid.as_deref(), Some("PROFILE"));
+        assert_eq!(s.prefix, "p/x");
+        assert!(!s.trailing_slash);
+        assert_eq!(s.size_limit, DEFAULT_SIZE_LIMIT);
+        let home = dirs::home_dir().unwrap();
+        assert_eq!(s.tls.client, Some((home.join("c.pem"), home.join("k.pem"))));
+    }
+
+    #[test]
+    fn defaults_apply_without_a_profile() {
+        let s = Settings::merge(&GlobalArgs::default(), None, Profile::default());
+        assert_eq!(s.prefix, DEFAULT_PREFIX);
+        assert!(s.trailing_slash);
+        assert_eq!(s.keep_alive, Duration::from_secs(30));
+        assert!(s.topics().unwrap_err().message.contains("--uid"));
+        assert!(s.app_id().unwrap_err().message.contains("--app-id"));
+        assert!(s.connection().unwrap_err().message.contains("--broker"));
+    }
+
+    #[test]
+    fn password_file_first_line_is_the_password() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pw");
+        std::fs::write(&path, "s3cret\n").unwrap();
+        assert_eq!(read_password_file(&path).unwrap().expose(), "s3cret");
+        let err = read_password_file(&dir.path().join("missing")).unwrap_err();
+        assert!(err.message.contains("cannot read the password file"));
+    }
+}

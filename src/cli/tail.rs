@@ -1,0 +1,137 @@
+//! `wpconsole tail`: print what vehicles send, for people or for scripts.
+
+use super::settings::Settings;
+use super::{CliError, GlobalArgs, exit};
+use crate::domain::{InboundMessage, TopicScheme, Vin};
+use crate::mqtt::session::{Backoff, SessionOptions};
+use crate::mqtt::{Overflow, Session, SessionEvent};
+use clap::Args;
+use std::io::{self, Write as _};
+use tokio::sync::mpsc;
+
+/// Print inbound messages from the vehicles' "to" topics.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:\n  wpconsole --profile preprod tail\n  wpconsole tail --vin VF3ABCDEFGH123456 --vin 0123456789ABCDEFG\n  wpconsole tail --json --count 100 > capture.jsonl\n\nHuman lines: local time, VIN (? for an unrecognised topic), kind, action, bytes, payload\n(control characters escaped). Kinds: content, content-string, popup-ok, popup-cancel,\npopup-timeout, popup-other, no-content, text, binary.\n--json prints one object per line: {\"received_at\", \"vin\", \"topic\", \"bytes\", \"kind\", \"payload\"};\npayload is the JSON value, the text as a string, or {\"base64\": ...} for binary.\nA lost connection is retried with backoff; notices go to standard error.")]
+pub struct TailArgs {
+    /// Only these vehicles (repeat for several).
+    #[arg(long, value_name = "VIN")]
+    pub vin: Vec<String>,
+    /// Stop after N messages.
+    #[arg(long, value_name = "N")]
+    pub count: Option<u64>,
+    /// One JSON object per line instead of human lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn subscriptions(topics: &TopicScheme, vins: &[Vin]) -> Vec<String> {
+    if vins.is_empty() {
+        return vec![topics.to_filter()];
+    }
+    // `x/#` also matches `x` itself, so both topic forms arrive.
+    vins.iter()
+        .map(|vin| format!("{}#", topics.to_topic(vin)))
+        .collect()
+}
+
+pub async fn run(global: &GlobalArgs, args: &TailArgs) -> Result<u8, CliError> {
+    let settings = Settings::resolve(global)?;
+    let topics = settings.topics()?;
+    let vins = args
+        .vin
+        .iter()
+        .map(|v| Vin::parse(v).map_err(CliError::usage))
+        .collect::<Result<Vec<_>, _>>()?;
+    let connection = settings.connection()?;
+    let options = connection.mqtt_options().map_err(CliError::usage)?;
+    let (session, events) = Session::start(
+        options,
+        SessionOptions {
+            subscriptions: subscriptions(&topics, &vins),
+            capacity: 8192,
+            overflow: Overflow::Wait,
+            backoff: Backoff::default(),
+            authority: connection.broker.authority(),
+            uid: connection.uid.clone(),
+        },
+    );
+    let printed = tokio::select! {
+        printed = print_events(events, &topics, args) => printed,
+        _ = tokio::signal::ctrl_c() => Ok(exit::OK),
+    };
+    session.shutdown().await;
+    printed
+}
+
+async fn print_events(
+    mut events: mpsc::Receiver<SessionEvent>,
+    topics: &TopicScheme,
+    args: &TailArgs,
+) -> Result<u8, CliError> {
+    let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout());
+    let mut batch = Vec::with_capacity(256);
+    let mut printed: u64 = 0;
+    let mut ever_connected = false;
+    loop {
+        if events.recv_many(&mut batch, 256).await == 0 {
+            return Ok(exit::OK);
+        }
+        for event in batch.drain(..) {
+            match event {
+                SessionEvent::Message(publish) => {
+                    let message = InboundMessage::new(topics, publish.topic, publish.payload, publish.received_at);
+                    let line = if args.json { message.json_line() } else { message.human_line() };
+                    if write_line(&mut out, &line).is_err() {
+                        return Ok(exit::OK);
+                    }
+                    printed += 1;
+                    if args.count.is_some_and(|count| printed >= count) {
+                        let _ = out.flush();
+                        return Ok(exit::OK);
+                    }
+                }
+                SessionEvent::Connected => {
+                    if ever_connected {
+                        eprintln!("wpconsole: reconnected; subscriptions renewed");
+                    }
+                    ever_connected = true;
+                }
+                SessionEvent::Disconnected { reason, attempt, retry_in } => {
+                    if !ever_connected {
+                        let _ = out.flush();
+                        return Err(CliError::broker(reason));
+                    }
+                    eprintln!(
+                        "wpconsole: disconnected: {reason}; reconnecting in {:.1} s (attempt {attempt})",
+                        retry_in.as_secs_f64()
+                    );
+                }
+                SessionEvent::Published | SessionEvent::Dropped(_) => {}
+            }
+        }
+        // Flush when the burst is over, so a person sees lines at once and a
+        // pipe still gets large writes.
+        if events.is_empty() && out.flush().is_err() {
+            return Ok(exit::OK);
+        }
+    }
+}
+
+/// Writes one line; an error means the reader has gone (a closed pipe).
+fn write_line(out: &mut impl io::Write, line: &str) -> io::Result<()> {
+    out.write_all(line.as_bytes())?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_subscription_per_named_vehicle_covers_both_topic_forms() {
+        let topics = TopicScheme::new("p", "U", true).unwrap();
+        assert_eq!(subscriptions(&topics, &[]), ["p/to/uid/U/opa/#"]);
+        let vin = Vin::parse("0123456789ABCDEFG").unwrap();
+        assert_eq!(subscriptions(&topics, &[vin]), ["p/to/uid/U/opa/0123456789ABCDEFG/#"]);
+    }
+}

@@ -1,0 +1,162 @@
+//! An inbound message as the console keeps it, and the one-line forms it
+//! is printed in (`tail`'s human lines and JSON Lines).
+
+use super::display;
+use super::inbound::{Classified, classify};
+use super::json;
+use super::topic::{InboundTopic, TopicScheme};
+use base64::Engine as _;
+use chrono::{DateTime, Local, SecondsFormat, Utc};
+use std::fmt::Write as _;
+
+/// A message a vehicle (or anything else on the "to" topics) sent.
+#[derive(Debug, Clone)]
+pub struct InboundMessage {
+    pub received_at: DateTime<Utc>,
+    /// The raw topic, as received.
+    pub topic: String,
+    pub source: InboundTopic,
+    /// The exact bytes received.
+    pub payload: bytes::Bytes,
+    pub classified: Classified,
+}
+
+impl InboundMessage {
+    pub fn new(scheme: &TopicScheme, topic: String, payload: bytes::Bytes, received_at: DateTime<Utc>) -> Self {
+        Self {
+            received_at,
+            source: scheme.parse_inbound(&topic),
+            classified: classify(&payload),
+            topic,
+            payload,
+        }
+    }
+
+    /// The VIN, when the topic is a vehicle's.
+    pub fn vin(&self) -> Option<&str> {
+        match &self.source {
+            InboundTopic::Vehicle { vin, .. } => Some(vin.as_str()),
+            InboundTopic::Unrecognised(_) => None,
+        }
+    }
+
+    /// One JSON object on one line:
+    /// `{"received_at","vin","topic","bytes","kind","payload"}`. The payload
+    /// is the JSON value as sent (whitespace removed), a string for text,
+    /// or `{"base64": ...}` for binary.
+    pub fn json_line(&self) -> String {
+        let mut line = String::with_capacity(self.payload.len() + self.topic.len() + 128);
+        line.push_str("{\"received_at\":\"");
+        line.push_str(&self.received_at.to_rfc3339_opts(SecondsFormat::Millis, true));
+        line.push_str("\",\"vin\":");
+        match self.vin() {
+            Some(vin) => {
+                let _ = write!(line, "\"{vin}\"");
+            }
+            None => line.push_str("null"),
+        }
+        line.push_str(",\"topic\":");
+        line.push_str(&json_string(&self.topic));
+        let _ = write!(line, ",\"bytes\":{}", self.payload.len());
+        let _ = write!(line, ",\"kind\":\"{}\"", self.classified.kind.name());
+        line.push_str(",\"payload\":");
+        self.write_payload_json(&mut line);
+        line.push('}');
+        line
+    }
+
+    fn write_payload_json(&self, line: &mut String) {
+        match std::str::from_utf8(&self.payload) {
+            Ok(text) if self.classified.json.is_some() => line.push_str(&json::minify(text)),
+            Ok(text) => line.push_str(&json_string(text)),
+            Err(_) => {
+                line.push_str("{\"base64\":\"");
+                line.push_str(&base64::engine::general_purpose::STANDARD.encode(&self.payload));
+                line.push_str("\"}");
+            }
+        }
+    }
+
+    /// One safe line for people: local time, VIN, kind, action, size and
+    /// the payload, every control character escaped.
+    pub fn human_line(&self) -> String {
+        let time = self.received_at.with_timezone(&Local).format("%H:%M:%S%.3f");
+        let who = self.vin().unwrap_or("?");
+        let action = self.classified.action.as_deref().map_or_else(|| "-".into(), display::one_line);
+        let mut line = format!(
+            "{time}  {who:<17}  {:<14} {action:<16} {:>6}B  ",
+            self.classified.kind.name(),
+            self.payload.len()
+        );
+        if self.vin().is_none() {
+            let _ = write!(line, "[{}] ", display::one_line(&self.topic));
+        }
+        match std::str::from_utf8(&self.payload) {
+            Ok(text) if self.classified.json.is_some() => line.push_str(&display::one_line(&json::minify(text))),
+            Ok(_) | Err(_) => line.push_str(&display::bytes_one_line(&self.payload)),
+        }
+        line
+    }
+}
+
+fn json_string(text: &str) -> String {
+    serde_json::Value::String(text.to_owned()).to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn message(topic: &str, payload: &[u8]) -> InboundMessage {
+        let scheme = TopicScheme::new("psa/OVIPPartners-Dev", "U", true).unwrap();
+        let at = Utc.with_ymd_and_hms(2026, 11, 24, 14, 3, 5).unwrap() + chrono::Duration::milliseconds(42);
+        InboundMessage::new(&scheme, topic.into(), bytes::Bytes::copy_from_slice(payload), at)
+    }
+
+    const TOPIC: &str = "psa/OVIPPartners-Dev/to/uid/U/opa/0123456789ABCDEFG/";
+
+    #[test]
+    fn json_line_keeps_the_payload_value() {
+        let m = message(TOPIC, b"{ \"content\": {\"action\": \"go\", \"n\": 1.50} }");
+        assert_eq!(
+            m.json_line(),
+            r#"{"received_at":"2026-11-24T14:03:05.042Z","vin":"0123456789ABCDEFG","topic":"psa/OVIPPartners-Dev/to/uid/U/opa/0123456789ABCDEFG/","bytes":42,"kind":"content","payload":{"content":{"action":"go","n":1.50}}}"#
+        );
+    }
+
+    #[test]
+    fn json_line_of_text_and_binary() {
+        let text = message("odd/topic", b"hello \x1b[2J");
+        let value: serde_json::Value = serde_json::from_str(&text.json_line()).unwrap();
+        assert_eq!(value["payload"], "hello \u{1b}[2J");
+        assert_eq!(value["vin"], serde_json::Value::Null);
+        assert_eq!(value["kind"], "text");
+        let binary = message(TOPIC, &[0xff, 0x00]);
+        let value: serde_json::Value = serde_json::from_str(&binary.json_line()).unwrap();
+        assert_eq!(value["payload"]["base64"], "/wA=");
+        assert_eq!(value["kind"], "binary");
+    }
+
+    #[test]
+    fn pretty_json_payload_stays_on_one_line() {
+        let m = message(TOPIC, b"{\n  \"content\": \"a\\nb\"\n}");
+        assert!(!m.json_line().contains('\n'));
+        assert!(!m.human_line().contains('\n'));
+    }
+
+    #[test]
+    fn human_line_escapes_terminal_sequences() {
+        let m = message(TOPIC, b"\x1b]0;owned\x07 \x1b[2J");
+        let line = m.human_line();
+        assert!(!line.contains('\u{1b}') && !line.contains('\u{7}'), "{line}");
+        assert!(line.contains("0123456789ABCDEFG"));
+        assert!(line.contains("\\u{1b}]0;owned"));
+    }
+
+    #[test]
+    fn unrecognised_topics_are_shown_with_their_text() {
+        let line = message("somewhere/else", b"{}").human_line();
+        assert!(line.contains("[somewhere/else]"), "{line}");
+    }
+}
