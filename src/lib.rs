@@ -8,3 +8,5 @@ pub mod domain;
 pub mod config;
 pub mod mqtt;
 pub mod cli;
+#[cfg(feature = "demo")]
+pub mod sim;

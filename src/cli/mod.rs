@@ -5,6 +5,8 @@ pub mod send;
 pub mod settings;
 pub mod tail;
 pub mod validate;
+#[cfg(feature = "demo")]
+pub mod demo;
 
 use clap::{Args, Parser, Subcommand};
 use std::fmt;
@@ -107,6 +109,8 @@ pub enum Command {
     Send(send::SendArgs),
     /// Print what vehicles send, one line per message.
     Tail(tail::TailArgs),
+    #[cfg(feature = "demo")]
+    Demo(demo::DemoArgs),
 }
 
 /// An error that ends a command, with its exit code.
@@ -167,6 +171,8 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         Some(Command::Validate(args)) => validate::run(&cli.global, &args),
         Some(Command::Send(args)) => send::run(&cli.global, &args).await,
         Some(Command::Tail(args)) => tail::run(&cli.global, &args).await,
+        #[cfg(feature = "demo")]
+        Some(Command::Demo(args)) => demo::run(&cli.global, &args).await,
         None => Err(CliError::usage(
             "the interactive console is not built yet; use a subcommand (see --help), e.g. `wpconsole demo --headless`",
         )),

@@ -84,7 +84,7 @@ impl InboundMessage {
         let who = self.vin().unwrap_or("?");
         let action = self.classified.action.as_deref().map_or_else(|| "-".into(), display::one_line);
         let mut line = format!(
-            "{time}  {who:<17}  {:<14} {action:<16} {:>6}B  ",
+            "{time}  {who:<17}  {:<14} {action:<24} {:>6}B  ",
             self.classified.kind.name(),
             self.payload.len()
         );

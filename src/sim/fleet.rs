@@ -1,0 +1,373 @@
+//! The simulated fleet: vehicles whose WebPortal apps talk like real ones.
+//!
+//! Pure: time goes in as a `Duration` since the start, messages come out,
+//! so the behaviour is tested without a broker or a clock.
+
+use crate::domain::{TopicScheme, Vin};
+use serde_json::{Value, json};
+use std::collections::VecDeque;
+use std::time::Duration;
+
+/// The WebPortal keeps only this many data messages for an app in the
+/// background; older ones are lost.
+pub const BACKGROUND_MAILBOX: usize = 10;
+
+/// Something the fleet publishes on a "to" topic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VehicleMessage {
+    pub topic: String,
+    pub payload: Vec<u8>,
+}
+
+/// One simulated vehicle.
+#[derive(Debug, Clone)]
+pub struct Vehicle {
+    pub vin: Vin,
+    pub label: String,
+    /// Whether the app is in the foreground (awake) or the background.
+    pub awake: bool,
+    /// Whether this vehicle goes to sleep from time to time.
+    sleeper: bool,
+    /// Data messages kept while in the background.
+    mailbox: VecDeque<Value>,
+    /// Data messages lost because the mailbox was full.
+    pub lost: u64,
+    next_heartbeat: Duration,
+    next_action: Duration,
+    next_telemetry: Duration,
+    next_sleep_toggle: Duration,
+    soc: f64,
+    odometer_km: f64,
+}
+
+/// The whole fleet and the replies it has scheduled.
+pub struct Fleet {
+    pub vehicles: Vec<Vehicle>,
+    topics: TopicScheme,
+    rng: fastrand::Rng,
+    scheduled: Vec<(Duration, VehicleMessage)>,
+    /// Share of inbound traffic that is deliberately malformed.
+    malformed_share: f64,
+}
+
+const MAKES: [(&str, &str); 8] = [
+    ("VF3", "Peugeot 208"),
+    ("VR3", "Peugeot 3008"),
+    ("VF7", "Citroen C4"),
+    ("VR1", "DS 7"),
+    ("ZFA", "Fiat 500e"),
+    ("ZAR", "Alfa Romeo Tonale"),
+    ("W0L", "Opel Corsa"),
+    ("1C4", "Jeep Avenger"),
+];
+
+const VIN_CHARS: &[u8] = b"ABCDEFGHJKLMNPRSTUVWXYZ0123456789";
+
+const USER_ACTIONS: [&str; 6] = [
+    "openDoorsRequest",
+    "climateOn",
+    "navigateTo",
+    "mediaPlay",
+    "chargeStatusRequest",
+    "favouriteStationSelected",
+];
+
+fn secs(rng: &mut fastrand::Rng, from: f64, to: f64) -> Duration {
+    Duration::from_secs_f64(from + rng.f64() * (to - from))
+}
+
+impl Fleet {
+    /// `count` vehicles with valid, varied VINs. The same seed gives the same fleet.
+    pub fn new(topics: TopicScheme, count: usize, seed: u64) -> Self {
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let mut vehicles = Vec::with_capacity(count);
+        for index in 0..count {
+            let (wmi, model) = MAKES[index % MAKES.len()];
+            let mut text = wmi.to_owned();
+            while text.len() < crate::domain::vin::VIN_LENGTH {
+                text.push(char::from(VIN_CHARS[rng.usize(..VIN_CHARS.len())]));
+            }
+            let vin = Vin::parse(&text).expect("generated from the VIN alphabet");
+            vehicles.push(Vehicle {
+                vin,
+                label: format!("{model} #{}", index / MAKES.len() + 1),
+                awake: true,
+                sleeper: index % 4 == 3,
+                mailbox: VecDeque::new(),
+                lost: 0,
+                next_heartbeat: secs(&mut rng, 0.2, 3.0),
+                next_action: secs(&mut rng, 2.0, 12.0),
+                next_telemetry: secs(&mut rng, 1.0, 8.0),
+                next_sleep_toggle: secs(&mut rng, 20.0, 60.0),
+                soc: 20.0 + rng.f64() * 75.0,
+                odometer_km: 1_000.0 + rng.f64() * 60_000.0,
+            });
+        }
+        Self {
+            vehicles,
+            topics,
+            rng,
+            scheduled: Vec::new(),
+            malformed_share: 0.04,
+        }
+    }
+
+    /// Sets the share of malformed inbound messages (0 to 1).
+    pub fn with_malformed_share(mut self, share: f64) -> Self {
+        self.malformed_share = share.clamp(0.0, 1.0);
+        self
+    }
+
+    /// Everything due at `now`: the apps' own messages and scheduled replies.
+    pub fn tick(&mut self, now: Duration) -> Vec<VehicleMessage> {
+        let mut out = Vec::new();
+        for index in 0..self.vehicles.len() {
+            self.vehicle_tick(index, now, &mut out);
+        }
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.scheduled)
+            .into_iter()
+            .partition(|(at, _)| *at <= now);
+        self.scheduled = later;
+        out.extend(due.into_iter().map(|(_, message)| message));
+        out
+    }
+
+    fn vehicle_tick(&mut self, index: usize, now: Duration, out: &mut Vec<VehicleMessage>) {
+        let rng = &mut self.rng;
+        let vehicle = &mut self.vehicles[index];
+        if vehicle.sleeper && now >= vehicle.next_sleep_toggle {
+            vehicle.awake = !vehicle.awake;
+            vehicle.next_sleep_toggle = now + if vehicle.awake { secs(rng, 30.0, 90.0) } else { secs(rng, 15.0, 45.0) };
+            if vehicle.awake {
+                let resumed = json!({"content": {"type": "event", "action": "appResumed", "params": {"pending": vehicle.mailbox.len(), "lost": vehicle.lost}}});
+                out.push(self.message(index, &resumed));
+                let kept: Vec<Value> = self.vehicles[index].mailbox.drain(..).collect();
+                for envelope in kept {
+                    self.schedule_ack(index, &envelope, now);
+                }
+                return;
+            }
+        }
+        let vehicle = &mut self.vehicles[index];
+        if !vehicle.awake {
+            return;
+        }
+        let mut payloads: Vec<Value> = Vec::new();
+        if now >= vehicle.next_heartbeat {
+            vehicle.next_heartbeat = now + secs(rng, 10.0, 20.0);
+            payloads.push(json!({"content": {"type": "event", "action": "heartbeat", "params": {"uptime_s": now.as_secs()}}}));
+        }
+        if now >= vehicle.next_telemetry {
+            vehicle.next_telemetry = now + secs(rng, 6.0, 14.0);
+            vehicle.soc = (vehicle.soc - rng.f64() * 0.4).max(5.0);
+            vehicle.odometer_km += rng.f64() * 0.8;
+            payloads.push(json!({"content": {"type": "telemetry", "action": "vehicleStatus", "params": {
+                "soc_pct": (vehicle.soc * 10.0).round() / 10.0,
+                "odometer_km": (vehicle.odometer_km * 10.0).round() / 10.0,
+                "speed_kmh": rng.u32(0..130),
+                "position": {"lat": 48.85 + rng.f64() / 10.0, "lon": 2.29 + rng.f64() / 10.0},
+            }}}));
+        }
+        if now >= vehicle.next_action {
+            vehicle.next_action = now + secs(rng, 8.0, 40.0);
+            let action = USER_ACTIONS[rng.usize(..USER_ACTIONS.len())];
+            payloads.push(json!({"content": {"type": "action", "action": action, "params": {"screen": "home", "button": rng.u8(1..9)}}}));
+        }
+        for payload in payloads {
+            if self.rng.f64() < self.malformed_share {
+                out.push(self.malformed(index));
+            } else {
+                out.push(self.message(index, &payload));
+            }
+        }
+    }
+
+    fn message(&self, index: usize, payload: &Value) -> VehicleMessage {
+        VehicleMessage {
+            topic: self.topics.to_topic(&self.vehicles[index].vin),
+            payload: payload.to_string().into_bytes(),
+        }
+    }
+
+    /// Traffic a real fleet produces now and then: text, binary, `content`
+    /// as a string, JSON without `content`.
+    fn malformed(&mut self, index: usize) -> VehicleMessage {
+        let payload: Vec<u8> = match self.rng.u8(0..4) {
+            0 => b"debug: webview reloaded, state lost".to_vec(),
+            1 => vec![0x00, 0x9f, 0xff, 0x10, 0x80, 0x41],
+            2 => br#"{"content":"legacy string payload"}"#.to_vec(),
+            _ => br#"{"status":"ok","source":"diagnostics"}"#.to_vec(),
+        };
+        VehicleMessage {
+            topic: self.topics.to_topic(&self.vehicles[index].vin),
+            payload,
+        }
+    }
+
+    /// A message the server published on `topic` at `now`.
+    pub fn on_server_message(&mut self, topic: &str, payload: &[u8], now: Duration) {
+        let Some(vin) = self.topics.parse_from_topic(topic) else {
+            return;
+        };
+        let Some(index) = self.vehicles.iter().position(|v| v.vin == vin) else {
+            return;
+        };
+        let Ok(envelope) = serde_json::from_slice::<Value>(payload) else {
+            return;
+        };
+        if envelope.get("popup").and_then(Value::as_bool) == Some(true) {
+            self.schedule_popup_answer(index, &envelope, now);
+            return;
+        }
+        let vehicle = &mut self.vehicles[index];
+        if vehicle.awake {
+            self.schedule_ack(index, &envelope, now);
+        } else {
+            if vehicle.mailbox.len() == BACKGROUND_MAILBOX {
+                vehicle.mailbox.pop_front();
+                vehicle.lost += 1;
+            }
+            vehicle.mailbox.push_back(envelope);
+        }
+    }
+
+    fn schedule_ack(&mut self, index: usize, envelope: &Value, now: Duration) {
+        let content = envelope.get("content");
+        let action = content.and_then(|c| c.get("action")).cloned().unwrap_or(Value::Null);
+        let mut reply = json!({"type": "ack", "action": action, "params": {"status": "ok"}});
+        if let Some(id) = content.and_then(correlation_id) {
+            reply["ref"] = id.clone();
+        }
+        let at = now + secs(&mut self.rng, 0.15, 0.8);
+        let message = self.message(index, &json!({ "content": reply }));
+        self.scheduled.push((at, message));
+    }
+
+    fn schedule_popup_answer(&mut self, index: usize, envelope: &Value, now: Duration) {
+        let has_ok = envelope.get("popupBtn").and_then(Value::as_bool).unwrap_or(false);
+        let roll = self.rng.f64();
+        let (answer, after) = if has_ok && roll < 0.5 {
+            ("WebPortal.okBtnPopupRequestClicked", secs(&mut self.rng, 2.0, 12.0))
+        } else if roll < 0.75 {
+            ("WebPortal.cancelBtnPopupRequestClicked", secs(&mut self.rng, 2.0, 12.0))
+        } else {
+            ("WebPortal.closeTimeoutPopupRequest", Duration::from_secs(15))
+        };
+        let content = envelope.get("content").cloned().unwrap_or_else(|| json!({}));
+        let message = self.message(index, &json!({"popupAction": answer, "content": content}));
+        self.scheduled.push((now + after, message));
+    }
+}
+
+/// The correlation id an app would echo: the first of the usual names.
+fn correlation_id(content: &Value) -> Option<&Value> {
+    ["cid", "correlationId", "correlation_id", "requestId", "id"]
+        .iter()
+        .find_map(|key| content.get(key).filter(|v| v.is_string() || v.is_number()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{InboundKind, classify};
+
+    fn fleet(count: usize) -> Fleet {
+        Fleet::new(TopicScheme::new("p", "DEMO", true).unwrap(), count, 7)
+    }
+
+    fn run(fleet: &mut Fleet, from: u64, to: u64) -> Vec<VehicleMessage> {
+        (from..to).flat_map(|ms| fleet.tick(Duration::from_millis(ms * 100))).collect()
+    }
+
+    #[test]
+    fn vins_are_valid_distinct_and_varied() {
+        let fleet = fleet(12);
+        let mut vins: Vec<_> = fleet.vehicles.iter().map(|v| v.vin.clone()).collect();
+        vins.sort();
+        vins.dedup();
+        assert_eq!(vins.len(), 12);
+        let makes: std::collections::HashSet<_> = vins.iter().map(|v| &v.as_str()[..3]).collect();
+        assert!(makes.len() >= 6);
+    }
+
+    #[test]
+    fn every_vehicle_talks_and_every_kind_shows_up() {
+        let mut fleet = fleet(12).with_malformed_share(0.2);
+        let messages = run(&mut fleet, 0, 3000);
+        let scheme = TopicScheme::new("p", "DEMO", true).unwrap();
+        for vehicle in &fleet.vehicles {
+            assert!(messages.iter().any(|m| m.topic == scheme.to_topic(&vehicle.vin)));
+        }
+        let kinds: std::collections::HashSet<_> = messages.iter().map(|m| classify(&m.payload).kind.name()).collect();
+        for kind in ["content", "content-string", "no-content", "text", "binary"] {
+            assert!(kinds.contains(kind), "{kind} missing from {kinds:?}");
+        }
+    }
+
+    #[test]
+    fn data_messages_are_acknowledged_with_action_and_correlation_id() {
+        let mut fleet = fleet(1).with_malformed_share(0.0);
+        let vin = fleet.vehicles[0].vin.clone();
+        let scheme = TopicScheme::new("p", "DEMO", true).unwrap();
+        fleet.on_server_message(
+            &scheme.from_topic(&vin),
+            br#"{"idApp":"A","popup":false,"content":{"type":"action","action":"unlock","cid":"c-42"}}"#,
+            Duration::from_secs(1),
+        );
+        let replies = run(&mut fleet, 10, 20);
+        let ack = replies
+            .iter()
+            .filter_map(|m| serde_json::from_slice::<Value>(&m.payload).ok())
+            .find(|v| v["content"]["type"] == "ack")
+            .expect("an acknowledgement within a second");
+        assert_eq!(ack["content"]["action"], "unlock");
+        assert_eq!(ack["content"]["ref"], "c-42");
+    }
+
+    #[test]
+    fn popups_are_answered_with_a_popup_action() {
+        let mut fleet = fleet(1).with_malformed_share(0.0);
+        let vin = fleet.vehicles[0].vin.clone();
+        let scheme = TopicScheme::new("p", "DEMO", true).unwrap();
+        fleet.on_server_message(
+            &scheme.from_topic(&vin),
+            br#"{"idApp":"A","popup":true,"popupText":"Hi","content":{}}"#,
+            Duration::ZERO,
+        );
+        let replies = run(&mut fleet, 0, 160);
+        let answers: Vec<_> = replies
+            .iter()
+            .map(|m| classify(&m.payload).kind)
+            .filter(|k| matches!(k, InboundKind::PopupAnswer(_)))
+            .collect();
+        assert_eq!(answers.len(), 1);
+        // Without an OK button the user can only cancel or let it time out.
+        assert_ne!(answers[0], InboundKind::PopupAnswer(crate::domain::PopupAction::Ok));
+    }
+
+    #[test]
+    fn a_sleeping_vehicle_keeps_only_the_last_ten_data_messages() {
+        let mut fleet = fleet(4).with_malformed_share(0.0);
+        let sleeper = 3;
+        fleet.vehicles[sleeper].awake = false;
+        fleet.vehicles[sleeper].next_sleep_toggle = Duration::from_secs(100);
+        let scheme = TopicScheme::new("p", "DEMO", true).unwrap();
+        let topic = scheme.from_topic(&fleet.vehicles[sleeper].vin);
+        for n in 0..13 {
+            let payload = format!(r#"{{"idApp":"A","popup":false,"content":{{"action":"a{n}"}}}}"#);
+            fleet.on_server_message(&topic, payload.as_bytes(), Duration::from_secs(1));
+        }
+        assert_eq!(fleet.vehicles[sleeper].lost, 3);
+        assert!(run(&mut fleet, 10, 990).iter().all(|m| m.topic != scheme.to_topic(&fleet.vehicles[sleeper].vin)));
+        let after_wake = run(&mut fleet, 1000, 1020);
+        let acks: Vec<String> = after_wake
+            .iter()
+            .filter_map(|m| serde_json::from_slice::<Value>(&m.payload).ok())
+            .filter(|v| v["content"]["type"] == "ack")
+            .map(|v| v["content"]["action"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        assert_eq!(acks.len(), 10);
+        assert!(acks.contains(&"a3".to_owned()) && acks.contains(&"a12".to_owned()));
+        assert!(!acks.contains(&"a2".to_owned()));
+    }
+}
