@@ -55,19 +55,31 @@ pub async fn run(global: &GlobalArgs, args: &TailArgs) -> Result<u8, CliError> {
             uid: connection.uid.clone(),
         },
     );
+    let watching = Watching {
+        broker: connection.broker.to_string(),
+        filters: subscriptions(&topics, &vins),
+    };
     let printed = tokio::select! {
-        printed = print_events(events, &topics, args) => printed,
+        printed = print_events(events, &topics, args, &watching) => printed,
         _ = tokio::signal::ctrl_c() => Ok(exit::OK),
     };
     session.shutdown().await;
     printed
 }
 
+/// What `tail` tells on standard error once messages flow.
+struct Watching {
+    broker: String,
+    filters: Vec<String>,
+}
+
 async fn print_events(
     mut events: mpsc::Receiver<SessionEvent>,
     topics: &TopicScheme,
     args: &TailArgs,
+    watching: &Watching,
 ) -> Result<u8, CliError> {
+    let mut acknowledged_filters = 0;
     let mut out = io::BufWriter::with_capacity(64 * 1024, io::stdout());
     let mut batch = Vec::with_capacity(256);
     let mut printed: u64 = 0;
@@ -91,10 +103,17 @@ async fn print_events(
                     }
                 }
                 SessionEvent::Connected => {
+                    acknowledged_filters = 0;
                     if ever_connected {
-                        eprintln!("wpconsole: reconnected; subscriptions renewed");
+                        eprintln!("wpconsole: reconnected to {}", watching.broker);
                     }
                     ever_connected = true;
+                }
+                SessionEvent::Subscribed => {
+                    acknowledged_filters += 1;
+                    if acknowledged_filters == watching.filters.len() {
+                        eprintln!("wpconsole: watching {} on {}", watching.filters.join(" "), watching.broker);
+                    }
                 }
                 SessionEvent::Disconnected { reason, attempt, retry_in } => {
                     if !ever_connected {

@@ -36,6 +36,8 @@ pub enum SessionEvent {
         attempt: u32,
         retry_in: Duration,
     },
+    /// The broker confirmed the subscriptions: messages flow from now on.
+    Subscribed,
     Message(InboundPublish),
     /// A publish was written to the network.
     Published,
@@ -241,6 +243,11 @@ impl Runner {
                         received_at: Utc::now(),
                     });
                     if !self.forward(message).await {
+                        return;
+                    }
+                }
+                Ok(Event::Incoming(Packet::SubAck(_))) => {
+                    if !self.forward(SessionEvent::Subscribed).await {
                         return;
                     }
                 }

@@ -1,0 +1,310 @@
+//! Helpers shared by the integration tests: an isolated environment for the
+//! real binary, line readers with timeouts, MQTT observers, and mosquitto.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+pub const UID: &str = "PARTNER1";
+pub const PREFIX: &str = "psa/OVIPPartners-Dev";
+pub const VIN: &str = "VF3ABCDEFGH123456";
+
+/// A throwaway home for the binary: no user config, its own state dir.
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+}
+
+impl Sandbox {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("temp dir"),
+        }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// The real binary, with an environment that only the test controls.
+    pub fn wpconsole(&self) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_wpconsole"));
+        for (key, _) in std::env::vars() {
+            if key.starts_with("WPCONSOLE_") {
+                cmd.env_remove(key);
+            }
+        }
+        cmd.env("HOME", self.dir.path())
+            .env("XDG_CONFIG_HOME", self.path("config"))
+            .env("XDG_STATE_HOME", self.path("state"))
+            .env("WPCONSOLE_STATE_DIR", self.path("state"))
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, contents).expect("write test file");
+        path
+    }
+}
+
+/// A running child whose output is read line by line in the background.
+pub struct Running {
+    pub child: Child,
+    stdout: mpsc::Receiver<String>,
+    stderr: mpsc::Receiver<String>,
+    pub stderr_seen: Vec<String>,
+}
+
+fn pump(stream: impl Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stream).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    rx
+}
+
+impl Running {
+    pub fn spawn(mut cmd: Command) -> Self {
+        let mut child = cmd
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn wpconsole");
+        let stdout = pump(child.stdout.take().expect("stdout"));
+        let stderr = pump(child.stderr.take().expect("stderr"));
+        Self {
+            child,
+            stdout,
+            stderr,
+            stderr_seen: Vec::new(),
+        }
+    }
+
+    /// The next line on standard output, if one comes in time.
+    pub fn next_line(&self, timeout: Duration) -> Option<String> {
+        self.stdout.recv_timeout(timeout).ok()
+    }
+
+    /// Waits for a standard error line containing `needle`.
+    pub fn wait_stderr(&mut self, needle: &str, timeout: Duration) -> bool {
+        if self.stderr_seen.iter().any(|l| l.contains(needle)) {
+            return true;
+        }
+        let deadline = Instant::now() + timeout;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.stderr.recv_timeout(left) {
+                Ok(line) => {
+                    let found = line.contains(needle);
+                    self.stderr_seen.push(line);
+                    if found {
+                        return true;
+                    }
+                }
+                Err(_) => return false,
+            }
+        }
+        false
+    }
+
+    /// All standard error so far.
+    pub fn drain_stderr(&mut self) -> String {
+        while let Ok(line) = self.stderr.try_recv() {
+            self.stderr_seen.push(line);
+        }
+        self.stderr_seen.join("\n")
+    }
+
+    /// Waits for the exit code.
+    pub fn wait(&mut self, timeout: Duration) -> Option<i32> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+pub fn wait_for_port(port: u16, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    while Instant::now() < deadline {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+/// A plain MQTT subscriber (rumqttc, not wpconsole) that reports every
+/// publish it receives, for checking what really reached the broker.
+pub struct Observer {
+    pub messages: mpsc::Receiver<(String, Vec<u8>)>,
+    _client: rumqttc::Client,
+}
+
+impl Observer {
+    pub fn subscribe(port: u16, filter: &str) -> Self {
+        let mut options = rumqttc::MqttOptions::new(format!("observer-{}", fastrand::u32(..)), "127.0.0.1", port);
+        options.set_max_packet_size(1 << 20, 1 << 20);
+        let (client, mut connection) = rumqttc::Client::new(options, 64);
+        client.subscribe(filter, rumqttc::QoS::AtMostOnce).expect("subscribe");
+        let (tx, messages) = mpsc::channel();
+        let (ready_tx, ready) = mpsc::channel();
+        std::thread::spawn(move || {
+            for event in connection.iter() {
+                match event {
+                    Ok(rumqttc::Event::Incoming(rumqttc::Packet::SubAck(_))) => {
+                        let _ = ready_tx.send(());
+                    }
+                    Ok(rumqttc::Event::Incoming(rumqttc::Packet::Publish(p))) => {
+                        if tx.send((p.topic.clone(), p.payload.to_vec())).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(_) => std::thread::sleep(Duration::from_millis(50)),
+                }
+            }
+        });
+        ready.recv_timeout(Duration::from_secs(10)).expect("observer subscribed");
+        Self {
+            messages,
+            _client: client,
+        }
+    }
+
+    /// Publishes with a separate plain client.
+    pub fn publish(port: u16, topic: &str, payload: Vec<u8>) {
+        let mut options = rumqttc::MqttOptions::new(format!("publisher-{}", fastrand::u32(..)), "127.0.0.1", port);
+        options.set_max_packet_size(1 << 20, 1 << 20);
+        let (client, mut connection) = rumqttc::Client::new(options, 8);
+        client
+            .publish(topic, rumqttc::QoS::AtMostOnce, false, payload)
+            .expect("queue publish");
+        client.disconnect().expect("queue disconnect");
+        for event in connection.iter() {
+            match event {
+                Ok(rumqttc::Event::Outgoing(rumqttc::Outgoing::Disconnect)) | Err(_) => break,
+                Ok(_) => {}
+            }
+        }
+    }
+}
+
+pub fn to_topic(vin: &str) -> String {
+    format!("{PREFIX}/to/uid/{UID}/opa/{vin}/")
+}
+
+pub fn from_topic(vin: &str) -> String {
+    format!("{PREFIX}/from/uid/{UID}/opa/{vin}/")
+}
+
+/// An envelope whose minified form is exactly `size` bytes.
+pub fn envelope_of_size(size: usize) -> String {
+    let head = r#"{"idApp":"APP","popup":false,"content":{"type":"action","action":"fill","params":{"pad":""#;
+    let tail = r#""}}}"#;
+    format!("{head}{}{tail}", "x".repeat(size - head.len() - tail.len()))
+}
+
+/// Whether mosquitto tests can run. Without mosquitto they are skipped
+/// with a notice, unless `WPCONSOLE_REQUIRE_MOSQUITTO=1` (CI), where its
+/// absence fails the test.
+pub fn mosquitto_available(test: &str) -> bool {
+    let found = Command::new("mosquitto")
+        .arg("-h")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok();
+    if !found {
+        assert!(
+            std::env::var("WPCONSOLE_REQUIRE_MOSQUITTO").as_deref() != Ok("1"),
+            "{test}: mosquitto is required (WPCONSOLE_REQUIRE_MOSQUITTO=1) but not installed: apt-get install mosquitto mosquitto-clients"
+        );
+        eprintln!("SKIPPED {test}: mosquitto is not installed (apt-get install mosquitto mosquitto-clients)");
+    }
+    found
+}
+
+/// A mosquitto broker on 127.0.0.1 with a config the test writes.
+pub struct Mosquitto {
+    pub port: u16,
+    config: PathBuf,
+    child: Option<Child>,
+}
+
+impl Mosquitto {
+    /// Starts mosquitto with `listener PORT 127.0.0.1` followed by `extra`.
+    pub fn start(dir: &Path, extra: &str) -> Self {
+        let port = free_port();
+        let config = dir.join(format!("mosquitto-{port}.conf"));
+        std::fs::write(
+            &config,
+            format!("listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n{extra}\n"),
+        )
+        .expect("write mosquitto.conf");
+        let mut broker = Self {
+            port,
+            config,
+            child: None,
+        };
+        broker.restart();
+        broker
+    }
+
+    pub fn restart(&mut self) {
+        let child = Command::new("mosquitto")
+            .arg("-c")
+            .arg(&self.config)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start mosquitto");
+        self.child = Some(child);
+        assert!(wait_for_port(self.port, Duration::from_secs(10)), "mosquitto did not listen on {}", self.port);
+    }
+
+    /// `kill -9`: the broker vanishes without a word.
+    pub fn kill(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Drop for Mosquitto {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
