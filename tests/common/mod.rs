@@ -117,6 +117,25 @@ impl Running {
         false
     }
 
+    /// Waits for a standard error line containing `needle` among the lines
+    /// not yet looked at.
+    pub fn wait_stderr_new(&mut self, needle: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.stderr.recv_timeout(left) {
+                Ok(line) => {
+                    let found = line.contains(needle);
+                    self.stderr_seen.push(line);
+                    if found {
+                        return true;
+                    }
+                }
+                Err(_) => return false,
+            }
+        }
+        false
+    }
+
     /// All standard error so far.
     pub fn drain_stderr(&mut self) -> String {
         while let Ok(line) = self.stderr.try_recv() {
@@ -260,22 +279,29 @@ pub fn mosquitto_available(test: &str) -> bool {
 pub struct Mosquitto {
     pub port: u16,
     config: PathBuf,
+    log: PathBuf,
     child: Option<Child>,
 }
 
 impl Mosquitto {
-    /// Starts mosquitto with `listener PORT 127.0.0.1` followed by `extra`.
+    /// Starts mosquitto with `listener PORT 127.0.0.1` followed by `extra`
+    /// (which says at least whether anonymous clients are allowed).
     pub fn start(dir: &Path, extra: &str) -> Self {
         let port = free_port();
         let config = dir.join(format!("mosquitto-{port}.conf"));
+        let log = dir.join(format!("mosquitto-{port}.log"));
         std::fs::write(
             &config,
-            format!("listener {port} 127.0.0.1\nallow_anonymous true\npersistence false\n{extra}\n"),
+            format!(
+                "log_dest file {}\nlog_type all\nlistener {port} 127.0.0.1\npersistence false\n{extra}\n",
+                log.display()
+            ),
         )
         .expect("write mosquitto.conf");
         let mut broker = Self {
             port,
             config,
+            log,
             child: None,
         };
         broker.restart();
@@ -292,6 +318,11 @@ impl Mosquitto {
             .expect("start mosquitto");
         self.child = Some(child);
         assert!(wait_for_port(self.port, Duration::from_secs(10)), "mosquitto did not listen on {}", self.port);
+    }
+
+    /// What mosquitto logged, for failure messages.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
     }
 
     /// `kill -9`: the broker vanishes without a word.
