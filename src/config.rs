@@ -134,8 +134,14 @@ impl ConfigFile {
     }
 
     /// The profile asked for, or the default one, or an empty profile.
-    pub fn profile(&self, asked: Option<&str>, path: &Path) -> Result<(Option<String>, Profile), ConfigError> {
-        let name = asked.map(str::to_owned).or_else(|| self.default_profile.clone());
+    pub fn profile(
+        &self,
+        asked: Option<&str>,
+        path: &Path,
+    ) -> Result<(Option<String>, Profile), ConfigError> {
+        let name = asked
+            .map(str::to_owned)
+            .or_else(|| self.default_profile.clone());
         let Some(name) = name else {
             return Ok((None, Profile::default()));
         };
@@ -170,7 +176,10 @@ mod tests {
         assert_eq!(name.as_deref(), Some("demo"));
         assert!(profile.broker.is_some());
         let (_, preprod) = file.profile(Some("preprod"), Path::new("x")).unwrap();
-        assert_eq!(preprod.broker.as_deref(), Some("mqtts://iot-partners-preprod.mpsa.com:8886"));
+        assert_eq!(
+            preprod.broker.as_deref(),
+            Some("mqtts://iot-partners-preprod.mpsa.com:8886")
+        );
         assert!(!preprod.fleet.is_empty());
     }
 
@@ -194,6 +203,9 @@ mod tests {
     fn unknown_profile_lists_the_known_ones() {
         let file = parse("[profiles.a]\n[profiles.b]\n").unwrap();
         let err = file.profile(Some("c"), Path::new("cfg.toml")).unwrap_err();
-        assert_eq!(err.to_string(), "profile \"c\" is not in cfg.toml; profiles there: a, b");
+        assert_eq!(
+            err.to_string(),
+            "profile \"c\" is not in cfg.toml; profiles there: a, b"
+        );
     }
 }

@@ -4,9 +4,9 @@
 //! (connection), [`cli`] (headless commands) and [`sim`] (the demo broker and
 //! fleet).
 
-pub mod domain;
-pub mod config;
-pub mod mqtt;
 pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod mqtt;
 #[cfg(feature = "demo")]
 pub mod sim;

@@ -11,7 +11,10 @@ use wpconsole::mqtt::BrokerUrl;
 use wpconsole::sim::fleet::Fleet;
 
 fn broker() -> u16 {
-    wpconsole::sim::broker::start(0).expect("embedded broker").addr.port()
+    wpconsole::sim::broker::start(0)
+        .expect("embedded broker")
+        .addr
+        .port()
 }
 
 fn connect_args(port: u16) -> [String; 6] {
@@ -27,7 +30,9 @@ fn connect_args(port: u16) -> [String; 6] {
 
 fn tail_json(sandbox: &Sandbox, port: u16, extra: &[&str]) -> Running {
     let mut cmd = sandbox.wpconsole();
-    cmd.args(connect_args(port)).args(["tail", "--json"]).args(extra);
+    cmd.args(connect_args(port))
+        .args(["tail", "--json"])
+        .args(extra);
     let mut tail = Running::spawn(cmd);
     assert!(
         tail.wait_stderr("watching", Duration::from_secs(10)),
@@ -53,17 +58,35 @@ fn send_reaches_a_simulated_vehicle_and_tail_prints_its_acknowledgement() {
     let sent = sandbox
         .wpconsole()
         .args(connect_args(port))
-        .args(["send", "--vin", &vin, "--content", r#"{"type":"action","action":"unlock","cid":"round-trip-1"}"#])
+        .args([
+            "send",
+            "--vin",
+            &vin,
+            "--content",
+            r#"{"type":"action","action":"unlock","cid":"round-trip-1"}"#,
+        ])
         .output()
         .unwrap();
-    assert_eq!(sent.status.code(), Some(0), "{}", String::from_utf8_lossy(&sent.stderr));
+    assert_eq!(
+        sent.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
     assert!(String::from_utf8_lossy(&sent.stdout).contains(&from_topic(&vin)));
 
     let deadline = std::time::Instant::now() + Duration::from_secs(10);
     let ack = loop {
-        let line = tail.next_line(Duration::from_secs(10)).expect("tail printed the acknowledgement");
-        let value: serde_json::Value = serde_json::from_str(&line).expect("tail --json prints JSON lines");
-        assert_eq!(value["vin"], vin.as_str(), "--vin filters other vehicles out");
+        let line = tail
+            .next_line(Duration::from_secs(10))
+            .expect("tail printed the acknowledgement");
+        let value: serde_json::Value =
+            serde_json::from_str(&line).expect("tail --json prints JSON lines");
+        assert_eq!(
+            value["vin"],
+            vin.as_str(),
+            "--vin filters other vehicles out"
+        );
         if value["payload"]["content"]["type"] == "ack" {
             break value;
         }
@@ -90,8 +113,16 @@ fn a_payload_of_exactly_128_kib_is_published_intact() {
         .arg(&file)
         .output()
         .unwrap();
-    assert_eq!(sent.status.code(), Some(0), "{}", String::from_utf8_lossy(&sent.stderr));
-    let (topic, payload) = observer.messages.recv_timeout(Duration::from_secs(10)).expect("published");
+    assert_eq!(
+        sent.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    let (topic, payload) = observer
+        .messages
+        .recv_timeout(Duration::from_secs(10))
+        .expect("published");
     assert_eq!(topic, from_topic(VIN));
     assert_eq!(payload.len(), 131_072);
     assert_eq!(payload, envelope.as_bytes());
@@ -112,7 +143,10 @@ fn one_byte_over_128_kib_is_refused_and_nothing_reaches_the_broker() {
         .unwrap();
     assert_eq!(refused.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&refused.stderr);
-    assert!(stderr.contains("131,073 bytes") && stderr.contains("131,072"), "{stderr}");
+    assert!(
+        stderr.contains("131,073 bytes") && stderr.contains("131,072"),
+        "{stderr}"
+    );
     assert!(stderr.contains("nothing was published"), "{stderr}");
 
     // A marker sent afterwards is the first thing the observer sees.
@@ -123,7 +157,10 @@ fn one_byte_over_128_kib_is_refused_and_nothing_reaches_the_broker() {
         .output()
         .unwrap();
     assert_eq!(marker.status.code(), Some(0));
-    let (_, payload) = observer.messages.recv_timeout(Duration::from_secs(10)).expect("marker");
+    let (_, payload) = observer
+        .messages
+        .recv_timeout(Duration::from_secs(10))
+        .expect("marker");
     assert!(String::from_utf8_lossy(&payload).contains("marker"));
 }
 
@@ -132,7 +169,10 @@ fn an_inbound_message_of_128_kib_is_printed_whole() {
     let port = broker();
     let sandbox = Sandbox::new();
     let tail = tail_json(&sandbox, port, &["--count", "1"]);
-    let payload = format!(r#"{{"content":{{"type":"event","action":"dump","params":{{"blob":"{}"}}}}}}"#, "y".repeat(131_000));
+    let payload = format!(
+        r#"{{"content":{{"type":"event","action":"dump","params":{{"blob":"{}"}}}}}}"#,
+        "y".repeat(131_000)
+    );
     Observer::publish(port, &to_topic(VIN), payload.clone().into_bytes());
     let line = tail.next_line(Duration::from_secs(10)).expect("a line");
     let value: serde_json::Value = serde_json::from_str(&line).unwrap();
@@ -147,24 +187,54 @@ fn every_inbound_kind_is_printed_never_dropped() {
     let tail = tail_json(&sandbox, port, &["--count", "5"]);
     let vin = Vin::parse(VIN).unwrap();
     let sent: Vec<(String, Vec<u8>)> = vec![
-        (to_topic(vin.as_str()), br#"{"content":"as a string"}"#.to_vec()),
-        (to_topic(vin.as_str()).trim_end_matches('/').to_owned(), b"plain text \x1b[2J".to_vec()),
+        (
+            to_topic(vin.as_str()),
+            br#"{"content":"as a string"}"#.to_vec(),
+        ),
+        (
+            to_topic(vin.as_str()).trim_end_matches('/').to_owned(),
+            b"plain text \x1b[2J".to_vec(),
+        ),
         (to_topic(vin.as_str()), vec![0xff, 0xfe, 0x00]),
-        (to_topic(vin.as_str()), br#"{"popupAction":"WebPortal.closeTimeoutPopupRequest","content":{}}"#.to_vec()),
-        (format!("{}/to/uid/{UID}/opa/NOT-A-VIN/", common::PREFIX), b"{}".to_vec()),
+        (
+            to_topic(vin.as_str()),
+            br#"{"popupAction":"WebPortal.closeTimeoutPopupRequest","content":{}}"#.to_vec(),
+        ),
+        (
+            format!("{}/to/uid/{UID}/opa/NOT-A-VIN/", common::PREFIX),
+            b"{}".to_vec(),
+        ),
     ];
     for (topic, payload) in &sent {
         Observer::publish(port, topic, payload.clone());
     }
     let mut kinds = Vec::new();
     for _ in 0..sent.len() {
-        let line = tail.next_line(Duration::from_secs(10)).expect("every message printed");
+        let line = tail
+            .next_line(Duration::from_secs(10))
+            .expect("every message printed");
         let value: serde_json::Value = serde_json::from_str(&line).unwrap();
-        kinds.push((value["kind"].as_str().unwrap().to_owned(), value["vin"].clone()));
+        kinds.push((
+            value["kind"].as_str().unwrap().to_owned(),
+            value["vin"].clone(),
+        ));
     }
     let names: Vec<&str> = kinds.iter().map(|(k, _)| k.as_str()).collect();
-    assert_eq!(names, ["content-string", "text", "binary", "popup-timeout", "no-content"]);
-    assert_eq!(kinds[4].1, serde_json::Value::Null, "unrecognised topic has no VIN");
+    assert_eq!(
+        names,
+        [
+            "content-string",
+            "text",
+            "binary",
+            "popup-timeout",
+            "no-content"
+        ]
+    );
+    assert_eq!(
+        kinds[4].1,
+        serde_json::Value::Null,
+        "unrecognised topic has no VIN"
+    );
 }
 
 #[test]
@@ -175,11 +245,22 @@ fn human_tail_escapes_terminal_control_sequences() {
     cmd.args(connect_args(port)).args(["tail", "--count", "1"]);
     let mut tail = Running::spawn(cmd);
     assert!(tail.wait_stderr("watching", Duration::from_secs(10)));
-    Observer::publish(port, &to_topic(VIN), b"\x1b]0;pwned\x07\x1b[2J\xe2\x80\xae".to_vec());
+    Observer::publish(
+        port,
+        &to_topic(VIN),
+        b"\x1b]0;pwned\x07\x1b[2J\xe2\x80\xae".to_vec(),
+    );
     let line = tail.next_line(Duration::from_secs(10)).expect("a line");
-    assert!(!line.contains('\u{1b}') && !line.contains('\u{7}') && !line.contains('\u{202e}'), "{line:?}");
+    assert!(
+        !line.contains('\u{1b}') && !line.contains('\u{7}') && !line.contains('\u{202e}'),
+        "{line:?}"
+    );
     assert!(line.contains(r"\u{1b}]0;pwned\u{7}"), "{line}");
-    assert_eq!(tail.wait(Duration::from_secs(5)), Some(0), "--count 1 ends tail");
+    assert_eq!(
+        tail.wait(Duration::from_secs(5)),
+        Some(0),
+        "--count 1 ends tail"
+    );
 }
 
 #[test]
@@ -187,9 +268,17 @@ fn an_unreachable_broker_exits_3_with_a_clear_message() {
     let sandbox = Sandbox::new();
     let port = common::free_port();
     for command in [vec!["tail"], vec!["send", "--vin", VIN, "--content", "{}"]] {
-        let out = sandbox.wpconsole().args(connect_args(port)).args(&command).output().unwrap();
+        let out = sandbox
+            .wpconsole()
+            .args(connect_args(port))
+            .args(&command)
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(3), "{command:?}");
         let stderr = String::from_utf8_lossy(&out.stderr);
-        assert!(stderr.contains("connection refused") && stderr.contains(&port.to_string()), "{stderr}");
+        assert!(
+            stderr.contains("connection refused") && stderr.contains(&port.to_string()),
+            "{stderr}"
+        );
     }
 }

@@ -8,7 +8,10 @@
 mod common;
 
 use common::{Mosquitto, Running, Sandbox, UID, VIN, from_topic, mosquitto_available, to_topic};
-use rcgen::{BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose};
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose,
+};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Duration;
@@ -31,18 +34,34 @@ fn ca(name: &str) -> (CertificateParams, KeyPair, String) {
     let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
     params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
     params.distinguished_name.push(DnType::CommonName, name);
-    params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     let pem = params.self_signed(&key).unwrap().pem();
     (params, key, pem)
 }
 
-fn leaf(issuer: &Issuer<'_, KeyPair>, names: Vec<String>, usage: ExtendedKeyUsagePurpose) -> (String, String) {
+fn leaf(
+    issuer: &Issuer<'_, KeyPair>,
+    names: Vec<String>,
+    usage: ExtendedKeyUsagePurpose,
+) -> (String, String) {
     let key = KeyPair::generate().unwrap();
     let mut params = CertificateParams::new(names).unwrap();
-    params.distinguished_name.push(DnType::CommonName, "wpconsole test");
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "wpconsole test");
     params.extended_key_usages = vec![usage];
-    params.key_usages = vec![KeyUsagePurpose::DigitalSignature, KeyUsagePurpose::KeyEncipherment];
-    (params.signed_by(&key, issuer).unwrap().pem(), key.serialize_pem())
+    params.key_usages = vec![
+        KeyUsagePurpose::DigitalSignature,
+        KeyUsagePurpose::KeyEncipherment,
+    ];
+    (
+        params.signed_by(&key, issuer).unwrap().pem(),
+        key.serialize_pem(),
+    )
 }
 
 impl Pki {
@@ -55,7 +74,11 @@ impl Pki {
             vec!["127.0.0.1".into(), "localhost".into()],
             ExtendedKeyUsagePurpose::ServerAuth,
         );
-        let (client_cert, client_key) = leaf(&issuer, vec![UID.to_lowercase()], ExtendedKeyUsagePurpose::ClientAuth);
+        let (client_cert, client_key) = leaf(
+            &issuer,
+            vec![UID.to_lowercase()],
+            ExtendedKeyUsagePurpose::ClientAuth,
+        );
         Self {
             ca: sandbox.write("ca.pem", ca_pem),
             other_ca: sandbox.write("other-ca.pem", other_pem),
@@ -77,7 +100,11 @@ fn production_like(sandbox: &Sandbox, pki: &Pki) -> Mosquitto {
         .args([UID, PASSWORD])
         .output()
         .expect("mosquitto_passwd (package mosquitto)");
-    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
     Mosquitto::start(
         sandbox.dir.path(),
         &format!(
@@ -94,28 +121,49 @@ fn tls_command(sandbox: &Sandbox, pki: &Pki, broker: &Mosquitto) -> Command {
     tls_command_with_ca(sandbox, pki, broker, &pki.ca)
 }
 
-fn tls_command_with_ca(sandbox: &Sandbox, pki: &Pki, broker: &Mosquitto, ca: &std::path::Path) -> Command {
+fn tls_command_with_ca(
+    sandbox: &Sandbox,
+    pki: &Pki,
+    broker: &Mosquitto,
+    ca: &std::path::Path,
+) -> Command {
     let mut cmd = sandbox.wpconsole();
-    cmd.args(["--broker", &format!("mqtts://127.0.0.1:{}", broker.port), "--uid", UID, "--app-id", "APP"])
-        .arg("--ca")
-        .arg(ca)
-        .arg("--cert")
-        .arg(&pki.client_cert)
-        .arg("--key")
-        .arg(&pki.client_key)
-        .env("WPCONSOLE_PASSWORD", PASSWORD);
+    cmd.args([
+        "--broker",
+        &format!("mqtts://127.0.0.1:{}", broker.port),
+        "--uid",
+        UID,
+        "--app-id",
+        "APP",
+    ])
+    .arg("--ca")
+    .arg(ca)
+    .arg("--cert")
+    .arg(&pki.client_cert)
+    .arg("--key")
+    .arg(&pki.client_key)
+    .env("WPCONSOLE_PASSWORD", PASSWORD);
     cmd
 }
 
 /// `mosquitto_sub`/`mosquitto_pub` options for the TLS broker.
 fn mosquitto_client_tls(cmd: &mut Command, pki: &Pki, broker: &Mosquitto) {
-    cmd.args(["-h", "127.0.0.1", "-p", &broker.port.to_string(), "-u", UID, "-P", PASSWORD])
-        .arg("--cafile")
-        .arg(&pki.ca)
-        .arg("--cert")
-        .arg(&pki.client_cert)
-        .arg("--key")
-        .arg(&pki.client_key);
+    cmd.args([
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &broker.port.to_string(),
+        "-u",
+        UID,
+        "-P",
+        PASSWORD,
+    ])
+    .arg("--cafile")
+    .arg(&pki.ca)
+    .arg("--cert")
+    .arg(&pki.client_cert)
+    .arg("--key")
+    .arg(&pki.client_key);
 }
 
 #[test]
@@ -134,47 +182,94 @@ fn send_and_tail_work_over_tls_with_client_certificate_and_password() {
     mosquitto_client_tls(&mut sub, &pki, &broker);
     sub.args(["-d", "-C", "1", "-t", &from_topic(VIN)]);
     let mut sub = Running::spawn(sub);
-    let subscribed = (0..200).any(|_| sub.next_line(Duration::from_millis(50)).is_some_and(|l| l.contains("SUBACK")));
-    assert!(subscribed, "mosquitto_sub did not subscribe: {}\n{}", sub.drain_stderr(), broker.log());
+    let subscribed = (0..200).any(|_| {
+        sub.next_line(Duration::from_millis(50))
+            .is_some_and(|l| l.contains("SUBACK"))
+    });
+    assert!(
+        subscribed,
+        "mosquitto_sub did not subscribe: {}\n{}",
+        sub.drain_stderr(),
+        broker.log()
+    );
     let sent = tls_command(&sandbox, &pki, &broker)
-        .args(["send", "--vin", VIN, "--content", r#"{"type":"action","action":"tls","params":{"n":1.50}}"#])
+        .args([
+            "send",
+            "--vin",
+            VIN,
+            "--content",
+            r#"{"type":"action","action":"tls","params":{"n":1.50}}"#,
+        ])
         .output()
         .unwrap();
-    assert_eq!(sent.status.code(), Some(0), "{}", String::from_utf8_lossy(&sent.stderr));
+    assert_eq!(
+        sent.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
     let expected = r#"{"idApp":"APP","popup":false,"content":{"type":"action","action":"tls","params":{"n":1.50}}}"#;
-    let received = (0..100).find_map(|_| sub.next_line(Duration::from_millis(100)).filter(|l| l.starts_with('{')));
+    let received = (0..100).find_map(|_| {
+        sub.next_line(Duration::from_millis(100))
+            .filter(|l| l.starts_with('{'))
+    });
     assert_eq!(received.as_deref(), Some(expected));
 
     // Inbound: `tail` over the same TLS broker.
     let mut tail = tls_command(&sandbox, &pki, &broker);
     tail.args(["tail", "--json", "--count", "1"]);
     let mut tail = Running::spawn(tail);
-    assert!(tail.wait_stderr("watching", Duration::from_secs(10)), "{}", tail.drain_stderr());
+    assert!(
+        tail.wait_stderr("watching", Duration::from_secs(10)),
+        "{}",
+        tail.drain_stderr()
+    );
     let mut publish = Command::new("mosquitto_pub");
     mosquitto_client_tls(&mut publish, &pki, &broker);
     let published = publish
-        .args(["-t", &to_topic(VIN), "-m", r#"{"content":{"type":"action","action":"fromCar"}}"#])
+        .args([
+            "-t",
+            &to_topic(VIN),
+            "-m",
+            r#"{"content":{"type":"action","action":"fromCar"}}"#,
+        ])
         .output()
         .unwrap();
-    assert!(published.status.success(), "{}", String::from_utf8_lossy(&published.stderr));
-    let line = tail.next_line(Duration::from_secs(10)).expect("tail printed the message");
+    assert!(
+        published.status.success(),
+        "{}",
+        String::from_utf8_lossy(&published.stderr)
+    );
+    let line = tail
+        .next_line(Duration::from_secs(10))
+        .expect("tail printed the message");
     assert!(line.contains(r#""action":"fromCar""#), "{line}");
     assert_eq!(tail.wait(Duration::from_secs(5)), Some(0));
 }
 
 #[test]
 fn a_wrong_ca_a_wrong_password_and_a_missing_client_certificate_each_say_what_is_wrong() {
-    if !mosquitto_available("a_wrong_ca_a_wrong_password_and_a_missing_client_certificate_each_say_what_is_wrong") {
+    if !mosquitto_available(
+        "a_wrong_ca_a_wrong_password_and_a_missing_client_certificate_each_say_what_is_wrong",
+    ) {
         return;
     }
     let sandbox = Sandbox::new();
     let pki = Pki::generate(&sandbox);
     let broker = production_like(&sandbox, &pki);
 
-    let out = tls_command_with_ca(&sandbox, &pki, &broker, &pki.other_ca).arg("tail").output().unwrap();
+    let out = tls_command_with_ca(&sandbox, &pki, &broker, &pki.other_ca)
+        .arg("tail")
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
-    assert!(stderr.contains("TLS failure") && stderr.contains("not signed by a trusted CA") && stderr.contains("--ca"), "{stderr}");
+    assert!(
+        stderr.contains("TLS failure")
+            && stderr.contains("not signed by a trusted CA")
+            && stderr.contains("--ca"),
+        "{stderr}"
+    );
 
     let out = tls_command(&sandbox, &pki, &broker)
         .env("WPCONSOLE_PASSWORD", "wrong password")
@@ -183,12 +278,24 @@ fn a_wrong_ca_a_wrong_password_and_a_missing_client_certificate_each_say_what_is
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
-    assert!(stderr.contains("bad credentials") && stderr.contains(UID), "{stderr}");
-    assert!(!stderr.contains("wrong password") && !stderr.contains(PASSWORD), "the password never appears: {stderr}");
+    assert!(
+        stderr.contains("bad credentials") && stderr.contains(UID),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("wrong password") && !stderr.contains(PASSWORD),
+        "the password never appears: {stderr}"
+    );
 
     let out = sandbox
         .wpconsole()
-        .args(["--broker", &format!("mqtts://127.0.0.1:{}", broker.port), "--uid", UID, "--ca"])
+        .args([
+            "--broker",
+            &format!("mqtts://127.0.0.1:{}", broker.port),
+            "--uid",
+            UID,
+            "--ca",
+        ])
         .arg(&pki.ca)
         .env("WPCONSOLE_PASSWORD", PASSWORD)
         .arg("tail")
@@ -196,7 +303,10 @@ fn a_wrong_ca_a_wrong_password_and_a_missing_client_certificate_each_say_what_is
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
-    assert!(stderr.contains("requires a client certificate") && stderr.contains("--cert"), "{stderr}");
+    assert!(
+        stderr.contains("requires a client certificate") && stderr.contains("--cert"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -207,34 +317,71 @@ fn tail_survives_a_broker_restart_and_prints_what_comes_after() {
     let sandbox = Sandbox::new();
     let mut broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
     let mut tail = sandbox.wpconsole();
-    tail.args(["--broker", &format!("mqtt://127.0.0.1:{}", broker.port), "--uid", UID, "tail", "--json"]);
+    tail.args([
+        "--broker",
+        &format!("mqtt://127.0.0.1:{}", broker.port),
+        "--uid",
+        UID,
+        "tail",
+        "--json",
+    ]);
     let mut tail = Running::spawn(tail);
-    assert!(tail.wait_stderr("watching", Duration::from_secs(10)), "{}", tail.drain_stderr());
+    assert!(
+        tail.wait_stderr("watching", Duration::from_secs(10)),
+        "{}",
+        tail.drain_stderr()
+    );
 
     let publish = |port: u16, action: &str| {
         let out = Command::new("mosquitto_pub")
-            .args(["-h", "127.0.0.1", "-p", &port.to_string(), "-t", &to_topic(VIN)])
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &port.to_string(),
+                "-t",
+                &to_topic(VIN),
+            ])
             .args(["-m", &format!(r#"{{"content":{{"action":"{action}"}}}}"#)])
             .output()
             .unwrap();
         assert!(out.status.success());
     };
     publish(broker.port, "before");
-    let line = tail.next_line(Duration::from_secs(10)).expect("first message");
+    let line = tail
+        .next_line(Duration::from_secs(10))
+        .expect("first message");
     assert!(line.contains("before"), "{line}");
 
     broker.kill();
-    assert!(tail.wait_stderr("disconnected", Duration::from_secs(10)), "{}", tail.drain_stderr());
+    assert!(
+        tail.wait_stderr("disconnected", Duration::from_secs(10)),
+        "{}",
+        tail.drain_stderr()
+    );
     std::thread::sleep(Duration::from_secs(2));
     broker.restart();
-    assert!(tail.wait_stderr("reconnected", Duration::from_secs(15)), "{}", tail.drain_stderr());
-    assert!(tail.wait_stderr_new("watching", Duration::from_secs(10)), "{}", tail.drain_stderr());
+    assert!(
+        tail.wait_stderr("reconnected", Duration::from_secs(15)),
+        "{}",
+        tail.drain_stderr()
+    );
+    assert!(
+        tail.wait_stderr_new("watching", Duration::from_secs(10)),
+        "{}",
+        tail.drain_stderr()
+    );
     publish(broker.port, "after");
-    let line = tail.next_line(Duration::from_secs(10)).expect("message after the restart");
+    let line = tail
+        .next_line(Duration::from_secs(10))
+        .expect("message after the restart");
     assert!(line.contains("after"), "{line}");
 
     // Backoff, not a tight loop: about 2 s of outage allows a handful of attempts.
     let stderr = tail.drain_stderr();
     let attempts = stderr.matches("disconnected").count();
-    assert!((1..=8).contains(&attempts), "{attempts} attempts during a 2 s outage:\n{stderr}");
+    assert!(
+        (1..=8).contains(&attempts),
+        "{attempts} attempts during a 2 s outage:\n{stderr}"
+    );
 }

@@ -8,7 +8,9 @@ use clap::Args;
 
 /// Run an embedded broker and a simulated fleet: no account needed.
 #[derive(Debug, Clone, Args)]
-#[command(after_help = "Examples:\n  wpconsole demo --headless\n  wpconsole demo --headless --port 0 --vehicles 40\n\nThe broker listens on 127.0.0.1 only. The fleet sends app messages (heartbeats, telemetry,\nuser actions, a few malformed ones), acknowledges every data message you send (echoing\ncontent.action and a correlation id such as content.cid as content.ref), answers popups,\nand some vehicles sleep and keep only the last 10 messages, as the WebPortal does.")]
+#[command(
+    after_help = "Examples:\n  wpconsole demo --headless\n  wpconsole demo --headless --port 0 --vehicles 40\n\nThe broker listens on 127.0.0.1 only. The fleet sends app messages (heartbeats, telemetry,\nuser actions, a few malformed ones), acknowledges every data message you send (echoing\ncontent.action and a correlation id such as content.cid as content.ref), answers popups,\nand some vehicles sleep and keep only the last 10 messages, as the WebPortal does."
+)]
 pub struct DemoArgs {
     /// Only the broker and fleet, no console; prints the commands to try.
     #[arg(long)]
@@ -25,17 +27,31 @@ pub struct DemoArgs {
 }
 
 pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<u8, CliError> {
-    let prefix = global.prefix.clone().unwrap_or_else(|| crate::domain::DEFAULT_PREFIX.to_owned());
+    let prefix = global
+        .prefix
+        .clone()
+        .unwrap_or_else(|| crate::domain::DEFAULT_PREFIX.to_owned());
     let topics = TopicScheme::new(&prefix, DEMO_UID, true).map_err(CliError::usage)?;
     let broker = sim::broker::start(args.port).map_err(CliError::usage)?;
     let url = BrokerUrl::parse(&format!("mqtt://{}", broker.addr)).map_err(CliError::usage)?;
-    let fleet = Fleet::new(topics.clone(), args.vehicles, args.seed.unwrap_or_else(|| fastrand::u64(..)));
+    let fleet = Fleet::new(
+        topics.clone(),
+        args.vehicles,
+        args.seed.unwrap_or_else(|| fastrand::u64(..)),
+    );
     let first_vin = fleet.vehicles.first().map(|v| v.vin.to_string());
-    let vehicle_list: Vec<String> = fleet.vehicles.iter().map(|v| format!("  {}  {}", v.vin, v.label)).collect();
+    let vehicle_list: Vec<String> = fleet
+        .vehicles
+        .iter()
+        .map(|v| format!("  {}  {}", v.vin, v.label))
+        .collect();
     let fleet_task = tokio::spawn(sim::run_fleet(url.clone(), topics, fleet));
 
     let connect = format!("--broker {url} --uid {DEMO_UID}");
-    println!("wpconsole demo: embedded broker on {url}, {} simulated vehicles", args.vehicles);
+    println!(
+        "wpconsole demo: embedded broker on {url}, {} simulated vehicles",
+        args.vehicles
+    );
     println!("uid {DEMO_UID}, app id {DEMO_APP_ID}, prefix {prefix}");
     println!();
     println!("Watch the fleet:");

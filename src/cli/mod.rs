@@ -1,12 +1,12 @@
 //! The command line: global connection options, the headless commands, and
 //! the exit codes scripts rely on.
 
+#[cfg(feature = "demo")]
+pub mod demo;
 pub mod send;
 pub mod settings;
 pub mod tail;
 pub mod validate;
-#[cfg(feature = "demo")]
-pub mod demo;
 
 use clap::{Args, Parser, Subcommand};
 use std::fmt;
@@ -66,16 +66,33 @@ pub struct GlobalArgs {
     pub uid: Option<String>,
     /// File holding the MQTT password (first line). Or set WPCONSOLE_PASSWORD;
     /// with neither, TLS connections ask for it when a terminal is attached.
-    #[arg(long, global = true, env = "WPCONSOLE_PASSWORD_FILE", value_name = "FILE")]
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_PASSWORD_FILE",
+        value_name = "FILE"
+    )]
     pub password_file: Option<PathBuf>,
     /// CA certificates (PEM) that replace the system trust roots.
     #[arg(long, global = true, env = "WPCONSOLE_CA", value_name = "FILE")]
     pub ca: Option<PathBuf>,
     /// Client certificate (PEM) issued by Stellantis; needs --key.
-    #[arg(long, global = true, env = "WPCONSOLE_CERT", value_name = "FILE", requires = "key")]
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_CERT",
+        value_name = "FILE",
+        requires = "key"
+    )]
     pub cert: Option<PathBuf>,
     /// Private key (PEM) of the client certificate.
-    #[arg(long, global = true, env = "WPCONSOLE_KEY", value_name = "FILE", requires = "cert")]
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_KEY",
+        value_name = "FILE",
+        requires = "cert"
+    )]
     pub key: Option<PathBuf>,
     /// Do not verify the broker's certificate. Dangerous: only for test brokers.
     #[arg(long, global = true, env = "WPCONSOLE_INSECURE")]
@@ -90,13 +107,28 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "WPCONSOLE_APP_ID", value_name = "ID")]
     pub app_id: Option<String>,
     /// Whether outbound topics end with '/' (the documented form) [default: true].
-    #[arg(long, global = true, env = "WPCONSOLE_TRAILING_SLASH", value_name = "BOOL")]
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_TRAILING_SLASH",
+        value_name = "BOOL"
+    )]
     pub trailing_slash: Option<bool>,
     /// The broker's maximum payload size in bytes [default: 131072].
-    #[arg(long, global = true, env = "WPCONSOLE_SIZE_LIMIT", value_name = "BYTES")]
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_SIZE_LIMIT",
+        value_name = "BYTES"
+    )]
     pub size_limit: Option<usize>,
     /// MQTT keep-alive in seconds: a silent broker is noticed within 1.5x this [default: 30].
-    #[arg(long, global = true, env = "WPCONSOLE_KEEP_ALIVE", value_name = "SECONDS")]
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_KEEP_ALIVE",
+        value_name = "SECONDS"
+    )]
     pub keep_alive: Option<u64>,
 }
 

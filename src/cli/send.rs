@@ -13,7 +13,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Publish one envelope to one vehicle.
 #[derive(Debug, Clone, Args)]
-#[command(after_help = "Examples:\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{\"type\":\"action\",\"action\":\"ping\",\"params\":{}}'\n  wpconsole send --vin VF3ABCDEFGH123456 --file envelope.json\n  cat envelope.json | wpconsole send --vin VF3ABCDEFGH123456 -\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{}' --popup-text 'Charge complete' --popup-btn\n\nNothing is published unless the envelope is valid, fits the size limit and, for a popup,\ncomes at least 20 s after the previous popup this tool sent to that vehicle.\nExit codes: 0 published, 1 refused (nothing published), 2 usage or config error, 3 broker unreachable or refused.")]
+#[command(
+    after_help = "Examples:\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{\"type\":\"action\",\"action\":\"ping\",\"params\":{}}'\n  wpconsole send --vin VF3ABCDEFGH123456 --file envelope.json\n  cat envelope.json | wpconsole send --vin VF3ABCDEFGH123456 -\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{}' --popup-text 'Charge complete' --popup-btn\n\nNothing is published unless the envelope is valid, fits the size limit and, for a popup,\ncomes at least 20 s after the previous popup this tool sent to that vehicle.\nExit codes: 0 published, 1 refused (nothing published), 2 usage or config error, 3 broker unreachable or refused."
+)]
 pub struct SendArgs {
     /// The vehicle (17-character VIN).
     #[arg(long, value_name = "VIN")]
@@ -52,7 +54,11 @@ impl SendArgs {
                     err.message
                 )));
             }
-            return Ok(envelope::compose(settings.app_id()?, content, popup.as_ref()));
+            return Ok(envelope::compose(
+                settings.app_id()?,
+                content,
+                popup.as_ref(),
+            ));
         }
         match (&self.file, &self.stdin) {
             (Some(file), _) => read_input(file),
@@ -68,7 +74,11 @@ impl SendArgs {
 fn ledger_path() -> PathBuf {
     std::env::var_os("WPCONSOLE_STATE_DIR")
         .map(PathBuf::from)
-        .or_else(|| dirs::state_dir().or_else(dirs::data_local_dir).map(|d| d.join("wpconsole")))
+        .or_else(|| {
+            dirs::state_dir()
+                .or_else(dirs::data_local_dir)
+                .map(|d| d.join("wpconsole"))
+        })
         .unwrap_or_else(|| PathBuf::from(".wpconsole"))
         .join("popups.json")
 }
@@ -177,11 +187,19 @@ async fn publish_once(
                     return Err(CliError::broker(format!("{reason}; nothing was published")));
                 }
                 Some(_) => {}
-                None => return Err(CliError::broker("the connection ended; nothing was published")),
+                None => {
+                    return Err(CliError::broker(
+                        "the connection ended; nothing was published",
+                    ));
+                }
             }
         }
     };
     tokio::time::timeout(deadline, flow)
         .await
-        .unwrap_or_else(|_| Err(CliError::broker("the broker did not accept the message within 20 s; it may not have been published")))
+        .unwrap_or_else(|_| {
+            Err(CliError::broker(
+                "the broker did not accept the message within 20 s; it may not have been published",
+            ))
+        })
 }

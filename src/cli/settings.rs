@@ -35,10 +35,15 @@ impl Settings {
     pub fn resolve(global: &GlobalArgs) -> Result<Self, CliError> {
         let (path, explicit) = match &global.config {
             Some(path) => (path.clone(), true),
-            None => (config::default_path().unwrap_or_else(|| PathBuf::from("config.toml")), false),
+            None => (
+                config::default_path().unwrap_or_else(|| PathBuf::from("config.toml")),
+                false,
+            ),
         };
         let file = ConfigFile::load(&path, explicit).map_err(CliError::usage)?;
-        let (profile_name, profile) = file.profile(global.profile.as_deref(), &path).map_err(CliError::usage)?;
+        let (profile_name, profile) = file
+            .profile(global.profile.as_deref(), &path)
+            .map_err(CliError::usage)?;
         Ok(Self::merge(global, profile_name, profile))
     }
 
@@ -56,10 +61,26 @@ impl Settings {
                 .or(profile.prefix)
                 .unwrap_or_else(|| DEFAULT_PREFIX.to_owned()),
             app_id: global.app_id.clone().or(profile.app_id),
-            trailing_slash: global.trailing_slash.or(profile.trailing_slash).unwrap_or(true),
-            size_limit: global.size_limit.or(profile.size_limit).unwrap_or(DEFAULT_SIZE_LIMIT),
-            keep_alive: Duration::from_secs(global.keep_alive.or(profile.keep_alive).unwrap_or(30).max(1)),
-            password_file: global.password_file.clone().or(profile.password_file).map(expand_home),
+            trailing_slash: global
+                .trailing_slash
+                .or(profile.trailing_slash)
+                .unwrap_or(true),
+            size_limit: global
+                .size_limit
+                .or(profile.size_limit)
+                .unwrap_or(DEFAULT_SIZE_LIMIT),
+            keep_alive: Duration::from_secs(
+                global
+                    .keep_alive
+                    .or(profile.keep_alive)
+                    .unwrap_or(30)
+                    .max(1),
+            ),
+            password_file: global
+                .password_file
+                .clone()
+                .or(profile.password_file)
+                .map(expand_home),
             tls: TlsFiles {
                 ca: global.ca.clone().or(profile.ca).map(expand_home),
                 client: cert.zip(key),
@@ -103,7 +124,10 @@ impl Settings {
         }
         let password = self.password(&broker)?;
         Ok(ConnectionSettings {
-            client_id: self.client_id.clone().unwrap_or_else(crate::mqtt::default_client_id),
+            client_id: self
+                .client_id
+                .clone()
+                .unwrap_or_else(crate::mqtt::default_client_id),
             uid: self.uid.clone(),
             password,
             tls: self.tls.clone(),
@@ -124,8 +148,9 @@ impl Settings {
         };
         if broker.scheme.is_tls() && std::io::stdin().is_terminal() {
             let prompt = format!("MQTT password for {uid} at {}: ", broker.authority());
-            let text = rpassword::prompt_password(prompt)
-                .map_err(|err| CliError::usage(format!("cannot read the password from the terminal: {err}")))?;
+            let text = rpassword::prompt_password(prompt).map_err(|err| {
+                CliError::usage(format!("cannot read the password from the terminal: {err}"))
+            })?;
             return Ok(Some(Password::new(text)));
         }
         Ok(None)
@@ -133,8 +158,12 @@ impl Settings {
 }
 
 fn read_password_file(path: &Path) -> Result<Password, CliError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| CliError::usage(format!("cannot read the password file {}: {err}", path.display())))?;
+    let text = std::fs::read_to_string(path).map_err(|err| {
+        CliError::usage(format!(
+            "cannot read the password file {}: {err}",
+            path.display()
+        ))
+    })?;
     let first_line = text.lines().next().unwrap_or("");
     Ok(Password::new(first_line.to_owned()))
 }

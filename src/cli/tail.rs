@@ -11,7 +11,9 @@ use tokio::sync::mpsc;
 
 /// Print inbound messages from the vehicles' "to" topics.
 #[derive(Debug, Clone, Args)]
-#[command(after_help = "Examples:\n  wpconsole --profile preprod tail\n  wpconsole tail --vin VF3ABCDEFGH123456 --vin 0123456789ABCDEFG\n  wpconsole tail --json --count 100 > capture.jsonl\n\nHuman lines: local time, VIN (? for an unrecognised topic), kind, action, bytes, payload\n(control characters escaped). Kinds: content, content-string, popup-ok, popup-cancel,\npopup-timeout, popup-other, no-content, text, binary.\n--json prints one object per line: {\"received_at\", \"vin\", \"topic\", \"bytes\", \"kind\", \"payload\"};\npayload is the JSON value, the text as a string, or {\"base64\": ...} for binary.\nA lost connection is retried with backoff; notices go to standard error.")]
+#[command(
+    after_help = "Examples:\n  wpconsole --profile preprod tail\n  wpconsole tail --vin VF3ABCDEFGH123456 --vin 0123456789ABCDEFG\n  wpconsole tail --json --count 100 > capture.jsonl\n\nHuman lines: local time, VIN (? for an unrecognised topic), kind, action, bytes, payload\n(control characters escaped). Kinds: content, content-string, popup-ok, popup-cancel,\npopup-timeout, popup-other, no-content, text, binary.\n--json prints one object per line: {\"received_at\", \"vin\", \"topic\", \"bytes\", \"kind\", \"payload\"};\npayload is the JSON value, the text as a string, or {\"base64\": ...} for binary.\nA lost connection is retried with backoff; notices go to standard error."
+)]
 pub struct TailArgs {
     /// Only these vehicles (repeat for several).
     #[arg(long, value_name = "VIN")]
@@ -91,8 +93,17 @@ async fn print_events(
         for event in batch.drain(..) {
             match event {
                 SessionEvent::Message(publish) => {
-                    let message = InboundMessage::new(topics, publish.topic, publish.payload, publish.received_at);
-                    let line = if args.json { message.json_line() } else { message.human_line() };
+                    let message = InboundMessage::new(
+                        topics,
+                        publish.topic,
+                        publish.payload,
+                        publish.received_at,
+                    );
+                    let line = if args.json {
+                        message.json_line()
+                    } else {
+                        message.human_line()
+                    };
                     if write_line(&mut out, &line).is_err() {
                         return Ok(exit::OK);
                     }
@@ -112,10 +123,18 @@ async fn print_events(
                 SessionEvent::Subscribed => {
                     acknowledged_filters += 1;
                     if acknowledged_filters == watching.filters.len() {
-                        eprintln!("wpconsole: watching {} on {}", watching.filters.join(" "), watching.broker);
+                        eprintln!(
+                            "wpconsole: watching {} on {}",
+                            watching.filters.join(" "),
+                            watching.broker
+                        );
                     }
                 }
-                SessionEvent::Disconnected { reason, attempt, retry_in } => {
+                SessionEvent::Disconnected {
+                    reason,
+                    attempt,
+                    retry_in,
+                } => {
                     if !ever_connected {
                         let _ = out.flush();
                         return Err(CliError::broker(reason));
@@ -151,6 +170,9 @@ mod tests {
         let topics = TopicScheme::new("p", "U", true).unwrap();
         assert_eq!(subscriptions(&topics, &[]), ["p/to/uid/U/opa/#"]);
         let vin = Vin::parse("0123456789ABCDEFG").unwrap();
-        assert_eq!(subscriptions(&topics, &[vin]), ["p/to/uid/U/opa/0123456789ABCDEFG/#"]);
+        assert_eq!(
+            subscriptions(&topics, &[vin]),
+            ["p/to/uid/U/opa/0123456789ABCDEFG/#"]
+        );
     }
 }

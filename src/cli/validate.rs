@@ -10,7 +10,9 @@ use std::path::Path;
 
 /// Check an envelope file (or standard input) against the WebPortal rules.
 #[derive(Debug, Clone, Args)]
-#[command(after_help = "Examples:\n  wpconsole validate action.json\n  cat action.json | wpconsole validate -\n\nPrints every problem with its JSON path and line:column, then the sizes.\nExit codes: 0 valid, 1 invalid or over the size limit, 2 the file cannot be read.")]
+#[command(
+    after_help = "Examples:\n  wpconsole validate action.json\n  cat action.json | wpconsole validate -\n\nPrints every problem with its JSON path and line:column, then the sizes.\nExit codes: 0 valid, 1 invalid or over the size limit, 2 the file cannot be read."
+)]
 pub struct ValidateArgs {
     /// Envelope file, or - for standard input.
     #[arg(value_name = "FILE|-", default_value = "-")]
@@ -24,9 +26,9 @@ pub struct ValidateArgs {
 pub fn read_input(file: &str) -> Result<String, CliError> {
     if file == "-" {
         let mut text = String::new();
-        std::io::stdin()
-            .read_to_string(&mut text)
-            .map_err(|err| CliError::usage(format!("cannot read standard input as UTF-8 text: {err}")))?;
+        std::io::stdin().read_to_string(&mut text).map_err(|err| {
+            CliError::usage(format!("cannot read standard input as UTF-8 text: {err}"))
+        })?;
         Ok(text)
     } else {
         std::fs::read_to_string(Path::new(file))
@@ -38,7 +40,8 @@ pub fn read_input(file: &str) -> Result<String, CliError> {
 pub fn measuring_topic(settings: &Settings, vin: Option<&str>) -> Result<String, CliError> {
     let vin = Vin::parse(vin.unwrap_or("0123456789ABCDEFG")).map_err(CliError::usage)?;
     let uid = settings.uid.clone().unwrap_or_else(|| "UID".to_owned());
-    let scheme = TopicScheme::new(&settings.prefix, &uid, settings.trailing_slash).map_err(CliError::usage)?;
+    let scheme = TopicScheme::new(&settings.prefix, &uid, settings.trailing_slash)
+        .map_err(CliError::usage)?;
     Ok(scheme.from_topic(&vin))
 }
 
@@ -67,7 +70,14 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<u8, CliError> {
         };
         println!("valid {kind}");
     } else {
-        println!("invalid: {errors} error(s){}", if too_large { ", over the size limit" } else { "" });
+        println!(
+            "invalid: {errors} error(s){}",
+            if too_large {
+                ", over the size limit"
+            } else {
+                ""
+            }
+        );
     }
     for problem in &validation.problems {
         println!("  {problem}");
@@ -81,5 +91,9 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<u8, CliError> {
             );
         }
     }
-    Ok(if errors == 0 && !too_large { exit::OK } else { exit::REFUSED })
+    Ok(if errors == 0 && !too_large {
+        exit::OK
+    } else {
+        exit::REFUSED
+    })
 }

@@ -76,7 +76,10 @@ mod tests {
 
     #[test]
     fn bidi_and_zero_width_are_escaped() {
-        assert_eq!(one_line("x\u{202E}y\u{200D}z\u{2066}"), "x\\u{202e}y\\u{200d}z\\u{2066}");
+        assert_eq!(
+            one_line("x\u{202E}y\u{200D}z\u{2066}"),
+            "x\\u{202e}y\\u{200d}z\\u{2066}"
+        );
     }
 
     #[test]

@@ -37,7 +37,11 @@ impl fmt::Display for Problem {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        write!(f, "{label} at {} ({}): {}", self.location, self.path, self.message)
+        write!(
+            f,
+            "{label} at {} ({}): {}",
+            self.location, self.path, self.message
+        )
     }
 }
 
@@ -70,7 +74,8 @@ impl SizeReport {
 
     /// Bytes left under the limit; negative when over.
     pub fn headroom(&self) -> i64 {
-        i64::try_from(self.limit).unwrap_or(i64::MAX) - i64::try_from(self.payload).unwrap_or(i64::MAX)
+        i64::try_from(self.limit).unwrap_or(i64::MAX)
+            - i64::try_from(self.payload).unwrap_or(i64::MAX)
     }
 
     pub fn fits(&self) -> bool {
@@ -110,7 +115,7 @@ pub fn group(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -120,7 +125,11 @@ pub fn group(n: usize) -> String {
 
 fn group_signed(n: i64) -> String {
     let magnitude = group(usize::try_from(n.unsigned_abs()).unwrap_or(usize::MAX));
-    if n < 0 { format!("-{magnitude}") } else { magnitude }
+    if n < 0 {
+        format!("-{magnitude}")
+    } else {
+        magnitude
+    }
 }
 
 /// The result of checking an envelope text.
@@ -136,11 +145,15 @@ pub struct Validation {
 
 impl Validation {
     pub fn errors(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| p.severity == Severity::Error)
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Error)
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Problem> {
-        self.problems.iter().filter(|p| p.severity == Severity::Warning)
+        self.problems
+            .iter()
+            .filter(|p| p.severity == Severity::Warning)
     }
 
     pub fn is_valid(&self) -> bool {
@@ -242,22 +255,58 @@ impl Checker<'_> {
         let find = |key: &str| members.iter().find(|m| m.key == key);
 
         match find("idApp") {
-            None => self.missing(root, "idApp", "add \"idApp\": \"<the application id Stellantis issued>\""),
-            Some(Member { value: Node { value: Value::String(id), offset }, .. }) if id.trim().is_empty() => {
-                self.push(Severity::Error, "$.idApp".into(), *offset, "idApp is empty; it must be the application id Stellantis issued".into());
+            None => self.missing(
+                root,
+                "idApp",
+                "add \"idApp\": \"<the application id Stellantis issued>\"",
+            ),
+            Some(Member {
+                value:
+                    Node {
+                        value: Value::String(id),
+                        offset,
+                    },
+                ..
+            }) if id.trim().is_empty() => {
+                self.push(
+                    Severity::Error,
+                    "$.idApp".into(),
+                    *offset,
+                    "idApp is empty; it must be the application id Stellantis issued".into(),
+                );
             }
-            Some(Member { value: Node { value: Value::String(_), .. }, .. }) => {}
+            Some(Member {
+                value:
+                    Node {
+                        value: Value::String(_),
+                        ..
+                    },
+                ..
+            }) => {}
             Some(member) => self.wrong_type(member, "$.idApp", "a string"),
         }
 
         let kind = match find("popup") {
             None => {
-                self.missing(root, "popup", "add \"popup\": false for a data message or true for a notification");
+                self.missing(
+                    root,
+                    "popup",
+                    "add \"popup\": false for a data message or true for a notification",
+                );
                 None
             }
-            Some(Member { value: Node { value: Value::Bool(popup), .. }, .. }) => {
-                Some(if *popup { MessageKind::Popup } else { MessageKind::Data })
-            }
+            Some(Member {
+                value:
+                    Node {
+                        value: Value::Bool(popup),
+                        ..
+                    },
+                ..
+            }) => Some(if *popup {
+                MessageKind::Popup
+            } else {
+                MessageKind::Data
+            }),
             Some(member) => {
                 self.wrong_type(member, "$.popup", "a boolean (true or false)");
                 None
@@ -265,21 +314,53 @@ impl Checker<'_> {
         };
 
         match find("content") {
-            None => self.missing(root, "content", "add \"content\": {\"type\": \"action\", \"action\": ..., \"params\": {...}}"),
-            Some(Member { value: Node { value: Value::Object(_), .. }, .. }) => {}
+            None => self.missing(
+                root,
+                "content",
+                "add \"content\": {\"type\": \"action\", \"action\": ..., \"params\": {...}}",
+            ),
+            Some(Member {
+                value:
+                    Node {
+                        value: Value::Object(_),
+                        ..
+                    },
+                ..
+            }) => {}
             Some(member) => self.wrong_type(member, "$.content", "an object"),
         }
 
         match kind {
             Some(MessageKind::Popup) => {
                 match find("popupText") {
-                    None => self.missing(root, "popupText", "a popup needs \"popupText\": \"the text of the window\""),
-                    Some(Member { value: Node { value: Value::String(_), .. }, .. }) => {}
+                    None => self.missing(
+                        root,
+                        "popupText",
+                        "a popup needs \"popupText\": \"the text of the window\"",
+                    ),
+                    Some(Member {
+                        value:
+                            Node {
+                                value: Value::String(_),
+                                ..
+                            },
+                        ..
+                    }) => {}
                     Some(member) => self.wrong_type(member, "$.popupText", "a string"),
                 }
                 match find("popupBtn") {
-                    None | Some(Member { value: Node { value: Value::Bool(_), .. }, .. }) => {}
-                    Some(member) => self.wrong_type(member, "$.popupBtn", "a boolean (true shows an OK button)"),
+                    None
+                    | Some(Member {
+                        value:
+                            Node {
+                                value: Value::Bool(_),
+                                ..
+                            },
+                        ..
+                    }) => {}
+                    Some(member) => {
+                        self.wrong_type(member, "$.popupBtn", "a boolean (true shows an OK button)")
+                    }
                 }
             }
             Some(MessageKind::Data) => {
@@ -315,7 +396,12 @@ impl Checker<'_> {
     }
 
     fn missing(&mut self, root: &Node, key: &str, fix: &str) {
-        self.push(Severity::Error, format!("$.{key}"), root.offset, format!("{key} is missing: {fix}"));
+        self.push(
+            Severity::Error,
+            format!("$.{key}"),
+            root.offset,
+            format!("{key} is missing: {fix}"),
+        );
     }
 
     fn wrong_type(&mut self, member: &Member, path: &str, expected: &str) {
@@ -323,7 +409,11 @@ impl Checker<'_> {
             Severity::Error,
             path.into(),
             member.value.offset,
-            format!("{} must be {expected}, found {}", member.key, member.value.value.type_name()),
+            format!(
+                "{} must be {expected}, found {}",
+                member.key,
+                member.value.value.type_name()
+            ),
         );
     }
 }
@@ -422,7 +512,9 @@ mod tests {
 
     #[test]
     fn documented_data_message_is_valid() {
-        let v = validate(r#"{ "idApp": "MY_APP_ID", "popup": false, "content": { "type": "action", "action": "doSomething", "params": { "arg1": 42 } } }"#);
+        let v = validate(
+            r#"{ "idApp": "MY_APP_ID", "popup": false, "content": { "type": "action", "action": "doSomething", "params": { "arg1": 42 } } }"#,
+        );
         assert!(v.is_valid(), "{:?}", v.problems);
         assert_eq!(v.kind, Some(MessageKind::Data));
         assert!(v.problems.is_empty());
@@ -430,7 +522,9 @@ mod tests {
 
     #[test]
     fn documented_popup_message_is_valid() {
-        let v = validate(r#"{"idApp":"A","popup":true,"popupBtn":true,"popupText":"Hello\nworld","content":{}}"#);
+        let v = validate(
+            r#"{"idApp":"A","popup":true,"popupBtn":true,"popupText":"Hello\nworld","content":{}}"#,
+        );
         assert!(v.is_valid(), "{:?}", v.problems);
         assert_eq!(v.kind, Some(MessageKind::Popup));
     }
@@ -478,7 +572,8 @@ mod tests {
 
     #[test]
     fn duplicate_keys_are_errors_anywhere() {
-        let errors = errors_of(r#"{"idApp":"A","popup":false,"content":{"p":{"x":1,"x":2}},"popup":false}"#);
+        let errors =
+            errors_of(r#"{"idApp":"A","popup":false,"content":{"p":{"x":1,"x":2}},"popup":false}"#);
         let paths: Vec<_> = errors.iter().map(|e| e.0.as_str()).collect();
         assert_eq!(paths, ["$.content.p.x", "$.popup"]);
         assert!(errors[0].2.contains("first at 1:44"));
@@ -497,7 +592,10 @@ mod tests {
     fn payload_is_the_text_with_whitespace_removed_only() {
         let text = "{ \"popup\" : false, \"idApp\": \"A\",\n \"content\": {\"n\": 1.50, \"s\": \"a  b\\u0041\"} }";
         let v = validate(text);
-        assert_eq!(v.payload.unwrap(), r#"{"popup":false,"idApp":"A","content":{"n":1.50,"s":"a  b\u0041"}}"#);
+        assert_eq!(
+            v.payload.unwrap(),
+            r#"{"popup":false,"idApp":"A","content":{"n":1.50,"s":"a  b\u0041"}}"#
+        );
     }
 
     #[test]
@@ -523,7 +621,13 @@ mod tests {
     #[test]
     fn oversized_payload_is_refused_before_publish() {
         let err = check(&envelope_of_size(131_073), TOPIC, DEFAULT_SIZE_LIMIT).unwrap_err();
-        assert!(matches!(err, Refusal::TooLarge(SizeReport { payload: 131_073, .. })));
+        assert!(matches!(
+            err,
+            Refusal::TooLarge(SizeReport {
+                payload: 131_073,
+                ..
+            })
+        ));
         assert_eq!(
             err.to_string(),
             "the payload is 131,073 bytes; the broker accepts 131,072: shorten it by 1 bytes; nothing was published"
@@ -540,9 +644,19 @@ mod tests {
     #[test]
     fn composed_envelopes_are_valid_and_keep_the_content() {
         let data = compose("APP \"1\"", "{ \"action\": \"go\", \"n\": 1.0 }", None);
-        assert_eq!(data, r#"{"idApp":"APP \"1\"","popup":false,"content":{"action":"go","n":1.0}}"#);
+        assert_eq!(
+            data,
+            r#"{"idApp":"APP \"1\"","popup":false,"content":{"action":"go","n":1.0}}"#
+        );
         assert!(validate(&data).is_valid());
-        let popup = compose("A", "{}", Some(&PopupRequest { text: "Line\nTwo".into(), button: true }));
+        let popup = compose(
+            "A",
+            "{}",
+            Some(&PopupRequest {
+                text: "Line\nTwo".into(),
+                button: true,
+            }),
+        );
         let v = validate(&popup);
         assert!(v.is_valid());
         assert_eq!(v.kind, Some(MessageKind::Popup));

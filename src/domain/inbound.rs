@@ -132,10 +132,22 @@ mod tests {
     fn each_kind_is_recognised() {
         for (payload, kind) in [
             (&br#"{"content":"hello"}"#[..], InboundKind::ContentString),
-            (br#"{"popupAction":"WebPortal.okBtnPopupRequestClicked","content":{}}"#, InboundKind::PopupAnswer(PopupAction::Ok)),
-            (br#"{"popupAction":"WebPortal.cancelBtnPopupRequestClicked"}"#, InboundKind::PopupAnswer(PopupAction::Cancel)),
-            (br#"{"popupAction":"WebPortal.closeTimeoutPopupRequest"}"#, InboundKind::PopupAnswer(PopupAction::Timeout)),
-            (br#"{"popupAction":"X"}"#, InboundKind::PopupAnswer(PopupAction::Other("X".into()))),
+            (
+                br#"{"popupAction":"WebPortal.okBtnPopupRequestClicked","content":{}}"#,
+                InboundKind::PopupAnswer(PopupAction::Ok),
+            ),
+            (
+                br#"{"popupAction":"WebPortal.cancelBtnPopupRequestClicked"}"#,
+                InboundKind::PopupAnswer(PopupAction::Cancel),
+            ),
+            (
+                br#"{"popupAction":"WebPortal.closeTimeoutPopupRequest"}"#,
+                InboundKind::PopupAnswer(PopupAction::Timeout),
+            ),
+            (
+                br#"{"popupAction":"X"}"#,
+                InboundKind::PopupAnswer(PopupAction::Other("X".into())),
+            ),
             (br#"{"other":1}"#, InboundKind::JsonWithoutContent),
             (br#"{"content":[1]}"#, InboundKind::JsonWithoutContent),
             (br"[1,2]", InboundKind::JsonWithoutContent),
@@ -144,7 +156,12 @@ mod tests {
             (b"", InboundKind::Text),
             (&[0xff, 0x00, 0x80], InboundKind::Binary),
         ] {
-            assert_eq!(classify(payload).kind, kind, "{}", String::from_utf8_lossy(payload));
+            assert_eq!(
+                classify(payload).kind,
+                kind,
+                "{}",
+                String::from_utf8_lossy(payload)
+            );
         }
     }
 
@@ -152,7 +169,10 @@ mod tests {
     fn popup_actions_keep_their_wire_value() {
         for action in [PopupAction::Ok, PopupAction::Cancel, PopupAction::Timeout] {
             let payload = format!(r#"{{"popupAction":"{}"}}"#, action.wire_value());
-            assert_eq!(classify(payload.as_bytes()).kind, InboundKind::PopupAnswer(action));
+            assert_eq!(
+                classify(payload.as_bytes()).kind,
+                InboundKind::PopupAnswer(action)
+            );
         }
     }
 

@@ -19,9 +19,15 @@ impl Location {
     pub fn of(text: &str, offset: usize) -> Self {
         let offset = offset.min(text.len());
         let before = &text.as_bytes()[..offset];
-        let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
-        let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+        let line = before.split(|&b| b == b'\n').count();
+        let line_start = before
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&before[line_start..])
+            .chars()
+            .count()
+            + 1;
         Self {
             offset,
             line,
@@ -148,10 +154,7 @@ impl Reader<'_> {
             Some(b'n') => self.literal("null", Value::Null)?,
             Some(b'-' | b'0'..=b'9') => self.number()?,
             _ => {
-                return Err(self.error(format!(
-                    "expected a value, found {}",
-                    self.describe_here()
-                )));
+                return Err(self.error(format!("expected a value, found {}", self.describe_here())));
             }
         };
         Ok(Node { offset, value })
@@ -357,12 +360,16 @@ impl Reader<'_> {
                 let first = self.hex4()?;
                 let code = if (0xD800..0xDC00).contains(&first) {
                     if !self.bytes[self.at..].starts_with(b"\\u") {
-                        return Err(self.error("a \\u escape of a high surrogate needs its low surrogate"));
+                        return Err(
+                            self.error("a \\u escape of a high surrogate needs its low surrogate")
+                        );
                     }
                     self.at += 2;
                     let second = self.hex4()?;
                     if !(0xDC00..0xE000).contains(&second) {
-                        return Err(self.error("a \\u escape of a high surrogate needs its low surrogate"));
+                        return Err(
+                            self.error("a \\u escape of a high surrogate needs its low surrogate")
+                        );
                     }
                     0x10000 + ((first - 0xD800) << 10) + (second - 0xDC00)
                 } else {
@@ -377,8 +384,7 @@ impl Reader<'_> {
                 self.at -= 1;
                 return Err(self.error(format!(
                     "unknown escape '\\{}' in a string",
-                    self.describe_here()
-                        .trim_matches('\'')
+                    self.describe_here().trim_matches('\'')
                 )));
             }
         }
@@ -390,7 +396,11 @@ impl Reader<'_> {
             .bytes
             .get(self.at..self.at + 4)
             .and_then(|d| std::str::from_utf8(d).ok())
-            .and_then(|d| u32::from_str_radix(d, 16).ok().filter(|_| d.bytes().all(|b| b.is_ascii_hexdigit())));
+            .and_then(|d| {
+                u32::from_str_radix(d, 16)
+                    .ok()
+                    .filter(|_| d.bytes().all(|b| b.is_ascii_hexdigit()))
+            });
         match digits {
             Some(value) => {
                 self.at += 4;
@@ -444,7 +454,10 @@ mod tests {
         };
         assert_eq!(members[0].key, "a");
         assert_eq!(Location::of(text, members[0].key_offset).to_string(), "2:3");
-        assert_eq!(Location::of(text, members[0].value.offset).to_string(), "2:8");
+        assert_eq!(
+            Location::of(text, members[0].value.offset).to_string(),
+            "2:8"
+        );
     }
 
     #[test]
@@ -457,7 +470,10 @@ mod tests {
 
     #[test]
     fn numbers_keep_their_spelling() {
-        assert_eq!(parse("1.50E+3").unwrap().value, Value::Number("1.50E+3".into()));
+        assert_eq!(
+            parse("1.50E+3").unwrap().value,
+            Value::Number("1.50E+3".into())
+        );
     }
 
     #[test]
@@ -477,14 +493,24 @@ mod tests {
         ] {
             let err = parse(text).unwrap_err();
             assert!(err.message.contains(needle), "{text:?}: {}", err.message);
-            assert_eq!(Location::of(text, err.offset).to_string(), at, "{text:?}: {}", err.message);
+            assert_eq!(
+                Location::of(text, err.offset).to_string(),
+                at,
+                "{text:?}: {}",
+                err.message
+            );
         }
     }
 
     #[test]
     fn nesting_is_limited_instead_of_overflowing_the_stack() {
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
-        assert!(parse(&deep).unwrap_err().message.contains("deeper than 128"));
+        assert!(
+            parse(&deep)
+                .unwrap_err()
+                .message
+                .contains("deeper than 128")
+        );
         let fine = "[".repeat(100) + &"]".repeat(100);
         assert!(parse(&fine).is_ok());
     }
@@ -500,14 +526,25 @@ mod tests {
     #[test]
     fn minify_keeps_strings_escapes_and_numbers() {
         let text = "{ \"a b\" : \"x \\\" y\\n\" ,\n\t\"n\": 1.0e+2 , \"u\":\"\\u00e9 é\" }";
-        assert_eq!(minify(text), r#"{"a b":"x \" y\n","n":1.0e+2,"u":"\u00e9 é"}"#);
+        assert_eq!(
+            minify(text),
+            r#"{"a b":"x \" y\n","n":1.0e+2,"u":"\u00e9 é"}"#
+        );
     }
 
     #[test]
     fn agrees_with_serde_json_on_valid_documents() {
-        for text in [r#"{"a":[1,2,{"b":null}],"c":"d"}"#, "[]", "-0.5e-3", "\"\\/\""] {
+        for text in [
+            r#"{"a":[1,2,{"b":null}],"c":"d"}"#,
+            "[]",
+            "-0.5e-3",
+            "\"\\/\"",
+        ] {
             assert!(parse(text).is_ok(), "{text}");
-            assert!(serde_json::from_str::<serde_json::Value>(text).is_ok(), "{text}");
+            assert!(
+                serde_json::from_str::<serde_json::Value>(text).is_ok(),
+                "{text}"
+            );
         }
     }
 
@@ -516,7 +553,9 @@ mod tests {
             Just(serde_json::Value::Null),
             any::<bool>().prop_map(serde_json::Value::Bool),
             any::<i64>().prop_map(|n| serde_json::json!(n)),
-            any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| serde_json::json!(f)),
+            any::<f64>()
+                .prop_filter("finite", |f| f.is_finite())
+                .prop_map(|f| serde_json::json!(f)),
             "\\PC{0,12}".prop_map(serde_json::Value::String),
             "[ \\t\\n\"\\\\{}:,]{0,6}".prop_map(serde_json::Value::String),
         ];

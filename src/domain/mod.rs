@@ -10,9 +10,11 @@ pub mod record;
 pub mod topic;
 pub mod vin;
 
-pub use envelope::{CheckedPayload, DEFAULT_SIZE_LIMIT, MessageKind, Refusal, SizeReport, Validation};
+pub use envelope::{
+    CheckedPayload, DEFAULT_SIZE_LIMIT, MessageKind, Refusal, SizeReport, Validation,
+};
 pub use inbound::{Classified, InboundKind, PopupAction, classify};
 pub use popup::{PopupLedger, PopupTooSoon};
+pub use record::InboundMessage;
 pub use topic::{DEFAULT_PREFIX, InboundTopic, TopicScheme};
 pub use vin::{Vin, VinError};
-pub use record::InboundMessage;

@@ -63,18 +63,30 @@ mod tests {
 
     #[test]
     fn first_popup_is_allowed() {
-        assert!(PopupLedger::default().check(&vin("0123456789ABCDEFG"), 5).is_ok());
+        assert!(
+            PopupLedger::default()
+                .check(&vin("0123456789ABCDEFG"), 5)
+                .is_ok()
+        );
     }
 
     #[test]
     fn second_popup_within_20_s_is_refused_with_seconds_left() {
         let mut ledger = PopupLedger::default();
         ledger.record(&vin("0123456789ABCDEFG"), 100_000);
-        let err = ledger.check(&vin("0123456789ABCDEFG"), 104_500).unwrap_err();
+        let err = ledger
+            .check(&vin("0123456789ABCDEFG"), 104_500)
+            .unwrap_err();
         assert_eq!(err.seconds_left, 16);
         assert_eq!(err.elapsed_s, 4);
         assert!(err.to_string().contains("wait 16 s"));
-        assert_eq!(ledger.check(&vin("0123456789ABCDEFG"), 119_999).unwrap_err().seconds_left, 1);
+        assert_eq!(
+            ledger
+                .check(&vin("0123456789ABCDEFG"), 119_999)
+                .unwrap_err()
+                .seconds_left,
+            1
+        );
         assert!(ledger.check(&vin("0123456789ABCDEFG"), 120_000).is_ok());
     }
 

@@ -22,7 +22,12 @@ pub struct InboundMessage {
 }
 
 impl InboundMessage {
-    pub fn new(scheme: &TopicScheme, topic: String, payload: bytes::Bytes, received_at: DateTime<Utc>) -> Self {
+    pub fn new(
+        scheme: &TopicScheme,
+        topic: String,
+        payload: bytes::Bytes,
+        received_at: DateTime<Utc>,
+    ) -> Self {
         Self {
             received_at,
             source: scheme.parse_inbound(&topic),
@@ -47,7 +52,11 @@ impl InboundMessage {
     pub fn json_line(&self) -> String {
         let mut line = String::with_capacity(self.payload.len() + self.topic.len() + 128);
         line.push_str("{\"received_at\":\"");
-        line.push_str(&self.received_at.to_rfc3339_opts(SecondsFormat::Millis, true));
+        line.push_str(
+            &self
+                .received_at
+                .to_rfc3339_opts(SecondsFormat::Millis, true),
+        );
         line.push_str("\",\"vin\":");
         match self.vin() {
             Some(vin) => {
@@ -80,9 +89,16 @@ impl InboundMessage {
     /// One safe line for people: local time, VIN, kind, action, size and
     /// the payload, every control character escaped.
     pub fn human_line(&self) -> String {
-        let time = self.received_at.with_timezone(&Local).format("%H:%M:%S%.3f");
+        let time = self
+            .received_at
+            .with_timezone(&Local)
+            .format("%H:%M:%S%.3f");
         let who = self.vin().unwrap_or("?");
-        let action = self.classified.action.as_deref().map_or_else(|| "-".into(), display::one_line);
+        let action = self
+            .classified
+            .action
+            .as_deref()
+            .map_or_else(|| "-".into(), display::one_line);
         let mut line = format!(
             "{time}  {who:<17}  {:<14} {action:<24} {:>6}B  ",
             self.classified.kind.name(),
@@ -92,7 +108,9 @@ impl InboundMessage {
             let _ = write!(line, "[{}] ", display::one_line(&self.topic));
         }
         match std::str::from_utf8(&self.payload) {
-            Ok(text) if self.classified.json.is_some() => line.push_str(&display::one_line(&json::minify(text))),
+            Ok(text) if self.classified.json.is_some() => {
+                line.push_str(&display::one_line(&json::minify(text)))
+            }
             Ok(_) | Err(_) => line.push_str(&display::bytes_one_line(&self.payload)),
         }
         line
@@ -110,8 +128,14 @@ mod tests {
 
     fn message(topic: &str, payload: &[u8]) -> InboundMessage {
         let scheme = TopicScheme::new("psa/OVIPPartners-Dev", "U", true).unwrap();
-        let at = Utc.with_ymd_and_hms(2026, 11, 24, 14, 3, 5).unwrap() + chrono::Duration::milliseconds(42);
-        InboundMessage::new(&scheme, topic.into(), bytes::Bytes::copy_from_slice(payload), at)
+        let at = Utc.with_ymd_and_hms(2026, 11, 24, 14, 3, 5).unwrap()
+            + chrono::Duration::milliseconds(42);
+        InboundMessage::new(
+            &scheme,
+            topic.into(),
+            bytes::Bytes::copy_from_slice(payload),
+            at,
+        )
     }
 
     const TOPIC: &str = "psa/OVIPPartners-Dev/to/uid/U/opa/0123456789ABCDEFG/";
@@ -149,7 +173,10 @@ mod tests {
     fn human_line_escapes_terminal_sequences() {
         let m = message(TOPIC, b"\x1b]0;owned\x07 \x1b[2J");
         let line = m.human_line();
-        assert!(!line.contains('\u{1b}') && !line.contains('\u{7}'), "{line}");
+        assert!(
+            !line.contains('\u{1b}') && !line.contains('\u{7}'),
+            "{line}"
+        );
         assert!(line.contains("0123456789ABCDEFG"));
         assert!(line.contains("\\u{1b}]0;owned"));
     }

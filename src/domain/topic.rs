@@ -22,7 +22,9 @@ pub const DEFAULT_PREFIX: &str = "psa/OVIPPartners-Dev";
 /// Why a prefix or UID cannot be used to build topics.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TopicError {
-    #[error("the {what} {value:?} contains {character:?}; MQTT wildcards and NUL cannot be part of a topic")]
+    #[error(
+        "the {what} {value:?} contains {character:?}; MQTT wildcards and NUL cannot be part of a topic"
+    )]
     Wildcard {
         what: &'static str,
         value: String,
@@ -83,8 +85,10 @@ impl TopicScheme {
 
     /// Understands an inbound topic; anything unexpected stays `Unrecognised`.
     pub fn parse_inbound(&self, topic: &str) -> InboundTopic {
-        self.parse_direction(topic, "to")
-            .map_or_else(|| InboundTopic::Unrecognised(topic.to_owned()), |(uid, vin)| InboundTopic::Vehicle { uid, vin })
+        self.parse_direction(topic, "to").map_or_else(
+            || InboundTopic::Unrecognised(topic.to_owned()),
+            |(uid, vin)| InboundTopic::Vehicle { uid, vin },
+        )
     }
 
     /// The VIN of a "from" topic of this account, if it is one.
@@ -93,7 +97,9 @@ impl TopicScheme {
     }
 
     fn parse_direction(&self, topic: &str, direction: &str) -> Option<(String, Vin)> {
-        let rest = topic.strip_prefix(self.prefix.as_str())?.strip_prefix('/')?;
+        let rest = topic
+            .strip_prefix(self.prefix.as_str())?
+            .strip_prefix('/')?;
         let rest = rest.strip_suffix('/').unwrap_or(rest);
         let mut levels = rest.split('/');
         let (Some(dir), Some("uid"), Some(uid), Some("opa"), Some(vin), None) = (
@@ -207,7 +213,10 @@ mod tests {
 
     #[test]
     fn filters_cover_every_vehicle() {
-        assert_eq!(scheme(true).to_filter(), "psa/OVIPPartners-Dev/to/uid/PARTNER1/opa/#");
+        assert_eq!(
+            scheme(true).to_filter(),
+            "psa/OVIPPartners-Dev/to/uid/PARTNER1/opa/#"
+        );
         assert_eq!(
             scheme(true).parse_from_topic(&scheme(true).from_topic(&vin())),
             Some(vin())

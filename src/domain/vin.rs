@@ -138,9 +138,17 @@ mod tests {
 
     #[test]
     fn topic_characters_are_refused() {
-        for bad in ["0123456789ABCDEF/", "0123456789ABCDEF+", "0123456789ABCDEF#", "0123456789ABCDEF\0"] {
+        for bad in [
+            "0123456789ABCDEF/",
+            "0123456789ABCDEF+",
+            "0123456789ABCDEF#",
+            "0123456789ABCDEF\0",
+        ] {
             let err = Vin::parse(bad).unwrap_err();
-            assert!(matches!(err, VinError::BadCharacter { position: 17, .. }), "{bad}: {err}");
+            assert!(
+                matches!(err, VinError::BadCharacter { position: 17, .. }),
+                "{bad}: {err}"
+            );
         }
     }
 

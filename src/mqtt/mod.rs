@@ -57,9 +57,15 @@ impl ConnectionSettings {
     pub fn mqtt_options(&self) -> Result<MqttOptions, tls::TlsSetupError> {
         let (host, transport) = match self.broker.scheme {
             Scheme::Mqtt => (self.broker.host.clone(), Transport::Tcp),
-            Scheme::Mqtts => (self.broker.host.clone(), Transport::Tls(self.tls_configuration()?)),
+            Scheme::Mqtts => (
+                self.broker.host.clone(),
+                Transport::Tls(self.tls_configuration()?),
+            ),
             Scheme::Ws => (self.broker.to_string(), Transport::Ws),
-            Scheme::Wss => (self.broker.to_string(), Transport::Wss(self.tls_configuration()?)),
+            Scheme::Wss => (
+                self.broker.to_string(),
+                Transport::Wss(self.tls_configuration()?),
+            ),
         };
         let mut options = MqttOptions::new(self.client_id.clone(), host, self.broker.port);
         options
@@ -81,7 +87,9 @@ impl ConnectionSettings {
     }
 
     fn tls_configuration(&self) -> Result<TlsConfiguration, tls::TlsSetupError> {
-        Ok(TlsConfiguration::Rustls(Arc::new(tls::client_config(&self.tls)?)))
+        Ok(TlsConfiguration::Rustls(Arc::new(tls::client_config(
+            &self.tls,
+        )?)))
     }
 }
 

@@ -49,12 +49,18 @@ pub fn describe(err: &ConnectionError, authority: &str, uid: Option<&str>) -> Di
             if let Some(tls) = find_rustls(other) {
                 (
                     FailureKind::Tls,
-                    format!("TLS failure with {authority}: {}", super::tls::describe_rustls(tls)),
+                    format!(
+                        "TLS failure with {authority}: {}",
+                        super::tls::describe_rustls(tls)
+                    ),
                 )
             } else if let Some(io) = find_io(other) {
                 io_failure(io, authority)
             } else {
-                (FailureKind::Closed, format!("connection to {authority} lost: {other}"))
+                (
+                    FailureKind::Closed,
+                    format!("connection to {authority} lost: {other}"),
+                )
             }
         }
     };
@@ -72,13 +78,17 @@ fn refused(code: ConnectReturnCode, uid: Option<&str>) -> (FailureKind, String) 
         ),
         ConnectReturnCode::BadClientId => (
             FailureKind::Refused,
-            "refused: the broker does not accept this client id; set another with --client-id".into(),
+            "refused: the broker does not accept this client id; set another with --client-id"
+                .into(),
         ),
         ConnectReturnCode::ServiceUnavailable => (
             FailureKind::Refused,
             "refused: the broker says the service is unavailable".into(),
         ),
-        other => (FailureKind::Refused, format!("refused by the broker ({other:?})")),
+        other => (
+            FailureKind::Refused,
+            format!("refused by the broker ({other:?})"),
+        ),
     }
 }
 
@@ -87,17 +97,25 @@ fn io_failure(io: &std::io::Error, authority: &str) -> (FailureKind, String) {
     match io.kind() {
         ErrorKind::ConnectionRefused => (
             FailureKind::Unreachable,
-            format!("connection refused: nothing accepts connections at {authority} (is the broker running? right port?)"),
+            format!(
+                "connection refused: nothing accepts connections at {authority} (is the broker running? right port?)"
+            ),
         ),
         ErrorKind::TimedOut => (
             FailureKind::Timeout,
             format!("timeout: {authority} did not answer"),
         ),
-        ErrorKind::NotFound | ErrorKind::AddrNotAvailable | ErrorKind::HostUnreachable | ErrorKind::NetworkUnreachable => (
+        ErrorKind::NotFound
+        | ErrorKind::AddrNotAvailable
+        | ErrorKind::HostUnreachable
+        | ErrorKind::NetworkUnreachable => (
             FailureKind::Unreachable,
             format!("cannot reach {authority}: {io}"),
         ),
-        ErrorKind::UnexpectedEof | ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted | ErrorKind::BrokenPipe => (
+        ErrorKind::UnexpectedEof
+        | ErrorKind::ConnectionReset
+        | ErrorKind::ConnectionAborted
+        | ErrorKind::BrokenPipe => (
             FailureKind::Closed,
             format!("connection to {authority} closed by the broker"),
         ),
@@ -105,7 +123,10 @@ fn io_failure(io: &std::io::Error, authority: &str) -> (FailureKind, String) {
             FailureKind::Unreachable,
             format!("cannot resolve the broker's host name in {authority}"),
         ),
-        _ => (FailureKind::Closed, format!("connection to {authority} failed: {io}")),
+        _ => (
+            FailureKind::Closed,
+            format!("connection to {authority} failed: {io}"),
+        ),
     }
 }
 
@@ -171,7 +192,11 @@ mod tests {
 
     #[test]
     fn missed_pings_are_a_timeout() {
-        let r = describe(&ConnectionError::MqttState(StateError::AwaitPingResp), "h:1", None);
+        let r = describe(
+            &ConnectionError::MqttState(StateError::AwaitPingResp),
+            "h:1",
+            None,
+        );
         assert_eq!(r.kind, FailureKind::Timeout);
     }
 }

@@ -115,7 +115,10 @@ pub struct SessionOptions {
 
 impl Session {
     /// Starts the session task on the current Tokio runtime.
-    pub fn start(options: MqttOptions, session: SessionOptions) -> (Self, mpsc::Receiver<SessionEvent>) {
+    pub fn start(
+        options: MqttOptions,
+        session: SessionOptions,
+    ) -> (Self, mpsc::Receiver<SessionEvent>) {
         let (client, eventloop) = AsyncClient::new(options, 1024);
         let (events, receiver) = mpsc::channel(session.capacity.max(1));
         let connected = Arc::new(AtomicBool::new(false));
@@ -162,7 +165,12 @@ impl Session {
             return Err(PublishError::NotConnected);
         }
         self.client
-            .try_publish(topic, QoS::AtMostOnce, false, payload.bytes.clone().into_bytes())
+            .try_publish(
+                topic,
+                QoS::AtMostOnce,
+                false,
+                payload.bytes.clone().into_bytes(),
+            )
             .map_err(|err| match err {
                 ClientError::TryRequest(_) if self.task.is_finished() => PublishError::Closed,
                 _ => PublishError::QueueFull,
@@ -184,7 +192,10 @@ impl Session {
         let _ = self.stop.send(true);
         let _ = self.client.try_disconnect();
         let mut task = self.task;
-        if tokio::time::timeout(Duration::from_secs(2), &mut task).await.is_err() {
+        if tokio::time::timeout(Duration::from_secs(2), &mut task)
+            .await
+            .is_err()
+        {
             task.abort();
         }
     }
@@ -227,10 +238,12 @@ impl Runner {
                     // A clean session forgets subscriptions: send them again
                     // on every ConnAck, ahead of anything else queued.
                     for filter in self.options.subscriptions.iter().rev() {
-                        self.eventloop.pending.push_front(Request::Subscribe(Subscribe::new(
-                            filter,
-                            QoS::AtMostOnce,
-                        )));
+                        self.eventloop
+                            .pending
+                            .push_front(Request::Subscribe(Subscribe::new(
+                                filter,
+                                QoS::AtMostOnce,
+                            )));
                     }
                     if !self.forward(SessionEvent::Connected).await {
                         return;
@@ -268,7 +281,11 @@ impl Runner {
                     }
                     attempt = attempt.saturating_add(1);
                     let retry_in = self.options.backoff.delay(attempt, fastrand::f64());
-                    let reason = reason::describe(&err, &self.options.authority, self.options.uid.as_deref());
+                    let reason = reason::describe(
+                        &err,
+                        &self.options.authority,
+                        self.options.uid.as_deref(),
+                    );
                     let event = SessionEvent::Disconnected {
                         reason,
                         attempt,
@@ -334,7 +351,10 @@ mod tests {
         assert_eq!(backoff.delay(3, 0.0), Duration::from_millis(200));
         for _ in 0..100 {
             let d = backoff.delay(3, fastrand::f64());
-            assert!(d >= Duration::from_millis(200) && d <= Duration::from_millis(400), "{d:?}");
+            assert!(
+                d >= Duration::from_millis(200) && d <= Duration::from_millis(400),
+                "{d:?}"
+            );
         }
     }
 }

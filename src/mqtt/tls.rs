@@ -33,7 +33,9 @@ pub enum TlsSetupError {
     NoCertificate { what: &'static str, path: PathBuf },
     #[error("CA file {path}: a certificate cannot be used as a trust root: {reason}")]
     BadCa { path: PathBuf, reason: String },
-    #[error("client key {path} holds no PEM private key (expected -----BEGIN PRIVATE KEY----- or an RSA/EC key)")]
+    #[error(
+        "client key {path} holds no PEM private key (expected -----BEGIN PRIVATE KEY----- or an RSA/EC key)"
+    )]
     NoKey { path: PathBuf },
     #[error("client certificate {cert} and key {key} cannot be used together: {reason}")]
     ClientAuth {
@@ -51,7 +53,10 @@ fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
-fn read_certificates(what: &'static str, path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsSetupError> {
+fn read_certificates(
+    what: &'static str,
+    path: &Path,
+) -> Result<Vec<CertificateDer<'static>>, TlsSetupError> {
     let bytes = std::fs::read(path).map_err(|source| TlsSetupError::Read {
         what,
         path: path.to_owned(),
@@ -71,7 +76,8 @@ fn read_certificates(what: &'static str, path: &Path) -> Result<Vec<CertificateD
 
 /// Builds the rustls client configuration.
 pub fn client_config(files: &TlsFiles) -> Result<ClientConfig, TlsSetupError> {
-    let builder = ClientConfig::builder_with_provider(provider()).with_safe_default_protocol_versions()?;
+    let builder =
+        ClientConfig::builder_with_provider(provider()).with_safe_default_protocol_versions()?;
     let builder = if files.insecure {
         builder
             .dangerous()
@@ -90,9 +96,10 @@ pub fn client_config(files: &TlsFiles) -> Result<ClientConfig, TlsSetupError> {
                 path: key_path.clone(),
                 source,
             })?;
-            let key = PrivateKeyDer::from_pem_slice(&key_bytes).map_err(|_| TlsSetupError::NoKey {
-                path: key_path.clone(),
-            })?;
+            let key =
+                PrivateKeyDer::from_pem_slice(&key_bytes).map_err(|_| TlsSetupError::NoKey {
+                    path: key_path.clone(),
+                })?;
             builder
                 .with_client_auth_cert(chain, key)
                 .map_err(|err| TlsSetupError::ClientAuth {
@@ -107,21 +114,18 @@ pub fn client_config(files: &TlsFiles) -> Result<ClientConfig, TlsSetupError> {
 
 fn trust_roots(ca: Option<&Path>) -> Result<RootCertStore, TlsSetupError> {
     let mut roots = RootCertStore::empty();
-    match ca {
-        Some(path) => {
-            for cert in read_certificates("CA file", path)? {
-                roots.add(cert).map_err(|err| TlsSetupError::BadCa {
-                    path: path.to_owned(),
-                    reason: describe_rustls(&err),
-                })?;
-            }
+    if let Some(path) = ca {
+        for cert in read_certificates("CA file", path)? {
+            roots.add(cert).map_err(|err| TlsSetupError::BadCa {
+                path: path.to_owned(),
+                reason: describe_rustls(&err),
+            })?;
         }
-        None => {
-            let found = rustls_native_certs::load_native_certs();
-            roots.add_parsable_certificates(found.certs);
-            if roots.is_empty() {
-                return Err(TlsSetupError::NoSystemRoots);
-            }
+    } else {
+        let found = rustls_native_certs::load_native_certs();
+        roots.add_parsable_certificates(found.certs);
+        if roots.is_empty() {
+            return Err(TlsSetupError::NoSystemRoots);
         }
     }
     Ok(roots)
@@ -215,7 +219,11 @@ mod tests {
             ..TlsFiles::default()
         })
         .unwrap_err();
-        assert!(err.to_string().starts_with("cannot read CA file /nonexistent/ca.pem"), "{err}");
+        assert!(
+            err.to_string()
+                .starts_with("cannot read CA file /nonexistent/ca.pem"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -228,6 +236,9 @@ mod tests {
             ..TlsFiles::default()
         })
         .unwrap_err();
-        assert!(err.to_string().contains("holds no PEM certificate"), "{err}");
+        assert!(
+            err.to_string().contains("holds no PEM certificate"),
+            "{err}"
+        );
     }
 }

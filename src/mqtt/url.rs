@@ -49,7 +49,9 @@ pub struct BrokerUrl {
 /// Why a broker URL cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum UrlError {
-    #[error("broker {0:?} has no scheme: write it as mqtts://host:port (TLS), mqtt://, ws:// or wss://")]
+    #[error(
+        "broker {0:?} has no scheme: write it as mqtts://host:port (TLS), mqtt://, ws:// or wss://"
+    )]
     NoScheme(String),
     #[error("broker {url:?}: unknown scheme {scheme:?}; use mqtt, mqtts, ws or wss")]
     UnknownScheme { url: String, scheme: String },
@@ -130,7 +132,13 @@ impl BrokerUrl {
 
 impl fmt::Display for BrokerUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}://{}{}", self.scheme.name(), self.authority(), self.path)
+        write!(
+            f,
+            "{}://{}{}",
+            self.scheme.name(),
+            self.authority(),
+            self.path
+        )
     }
 }
 
@@ -166,10 +174,27 @@ mod tests {
 
     #[test]
     fn bad_urls_say_how_to_fix_them() {
-        assert!(BrokerUrl::parse("localhost:1883").unwrap_err().to_string().contains("mqtts://host:port"));
-        assert!(matches!(BrokerUrl::parse("http://h"), Err(UrlError::UnknownScheme { .. })));
-        assert!(matches!(BrokerUrl::parse("mqtt://:1883"), Err(UrlError::NoHost(_))));
-        assert!(matches!(BrokerUrl::parse("mqtt://h:99999"), Err(UrlError::BadPort { .. })));
-        assert!(matches!(BrokerUrl::parse("mqtt://h:0"), Err(UrlError::BadPort { .. })));
+        assert!(
+            BrokerUrl::parse("localhost:1883")
+                .unwrap_err()
+                .to_string()
+                .contains("mqtts://host:port")
+        );
+        assert!(matches!(
+            BrokerUrl::parse("http://h"),
+            Err(UrlError::UnknownScheme { .. })
+        ));
+        assert!(matches!(
+            BrokerUrl::parse("mqtt://:1883"),
+            Err(UrlError::NoHost(_))
+        ));
+        assert!(matches!(
+            BrokerUrl::parse("mqtt://h:99999"),
+            Err(UrlError::BadPort { .. })
+        ));
+        assert!(matches!(
+            BrokerUrl::parse("mqtt://h:0"),
+            Err(UrlError::BadPort { .. })
+        ));
     }
 }

@@ -14,7 +14,9 @@ pub struct EmbeddedBroker {
 /// Why the embedded broker did not start.
 #[derive(Debug, thiserror::Error)]
 pub enum BrokerError {
-    #[error("port {port} on 127.0.0.1 is not free ({source}); choose another with --port, or --port 0 for any free port")]
+    #[error(
+        "port {port} on 127.0.0.1 is not free ({source}); choose another with --port, or --port 0 for any free port"
+    )]
     PortBusy { port: u16, source: std::io::Error },
     #[error("the embedded broker did not start listening on {0} within 5 s")]
     NotListening(SocketAddr),
@@ -27,8 +29,11 @@ pub enum BrokerError {
 pub fn start(port: u16) -> Result<EmbeddedBroker, BrokerError> {
     // Bind first, so a busy port is reported instead of failing inside
     // rumqttd's thread, and so port 0 becomes a real port number.
-    let probe = TcpListener::bind(("127.0.0.1", port)).map_err(|source| BrokerError::PortBusy { port, source })?;
-    let addr = probe.local_addr().map_err(|source| BrokerError::PortBusy { port, source })?;
+    let probe = TcpListener::bind(("127.0.0.1", port))
+        .map_err(|source| BrokerError::PortBusy { port, source })?;
+    let addr = probe
+        .local_addr()
+        .map_err(|source| BrokerError::PortBusy { port, source })?;
     drop(probe);
 
     let connections = rumqttd::ConnectionSettings {

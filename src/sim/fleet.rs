@@ -113,6 +113,7 @@ impl Fleet {
     }
 
     /// Sets the share of malformed inbound messages (0 to 1).
+    #[must_use]
     pub fn with_malformed_share(mut self, share: f64) -> Self {
         self.malformed_share = share.clamp(0.0, 1.0);
         self
@@ -137,7 +138,12 @@ impl Fleet {
         let vehicle = &mut self.vehicles[index];
         if vehicle.sleeper && now >= vehicle.next_sleep_toggle {
             vehicle.awake = !vehicle.awake;
-            vehicle.next_sleep_toggle = now + if vehicle.awake { secs(rng, 30.0, 90.0) } else { secs(rng, 15.0, 45.0) };
+            vehicle.next_sleep_toggle = now
+                + if vehicle.awake {
+                    secs(rng, 30.0, 90.0)
+                } else {
+                    secs(rng, 15.0, 45.0)
+                };
             if vehicle.awake {
                 let resumed = json!({"content": {"type": "event", "action": "appResumed", "params": {"pending": vehicle.mailbox.len(), "lost": vehicle.lost}}});
                 out.push(self.message(index, &resumed));
@@ -161,12 +167,14 @@ impl Fleet {
             vehicle.next_telemetry = now + secs(rng, 6.0, 14.0);
             vehicle.soc = (vehicle.soc - rng.f64() * 0.4).max(5.0);
             vehicle.odometer_km += rng.f64() * 0.8;
-            payloads.push(json!({"content": {"type": "telemetry", "action": "vehicleStatus", "params": {
-                "soc_pct": (vehicle.soc * 10.0).round() / 10.0,
-                "odometer_km": (vehicle.odometer_km * 10.0).round() / 10.0,
-                "speed_kmh": rng.u32(0..130),
-                "position": {"lat": 48.85 + rng.f64() / 10.0, "lon": 2.29 + rng.f64() / 10.0},
-            }}}));
+            payloads.push(
+                json!({"content": {"type": "telemetry", "action": "vehicleStatus", "params": {
+                    "soc_pct": (vehicle.soc * 10.0).round() / 10.0,
+                    "odometer_km": (vehicle.odometer_km * 10.0).round() / 10.0,
+                    "speed_kmh": rng.u32(0..130),
+                    "position": {"lat": 48.85 + rng.f64() / 10.0, "lon": 2.29 + rng.f64() / 10.0},
+                }}}),
+            );
         }
         if now >= vehicle.next_action {
             vehicle.next_action = now + secs(rng, 8.0, 40.0);
@@ -233,7 +241,10 @@ impl Fleet {
 
     fn schedule_ack(&mut self, index: usize, envelope: &Value, now: Duration) {
         let content = envelope.get("content");
-        let action = content.and_then(|c| c.get("action")).cloned().unwrap_or(Value::Null);
+        let action = content
+            .and_then(|c| c.get("action"))
+            .cloned()
+            .unwrap_or(Value::Null);
         let mut reply = json!({"type": "ack", "action": action, "params": {"status": "ok"}});
         if let Some(id) = content.and_then(correlation_id) {
             reply["ref"] = id.clone();
@@ -244,16 +255,31 @@ impl Fleet {
     }
 
     fn schedule_popup_answer(&mut self, index: usize, envelope: &Value, now: Duration) {
-        let has_ok = envelope.get("popupBtn").and_then(Value::as_bool).unwrap_or(false);
+        let has_ok = envelope
+            .get("popupBtn")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
         let roll = self.rng.f64();
         let (answer, after) = if has_ok && roll < 0.5 {
-            ("WebPortal.okBtnPopupRequestClicked", secs(&mut self.rng, 2.0, 12.0))
+            (
+                "WebPortal.okBtnPopupRequestClicked",
+                secs(&mut self.rng, 2.0, 12.0),
+            )
         } else if roll < 0.75 {
-            ("WebPortal.cancelBtnPopupRequestClicked", secs(&mut self.rng, 2.0, 12.0))
+            (
+                "WebPortal.cancelBtnPopupRequestClicked",
+                secs(&mut self.rng, 2.0, 12.0),
+            )
         } else {
-            ("WebPortal.closeTimeoutPopupRequest", Duration::from_secs(15))
+            (
+                "WebPortal.closeTimeoutPopupRequest",
+                Duration::from_secs(15),
+            )
         };
-        let content = envelope.get("content").cloned().unwrap_or_else(|| json!({}));
+        let content = envelope
+            .get("content")
+            .cloned()
+            .unwrap_or_else(|| json!({}));
         let message = self.message(index, &json!({"popupAction": answer, "content": content}));
         self.scheduled.push((now + after, message));
     }
@@ -276,7 +302,9 @@ mod tests {
     }
 
     fn run(fleet: &mut Fleet, from: u64, to: u64) -> Vec<VehicleMessage> {
-        (from..to).flat_map(|ms| fleet.tick(Duration::from_millis(ms * 100))).collect()
+        (from..to)
+            .flat_map(|ms| fleet.tick(Duration::from_millis(ms * 100)))
+            .collect()
     }
 
     #[test]
@@ -296,9 +324,16 @@ mod tests {
         let messages = run(&mut fleet, 0, 3000);
         let scheme = TopicScheme::new("p", "DEMO", true).unwrap();
         for vehicle in &fleet.vehicles {
-            assert!(messages.iter().any(|m| m.topic == scheme.to_topic(&vehicle.vin)));
+            assert!(
+                messages
+                    .iter()
+                    .any(|m| m.topic == scheme.to_topic(&vehicle.vin))
+            );
         }
-        let kinds: std::collections::HashSet<_> = messages.iter().map(|m| classify(&m.payload).kind.name()).collect();
+        let kinds: std::collections::HashSet<_> = messages
+            .iter()
+            .map(|m| classify(&m.payload).kind.name())
+            .collect();
         for kind in ["content", "content-string", "no-content", "text", "binary"] {
             assert!(kinds.contains(kind), "{kind} missing from {kinds:?}");
         }
@@ -342,7 +377,10 @@ mod tests {
             .collect();
         assert_eq!(answers.len(), 1);
         // Without an OK button the user can only cancel or let it time out.
-        assert_ne!(answers[0], InboundKind::PopupAnswer(crate::domain::PopupAction::Ok));
+        assert_ne!(
+            answers[0],
+            InboundKind::PopupAnswer(crate::domain::PopupAction::Ok)
+        );
     }
 
     #[test]
@@ -358,13 +396,22 @@ mod tests {
             fleet.on_server_message(&topic, payload.as_bytes(), Duration::from_secs(1));
         }
         assert_eq!(fleet.vehicles[sleeper].lost, 3);
-        assert!(run(&mut fleet, 10, 990).iter().all(|m| m.topic != scheme.to_topic(&fleet.vehicles[sleeper].vin)));
+        assert!(
+            run(&mut fleet, 10, 990)
+                .iter()
+                .all(|m| m.topic != scheme.to_topic(&fleet.vehicles[sleeper].vin))
+        );
         let after_wake = run(&mut fleet, 1000, 1020);
         let acks: Vec<String> = after_wake
             .iter()
             .filter_map(|m| serde_json::from_slice::<Value>(&m.payload).ok())
             .filter(|v| v["content"]["type"] == "ack")
-            .map(|v| v["content"]["action"].as_str().unwrap_or_default().to_owned())
+            .map(|v| {
+                v["content"]["action"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned()
+            })
             .collect();
         assert_eq!(acks.len(), 10);
         assert!(acks.contains(&"a3".to_owned()) && acks.contains(&"a12".to_owned()));

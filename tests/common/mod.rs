@@ -193,10 +193,13 @@ pub struct Observer {
 
 impl Observer {
     pub fn subscribe(port: u16, filter: &str) -> Self {
-        let mut options = rumqttc::MqttOptions::new(format!("observer-{}", fastrand::u32(..)), "127.0.0.1", port);
+        let mut options =
+            rumqttc::MqttOptions::new(format!("observer-{}", fastrand::u32(..)), "127.0.0.1", port);
         options.set_max_packet_size(1 << 20, 1 << 20);
         let (client, mut connection) = rumqttc::Client::new(options, 64);
-        client.subscribe(filter, rumqttc::QoS::AtMostOnce).expect("subscribe");
+        client
+            .subscribe(filter, rumqttc::QoS::AtMostOnce)
+            .expect("subscribe");
         let (tx, messages) = mpsc::channel();
         let (ready_tx, ready) = mpsc::channel();
         std::thread::spawn(move || {
@@ -215,7 +218,9 @@ impl Observer {
                 }
             }
         });
-        ready.recv_timeout(Duration::from_secs(10)).expect("observer subscribed");
+        ready
+            .recv_timeout(Duration::from_secs(10))
+            .expect("observer subscribed");
         Self {
             messages,
             _client: client,
@@ -224,7 +229,11 @@ impl Observer {
 
     /// Publishes with a separate plain client.
     pub fn publish(port: u16, topic: &str, payload: Vec<u8>) {
-        let mut options = rumqttc::MqttOptions::new(format!("publisher-{}", fastrand::u32(..)), "127.0.0.1", port);
+        let mut options = rumqttc::MqttOptions::new(
+            format!("publisher-{}", fastrand::u32(..)),
+            "127.0.0.1",
+            port,
+        );
         options.set_max_packet_size(1 << 20, 1 << 20);
         let (client, mut connection) = rumqttc::Client::new(options, 8);
         client
@@ -270,7 +279,9 @@ pub fn mosquitto_available(test: &str) -> bool {
             std::env::var("WPCONSOLE_REQUIRE_MOSQUITTO").as_deref() != Ok("1"),
             "{test}: mosquitto is required (WPCONSOLE_REQUIRE_MOSQUITTO=1) but not installed: apt-get install mosquitto mosquitto-clients"
         );
-        eprintln!("SKIPPED {test}: mosquitto is not installed (apt-get install mosquitto mosquitto-clients)");
+        eprintln!(
+            "SKIPPED {test}: mosquitto is not installed (apt-get install mosquitto mosquitto-clients)"
+        );
     }
     found
 }
@@ -317,7 +328,11 @@ impl Mosquitto {
             .spawn()
             .expect("start mosquitto");
         self.child = Some(child);
-        assert!(wait_for_port(self.port, Duration::from_secs(10)), "mosquitto did not listen on {}", self.port);
+        assert!(
+            wait_for_port(self.port, Duration::from_secs(10)),
+            "mosquitto did not listen on {}",
+            self.port
+        );
     }
 
     /// What mosquitto logged, for failure messages.
