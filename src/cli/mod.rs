@@ -50,6 +50,7 @@ pub struct Cli {
 
 /// Options accepted before or after the subcommand.
 #[derive(Debug, Clone, Default, Args)]
+#[command(next_help_heading = "Connection options (before or after the command)")]
 pub struct GlobalArgs {
     /// Config file with named profiles [default: ~/.config/wpconsole/config.toml].
     #[arg(long, global = true, env = "WPCONSOLE_CONFIG", value_name = "FILE")]
