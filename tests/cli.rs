@@ -27,7 +27,11 @@ uid = "OTHER-UID"
 app-id = "OTHER_APP"
 "#;
 
-fn dry_run(sandbox: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String, String) {
+fn dry_run(
+    sandbox: &Sandbox,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> (Option<i32>, String, String) {
     let config = sandbox.write("config.toml", CONFIG);
     let mut cmd = sandbox.wpconsole();
     cmd.arg("--config").arg(config).args(args);
@@ -42,34 +46,100 @@ fn dry_run(sandbox: &Sandbox, args: &[&str], env: &[(&str, &str)]) -> (Option<i3
 #[test]
 fn the_default_profile_supplies_uid_prefix_app_id_and_slash_form() {
     let sandbox = Sandbox::new();
-    let (code, stdout, stderr) = dry_run(&sandbox, &["send", "--vin", VIN, "--content", "{}", "--dry-run"], &[]);
+    let (code, stdout, stderr) = dry_run(
+        &sandbox,
+        &["send", "--vin", VIN, "--content", "{}", "--dry-run"],
+        &[],
+    );
     assert_eq!(code, Some(0), "{stderr}");
-    assert!(stdout.contains(&format!("psa/OVIPPartners-Preprod/from/uid/PROFILE-UID/opa/{VIN}\n")), "{stdout}");
-    assert!(stdout.contains(r#"{"idApp":"PROFILE_APP","popup":false,"content":{}}"#), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "psa/OVIPPartners-Preprod/from/uid/PROFILE-UID/opa/{VIN}\n"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(r#"{"idApp":"PROFILE_APP","popup":false,"content":{}}"#),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn environment_beats_profile_and_flag_beats_environment() {
     let sandbox = Sandbox::new();
-    let env = [("WPCONSOLE_UID", "ENV-UID"), ("WPCONSOLE_APP_ID", "ENV_APP")];
-    let (_, stdout, _) = dry_run(&sandbox, &["send", "--vin", VIN, "--content", "{}", "--dry-run"], &env);
-    assert!(stdout.contains("/uid/ENV-UID/") && stdout.contains("ENV_APP"), "{stdout}");
+    let env = [
+        ("WPCONSOLE_UID", "ENV-UID"),
+        ("WPCONSOLE_APP_ID", "ENV_APP"),
+    ];
     let (_, stdout, _) = dry_run(
         &sandbox,
-        &["send", "--vin", VIN, "--content", "{}", "--dry-run", "--uid", "FLAG-UID"],
+        &["send", "--vin", VIN, "--content", "{}", "--dry-run"],
         &env,
     );
-    assert!(stdout.contains("/uid/FLAG-UID/") && stdout.contains("ENV_APP"), "{stdout}");
+    assert!(
+        stdout.contains("/uid/ENV-UID/") && stdout.contains("ENV_APP"),
+        "{stdout}"
+    );
+    let (_, stdout, _) = dry_run(
+        &sandbox,
+        &[
+            "send",
+            "--vin",
+            VIN,
+            "--content",
+            "{}",
+            "--dry-run",
+            "--uid",
+            "FLAG-UID",
+        ],
+        &env,
+    );
+    assert!(
+        stdout.contains("/uid/FLAG-UID/") && stdout.contains("ENV_APP"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn connection_options_work_before_or_after_the_command() {
     let sandbox = Sandbox::new();
-    let after = dry_run(&sandbox, &["send", "--vin", VIN, "--content", "{}", "--dry-run", "--profile", "other"], &[]);
-    let before = dry_run(&sandbox, &["--profile", "other", "send", "--vin", VIN, "--content", "{}", "--dry-run"], &[]);
+    let after = dry_run(
+        &sandbox,
+        &[
+            "send",
+            "--vin",
+            VIN,
+            "--content",
+            "{}",
+            "--dry-run",
+            "--profile",
+            "other",
+        ],
+        &[],
+    );
+    let before = dry_run(
+        &sandbox,
+        &[
+            "--profile",
+            "other",
+            "send",
+            "--vin",
+            VIN,
+            "--content",
+            "{}",
+            "--dry-run",
+        ],
+        &[],
+    );
     assert_eq!(after.0, Some(0), "{}", after.2);
     assert_eq!(after.1, before.1);
-    assert!(after.1.contains(&format!("psa/OVIPPartners-Dev/from/uid/OTHER-UID/opa/{VIN}/")), "{}", after.1);
+    assert!(
+        after.1.contains(&format!(
+            "psa/OVIPPartners-Dev/from/uid/OTHER-UID/opa/{VIN}/"
+        )),
+        "{}",
+        after.1
+    );
 }
 
 #[test]
@@ -77,26 +147,54 @@ fn configuration_mistakes_are_usage_errors_that_say_where_to_fix_them() {
     let sandbox = Sandbox::new();
     let (code, _, stderr) = dry_run(&sandbox, &["--profile", "nope", "tail"], &[]);
     assert_eq!(code, Some(2));
-    assert!(stderr.contains("profile \"nope\"") && stderr.contains("bench, other"), "{stderr}");
+    assert!(
+        stderr.contains("profile \"nope\"") && stderr.contains("bench, other"),
+        "{stderr}"
+    );
 
     let out = sandbox
         .wpconsole()
-        .args(["--uid", "U", "send", "--vin", VIN, "--content", "{}", "--dry-run"])
+        .args([
+            "--uid",
+            "U",
+            "send",
+            "--vin",
+            VIN,
+            "--content",
+            "{}",
+            "--dry-run",
+        ])
         .output()
         .unwrap();
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr.contains("--app-id") && stderr.contains("WPCONSOLE_APP_ID"), "{stderr}");
+    assert!(
+        stderr.contains("--app-id") && stderr.contains("WPCONSOLE_APP_ID"),
+        "{stderr}"
+    );
 
-    let out = sandbox.wpconsole().args(["--uid", "U", "tail"]).output().unwrap();
+    let out = sandbox
+        .wpconsole()
+        .args(["--uid", "U", "tail"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out).1.contains("no broker: pass --broker URL"));
 
     let config = sandbox.write("secret.toml", "[profiles.p]\npassword = \"hunter2\"\n");
-    let out = sandbox.wpconsole().arg("--config").arg(config).arg("tail").output().unwrap();
+    let out = sandbox
+        .wpconsole()
+        .arg("--config")
+        .arg(config)
+        .arg("tail")
+        .output()
+        .unwrap();
     let (_, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr.contains("passwords are never stored") && !stderr.contains("hunter2"), "{stderr}");
+    assert!(
+        stderr.contains("passwords are never stored") && !stderr.contains("hunter2"),
+        "{stderr}"
+    );
 
     let out = sandbox
         .wpconsole()
@@ -112,18 +210,40 @@ fn a_bad_vin_is_refused_with_its_position_before_anything_else() {
     let sandbox = Sandbox::new();
     let out = sandbox
         .wpconsole()
-        .args(["--uid", "U", "--app-id", "A", "send", "--vin", "VF3ABCDEFGH12345/", "--content", "{}"])
+        .args([
+            "--uid",
+            "U",
+            "--app-id",
+            "A",
+            "send",
+            "--vin",
+            "VF3ABCDEFGH12345/",
+            "--content",
+            "{}",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).1.contains("character 17 is '/'"), "{}", text(&out).1);
+    assert!(
+        text(&out).1.contains("character 17 is '/'"),
+        "{}",
+        text(&out).1
+    );
 }
 
 #[test]
 fn validate_reports_every_problem_with_path_and_line_column() {
     let sandbox = Sandbox::new();
-    let file = sandbox.write("bad.json", "{\n  \"idApp\": \"\",\n  \"popup\": true,\n  \"content\": [],\n  \"x\": 1\n}\n");
-    let out = sandbox.wpconsole().arg("validate").arg(&file).output().unwrap();
+    let file = sandbox.write(
+        "bad.json",
+        "{\n  \"idApp\": \"\",\n  \"popup\": true,\n  \"content\": [],\n  \"x\": 1\n}\n",
+    );
+    let out = sandbox
+        .wpconsole()
+        .arg("validate")
+        .arg(&file)
+        .output()
+        .unwrap();
     let (stdout, _) = text(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     for needle in [
@@ -137,15 +257,32 @@ fn validate_reports_every_problem_with_path_and_line_column() {
         assert!(stdout.contains(needle), "missing {needle:?} in:\n{stdout}");
     }
 
-    let good = sandbox.write("good.json", r#"{"idApp":"A","popup":false,"content":{"type":"action"}}"#);
-    let out = sandbox.wpconsole().arg("validate").arg(&good).output().unwrap();
+    let good = sandbox.write(
+        "good.json",
+        r#"{"idApp":"A","popup":false,"content":{"type":"action"}}"#,
+    );
+    let out = sandbox
+        .wpconsole()
+        .arg("validate")
+        .arg(&good)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out).0.starts_with("valid data message"));
 
     let big = sandbox.write("big.json", common::envelope_of_size(131_073));
-    let out = sandbox.wpconsole().arg("validate").arg(&big).output().unwrap();
+    let out = sandbox
+        .wpconsole()
+        .arg("validate")
+        .arg(&big)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).0.contains("1 bytes over the broker's limit"), "{}", text(&out).0);
+    assert!(
+        text(&out).0.contains("1 bytes over the broker's limit"),
+        "{}",
+        text(&out).0
+    );
 }
 
 #[test]
@@ -159,10 +296,21 @@ fn validate_reads_standard_input_and_reports_syntax_errors_with_line_and_column(
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"{\"idApp\": \"A\",\n \"popup\": false,\n}").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"{\"idApp\": \"A\",\n \"popup\": false,\n}")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).0.contains("error at 3:1 ($): not JSON: expected a key"), "{}", text(&out).0);
+    assert!(
+        text(&out)
+            .0
+            .contains("error at 3:1 ($): not JSON: expected a key"),
+        "{}",
+        text(&out).0
+    );
 }
 
 #[test]
@@ -180,7 +328,12 @@ fn dry_run_prints_the_exact_bytes_that_would_be_published() {
         .unwrap();
     let (stdout, stderr) = text(&out);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
-    assert!(stdout.lines().any(|l| l == r#"{"popup":false,"idApp":"A","content":{"n":1.50,"s":"a  \u0041"}}"#), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l == r#"{"popup":false,"idApp":"A","content":{"n":1.50,"s":"a  \u0041"}}"#),
+        "{stdout}"
+    );
     assert!(stdout.contains("payload 64 bytes of 131,072"), "{stdout}");
 }
 
@@ -189,21 +342,42 @@ fn invalid_content_is_refused_with_exit_1() {
     let sandbox = Sandbox::new();
     let out = sandbox
         .wpconsole()
-        .args(["--uid", "U", "--app-id", "A", "send", "--vin", VIN, "--content", "{\"a\": }"])
+        .args([
+            "--uid",
+            "U",
+            "--app-id",
+            "A",
+            "send",
+            "--vin",
+            VIN,
+            "--content",
+            "{\"a\": }",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(text(&out).1.contains("--content is not JSON at 1:7"), "{}", text(&out).1);
+    assert!(
+        text(&out).1.contains("--content is not JSON at 1:7"),
+        "{}",
+        text(&out).1
+    );
 }
 
 #[test]
 fn every_command_has_help_with_examples() {
     let sandbox = Sandbox::new();
     for command in ["validate", "send", "tail", "demo"] {
-        let out = sandbox.wpconsole().args([command, "--help"]).output().unwrap();
+        let out = sandbox
+            .wpconsole()
+            .args([command, "--help"])
+            .output()
+            .unwrap();
         assert_eq!(out.status.code(), Some(0));
         let (stdout, _) = text(&out);
-        assert!(stdout.contains("Examples:") && stdout.contains("wpconsole "), "{command}:\n{stdout}");
+        assert!(
+            stdout.contains("Examples:") && stdout.contains("wpconsole "),
+            "{command}:\n{stdout}"
+        );
     }
     let out = sandbox.wpconsole().arg("--help").output().unwrap();
     let (stdout, _) = text(&out);

@@ -282,3 +282,138 @@ fn an_unreachable_broker_exits_3_with_a_clear_message() {
         );
     }
 }
+
+#[test]
+fn a_second_popup_within_20_s_is_refused_even_from_a_new_run() {
+    let port = broker();
+    let observer = Observer::subscribe(port, &from_topic(VIN));
+    let sandbox = Sandbox::new();
+    let popup = |text: &str| {
+        sandbox
+            .wpconsole()
+            .args(connect_args(port))
+            .args([
+                "send",
+                "--vin",
+                VIN,
+                "--content",
+                "{}",
+                "--popup-text",
+                text,
+                "--popup-btn",
+            ])
+            .output()
+            .unwrap()
+    };
+    let first = popup("first");
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let second = popup("second");
+    assert_eq!(second.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        stderr.contains("allows one every 20 s: wait") && stderr.contains("nothing was published"),
+        "{stderr}"
+    );
+
+    // A data message to the same vehicle is not a popup: it goes.
+    let data = sandbox
+        .wpconsole()
+        .args(connect_args(port))
+        .args(["send", "--vin", VIN, "--content", r#"{"action":"data"}"#])
+        .output()
+        .unwrap();
+    assert_eq!(data.status.code(), Some(0));
+    let (_, first_seen) = observer
+        .messages
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap();
+    let (_, second_seen) = observer
+        .messages
+        .recv_timeout(Duration::from_secs(10))
+        .unwrap();
+    let first_seen: serde_json::Value = serde_json::from_slice(&first_seen).unwrap();
+    assert_eq!(first_seen["popupText"], "first");
+    assert_eq!(first_seen["popupBtn"], true);
+    assert!(String::from_utf8_lossy(&second_seen).contains(r#""action":"data""#));
+}
+
+#[test]
+fn tail_ends_quietly_when_its_reader_goes_away() {
+    let port = broker();
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.wpconsole();
+    cmd.args(connect_args(port)).args(["tail", "--json"]);
+    let mut tail = Running::spawn(cmd);
+    assert!(tail.wait_stderr("watching", Duration::from_secs(10)));
+    Observer::publish(port, &to_topic(VIN), b"{\"content\":{}}".to_vec());
+    assert!(tail.next_line(Duration::from_secs(10)).is_some());
+    tail.close_stdout();
+    // The pipe closes once the reader thread notices; keep the traffic coming
+    // until tail meets the closed pipe.
+    let mut code = None;
+    for _ in 0..50 {
+        Observer::publish(port, &to_topic(VIN), b"{\"content\":{}}".to_vec());
+        code = tail.wait(Duration::from_millis(200));
+        if code.is_some() {
+            break;
+        }
+    }
+    assert_eq!(code, Some(0), "a closed pipe ends tail with 0");
+    assert!(!tail.drain_stderr().contains("panicked"));
+}
+
+#[test]
+fn the_demo_command_starts_a_broker_whose_fleet_tail_can_watch() {
+    let sandbox = Sandbox::new();
+    let mut cmd = sandbox.wpconsole();
+    cmd.args([
+        "demo",
+        "--headless",
+        "--port",
+        "0",
+        "--vehicles",
+        "4",
+        "--seed",
+        "3",
+    ]);
+    let demo = Running::spawn(cmd);
+    let mut printed = Vec::new();
+    while let Some(line) = demo.next_line(Duration::from_secs(10)) {
+        let done = line.starts_with("Press Ctrl-C");
+        printed.push(line);
+        if done {
+            break;
+        }
+    }
+    let printed = printed.join("\n");
+    let tail_line = printed
+        .lines()
+        .find(|l| {
+            l.trim_start().starts_with("wpconsole --broker") && l.trim_end().ends_with(" tail")
+        })
+        .unwrap_or_else(|| panic!("demo prints the tail command:\n{printed}"));
+    let args: Vec<&str> = tail_line.split_whitespace().skip(1).collect();
+    let mut cmd = sandbox.wpconsole();
+    cmd.args(&args).args(["--json", "--count", "8"]);
+    let tail = Running::spawn(cmd);
+    let mut vins = std::collections::BTreeSet::new();
+    for _ in 0..8 {
+        let line = tail
+            .next_line(Duration::from_secs(15))
+            .expect("the fleet talks");
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        vins.insert(value["vin"].as_str().map(str::to_owned));
+    }
+    assert!(vins.len() >= 2, "several vehicles talk: {vins:?}");
+    for vin in vins.iter().flatten() {
+        assert!(
+            printed.contains(vin.as_str()),
+            "{vin} is in the printed vehicle list"
+        );
+    }
+}

@@ -254,125 +254,69 @@ impl Checker<'_> {
         };
         let find = |key: &str| members.iter().find(|m| m.key == key);
 
-        match find("idApp") {
-            None => self.missing(
-                root,
-                "idApp",
-                "add \"idApp\": \"<the application id Stellantis issued>\"",
-            ),
-            Some(Member {
-                value:
-                    Node {
-                        value: Value::String(id),
-                        offset,
-                    },
-                ..
-            }) if id.trim().is_empty() => {
-                self.push(
-                    Severity::Error,
-                    "$.idApp".into(),
-                    *offset,
-                    "idApp is empty; it must be the application id Stellantis issued".into(),
-                );
-            }
-            Some(Member {
-                value:
-                    Node {
-                        value: Value::String(_),
-                        ..
-                    },
-                ..
-            }) => {}
-            Some(member) => self.wrong_type(member, "$.idApp", "a string"),
+        let app_id = self.required(
+            root,
+            members,
+            "idApp",
+            Expected::String,
+            "add \"idApp\": \"<the application id Stellantis issued>\"",
+        );
+        if let Some(Node {
+            value: Value::String(id),
+            offset,
+        }) = app_id
+            && id.trim().is_empty()
+        {
+            self.push(
+                Severity::Error,
+                "$.idApp".into(),
+                *offset,
+                "idApp is empty; it must be the application id Stellantis issued".into(),
+            );
         }
-
-        let kind = match find("popup") {
-            None => {
-                self.missing(
-                    root,
-                    "popup",
-                    "add \"popup\": false for a data message or true for a notification",
-                );
-                None
-            }
-            Some(Member {
-                value:
-                    Node {
-                        value: Value::Bool(popup),
-                        ..
-                    },
+        let kind = match self.required(
+            root,
+            members,
+            "popup",
+            Expected::Boolean,
+            "add \"popup\": false for a data message or true for a notification",
+        ) {
+            Some(Node {
+                value: Value::Bool(true),
                 ..
-            }) => Some(if *popup {
-                MessageKind::Popup
-            } else {
-                MessageKind::Data
-            }),
-            Some(member) => {
-                self.wrong_type(member, "$.popup", "a boolean (true or false)");
-                None
-            }
+            }) => Some(MessageKind::Popup),
+            Some(_) => Some(MessageKind::Data),
+            None => None,
         };
-
-        match find("content") {
-            None => self.missing(
-                root,
-                "content",
-                "add \"content\": {\"type\": \"action\", \"action\": ..., \"params\": {...}}",
-            ),
-            Some(Member {
-                value:
-                    Node {
-                        value: Value::Object(_),
-                        ..
-                    },
-                ..
-            }) => {}
-            Some(member) => self.wrong_type(member, "$.content", "an object"),
-        }
+        self.required(
+            root,
+            members,
+            "content",
+            Expected::Object,
+            "add \"content\": {\"type\": \"action\", \"action\": ..., \"params\": {...}}",
+        );
 
         match kind {
             Some(MessageKind::Popup) => {
-                match find("popupText") {
-                    None => self.missing(
-                        root,
-                        "popupText",
-                        "a popup needs \"popupText\": \"the text of the window\"",
-                    ),
-                    Some(Member {
-                        value:
-                            Node {
-                                value: Value::String(_),
-                                ..
-                            },
-                        ..
-                    }) => {}
-                    Some(member) => self.wrong_type(member, "$.popupText", "a string"),
-                }
-                match find("popupBtn") {
-                    None
-                    | Some(Member {
-                        value:
-                            Node {
-                                value: Value::Bool(_),
-                                ..
-                            },
-                        ..
-                    }) => {}
-                    Some(member) => {
-                        self.wrong_type(member, "$.popupBtn", "a boolean (true shows an OK button)")
-                    }
+                self.required(
+                    root,
+                    members,
+                    "popupText",
+                    Expected::String,
+                    "a popup needs \"popupText\": \"the text of the window\"",
+                );
+                if let Some(button) = find("popupBtn") {
+                    self.typed(button, Expected::Boolean);
                 }
             }
             Some(MessageKind::Data) => {
-                for key in ["popupText", "popupBtn"] {
-                    if let Some(member) = find(key) {
-                        self.push(
-                            Severity::Warning,
-                            format!("$.{key}"),
-                            member.key_offset,
-                            format!("{key} is ignored because popup is false"),
-                        );
-                    }
+                for member in ["popupText", "popupBtn"].into_iter().filter_map(find) {
+                    self.push(
+                        Severity::Warning,
+                        format!("$.{}", member.key),
+                        member.key_offset,
+                        format!("{} is ignored because popup is false", member.key),
+                    );
                 }
             }
             None => {}
@@ -395,6 +339,33 @@ impl Checker<'_> {
         kind
     }
 
+    /// A top-level member that must be there, of the expected type.
+    fn required<'n>(
+        &mut self,
+        root: &Node,
+        members: &'n [Member],
+        key: &str,
+        expected: Expected,
+        fix: &str,
+    ) -> Option<&'n Node> {
+        if let Some(member) = members.iter().find(|m| m.key == key) {
+            self.typed(member, expected)
+        } else {
+            self.missing(root, key, fix);
+            None
+        }
+    }
+
+    /// The member's value when it has the expected type; an error otherwise.
+    fn typed<'n>(&mut self, member: &'n Member, expected: Expected) -> Option<&'n Node> {
+        if expected.matches(&member.value.value) {
+            Some(&member.value)
+        } else {
+            self.wrong_type(member, &format!("$.{}", member.key), expected.description());
+            None
+        }
+    }
+
     fn missing(&mut self, root: &Node, key: &str, fix: &str) {
         self.push(
             Severity::Error,
@@ -415,6 +386,33 @@ impl Checker<'_> {
                 member.value.value.type_name()
             ),
         );
+    }
+}
+
+/// The JSON type a top-level member must have.
+#[derive(Debug, Clone, Copy)]
+enum Expected {
+    String,
+    Boolean,
+    Object,
+}
+
+impl Expected {
+    fn matches(self, value: &Value) -> bool {
+        matches!(
+            (self, value),
+            (Self::String, Value::String(_))
+                | (Self::Boolean, Value::Bool(_))
+                | (Self::Object, Value::Object(_))
+        )
+    }
+
+    fn description(self) -> &'static str {
+        match self {
+            Self::String => "a string",
+            Self::Boolean => "a boolean (true or false)",
+            Self::Object => "an object",
+        }
     }
 }
 

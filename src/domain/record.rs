@@ -107,12 +107,13 @@ impl InboundMessage {
         if self.vin().is_none() {
             let _ = write!(line, "[{}] ", display::one_line(&self.topic));
         }
-        match std::str::from_utf8(&self.payload) {
+        let preview = match std::str::from_utf8(&self.payload) {
             Ok(text) if self.classified.json.is_some() => {
-                line.push_str(&display::one_line(&json::minify(text)))
+                display::one_line(&json::minify(text)).into_owned()
             }
-            Ok(_) | Err(_) => line.push_str(&display::bytes_one_line(&self.payload)),
-        }
+            Ok(_) | Err(_) => display::bytes_one_line(&self.payload),
+        };
+        line.push_str(&preview);
         line
     }
 }

@@ -91,6 +91,12 @@ impl Running {
         }
     }
 
+    /// Stops reading standard output: the child's next writes meet a closed pipe.
+    pub fn close_stdout(&mut self) {
+        let (_, closed) = mpsc::channel();
+        self.stdout = closed;
+    }
+
     /// The next line on standard output, if one comes in time.
     pub fn next_line(&self, timeout: Duration) -> Option<String> {
         self.stdout.recv_timeout(timeout).ok()
