@@ -417,3 +417,56 @@ fn the_demo_command_starts_a_broker_whose_fleet_tail_can_watch() {
         );
     }
 }
+
+#[test]
+fn tail_and_send_work_over_websockets() {
+    let broker = wpconsole::sim::broker::start_with_websocket(0, Some(0)).expect("embedded broker");
+    let ws = broker.websocket.expect("websocket listener");
+    let url = format!("ws://{ws}/mqtt");
+    let observer = Observer::subscribe(broker.addr.port(), &from_topic(VIN));
+    let sandbox = Sandbox::new();
+
+    let mut tail = sandbox.wpconsole();
+    tail.args([
+        "--broker", &url, "--uid", UID, "tail", "--json", "--count", "1",
+    ]);
+    let mut tail = Running::spawn(tail);
+    assert!(
+        tail.wait_stderr("watching", Duration::from_secs(10)),
+        "{}",
+        tail.drain_stderr()
+    );
+    Observer::publish(
+        broker.addr.port(),
+        &to_topic(VIN),
+        br#"{"content":{"action":"overWs"}}"#.to_vec(),
+    );
+    let line = tail
+        .next_line(Duration::from_secs(10))
+        .expect("tail over websocket printed the message");
+    assert!(line.contains("overWs"), "{line}");
+
+    let out = sandbox
+        .wpconsole()
+        .args(["--broker", &url, "--uid", UID, "--app-id", "APP"])
+        .args([
+            "send",
+            "--vin",
+            VIN,
+            "--content",
+            r#"{"action":"sentOverWs"}"#,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, payload) = observer
+        .messages
+        .recv_timeout(Duration::from_secs(10))
+        .expect("published over websocket");
+    assert!(String::from_utf8_lossy(&payload).contains("sentOverWs"));
+}

@@ -385,3 +385,50 @@ fn tail_survives_a_broker_restart_and_prints_what_comes_after() {
         "{attempts} attempts during a 2 s outage:\n{stderr}"
     );
 }
+
+#[test]
+fn insecure_connects_to_an_unverified_broker_but_warns_every_time() {
+    if !mosquitto_available("insecure_connects_to_an_unverified_broker_but_warns_every_time") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let pki = Pki::generate(&sandbox);
+    let broker = production_like(&sandbox, &pki);
+    let base = |cmd: &mut Command| {
+        cmd.args([
+            "--broker",
+            &format!("mqtts://127.0.0.1:{}", broker.port),
+            "--uid",
+            UID,
+            "--app-id",
+            "APP",
+        ])
+        .arg("--cert")
+        .arg(&pki.client_cert)
+        .arg("--key")
+        .arg(&pki.client_key)
+        .env("WPCONSOLE_PASSWORD", PASSWORD)
+        .args(["send", "--vin", VIN, "--content", "{}"]);
+    };
+    let mut verified = sandbox.wpconsole();
+    base(&mut verified);
+    let out = verified.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "a self-signed broker without --ca is refused: {stderr}"
+    );
+    assert!(
+        stderr.contains("not signed by a trusted CA") && stderr.contains("--ca FILE"),
+        "{stderr}"
+    );
+
+    let mut insecure = sandbox.wpconsole();
+    base(&mut insecure);
+    insecure.arg("--insecure");
+    let out = insecure.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("WARNING: --insecure"), "{stderr}");
+}

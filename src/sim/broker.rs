@@ -8,7 +8,10 @@ use std::time::{Duration, Instant};
 /// A broker listening on loopback.
 #[derive(Debug, Clone, Copy)]
 pub struct EmbeddedBroker {
+    /// MQTT over TCP.
     pub addr: SocketAddr,
+    /// MQTT over WebSocket, when asked for.
+    pub websocket: Option<SocketAddr>,
 }
 
 /// Why the embedded broker did not start.
@@ -27,14 +30,26 @@ pub enum BrokerError {
 /// Starts the broker on `127.0.0.1:port` (`0`: any free port) and waits
 /// until it accepts connections.
 pub fn start(port: u16) -> Result<EmbeddedBroker, BrokerError> {
-    // Bind first, so a busy port is reported instead of failing inside
-    // rumqttd's thread, and so port 0 becomes a real port number.
+    start_with_websocket(port, None)
+}
+
+/// Claims a loopback port: a busy port is reported here instead of failing
+/// inside rumqttd's thread, and port 0 becomes a real port number.
+fn free_loopback(port: u16) -> Result<SocketAddr, BrokerError> {
     let probe = TcpListener::bind(("127.0.0.1", port))
         .map_err(|source| BrokerError::PortBusy { port, source })?;
-    let addr = probe
+    probe
         .local_addr()
-        .map_err(|source| BrokerError::PortBusy { port, source })?;
-    drop(probe);
+        .map_err(|source| BrokerError::PortBusy { port, source })
+}
+
+/// Like [`start`], plus an MQTT-over-WebSocket listener on `websocket_port`.
+pub fn start_with_websocket(
+    port: u16,
+    websocket_port: Option<u16>,
+) -> Result<EmbeddedBroker, BrokerError> {
+    let addr = free_loopback(port)?;
+    let websocket = websocket_port.map(free_loopback).transpose()?;
 
     let connections = rumqttd::ConnectionSettings {
         connection_timeout_ms: 10_000,
@@ -45,12 +60,12 @@ pub fn start(port: u16) -> Result<EmbeddedBroker, BrokerError> {
         external_auth: None,
         dynamic_filters: true,
     };
-    let server = rumqttd::ServerSettings {
-        name: "demo".into(),
-        listen: addr,
+    let server = |name: &str, listen: SocketAddr| rumqttd::ServerSettings {
+        name: name.into(),
+        listen,
         tls: None,
         next_connection_delay_ms: 1,
-        connections,
+        connections: connections.clone(),
     };
     let config = rumqttd::Config {
         id: 0,
@@ -61,7 +76,9 @@ pub fn start(port: u16) -> Result<EmbeddedBroker, BrokerError> {
             max_segment_count: 4,
             ..rumqttd::RouterConfig::default()
         },
-        v4: Some(HashMap::from([("demo".to_owned(), server)])),
+        v4: Some(HashMap::from([("demo".to_owned(), server("demo", addr))])),
+        ws: websocket
+            .map(|listen| HashMap::from([("demo-ws".to_owned(), server("demo-ws", listen))])),
         ..rumqttd::Config::default()
     };
     let mut broker = rumqttd::Broker::new(config);
@@ -75,11 +92,13 @@ pub fn start(port: u16) -> Result<EmbeddedBroker, BrokerError> {
         .map_err(|err| BrokerError::Start(err.to_string()))?;
 
     let deadline = Instant::now() + Duration::from_secs(5);
-    while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-        if Instant::now() > deadline {
-            return Err(BrokerError::NotListening(addr));
+    for listening in std::iter::once(addr).chain(websocket) {
+        while TcpStream::connect_timeout(&listening, Duration::from_millis(200)).is_err() {
+            if Instant::now() > deadline {
+                return Err(BrokerError::NotListening(listening));
+            }
+            std::thread::sleep(Duration::from_millis(20));
         }
-        std::thread::sleep(Duration::from_millis(20));
     }
-    Ok(EmbeddedBroker { addr })
+    Ok(EmbeddedBroker { addr, websocket })
 }
