@@ -432,3 +432,49 @@ fn insecure_connects_to_an_unverified_broker_but_warns_every_time() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("WARNING: --insecure"), "{stderr}");
 }
+
+#[test]
+fn the_password_is_asked_for_on_a_terminal_and_never_echoed() {
+    let test = "the_password_is_asked_for_on_a_terminal_and_never_echoed";
+    if !mosquitto_available(test) || !common::tmux_available(test) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let pki = Pki::generate(&sandbox);
+    let broker = production_like(&sandbox, &pki);
+    let words: Vec<String> = [
+        "env",
+        "-i",
+        &format!("HOME={}", sandbox.dir.path().display()),
+        &format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
+        env!("CARGO_BIN_EXE_wpconsole"),
+        "--broker",
+        &format!("mqtts://127.0.0.1:{}", broker.port),
+        "--uid",
+        UID,
+        "--ca",
+        &pki.ca.display().to_string(),
+        "--cert",
+        &pki.client_cert.display().to_string(),
+        "--key",
+        &pki.client_key.display().to_string(),
+        "tail",
+    ]
+    .iter()
+    .map(|w| common::shell_quote(w))
+    .collect();
+    let terminal = common::Tmux::start(&format!("{}; sleep 30", words.join(" ")), 160, 20);
+    let prompt = format!("MQTT password for {UID} at 127.0.0.1:{}:", broker.port);
+    terminal
+        .wait_for(&prompt, Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("no password prompt:\n{screen}"));
+    terminal.type_text(PASSWORD);
+    terminal.send_keys(&["Enter"]);
+    let screen = terminal
+        .wait_for("watching", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("tail did not connect after the prompt:\n{screen}"));
+    assert!(
+        !screen.contains(PASSWORD),
+        "the password is not echoed:\n{screen}"
+    );
+}
