@@ -45,7 +45,25 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<u8, CliError> {
         .iter()
         .map(|v| format!("  {}  {}", v.vin, v.label))
         .collect();
+    let fleet_list: Vec<(crate::domain::Vin, Option<String>)> =
+        fleet.vehicles.iter().map(|v| (v.vin.clone(), Some(v.label.clone()))).collect();
     let fleet_task = tokio::spawn(sim::run_fleet(url.clone(), topics, fleet));
+    if !args.headless {
+        let mut console_args = global.clone();
+        console_args.broker = Some(url.to_string());
+        console_args.uid = Some(DEMO_UID.to_owned());
+        console_args.app_id = Some(DEMO_APP_ID.to_owned());
+        // The demo ignores the user's config: its world is its own.
+        let settings = super::settings::Settings::merge(
+            &console_args,
+            Some("demo".to_owned()),
+            crate::config::Profile::default(),
+        );
+        let connection = settings.connection()?;
+        let outcome = super::console::run(&settings, connection, fleet_list, true).await;
+        fleet_task.abort();
+        return outcome;
+    }
 
     let connect = format!("--broker {url} --uid {DEMO_UID}");
     println!(
@@ -72,9 +90,6 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<u8, CliError> {
         println!("{line}");
     }
     println!();
-    if !args.headless {
-        println!("(the interactive console is not built yet: running headless)");
-    }
     println!("Press Ctrl-C to stop.");
     let _ = tokio::signal::ctrl_c().await;
     fleet_task.abort();

@@ -3,6 +3,7 @@
 
 #[cfg(feature = "demo")]
 pub mod demo;
+pub mod console;
 pub mod send;
 pub mod settings;
 pub mod tail;
@@ -39,7 +40,7 @@ flag: it comes from WPCONSOLE_PASSWORD, --password-file, or a prompt.";
     name = "wpconsole",
     version,
     about = "Watch what WebPortal vehicle apps send, and compose, validate and publish actions to them over MQTT.",
-    after_help = format!("{ENVIRONMENT}\n\n{EXIT_CODES}\n\nExamples:\n  wpconsole demo --headless\n  wpconsole --profile preprod tail --vin VF3ABCDEFGH123456\n  wpconsole validate action.json\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{{\"type\":\"action\",\"action\":\"ping\"}}'"),
+    after_help = format!("{ENVIRONMENT}\n\n{EXIT_CODES}\n\nWithout a command, wpconsole opens the interactive console on the configured broker.\nThe console logs connection changes and publishes (never payloads or secrets) to\n~/.local/state/wpconsole/wpconsole.log (or $WPCONSOLE_STATE_DIR/wpconsole.log).\n\nExamples:\n  wpconsole demo\n  wpconsole --profile preprod\n  wpconsole demo --headless\n  wpconsole --profile preprod tail --vin VF3ABCDEFGH123456\n  wpconsole validate action.json\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{{\"type\":\"action\",\"action\":\"ping\"}}'"),
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -206,8 +207,16 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         Some(Command::Tail(args)) => tail::run(&cli.global, &args).await,
         #[cfg(feature = "demo")]
         Some(Command::Demo(args)) => demo::run(&cli.global, &args).await,
-        None => Err(CliError::usage(
-            "the interactive console is not built yet; use a subcommand (see --help), e.g. `wpconsole demo --headless`",
-        )),
+        None => {
+            let settings = settings::Settings::resolve(&cli.global)?;
+            if settings.broker.is_none() {
+                return Err(CliError::usage(
+                    "no broker to open the console on: pass --broker URL and --uid UID (or --profile NAME); to try it without an account, run `wpconsole demo`",
+                ));
+            }
+            let connection = settings.connection()?;
+            let fleet = console::configured_fleet(&settings);
+            console::run(&settings, connection, fleet, false).await
+        }
     }
 }

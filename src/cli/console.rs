@@ -1,0 +1,73 @@
+//! `wpconsole` with no command: the interactive console.
+
+use super::settings::Settings;
+use super::{CliError, exit};
+use crate::domain::Vin;
+use crate::mqtt::session::{Backoff, SessionOptions};
+use crate::mqtt::{ConnectionSettings, Overflow};
+use crate::tui::editor::{builtin_templates, user_templates};
+use crate::tui::theme::Theme;
+use crate::tui::{App, AppConfig, app::Header};
+
+/// How many messages the console keeps in memory; older ones are counted
+/// and dropped from view.
+pub const HISTORY_CAP: usize = 100_000;
+
+/// Where user templates are read from.
+pub fn templates_dir() -> Option<std::path::PathBuf> {
+    dirs::config_dir().map(|d| d.join("wpconsole").join("templates"))
+}
+
+/// Runs the console with resolved settings; `demo` labels it DEMO.
+pub async fn run(
+    settings: &Settings,
+    connection: ConnectionSettings,
+    fleet: Vec<(Vin, Option<String>)>,
+    demo: bool,
+) -> Result<u8, CliError> {
+    let topics = settings.topics()?;
+    let options = connection.mqtt_options().map_err(CliError::usage)?;
+    let mut templates = builtin_templates();
+    if let Some(dir) = templates_dir() {
+        templates.extend(user_templates(&dir));
+    }
+    let app = App::new(AppConfig {
+        topics: topics.clone(),
+        app_id: settings.app_id.clone(),
+        size_limit: settings.size_limit,
+        header: Header {
+            profile: settings.profile_name.clone(),
+            broker: connection.broker.to_string(),
+            demo,
+            uid: topics.uid.clone(),
+        },
+        fleet,
+        history_cap: HISTORY_CAP,
+        templates,
+        offset: *chrono::Local::now().offset(),
+        now: chrono::Utc::now(),
+        size: (80, 24),
+        no_color: !Theme::from_env().color,
+    });
+    let session = SessionOptions {
+        subscriptions: vec![topics.to_filter()],
+        capacity: 65_536,
+        overflow: Overflow::DropAndCount,
+        backoff: Backoff::default(),
+        authority: connection.broker.authority(),
+        uid: connection.uid.clone(),
+    };
+    crate::tui::run::run(app, options, session)
+        .await
+        .map_err(|err| CliError::usage(format!("the console stopped: {err}")))?;
+    Ok(exit::OK)
+}
+
+/// The fleet of the profile, as (VIN, label) pairs.
+pub fn configured_fleet(settings: &Settings) -> Vec<(Vin, Option<String>)> {
+    settings
+        .fleet
+        .iter()
+        .filter_map(|entry| Vin::parse(&entry.vin).ok().map(|vin| (vin, entry.label.clone())))
+        .collect()
+}

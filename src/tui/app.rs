@@ -1,0 +1,833 @@
+//! The console's state and its pure `update`: messages in, state and
+//! commands out. No I/O, no waiting; the run loop executes the commands.
+
+use super::detail::{self, DetailLine};
+use super::editor::{EditorState, StatusLevel, Template};
+use super::keys::{self, Action, Scope};
+use super::layout::{self, Areas};
+use crate::domain::envelope::{self, CheckedPayload, MessageKind, Refusal};
+use crate::domain::{InboundMessage, PopupLedger, TopicScheme, Vin};
+use crate::mqtt::SessionEvent;
+use crate::store::{History, LogFilter, VehicleFilter};
+use chrono::{DateTime, FixedOffset, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+use std::time::Duration;
+
+/// The panes, in focus order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    Vehicles,
+    Log,
+    Detail,
+    Editor,
+}
+
+impl Focus {
+    const ORDER: [Focus; 4] = [Focus::Vehicles, Focus::Log, Focus::Detail, Focus::Editor];
+
+    fn scope(self) -> Scope {
+        match self {
+            Focus::Vehicles => Scope::Vehicles,
+            Focus::Log => Scope::Log,
+            Focus::Detail => Scope::Detail,
+            Focus::Editor => Scope::Editor,
+        }
+    }
+
+    fn step(self, forward: bool) -> Focus {
+        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
+        let n = Self::ORDER.len();
+        Self::ORDER[if forward { (i + 1) % n } else { (i + n - 1) % n }]
+    }
+}
+
+/// The connection as the status bar tells it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ConnectionState {
+    Connecting,
+    Connected,
+    Reconnecting { attempt: u32, reason: String },
+}
+
+/// A popup over the panes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Modal {
+    Help,
+    Templates { selected: usize },
+    /// Typing a filter for the vehicles or the log.
+    FilterInput { target: Focus, text: String },
+}
+
+/// How the vehicle list is sorted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VehicleSort {
+    LastSeen,
+    Vin,
+}
+
+/// A row of the vehicle list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VehicleRow {
+    All,
+    Vehicle(Vin),
+    Unrecognised,
+}
+
+/// What the title bar says about where the console is connected.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub profile: Option<String>,
+    pub broker: String,
+    pub demo: bool,
+    pub uid: String,
+}
+
+/// Something the run loop must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Publish(Outgoing),
+    /// Put bytes on the clipboard (OSC 52).
+    Copy(Vec<u8>),
+    Quit,
+}
+
+/// A checked payload on its way to a vehicle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub vin: Vin,
+    pub topic: String,
+    pub payload: CheckedPayload,
+    pub text: String,
+}
+
+/// Everything that can happen to the console.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Resize(u16, u16),
+    /// The clock moved (drives ages, rates and the popup countdown).
+    Tick(DateTime<Utc>),
+    Session(SessionEvent),
+    Published(Outgoing),
+    PublishFailed(String),
+}
+
+/// The log pane's position and filter.
+#[derive(Debug, Clone)]
+pub struct LogPane {
+    pub filter: LogFilter,
+    /// Sequence numbers that pass the filter (only kept while one is active).
+    pub matches: Vec<u64>,
+    pub selected: Option<u64>,
+    pub follow: bool,
+    /// Arrived while follow was paused.
+    pub waiting: u64,
+    /// Index (in the filtered view) of the first visible row.
+    pub top: usize,
+}
+
+/// The detail pane: the message shown and its lines, built once.
+#[derive(Debug, Clone, Default)]
+pub struct DetailPane {
+    pub seq: Option<u64>,
+    pub lines: Vec<DetailLine>,
+    pub scroll: usize,
+}
+
+/// The vehicle pane's selection, order and filter.
+#[derive(Debug, Clone)]
+pub struct VehiclesPane {
+    pub selected: usize,
+    pub sort: VehicleSort,
+    pub filter: String,
+}
+
+/// The whole console state.
+pub struct App {
+    pub now: DateTime<Utc>,
+    /// The time zone times are shown in.
+    pub offset: FixedOffset,
+    pub topics: TopicScheme,
+    pub app_id: Option<String>,
+    pub size_limit: usize,
+    pub header: Header,
+    pub history: History,
+    pub connection: ConnectionState,
+    pub dropped: u64,
+    pub focus: Focus,
+    pub modal: Option<Modal>,
+    pub vehicles: VehiclesPane,
+    pub log: LogPane,
+    pub detail: DetailPane,
+    pub editor: EditorState,
+    pub templates: Vec<Template>,
+    pub popups: PopupLedger,
+    /// Messages per second, inbound.
+    pub rate: f64,
+    rate_mark: (DateTime<Utc>, u64),
+    /// A vehicle silent longer than this is marked.
+    pub silent_after: Duration,
+    /// Terminal size.
+    pub size: (u16, u16),
+    pub no_color: bool,
+}
+
+/// What the console starts with.
+pub struct AppConfig {
+    pub topics: TopicScheme,
+    pub app_id: Option<String>,
+    pub size_limit: usize,
+    pub header: Header,
+    pub fleet: Vec<(Vin, Option<String>)>,
+    pub history_cap: usize,
+    pub templates: Vec<Template>,
+    pub offset: FixedOffset,
+    pub now: DateTime<Utc>,
+    pub size: (u16, u16),
+    pub no_color: bool,
+}
+
+fn unix_ms(at: DateTime<Utc>) -> u64 {
+    u64::try_from(at.timestamp_millis()).unwrap_or(0)
+}
+
+impl App {
+    pub fn new(config: AppConfig) -> Self {
+        let first_template = config
+            .templates
+            .first()
+            .map(|t| t.fill(None, &config.topics.uid, config.app_id.as_deref()))
+            .unwrap_or_default();
+        let mut app = Self {
+            now: config.now,
+            offset: config.offset,
+            app_id: config.app_id,
+            size_limit: config.size_limit,
+            header: config.header,
+            history: History::new(config.history_cap, config.fleet),
+            connection: ConnectionState::Connecting,
+            dropped: 0,
+            focus: Focus::Log,
+            modal: None,
+            vehicles: VehiclesPane {
+                selected: 0,
+                sort: VehicleSort::LastSeen,
+                filter: String::new(),
+            },
+            log: LogPane {
+                filter: LogFilter::default(),
+                matches: Vec::new(),
+                selected: None,
+                follow: true,
+                waiting: 0,
+                top: 0,
+            },
+            detail: DetailPane::default(),
+            editor: EditorState::new(&first_template),
+            templates: config.templates,
+            popups: PopupLedger::default(),
+            rate: 0.0,
+            rate_mark: (config.now, 0),
+            silent_after: Duration::from_secs(60),
+            size: config.size,
+            no_color: config.no_color,
+            topics: config.topics,
+        };
+        app.editor.revalidate(&app.topics, app.size_limit);
+        app
+    }
+
+    /// Where each pane is on the current terminal.
+    pub fn areas(&self) -> Areas {
+        layout::areas(Rect::new(0, 0, self.size.0, self.size.1), self.focus)
+    }
+
+    fn log_rows_visible(&self) -> usize {
+        self.areas().log.map_or(10, |r| usize::from(r.height.saturating_sub(2)).max(1))
+    }
+
+    /// How many messages the log shows under the current filter.
+    pub fn log_len(&self) -> usize {
+        if self.log.filter.is_active() {
+            self.log.matches.len()
+        } else {
+            self.history.len()
+        }
+    }
+
+    /// The sequence number at `index` of the filtered view.
+    pub fn log_seq_at(&self, index: usize) -> Option<u64> {
+        if self.log.filter.is_active() {
+            self.log.matches.get(index).copied()
+        } else {
+            let first = self.history.first_seq()?;
+            (index < self.history.len()).then(|| first + index as u64)
+        }
+    }
+
+    /// The index of `seq` in the filtered view.
+    pub fn log_index_of(&self, seq: u64) -> Option<usize> {
+        if self.log.filter.is_active() {
+            self.log.matches.binary_search(&seq).ok()
+        } else {
+            let first = self.history.first_seq()?;
+            let index = usize::try_from(seq.checked_sub(first)?).ok()?;
+            (index < self.history.len()).then_some(index)
+        }
+    }
+
+    /// The vehicle list as shown: "all", each vehicle, "unrecognised".
+    pub fn vehicle_rows(&self) -> Vec<VehicleRow> {
+        let needle = self.vehicles.filter.to_lowercase();
+        let mut vins: Vec<(&Vin, &crate::store::VehicleStats)> = self
+            .history
+            .vehicles
+            .iter()
+            .filter(|(vin, stats)| {
+                needle.is_empty()
+                    || vin.as_str().to_lowercase().contains(&needle)
+                    || stats.label.as_deref().is_some_and(|l| l.to_lowercase().contains(&needle))
+            })
+            .collect();
+        match self.vehicles.sort {
+            VehicleSort::LastSeen => vins.sort_by(|a, b| b.1.last_seen.cmp(&a.1.last_seen).then(a.0.cmp(b.0))),
+            VehicleSort::Vin => vins.sort_by(|a, b| a.1.label.is_none().cmp(&b.1.label.is_none()).then(a.1.label.cmp(&b.1.label)).then(a.0.cmp(b.0))),
+        }
+        let mut rows = vec![VehicleRow::All];
+        rows.extend(vins.into_iter().map(|(vin, _)| VehicleRow::Vehicle(vin.clone())));
+        if self.history.unrecognised > 0 {
+            rows.push(VehicleRow::Unrecognised);
+        }
+        rows
+    }
+
+    /// Whether a vehicle has been silent longer than the threshold.
+    pub fn is_silent(&self, last_seen: Option<DateTime<Utc>>) -> bool {
+        last_seen.is_some_and(|seen| (self.now - seen).to_std().is_ok_and(|age| age > self.silent_after))
+    }
+
+    /// Seconds to wait before a popup to the editor's target is allowed.
+    pub fn popup_wait(&self) -> Option<u64> {
+        let vin = self.editor.target.as_ref()?;
+        self.popups.check(vin, unix_ms(self.now)).err().map(|e| e.seconds_left)
+    }
+}
+
+/// Applies one message; returns what the loop must do, if anything.
+pub fn update(app: &mut App, msg: Msg) -> Option<Command> {
+    match msg {
+        Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
+        Msg::Key(_) => None,
+        Msg::Mouse(mouse) => {
+            on_mouse(app, mouse);
+            None
+        }
+        Msg::Resize(width, height) => {
+            app.size = (width, height);
+            keep_log_selection_visible(app);
+            None
+        }
+        Msg::Tick(now) => {
+            on_tick(app, now);
+            None
+        }
+        Msg::Session(event) => {
+            on_session(app, event);
+            None
+        }
+        Msg::Published(outgoing) => {
+            on_published(app, outgoing);
+            None
+        }
+        Msg::PublishFailed(reason) => {
+            app.editor.status = Some((StatusLevel::Error, reason));
+            None
+        }
+    }
+}
+
+fn on_tick(app: &mut App, now: DateTime<Utc>) {
+    app.now = now;
+    let (mark_at, mark_rx) = app.rate_mark;
+    let elapsed = (now - mark_at).to_std().unwrap_or_default().as_secs_f64();
+    if elapsed >= 1.0 {
+        #[allow(clippy::cast_precision_loss)]
+        let arrived = (app.history.rx - mark_rx) as f64;
+        app.rate = arrived / elapsed;
+        app.rate_mark = (now, app.history.rx);
+    }
+}
+
+fn on_session(app: &mut App, event: SessionEvent) {
+    match event {
+        SessionEvent::Connected | SessionEvent::Subscribed => app.connection = ConnectionState::Connected,
+        SessionEvent::Disconnected { reason, attempt, .. } => {
+            app.connection = ConnectionState::Reconnecting {
+                attempt,
+                reason: reason.text,
+            };
+        }
+        SessionEvent::Message(publish) => {
+            let message = InboundMessage::new(&app.topics, publish.topic, publish.payload, publish.received_at);
+            let seq = app.history.push_inbound(message);
+            after_push(app, seq);
+        }
+        SessionEvent::Dropped(total) => app.dropped = total,
+        SessionEvent::Published => {}
+    }
+}
+
+/// Keeps the filtered view, follow mode and detail in step with a new entry.
+fn after_push(app: &mut App, seq: u64) {
+    if let Some(first) = app.history.first_seq() {
+        let stale = app.log.matches.partition_point(|s| *s < first);
+        app.log.matches.drain(..stale);
+    }
+    if app.log.filter.is_active() {
+        let passes = app.history.by_seq(seq).is_some_and(|entry| {
+            let label = entry.vin.as_ref().and_then(|v| app.history.label(v));
+            app.log.filter.matches(entry, label)
+        });
+        if !passes {
+            return;
+        }
+        app.log.matches.push(seq);
+    }
+    if app.log.follow {
+        app.log.selected = Some(seq);
+        keep_log_selection_visible(app);
+        refresh_detail(app);
+    } else {
+        app.log.waiting += 1;
+        if app.log.selected.is_some_and(|s| app.history.by_seq(s).is_none()) {
+            // The selected message was evicted: hold the oldest kept one.
+            app.log.selected = app.log_seq_at(0);
+        }
+        keep_log_selection_visible(app);
+    }
+}
+
+fn on_published(app: &mut App, outgoing: Outgoing) {
+    let now = app.now;
+    let seq = app.history.push_outbound(
+        &outgoing.vin,
+        outgoing.topic.clone(),
+        &outgoing.payload.bytes,
+        outgoing.payload.kind,
+        now,
+    );
+    if outgoing.payload.kind == MessageKind::Popup {
+        app.popups.forget_before(unix_ms(now));
+        app.popups.record(&outgoing.vin, unix_ms(now));
+    }
+    if app.editor.history.last() != Some(&outgoing.text) {
+        app.editor.history.push(outgoing.text);
+    }
+    app.editor.history_pos = None;
+    app.editor.status = Some((
+        StatusLevel::Success,
+        format!(
+            "published {} bytes to {}",
+            envelope::group(outgoing.payload.size.payload),
+            outgoing.vin
+        ),
+    ));
+    after_push(app, seq);
+}
+
+fn on_key(app: &mut App, key: KeyEvent) -> Option<Command> {
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        return Some(Command::Quit);
+    }
+    if let Some(modal) = app.modal.clone() {
+        on_modal_key(app, modal, key);
+        return None;
+    }
+    let scope = app.focus.scope();
+    match keys::action_for(scope, &key) {
+        Some(action) => on_action(app, action),
+        None if app.focus == Focus::Editor => {
+            if app.editor.textarea.input(key) {
+                app.editor.history_pos = None;
+                app.editor.revalidate(&app.topics, app.size_limit);
+            }
+            None
+        }
+        None => None,
+    }
+}
+
+fn on_action(app: &mut App, action: Action) -> Option<Command> {
+    match action {
+        Action::Quit => return Some(Command::Quit),
+        Action::Help => app.modal = Some(Modal::Help),
+        Action::FocusNext => app.focus = app.focus.step(true),
+        Action::FocusPrevious => app.focus = app.focus.step(false),
+        Action::FocusEditor => app.focus = Focus::Editor,
+        Action::LeaveEditor => app.focus = Focus::Log,
+        Action::Templates => app.modal = Some(Modal::Templates { selected: 0 }),
+        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => move_in_pane(app, action),
+        Action::Select => select(app),
+        Action::Filter => {
+            let text = match app.focus {
+                Focus::Vehicles => app.vehicles.filter.clone(),
+                _ => app.log.filter.text.clone(),
+            };
+            app.modal = Some(Modal::FilterInput { target: app.focus, text });
+        }
+        Action::ClearFilter => clear_filter(app),
+        Action::ToggleSort => {
+            app.vehicles.sort = match app.vehicles.sort {
+                VehicleSort::LastSeen => VehicleSort::Vin,
+                VehicleSort::Vin => VehicleSort::LastSeen,
+            };
+        }
+        Action::ToggleFollow => {
+            if app.log.follow {
+                app.log.follow = false;
+            } else {
+                follow_tail(app);
+            }
+        }
+        Action::Copy => {
+            let seq = app.detail.seq.or(app.log.selected)?;
+            let entry = app.history.by_seq(seq)?;
+            return Some(Command::Copy(entry.payload.to_vec()));
+        }
+        Action::Reply => reply(app),
+        Action::Publish => return publish(app),
+        Action::JumpToError => {
+            if app.editor.jump_to_next_error().is_none() {
+                app.editor.status = Some((StatusLevel::Info, "no errors".into()));
+            }
+        }
+        Action::HistoryPrevious | Action::HistoryNext => {
+            if app.editor.recall(action == Action::HistoryPrevious) {
+                app.editor.revalidate(&app.topics, app.size_limit);
+            } else {
+                app.editor.status = Some((StatusLevel::Info, "no more published payloads in this session".into()));
+            }
+        }
+    }
+    None
+}
+
+fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) {
+    match modal {
+        Modal::Help => {
+            if matches!(key.code, KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter) {
+                app.modal = None;
+            }
+        }
+        Modal::Templates { selected } => match key.code {
+            KeyCode::Esc => app.modal = None,
+            KeyCode::Up | KeyCode::Char('k') => {
+                app.modal = Some(Modal::Templates { selected: selected.saturating_sub(1) });
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                let last = app.templates.len().saturating_sub(1);
+                app.modal = Some(Modal::Templates { selected: (selected + 1).min(last) });
+            }
+            KeyCode::Enter => {
+                app.modal = None;
+                if let Some(template) = app.templates.get(selected) {
+                    let text = template.fill(app.editor.target.as_ref(), &app.topics.uid, app.app_id.as_deref());
+                    app.editor.set_text(&text);
+                    app.editor.revalidate(&app.topics, app.size_limit);
+                    app.editor.status = Some((StatusLevel::Info, format!("template: {}", template.name)));
+                    app.focus = Focus::Editor;
+                }
+            }
+            _ => {}
+        },
+        Modal::FilterInput { target, mut text } => match key.code {
+            KeyCode::Esc => {
+                app.modal = None;
+                set_filter_text(app, target, String::new());
+            }
+            KeyCode::Enter => app.modal = None,
+            KeyCode::Backspace => {
+                text.pop();
+                set_filter_text(app, target, text.clone());
+                app.modal = Some(Modal::FilterInput { target, text });
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                text.push(c);
+                set_filter_text(app, target, text.clone());
+                app.modal = Some(Modal::FilterInput { target, text });
+            }
+            _ => {}
+        },
+    }
+}
+
+fn set_filter_text(app: &mut App, target: Focus, text: String) {
+    if target == Focus::Vehicles {
+        app.vehicles.filter = text;
+        app.vehicles.selected = 0;
+    } else {
+        app.log.filter.text = text.to_lowercase();
+        rebuild_matches(app);
+    }
+}
+
+fn clear_filter(app: &mut App) {
+    if app.focus == Focus::Vehicles {
+        app.vehicles.filter.clear();
+        return;
+    }
+    if app.log.filter.text.is_empty() {
+        app.log.filter.vehicle = VehicleFilter::All;
+        app.vehicles.selected = 0;
+    } else {
+        app.log.filter.text.clear();
+    }
+    rebuild_matches(app);
+}
+
+/// Recomputes the filtered view after the filter changed.
+fn rebuild_matches(app: &mut App) {
+    app.log.matches.clear();
+    if app.log.filter.is_active() {
+        let history = &app.history;
+        let filter = &app.log.filter;
+        app.log.matches = history
+            .iter()
+            .filter(|e| filter.matches(e, e.vin.as_ref().and_then(|v| history.label(v))))
+            .map(|e| e.seq)
+            .collect();
+    }
+    let still_there = app.log.selected.and_then(|s| app.log_index_of(s)).is_some();
+    if app.log.follow || !still_there {
+        app.log.selected = app.log_len().checked_sub(1).and_then(|i| app.log_seq_at(i));
+    }
+    keep_log_selection_visible(app);
+    refresh_detail(app);
+}
+
+fn follow_tail(app: &mut App) {
+    app.log.follow = true;
+    app.log.waiting = 0;
+    app.log.selected = app.log_len().checked_sub(1).and_then(|i| app.log_seq_at(i));
+    keep_log_selection_visible(app);
+    refresh_detail(app);
+}
+
+fn move_in_pane(app: &mut App, action: Action) {
+    match app.focus {
+        Focus::Vehicles => {
+            let last = app.vehicle_rows().len().saturating_sub(1);
+            app.vehicles.selected = match action {
+                Action::Up => app.vehicles.selected.saturating_sub(1),
+                Action::Down => (app.vehicles.selected + 1).min(last),
+                _ => app.vehicles.selected,
+            };
+        }
+        Focus::Log => move_log(app, action),
+        Focus::Detail => {
+            let page = app.areas().detail.map_or(10, |r| usize::from(r.height.saturating_sub(2)));
+            let last = app.detail.lines.len().saturating_sub(1);
+            app.detail.scroll = match action {
+                Action::Up => app.detail.scroll.saturating_sub(1),
+                Action::Down => (app.detail.scroll + 1).min(last),
+                Action::PageUp => app.detail.scroll.saturating_sub(page),
+                Action::PageDown => (app.detail.scroll + page).min(last),
+                Action::Top => 0,
+                _ => last.saturating_sub(page.saturating_sub(1)),
+            };
+        }
+        Focus::Editor => {}
+    }
+}
+
+fn move_log(app: &mut App, action: Action) {
+    let len = app.log_len();
+    if len == 0 {
+        return;
+    }
+    if action == Action::Bottom {
+        follow_tail(app);
+        return;
+    }
+    let page = app.log_rows_visible();
+    let current = app.log.selected.and_then(|s| app.log_index_of(s)).unwrap_or(len - 1);
+    let target = match action {
+        Action::Up => current.saturating_sub(1),
+        Action::Down => (current + 1).min(len - 1),
+        Action::PageUp => current.saturating_sub(page),
+        Action::PageDown => (current + page).min(len - 1),
+        _ => 0,
+    };
+    app.log.follow = false;
+    app.log.selected = app.log_seq_at(target);
+    if target == len - 1 && action != Action::Up {
+        app.log.follow = true;
+        app.log.waiting = 0;
+    }
+    keep_log_selection_visible(app);
+    refresh_detail(app);
+}
+
+fn keep_log_selection_visible(app: &mut App) {
+    let rows = app.log_rows_visible();
+    let len = app.log_len();
+    let Some(index) = app.log.selected.and_then(|s| app.log_index_of(s)) else {
+        app.log.top = len.saturating_sub(rows);
+        return;
+    };
+    if index < app.log.top {
+        app.log.top = index;
+    } else if index >= app.log.top + rows {
+        app.log.top = index + 1 - rows;
+    }
+    app.log.top = app.log.top.min(len.saturating_sub(1));
+}
+
+fn refresh_detail(app: &mut App) {
+    let Some(seq) = app.log.selected else {
+        app.detail = DetailPane::default();
+        return;
+    };
+    if app.detail.seq == Some(seq) {
+        return;
+    }
+    if let Some(entry) = app.history.by_seq(seq) {
+        app.detail = DetailPane {
+            seq: Some(seq),
+            lines: detail::lines(entry, app.offset),
+            scroll: 0,
+        };
+    }
+}
+
+fn select(app: &mut App) {
+    match app.focus {
+        Focus::Vehicles => {
+            let rows = app.vehicle_rows();
+            let Some(row) = rows.get(app.vehicles.selected) else {
+                return;
+            };
+            app.log.filter.vehicle = match row {
+                VehicleRow::All => VehicleFilter::All,
+                VehicleRow::Vehicle(vin) => {
+                    app.editor.target = Some(vin.clone());
+                    app.editor.revalidate(&app.topics, app.size_limit);
+                    VehicleFilter::Vehicle(vin.clone())
+                }
+                VehicleRow::Unrecognised => VehicleFilter::Unrecognised,
+            };
+            app.log.follow = true;
+            rebuild_matches(app);
+        }
+        Focus::Log => {
+            refresh_detail(app);
+            app.focus = Focus::Detail;
+        }
+        Focus::Detail | Focus::Editor => {}
+    }
+}
+
+fn reply(app: &mut App) {
+    let Some(entry) = app.detail.seq.or(app.log.selected).and_then(|s| app.history.by_seq(s)) else {
+        return;
+    };
+    let content = serde_json::from_slice::<serde_json::Value>(&entry.payload)
+        .ok()
+        .map(|value| value.get("content").cloned().unwrap_or(value))
+        .unwrap_or_else(|| serde_json::Value::String(String::from_utf8_lossy(&entry.payload).into_owned()));
+    let envelope = serde_json::json!({
+        "idApp": app.app_id.clone().unwrap_or_default(),
+        "popup": false,
+        "content": content,
+    });
+    let text = serde_json::to_string_pretty(&envelope).unwrap_or_default();
+    if let Some(vin) = entry.vin.clone() {
+        app.editor.target = Some(vin);
+    }
+    app.editor.set_text(&text);
+    app.editor.revalidate(&app.topics, app.size_limit);
+    app.editor.status = Some((StatusLevel::Info, "loaded the message; edit and press Ctrl-S to publish".into()));
+    app.focus = Focus::Editor;
+}
+
+fn publish(app: &mut App) -> Option<Command> {
+    let refuse = |app: &mut App, reason: String| {
+        app.editor.status = Some((StatusLevel::Error, format!("not published: {reason}")));
+        None
+    };
+    let Some(vin) = app.editor.target.clone() else {
+        return refuse(app, "no target vehicle: select one in Vehicles with Enter".into());
+    };
+    let text = app.editor.text();
+    let topic = app.topics.from_topic(&vin);
+    let payload = match envelope::check(&text, &topic, app.size_limit) {
+        Ok(payload) => payload,
+        Err(Refusal::Invalid(problems)) if app.app_id.is_none() && problems.iter().any(|p| p.path == "$.idApp") => {
+            return refuse(app, "no application id (idApp): start with --app-id ID, set WPCONSOLE_APP_ID, or add app-id to the profile".into());
+        }
+        Err(Refusal::Invalid(problems)) => {
+            let first = problems.first().map(ToString::to_string).unwrap_or_default();
+            return refuse(app, format!("{} error(s), Ctrl-E jumps to them; first: {first}", problems.len()));
+        }
+        Err(refusal @ Refusal::TooLarge(_)) => return refuse(app, refusal.to_string()),
+    };
+    if payload.kind == MessageKind::Popup
+        && let Err(too_soon) = app.popups.check(&vin, unix_ms(app.now))
+    {
+        return refuse(app, too_soon.to_string());
+    }
+    if app.connection != ConnectionState::Connected {
+        return refuse(app, "the broker is not connected; try again once the status bar says connected".into());
+    }
+    app.editor.status = Some((StatusLevel::Info, format!("publishing to {vin}…")));
+    Some(Command::Publish(Outgoing { vin, topic, payload, text }))
+}
+
+fn on_mouse(app: &mut App, mouse: MouseEvent) {
+    let at = Position::new(mouse.column, mouse.row);
+    let areas = app.areas();
+    let pane = [
+        (Focus::Vehicles, areas.vehicles),
+        (Focus::Log, areas.log),
+        (Focus::Detail, areas.detail),
+        (Focus::Editor, areas.editor),
+    ]
+    .into_iter()
+    .find_map(|(focus, area)| area.filter(|a| a.contains(at)).map(|a| (focus, a)));
+    let Some((focus, area)) = pane else {
+        return;
+    };
+    match mouse.kind {
+        MouseEventKind::Down(MouseButton::Left) => {
+            app.focus = focus;
+            let row = usize::from(mouse.row.saturating_sub(area.y + 1));
+            match focus {
+                Focus::Vehicles if row < app.vehicle_rows().len() => {
+                    app.vehicles.selected = row;
+                    select(app);
+                    app.focus = Focus::Vehicles;
+                }
+                Focus::Log => {
+                    if let Some(seq) = app.log_seq_at(app.log.top + row) {
+                        app.log.selected = Some(seq);
+                        app.log.follow = false;
+                        refresh_detail(app);
+                    }
+                }
+                _ => {}
+            }
+        }
+        MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+            let previous = app.focus;
+            app.focus = focus;
+            let action = if mouse.kind == MouseEventKind::ScrollUp { Action::Up } else { Action::Down };
+            for _ in 0..3 {
+                move_in_pane(app, action);
+            }
+            app.focus = previous;
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,229 @@
+//! The payload editor's state: the text, its validation as you type, the
+//! target vehicle, the templates and the in-session history.
+
+use crate::domain::envelope::{self, SizeReport, Validation};
+use crate::domain::json::Location;
+use crate::domain::{TopicScheme, Vin};
+use ratatui_textarea::{CursorMove, TextArea};
+use std::path::Path;
+
+/// A starting point for the editor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub name: String,
+    /// With `{vin}`, `{uid}` and `{idApp}` placeholders.
+    pub text: String,
+}
+
+/// The templates shipped in `assets/templates/`.
+pub fn builtin_templates() -> Vec<Template> {
+    [
+        ("data action", include_str!("../../assets/templates/data-action.json")),
+        ("popup with OK button", include_str!("../../assets/templates/popup-with-ok.json")),
+        ("popup without button", include_str!("../../assets/templates/popup-without-button.json")),
+    ]
+    .into_iter()
+    .map(|(name, text)| Template {
+        name: name.to_owned(),
+        text: text.to_owned(),
+    })
+    .collect()
+}
+
+/// Templates from a user directory (`*.json`, named by file), sorted.
+/// A missing directory is no templates; unreadable files are skipped.
+pub fn user_templates(dir: &Path) -> Vec<Template> {
+    let Ok(read) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut templates: Vec<Template> = read
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let name = path.file_stem()?.to_string_lossy().into_owned();
+            Some(Template { name, text })
+        })
+        .collect();
+    templates.sort_by(|a, b| a.name.cmp(&b.name));
+    templates
+}
+
+impl Template {
+    /// The text with placeholders filled in (JSON-escaped where they land).
+    pub fn fill(&self, vin: Option<&Vin>, uid: &str, app_id: Option<&str>) -> String {
+        let escape = |s: &str| {
+            let quoted = serde_json::Value::String(s.to_owned()).to_string();
+            quoted[1..quoted.len() - 1].to_owned()
+        };
+        self.text
+            .replace("{vin}", &escape(vin.map_or("VIN", Vin::as_str)))
+            .replace("{uid}", &escape(uid))
+            .replace("{idApp}", &escape(app_id.unwrap_or("")))
+    }
+}
+
+/// Everything the editor pane shows and does.
+pub struct EditorState {
+    pub textarea: TextArea<'static>,
+    pub validation: Validation,
+    /// Size of the exact bytes that would be published.
+    pub size: Option<SizeReport>,
+    pub target: Option<Vin>,
+    /// What was published this session, oldest first.
+    pub history: Vec<String>,
+    /// Where recall is in `history`.
+    pub history_pos: Option<usize>,
+    /// The last outcome or refusal, in words.
+    pub status: Option<(StatusLevel, String)>,
+}
+
+/// How the editor's status line is coloured.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusLevel {
+    Info,
+    Success,
+    Error,
+}
+
+impl EditorState {
+    pub fn new(text: &str) -> Self {
+        let mut state = Self {
+            textarea: TextArea::default(),
+            validation: envelope::validate(""),
+            size: None,
+            target: None,
+            history: Vec::new(),
+            history_pos: None,
+            status: None,
+        };
+        state.set_text(text);
+        state
+    }
+
+    pub fn text(&self) -> String {
+        self.textarea.lines().join("\n")
+    }
+
+    /// Replaces the text (cursor at the top) and validates it.
+    pub fn set_text(&mut self, text: &str) {
+        let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        self.textarea = TextArea::new(if lines.is_empty() { vec![String::new()] } else { lines });
+        self.textarea.set_tab_length(2);
+        self.textarea.set_hard_tab_indent(false);
+        self.textarea.set_cursor_line_style(ratatui::style::Style::default());
+        self.textarea.set_placeholder_text("compose an envelope here, or press Ctrl-T for a template");
+    }
+
+    /// Validates and measures the text for `topics` and the limit.
+    pub fn revalidate(&mut self, topics: &TopicScheme, limit: usize) {
+        let text = self.text();
+        self.validation = envelope::validate(&text);
+        let sample = Vin::parse("0123456789ABCDEFG").expect("a valid VIN");
+        let topic = topics.from_topic(self.target.as_ref().unwrap_or(&sample));
+        self.size = self
+            .validation
+            .payload
+            .as_ref()
+            .map(|payload| SizeReport::measure(payload.as_bytes(), &topic, limit));
+    }
+
+    /// Moves the cursor to the first error after it (wrapping around).
+    pub fn jump_to_next_error(&mut self) -> Option<Location> {
+        let ratatui_textarea::DataCursor(row, col) = self.textarea.cursor();
+        let errors: Vec<Location> = self.validation.errors().map(|p| p.location).collect();
+        let next = errors
+            .iter()
+            .find(|l| (l.line - 1, l.column - 1) > (row, col))
+            .or_else(|| errors.first())
+            .copied()?;
+        let to_u16 = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+        self.textarea.move_cursor(CursorMove::Jump(to_u16(next.line - 1), to_u16(next.column - 1)));
+        Some(next)
+    }
+
+    /// Steps through the publish history: `back` to older payloads.
+    pub fn recall(&mut self, back: bool) -> bool {
+        if self.history.is_empty() {
+            return false;
+        }
+        let last = self.history.len() - 1;
+        let pos = match (self.history_pos, back) {
+            (None, true) => last,
+            (None, false) => return false,
+            (Some(p), true) => p.saturating_sub(1),
+            (Some(p), false) if p < last => p + 1,
+            (Some(_), false) => return false,
+        };
+        self.history_pos = Some(pos);
+        let text = self.history[pos].clone();
+        self.set_text(&text);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn topics() -> TopicScheme {
+        TopicScheme::new("p", "U", true).unwrap()
+    }
+
+    #[test]
+    fn builtin_templates_are_valid_once_filled() {
+        let vin = Vin::parse("VF3ABCDEFGH123456").unwrap();
+        let templates = builtin_templates();
+        assert_eq!(templates.len(), 3);
+        for template in templates {
+            let text = template.fill(Some(&vin), "U", Some("APP"));
+            let validation = envelope::validate(&text);
+            assert!(validation.is_valid(), "{}: {:?}", template.name, validation.problems);
+            assert!(!text.contains("{idApp}") && text.contains("APP"));
+        }
+    }
+
+    #[test]
+    fn placeholders_are_json_escaped() {
+        let template = Template {
+            name: "t".into(),
+            text: r#"{"idApp":"{idApp}"}"#.into(),
+        };
+        assert_eq!(template.fill(None, "U", Some("a\"b")), r#"{"idApp":"a\"b"}"#);
+    }
+
+    #[test]
+    fn user_templates_are_read_from_a_directory() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("b-second.json"), "{}").unwrap();
+        std::fs::write(dir.path().join("a-first.json"), "[]").unwrap();
+        std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
+        let names: Vec<String> = user_templates(dir.path()).into_iter().map(|t| t.name).collect();
+        assert_eq!(names, ["a-first", "b-second"]);
+        assert!(user_templates(&dir.path().join("missing")).is_empty());
+    }
+
+    #[test]
+    fn the_cursor_jumps_to_errors_in_turn() {
+        let mut editor = EditorState::new("{\n  \"idApp\": 1,\n  \"popup\": \"x\",\n  \"content\": {}\n}");
+        editor.revalidate(&topics(), 131_072);
+        assert_eq!(editor.jump_to_next_error().unwrap().to_string(), "2:12");
+        assert_eq!(editor.textarea.cursor(), ratatui_textarea::DataCursor(1, 11));
+        assert_eq!(editor.jump_to_next_error().unwrap().to_string(), "3:12");
+        assert_eq!(editor.jump_to_next_error().unwrap().to_string(), "2:12", "wraps around");
+    }
+
+    #[test]
+    fn history_recall_walks_back_and_forth() {
+        let mut editor = EditorState::new("");
+        editor.history = vec!["one".into(), "two".into()];
+        assert!(editor.recall(true));
+        assert_eq!(editor.text(), "two");
+        assert!(editor.recall(true));
+        assert_eq!(editor.text(), "one");
+        assert!(editor.recall(false));
+        assert_eq!(editor.text(), "two");
+        assert!(!editor.recall(false));
+    }
+}

@@ -1,0 +1,15 @@
+//! The interactive console: The Elm Architecture. `App` holds the state,
+//! `update` applies a `Msg` and may return a `Command`, `view` draws, and
+//! `run` is the loop that connects them to the terminal and the broker.
+
+pub mod app;
+pub mod detail;
+pub mod editor;
+pub mod keys;
+pub mod layout;
+pub mod run;
+pub mod theme;
+pub mod view;
+
+pub use app::{App, AppConfig, Command, Msg, update};
+pub use view::view;

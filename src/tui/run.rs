@@ -1,0 +1,197 @@
+//! The run loop: terminal in, session events in, a frame timer; `update`
+//! decides, this loop carries out the commands and draws when something
+//! changed. It never waits on the network: publishing is `try_publish`.
+
+use super::app::{App, Command, Msg};
+use super::{update, view};
+use crate::mqtt::session::SessionOptions;
+use crate::mqtt::{Session, SessionEvent};
+use base64::Engine as _;
+use chrono::Utc;
+use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
+use ratatui::crossterm::execute;
+use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// One frame every 33 ms at most (about 30 per second), and only when
+/// something changed.
+const FRAME: Duration = Duration::from_millis(33);
+
+/// The console's own log file: connection changes and publishes, never
+/// payloads or secrets. The terminal belongs to the UI, so nothing is
+/// printed there.
+pub struct EventLog {
+    file: Option<std::fs::File>,
+}
+
+/// Where the console writes its log.
+pub fn log_path() -> PathBuf {
+    std::env::var_os("WPCONSOLE_STATE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| dirs::state_dir().or_else(dirs::data_local_dir).map(|d| d.join("wpconsole")))
+        .unwrap_or_else(|| PathBuf::from(".wpconsole"))
+        .join("wpconsole.log")
+}
+
+impl EventLog {
+    pub fn open() -> Self {
+        let path = log_path();
+        let file = path
+            .parent()
+            .and_then(|dir| std::fs::create_dir_all(dir).ok())
+            .and_then(|()| std::fs::OpenOptions::new().create(true).append(true).open(&path).ok());
+        Self { file }
+    }
+
+    pub fn write(&mut self, line: &str) {
+        if let Some(file) = &mut self.file {
+            let _ = writeln!(file, "{} {line}", Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+        }
+    }
+}
+
+/// Runs the console until the user quits (or a signal ends it).
+pub async fn run(mut app: App, options: rumqttc::MqttOptions, session_options: SessionOptions) -> anyhow::Result<()> {
+    let mut log = EventLog::open();
+    log.write(&format!("console started against {}", app.header.broker));
+    let (session, mut events) = Session::start(options, session_options);
+
+    let mut terminal = ratatui::init();
+    let _ = execute!(std::io::stdout(), EnableMouseCapture);
+    let size = terminal.size().unwrap_or_default();
+    update(&mut app, Msg::Resize(size.width, size.height));
+
+    let (input_tx, mut input) = mpsc::channel::<Event>(1024);
+    std::thread::Builder::new()
+        .name("terminal-input".into())
+        .spawn(move || {
+            while let Ok(event) = event::read() {
+                if input_tx.blocking_send(event).is_err() {
+                    break;
+                }
+            }
+        })?;
+
+    let mut frames = tokio::time::interval(FRAME);
+    frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut batch: Vec<SessionEvent> = Vec::with_capacity(4096);
+    let mut dirty = true;
+    let mut shown_second = 0;
+    let mut stop = Stop::new()?;
+
+    let outcome = loop {
+        tokio::select! {
+            received = events.recv_many(&mut batch, 4096) => {
+                if received == 0 {
+                    break Err(anyhow::anyhow!("the MQTT session ended unexpectedly"));
+                }
+                for event in batch.drain(..) {
+                    match &event {
+                        SessionEvent::Connected => log.write("connected"),
+                        SessionEvent::Disconnected { reason, attempt, .. } => log.write(&format!("disconnected (attempt {attempt}): {reason}")),
+                        SessionEvent::Dropped(total) => log.write(&format!("{total} messages dropped so far")),
+                        _ => {}
+                    }
+                    update(&mut app, Msg::Session(event));
+                }
+                dirty = true;
+            }
+            Some(terminal_event) = input.recv() => {
+                let msg = match terminal_event {
+                    Event::Key(key) => Msg::Key(key),
+                    Event::Mouse(mouse) => Msg::Mouse(mouse),
+                    Event::Resize(width, height) => Msg::Resize(width, height),
+                    _ => continue,
+                };
+                dirty = true;
+                if let Some(command) = update(&mut app, msg) {
+                    if command == Command::Quit {
+                        break Ok(());
+                    }
+                    carry_out(&mut app, &session, command, &mut log);
+                }
+            }
+            _ = frames.tick() => {
+                let now = Utc::now();
+                if now.timestamp() != shown_second {
+                    shown_second = now.timestamp();
+                    update(&mut app, Msg::Tick(now));
+                    dirty = true;
+                }
+                if dirty {
+                    let _ = execute!(std::io::stdout(), BeginSynchronizedUpdate);
+                    terminal.draw(|frame| view(frame, &app))?;
+                    let _ = execute!(std::io::stdout(), EndSynchronizedUpdate);
+                    dirty = false;
+                }
+            }
+            () = stop.signalled() => break Ok(()),
+        }
+    };
+
+    let _ = execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    log.write("console stopped");
+    session.shutdown().await;
+    outcome
+}
+
+fn carry_out(app: &mut App, session: &Session, command: Command, log: &mut EventLog) {
+    match command {
+        Command::Publish(outgoing) => match session.publish(&outgoing.topic, &outgoing.payload) {
+            Ok(()) => {
+                log.write(&format!("published {} bytes to {}", outgoing.payload.size.payload, outgoing.topic));
+                update(app, Msg::Published(outgoing));
+            }
+            Err(err) => {
+                log.write(&format!("publish to {} refused: {err}", outgoing.topic));
+                update(app, Msg::PublishFailed(err.to_string()));
+            }
+        },
+        Command::Copy(bytes) => {
+            // OSC 52: the terminal (even over SSH) puts it on the clipboard.
+            let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
+            let mut out = std::io::stdout();
+            let _ = write!(out, "\x1b]52;c;{encoded}\x07");
+            let _ = out.flush();
+            app.editor.status = Some((super::editor::StatusLevel::Info, format!("copied {} bytes to the clipboard", bytes.len())));
+        }
+        Command::Quit => {}
+    }
+}
+
+/// SIGTERM and SIGHUP end the console cleanly (Ctrl-C arrives as a key).
+struct Stop {
+    #[cfg(unix)]
+    terminate: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    hangup: tokio::signal::unix::Signal,
+}
+
+impl Stop {
+    fn new() -> std::io::Result<Self> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Ok(Self {
+                terminate: signal(SignalKind::terminate())?,
+                hangup: signal(SignalKind::hangup())?,
+            })
+        }
+        #[cfg(not(unix))]
+        Ok(Self {})
+    }
+
+    async fn signalled(&mut self) {
+        #[cfg(unix)]
+        tokio::select! {
+            _ = self.terminate.recv() => {}
+            _ = self.hangup.recv() => {}
+        }
+        #[cfg(not(unix))]
+        std::future::pending::<()>().await;
+    }
+}

@@ -1,0 +1,402 @@
+//! Drawing: `view` only reads the state. Only the visible rows of the log
+//! and the detail are ever turned into widgets.
+
+use super::app::{App, ConnectionState, Focus, Modal, VehicleRow, VehicleSort};
+use super::editor::StatusLevel;
+use super::keys::{self, Scope};
+use super::theme::Theme;
+use crate::domain::envelope::group;
+use crate::store::Direction;
+use chrono::{DateTime, Utc};
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+
+/// Draws the whole screen.
+pub fn view(frame: &mut Frame, app: &App) {
+    let theme = Theme { color: !app.no_color };
+    let areas = app.areas();
+    title_bar(frame, app, theme, areas.title);
+    if let Some(area) = areas.vehicles {
+        vehicles(frame, app, theme, area);
+    }
+    if let Some(area) = areas.log {
+        log(frame, app, theme, area);
+    }
+    if let Some(area) = areas.detail {
+        detail(frame, app, theme, area);
+    }
+    if let Some(area) = areas.editor {
+        editor(frame, app, theme, area);
+    }
+    status_bar(frame, app, theme, areas.status);
+    footer(frame, app, theme, areas.footer);
+    match &app.modal {
+        Some(Modal::Help) => help(frame, app, theme),
+        Some(Modal::Templates { selected }) => templates(frame, app, theme, *selected),
+        Some(Modal::FilterInput { .. }) | None => {}
+    }
+}
+
+fn pane_block(title: Line<'_>, focused: bool, theme: Theme) -> Block<'_> {
+    Block::new().borders(Borders::ALL).border_style(theme.border(focused)).title(title)
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+/// `5s`, `3m`, `2h`, `4d`; `-` for never.
+pub fn age(now: DateTime<Utc>, then: Option<DateTime<Utc>>) -> String {
+    let Some(then) = then else { return "-".into() };
+    let seconds = (now - then).num_seconds().max(0);
+    match seconds {
+        0..60 => format!("{seconds}s"),
+        60..3600 => format!("{}m", seconds / 60),
+        3600..86_400 => format!("{}h", seconds / 3600),
+        _ => format!("{}d", seconds / 86_400),
+    }
+}
+
+fn title_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let mut spans = vec![Span::styled(" wpconsole ", theme.title(app.header.demo))];
+    if app.header.demo {
+        spans.push(Span::styled("DEMO ", theme.title(true)));
+    }
+    if let Some(profile) = &app.header.profile {
+        spans.push(Span::raw(format!("─ profile {profile} ")));
+    }
+    spans.push(Span::raw(format!("─ {} ─ uid {}", app.header.broker, app.header.uid)));
+    frame.render_widget(Line::from(spans), area);
+}
+
+fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let focused = app.focus == Focus::Vehicles;
+    let rows = app.vehicle_rows();
+    let sort = match app.vehicles.sort {
+        VehicleSort::LastSeen => "by last seen",
+        VehicleSort::Vin => "by label",
+    };
+    let mut title = format!(" Vehicles ({}) {sort} ", rows.len().saturating_sub(1));
+    if let Some(Modal::FilterInput { target: Focus::Vehicles, text }) = &app.modal {
+        title.push_str(&format!("/{text}█ "));
+    } else if !app.vehicles.filter.is_empty() {
+        title.push_str(&format!("/{} ", app.vehicles.filter));
+    }
+    let block = pane_block(Line::from(title), focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let height = usize::from(inner.height);
+    let top = app.vehicles.selected.saturating_sub(height.saturating_sub(1));
+    let label_width = usize::from(inner.width).saturating_sub(2 + 18 + 23).max(4);
+    let lines: Vec<Line> = rows
+        .iter()
+        .enumerate()
+        .skip(top)
+        .take(height)
+        .map(|(index, row)| {
+            let (text, silent) = match row {
+                VehicleRow::All => (
+                    format!("  {:<18}{:<label_width$} rx {:<6} tx {:<5}", "all vehicles", "", app.history.rx, app.history.tx),
+                    false,
+                ),
+                VehicleRow::Unrecognised => (
+                    format!("  {:<18}{:<label_width$} rx {:<6}", "unrecognised", "(other topics)", app.history.unrecognised),
+                    false,
+                ),
+                VehicleRow::Vehicle(vin) => {
+                    let stats = &app.history.vehicles[vin];
+                    let silent = app.is_silent(stats.last_seen);
+                    let marker = if silent { "! " } else if app.editor.target.as_ref() == Some(vin) { "> " } else { "  " };
+                    (
+                        format!(
+                            "{marker}{vin} {:<label_width$} rx {:<6} tx {:<5}{:>4}",
+                            truncate(stats.label.as_deref().unwrap_or(""), label_width),
+                            stats.rx,
+                            stats.tx,
+                            age(app.now, stats.last_seen)
+                        ),
+                        silent,
+                    )
+                }
+            };
+            let mut style = if silent { theme.warning() } else { Style::new() };
+            if index == app.vehicles.selected {
+                style = style.patch(theme.selected());
+            }
+            Line::styled(text, style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let focused = app.focus == Focus::Log;
+    let len = app.log_len();
+    let mut title = vec![Span::raw(format!(" Log ({}) ", group(len)))];
+    match &app.log.filter.vehicle {
+        crate::store::VehicleFilter::All => {}
+        crate::store::VehicleFilter::Vehicle(vin) => title.push(Span::raw(format!("vehicle {vin} "))),
+        crate::store::VehicleFilter::Unrecognised => title.push(Span::raw("unrecognised topics ")),
+    }
+    if let Some(Modal::FilterInput { target: Focus::Log, text }) = &app.modal {
+        title.push(Span::styled(format!("/{text}█ "), theme.key()));
+        title.push(Span::raw(format!("{} match(es) ", group(len))));
+    } else if !app.log.filter.text.is_empty() {
+        title.push(Span::raw(format!("/{} {} match(es) ", app.log.filter.text, group(len))));
+    }
+    if app.log.follow {
+        title.push(Span::styled("following ", theme.dim()));
+    } else {
+        title.push(Span::styled(
+            format!("PAUSED, {} new (G or f to follow) ", group(usize::try_from(app.log.waiting).unwrap_or(usize::MAX))),
+            theme.warning(),
+        ));
+    }
+    if app.history.evicted > 0 {
+        title.push(Span::styled(
+            format!("{} oldest dropped from memory ", group(usize::try_from(app.history.evicted).unwrap_or(usize::MAX))),
+            theme.warning(),
+        ));
+    }
+    let block = pane_block(Line::from(title), focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = usize::from(inner.width);
+    let lines: Vec<Line> = (app.log.top..len.min(app.log.top + usize::from(inner.height)))
+        .filter_map(|index| app.log_seq_at(index))
+        .filter_map(|seq| app.history.by_seq(seq))
+        .map(|entry| {
+            let (arrow, arrow_style) = match entry.direction {
+                Direction::Inbound => ("←", theme.inbound()),
+                Direction::Outbound => ("→", theme.outbound()),
+            };
+            let who = entry.vin.as_ref().map_or_else(
+                || "?".to_owned(),
+                |vin| app.history.label(vin).map_or_else(|| vin.to_string(), |l| truncate(l, 17)),
+            );
+            let head = format!(
+                "{} {arrow} {who:<17} {:<14} {:<18} {:>7} ",
+                entry.at.with_timezone(&app.offset).format("%H:%M:%S%.3f"),
+                entry.kind,
+                truncate(entry.action.as_deref().unwrap_or("-"), 18),
+                format!("{}B", entry.payload.len()),
+            );
+            let rest = width.saturating_sub(head.chars().count());
+            let mut line = Line::from(vec![
+                Span::raw(head[..13].to_owned()),
+                Span::styled(head[13..].to_owned(), arrow_style),
+                Span::raw(truncate(&entry.preview, rest)),
+            ]);
+            if app.log.selected == Some(entry.seq) {
+                line = line.style(theme.selected());
+            }
+            line
+        })
+        .collect();
+    if lines.is_empty() {
+        let waiting = if app.log.filter.is_active() { "no message matches the filter (Esc clears it)" } else { "waiting for messages from vehicles…" };
+        frame.render_widget(Paragraph::new(Line::styled(waiting, theme.dim())), inner);
+    } else {
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+fn detail(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let focused = app.focus == Focus::Detail;
+    let total = app.detail.lines.len();
+    let title = if total == 0 {
+        " Detail ".to_owned()
+    } else {
+        format!(" Detail ({}/{} lines) ", (app.detail.scroll + 1).min(total), total)
+    };
+    let block = pane_block(Line::from(title), focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let lines: Vec<Line> = app
+        .detail
+        .lines
+        .iter()
+        .skip(app.detail.scroll)
+        .take(usize::from(inner.height))
+        .map(|tokens| Line::from(tokens.iter().map(|(token, text)| Span::styled(text.as_str(), theme.token(*token))).collect::<Vec<_>>()))
+        .collect();
+    if lines.is_empty() {
+        frame.render_widget(Paragraph::new(Line::styled("select a message in the log", theme.dim())), inner);
+    } else {
+        frame.render_widget(Paragraph::new(lines), inner);
+    }
+}
+
+fn editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let focused = app.focus == Focus::Editor;
+    let target = app.editor.target.as_ref().map_or_else(
+        || "no target: select a vehicle".to_owned(),
+        |vin| match app.history.label(vin) {
+            Some(label) => format!("{vin} ({label})"),
+            None => vin.to_string(),
+        },
+    );
+    let block = pane_block(Line::from(format!(" Editor → {target} ")), focused, theme);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let errors: Vec<_> = app.editor.validation.problems.iter().collect();
+    let problem_rows = u16::try_from(errors.len().min(4)).unwrap_or(4);
+    let [text_area, problems_area, meter_area, status_area] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(problem_rows),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(inner);
+    frame.render_widget(&app.editor.textarea, text_area);
+
+    let problem_lines: Vec<Line> = errors
+        .iter()
+        .take(usize::from(problem_rows))
+        .map(|p| {
+            let style = match p.severity {
+                crate::domain::envelope::Severity::Error => theme.error(),
+                crate::domain::envelope::Severity::Warning => theme.warning(),
+            };
+            Line::styled(truncate(&crate::domain::display::one_line(&p.to_string()), usize::from(inner.width)), style)
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(problem_lines), problems_area);
+
+    let meter = match app.editor.size {
+        Some(size) => {
+            #[allow(clippy::cast_precision_loss)]
+            let share = size.payload as f64 / size.limit.max(1) as f64;
+            let bar_width = 20usize;
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let filled = ((share * bar_width as f64).ceil() as usize).min(bar_width);
+            let style = if share > 1.0 {
+                theme.error()
+            } else if share > 0.9 {
+                theme.warning()
+            } else {
+                theme.good()
+            };
+            let mut spans = vec![
+                Span::raw(format!("{} / {} B ", group(size.payload), group(size.limit))),
+                Span::styled(format!("[{}{}]", "█".repeat(filled), "·".repeat(bar_width - filled)), style),
+                Span::styled(format!(" {:.1}%", share * 100.0), style),
+            ];
+            if share > 1.0 {
+                spans.push(Span::styled(format!(" over by {} B", group(size.payload - size.limit)), theme.error()));
+            }
+            if let Some(wait) = app.popup_wait() {
+                spans.push(Span::styled(format!("  popup allowed in {wait} s"), theme.warning()));
+            }
+            Line::from(spans)
+        }
+        None => Line::styled("not JSON yet", theme.dim()),
+    };
+    frame.render_widget(meter, meter_area);
+    if let Some((level, text)) = &app.editor.status {
+        let style = match level {
+            StatusLevel::Info => Style::new(),
+            StatusLevel::Success => theme.good(),
+            StatusLevel::Error => theme.error(),
+        };
+        frame.render_widget(Line::styled(truncate(text, usize::from(inner.width)), style), status_area);
+    }
+}
+
+fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let (state, style) = match &app.connection {
+        ConnectionState::Connecting => ("connecting…".to_owned(), theme.warning()),
+        ConnectionState::Connected => ("● connected".to_owned(), theme.good()),
+        ConnectionState::Reconnecting { attempt, reason } => (format!("○ reconnecting (attempt {attempt}): {reason}"), theme.error()),
+    };
+    let mut spans = vec![Span::styled(format!(" {state} "), style)];
+    spans.push(Span::raw(format!(" {:.1} msg/s ", app.rate)));
+    spans.push(Span::raw(format!(" rx {} ", app.history.rx)));
+    spans.push(Span::raw(format!(" tx {} ", app.history.tx)));
+    if app.dropped > 0 {
+        spans.push(Span::styled(format!(" dropped {} (the console could not keep up) ", app.dropped), theme.error()));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+fn footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    if let Some(Modal::FilterInput { .. }) = &app.modal {
+        frame.render_widget(
+            Line::from(vec![Span::styled(" type to filter ", theme.key()), Span::raw(" Enter keeps it, Esc clears it, Backspace deletes")]),
+            area,
+        );
+        return;
+    }
+    let scope = match app.focus {
+        Focus::Vehicles => Scope::Vehicles,
+        Focus::Log => Scope::Log,
+        Focus::Detail => Scope::Detail,
+        Focus::Editor => Scope::Editor,
+    };
+    let mut spans = Vec::new();
+    for (keys, hint) in keys::hints(scope) {
+        spans.push(Span::styled(format!(" {keys}"), theme.key()));
+        spans.push(Span::raw(format!(" {hint} ")));
+    }
+    if scope == Scope::Editor {
+        spans.push(Span::styled(" ?", theme.key()));
+        spans.push(Span::raw(" help (outside the editor)"));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(area.x + (area.width - width) / 2, area.y + (area.height - height) / 2, width, height)
+}
+
+fn help(frame: &mut Frame, app: &App, theme: Theme) {
+    let scope = match app.focus {
+        Focus::Vehicles => Scope::Vehicles,
+        Focus::Log => Scope::Log,
+        Focus::Detail => Scope::Detail,
+        Focus::Editor => Scope::Editor,
+    };
+    let mut lines = Vec::new();
+    for section in [scope, Scope::Global] {
+        lines.push(Line::styled(format!("{} keys", section.title()), theme.title(false)));
+        for binding in keys::help_rows(scope).into_iter().filter(|b| b.scope == section) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<14}", binding.keys_label), theme.key()),
+                Span::raw(binding.help),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
+    lines.push(Line::styled("Esc or ? closes this help; Ctrl-C quits from anywhere", theme.dim()));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let area = centered(frame.area(), 76, height);
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(pane_block(Line::from(" Help "), true, theme)), area);
+}
+
+fn templates(frame: &mut Frame, app: &App, theme: Theme, selected: usize) {
+    let lines: Vec<Line> = app
+        .templates
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            let line = Line::raw(format!("  {}", t.name));
+            if i == selected { line.style(theme.selected()) } else { line }
+        })
+        .collect();
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let area = centered(frame.area(), 50, height);
+    frame.render_widget(Clear, area);
+    let block = pane_block(Line::from(" Templates (Enter loads, Esc cancels) "), true, theme);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
