@@ -8,7 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod mqtt;
-pub mod store;
-pub mod tui;
 #[cfg(feature = "demo")]
 pub mod sim;
+pub mod store;
+pub mod tui;

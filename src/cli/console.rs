@@ -68,6 +68,10 @@ pub fn configured_fleet(settings: &Settings) -> Vec<(Vin, Option<String>)> {
     settings
         .fleet
         .iter()
-        .filter_map(|entry| Vin::parse(&entry.vin).ok().map(|vin| (vin, entry.label.clone())))
+        .filter_map(|entry| {
+            Vin::parse(&entry.vin)
+                .ok()
+                .map(|vin| (vin, entry.label.clone()))
+        })
         .collect()
 }

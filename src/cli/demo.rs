@@ -45,8 +45,11 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<u8, CliError> {
         .iter()
         .map(|v| format!("  {}  {}", v.vin, v.label))
         .collect();
-    let fleet_list: Vec<(crate::domain::Vin, Option<String>)> =
-        fleet.vehicles.iter().map(|v| (v.vin.clone(), Some(v.label.clone()))).collect();
+    let fleet_list: Vec<(crate::domain::Vin, Option<String>)> = fleet
+        .vehicles
+        .iter()
+        .map(|v| (v.vin.clone(), Some(v.label.clone())))
+        .collect();
     let fleet_task = tokio::spawn(sim::run_fleet(url.clone(), topics, fleet));
     if !args.headless {
         let mut console_args = global.clone();

@@ -1,9 +1,9 @@
 //! The command line: global connection options, the headless commands, and
 //! the exit codes scripts rely on.
 
+pub mod console;
 #[cfg(feature = "demo")]
 pub mod demo;
-pub mod console;
 pub mod send;
 pub mod settings;
 pub mod tail;

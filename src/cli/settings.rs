@@ -47,7 +47,11 @@ impl Settings {
         Ok(Self::merge(global, profile_name, profile))
     }
 
-    pub(crate) fn merge(global: &GlobalArgs, profile_name: Option<String>, profile: Profile) -> Self {
+    pub(crate) fn merge(
+        global: &GlobalArgs,
+        profile_name: Option<String>,
+        profile: Profile,
+    ) -> Self {
         let cert = global.cert.clone().or(profile.cert).map(expand_home);
         let key = global.key.clone().or(profile.key).map(expand_home);
         Self {

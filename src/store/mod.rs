@@ -158,7 +158,14 @@ impl History {
     }
 
     /// Records what the console published.
-    pub fn push_outbound(&mut self, vin: &Vin, topic: String, payload: &str, kind: MessageKind, at: DateTime<Utc>) -> u64 {
+    pub fn push_outbound(
+        &mut self,
+        vin: &Vin,
+        topic: String,
+        payload: &str,
+        kind: MessageKind,
+        at: DateTime<Utc>,
+    ) -> u64 {
         self.tx += 1;
         self.vehicles.entry(vin.clone()).or_default().tx += 1;
         let action = crate::domain::classify(payload.as_bytes()).action;
@@ -266,7 +273,12 @@ mod tests {
 
     fn inbound(vin: &str, payload: &str) -> InboundMessage {
         let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-        InboundMessage::new(&scheme(), format!("p/to/uid/U/opa/{vin}/"), Bytes::from(payload.to_owned()), at)
+        InboundMessage::new(
+            &scheme(),
+            format!("p/to/uid/U/opa/{vin}/"),
+            Bytes::from(payload.to_owned()),
+            at,
+        )
     }
 
     #[test]
@@ -296,7 +308,12 @@ mod tests {
     fn unrecognised_topics_are_kept_and_counted() {
         let mut history = History::new(10, []);
         let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
-        history.push_inbound(InboundMessage::new(&scheme(), "odd".into(), Bytes::from_static(b"x"), at));
+        history.push_inbound(InboundMessage::new(
+            &scheme(),
+            "odd".into(),
+            Bytes::from_static(b"x"),
+            at,
+        ));
         assert_eq!(history.unrecognised, 1);
         assert_eq!(history.len(), 1);
         assert!(history.by_seq(0).unwrap().vin.is_none());
@@ -311,25 +328,48 @@ mod tests {
         let seq = history.push_inbound(inbound("0123456789ABCDEFG", "\u{1b}[2J\u{202e}"));
         assert_eq!(history.by_seq(seq).unwrap().preview, "\\u{1b}[2J\\u{202e}");
         let seq = history.push_inbound(inbound("0123456789ABCDEFG", "plain text, not JSON"));
-        assert_eq!(history.by_seq(seq).unwrap().preview, "plain text, not JSON", "text keeps its spaces");
+        assert_eq!(
+            history.by_seq(seq).unwrap().preview,
+            "plain text, not JSON",
+            "text keeps its spaces"
+        );
     }
 
     #[test]
     fn filters_combine_vehicle_and_text() {
         let mut history = History::new(10, []);
-        history.push_inbound(inbound("0123456789ABCDEFG", r#"{"content":{"action":"Unlock"}}"#));
-        history.push_inbound(inbound("VF3ABCDEFGH123456", r#"{"content":{"action":"unlock"}}"#));
-        history.push_inbound(inbound("VF3ABCDEFGH123456", r#"{"content":{"action":"lock"}}"#));
+        history.push_inbound(inbound(
+            "0123456789ABCDEFG",
+            r#"{"content":{"action":"Unlock"}}"#,
+        ));
+        history.push_inbound(inbound(
+            "VF3ABCDEFGH123456",
+            r#"{"content":{"action":"unlock"}}"#,
+        ));
+        history.push_inbound(inbound(
+            "VF3ABCDEFGH123456",
+            r#"{"content":{"action":"lock"}}"#,
+        ));
         let filter = LogFilter {
             vehicle: VehicleFilter::Vehicle(Vin::parse("VF3ABCDEFGH123456").unwrap()),
             text: "unlock".into(),
         };
-        let hits: Vec<u64> = history.iter().filter(|e| filter.matches(e, None)).map(|e| e.seq).collect();
+        let hits: Vec<u64> = history
+            .iter()
+            .filter(|e| filter.matches(e, None))
+            .map(|e| e.seq)
+            .collect();
         assert_eq!(hits, [1]);
         let text_only = LogFilter {
             text: "unlock".into(),
             ..LogFilter::default()
         };
-        assert_eq!(history.iter().filter(|e| text_only.matches(e, None)).count(), 2);
+        assert_eq!(
+            history
+                .iter()
+                .filter(|e| text_only.matches(e, None))
+                .count(),
+            2
+        );
     }
 }

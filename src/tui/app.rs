@@ -10,7 +10,9 @@ use crate::domain::{InboundMessage, PopupLedger, TopicScheme, Vin};
 use crate::mqtt::SessionEvent;
 use crate::store::{History, LogFilter, VehicleFilter};
 use chrono::{DateTime, FixedOffset, Utc};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
 use ratatui::layout::{Position, Rect};
 use std::time::Duration;
 
@@ -38,7 +40,11 @@ impl Focus {
     fn step(self, forward: bool) -> Focus {
         let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
         let n = Self::ORDER.len();
-        Self::ORDER[if forward { (i + 1) % n } else { (i + n - 1) % n }]
+        Self::ORDER[if forward {
+            (i + 1) % n
+        } else {
+            (i + n - 1) % n
+        }]
     }
 }
 
@@ -54,9 +60,14 @@ pub enum ConnectionState {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Modal {
     Help,
-    Templates { selected: usize },
+    Templates {
+        selected: usize,
+    },
     /// Typing a filter for the vehicles or the log.
-    FilterInput { target: Focus, text: String },
+    FilterInput {
+        target: Focus,
+        text: String,
+    },
 }
 
 /// How the vehicle list is sorted.
@@ -139,7 +150,9 @@ pub struct DetailPane {
 /// The vehicle pane's selection, order and filter.
 #[derive(Debug, Clone)]
 pub struct VehiclesPane {
-    pub selected: usize,
+    /// The row under the cursor, by identity: the list reorders as
+    /// vehicles talk, the cursor stays on its vehicle.
+    pub selected: VehicleRow,
     pub sort: VehicleSort,
     pub filter: String,
 }
@@ -212,7 +225,7 @@ impl App {
             focus: Focus::Log,
             modal: None,
             vehicles: VehiclesPane {
-                selected: 0,
+                selected: VehicleRow::All,
                 sort: VehicleSort::LastSeen,
                 filter: String::new(),
             },
@@ -245,7 +258,9 @@ impl App {
     }
 
     fn log_rows_visible(&self) -> usize {
-        self.areas().log.map_or(10, |r| usize::from(r.height.saturating_sub(2)).max(1))
+        self.areas()
+            .log
+            .map_or(10, |r| usize::from(r.height.saturating_sub(2)).max(1))
     }
 
     /// How many messages the log shows under the current filter.
@@ -288,30 +303,59 @@ impl App {
             .filter(|(vin, stats)| {
                 needle.is_empty()
                     || vin.as_str().to_lowercase().contains(&needle)
-                    || stats.label.as_deref().is_some_and(|l| l.to_lowercase().contains(&needle))
+                    || stats
+                        .label
+                        .as_deref()
+                        .is_some_and(|l| l.to_lowercase().contains(&needle))
             })
             .collect();
         match self.vehicles.sort {
-            VehicleSort::LastSeen => vins.sort_by(|a, b| b.1.last_seen.cmp(&a.1.last_seen).then(a.0.cmp(b.0))),
-            VehicleSort::Vin => vins.sort_by(|a, b| a.1.label.is_none().cmp(&b.1.label.is_none()).then(a.1.label.cmp(&b.1.label)).then(a.0.cmp(b.0))),
+            VehicleSort::LastSeen => {
+                vins.sort_by(|a, b| b.1.last_seen.cmp(&a.1.last_seen).then(a.0.cmp(b.0)))
+            }
+            VehicleSort::Vin => vins.sort_by(|a, b| {
+                a.1.label
+                    .is_none()
+                    .cmp(&b.1.label.is_none())
+                    .then(a.1.label.cmp(&b.1.label))
+                    .then(a.0.cmp(b.0))
+            }),
         }
         let mut rows = vec![VehicleRow::All];
-        rows.extend(vins.into_iter().map(|(vin, _)| VehicleRow::Vehicle(vin.clone())));
+        rows.extend(
+            vins.into_iter()
+                .map(|(vin, _)| VehicleRow::Vehicle(vin.clone())),
+        );
         if self.history.unrecognised > 0 {
             rows.push(VehicleRow::Unrecognised);
         }
         rows
     }
 
+    /// Where the cursor is in `rows` (the first row when its vehicle is
+    /// filtered out).
+    pub fn vehicle_cursor(&self, rows: &[VehicleRow]) -> usize {
+        rows.iter()
+            .position(|r| *r == self.vehicles.selected)
+            .unwrap_or(0)
+    }
+
     /// Whether a vehicle has been silent longer than the threshold.
     pub fn is_silent(&self, last_seen: Option<DateTime<Utc>>) -> bool {
-        last_seen.is_some_and(|seen| (self.now - seen).to_std().is_ok_and(|age| age > self.silent_after))
+        last_seen.is_some_and(|seen| {
+            (self.now - seen)
+                .to_std()
+                .is_ok_and(|age| age > self.silent_after)
+        })
     }
 
     /// Seconds to wait before a popup to the editor's target is allowed.
     pub fn popup_wait(&self) -> Option<u64> {
         let vin = self.editor.target.as_ref()?;
-        self.popups.check(vin, unix_ms(self.now)).err().map(|e| e.seconds_left)
+        self.popups
+            .check(vin, unix_ms(self.now))
+            .err()
+            .map(|e| e.seconds_left)
     }
 }
 
@@ -362,15 +406,24 @@ fn on_tick(app: &mut App, now: DateTime<Utc>) {
 
 fn on_session(app: &mut App, event: SessionEvent) {
     match event {
-        SessionEvent::Connected | SessionEvent::Subscribed => app.connection = ConnectionState::Connected,
-        SessionEvent::Disconnected { reason, attempt, .. } => {
+        SessionEvent::Connected | SessionEvent::Subscribed => {
+            app.connection = ConnectionState::Connected
+        }
+        SessionEvent::Disconnected {
+            reason, attempt, ..
+        } => {
             app.connection = ConnectionState::Reconnecting {
                 attempt,
                 reason: reason.text,
             };
         }
         SessionEvent::Message(publish) => {
-            let message = InboundMessage::new(&app.topics, publish.topic, publish.payload, publish.received_at);
+            let message = InboundMessage::new(
+                &app.topics,
+                publish.topic,
+                publish.payload,
+                publish.received_at,
+            );
             let seq = app.history.push_inbound(message);
             after_push(app, seq);
         }
@@ -401,7 +454,11 @@ fn after_push(app: &mut App, seq: u64) {
         refresh_detail(app);
     } else {
         app.log.waiting += 1;
-        if app.log.selected.is_some_and(|s| app.history.by_seq(s).is_none()) {
+        if app
+            .log
+            .selected
+            .is_some_and(|s| app.history.by_seq(s).is_none())
+        {
             // The selected message was evicted: hold the oldest kept one.
             app.log.selected = app.log_seq_at(0);
         }
@@ -468,14 +525,22 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
         Action::FocusEditor => app.focus = Focus::Editor,
         Action::LeaveEditor => app.focus = Focus::Log,
         Action::Templates => app.modal = Some(Modal::Templates { selected: 0 }),
-        Action::Up | Action::Down | Action::PageUp | Action::PageDown | Action::Top | Action::Bottom => move_in_pane(app, action),
+        Action::Up
+        | Action::Down
+        | Action::PageUp
+        | Action::PageDown
+        | Action::Top
+        | Action::Bottom => move_in_pane(app, action),
         Action::Select => select(app),
         Action::Filter => {
             let text = match app.focus {
                 Focus::Vehicles => app.vehicles.filter.clone(),
                 _ => app.log.filter.text.clone(),
             };
-            app.modal = Some(Modal::FilterInput { target: app.focus, text });
+            app.modal = Some(Modal::FilterInput {
+                target: app.focus,
+                text,
+            });
         }
         Action::ClearFilter => clear_filter(app),
         Action::ToggleSort => {
@@ -507,7 +572,10 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
             if app.editor.recall(action == Action::HistoryPrevious) {
                 app.editor.revalidate(&app.topics, app.size_limit);
             } else {
-                app.editor.status = Some((StatusLevel::Info, "no more published payloads in this session".into()));
+                app.editor.status = Some((
+                    StatusLevel::Info,
+                    "no more published payloads in this session".into(),
+                ));
             }
         }
     }
@@ -517,26 +585,38 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
 fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) {
     match modal {
         Modal::Help => {
-            if matches!(key.code, KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter) {
+            if matches!(
+                key.code,
+                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter
+            ) {
                 app.modal = None;
             }
         }
         Modal::Templates { selected } => match key.code {
             KeyCode::Esc => app.modal = None,
             KeyCode::Up | KeyCode::Char('k') => {
-                app.modal = Some(Modal::Templates { selected: selected.saturating_sub(1) });
+                app.modal = Some(Modal::Templates {
+                    selected: selected.saturating_sub(1),
+                });
             }
             KeyCode::Down | KeyCode::Char('j') => {
                 let last = app.templates.len().saturating_sub(1);
-                app.modal = Some(Modal::Templates { selected: (selected + 1).min(last) });
+                app.modal = Some(Modal::Templates {
+                    selected: (selected + 1).min(last),
+                });
             }
             KeyCode::Enter => {
                 app.modal = None;
                 if let Some(template) = app.templates.get(selected) {
-                    let text = template.fill(app.editor.target.as_ref(), &app.topics.uid, app.app_id.as_deref());
+                    let text = template.fill(
+                        app.editor.target.as_ref(),
+                        &app.topics.uid,
+                        app.app_id.as_deref(),
+                    );
                     app.editor.set_text(&text);
                     app.editor.revalidate(&app.topics, app.size_limit);
-                    app.editor.status = Some((StatusLevel::Info, format!("template: {}", template.name)));
+                    app.editor.status =
+                        Some((StatusLevel::Info, format!("template: {}", template.name)));
                     app.focus = Focus::Editor;
                 }
             }
@@ -566,7 +646,7 @@ fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) {
 fn set_filter_text(app: &mut App, target: Focus, text: String) {
     if target == Focus::Vehicles {
         app.vehicles.filter = text;
-        app.vehicles.selected = 0;
+        app.vehicles.selected = VehicleRow::All;
     } else {
         app.log.filter.text = text.to_lowercase();
         rebuild_matches(app);
@@ -580,7 +660,7 @@ fn clear_filter(app: &mut App) {
     }
     if app.log.filter.text.is_empty() {
         app.log.filter.vehicle = VehicleFilter::All;
-        app.vehicles.selected = 0;
+        app.vehicles.selected = VehicleRow::All;
     } else {
         app.log.filter.text.clear();
     }
@@ -618,16 +698,26 @@ fn follow_tail(app: &mut App) {
 fn move_in_pane(app: &mut App, action: Action) {
     match app.focus {
         Focus::Vehicles => {
-            let last = app.vehicle_rows().len().saturating_sub(1);
-            app.vehicles.selected = match action {
-                Action::Up => app.vehicles.selected.saturating_sub(1),
-                Action::Down => (app.vehicles.selected + 1).min(last),
-                _ => app.vehicles.selected,
+            let rows = app.vehicle_rows();
+            let current = app.vehicle_cursor(&rows);
+            let last = rows.len().saturating_sub(1);
+            let target = match action {
+                Action::Up => current.saturating_sub(1),
+                Action::Down => (current + 1).min(last),
+                Action::PageUp | Action::Top => 0,
+                Action::PageDown | Action::Bottom => last,
+                _ => current,
             };
+            if let Some(row) = rows.get(target) {
+                app.vehicles.selected = row.clone();
+            }
         }
         Focus::Log => move_log(app, action),
         Focus::Detail => {
-            let page = app.areas().detail.map_or(10, |r| usize::from(r.height.saturating_sub(2)));
+            let page = app
+                .areas()
+                .detail
+                .map_or(10, |r| usize::from(r.height.saturating_sub(2)));
             let last = app.detail.lines.len().saturating_sub(1);
             app.detail.scroll = match action {
                 Action::Up => app.detail.scroll.saturating_sub(1),
@@ -652,7 +742,11 @@ fn move_log(app: &mut App, action: Action) {
         return;
     }
     let page = app.log_rows_visible();
-    let current = app.log.selected.and_then(|s| app.log_index_of(s)).unwrap_or(len - 1);
+    let current = app
+        .log
+        .selected
+        .and_then(|s| app.log_index_of(s))
+        .unwrap_or(len - 1);
     let target = match action {
         Action::Up => current.saturating_sub(1),
         Action::Down => (current + 1).min(len - 1),
@@ -705,11 +799,8 @@ fn refresh_detail(app: &mut App) {
 fn select(app: &mut App) {
     match app.focus {
         Focus::Vehicles => {
-            let rows = app.vehicle_rows();
-            let Some(row) = rows.get(app.vehicles.selected) else {
-                return;
-            };
-            app.log.filter.vehicle = match row {
+            let row = app.vehicles.selected.clone();
+            app.log.filter.vehicle = match &row {
                 VehicleRow::All => VehicleFilter::All,
                 VehicleRow::Vehicle(vin) => {
                     app.editor.target = Some(vin.clone());
@@ -730,13 +821,20 @@ fn select(app: &mut App) {
 }
 
 fn reply(app: &mut App) {
-    let Some(entry) = app.detail.seq.or(app.log.selected).and_then(|s| app.history.by_seq(s)) else {
+    let Some(entry) = app
+        .detail
+        .seq
+        .or(app.log.selected)
+        .and_then(|s| app.history.by_seq(s))
+    else {
         return;
     };
     let content = serde_json::from_slice::<serde_json::Value>(&entry.payload)
         .ok()
         .map(|value| value.get("content").cloned().unwrap_or(value))
-        .unwrap_or_else(|| serde_json::Value::String(String::from_utf8_lossy(&entry.payload).into_owned()));
+        .unwrap_or_else(|| {
+            serde_json::Value::String(String::from_utf8_lossy(&entry.payload).into_owned())
+        });
     let envelope = serde_json::json!({
         "idApp": app.app_id.clone().unwrap_or_default(),
         "popup": false,
@@ -748,7 +846,10 @@ fn reply(app: &mut App) {
     }
     app.editor.set_text(&text);
     app.editor.revalidate(&app.topics, app.size_limit);
-    app.editor.status = Some((StatusLevel::Info, "loaded the message; edit and press Ctrl-S to publish".into()));
+    app.editor.status = Some((
+        StatusLevel::Info,
+        "loaded the message; edit and press Ctrl-S to publish".into(),
+    ));
     app.focus = Focus::Editor;
 }
 
@@ -758,18 +859,32 @@ fn publish(app: &mut App) -> Option<Command> {
         None
     };
     let Some(vin) = app.editor.target.clone() else {
-        return refuse(app, "no target vehicle: select one in Vehicles with Enter".into());
+        return refuse(
+            app,
+            "no target vehicle: select one in Vehicles with Enter".into(),
+        );
     };
     let text = app.editor.text();
     let topic = app.topics.from_topic(&vin);
     let payload = match envelope::check(&text, &topic, app.size_limit) {
         Ok(payload) => payload,
-        Err(Refusal::Invalid(problems)) if app.app_id.is_none() && problems.iter().any(|p| p.path == "$.idApp") => {
+        Err(Refusal::Invalid(problems))
+            if app.app_id.is_none() && problems.iter().any(|p| p.path == "$.idApp") =>
+        {
             return refuse(app, "no application id (idApp): start with --app-id ID, set WPCONSOLE_APP_ID, or add app-id to the profile".into());
         }
         Err(Refusal::Invalid(problems)) => {
-            let first = problems.first().map(ToString::to_string).unwrap_or_default();
-            return refuse(app, format!("{} error(s), Ctrl-E jumps to them; first: {first}", problems.len()));
+            let first = problems
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            return refuse(
+                app,
+                format!(
+                    "{} error(s), Ctrl-E jumps to them; first: {first}",
+                    problems.len()
+                ),
+            );
         }
         Err(refusal @ Refusal::TooLarge(_)) => return refuse(app, refusal.to_string()),
     };
@@ -779,10 +894,23 @@ fn publish(app: &mut App) -> Option<Command> {
         return refuse(app, too_soon.to_string());
     }
     if app.connection != ConnectionState::Connected {
-        return refuse(app, "the broker is not connected; try again once the status bar says connected".into());
+        return refuse(
+            app,
+            "the broker is not connected; try again once the status bar says connected".into(),
+        );
     }
     app.editor.status = Some((StatusLevel::Info, format!("publishing to {vin}…")));
-    Some(Command::Publish(Outgoing { vin, topic, payload, text }))
+    Some(Command::Publish(Outgoing {
+        vin,
+        topic,
+        payload,
+        text,
+    }))
+}
+
+/// The first visible row of the vehicle list: the cursor stays on screen.
+pub fn vehicle_list_top(cursor: usize, height: usize) -> usize {
+    cursor.saturating_sub(height.saturating_sub(1))
 }
 
 fn on_mouse(app: &mut App, mouse: MouseEvent) {
@@ -805,7 +933,15 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) {
             let row = usize::from(mouse.row.saturating_sub(area.y + 1));
             match focus {
                 Focus::Vehicles if row < app.vehicle_rows().len() => {
-                    app.vehicles.selected = row;
+                    let rows = app.vehicle_rows();
+                    let top = vehicle_list_top(
+                        app.vehicle_cursor(&rows),
+                        usize::from(area.height.saturating_sub(2)),
+                    );
+                    let Some(clicked) = rows.get(top + row) else {
+                        return;
+                    };
+                    app.vehicles.selected = clicked.clone();
                     select(app);
                     app.focus = Focus::Vehicles;
                 }
@@ -822,7 +958,11 @@ fn on_mouse(app: &mut App, mouse: MouseEvent) {
         MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
             let previous = app.focus;
             app.focus = focus;
-            let action = if mouse.kind == MouseEventKind::ScrollUp { Action::Up } else { Action::Down };
+            let action = if mouse.kind == MouseEventKind::ScrollUp {
+                Action::Up
+            } else {
+                Action::Down
+            };
             for _ in 0..3 {
                 move_in_pane(app, action);
             }

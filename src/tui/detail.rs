@@ -29,11 +29,17 @@ const HEX_LIMIT: usize = 64 * 1024;
 /// The lines of the detail pane for `entry`, times in `offset`.
 pub fn lines(entry: &LogEntry, offset: chrono::FixedOffset) -> Vec<DetailLine> {
     let mut out: Vec<DetailLine> = Vec::new();
-    let label = |name: &str, value: String| vec![(Token::Label, format!("{name:<7} ")), (Token::Plain, value)];
+    let label = |name: &str, value: String| {
+        vec![(Token::Label, format!("{name:<7} ")), (Token::Plain, value)]
+    };
     out.push(label("topic", display::one_line(&entry.topic).into_owned()));
     out.push(label(
         "time",
-        entry.at.with_timezone(&offset).format("%Y-%m-%d %H:%M:%S%.3f %:z").to_string(),
+        entry
+            .at
+            .with_timezone(&offset)
+            .format("%Y-%m-%d %H:%M:%S%.3f %:z")
+            .to_string(),
     ));
     let direction = match entry.direction {
         crate::store::Direction::Inbound => "received",
@@ -45,24 +51,36 @@ pub fn lines(entry: &LogEntry, offset: chrono::FixedOffset) -> Vec<DetailLine> {
         format!(
             "{} bytes, MQTT packet {} bytes",
             crate::domain::envelope::group(entry.payload.len()),
-            crate::domain::envelope::group(crate::domain::envelope::publish_packet_len(entry.topic.len(), entry.payload.len()))
+            crate::domain::envelope::group(crate::domain::envelope::publish_packet_len(
+                entry.topic.len(),
+                entry.payload.len()
+            ))
         ),
     ));
     out.push(Vec::new());
     match std::str::from_utf8(&entry.payload) {
         Ok(text) => match serde_json::from_str::<serde_json::Value>(text) {
             Ok(value) => {
-                let pretty = serde_json::to_string_pretty(&value).unwrap_or_else(|_| text.to_owned());
+                let pretty =
+                    serde_json::to_string_pretty(&value).unwrap_or_else(|_| text.to_owned());
                 out.extend(pretty.lines().map(json_tokens));
             }
-            Err(_) => out.extend(text.lines().map(|line| vec![(Token::Plain, expand_tabs(&display::one_line(line)))])),
+            Err(_) => out.extend(
+                text.lines()
+                    .map(|line| vec![(Token::Plain, expand_tabs(&display::one_line(line)))]),
+            ),
         },
         Err(_) => {
-            out.extend(hex_lines(&entry.payload[..entry.payload.len().min(HEX_LIMIT)]));
+            out.extend(hex_lines(
+                &entry.payload[..entry.payload.len().min(HEX_LIMIT)],
+            ));
             if entry.payload.len() > HEX_LIMIT {
                 out.push(vec![(
                     Token::Notice,
-                    format!("… {} more bytes (c copies them all)", entry.payload.len() - HEX_LIMIT),
+                    format!(
+                        "… {} more bytes (c copies them all)",
+                        entry.payload.len() - HEX_LIMIT
+                    ),
                 )]);
             }
         }
@@ -82,7 +100,13 @@ fn hex_lines(bytes: &[u8]) -> impl Iterator<Item = DetailLine> + '_ {
         }
         let ascii: String = chunk
             .iter()
-            .map(|&b| if b.is_ascii_graphic() || b == b' ' { char::from(b) } else { '.' })
+            .map(|&b| {
+                if b.is_ascii_graphic() || b == b' ' {
+                    char::from(b)
+                } else {
+                    '.'
+                }
+            })
             .collect();
         vec![
             (Token::Label, format!("{:08x}  ", row * 16)),
@@ -112,11 +136,17 @@ fn json_tokens(line: &str) -> DetailLine {
             i = (i + 1).min(chars.len());
             let text: String = chars[start..i].iter().collect();
             let rest = chars[i..].iter().skip_while(|c| **c == ' ').next();
-            let token = if rest == Some(&':') { Token::Key } else { Token::String };
+            let token = if rest == Some(&':') {
+                Token::Key
+            } else {
+                Token::String
+            };
             tokens.push((token, display::one_line(&text).into_owned()));
         } else if c == '-' || c.is_ascii_digit() {
             let start = i;
-            while i < chars.len() && (chars[i].is_ascii_digit() || matches!(chars[i], '-' | '+' | '.' | 'e' | 'E')) {
+            while i < chars.len()
+                && (chars[i].is_ascii_digit() || matches!(chars[i], '-' | '+' | '.' | 'e' | 'E'))
+            {
                 i += 1;
             }
             tokens.push((Token::Number, chars[start..i].iter().collect()));
@@ -128,7 +158,9 @@ fn json_tokens(line: &str) -> DetailLine {
             tokens.push((Token::Literal, chars[start..i].iter().collect()));
         } else {
             let start = i;
-            while i < chars.len() && !(chars[i] == '"' || chars[i] == '-' || chars[i].is_ascii_alphanumeric()) {
+            while i < chars.len()
+                && !(chars[i] == '"' || chars[i] == '-' || chars[i].is_ascii_alphanumeric())
+            {
                 i += 1;
             }
             tokens.push((Token::Punctuation, chars[start..i].iter().collect()));
@@ -147,38 +179,73 @@ mod tests {
     fn entry(payload: &[u8]) -> LogEntry {
         let scheme = crate::domain::TopicScheme::new("p", "U", true).unwrap();
         let at = Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap();
-        let message = crate::domain::InboundMessage::new(&scheme, "p/to/uid/U/opa/0123456789ABCDEFG/".into(), Bytes::copy_from_slice(payload), at);
+        let message = crate::domain::InboundMessage::new(
+            &scheme,
+            "p/to/uid/U/opa/0123456789ABCDEFG/".into(),
+            Bytes::copy_from_slice(payload),
+            at,
+        );
         let mut history = History::new(10, []);
         let seq = history.push_inbound(message);
         history.by_seq(seq).unwrap().clone()
     }
 
     fn text(lines: &[DetailLine]) -> Vec<String> {
-        lines.iter().map(|l| l.iter().map(|(_, t)| t.as_str()).collect()).collect()
+        lines
+            .iter()
+            .map(|l| l.iter().map(|(_, t)| t.as_str()).collect())
+            .collect()
     }
 
     #[test]
     fn json_is_pretty_printed_and_coloured() {
-        let lines = lines(&entry(br#"{"content":{"action":"go","n":1}}"#), FixedOffset::east_opt(0).unwrap());
+        let lines = lines(
+            &entry(br#"{"content":{"action":"go","n":1}}"#),
+            FixedOffset::east_opt(0).unwrap(),
+        );
         let text = text(&lines);
         assert_eq!(text[1], "time    2026-01-02 03:04:05.000 +00:00");
-        assert!(text.contains(&"    \"action\": \"go\",".to_owned()), "{text:?}");
-        let action_line = lines.iter().find(|l| l.iter().any(|(_, t)| t == "\"action\"")).unwrap();
+        assert!(
+            text.contains(&"    \"action\": \"go\",".to_owned()),
+            "{text:?}"
+        );
+        let action_line = lines
+            .iter()
+            .find(|l| l.iter().any(|(_, t)| t == "\"action\""))
+            .unwrap();
         assert!(action_line.contains(&(Token::Key, "\"action\"".into())));
         assert!(action_line.contains(&(Token::String, "\"go\"".into())));
     }
 
     #[test]
     fn hostile_text_is_shown_escaped() {
-        let shown = text(&lines(&entry(b"{\"a\":\"\xe2\x80\xae\"}\x1b"), FixedOffset::east_opt(0).unwrap()));
-        assert!(shown.iter().all(|l| !l.contains('\u{202e}') && !l.contains('\u{1b}')), "{shown:?}");
-        let json = text(&lines(&entry("{\"a\":\"\u{202e}x\"}".as_bytes()), FixedOffset::east_opt(0).unwrap()));
+        let shown = text(&lines(
+            &entry(b"{\"a\":\"\xe2\x80\xae\"}\x1b"),
+            FixedOffset::east_opt(0).unwrap(),
+        ));
+        assert!(
+            shown
+                .iter()
+                .all(|l| !l.contains('\u{202e}') && !l.contains('\u{1b}')),
+            "{shown:?}"
+        );
+        let json = text(&lines(
+            &entry("{\"a\":\"\u{202e}x\"}".as_bytes()),
+            FixedOffset::east_opt(0).unwrap(),
+        ));
         assert!(json.iter().any(|l| l.contains("\\u{202e}x")), "{json:?}");
     }
 
     #[test]
     fn binary_is_shown_as_hex() {
-        let text = text(&lines(&entry(&[0xff, 0x00, b'A']), FixedOffset::east_opt(0).unwrap()));
-        assert!(text.iter().any(|l| l.starts_with("00000000  ff 00 41") && l.ends_with("..A")), "{text:?}");
+        let text = text(&lines(
+            &entry(&[0xff, 0x00, b'A']),
+            FixedOffset::east_opt(0).unwrap(),
+        ));
+        assert!(
+            text.iter()
+                .any(|l| l.starts_with("00000000  ff 00 41") && l.ends_with("..A")),
+            "{text:?}"
+        );
     }
 }

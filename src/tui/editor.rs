@@ -18,9 +18,18 @@ pub struct Template {
 /// The templates shipped in `assets/templates/`.
 pub fn builtin_templates() -> Vec<Template> {
     [
-        ("data action", include_str!("../../assets/templates/data-action.json")),
-        ("popup with OK button", include_str!("../../assets/templates/popup-with-ok.json")),
-        ("popup without button", include_str!("../../assets/templates/popup-without-button.json")),
+        (
+            "data action",
+            include_str!("../../assets/templates/data-action.json"),
+        ),
+        (
+            "popup with OK button",
+            include_str!("../../assets/templates/popup-with-ok.json"),
+        ),
+        (
+            "popup without button",
+            include_str!("../../assets/templates/popup-without-button.json"),
+        ),
     ]
     .into_iter()
     .map(|(name, text)| Template {
@@ -109,11 +118,17 @@ impl EditorState {
     /// Replaces the text (cursor at the top) and validates it.
     pub fn set_text(&mut self, text: &str) {
         let lines: Vec<String> = text.lines().map(str::to_owned).collect();
-        self.textarea = TextArea::new(if lines.is_empty() { vec![String::new()] } else { lines });
+        self.textarea = TextArea::new(if lines.is_empty() {
+            vec![String::new()]
+        } else {
+            lines
+        });
         self.textarea.set_tab_length(2);
         self.textarea.set_hard_tab_indent(false);
-        self.textarea.set_cursor_line_style(ratatui::style::Style::default());
-        self.textarea.set_placeholder_text("compose an envelope here, or press Ctrl-T for a template");
+        self.textarea
+            .set_cursor_line_style(ratatui::style::Style::default());
+        self.textarea
+            .set_placeholder_text("compose an envelope here, or press Ctrl-T for a template");
     }
 
     /// Validates and measures the text for `topics` and the limit.
@@ -139,7 +154,10 @@ impl EditorState {
             .or_else(|| errors.first())
             .copied()?;
         let to_u16 = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
-        self.textarea.move_cursor(CursorMove::Jump(to_u16(next.line - 1), to_u16(next.column - 1)));
+        self.textarea.move_cursor(CursorMove::Jump(
+            to_u16(next.line - 1),
+            to_u16(next.column - 1),
+        ));
         Some(next)
     }
 
@@ -179,7 +197,12 @@ mod tests {
         for template in templates {
             let text = template.fill(Some(&vin), "U", Some("APP"));
             let validation = envelope::validate(&text);
-            assert!(validation.is_valid(), "{}: {:?}", template.name, validation.problems);
+            assert!(
+                validation.is_valid(),
+                "{}: {:?}",
+                template.name,
+                validation.problems
+            );
             assert!(!text.contains("{idApp}") && text.contains("APP"));
         }
     }
@@ -190,7 +213,10 @@ mod tests {
             name: "t".into(),
             text: r#"{"idApp":"{idApp}"}"#.into(),
         };
-        assert_eq!(template.fill(None, "U", Some("a\"b")), r#"{"idApp":"a\"b"}"#);
+        assert_eq!(
+            template.fill(None, "U", Some("a\"b")),
+            r#"{"idApp":"a\"b"}"#
+        );
     }
 
     #[test]
@@ -199,19 +225,30 @@ mod tests {
         std::fs::write(dir.path().join("b-second.json"), "{}").unwrap();
         std::fs::write(dir.path().join("a-first.json"), "[]").unwrap();
         std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
-        let names: Vec<String> = user_templates(dir.path()).into_iter().map(|t| t.name).collect();
+        let names: Vec<String> = user_templates(dir.path())
+            .into_iter()
+            .map(|t| t.name)
+            .collect();
         assert_eq!(names, ["a-first", "b-second"]);
         assert!(user_templates(&dir.path().join("missing")).is_empty());
     }
 
     #[test]
     fn the_cursor_jumps_to_errors_in_turn() {
-        let mut editor = EditorState::new("{\n  \"idApp\": 1,\n  \"popup\": \"x\",\n  \"content\": {}\n}");
+        let mut editor =
+            EditorState::new("{\n  \"idApp\": 1,\n  \"popup\": \"x\",\n  \"content\": {}\n}");
         editor.revalidate(&topics(), 131_072);
         assert_eq!(editor.jump_to_next_error().unwrap().to_string(), "2:12");
-        assert_eq!(editor.textarea.cursor(), ratatui_textarea::DataCursor(1, 11));
+        assert_eq!(
+            editor.textarea.cursor(),
+            ratatui_textarea::DataCursor(1, 11)
+        );
         assert_eq!(editor.jump_to_next_error().unwrap().to_string(), "3:12");
-        assert_eq!(editor.jump_to_next_error().unwrap().to_string(), "2:12", "wraps around");
+        assert_eq!(
+            editor.jump_to_next_error().unwrap().to_string(),
+            "2:12",
+            "wraps around"
+        );
     }
 
     #[test]

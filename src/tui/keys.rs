@@ -6,6 +6,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 /// Where a binding applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
+    /// Everywhere, the editor included.
+    Everywhere,
     /// Everywhere except inside the editor, where letters are text.
     Global,
     Vehicles,
@@ -17,7 +19,7 @@ pub enum Scope {
 impl Scope {
     pub fn title(self) -> &'static str {
         match self {
-            Self::Global => "Global",
+            Self::Everywhere | Self::Global => "Global",
             Self::Vehicles => "Vehicles",
             Self::Log => "Log",
             Self::Detail => "Detail",
@@ -103,44 +105,330 @@ pub struct Binding {
 
 /// Every key of the console.
 pub const BINDINGS: &[Binding] = &[
-    Binding { scope: Scope::Global, keys: &[ch('q')], keys_label: "q", action: Action::Quit, hint: "quit", help: "quit (not from inside the editor)" },
-    Binding { scope: Scope::Global, keys: &[ch('?')], keys_label: "?", action: Action::Help, hint: "help", help: "this help" },
-    Binding { scope: Scope::Global, keys: &[plain(KeyCode::Tab)], keys_label: "Tab", action: Action::FocusNext, hint: "next pane", help: "focus the next pane" },
-    Binding { scope: Scope::Global, keys: &[plain(KeyCode::BackTab), Key { code: KeyCode::BackTab, modifiers: KeyModifiers::SHIFT }], keys_label: "Shift-Tab", action: Action::FocusPrevious, hint: "", help: "focus the previous pane" },
-    Binding { scope: Scope::Global, keys: &[ch('e')], keys_label: "e", action: Action::FocusEditor, hint: "editor", help: "compose in the editor" },
-    Binding { scope: Scope::Global, keys: &[ch('t')], keys_label: "t", action: Action::Templates, hint: "templates", help: "pick a template for the editor" },
-    Binding { scope: Scope::Vehicles, keys: &[ch('k'), plain(KeyCode::Up)], keys_label: "k/↑", action: Action::Up, hint: "", help: "previous vehicle" },
-    Binding { scope: Scope::Vehicles, keys: &[ch('j'), plain(KeyCode::Down)], keys_label: "j/↓", action: Action::Down, hint: "", help: "next vehicle" },
-    Binding { scope: Scope::Vehicles, keys: &[plain(KeyCode::Enter)], keys_label: "Enter", action: Action::Select, hint: "select", help: "show only this vehicle's messages; make it the editor's target" },
-    Binding { scope: Scope::Vehicles, keys: &[ch('/')], keys_label: "/", action: Action::Filter, hint: "filter", help: "filter vehicles by VIN or label" },
-    Binding { scope: Scope::Vehicles, keys: &[plain(KeyCode::Esc)], keys_label: "Esc", action: Action::ClearFilter, hint: "", help: "clear the vehicle filter" },
-    Binding { scope: Scope::Vehicles, keys: &[ch('s')], keys_label: "s", action: Action::ToggleSort, hint: "sort", help: "sort by last seen / by VIN" },
-    Binding { scope: Scope::Log, keys: &[ch('k'), plain(KeyCode::Up)], keys_label: "k/↑", action: Action::Up, hint: "", help: "previous message (pauses follow)" },
-    Binding { scope: Scope::Log, keys: &[ch('j'), plain(KeyCode::Down)], keys_label: "j/↓", action: Action::Down, hint: "", help: "next message" },
-    Binding { scope: Scope::Log, keys: &[plain(KeyCode::PageUp)], keys_label: "PgUp", action: Action::PageUp, hint: "", help: "a page up" },
-    Binding { scope: Scope::Log, keys: &[plain(KeyCode::PageDown)], keys_label: "PgDn", action: Action::PageDown, hint: "", help: "a page down" },
-    Binding { scope: Scope::Log, keys: &[ch('g'), plain(KeyCode::Home)], keys_label: "g/Home", action: Action::Top, hint: "", help: "first message" },
-    Binding { scope: Scope::Log, keys: &[ch('G'), Key { code: KeyCode::Char('G'), modifiers: KeyModifiers::SHIFT }, plain(KeyCode::End)], keys_label: "G/End", action: Action::Bottom, hint: "", help: "last message, follow again" },
-    Binding { scope: Scope::Log, keys: &[ch('f')], keys_label: "f", action: Action::ToggleFollow, hint: "follow", help: "follow the newest message on/off" },
-    Binding { scope: Scope::Log, keys: &[ch('/')], keys_label: "/", action: Action::Filter, hint: "filter", help: "filter by text (VIN, label, topic, payload)" },
-    Binding { scope: Scope::Log, keys: &[plain(KeyCode::Esc)], keys_label: "Esc", action: Action::ClearFilter, hint: "clear", help: "clear the text filter, then the vehicle filter" },
-    Binding { scope: Scope::Log, keys: &[plain(KeyCode::Enter)], keys_label: "Enter", action: Action::Select, hint: "detail", help: "open the message in the detail pane" },
-    Binding { scope: Scope::Log, keys: &[ch('c')], keys_label: "c", action: Action::Copy, hint: "copy", help: "copy the raw payload (OSC 52 clipboard)" },
-    Binding { scope: Scope::Log, keys: &[ch('r')], keys_label: "r", action: Action::Reply, hint: "reply", help: "load the message into the editor" },
-    Binding { scope: Scope::Detail, keys: &[ch('k'), plain(KeyCode::Up)], keys_label: "k/↑", action: Action::Up, hint: "", help: "scroll up" },
-    Binding { scope: Scope::Detail, keys: &[ch('j'), plain(KeyCode::Down)], keys_label: "j/↓", action: Action::Down, hint: "", help: "scroll down" },
-    Binding { scope: Scope::Detail, keys: &[plain(KeyCode::PageUp)], keys_label: "PgUp", action: Action::PageUp, hint: "", help: "a page up" },
-    Binding { scope: Scope::Detail, keys: &[plain(KeyCode::PageDown), ch(' ')], keys_label: "PgDn/Space", action: Action::PageDown, hint: "", help: "a page down" },
-    Binding { scope: Scope::Detail, keys: &[ch('g'), plain(KeyCode::Home)], keys_label: "g/Home", action: Action::Top, hint: "", help: "top" },
-    Binding { scope: Scope::Detail, keys: &[ch('G'), Key { code: KeyCode::Char('G'), modifiers: KeyModifiers::SHIFT }, plain(KeyCode::End)], keys_label: "G/End", action: Action::Bottom, hint: "", help: "bottom" },
-    Binding { scope: Scope::Detail, keys: &[ch('c')], keys_label: "c", action: Action::Copy, hint: "copy", help: "copy the raw payload (OSC 52 clipboard)" },
-    Binding { scope: Scope::Detail, keys: &[ch('r')], keys_label: "r", action: Action::Reply, hint: "reply", help: "load the message into the editor" },
-    Binding { scope: Scope::Editor, keys: &[ctrl('s')], keys_label: "Ctrl-S", action: Action::Publish, hint: "publish", help: "validate, size-check and publish to the target vehicle" },
-    Binding { scope: Scope::Editor, keys: &[plain(KeyCode::Esc)], keys_label: "Esc", action: Action::LeaveEditor, hint: "leave", help: "leave the editor (the text stays)" },
-    Binding { scope: Scope::Editor, keys: &[ctrl('t')], keys_label: "Ctrl-T", action: Action::Templates, hint: "templates", help: "pick a template" },
-    Binding { scope: Scope::Editor, keys: &[ctrl('e')], keys_label: "Ctrl-E", action: Action::JumpToError, hint: "next error", help: "move the cursor to the next error" },
-    Binding { scope: Scope::Editor, keys: &[ctrl('p'), alt(KeyCode::Up)], keys_label: "Ctrl-P/Alt-↑", action: Action::HistoryPrevious, hint: "history", help: "recall an earlier published payload" },
-    Binding { scope: Scope::Editor, keys: &[ctrl('n'), alt(KeyCode::Down)], keys_label: "Ctrl-N/Alt-↓", action: Action::HistoryNext, hint: "", help: "recall a later published payload" },
+    Binding {
+        scope: Scope::Global,
+        keys: &[ch('q')],
+        keys_label: "q",
+        action: Action::Quit,
+        hint: "quit",
+        help: "quit (not from inside the editor)",
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[ch('?')],
+        keys_label: "?",
+        action: Action::Help,
+        hint: "help",
+        help: "this help",
+    },
+    Binding {
+        scope: Scope::Everywhere,
+        keys: &[plain(KeyCode::Tab)],
+        keys_label: "Tab",
+        action: Action::FocusNext,
+        hint: "next pane",
+        help: "focus the next pane (in the editor too: indent with spaces)",
+    },
+    Binding {
+        scope: Scope::Everywhere,
+        keys: &[
+            plain(KeyCode::BackTab),
+            Key {
+                code: KeyCode::BackTab,
+                modifiers: KeyModifiers::SHIFT,
+            },
+        ],
+        keys_label: "Shift-Tab",
+        action: Action::FocusPrevious,
+        hint: "",
+        help: "focus the previous pane",
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[ch('e')],
+        keys_label: "e",
+        action: Action::FocusEditor,
+        hint: "editor",
+        help: "compose in the editor",
+    },
+    Binding {
+        scope: Scope::Global,
+        keys: &[ch('t')],
+        keys_label: "t",
+        action: Action::Templates,
+        hint: "templates",
+        help: "pick a template for the editor",
+    },
+    Binding {
+        scope: Scope::Vehicles,
+        keys: &[ch('k'), plain(KeyCode::Up)],
+        keys_label: "k/↑",
+        action: Action::Up,
+        hint: "",
+        help: "previous vehicle",
+    },
+    Binding {
+        scope: Scope::Vehicles,
+        keys: &[ch('j'), plain(KeyCode::Down)],
+        keys_label: "j/↓",
+        action: Action::Down,
+        hint: "",
+        help: "next vehicle",
+    },
+    Binding {
+        scope: Scope::Vehicles,
+        keys: &[plain(KeyCode::Enter)],
+        keys_label: "Enter",
+        action: Action::Select,
+        hint: "select",
+        help: "show only this vehicle's messages; make it the editor's target",
+    },
+    Binding {
+        scope: Scope::Vehicles,
+        keys: &[ch('/')],
+        keys_label: "/",
+        action: Action::Filter,
+        hint: "filter",
+        help: "filter vehicles by VIN or label",
+    },
+    Binding {
+        scope: Scope::Vehicles,
+        keys: &[plain(KeyCode::Esc)],
+        keys_label: "Esc",
+        action: Action::ClearFilter,
+        hint: "",
+        help: "clear the vehicle filter",
+    },
+    Binding {
+        scope: Scope::Vehicles,
+        keys: &[ch('s')],
+        keys_label: "s",
+        action: Action::ToggleSort,
+        hint: "sort",
+        help: "sort by last seen / by VIN",
+    },
+    Binding {
+        scope: Scope::Log,
+        keys: &[ch('k'), plain(KeyCode::Up)],
+        keys_label: "k/↑",
+        action: Action::Up,
+        hint: "",
+        help: "previous message (pauses follow)",
+    },
+    Binding {
+        scope: Scope::Log,
+        keys: &[ch('j'), plain(KeyCode::Down)],
+        keys_label: "j/↓",
+        action: Action::Down,
+        hint: "",
+        help: "next message",
+    },
+    Binding {
+        scope: Scope::Log,
+        keys: &[plain(KeyCode::PageUp)],
+        keys_label: "PgUp",
+        action: Action::PageUp,
+        hint: "",
+        help: "a page up",
+    },
+    Binding {
+        scope: Scope::Log,
+        keys: &[plain(KeyCode::PageDown)],
+        keys_label: "PgDn",
+        action: Action::PageDown,
+        hint: "",
+        help: "a page down",
+    },
+    Binding {
+        scope: Scope::Log,
+        keys: &[ch('g'), plain(KeyCode::Home)],
+        keys_label: "g/Home",
+        action: Action::Top,
+        hint: "",
+        help: "first message",
+    },
+    Binding {
+        scope: Scope::Log,
+        keys: &[
+            ch('G'),
+            Key {
+                code: KeyCode::Char('G'),
+                modifiers: KeyModifiers::SHIFT,
+            },
+            plain(KeyCode::End),
+        ],
+        keys_label: "G/End",
+        action: Action::Bottom,
+        hint: "",
+        help: "last message, follow again",
+    },
+    Binding {
+        scope: Scope::Log,
+        keys: &[ch('f')],
+        keys_label: "f",
+        action: Action::ToggleFollow,
+        hint: "follow",
+        help: "follow the newest message on/off",
+    },
+    Binding {
+        scope: Scope::Log,
+        keys: &[ch('/')],
+        keys_label: "/",
+        action: Action::Filter,
+        hint: "filter",
+        help: "filter by text (VIN, label, topic, payload)",
+    },
+    Binding {
+        scope: Scope::Log,
+        keys: &[plain(KeyCode::Esc)],
+        keys_label: "Esc",
+        action: Action::ClearFilter,
+        hint: "clear",
+        help: "clear the text filter, then the vehicle filter",
+    },
+    Binding {
+        scope: Scope::Log,
+        keys: &[plain(KeyCode::Enter)],
+        keys_label: "Enter",
+        action: Action::Select,
+        hint: "detail",
+        help: "open the message in the detail pane",
+    },
+    Binding {
+        scope: Scope::Log,
+        keys: &[ch('c')],
+        keys_label: "c",
+        action: Action::Copy,
+        hint: "copy",
+        help: "copy the raw payload (OSC 52 clipboard)",
+    },
+    Binding {
+        scope: Scope::Log,
+        keys: &[ch('r')],
+        keys_label: "r",
+        action: Action::Reply,
+        hint: "reply",
+        help: "load the message into the editor",
+    },
+    Binding {
+        scope: Scope::Detail,
+        keys: &[ch('k'), plain(KeyCode::Up)],
+        keys_label: "k/↑",
+        action: Action::Up,
+        hint: "",
+        help: "scroll up",
+    },
+    Binding {
+        scope: Scope::Detail,
+        keys: &[ch('j'), plain(KeyCode::Down)],
+        keys_label: "j/↓",
+        action: Action::Down,
+        hint: "",
+        help: "scroll down",
+    },
+    Binding {
+        scope: Scope::Detail,
+        keys: &[plain(KeyCode::PageUp)],
+        keys_label: "PgUp",
+        action: Action::PageUp,
+        hint: "",
+        help: "a page up",
+    },
+    Binding {
+        scope: Scope::Detail,
+        keys: &[plain(KeyCode::PageDown), ch(' ')],
+        keys_label: "PgDn/Space",
+        action: Action::PageDown,
+        hint: "",
+        help: "a page down",
+    },
+    Binding {
+        scope: Scope::Detail,
+        keys: &[ch('g'), plain(KeyCode::Home)],
+        keys_label: "g/Home",
+        action: Action::Top,
+        hint: "",
+        help: "top",
+    },
+    Binding {
+        scope: Scope::Detail,
+        keys: &[
+            ch('G'),
+            Key {
+                code: KeyCode::Char('G'),
+                modifiers: KeyModifiers::SHIFT,
+            },
+            plain(KeyCode::End),
+        ],
+        keys_label: "G/End",
+        action: Action::Bottom,
+        hint: "",
+        help: "bottom",
+    },
+    Binding {
+        scope: Scope::Detail,
+        keys: &[ch('c')],
+        keys_label: "c",
+        action: Action::Copy,
+        hint: "copy",
+        help: "copy the raw payload (OSC 52 clipboard)",
+    },
+    Binding {
+        scope: Scope::Detail,
+        keys: &[ch('r')],
+        keys_label: "r",
+        action: Action::Reply,
+        hint: "reply",
+        help: "load the message into the editor",
+    },
+    Binding {
+        scope: Scope::Editor,
+        keys: &[ctrl('s')],
+        keys_label: "Ctrl-S",
+        action: Action::Publish,
+        hint: "publish",
+        help: "validate, size-check and publish to the target vehicle",
+    },
+    Binding {
+        scope: Scope::Editor,
+        keys: &[plain(KeyCode::Esc)],
+        keys_label: "Esc",
+        action: Action::LeaveEditor,
+        hint: "leave",
+        help: "leave the editor (the text stays)",
+    },
+    Binding {
+        scope: Scope::Editor,
+        keys: &[ctrl('t')],
+        keys_label: "Ctrl-T",
+        action: Action::Templates,
+        hint: "templates",
+        help: "pick a template",
+    },
+    Binding {
+        scope: Scope::Editor,
+        keys: &[ctrl('e')],
+        keys_label: "Ctrl-E",
+        action: Action::JumpToError,
+        hint: "next error",
+        help: "move the cursor to the next error",
+    },
+    Binding {
+        scope: Scope::Editor,
+        keys: &[ctrl('p'), alt(KeyCode::Up)],
+        keys_label: "Ctrl-P/Alt-↑",
+        action: Action::HistoryPrevious,
+        hint: "history",
+        help: "recall an earlier published payload",
+    },
+    Binding {
+        scope: Scope::Editor,
+        keys: &[ctrl('n'), alt(KeyCode::Down)],
+        keys_label: "Ctrl-N/Alt-↓",
+        action: Action::HistoryNext,
+        hint: "",
+        help: "recall a later published payload",
+    },
 ];
 
 /// The action of `key` in `scope` (global keys apply outside the editor).
@@ -149,9 +437,7 @@ pub fn action_for(scope: Scope, key: &KeyEvent) -> Option<Action> {
         code: key.code,
         modifiers: key.modifiers,
     };
-    let in_scope = |binding: &&Binding| {
-        binding.scope == scope || (scope != Scope::Editor && binding.scope == Scope::Global)
-    };
+    let in_scope = |binding: &&Binding| applies(binding.scope, scope);
     BINDINGS
         .iter()
         .filter(in_scope)
@@ -159,21 +445,30 @@ pub fn action_for(scope: Scope, key: &KeyEvent) -> Option<Action> {
         .map(|binding| binding.action)
 }
 
-/// The footer: the focused pane's hints, then the global ones.
+/// Whether a binding of `binding` scope works when `focused` has focus.
+fn applies(binding: Scope, focused: Scope) -> bool {
+    binding == focused
+        || binding == Scope::Everywhere
+        || (binding == Scope::Global && focused != Scope::Editor)
+}
+
+/// The footer: the focused pane's hints first, then the global ones.
 pub fn hints(scope: Scope) -> Vec<(&'static str, &'static str)> {
-    let global = if scope == Scope::Editor { None } else { Some(Scope::Global) };
-    BINDINGS
+    let own = BINDINGS.iter().filter(|b| b.scope == scope);
+    let shared = BINDINGS
         .iter()
-        .filter(|b| !b.hint.is_empty() && (b.scope == scope || Some(b.scope) == global))
+        .filter(|b| b.scope != scope && applies(b.scope, scope));
+    own.chain(shared)
+        .filter(|b| !b.hint.is_empty())
         .map(|b| (b.keys_label, b.hint))
         .collect()
 }
 
-/// The help popup's rows for the focused pane and the global keys.
+/// The help popup's rows: every key that works in the focused pane.
 pub fn help_rows(scope: Scope) -> Vec<&'static Binding> {
     BINDINGS
         .iter()
-        .filter(|b| b.scope == scope || b.scope == Scope::Global)
+        .filter(|b| applies(b.scope, scope))
         .collect()
 }
 
@@ -199,16 +494,19 @@ mod tests {
         assert_eq!(action_for(Scope::Log, &slash), Some(Action::Filter));
         let enter = key(KeyCode::Enter, KeyModifiers::NONE);
         assert_eq!(action_for(Scope::Vehicles, &enter), Some(Action::Select));
-        assert_eq!(action_for(Scope::Editor, &key(KeyCode::Char('s'), KeyModifiers::CONTROL)), Some(Action::Publish));
+        assert_eq!(
+            action_for(
+                Scope::Editor,
+                &key(KeyCode::Char('s'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Publish)
+        );
     }
 
     #[test]
     fn no_key_means_two_things_in_one_scope() {
         for scope in [Scope::Vehicles, Scope::Log, Scope::Detail, Scope::Editor] {
-            let visible: Vec<&Binding> = BINDINGS
-                .iter()
-                .filter(|b| b.scope == scope || (scope != Scope::Editor && b.scope == Scope::Global))
-                .collect();
+            let visible = help_rows(scope);
             for (i, a) in visible.iter().enumerate() {
                 for b in &visible[i + 1..] {
                     for k in a.keys {
@@ -223,7 +521,10 @@ mod tests {
     fn footer_and_help_come_from_the_same_table() {
         let hints = hints(Scope::Editor);
         assert!(hints.contains(&("Ctrl-S", "publish")));
-        assert!(!hints.iter().any(|(_, h)| *h == "quit"), "q is a letter in the editor");
+        assert!(
+            !hints.iter().any(|(_, h)| *h == "quit"),
+            "q is a letter in the editor"
+        );
         let help = help_rows(Scope::Log);
         assert!(help.iter().any(|b| b.action == Action::ToggleFollow));
         assert!(help.iter().any(|b| b.action == Action::Quit));

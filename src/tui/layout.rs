@@ -46,9 +46,12 @@ pub fn areas(screen: Rect, focus: Focus) -> Areas {
         }
         return areas;
     }
-    let [top, bottom] = Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-    let [vehicles, log] = Layout::horizontal([Constraint::Length(60), Constraint::Min(20)]).areas(top);
-    let [detail, editor] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+    let [vehicles, log] =
+        Layout::horizontal([Constraint::Length(60), Constraint::Min(20)]).areas(top);
+    let [detail, editor] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
     areas.vehicles = Some(vehicles);
     areas.log = Some(log);
     areas.detail = Some(detail);
@@ -63,7 +66,9 @@ mod tests {
     #[test]
     fn a_large_terminal_shows_every_pane() {
         let a = areas(Rect::new(0, 0, 160, 45), Focus::Log);
-        assert!(a.vehicles.is_some() && a.log.is_some() && a.detail.is_some() && a.editor.is_some());
+        assert!(
+            a.vehicles.is_some() && a.log.is_some() && a.detail.is_some() && a.editor.is_some()
+        );
     }
 
     #[test]

@@ -8,6 +8,10 @@ pub mod editor;
 pub mod keys;
 pub mod layout;
 pub mod run;
+#[cfg(test)]
+mod testing;
+#[cfg(test)]
+mod tests;
 pub mod theme;
 pub mod view;
 

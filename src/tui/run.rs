@@ -31,7 +31,11 @@ pub struct EventLog {
 pub fn log_path() -> PathBuf {
     std::env::var_os("WPCONSOLE_STATE_DIR")
         .map(PathBuf::from)
-        .or_else(|| dirs::state_dir().or_else(dirs::data_local_dir).map(|d| d.join("wpconsole")))
+        .or_else(|| {
+            dirs::state_dir()
+                .or_else(dirs::data_local_dir)
+                .map(|d| d.join("wpconsole"))
+        })
         .unwrap_or_else(|| PathBuf::from(".wpconsole"))
         .join("wpconsole.log")
 }
@@ -42,19 +46,33 @@ impl EventLog {
         let file = path
             .parent()
             .and_then(|dir| std::fs::create_dir_all(dir).ok())
-            .and_then(|()| std::fs::OpenOptions::new().create(true).append(true).open(&path).ok());
+            .and_then(|()| {
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .ok()
+            });
         Self { file }
     }
 
     pub fn write(&mut self, line: &str) {
         if let Some(file) = &mut self.file {
-            let _ = writeln!(file, "{} {line}", Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true));
+            let _ = writeln!(
+                file,
+                "{} {line}",
+                Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+            );
         }
     }
 }
 
 /// Runs the console until the user quits (or a signal ends it).
-pub async fn run(mut app: App, options: rumqttc::MqttOptions, session_options: SessionOptions) -> anyhow::Result<()> {
+pub async fn run(
+    mut app: App,
+    options: rumqttc::MqttOptions,
+    session_options: SessionOptions,
+) -> anyhow::Result<()> {
     let mut log = EventLog::open();
     log.write(&format!("console started against {}", app.header.broker));
     let (session, mut events) = Session::start(options, session_options);
@@ -143,7 +161,10 @@ fn carry_out(app: &mut App, session: &Session, command: Command, log: &mut Event
     match command {
         Command::Publish(outgoing) => match session.publish(&outgoing.topic, &outgoing.payload) {
             Ok(()) => {
-                log.write(&format!("published {} bytes to {}", outgoing.payload.size.payload, outgoing.topic));
+                log.write(&format!(
+                    "published {} bytes to {}",
+                    outgoing.payload.size.payload, outgoing.topic
+                ));
                 update(app, Msg::Published(outgoing));
             }
             Err(err) => {
@@ -157,7 +178,10 @@ fn carry_out(app: &mut App, session: &Session, command: Command, log: &mut Event
             let mut out = std::io::stdout();
             let _ = write!(out, "\x1b]52;c;{encoded}\x07");
             let _ = out.flush();
-            app.editor.status = Some((super::editor::StatusLevel::Info, format!("copied {} bytes to the clipboard", bytes.len())));
+            app.editor.status = Some((
+                super::editor::StatusLevel::Info,
+                format!("copied {} bytes to the clipboard", bytes.len()),
+            ));
         }
         Command::Quit => {}
     }

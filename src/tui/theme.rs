@@ -19,7 +19,11 @@ impl Theme {
     }
 
     fn fg(self, color: Color) -> Style {
-        if self.color { Style::new().fg(color) } else { Style::new() }
+        if self.color {
+            Style::new().fg(color)
+        } else {
+            Style::new()
+        }
     }
 
     pub fn border(self, focused: bool) -> Style {
@@ -40,7 +44,11 @@ impl Theme {
 
     pub fn title(self, demo: bool) -> Style {
         let style = Style::new().add_modifier(Modifier::BOLD);
-        if demo { style.patch(self.fg(Color::Magenta)) } else { style }
+        if demo {
+            style.patch(self.fg(Color::Magenta))
+        } else {
+            style
+        }
     }
 
     pub fn inbound(self) -> Style {

@@ -16,7 +16,9 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
 /// Draws the whole screen.
 pub fn view(frame: &mut Frame, app: &App) {
-    let theme = Theme { color: !app.no_color };
+    let theme = Theme {
+        color: !app.no_color,
+    };
     let areas = app.areas();
     title_bar(frame, app, theme, areas.title);
     if let Some(area) = areas.vehicles {
@@ -41,7 +43,10 @@ pub fn view(frame: &mut Frame, app: &App) {
 }
 
 fn pane_block(title: Line<'_>, focused: bool, theme: Theme) -> Block<'_> {
-    Block::new().borders(Borders::ALL).border_style(theme.border(focused)).title(title)
+    Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.border(focused))
+        .title(title)
 }
 
 fn truncate(text: &str, width: usize) -> String {
@@ -73,7 +78,10 @@ fn title_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     if let Some(profile) = &app.header.profile {
         spans.push(Span::raw(format!("─ profile {profile} ")));
     }
-    spans.push(Span::raw(format!("─ {} ─ uid {}", app.header.broker, app.header.uid)));
+    spans.push(Span::raw(format!(
+        "─ {} ─ uid {}",
+        app.header.broker, app.header.uid
+    )));
     frame.render_widget(Line::from(spans), area);
 }
 
@@ -85,7 +93,11 @@ fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         VehicleSort::Vin => "by label",
     };
     let mut title = format!(" Vehicles ({}) {sort} ", rows.len().saturating_sub(1));
-    if let Some(Modal::FilterInput { target: Focus::Vehicles, text }) = &app.modal {
+    if let Some(Modal::FilterInput {
+        target: Focus::Vehicles,
+        text,
+    }) = &app.modal
+    {
         title.push_str(&format!("/{text}█ "));
     } else if !app.vehicles.filter.is_empty() {
         title.push_str(&format!("/{} ", app.vehicles.filter));
@@ -94,7 +106,8 @@ fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let height = usize::from(inner.height);
-    let top = app.vehicles.selected.saturating_sub(height.saturating_sub(1));
+    let cursor = app.vehicle_cursor(&rows);
+    let top = super::app::vehicle_list_top(cursor, height);
     let label_width = usize::from(inner.width).saturating_sub(2 + 18 + 23).max(4);
     let lines: Vec<Line> = rows
         .iter()
@@ -104,17 +117,29 @@ fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         .map(|(index, row)| {
             let (text, silent) = match row {
                 VehicleRow::All => (
-                    format!("  {:<18}{:<label_width$} rx {:<6} tx {:<5}", "all vehicles", "", app.history.rx, app.history.tx),
+                    format!(
+                        "  {:<18}{:<label_width$} rx {:<6} tx {:<5}",
+                        "all vehicles", "", app.history.rx, app.history.tx
+                    ),
                     false,
                 ),
                 VehicleRow::Unrecognised => (
-                    format!("  {:<18}{:<label_width$} rx {:<6}", "unrecognised", "(other topics)", app.history.unrecognised),
+                    format!(
+                        "  {:<18}{:<label_width$} rx {:<6}",
+                        "unrecognised", "(other topics)", app.history.unrecognised
+                    ),
                     false,
                 ),
                 VehicleRow::Vehicle(vin) => {
                     let stats = &app.history.vehicles[vin];
                     let silent = app.is_silent(stats.last_seen);
-                    let marker = if silent { "! " } else if app.editor.target.as_ref() == Some(vin) { "> " } else { "  " };
+                    let marker = if silent {
+                        "! "
+                    } else if app.editor.target.as_ref() == Some(vin) {
+                        "> "
+                    } else {
+                        "  "
+                    };
                     (
                         format!(
                             "{marker}{vin} {:<label_width$} rx {:<6} tx {:<5}{:>4}",
@@ -127,8 +152,12 @@ fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                     )
                 }
             };
-            let mut style = if silent { theme.warning() } else { Style::new() };
-            if index == app.vehicles.selected {
+            let mut style = if silent {
+                theme.warning()
+            } else {
+                Style::new()
+            };
+            if index == cursor {
                 style = style.patch(theme.selected());
             }
             Line::styled(text, style)
@@ -143,26 +172,42 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let mut title = vec![Span::raw(format!(" Log ({}) ", group(len)))];
     match &app.log.filter.vehicle {
         crate::store::VehicleFilter::All => {}
-        crate::store::VehicleFilter::Vehicle(vin) => title.push(Span::raw(format!("vehicle {vin} "))),
+        crate::store::VehicleFilter::Vehicle(vin) => {
+            title.push(Span::raw(format!("vehicle {vin} ")))
+        }
         crate::store::VehicleFilter::Unrecognised => title.push(Span::raw("unrecognised topics ")),
     }
-    if let Some(Modal::FilterInput { target: Focus::Log, text }) = &app.modal {
+    if let Some(Modal::FilterInput {
+        target: Focus::Log,
+        text,
+    }) = &app.modal
+    {
         title.push(Span::styled(format!("/{text}█ "), theme.key()));
         title.push(Span::raw(format!("{} match(es) ", group(len))));
     } else if !app.log.filter.text.is_empty() {
-        title.push(Span::raw(format!("/{} {} match(es) ", app.log.filter.text, group(len))));
+        title.push(Span::raw(format!(
+            "/{} {} match(es) ",
+            app.log.filter.text,
+            group(len)
+        )));
     }
     if app.log.follow {
         title.push(Span::styled("following ", theme.dim()));
     } else {
         title.push(Span::styled(
-            format!("PAUSED, {} new (G or f to follow) ", group(usize::try_from(app.log.waiting).unwrap_or(usize::MAX))),
+            format!(
+                "PAUSED, {} new (G or f to follow) ",
+                group(usize::try_from(app.log.waiting).unwrap_or(usize::MAX))
+            ),
             theme.warning(),
         ));
     }
     if app.history.evicted > 0 {
         title.push(Span::styled(
-            format!("{} oldest dropped from memory ", group(usize::try_from(app.history.evicted).unwrap_or(usize::MAX))),
+            format!(
+                "{} oldest dropped from memory ",
+                group(usize::try_from(app.history.evicted).unwrap_or(usize::MAX))
+            ),
             theme.warning(),
         ));
     }
@@ -180,7 +225,11 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             };
             let who = entry.vin.as_ref().map_or_else(
                 || "?".to_owned(),
-                |vin| app.history.label(vin).map_or_else(|| vin.to_string(), |l| truncate(l, 17)),
+                |vin| {
+                    app.history
+                        .label(vin)
+                        .map_or_else(|| vin.to_string(), |l| truncate(l, 17))
+                },
             );
             let head = format!(
                 "{} {arrow} {who:<17} {:<14} {:<18} {:>7} ",
@@ -202,7 +251,11 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         })
         .collect();
     if lines.is_empty() {
-        let waiting = if app.log.filter.is_active() { "no message matches the filter (Esc clears it)" } else { "waiting for messages from vehicles…" };
+        let waiting = if app.log.filter.is_active() {
+            "no message matches the filter (Esc clears it)"
+        } else {
+            "waiting for messages from vehicles…"
+        };
         frame.render_widget(Paragraph::new(Line::styled(waiting, theme.dim())), inner);
     } else {
         frame.render_widget(Paragraph::new(lines), inner);
@@ -215,7 +268,11 @@ fn detail(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let title = if total == 0 {
         " Detail ".to_owned()
     } else {
-        format!(" Detail ({}/{} lines) ", (app.detail.scroll + 1).min(total), total)
+        format!(
+            " Detail ({}/{} lines) ",
+            (app.detail.scroll + 1).min(total),
+            total
+        )
     };
     let block = pane_block(Line::from(title), focused, theme);
     let inner = block.inner(area);
@@ -226,10 +283,20 @@ fn detail(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         .iter()
         .skip(app.detail.scroll)
         .take(usize::from(inner.height))
-        .map(|tokens| Line::from(tokens.iter().map(|(token, text)| Span::styled(text.as_str(), theme.token(*token))).collect::<Vec<_>>()))
+        .map(|tokens| {
+            Line::from(
+                tokens
+                    .iter()
+                    .map(|(token, text)| Span::styled(text.as_str(), theme.token(*token)))
+                    .collect::<Vec<_>>(),
+            )
+        })
         .collect();
     if lines.is_empty() {
-        frame.render_widget(Paragraph::new(Line::styled("select a message in the log", theme.dim())), inner);
+        frame.render_widget(
+            Paragraph::new(Line::styled("select a message in the log", theme.dim())),
+            inner,
+        );
     } else {
         frame.render_widget(Paragraph::new(lines), inner);
     }
@@ -266,7 +333,13 @@ fn editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 crate::domain::envelope::Severity::Error => theme.error(),
                 crate::domain::envelope::Severity::Warning => theme.warning(),
             };
-            Line::styled(truncate(&crate::domain::display::one_line(&p.to_string()), usize::from(inner.width)), style)
+            Line::styled(
+                truncate(
+                    &crate::domain::display::one_line(&p.to_string()),
+                    usize::from(inner.width),
+                ),
+                style,
+            )
         })
         .collect();
     frame.render_widget(Paragraph::new(problem_lines), problems_area);
@@ -286,15 +359,28 @@ fn editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 theme.good()
             };
             let mut spans = vec![
-                Span::raw(format!("{} / {} B ", group(size.payload), group(size.limit))),
-                Span::styled(format!("[{}{}]", "█".repeat(filled), "·".repeat(bar_width - filled)), style),
+                Span::raw(format!(
+                    "{} / {} B ",
+                    group(size.payload),
+                    group(size.limit)
+                )),
+                Span::styled(
+                    format!("[{}{}]", "█".repeat(filled), "·".repeat(bar_width - filled)),
+                    style,
+                ),
                 Span::styled(format!(" {:.1}%", share * 100.0), style),
             ];
             if share > 1.0 {
-                spans.push(Span::styled(format!(" over by {} B", group(size.payload - size.limit)), theme.error()));
+                spans.push(Span::styled(
+                    format!(" over by {} B", group(size.payload - size.limit)),
+                    theme.error(),
+                ));
             }
             if let Some(wait) = app.popup_wait() {
-                spans.push(Span::styled(format!("  popup allowed in {wait} s"), theme.warning()));
+                spans.push(Span::styled(
+                    format!("  popup allowed in {wait} s"),
+                    theme.warning(),
+                ));
             }
             Line::from(spans)
         }
@@ -307,7 +393,10 @@ fn editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             StatusLevel::Success => theme.good(),
             StatusLevel::Error => theme.error(),
         };
-        frame.render_widget(Line::styled(truncate(text, usize::from(inner.width)), style), status_area);
+        frame.render_widget(
+            Line::styled(truncate(text, usize::from(inner.width)), style),
+            status_area,
+        );
     }
 }
 
@@ -315,14 +404,20 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let (state, style) = match &app.connection {
         ConnectionState::Connecting => ("connecting…".to_owned(), theme.warning()),
         ConnectionState::Connected => ("● connected".to_owned(), theme.good()),
-        ConnectionState::Reconnecting { attempt, reason } => (format!("○ reconnecting (attempt {attempt}): {reason}"), theme.error()),
+        ConnectionState::Reconnecting { attempt, reason } => (
+            format!("○ reconnecting (attempt {attempt}): {reason}"),
+            theme.error(),
+        ),
     };
     let mut spans = vec![Span::styled(format!(" {state} "), style)];
     spans.push(Span::raw(format!(" {:.1} msg/s ", app.rate)));
     spans.push(Span::raw(format!(" rx {} ", app.history.rx)));
     spans.push(Span::raw(format!(" tx {} ", app.history.tx)));
     if app.dropped > 0 {
-        spans.push(Span::styled(format!(" dropped {} (the console could not keep up) ", app.dropped), theme.error()));
+        spans.push(Span::styled(
+            format!(" dropped {} (the console could not keep up) ", app.dropped),
+            theme.error(),
+        ));
     }
     frame.render_widget(Line::from(spans), area);
 }
@@ -330,7 +425,10 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
 fn footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     if let Some(Modal::FilterInput { .. }) = &app.modal {
         frame.render_widget(
-            Line::from(vec![Span::styled(" type to filter ", theme.key()), Span::raw(" Enter keeps it, Esc clears it, Backspace deletes")]),
+            Line::from(vec![
+                Span::styled(" type to filter ", theme.key()),
+                Span::raw(" Enter keeps it, Esc clears it, Backspace deletes"),
+            ]),
             area,
         );
         return;
@@ -356,7 +454,12 @@ fn footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
 fn centered(area: Rect, width: u16, height: u16) -> Rect {
     let width = width.min(area.width);
     let height = height.min(area.height);
-    Rect::new(area.x + (area.width - width) / 2, area.y + (area.height - height) / 2, width, height)
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
 }
 
 fn help(frame: &mut Frame, app: &App, theme: Theme) {
@@ -368,8 +471,18 @@ fn help(frame: &mut Frame, app: &App, theme: Theme) {
     };
     let mut lines = Vec::new();
     for section in [scope, Scope::Global] {
-        lines.push(Line::styled(format!("{} keys", section.title()), theme.title(false)));
-        for binding in keys::help_rows(scope).into_iter().filter(|b| b.scope == section) {
+        lines.push(Line::styled(
+            format!("{} keys", section.title()),
+            theme.title(false),
+        ));
+        let in_section = |b: &&&keys::Binding| {
+            if section == Scope::Global {
+                b.scope != scope
+            } else {
+                b.scope == scope
+            }
+        };
+        for binding in keys::help_rows(scope).iter().filter(in_section) {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<14}", binding.keys_label), theme.key()),
                 Span::raw(binding.help),
@@ -377,11 +490,17 @@ fn help(frame: &mut Frame, app: &App, theme: Theme) {
         }
         lines.push(Line::raw(""));
     }
-    lines.push(Line::styled("Esc or ? closes this help; Ctrl-C quits from anywhere", theme.dim()));
+    lines.push(Line::styled(
+        "Esc or ? closes this help; Ctrl-C quits from anywhere",
+        theme.dim(),
+    ));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let area = centered(frame.area(), 76, height);
     frame.render_widget(Clear, area);
-    frame.render_widget(Paragraph::new(lines).block(pane_block(Line::from(" Help "), true, theme)), area);
+    frame.render_widget(
+        Paragraph::new(lines).block(pane_block(Line::from(" Help "), true, theme)),
+        area,
+    );
 }
 
 fn templates(frame: &mut Frame, app: &App, theme: Theme, selected: usize) {
@@ -391,12 +510,20 @@ fn templates(frame: &mut Frame, app: &App, theme: Theme, selected: usize) {
         .enumerate()
         .map(|(i, t)| {
             let line = Line::raw(format!("  {}", t.name));
-            if i == selected { line.style(theme.selected()) } else { line }
+            if i == selected {
+                line.style(theme.selected())
+            } else {
+                line
+            }
         })
         .collect();
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let area = centered(frame.area(), 50, height);
     frame.render_widget(Clear, area);
-    let block = pane_block(Line::from(" Templates (Enter loads, Esc cancels) "), true, theme);
+    let block = pane_block(
+        Line::from(" Templates (Enter loads, Esc cancels) "),
+        true,
+        theme,
+    );
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -1,0 +1,94 @@
+//! Helpers for the console's tests: an app with a fixed clock and a fixed
+//! fleet, and ways to feed it traffic and keys.
+
+use super::app::{App, AppConfig, Header, Msg, update};
+use super::editor::builtin_templates;
+use crate::domain::{TopicScheme, Vin};
+use crate::mqtt::{InboundPublish, SessionEvent};
+use chrono::{DateTime, FixedOffset, TimeZone, Utc};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub const VIN_A: &str = "VF3ABCDEFGH123456";
+pub const VIN_B: &str = "ZFA1234567890ABCD";
+pub const VIN_C: &str = "W0L0000000000A1B2";
+
+pub fn t0() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 24, 14, 3, 0).unwrap()
+}
+
+pub fn app_with(width: u16, height: u16, history_cap: usize) -> App {
+    let topics = TopicScheme::new("psa/OVIPPartners-Dev", "PARTNER1", true).unwrap();
+    let mut app = App::new(AppConfig {
+        header: Header {
+            profile: Some("test".into()),
+            broker: "mqtts://broker.test:8886".into(),
+            demo: false,
+            uid: topics.uid.clone(),
+        },
+        topics,
+        app_id: Some("APP".into()),
+        size_limit: 131_072,
+        fleet: vec![(Vin::parse(VIN_A).unwrap(), Some("bench NAC".into()))],
+        history_cap,
+        templates: builtin_templates(),
+        offset: FixedOffset::east_opt(0).unwrap(),
+        now: t0(),
+        size: (width, height),
+        no_color: true,
+    });
+    update(&mut app, Msg::Session(SessionEvent::Connected));
+    app
+}
+
+pub fn app() -> App {
+    app_with(160, 45, 100_000)
+}
+
+pub fn to_topic(vin: &str) -> String {
+    format!("psa/OVIPPartners-Dev/to/uid/PARTNER1/opa/{vin}/")
+}
+
+/// A message arriving `ms` milliseconds after `t0`.
+pub fn receive(app: &mut App, topic: &str, payload: &[u8], ms: i64) {
+    let publish = InboundPublish {
+        topic: topic.to_owned(),
+        payload: bytes::Bytes::copy_from_slice(payload),
+        received_at: t0() + chrono::Duration::milliseconds(ms),
+    };
+    update(app, Msg::Session(SessionEvent::Message(publish)));
+}
+
+pub fn action(name: &str) -> String {
+    format!(r#"{{"content":{{"type":"action","action":"{name}","params":{{"n":1}}}}}}"#)
+}
+
+pub fn key(app: &mut App, code: KeyCode) -> Option<super::app::Command> {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+pub fn ctrl(app: &mut App, c: char) -> Option<super::app::Command> {
+    update(
+        app,
+        Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    )
+}
+
+pub fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        key(app, KeyCode::Char(c));
+    }
+}
+
+/// Traffic from three vehicles, the last one a minute later.
+pub fn three_vehicles(app: &mut App) {
+    receive(app, &to_topic(VIN_A), action("unlock").as_bytes(), 0);
+    receive(app, &to_topic(VIN_B), action("climateOn").as_bytes(), 1_000);
+    receive(app, &to_topic(VIN_C), b"debug: webview reloaded", 2_000);
+    receive(
+        app,
+        &to_topic(VIN_B),
+        br#"{"popupAction":"WebPortal.okBtnPopupRequestClicked","content":{}}"#,
+        3_000,
+    );
+    update(app, Msg::Tick(t0() + chrono::Duration::seconds(75)));
+}

@@ -1,0 +1,534 @@
+//! `update` tests (keys and MQTT events in, state and commands out) and
+//! whole-screen snapshots on a `TestBackend` with a fixed clock.
+
+use super::app::{Command, ConnectionState, Focus, Modal, Msg, VehicleRow, update};
+use super::editor::StatusLevel;
+use super::testing::*;
+use crate::domain::Vin;
+use crate::mqtt::{DisconnectReason, FailureKind, SessionEvent};
+use crate::store::VehicleFilter;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, MouseButton, MouseEvent, MouseEventKind};
+use std::time::Duration;
+
+fn vin(text: &str) -> Vin {
+    Vin::parse(text).unwrap()
+}
+
+fn status(app: &super::App) -> String {
+    app.editor
+        .status
+        .as_ref()
+        .map(|(_, s)| s.clone())
+        .unwrap_or_default()
+}
+
+fn select_vehicle(app: &mut super::App, target: &str) {
+    app.focus = Focus::Vehicles;
+    app.vehicles.selected = VehicleRow::Vehicle(vin(target));
+    key(app, KeyCode::Enter);
+}
+
+fn set_editor(app: &mut super::App, text: &str) {
+    app.editor.set_text(text);
+    app.editor.revalidate(&app.topics, app.size_limit);
+}
+
+#[test]
+fn traffic_from_three_vehicles_lists_them_and_counts_it() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    assert_eq!(app.history.rx, 4);
+    let rows = app.vehicle_rows();
+    assert_eq!(rows.len(), 4, "all + 3 vehicles: {rows:?}");
+    assert_eq!(
+        rows[1],
+        VehicleRow::Vehicle(vin(VIN_B)),
+        "most recently seen first"
+    );
+    key(&mut app, KeyCode::Tab);
+    app.focus = Focus::Vehicles;
+    key(&mut app, KeyCode::Char('s'));
+    let by_label = app.vehicle_rows();
+    assert_eq!(
+        by_label[1],
+        VehicleRow::Vehicle(vin(VIN_A)),
+        "labelled vehicles first when sorted by label"
+    );
+}
+
+#[test]
+fn the_cursor_stays_on_its_vehicle_when_the_list_reorders() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    app.focus = Focus::Vehicles;
+    key(&mut app, KeyCode::Char('j'));
+    key(&mut app, KeyCode::Char('j'));
+    let chosen = app.vehicles.selected.clone();
+    receive(&mut app, &to_topic(VIN_A), b"{}", 80_000);
+    assert_eq!(app.vehicles.selected, chosen);
+}
+
+#[test]
+fn vehicles_silent_too_long_are_marked() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    let a = app.history.vehicles[&vin(VIN_A)].last_seen;
+    assert!(app.is_silent(a), "75 s without a word");
+    receive(&mut app, &to_topic(VIN_A), b"{}", 74_000);
+    assert!(!app.is_silent(app.history.vehicles[&vin(VIN_A)].last_seen));
+}
+
+#[test]
+fn selecting_a_vehicle_filters_the_log_and_targets_the_editor() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    select_vehicle(&mut app, VIN_B);
+    assert_eq!(app.log.filter.vehicle, VehicleFilter::Vehicle(vin(VIN_B)));
+    assert_eq!(app.log_len(), 2);
+    assert_eq!(app.editor.target, Some(vin(VIN_B)));
+    receive(&mut app, &to_topic(VIN_A), b"{}", 90_000);
+    assert_eq!(app.log_len(), 2, "other vehicles stay out");
+    receive(&mut app, &to_topic(VIN_B), b"{}", 91_000);
+    assert_eq!(app.log_len(), 3);
+    app.vehicles.selected = VehicleRow::All;
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.log_len(), 6, "all vehicles removes the filter");
+}
+
+#[test]
+fn unrecognised_topics_are_grouped_not_lost() {
+    let mut app = app();
+    receive(&mut app, "somewhere/else", b"x", 0);
+    receive(&mut app, &to_topic("NOT-A-VIN"), b"y", 1);
+    assert_eq!(app.history.unrecognised, 2);
+    assert_eq!(app.vehicle_rows().last(), Some(&VehicleRow::Unrecognised));
+    app.focus = Focus::Vehicles;
+    app.vehicles.selected = VehicleRow::Unrecognised;
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.log_len(), 2);
+}
+
+#[test]
+fn scrolling_up_pauses_follow_and_counts_what_waits() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    app.focus = Focus::Log;
+    assert!(app.log.follow);
+    key(&mut app, KeyCode::Up);
+    assert!(!app.log.follow);
+    let held = app.log.selected;
+    receive(&mut app, &to_topic(VIN_A), b"{}", 80_000);
+    receive(&mut app, &to_topic(VIN_A), b"{}", 81_000);
+    assert_eq!(
+        app.log.selected, held,
+        "the selection does not move while paused"
+    );
+    assert_eq!(app.log.waiting, 2);
+    key(&mut app, KeyCode::Char('G'));
+    assert!(app.log.follow);
+    assert_eq!(app.log.waiting, 0);
+    assert_eq!(app.log.selected, Some(5));
+    key(&mut app, KeyCode::Char('f'));
+    assert!(!app.log.follow, "f toggles follow off");
+    key(&mut app, KeyCode::Char('f'));
+    assert!(app.log.follow);
+}
+
+#[test]
+fn text_filter_searches_payloads_and_combines_with_the_vehicle() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    app.focus = Focus::Log;
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "CLIMATE");
+    assert!(matches!(app.modal, Some(Modal::FilterInput { .. })));
+    assert_eq!(app.log_len(), 1, "case-insensitive payload search");
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.modal, None);
+    assert_eq!(app.log.filter.text, "climate");
+    receive(
+        &mut app,
+        &to_topic(VIN_A),
+        action("climateOff").as_bytes(),
+        80_000,
+    );
+    assert_eq!(app.log_len(), 2, "new messages are filtered as they come");
+    select_vehicle(&mut app, VIN_A);
+    assert_eq!(app.log_len(), 1);
+    app.focus = Focus::Log;
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.log.filter.text, "");
+    assert_eq!(
+        app.log_len(),
+        2,
+        "first Esc clears the text, the vehicle stays"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.log.filter.vehicle, VehicleFilter::All);
+    assert_eq!(app.log_len(), 5);
+}
+
+#[test]
+fn publish_is_refused_without_a_target() {
+    let mut app = app();
+    app.focus = Focus::Editor;
+    assert_eq!(ctrl(&mut app, 's'), None);
+    assert!(
+        status(&app).contains("no target vehicle"),
+        "{}",
+        status(&app)
+    );
+}
+
+#[test]
+fn publish_is_refused_for_an_invalid_payload() {
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    set_editor(&mut app, r#"{"idApp":"APP","popup":"no","content":{}}"#);
+    app.focus = Focus::Editor;
+    assert_eq!(ctrl(&mut app, 's'), None);
+    assert!(
+        status(&app).contains("1 error(s)") && status(&app).contains("$.popup"),
+        "{}",
+        status(&app)
+    );
+    assert_eq!(app.history.tx, 0);
+}
+
+#[test]
+fn publish_is_refused_for_an_oversized_payload() {
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    let pad = "x".repeat(131_072);
+    set_editor(
+        &mut app,
+        &format!(r#"{{"idApp":"APP","popup":false,"content":{{"pad":"{pad}"}}}}"#),
+    );
+    app.focus = Focus::Editor;
+    assert_eq!(ctrl(&mut app, 's'), None);
+    assert!(
+        status(&app).contains("the broker accepts 131,072"),
+        "{}",
+        status(&app)
+    );
+}
+
+#[test]
+fn publish_is_refused_for_a_popup_too_soon() {
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    let popup = r#"{"idApp":"APP","popup":true,"popupBtn":true,"popupText":"hi","content":{}}"#;
+    set_editor(&mut app, popup);
+    app.focus = Focus::Editor;
+    let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
+        panic!("the first popup goes: {}", status(&app));
+    };
+    update(&mut app, Msg::Published(outgoing));
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(5)));
+    assert_eq!(app.popup_wait(), Some(15));
+    assert_eq!(ctrl(&mut app, 's'), None);
+    assert!(status(&app).contains("wait 15 s"), "{}", status(&app));
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(20)));
+    assert!(
+        matches!(ctrl(&mut app, 's'), Some(Command::Publish(_))),
+        "allowed again after 20 s"
+    );
+}
+
+#[test]
+fn publish_is_refused_while_disconnected() {
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    update(
+        &mut app,
+        Msg::Session(SessionEvent::Disconnected {
+            reason: DisconnectReason {
+                kind: FailureKind::Closed,
+                text: "connection lost".into(),
+            },
+            attempt: 2,
+            retry_in: Duration::from_millis(400),
+        }),
+    );
+    assert_eq!(
+        app.connection,
+        ConnectionState::Reconnecting {
+            attempt: 2,
+            reason: "connection lost".into()
+        }
+    );
+    app.focus = Focus::Editor;
+    assert_eq!(ctrl(&mut app, 's'), None);
+    assert!(status(&app).contains("not connected"), "{}", status(&app));
+}
+
+#[test]
+fn a_published_payload_is_logged_counted_and_recallable() {
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    app.focus = Focus::Editor;
+    let text = app.editor.text();
+    let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
+        panic!("the template publishes: {}", status(&app));
+    };
+    assert_eq!(
+        outgoing.topic,
+        "psa/OVIPPartners-Dev/from/uid/PARTNER1/opa/VF3ABCDEFGH123456/"
+    );
+    assert_eq!(outgoing.payload.bytes, crate::domain::json::minify(&text));
+    update(&mut app, Msg::Published(outgoing));
+    assert_eq!(app.history.tx, 1);
+    assert_eq!(app.history.vehicles[&vin(VIN_A)].tx, 1);
+    let last = app.history.iter().last().unwrap();
+    assert_eq!(last.direction, crate::store::Direction::Outbound);
+    assert!(status(&app).starts_with("published"));
+    set_editor(&mut app, "{}");
+    ctrl(&mut app, 'p');
+    assert_eq!(app.editor.text(), text, "Ctrl-P recalls what was published");
+}
+
+#[test]
+fn a_failed_publish_is_shown() {
+    let mut app = app();
+    update(
+        &mut app,
+        Msg::PublishFailed("the outgoing queue is full".into()),
+    );
+    assert_eq!(
+        app.editor.status,
+        Some((StatusLevel::Error, "the outgoing queue is full".into()))
+    );
+}
+
+#[test]
+fn q_quits_but_is_a_letter_inside_the_editor() {
+    let mut app = app();
+    app.focus = Focus::Editor;
+    set_editor(&mut app, "");
+    assert_eq!(key(&mut app, KeyCode::Char('q')), None);
+    assert_eq!(app.editor.text(), "q");
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.focus, Focus::Log);
+    assert_eq!(key(&mut app, KeyCode::Char('q')), Some(Command::Quit));
+    assert_eq!(ctrl(&mut app, 'c'), Some(Command::Quit));
+}
+
+#[test]
+fn typing_in_the_editor_validates_as_you_type() {
+    let mut app = app();
+    app.focus = Focus::Editor;
+    set_editor(&mut app, "");
+    type_text(&mut app, "{\"idApp\":\"A\",\"popup\":false");
+    assert!(!app.editor.validation.is_valid());
+    type_text(&mut app, ",\"content\":{}}");
+    assert!(
+        app.editor.validation.is_valid(),
+        "{:?}",
+        app.editor.validation.problems
+    );
+    assert_eq!(app.editor.size.map(|s| s.payload), Some(40));
+}
+
+#[test]
+fn copy_gives_the_raw_payload_and_reply_loads_it_into_the_editor() {
+    let mut app = app();
+    receive(&mut app, &to_topic(VIN_B), action("unlock").as_bytes(), 0);
+    app.focus = Focus::Log;
+    assert_eq!(
+        key(&mut app, KeyCode::Char('c')),
+        Some(Command::Copy(action("unlock").into_bytes()))
+    );
+    key(&mut app, KeyCode::Char('r'));
+    assert_eq!(app.focus, Focus::Editor);
+    assert_eq!(app.editor.target, Some(vin(VIN_B)));
+    assert!(
+        app.editor.validation.is_valid(),
+        "{:?}",
+        app.editor.validation.problems
+    );
+    assert!(app.editor.text().contains("\"action\": \"unlock\""));
+}
+
+#[test]
+fn help_lists_the_focused_panes_keys_and_closes() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char('?'));
+    assert_eq!(app.modal, Some(Modal::Help));
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.modal, None, "q closes help rather than quitting");
+}
+
+#[test]
+fn a_template_is_filled_for_the_target() {
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Down);
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Editor);
+    let text = app.editor.text();
+    assert!(
+        text.contains("\"popupBtn\": true") && text.contains(VIN_A),
+        "{text}"
+    );
+    assert!(app.editor.validation.is_valid());
+}
+
+#[test]
+fn a_mouse_click_focuses_and_selects() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    let log = app.areas().log.unwrap();
+    update(
+        &mut app,
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: log.x + 5,
+            row: log.y + 1,
+            modifiers: ratatui::crossterm::event::KeyModifiers::NONE,
+        }),
+    );
+    assert_eq!(app.focus, Focus::Log);
+    assert_eq!(app.log.selected, Some(0));
+    assert!(!app.log.follow);
+    let vehicles = app.areas().vehicles.unwrap();
+    update(
+        &mut app,
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: vehicles.x + 3,
+            row: vehicles.y + 2,
+            modifiers: ratatui::crossterm::event::KeyModifiers::NONE,
+        }),
+    );
+    assert_eq!(app.focus, Focus::Vehicles);
+    assert_eq!(app.log.filter.vehicle, VehicleFilter::Vehicle(vin(VIN_B)));
+}
+
+#[test]
+fn memory_is_bounded_and_what_is_dropped_is_counted() {
+    let mut app = app_with(160, 45, 100);
+    for n in 0..250 {
+        receive(
+            &mut app,
+            &to_topic(VIN_A),
+            format!("{{\"n\":{n}}}").as_bytes(),
+            n,
+        );
+    }
+    assert_eq!(app.history.len(), 100);
+    assert_eq!(app.history.evicted, 150);
+    assert_eq!(app.history.rx, 250);
+    assert_eq!(app.log.selected, Some(249));
+}
+
+#[test]
+fn drops_and_rates_reach_the_status_bar() {
+    let mut app = app();
+    update(&mut app, Msg::Session(SessionEvent::Dropped(7)));
+    assert_eq!(app.dropped, 7);
+    for n in 0..20 {
+        receive(&mut app, &to_topic(VIN_A), b"{}", n * 100);
+    }
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(2)));
+    assert!((app.rate - 10.0).abs() < 0.01, "{}", app.rate);
+}
+
+// Whole screens.
+
+fn screen(app: &super::App) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    terminal.draw(|frame| super::view(frame, app)).unwrap();
+    terminal.backend().to_string()
+}
+
+#[test]
+fn snapshot_empty_start() {
+    insta::assert_snapshot!(screen(&app()));
+}
+
+#[test]
+fn snapshot_live_traffic_across_three_vehicles() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn snapshot_filtered_log() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    select_vehicle(&mut app, VIN_B);
+    app.focus = Focus::Log;
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "popup");
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn snapshot_detail_of_a_json_message() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    app.focus = Focus::Log;
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Enter);
+    assert_eq!(app.focus, Focus::Detail);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn snapshot_editor_with_an_error() {
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    set_editor(
+        &mut app,
+        "{\n  \"idApp\": \"APP\",\n  \"popup\": \"yes\",\n  \"content\": []\n}",
+    );
+    app.focus = Focus::Editor;
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn snapshot_editor_over_the_limit() {
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    let pad = "x".repeat(131_100);
+    set_editor(
+        &mut app,
+        &format!("{{\"idApp\":\"APP\",\"popup\":false,\"content\":{{\"pad\":\"{pad}\"}}}}"),
+    );
+    app.focus = Focus::Editor;
+    ctrl(&mut app, 's');
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn snapshot_help_popup() {
+    let mut app = app();
+    app.focus = Focus::Log;
+    key(&mut app, KeyCode::Char('?'));
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn snapshot_small_terminal_40x12() {
+    let mut app = app_with(40, 12, 1000);
+    three_vehicles(&mut app);
+    insta::assert_snapshot!(screen(&app));
+}
+
+#[test]
+fn tiny_and_odd_terminal_sizes_never_panic() {
+    for (w, h) in [(1, 1), (10, 3), (40, 12), (99, 23), (100, 24), (300, 100)] {
+        let mut app = app_with(w, h, 100);
+        three_vehicles(&mut app);
+        for focus in [Focus::Vehicles, Focus::Log, Focus::Detail, Focus::Editor] {
+            app.focus = focus;
+            let _ = screen(&app);
+        }
+        key(&mut app, KeyCode::Char('?'));
+        let _ = screen(&app);
+    }
+}
