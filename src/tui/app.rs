@@ -121,6 +121,9 @@ pub enum Msg {
     /// The clock moved (drives ages, rates and the popup countdown).
     Tick(DateTime<Utc>),
     Session(SessionEvent),
+    /// Several session events at once: the detail is rebuilt once per
+    /// burst, not once per message.
+    SessionBatch(Vec<SessionEvent>),
     Published(Outgoing),
     PublishFailed(String),
 }
@@ -143,6 +146,8 @@ pub struct LogPane {
 #[derive(Debug, Clone, Default)]
 pub struct DetailPane {
     pub seq: Option<u64>,
+    /// The selection moved; the lines are rebuilt at the end of the update.
+    pub stale: bool,
     pub lines: Vec<DetailLine>,
     pub scroll: usize,
 }
@@ -311,7 +316,7 @@ impl App {
             .collect();
         match self.vehicles.sort {
             VehicleSort::LastSeen => {
-                vins.sort_by(|a, b| b.1.last_seen.cmp(&a.1.last_seen).then(a.0.cmp(b.0)))
+                vins.sort_by(|a, b| b.1.last_seen.cmp(&a.1.last_seen).then(a.0.cmp(b.0)));
             }
             VehicleSort::Vin => vins.sort_by(|a, b| {
                 a.1.label
@@ -361,6 +366,14 @@ impl App {
 
 /// Applies one message; returns what the loop must do, if anything.
 pub fn update(app: &mut App, msg: Msg) -> Option<Command> {
+    let command = apply(app, msg);
+    if app.detail.stale {
+        refresh_detail(app);
+    }
+    command
+}
+
+fn apply(app: &mut App, msg: Msg) -> Option<Command> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
         Msg::Key(_) => None,
@@ -379,6 +392,12 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Command> {
         }
         Msg::Session(event) => {
             on_session(app, event);
+            None
+        }
+        Msg::SessionBatch(events) => {
+            for event in events {
+                on_session(app, event);
+            }
             None
         }
         Msg::Published(outgoing) => {
@@ -407,7 +426,7 @@ fn on_tick(app: &mut App, now: DateTime<Utc>) {
 fn on_session(app: &mut App, event: SessionEvent) {
     match event {
         SessionEvent::Connected | SessionEvent::Subscribed => {
-            app.connection = ConnectionState::Connected
+            app.connection = ConnectionState::Connected;
         }
         SessionEvent::Disconnected {
             reason, attempt, ..
@@ -451,7 +470,7 @@ fn after_push(app: &mut App, seq: u64) {
     if app.log.follow {
         app.log.selected = Some(seq);
         keep_log_selection_visible(app);
-        refresh_detail(app);
+        app.detail.stale = true;
     } else {
         app.log.waiting += 1;
         if app
@@ -780,6 +799,7 @@ fn keep_log_selection_visible(app: &mut App) {
 }
 
 fn refresh_detail(app: &mut App) {
+    app.detail.stale = false;
     let Some(seq) = app.log.selected else {
         app.detail = DetailPane::default();
         return;
@@ -790,6 +810,7 @@ fn refresh_detail(app: &mut App) {
     if let Some(entry) = app.history.by_seq(seq) {
         app.detail = DetailPane {
             seq: Some(seq),
+            stale: false,
             lines: detail::lines(entry, app.offset),
             scroll: 0,
         };
@@ -829,12 +850,10 @@ fn reply(app: &mut App) {
     else {
         return;
     };
-    let content = serde_json::from_slice::<serde_json::Value>(&entry.payload)
-        .ok()
-        .map(|value| value.get("content").cloned().unwrap_or(value))
-        .unwrap_or_else(|| {
-            serde_json::Value::String(String::from_utf8_lossy(&entry.payload).into_owned())
-        });
+    let content = serde_json::from_slice::<serde_json::Value>(&entry.payload).map_or_else(
+        |_| serde_json::Value::String(String::from_utf8_lossy(&entry.payload).into_owned()),
+        |value| value.get("content").cloned().unwrap_or(value),
+    );
     let envelope = serde_json::json!({
         "idApp": app.app_id.clone().unwrap_or_default(),
         "popup": false,

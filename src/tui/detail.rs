@@ -58,8 +58,8 @@ pub fn lines(entry: &LogEntry, offset: chrono::FixedOffset) -> Vec<DetailLine> {
         ),
     ));
     out.push(Vec::new());
-    match std::str::from_utf8(&entry.payload) {
-        Ok(text) => match serde_json::from_str::<serde_json::Value>(text) {
+    if let Ok(text) = std::str::from_utf8(&entry.payload) {
+        match serde_json::from_str::<serde_json::Value>(text) {
             Ok(value) => {
                 let pretty =
                     serde_json::to_string_pretty(&value).unwrap_or_else(|_| text.to_owned());
@@ -69,8 +69,9 @@ pub fn lines(entry: &LogEntry, offset: chrono::FixedOffset) -> Vec<DetailLine> {
                 text.lines()
                     .map(|line| vec![(Token::Plain, expand_tabs(&display::one_line(line)))]),
             ),
-        },
-        Err(_) => {
+        }
+    } else {
+        {
             out.extend(hex_lines(
                 &entry.payload[..entry.payload.len().min(HEX_LIMIT)],
             ));
@@ -135,7 +136,7 @@ fn json_tokens(line: &str) -> DetailLine {
             }
             i = (i + 1).min(chars.len());
             let text: String = chars[start..i].iter().collect();
-            let rest = chars[i..].iter().skip_while(|c| **c == ' ').next();
+            let rest = chars[i..].iter().find(|c| **c != ' ');
             let token = if rest == Some(&':') {
                 Token::Key
             } else {

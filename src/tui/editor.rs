@@ -169,10 +169,9 @@ impl EditorState {
         let last = self.history.len() - 1;
         let pos = match (self.history_pos, back) {
             (None, true) => last,
-            (None, false) => return false,
             (Some(p), true) => p.saturating_sub(1),
             (Some(p), false) if p < last => p + 1,
-            (Some(_), false) => return false,
+            (None | Some(_), false) => return false,
         };
         self.history_pos = Some(pos);
         let text = self.history[pos].clone();

@@ -106,15 +106,15 @@ pub async fn run(
                 if received == 0 {
                     break Err(anyhow::anyhow!("the MQTT session ended unexpectedly"));
                 }
-                for event in batch.drain(..) {
-                    match &event {
+                for event in &batch {
+                    match event {
                         SessionEvent::Connected => log.write("connected"),
                         SessionEvent::Disconnected { reason, attempt, .. } => log.write(&format!("disconnected (attempt {attempt}): {reason}")),
                         SessionEvent::Dropped(total) => log.write(&format!("{total} messages dropped so far")),
                         _ => {}
                     }
-                    update(&mut app, Msg::Session(event));
                 }
+                update(&mut app, Msg::SessionBatch(std::mem::take(&mut batch)));
                 dirty = true;
             }
             Some(terminal_event) = input.recv() => {

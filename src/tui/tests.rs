@@ -532,3 +532,59 @@ fn tiny_and_odd_terminal_sizes_never_panic() {
         let _ = screen(&app);
     }
 }
+
+fn buffer(app: &super::App) -> ratatui::buffer::Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    terminal.draw(|frame| super::view(frame, app)).unwrap();
+    terminal.backend().buffer().clone()
+}
+
+#[test]
+fn no_color_draws_without_colours_and_colour_is_used_otherwise() {
+    use ratatui::style::Color;
+    let mut plain = app();
+    three_vehicles(&mut plain);
+    let coloured_cells = |buffer: &ratatui::buffer::Buffer| {
+        buffer
+            .content()
+            .iter()
+            .filter(|c| c.fg != Color::Reset || c.bg != Color::Reset)
+            .count()
+    };
+    assert_eq!(
+        coloured_cells(&buffer(&plain)),
+        0,
+        "NO_COLOR: no colour at all"
+    );
+    plain.no_color = false;
+    assert!(coloured_cells(&buffer(&plain)) > 0);
+}
+
+#[test]
+fn a_128_kib_message_scrolls_in_the_detail_pane() {
+    let mut app = app();
+    let items: Vec<String> = (0..4_000)
+        .map(|n| format!("{{\"i\":{n},\"v\":\"abcdefgh\"}}"))
+        .collect();
+    let payload = format!("{{\"content\":{{\"items\":[{}]}}}}", items.join(","));
+    assert!(
+        payload.len() > 100_000 && payload.len() <= 131_072,
+        "{}",
+        payload.len()
+    );
+    receive(&mut app, &to_topic(VIN_A), payload.as_bytes(), 0);
+    app.focus = Focus::Detail;
+    assert!(
+        app.detail.lines.len() > 16_000,
+        "{}",
+        app.detail.lines.len()
+    );
+    key(&mut app, KeyCode::PageDown);
+    key(&mut app, KeyCode::PageDown);
+    let page = usize::from(app.areas().detail.unwrap().height - 2);
+    assert_eq!(app.detail.scroll, 2 * page);
+    key(&mut app, KeyCode::End);
+    assert!(app.detail.scroll > 16_000 - page);
+    let screen = screen(&app);
+    assert!(screen.contains("\"i\": 3999"), "the end is reachable");
+}

@@ -81,9 +81,8 @@ impl Theme {
             Token::Plain | Token::Punctuation => Style::new(),
             Token::Key => self.fg(Color::Blue).add_modifier(Modifier::BOLD),
             Token::String => self.fg(Color::Green),
-            Token::Number => self.fg(Color::Magenta),
+            Token::Number | Token::Hex => self.fg(Color::Magenta),
             Token::Literal => self.fg(Color::Yellow),
-            Token::Hex => self.fg(Color::Magenta),
             Token::Notice => Style::new().add_modifier(Modifier::ITALIC),
         }
     }

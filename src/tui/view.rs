@@ -98,9 +98,9 @@ fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         text,
     }) = &app.modal
     {
-        title.push_str(&format!("/{text}█ "));
+        title = format!("{title}/{text}█ ");
     } else if !app.vehicles.filter.is_empty() {
-        title.push_str(&format!("/{} ", app.vehicles.filter));
+        title = format!("{title}/{} ", app.vehicles.filter);
     }
     let block = pane_block(Line::from(title), focused, theme);
     let inner = block.inner(area);
@@ -173,7 +173,7 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     match &app.log.filter.vehicle {
         crate::store::VehicleFilter::All => {}
         crate::store::VehicleFilter::Vehicle(vin) => {
-            title.push(Span::raw(format!("vehicle {vin} ")))
+            title.push(Span::raw(format!("vehicle {vin} ")));
         }
         crate::store::VehicleFilter::Unrecognised => title.push(Span::raw("unrecognised topics ")),
     }
@@ -350,7 +350,7 @@ fn editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             let share = size.payload as f64 / size.limit.max(1) as f64;
             let bar_width = 20usize;
             #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-            let filled = ((share * bar_width as f64).ceil() as usize).min(bar_width);
+            let filled = ((share * 20.0).ceil() as usize).min(bar_width);
             let style = if share > 1.0 {
                 theme.error()
             } else if share > 0.9 {

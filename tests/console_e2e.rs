@@ -1,0 +1,256 @@
+//! The console as a person meets it: the real binary in a real terminal
+//! (tmux) against mosquitto, driven with keys and read off the screen.
+//!
+//! Skipped with a notice when mosquitto or tmux is missing; CI
+//! (`WPCONSOLE_REQUIRE_MOSQUITTO=1`) requires both.
+
+mod common;
+
+use common::{
+    Mosquitto, Running, Sandbox, Tmux, UID, mosquitto_available, shell_quote, tmux_available,
+    to_topic,
+};
+use std::fmt::Write as _;
+use std::process::Command;
+use std::time::Duration;
+
+const VINS: [&str; 3] = [
+    "VF3ABCDEFGH123456",
+    "ZFA1234567890ABCD",
+    "W0L0000000000A1B2",
+];
+
+fn available(test: &str) -> bool {
+    mosquitto_available(test) && tmux_available(test)
+}
+
+/// The console in a 160x45 terminal; when it ends the shell prints EXITED.
+fn console(sandbox: &Sandbox, broker: &Mosquitto) -> Tmux {
+    let words: Vec<String> = [
+        "env".to_owned(),
+        "-i".to_owned(),
+        format!("HOME={}", sandbox.dir.path().display()),
+        format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
+        format!("WPCONSOLE_STATE_DIR={}", sandbox.path("state").display()),
+        "TERM=xterm-256color".to_owned(),
+        env!("CARGO_BIN_EXE_wpconsole").to_owned(),
+        "--broker".to_owned(),
+        format!("mqtt://127.0.0.1:{}", broker.port),
+        "--uid".to_owned(),
+        UID.to_owned(),
+        "--app-id".to_owned(),
+        "APP".to_owned(),
+    ]
+    .iter()
+    .map(|w| shell_quote(w))
+    .collect();
+    let terminal = Tmux::start(
+        &format!("{}; echo EXITED $?; sleep 60", words.join(" ")),
+        160,
+        45,
+    );
+    terminal
+        .wait_for("● connected", Duration::from_secs(15))
+        .unwrap_or_else(|screen| panic!("the console did not connect:\n{screen}"));
+    terminal
+}
+
+fn publish(broker: &Mosquitto, topic: &str, payload: &[u8]) {
+    let out = Command::new("mosquitto_pub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &broker.port.to_string(),
+            "-t",
+            topic,
+            "-s",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write as _;
+            child.stdin.take().expect("stdin").write_all(payload)?;
+            child.wait_with_output()
+        })
+        .expect("mosquitto_pub");
+    assert!(out.status.success());
+}
+
+#[test]
+fn three_vehicles_show_up_with_their_count() {
+    if !available("three_vehicles_show_up_with_their_count") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let terminal = console(&sandbox, &broker);
+    for vin in VINS {
+        publish(
+            &broker,
+            &to_topic(vin),
+            br#"{"content":{"type":"action","action":"hello","params":{}}}"#,
+        );
+    }
+    let screen = terminal
+        .wait_for("rx 3 ", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("rx 3 never shown:\n{screen}"));
+    for vin in VINS {
+        assert!(screen.contains(vin), "{vin} missing:\n{screen}");
+    }
+    terminal.send_keys(&["q"]);
+    terminal
+        .wait_for("EXITED 0", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("q did not quit cleanly:\n{screen}"));
+}
+
+#[test]
+fn an_action_composed_in_the_editor_reaches_the_vehicle_topic() {
+    if !available("an_action_composed_in_the_editor_reaches_the_vehicle_topic") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let vin = VINS[0];
+    let mut sub = Command::new("stdbuf");
+    sub.args([
+        "-oL",
+        "mosquitto_sub",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &broker.port.to_string(),
+    ])
+    .args(["-t", &common::from_topic(vin), "-C", "1"]);
+    let sub = Running::spawn(sub);
+    let terminal = console(&sandbox, &broker);
+    publish(
+        &broker,
+        &to_topic(vin),
+        br#"{"content":{"type":"event","action":"appStarted"}}"#,
+    );
+    terminal
+        .wait_for("rx 1 ", Duration::from_secs(10))
+        .expect("the vehicle is seen");
+
+    // Vehicles pane (Shift-Tab from the log), the vehicle under "all", Enter.
+    terminal.send_keys(&["BTab"]);
+    terminal.send_keys(&["j"]);
+    terminal.send_keys(&["Enter"]);
+    terminal
+        .wait_for(&format!("Editor → {vin}"), Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("the vehicle did not become the target:\n{screen}"));
+    // The data-action template, filled for the vehicle, then publish.
+    terminal.send_keys(&["t"]);
+    terminal
+        .wait_for("Templates", Duration::from_secs(5))
+        .expect("template list");
+    terminal.send_keys(&["Enter"]);
+    terminal.send_keys(&["C-s"]);
+    let screen = terminal
+        .wait_for("tx 1 ", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("nothing was published:\n{screen}"));
+    assert!(
+        screen.contains(&format!("bytes to {vin}")),
+        "the editor says where it went:\n{screen}"
+    );
+
+    let line = sub
+        .next_line(Duration::from_secs(10))
+        .expect("mosquitto_sub received the action");
+    let envelope: serde_json::Value = serde_json::from_str(&line).expect("JSON");
+    assert_eq!(envelope["idApp"], "APP");
+    assert_eq!(envelope["popup"], false);
+    assert_eq!(envelope["content"]["params"]["vin"], vin);
+    assert!(!line.contains("\n  "), "published minified: {line}");
+}
+
+#[test]
+fn an_escape_sequence_payload_cannot_touch_the_terminal() {
+    if !available("an_escape_sequence_payload_cannot_touch_the_terminal") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let terminal = console(&sandbox, &broker);
+    let title_before = terminal.pane_title();
+    publish(
+        &broker,
+        &to_topic(VINS[1]),
+        b"\x1b]0;pwned by a payload\x07\x1b[2J\x1b[31mred\xe2\x80\xae",
+    );
+    let screen = terminal
+        .wait_for("rx 1 ", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("the message never arrived:\n{screen}"));
+    assert_eq!(
+        terminal.pane_title(),
+        title_before,
+        "the pane title must not change"
+    );
+    assert!(!terminal.pane_title().contains("pwned"));
+    assert!(
+        screen.contains(r"\u{1b}]0;pwned by a payload\u{7}"),
+        "shown escaped:\n{screen}"
+    );
+    assert!(
+        screen.contains("Vehicles") && screen.contains("Editor"),
+        "the screen was not cleared:\n{screen}"
+    );
+}
+
+#[test]
+fn a_flood_of_20000_messages_is_counted_and_keys_are_still_answered() {
+    if !available("a_flood_of_20000_messages_is_counted_and_keys_are_still_answered") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(
+        sandbox.dir.path(),
+        "allow_anonymous true\nmax_queued_messages 100000",
+    );
+    let terminal = console(&sandbox, &broker);
+    let mut lines = String::new();
+    for n in 0..20_000 {
+        let _ = writeln!(
+            lines,
+            r#"{{"content":{{"type":"telemetry","action":"vehicleStatus","params":{{"n":{n}}}}}}}"#
+        );
+    }
+    let mut flood = Command::new("mosquitto_pub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &broker.port.to_string(),
+            "-t",
+            &to_topic(VINS[0]),
+            "-l",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("mosquitto_pub");
+    {
+        use std::io::Write as _;
+        flood
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(lines.as_bytes())
+            .expect("write the flood");
+    }
+    // While the flood is being taken in, a key is answered.
+    terminal.send_keys(&["?"]);
+    terminal
+        .wait_for("Help", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("help did not open during the flood:\n{screen}"));
+    terminal.send_keys(&["Escape"]);
+    assert!(flood.wait().expect("mosquitto_pub").success());
+    let screen = terminal
+        .wait_for("rx 20000 ", Duration::from_secs(60))
+        .unwrap_or_else(|screen| panic!("not every message was counted:\n{screen}"));
+    assert!(
+        !screen.contains("dropped"),
+        "nothing dropped at this rate:\n{screen}"
+    );
+    assert!(screen.contains("Log (20,000)"), "{screen}");
+}
