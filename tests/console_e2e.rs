@@ -254,3 +254,41 @@ fn a_flood_of_20000_messages_is_counted_and_keys_are_still_answered() {
     );
     assert!(screen.contains("Log (20,000)"), "{screen}");
 }
+
+#[test]
+fn the_demo_opens_the_console_labelled_demo_with_its_fleet() {
+    if !tmux_available("the_demo_opens_the_console_labelled_demo_with_its_fleet") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let words: Vec<String> = [
+        "env".to_owned(),
+        "-i".to_owned(),
+        format!("HOME={}", sandbox.dir.path().display()),
+        format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
+        format!("WPCONSOLE_STATE_DIR={}", sandbox.path("state").display()),
+        "TERM=xterm-256color".to_owned(),
+        env!("CARGO_BIN_EXE_wpconsole").to_owned(),
+        "demo".to_owned(),
+        "--port".to_owned(),
+        "0".to_owned(),
+        "--vehicles".to_owned(),
+        "5".to_owned(),
+    ]
+    .iter()
+    .map(|w| shell_quote(w))
+    .collect();
+    let terminal = Tmux::start(&format!("{}; echo EXITED $?; sleep 60", words.join(" ")), 160, 45);
+    let screen = terminal
+        .wait_for("● connected", Duration::from_secs(15))
+        .unwrap_or_else(|screen| panic!("the demo console did not connect:\n{screen}"));
+    assert!(screen.lines().next().unwrap_or_default().contains("DEMO"), "{screen}");
+    assert!(screen.contains("Vehicles (5)"), "the simulated fleet is listed before it talks:\n{screen}");
+    terminal
+        .wait_for("Peugeot 208 #1", Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("fleet labels shown:\n{screen}"));
+    terminal.send_keys(&["q"]);
+    terminal
+        .wait_for("EXITED 0", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("q did not end the demo:\n{screen}"));
+}
