@@ -278,12 +278,22 @@ fn the_demo_opens_the_console_labelled_demo_with_its_fleet() {
     .iter()
     .map(|w| shell_quote(w))
     .collect();
-    let terminal = Tmux::start(&format!("{}; echo EXITED $?; sleep 60", words.join(" ")), 160, 45);
+    let terminal = Tmux::start(
+        &format!("{}; echo EXITED $?; sleep 60", words.join(" ")),
+        160,
+        45,
+    );
     let screen = terminal
         .wait_for("● connected", Duration::from_secs(15))
         .unwrap_or_else(|screen| panic!("the demo console did not connect:\n{screen}"));
-    assert!(screen.lines().next().unwrap_or_default().contains("DEMO"), "{screen}");
-    assert!(screen.contains("Vehicles (5)"), "the simulated fleet is listed before it talks:\n{screen}");
+    assert!(
+        screen.lines().next().unwrap_or_default().contains("DEMO"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Vehicles (5)"),
+        "the simulated fleet is listed before it talks:\n{screen}"
+    );
     terminal
         .wait_for("Peugeot 208 #1", Duration::from_secs(5))
         .unwrap_or_else(|screen| panic!("fleet labels shown:\n{screen}"));

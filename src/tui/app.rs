@@ -382,8 +382,14 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
             None
         }
         Msg::Resize(width, height) => {
+            let before = app.areas().detail.map(|r| r.width);
             app.size = (width, height);
             keep_log_selection_visible(app);
+            if app.areas().detail.map(|r| r.width) != before {
+                // Rewrap the detail for the new width.
+                app.detail.seq = None;
+                app.detail.stale = true;
+            }
             None
         }
         Msg::Tick(now) => {
@@ -808,10 +814,14 @@ fn refresh_detail(app: &mut App) {
         return;
     }
     if let Some(entry) = app.history.by_seq(seq) {
+        let width = app
+            .areas()
+            .detail
+            .map_or(80, |r| usize::from(r.width.saturating_sub(2)));
         app.detail = DetailPane {
             seq: Some(seq),
             stale: false,
-            lines: detail::lines(entry, app.offset),
+            lines: detail::lines(entry, app.offset, width),
             scroll: 0,
         };
     }

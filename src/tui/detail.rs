@@ -26,8 +26,46 @@ pub type DetailLine = Vec<(Token, String)>;
 /// is there to copy.
 const HEX_LIMIT: usize = 64 * 1024;
 
-/// The lines of the detail pane for `entry`, times in `offset`.
-pub fn lines(entry: &LogEntry, offset: chrono::FixedOffset) -> Vec<DetailLine> {
+/// The lines of the detail pane for `entry`, times in `offset`, wrapped
+/// at `width` characters so a long value can be read to its end.
+pub fn lines(entry: &LogEntry, offset: chrono::FixedOffset, width: usize) -> Vec<DetailLine> {
+    let mut wrapped = Vec::new();
+    for line in unwrapped(entry, offset) {
+        wrap(line, width.max(8), &mut wrapped);
+    }
+    wrapped
+}
+
+/// Splits a line into pieces of at most `width` characters, keeping each
+/// piece's token colours.
+fn wrap(line: DetailLine, width: usize, out: &mut Vec<DetailLine>) {
+    let total: usize = line.iter().map(|(_, text)| text.chars().count()).sum();
+    if total <= width {
+        out.push(line);
+        return;
+    }
+    let mut current: DetailLine = Vec::new();
+    let mut room = width;
+    for (token, text) in line {
+        let mut rest = text.as_str();
+        while !rest.is_empty() {
+            let cut = rest.char_indices().nth(room).map_or(rest.len(), |(i, _)| i);
+            let (piece, after) = rest.split_at(cut);
+            room -= piece.chars().count();
+            current.push((token, piece.to_owned()));
+            rest = after;
+            if room == 0 {
+                out.push(std::mem::take(&mut current));
+                room = width;
+            }
+        }
+    }
+    if !current.is_empty() {
+        out.push(current);
+    }
+}
+
+fn unwrapped(entry: &LogEntry, offset: chrono::FixedOffset) -> Vec<DetailLine> {
     let mut out: Vec<DetailLine> = Vec::new();
     let label = |name: &str, value: String| {
         vec![(Token::Label, format!("{name:<7} ")), (Token::Plain, value)]
@@ -203,6 +241,7 @@ mod tests {
         let lines = lines(
             &entry(br#"{"content":{"action":"go","n":1}}"#),
             FixedOffset::east_opt(0).unwrap(),
+            200,
         );
         let text = text(&lines);
         assert_eq!(text[1], "time    2026-01-02 03:04:05.000 +00:00");
@@ -223,6 +262,7 @@ mod tests {
         let shown = text(&lines(
             &entry(b"{\"a\":\"\xe2\x80\xae\"}\x1b"),
             FixedOffset::east_opt(0).unwrap(),
+            200,
         ));
         assert!(
             shown
@@ -233,8 +273,38 @@ mod tests {
         let json = text(&lines(
             &entry("{\"a\":\"\u{202e}x\"}".as_bytes()),
             FixedOffset::east_opt(0).unwrap(),
+            200,
         ));
         assert!(json.iter().any(|l| l.contains("\\u{202e}x")), "{json:?}");
+    }
+
+    #[test]
+    fn long_values_wrap_at_the_pane_width_keeping_their_colour() {
+        let long = format!("{{\"s\":\"{}\"}}", "x".repeat(250));
+        let lines = lines(
+            &entry(long.as_bytes()),
+            FixedOffset::east_opt(0).unwrap(),
+            100,
+        );
+        let body: Vec<&DetailLine> = lines
+            .iter()
+            .filter(|l| l.iter().any(|(_, t)| t.contains("xxx")))
+            .collect();
+        assert_eq!(body.len(), 3, "{body:?}");
+        assert!(
+            lines
+                .iter()
+                .all(|l| l.iter().map(|(_, t)| t.chars().count()).sum::<usize>() <= 100)
+        );
+        assert!(body[1].iter().all(|(token, _)| *token == Token::String));
+        let joined: String = body
+            .iter()
+            .flat_map(|l| l.iter().map(|(_, t)| t.as_str()))
+            .collect();
+        assert!(
+            joined.contains(&"x".repeat(250)),
+            "nothing is lost in the wrap"
+        );
     }
 
     #[test]
@@ -242,6 +312,7 @@ mod tests {
         let text = text(&lines(
             &entry(&[0xff, 0x00, b'A']),
             FixedOffset::east_opt(0).unwrap(),
+            200,
         ));
         assert!(
             text.iter()

@@ -588,3 +588,28 @@ fn a_128_kib_message_scrolls_in_the_detail_pane() {
     let screen = screen(&app);
     assert!(screen.contains("\"i\": 3999"), "the end is reachable");
 }
+
+#[test]
+fn the_status_bar_tells_an_outage_and_its_reason() {
+    let mut app = app();
+    update(
+        &mut app,
+        Msg::Session(SessionEvent::Disconnected {
+            reason: DisconnectReason {
+                kind: FailureKind::Unreachable,
+                text: "connection refused: nothing accepts connections at broker.test:8886".into(),
+            },
+            attempt: 3,
+            retry_in: Duration::from_millis(800),
+        }),
+    );
+    let shown = screen(&app);
+    let status = shown.lines().rev().nth(1).unwrap_or_default();
+    assert!(
+        status.contains("reconnecting (attempt 3)") && status.contains("rx 0"),
+        "{status}"
+    );
+    assert!(status.contains("connection refused"), "{status}");
+    update(&mut app, Msg::Session(SessionEvent::Connected));
+    assert!(screen(&app).contains("● connected"));
+}

@@ -75,12 +75,9 @@ fn title_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     if app.header.demo {
         spans.push(Span::styled("DEMO ", theme.title(true)));
     }
-    if let Some(profile) = &app.header.profile {
-        spans.push(Span::raw(format!("─ profile {profile} ")));
-    }
     spans.push(Span::raw(format!(
-        "─ {} ─ uid {}",
-        app.header.broker, app.header.uid
+        "─ uid {} ─ prefix {}",
+        app.header.uid, app.topics.prefix
     )));
     frame.render_widget(Line::from(spans), area);
 }
@@ -401,23 +398,35 @@ fn editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
 }
 
 fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
-    let (state, style) = match &app.connection {
-        ConnectionState::Connecting => ("connecting…".to_owned(), theme.warning()),
-        ConnectionState::Connected => ("● connected".to_owned(), theme.good()),
+    // The counters come first so a narrow terminal still shows them; the
+    // long parts (broker, the reason of a failure) come last.
+    let (state, style, reason) = match &app.connection {
+        ConnectionState::Connecting => ("connecting…".to_owned(), theme.warning(), None),
+        ConnectionState::Connected => ("● connected".to_owned(), theme.good(), None),
         ConnectionState::Reconnecting { attempt, reason } => (
-            format!("○ reconnecting (attempt {attempt}): {reason}"),
+            format!("○ reconnecting (attempt {attempt})"),
             theme.error(),
+            Some(reason),
         ),
     };
-    let mut spans = vec![Span::styled(format!(" {state} "), style)];
-    spans.push(Span::raw(format!(" {:.1} msg/s ", app.rate)));
-    spans.push(Span::raw(format!(" rx {} ", app.history.rx)));
-    spans.push(Span::raw(format!(" tx {} ", app.history.tx)));
+    let mut spans = vec![
+        Span::styled(format!(" {state} "), style),
+        Span::raw(format!(" rx {} ", app.history.rx)),
+        Span::raw(format!(" tx {} ", app.history.tx)),
+    ];
     if app.dropped > 0 {
         spans.push(Span::styled(
             format!(" dropped {} (the console could not keep up) ", app.dropped),
             theme.error(),
         ));
+    }
+    spans.push(Span::raw(format!(" {:.1} msg/s ", app.rate)));
+    if let Some(profile) = &app.header.profile {
+        spans.push(Span::raw(format!(" profile {profile} ")));
+    }
+    spans.push(Span::raw(format!(" {} ", app.header.broker)));
+    if let Some(reason) = reason {
+        spans.push(Span::styled(format!(" {reason} "), theme.error()));
     }
     frame.render_widget(Line::from(spans), area);
 }
