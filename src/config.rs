@@ -79,6 +79,20 @@ pub enum ConfigError {
     },
 }
 
+/// Where wpconsole keeps its state (the popup ledger, the console's log):
+/// `$WPCONSOLE_STATE_DIR`, else the platform state dir
+/// (`~/.local/state/wpconsole` on Linux).
+pub fn state_dir() -> PathBuf {
+    std::env::var_os("WPCONSOLE_STATE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| {
+            dirs::state_dir()
+                .or_else(dirs::data_local_dir)
+                .map(|d| d.join("wpconsole"))
+        })
+        .unwrap_or_else(|| PathBuf::from(".wpconsole"))
+}
+
 /// Where the config file is looked for when `--config` is not given.
 pub fn default_path() -> Option<PathBuf> {
     dirs::config_dir().map(|dir| dir.join("wpconsole").join("config.toml"))

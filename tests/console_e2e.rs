@@ -7,8 +7,7 @@
 mod common;
 
 use common::{
-    Mosquitto, Running, Sandbox, Tmux, UID, mosquitto_available, shell_quote, tmux_available,
-    to_topic,
+    Mosquitto, Running, Sandbox, Tmux, UID, mosquitto_available, tmux_available, to_topic,
 };
 use std::fmt::Write as _;
 use std::process::Command;
@@ -26,26 +25,9 @@ fn available(test: &str) -> bool {
 
 /// The console in a 160x45 terminal; when it ends the shell prints EXITED.
 fn console(sandbox: &Sandbox, broker: &Mosquitto) -> Tmux {
-    let words: Vec<String> = [
-        "env".to_owned(),
-        "-i".to_owned(),
-        format!("HOME={}", sandbox.dir.path().display()),
-        format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
-        format!("WPCONSOLE_STATE_DIR={}", sandbox.path("state").display()),
-        "TERM=xterm-256color".to_owned(),
-        env!("CARGO_BIN_EXE_wpconsole").to_owned(),
-        "--broker".to_owned(),
-        format!("mqtt://127.0.0.1:{}", broker.port),
-        "--uid".to_owned(),
-        UID.to_owned(),
-        "--app-id".to_owned(),
-        "APP".to_owned(),
-    ]
-    .iter()
-    .map(|w| shell_quote(w))
-    .collect();
-    let terminal = Tmux::start(
-        &format!("{}; echo EXITED $?; sleep 60", words.join(" ")),
+    let port = format!("mqtt://127.0.0.1:{}", broker.port);
+    let terminal = sandbox.in_terminal(
+        &["--broker", &port, "--uid", UID, "--app-id", "APP"],
         160,
         45,
     );
@@ -261,28 +243,7 @@ fn the_demo_opens_the_console_labelled_demo_with_its_fleet() {
         return;
     }
     let sandbox = Sandbox::new();
-    let words: Vec<String> = [
-        "env".to_owned(),
-        "-i".to_owned(),
-        format!("HOME={}", sandbox.dir.path().display()),
-        format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
-        format!("WPCONSOLE_STATE_DIR={}", sandbox.path("state").display()),
-        "TERM=xterm-256color".to_owned(),
-        env!("CARGO_BIN_EXE_wpconsole").to_owned(),
-        "demo".to_owned(),
-        "--port".to_owned(),
-        "0".to_owned(),
-        "--vehicles".to_owned(),
-        "5".to_owned(),
-    ]
-    .iter()
-    .map(|w| shell_quote(w))
-    .collect();
-    let terminal = Tmux::start(
-        &format!("{}; echo EXITED $?; sleep 60", words.join(" ")),
-        160,
-        45,
-    );
+    let terminal = sandbox.in_terminal(&["demo", "--port", "0", "--vehicles", "5"], 160, 45);
     let screen = terminal
         .wait_for("● connected", Duration::from_secs(15))
         .unwrap_or_else(|screen| panic!("the demo console did not connect:\n{screen}"));

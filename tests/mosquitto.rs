@@ -442,28 +442,16 @@ fn the_password_is_asked_for_on_a_terminal_and_never_echoed() {
     let sandbox = Sandbox::new();
     let pki = Pki::generate(&sandbox);
     let broker = production_like(&sandbox, &pki);
-    let words: Vec<String> = [
-        "env",
-        "-i",
-        &format!("HOME={}", sandbox.dir.path().display()),
-        &format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
-        env!("CARGO_BIN_EXE_wpconsole"),
-        "--broker",
-        &format!("mqtts://127.0.0.1:{}", broker.port),
-        "--uid",
-        UID,
-        "--ca",
-        &pki.ca.display().to_string(),
-        "--cert",
-        &pki.client_cert.display().to_string(),
-        "--key",
-        &pki.client_key.display().to_string(),
-        "tail",
-    ]
-    .iter()
-    .map(|w| common::shell_quote(w))
-    .collect();
-    let terminal = common::Tmux::start(&format!("{}; sleep 30", words.join(" ")), 160, 20);
+    let port = format!("mqtts://127.0.0.1:{}", broker.port);
+    let (ca, cert, key) = (
+        pki.ca.display().to_string(),
+        pki.client_cert.display().to_string(),
+        pki.client_key.display().to_string(),
+    );
+    let args = [
+        "--broker", &port, "--uid", UID, "--ca", &ca, "--cert", &cert, "--key", &key, "tail",
+    ];
+    let terminal = sandbox.in_terminal(&args, 160, 20);
     let prompt = format!("MQTT password for {UID} at 127.0.0.1:{}:", broker.port);
     terminal
         .wait_for(&prompt, Duration::from_secs(10))

@@ -179,6 +179,7 @@ impl CliError {
 
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
+    end_on_any_panic();
     let cli = Cli::parse();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -198,6 +199,17 @@ pub fn main() -> ExitCode {
             ExitCode::from(err.code)
         }
     }
+}
+
+/// A panic anywhere (a Tokio task, the broker's threads) ends the program
+/// after the message is printed, instead of leaving a half-working console.
+/// The console adds the terminal restore in front of this hook.
+fn end_on_any_panic() {
+    let print = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        print(info);
+        std::process::exit(101);
+    }));
 }
 
 async fn run(cli: Cli) -> Result<u8, CliError> {

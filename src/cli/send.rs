@@ -72,15 +72,7 @@ impl SendArgs {
 
 /// Where popups sent by `send` are remembered across runs.
 fn ledger_path() -> PathBuf {
-    std::env::var_os("WPCONSOLE_STATE_DIR")
-        .map(PathBuf::from)
-        .or_else(|| {
-            dirs::state_dir()
-                .or_else(dirs::data_local_dir)
-                .map(|d| d.join("wpconsole"))
-        })
-        .unwrap_or_else(|| PathBuf::from(".wpconsole"))
-        .join("popups.json")
+    crate::config::state_dir().join("popups.json")
 }
 
 fn load_ledger() -> PopupLedger {

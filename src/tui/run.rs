@@ -29,15 +29,7 @@ pub struct EventLog {
 
 /// Where the console writes its log.
 pub fn log_path() -> PathBuf {
-    std::env::var_os("WPCONSOLE_STATE_DIR")
-        .map(PathBuf::from)
-        .or_else(|| {
-            dirs::state_dir()
-                .or_else(dirs::data_local_dir)
-                .map(|d| d.join("wpconsole"))
-        })
-        .unwrap_or_else(|| PathBuf::from(".wpconsole"))
-        .join("wpconsole.log")
+    crate::config::state_dir().join("wpconsole.log")
 }
 
 impl EventLog {

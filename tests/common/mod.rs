@@ -46,6 +46,36 @@ impl Sandbox {
         cmd
     }
 
+    /// A shell command line that runs the binary with `args` in a clean
+    /// environment (no inherited WPCONSOLE_* or password), for tmux.
+    pub fn shell_line(&self, args: &[&str]) -> String {
+        let env = [
+            "env".to_owned(),
+            "-i".to_owned(),
+            format!("HOME={}", self.dir.path().display()),
+            format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
+            format!("WPCONSOLE_STATE_DIR={}", self.path("state").display()),
+            "TERM=xterm-256color".to_owned(),
+            env!("CARGO_BIN_EXE_wpconsole").to_owned(),
+        ];
+        env.iter()
+            .map(String::as_str)
+            .chain(args.iter().copied())
+            .map(shell_quote)
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The binary with `args` in a `width`x`height` tmux terminal; when it
+    /// ends, the shell prints `EXITED <code>`.
+    pub fn in_terminal(&self, args: &[&str], width: u16, height: u16) -> Tmux {
+        Tmux::start(
+            &format!("{}; echo EXITED $?; sleep 60", self.shell_line(args)),
+            width,
+            height,
+        )
+    }
+
     pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
         let path = self.path(name);
         std::fs::write(&path, contents).expect("write test file");
