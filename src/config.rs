@@ -36,6 +36,8 @@ pub struct Profile {
     pub trailing_slash: Option<bool>,
     pub size_limit: Option<usize>,
     pub keep_alive: Option<u64>,
+    /// The journal directory.
+    pub journal: Option<PathBuf>,
     /// Refused with a clear message: passwords do not belong in this file.
     password: Option<toml::Value>,
     #[serde(default)]

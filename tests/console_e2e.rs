@@ -26,15 +26,38 @@ fn available(test: &str) -> bool {
 /// The console in a 160x45 terminal; when it ends the shell prints EXITED.
 fn console(sandbox: &Sandbox, broker: &Mosquitto) -> Tmux {
     let port = format!("mqtt://127.0.0.1:{}", broker.port);
-    let terminal = sandbox.in_terminal(
-        &["--broker", &port, "--uid", UID, "--app-id", "APP"],
-        160,
-        45,
-    );
+    let journal = sandbox.path("journal").display().to_string();
+    let args = [
+        "--broker",
+        &port,
+        "--uid",
+        UID,
+        "--app-id",
+        "APP",
+        "--journal",
+        &journal,
+    ];
+    let terminal = sandbox.in_terminal(&args, 160, 45);
     terminal
         .wait_for("● connected", Duration::from_secs(15))
         .unwrap_or_else(|screen| panic!("the console did not connect:\n{screen}"));
     terminal
+}
+
+/// Every record of the sandbox's journal (all files), in order.
+fn journal_records(sandbox: &Sandbox) -> Vec<serde_json::Value> {
+    let mut files: Vec<_> = std::fs::read_dir(sandbox.path("journal"))
+        .map(|dir| dir.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|file| {
+            wpconsole::store::journal::read(file)
+                .expect("readable journal")
+                .records
+        })
+        .collect()
 }
 
 fn publish(broker: &Mosquitto, topic: &str, payload: &[u8]) {
@@ -84,6 +107,13 @@ fn three_vehicles_show_up_with_their_count() {
     terminal
         .wait_for("EXITED 0", Duration::from_secs(10))
         .unwrap_or_else(|screen| panic!("q did not quit cleanly:\n{screen}"));
+    let records = journal_records(&sandbox);
+    assert_eq!(records.len(), 3, "every message is journaled: {records:?}");
+    for (record, vin) in records.iter().zip(VINS) {
+        assert_eq!(record["dir"], "in");
+        assert_eq!(record["vin"], vin);
+        assert_eq!(record["payload"]["content"]["action"], "hello");
+    }
 }
 
 #[test]
@@ -145,6 +175,19 @@ fn an_action_composed_in_the_editor_reaches_the_vehicle_topic() {
     assert_eq!(envelope["popup"], false);
     assert_eq!(envelope["content"]["params"]["vin"], vin);
     assert!(!line.contains("\n  "), "published minified: {line}");
+
+    // The journal has what came in and exactly what went out, within 200 ms.
+    std::thread::sleep(Duration::from_millis(300));
+    let records = journal_records(&sandbox);
+    let out: Vec<_> = records.iter().filter(|r| r["dir"] == "out").collect();
+    assert_eq!(out.len(), 1, "{records:?}");
+    assert_eq!(
+        out[0]["payload"].to_string(),
+        line,
+        "the journal keeps the published bytes"
+    );
+    assert_eq!(out[0]["kind"], "data");
+    assert!(records.iter().any(|r| r["dir"] == "in"));
 }
 
 #[test]

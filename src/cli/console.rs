@@ -5,6 +5,7 @@ use super::{CliError, exit};
 use crate::domain::Vin;
 use crate::mqtt::session::{Backoff, SessionOptions};
 use crate::mqtt::{ConnectionSettings, Overflow};
+use crate::store::journal::{Journal, JournalConfig};
 use crate::tui::editor::{builtin_templates, user_templates};
 use crate::tui::theme::Theme;
 use crate::tui::{App, AppConfig, app::Header};
@@ -57,7 +58,11 @@ pub async fn run(
         authority: connection.broker.authority(),
         uid: connection.uid.clone(),
     };
-    crate::tui::run::run(app, options, session)
+    let journal = settings
+        .journal
+        .clone()
+        .map(|dir| Journal::start(JournalConfig::new(dir)));
+    crate::tui::run::run(app, options, session, journal)
         .await
         .map_err(|err| CliError::usage(format!("the console stopped: {err}")))?;
     Ok(exit::OK)

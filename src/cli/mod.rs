@@ -124,6 +124,18 @@ pub struct GlobalArgs {
         value_name = "BYTES"
     )]
     pub size_limit: Option<usize>,
+    /// Directory of the console's journal (every message in and out, JSON Lines, a file
+    /// per day) [default: ~/.local/share/wpconsole/journal; the demo keeps none unless given].
+    #[arg(long, global = true, env = "WPCONSOLE_JOURNAL", value_name = "DIR")]
+    pub journal: Option<PathBuf>,
+    /// Keep no journal.
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_NO_JOURNAL",
+        conflicts_with = "journal"
+    )]
+    pub no_journal: bool,
     /// MQTT keep-alive in seconds: a silent broker is noticed within 1.5x this [default: 30].
     #[arg(
         long,

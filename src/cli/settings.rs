@@ -28,6 +28,8 @@ pub struct Settings {
     pub password_file: Option<PathBuf>,
     pub tls: TlsFiles,
     pub fleet: Vec<FleetEntry>,
+    /// Where the console journals, `None` for no journal.
+    pub journal: Option<PathBuf>,
 }
 
 impl Settings {
@@ -89,6 +91,14 @@ impl Settings {
                 ca: global.ca.clone().or(profile.ca).map(expand_home),
                 client: cert.zip(key),
                 insecure: global.insecure || profile.insecure.unwrap_or(false),
+            },
+            journal: if global.no_journal {
+                None
+            } else {
+                Some(global.journal.clone().or(profile.journal).map_or_else(
+                    crate::store::journal::JournalConfig::default_dir,
+                    expand_home,
+                ))
             },
             fleet: profile.fleet,
         }

@@ -45,44 +45,26 @@ impl InboundMessage {
         }
     }
 
-    /// One JSON object on one line:
-    /// `{"received_at","vin","topic","bytes","kind","payload"}`. The payload
-    /// is the JSON value as sent (whitespace removed), a string for text,
-    /// or `{"base64": ...}` for binary.
+    /// One JSON object on one line, as `tail --json` prints it:
+    /// `{"received_at","vin","topic","bytes","kind","payload"}`.
     pub fn json_line(&self) -> String {
-        let mut line = String::with_capacity(self.payload.len() + self.topic.len() + 128);
-        line.push_str("{\"received_at\":\"");
-        line.push_str(
-            &self
-                .received_at
-                .to_rfc3339_opts(SecondsFormat::Millis, true),
-        );
-        line.push_str("\",\"vin\":");
-        match self.vin() {
-            Some(vin) => {
-                let _ = write!(line, "\"{vin}\"");
-            }
-            None => line.push_str("null"),
-        }
-        line.push_str(",\"topic\":");
-        line.push_str(&json_string(&self.topic));
-        let _ = write!(line, ",\"bytes\":{}", self.payload.len());
-        let _ = write!(line, ",\"kind\":\"{}\"", self.classified.kind.name());
-        line.push_str(",\"payload\":");
-        self.write_payload_json(&mut line);
-        line.push('}');
-        line
+        json_line(&self.record(None))
     }
 
-    fn write_payload_json(&self, line: &mut String) {
-        match std::str::from_utf8(&self.payload) {
-            Ok(text) if self.classified.json.is_some() => line.push_str(&json::minify(text)),
-            Ok(text) => line.push_str(&json_string(text)),
-            Err(_) => {
-                line.push_str("{\"base64\":\"");
-                line.push_str(&base64::engine::general_purpose::STANDARD.encode(&self.payload));
-                line.push_str("\"}");
-            }
+    /// The journal's line: the `tail --json` line plus `"dir":"in"`.
+    pub fn journal_line(&self) -> String {
+        json_line(&self.record(Some("in")))
+    }
+
+    fn record(&self, dir: Option<&'static str>) -> Record<'_> {
+        Record {
+            at: self.received_at,
+            vin: self.vin(),
+            topic: &self.topic,
+            payload: &self.payload,
+            kind: self.classified.kind.name(),
+            is_json: self.classified.json.is_some(),
+            dir,
         }
     }
 
@@ -116,6 +98,54 @@ impl InboundMessage {
         line.push_str(&preview);
         line
     }
+}
+
+/// The fields of one JSON Lines record (a `tail --json` line, or a
+/// journal line when `dir` is set).
+#[derive(Debug, Clone, Copy)]
+pub struct Record<'a> {
+    pub at: DateTime<Utc>,
+    pub vin: Option<&'a str>,
+    pub topic: &'a str,
+    pub payload: &'a [u8],
+    pub kind: &'a str,
+    /// Whether the payload is JSON (then it is embedded as a value).
+    pub is_json: bool,
+    /// `"in"` or `"out"` in the journal; absent in `tail --json`.
+    pub dir: Option<&'static str>,
+}
+
+/// One JSON object on one line. The payload is the JSON value as sent
+/// (whitespace removed), a string for text, or `{"base64": ...}` for binary.
+pub fn json_line(record: &Record<'_>) -> String {
+    let mut line = String::with_capacity(record.payload.len() + record.topic.len() + 128);
+    line.push_str("{\"received_at\":\"");
+    line.push_str(&record.at.to_rfc3339_opts(SecondsFormat::Millis, true));
+    line.push_str("\",\"vin\":");
+    match record.vin {
+        Some(vin) => line.push_str(&json_string(vin)),
+        None => line.push_str("null"),
+    }
+    line.push_str(",\"topic\":");
+    line.push_str(&json_string(record.topic));
+    let _ = write!(line, ",\"bytes\":{}", record.payload.len());
+    line.push_str(",\"kind\":");
+    line.push_str(&json_string(record.kind));
+    if let Some(dir) = record.dir {
+        let _ = write!(line, ",\"dir\":\"{dir}\"");
+    }
+    line.push_str(",\"payload\":");
+    match std::str::from_utf8(record.payload) {
+        Ok(text) if record.is_json => line.push_str(&json::minify(text)),
+        Ok(text) => line.push_str(&json_string(text)),
+        Err(_) => {
+            line.push_str("{\"base64\":\"");
+            line.push_str(&base64::engine::general_purpose::STANDARD.encode(record.payload));
+            line.push_str("\"}");
+        }
+    }
+    line.push('}');
+    line
 }
 
 fn json_string(text: &str) -> String {
@@ -161,6 +191,16 @@ mod tests {
         let value: serde_json::Value = serde_json::from_str(&binary.json_line()).unwrap();
         assert_eq!(value["payload"]["base64"], "/wA=");
         assert_eq!(value["kind"], "binary");
+    }
+
+    #[test]
+    fn the_journal_line_is_the_tail_line_plus_direction() {
+        let m = message(TOPIC, b"{\"content\":{}}");
+        let tail: serde_json::Value = serde_json::from_str(&m.json_line()).unwrap();
+        let mut journal: serde_json::Value = serde_json::from_str(&m.journal_line()).unwrap();
+        assert_eq!(journal["dir"], "in");
+        journal.as_object_mut().unwrap().remove("dir");
+        assert_eq!(journal, tail);
     }
 
     #[test]

@@ -121,9 +121,11 @@ pub enum Msg {
     /// The clock moved (drives ages, rates and the popup countdown).
     Tick(DateTime<Utc>),
     Session(SessionEvent),
-    /// Several session events at once: the detail is rebuilt once per
-    /// burst, not once per message.
-    SessionBatch(Vec<SessionEvent>),
+    /// Messages decoded (and journaled) by the loop, a burst at a time: the
+    /// detail is rebuilt once per burst, not once per message.
+    Received(Vec<InboundMessage>),
+    /// How the journal is doing.
+    Journal(JournalState),
     Published(Outgoing),
     PublishFailed(String),
 }
@@ -190,6 +192,21 @@ pub struct App {
     /// Terminal size.
     pub size: (u16, u16),
     pub no_color: bool,
+    pub journal: JournalState,
+}
+
+/// The journal as the status bar tells it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum JournalState {
+    /// `--no-journal`.
+    #[default]
+    Off,
+    Writing {
+        dir: String,
+        /// Lines that could not be written.
+        unwritten: u64,
+        error: Option<String>,
+    },
 }
 
 /// What the console starts with.
@@ -251,6 +268,7 @@ impl App {
             silent_after: Duration::from_secs(60),
             size: config.size,
             no_color: config.no_color,
+            journal: JournalState::Off,
             topics: config.topics,
         };
         app.editor.revalidate(&app.topics, app.size_limit);
@@ -400,10 +418,15 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
             on_session(app, event);
             None
         }
-        Msg::SessionBatch(events) => {
-            for event in events {
-                on_session(app, event);
+        Msg::Received(messages) => {
+            for message in messages {
+                let seq = app.history.push_inbound(message);
+                after_push(app, seq);
             }
+            None
+        }
+        Msg::Journal(state) => {
+            app.journal = state;
             None
         }
         Msg::Published(outgoing) => {

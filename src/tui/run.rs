@@ -2,10 +2,13 @@
 //! decides, this loop carries out the commands and draws when something
 //! changed. It never waits on the network: publishing is `try_publish`.
 
-use super::app::{App, Command, Msg};
+use super::app::{App, Command, JournalState, Msg};
 use super::{update, view};
+use crate::domain::InboundMessage;
+use crate::domain::record::{Record, json_line};
 use crate::mqtt::session::SessionOptions;
 use crate::mqtt::{Session, SessionEvent};
+use crate::store::journal::Journal;
 use base64::Engine as _;
 use chrono::Utc;
 use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
@@ -64,8 +67,10 @@ pub async fn run(
     mut app: App,
     options: rumqttc::MqttOptions,
     session_options: SessionOptions,
+    journal: Option<Journal>,
 ) -> anyhow::Result<()> {
     let mut log = EventLog::open();
+    let topics = app.topics.clone();
     log.write(&format!("console started against {}", app.header.broker));
     let (session, mut events) = Session::start(options, session_options);
 
@@ -98,15 +103,7 @@ pub async fn run(
                 if received == 0 {
                     break Err(anyhow::anyhow!("the MQTT session ended unexpectedly"));
                 }
-                for event in &batch {
-                    match event {
-                        SessionEvent::Connected => log.write("connected"),
-                        SessionEvent::Disconnected { reason, attempt, .. } => log.write(&format!("disconnected (attempt {attempt}): {reason}")),
-                        SessionEvent::Dropped(total) => log.write(&format!("{total} messages dropped so far")),
-                        _ => {}
-                    }
-                }
-                update(&mut app, Msg::SessionBatch(std::mem::take(&mut batch)));
+                take_in(&mut app, &topics, &mut batch, journal.as_ref(), &mut log);
                 dirty = true;
             }
             Some(terminal_event) = input.recv() => {
@@ -121,7 +118,7 @@ pub async fn run(
                     if command == Command::Quit {
                         break Ok(());
                     }
-                    carry_out(&mut app, &session, command, &mut log);
+                    carry_out(&mut app, &session, command, &mut log, journal.as_ref());
                 }
             }
             _ = frames.tick() => {
@@ -129,6 +126,9 @@ pub async fn run(
                 if now.timestamp() != shown_second {
                     shown_second = now.timestamp();
                     update(&mut app, Msg::Tick(now));
+                    if let Some(journal) = &journal {
+                        update(&mut app, Msg::Journal(journal_state(journal)));
+                    }
                     dirty = true;
                 }
                 if dirty {
@@ -144,12 +144,76 @@ pub async fn run(
 
     let _ = execute!(std::io::stdout(), DisableMouseCapture);
     ratatui::restore();
+    if let Some(journal) = journal {
+        journal.close();
+    }
     log.write("console stopped");
     session.shutdown().await;
     outcome
 }
 
-fn carry_out(app: &mut App, session: &Session, command: Command, log: &mut EventLog) {
+/// Decodes and journals a burst of session events here, so `update` stays
+/// free of I/O and each message is classified once.
+fn take_in(
+    app: &mut App,
+    topics: &crate::domain::TopicScheme,
+    batch: &mut Vec<SessionEvent>,
+    journal: Option<&Journal>,
+    log: &mut EventLog,
+) {
+    let mut received = Vec::new();
+    for event in batch.drain(..) {
+        match event {
+            SessionEvent::Message(publish) => {
+                let message = InboundMessage::new(
+                    topics,
+                    publish.topic,
+                    publish.payload,
+                    publish.received_at,
+                );
+                if let Some(journal) = journal {
+                    journal.append(message.received_at, message.journal_line());
+                }
+                received.push(message);
+                continue;
+            }
+            SessionEvent::Connected => log.write("connected"),
+            SessionEvent::Disconnected {
+                ref reason,
+                attempt,
+                ..
+            } => log.write(&format!("disconnected (attempt {attempt}): {reason}")),
+            SessionEvent::Dropped(total) => log.write(&format!("{total} messages dropped so far")),
+            SessionEvent::Subscribed | SessionEvent::Published => {}
+        }
+        if !received.is_empty() {
+            update(app, Msg::Received(std::mem::take(&mut received)));
+        }
+        update(app, Msg::Session(event));
+    }
+    if !received.is_empty() {
+        update(app, Msg::Received(received));
+    }
+}
+
+fn journal_state(journal: &Journal) -> JournalState {
+    JournalState::Writing {
+        dir: journal.dir.display().to_string(),
+        unwritten: journal
+            .stats
+            .unwritten
+            .load(std::sync::atomic::Ordering::Relaxed),
+        error: journal.stats.error(),
+    }
+}
+
+fn carry_out(
+    app: &mut App,
+    session: &Session,
+    command: Command,
+    log: &mut EventLog,
+    journal: Option<&Journal>,
+) {
     match command {
         Command::Publish(outgoing) => match session.publish(&outgoing.topic, &outgoing.payload) {
             Ok(()) => {
@@ -157,6 +221,22 @@ fn carry_out(app: &mut App, session: &Session, command: Command, log: &mut Event
                     "published {} bytes to {}",
                     outgoing.payload.size.payload, outgoing.topic
                 ));
+                if let Some(journal) = journal {
+                    let kind = match outgoing.payload.kind {
+                        crate::domain::MessageKind::Data => "data",
+                        crate::domain::MessageKind::Popup => "popup",
+                    };
+                    let record = Record {
+                        at: app.now.max(Utc::now()),
+                        vin: Some(outgoing.vin.as_str()),
+                        topic: &outgoing.topic,
+                        payload: outgoing.payload.bytes.as_bytes(),
+                        kind,
+                        is_json: true,
+                        dir: Some("out"),
+                    };
+                    journal.append(record.at, json_line(&record));
+                }
                 update(app, Msg::Published(outgoing));
             }
             Err(err) => {

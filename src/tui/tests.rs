@@ -613,3 +613,21 @@ fn the_status_bar_tells_an_outage_and_its_reason() {
     update(&mut app, Msg::Session(SessionEvent::Connected));
     assert!(screen(&app).contains("● connected"));
 }
+
+#[test]
+fn journal_trouble_is_shown_with_its_count_and_reason() {
+    let mut app = app();
+    update(
+        &mut app,
+        Msg::Journal(super::app::JournalState::Writing {
+            dir: "/j".into(),
+            unwritten: 12,
+            error: Some("cannot write the journal: No space left on device".into()),
+        }),
+    );
+    let shown = screen(&app);
+    assert!(
+        shown.contains("journal: 12 unwritten (cannot write the journal: No space left"),
+        "{shown}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Drawing: `view` only reads the state. Only the visible rows of the log
 //! and the detail are ever turned into widgets.
 
-use super::app::{App, ConnectionState, Focus, Modal, VehicleRow, VehicleSort};
+use super::app::{App, ConnectionState, Focus, JournalState, Modal, VehicleRow, VehicleSort};
 use super::editor::StatusLevel;
 use super::keys::{self, Scope};
 use super::theme::Theme;
@@ -425,6 +425,19 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         spans.push(Span::raw(format!(" profile {profile} ")));
     }
     spans.push(Span::raw(format!(" {} ", app.header.broker)));
+    match &app.journal {
+        JournalState::Off => spans.push(Span::styled(" no journal ", theme.dim())),
+        JournalState::Writing { unwritten: 0, .. } => {}
+        JournalState::Writing {
+            unwritten, error, ..
+        } => spans.push(Span::styled(
+            format!(
+                " journal: {unwritten} unwritten ({}) ",
+                error.as_deref().unwrap_or("unknown reason")
+            ),
+            theme.error(),
+        )),
+    }
     if let Some(reason) = reason {
         spans.push(Span::styled(format!(" {reason} "), theme.error()));
     }

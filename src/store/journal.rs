@@ -1,0 +1,433 @@
+//! The journal: every message in and out, appended as JSON Lines (the
+//! `tail --json` format plus `"dir"`), one file per day, rotated by size.
+//!
+//! Writing happens on a thread of its own behind a bounded queue: the UI
+//! and the session never wait for the disk. When the disk cannot keep up
+//! or refuses, the lines are counted as unwritten and the reason is kept
+//! for the status bar; nothing is dropped silently. Lines reach the file
+//! within 200 ms (flushed every 100 ms while busy, at once when idle).
+
+use chrono::{DateTime, NaiveDate, Utc};
+use std::fs::{File, OpenOptions};
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// How often buffered lines are flushed while traffic keeps coming.
+const FLUSH_EVERY: Duration = Duration::from_millis(100);
+
+/// Where and how the journal is written.
+#[derive(Debug, Clone)]
+pub struct JournalConfig {
+    pub dir: PathBuf,
+    /// A day's file is continued in a new part past this size.
+    pub max_file_bytes: u64,
+    /// Lines waiting for the writer before new ones count as unwritten.
+    pub queue: usize,
+    /// Bytes waiting for the writer before new lines count as unwritten.
+    pub queue_bytes: u64,
+}
+
+impl JournalConfig {
+    /// The platform data dir (`~/.local/share/wpconsole/journal` on Linux).
+    pub fn default_dir() -> PathBuf {
+        dirs::data_dir()
+            .map_or_else(|| PathBuf::from(".wpconsole"), |d| d.join("wpconsole"))
+            .join("journal")
+    }
+
+    pub fn new(dir: PathBuf) -> Self {
+        Self {
+            dir,
+            max_file_bytes: 256 * 1024 * 1024,
+            queue: 65_536,
+            queue_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// One line for the journal, with the time that picks its day file.
+#[derive(Debug)]
+struct Entry {
+    at: DateTime<Utc>,
+    line: String,
+}
+
+/// What the writer has done, shared with whoever shows it.
+#[derive(Debug, Default)]
+pub struct JournalStats {
+    pub written: AtomicU64,
+    pub unwritten: AtomicU64,
+    /// The last write error, in words.
+    pub error: Mutex<Option<String>>,
+    /// The file being written.
+    pub current: Mutex<Option<PathBuf>>,
+    /// Bytes queued and not yet written.
+    queued_bytes: AtomicU64,
+}
+
+impl JournalStats {
+    fn fail(&self, count: u64, reason: String) {
+        self.unwritten.fetch_add(count, Ordering::Relaxed);
+        if let Ok(mut error) = self.error.lock() {
+            *error = Some(reason);
+        }
+    }
+
+    pub fn error(&self) -> Option<String> {
+        self.error.lock().ok().and_then(|e| e.clone())
+    }
+}
+
+/// A running journal.
+pub struct Journal {
+    sender: Option<SyncSender<Entry>>,
+    queue_bytes: u64,
+    pub stats: Arc<JournalStats>,
+    writer: Option<std::thread::JoinHandle<()>>,
+    pub dir: PathBuf,
+}
+
+impl Journal {
+    /// Starts the writer. A directory that cannot be created does not stop
+    /// the console: the journal then counts every line as unwritten.
+    pub fn start(config: JournalConfig) -> Self {
+        let stats = Arc::new(JournalStats::default());
+        let (sender, receiver) = std::sync::mpsc::sync_channel(config.queue.max(1));
+        let dir = config.dir.clone();
+        let queue_bytes = config.queue_bytes;
+        let writer_stats = stats.clone();
+        let writer = std::thread::Builder::new()
+            .name("journal".into())
+            .spawn(move || Writer::new(config, writer_stats).run(&receiver))
+            .ok();
+        if writer.is_none() {
+            stats.fail(0, "cannot start the journal writer thread".into());
+        }
+        Self {
+            queue_bytes,
+            sender: writer.is_some().then_some(sender),
+            stats,
+            writer,
+            dir,
+        }
+    }
+
+    /// Queues a line without waiting; a full queue counts it as unwritten.
+    pub fn append(&self, at: DateTime<Utc>, line: String) {
+        let Some(sender) = &self.sender else {
+            self.stats.unwritten.fetch_add(1, Ordering::Relaxed);
+            return;
+        };
+        let bytes = line.len() as u64 + 1;
+        if self.stats.queued_bytes.load(Ordering::Relaxed) + bytes > self.queue_bytes {
+            self.stats.fail(1, "the disk is not keeping up".into());
+            return;
+        }
+        self.stats.queued_bytes.fetch_add(bytes, Ordering::Relaxed);
+        match sender.try_send(Entry { at, line }) {
+            Ok(()) => {}
+            Err(TrySendError::Full(_)) => {
+                self.stats.queued_bytes.fetch_sub(bytes, Ordering::Relaxed);
+                self.stats.fail(1, "the disk is not keeping up".into());
+            }
+            Err(TrySendError::Disconnected(_)) => {
+                self.stats.queued_bytes.fetch_sub(bytes, Ordering::Relaxed);
+                self.stats.fail(1, "the journal writer stopped".into());
+            }
+        }
+    }
+
+    /// Writes what is queued and stops the writer (on quit and on signals).
+    pub fn close(mut self) {
+        self.sender = None;
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
+    }
+}
+
+struct Writer {
+    config: JournalConfig,
+    stats: Arc<JournalStats>,
+    file: Option<(NaiveDate, u32, BufWriter<File>, u64)>,
+    last_flush: Instant,
+}
+
+impl Writer {
+    fn new(config: JournalConfig, stats: Arc<JournalStats>) -> Self {
+        Self {
+            config,
+            stats,
+            file: None,
+            last_flush: Instant::now(),
+        }
+    }
+
+    fn run(mut self, receiver: &Receiver<Entry>) {
+        loop {
+            match receiver.recv_timeout(FLUSH_EVERY) {
+                Ok(entry) => {
+                    self.write(&entry);
+                    self.stats
+                        .queued_bytes
+                        .fetch_sub(entry.line.len() as u64 + 1, Ordering::Relaxed);
+                    if self.last_flush.elapsed() >= FLUSH_EVERY {
+                        self.flush();
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => self.flush(),
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.flush();
+                    return;
+                }
+            }
+        }
+    }
+
+    fn flush(&mut self) {
+        self.last_flush = Instant::now();
+        if let Some((_, _, file, _)) = &mut self.file
+            && let Err(err) = file.flush()
+        {
+            self.stats
+                .fail(0, format!("cannot write the journal: {err}"));
+            self.file = None;
+        }
+    }
+
+    fn write(&mut self, entry: &Entry) {
+        let day = entry.at.date_naive();
+        let bytes = entry.line.len() as u64 + 1;
+        let rotate = match &self.file {
+            Some((file_day, _, _, size)) => {
+                *file_day != day || size + bytes > self.config.max_file_bytes
+            }
+            None => true,
+        };
+        if rotate && let Err(reason) = self.open(day) {
+            self.stats.fail(1, reason);
+            return;
+        }
+        let Some((_, _, file, size)) = &mut self.file else {
+            return;
+        };
+        let written = file
+            .write_all(entry.line.as_bytes())
+            .and_then(|()| file.write_all(b"\n"));
+        match written {
+            Ok(()) => {
+                *size += bytes;
+                self.stats.written.fetch_add(1, Ordering::Relaxed);
+            }
+            Err(err) => {
+                self.stats
+                    .fail(1, format!("cannot write the journal: {err}"));
+                // Start a fresh file next time rather than append after a torn write.
+                self.file = None;
+            }
+        }
+    }
+
+    /// Opens the next file for `day`: `YYYY-MM-DD.jsonl`, then
+    /// `YYYY-MM-DD.1.jsonl`, ... once a file is full.
+    fn open(&mut self, day: NaiveDate) -> Result<(), String> {
+        self.flush();
+        std::fs::create_dir_all(&self.config.dir).map_err(|err| {
+            format!(
+                "cannot create the journal directory {}: {err}",
+                self.config.dir.display()
+            )
+        })?;
+        let mut part = match &self.file {
+            Some((file_day, part, _, _)) if *file_day == day => part + 1,
+            _ => 0,
+        };
+        loop {
+            let path = day_file(&self.config.dir, day, part);
+            let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+            if size < self.config.max_file_bytes {
+                let file = OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(&path)
+                    .map_err(|err| format!("cannot open the journal {}: {err}", path.display()))?;
+                if let Ok(mut current) = self.stats.current.lock() {
+                    *current = Some(path);
+                }
+                self.file = Some((day, part, BufWriter::with_capacity(256 * 1024, file), size));
+                return Ok(());
+            }
+            part += 1;
+        }
+    }
+}
+
+/// The journal file of `day`, part `part`.
+pub fn day_file(dir: &Path, day: NaiveDate, part: u32) -> PathBuf {
+    if part == 0 {
+        dir.join(format!("{day}.jsonl"))
+    } else {
+        dir.join(format!("{day}.{part}.jsonl"))
+    }
+}
+
+/// The journal files of `day`, in order.
+pub fn day_files(dir: &Path, day: NaiveDate) -> Vec<PathBuf> {
+    (0..u32::MAX)
+        .map(|part| day_file(dir, day, part))
+        .take_while(|path| path.exists())
+        .collect()
+}
+
+/// What reading a journal or capture found.
+#[derive(Debug, Default)]
+pub struct ReadReport {
+    pub records: Vec<serde_json::Value>,
+    /// Lines that are not a JSON object (kept out, counted).
+    pub bad_lines: u64,
+    /// The last line was cut short (a crash while writing): ignored.
+    pub torn_last_line: bool,
+}
+
+/// Reads a journal or a `tail --json` capture. A torn last line is
+/// ignored and reported; other bad lines are counted.
+pub fn read(path: &Path) -> std::io::Result<ReadReport> {
+    let mut report = ReadReport::default();
+    let mut reader = BufReader::new(File::open(path)?);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            return Ok(report);
+        }
+        let complete = line.last() == Some(&b'\n');
+        match serde_json::from_slice::<serde_json::Value>(&line) {
+            Ok(value) if value.is_object() => report.records.push(value),
+            _ if !complete => report.torn_last_line = true,
+            _ if line.iter().all(u8::is_ascii_whitespace) => {}
+            _ => report.bad_lines += 1,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn at(day: u32, second: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, day, 10, 0, second).unwrap()
+    }
+
+    fn wait_for(stats: &JournalStats, written: u64) {
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while stats.written.load(Ordering::Relaxed) < written && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn lines_land_in_the_day_file_within_the_flush_window() {
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::start(JournalConfig::new(dir.path().to_owned()));
+        journal.append(at(24, 0), r#"{"n":1}"#.into());
+        wait_for(&journal.stats, 1);
+        std::thread::sleep(FLUSH_EVERY * 2);
+        let text = std::fs::read_to_string(dir.path().join("2026-11-24.jsonl")).unwrap();
+        assert_eq!(text, "{\"n\":1}\n", "flushed without closing");
+        journal.append(at(25, 0), r#"{"n":2}"#.into());
+        journal.close();
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join("2026-11-25.jsonl")).unwrap(),
+            "{\"n\":2}\n"
+        );
+    }
+
+    #[test]
+    fn a_full_file_continues_in_a_new_part() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = JournalConfig::new(dir.path().to_owned());
+        config.max_file_bytes = 20;
+        let journal = Journal::start(config);
+        for n in 0..5 {
+            journal.append(at(24, n), format!(r#"{{"n":{n}}}"#));
+        }
+        journal.close();
+        let files = day_files(dir.path(), at(24, 0).date_naive());
+        assert_eq!(files.len(), 3, "{files:?}");
+        let all: usize = files.iter().map(|f| read(f).unwrap().records.len()).sum();
+        assert_eq!(all, 5);
+    }
+
+    #[test]
+    fn an_unwritable_directory_counts_every_line_and_says_why() {
+        let dir = tempfile::tempdir().unwrap();
+        let blocker = dir.path().join("not-a-dir");
+        std::fs::write(&blocker, "x").unwrap();
+        let journal = Journal::start(JournalConfig::new(blocker.join("journal")));
+        journal.append(at(24, 0), "{}".into());
+        journal.append(at(24, 1), "{}".into());
+        let stats = journal.stats.clone();
+        journal.close();
+        assert_eq!(stats.unwritten.load(Ordering::Relaxed), 2);
+        assert!(
+            stats
+                .error()
+                .unwrap()
+                .contains("cannot create the journal directory"),
+            "{:?}",
+            stats.error()
+        );
+    }
+
+    #[test]
+    fn a_full_queue_counts_instead_of_waiting() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = JournalConfig::new(dir.path().to_owned());
+        config.queue = 1;
+        let journal = Journal::start(config);
+        for n in 0..10_000 {
+            journal.append(at(24, 0), format!("{{\"n\":{n}}}"));
+        }
+        let stats = journal.stats.clone();
+        journal.close();
+        let written = stats.written.load(Ordering::Relaxed);
+        let unwritten = stats.unwritten.load(Ordering::Relaxed);
+        assert_eq!(
+            written + unwritten,
+            10_000,
+            "every line is either written or counted"
+        );
+    }
+
+    #[test]
+    fn queued_bytes_are_bounded_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = JournalConfig::new(dir.path().to_owned());
+        config.queue_bytes = 1000;
+        let journal = Journal::start(config);
+        journal.append(at(24, 0), "x".repeat(2000));
+        let stats = journal.stats.clone();
+        journal.close();
+        assert_eq!(
+            stats.unwritten.load(Ordering::Relaxed),
+            1,
+            "a line larger than the budget is refused"
+        );
+    }
+
+    #[test]
+    fn a_torn_last_line_is_ignored_and_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("j.jsonl");
+        std::fs::write(&path, "{\"a\":1}\nnot json\n\n{\"b\":2}\n{\"c\":").unwrap();
+        let report = read(&path).unwrap();
+        assert_eq!(report.records.len(), 2);
+        assert_eq!(report.bad_lines, 1);
+        assert!(report.torn_last_line);
+    }
+}
