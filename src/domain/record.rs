@@ -115,8 +115,11 @@ pub struct Record<'a> {
     pub dir: Option<&'static str>,
 }
 
-/// One JSON object on one line. The payload is the JSON value as sent
-/// (whitespace removed), a string for text, or `{"base64": ...}` for binary.
+/// One JSON object on one line. The payload is the JSON value exactly as
+/// sent, a string for text, or `{"base64": ...}` for binary. A JSON payload
+/// that spans lines is written without its whitespace and its exact bytes
+/// follow in `"raw": {"base64": ...}`, so a line is always one record and
+/// the exact bytes can always be recovered ([`payload_bytes`]).
 pub fn json_line(record: &Record<'_>) -> String {
     let mut line = String::with_capacity(record.payload.len() + record.topic.len() + 128);
     line.push_str("{\"received_at\":\"");
@@ -135,17 +138,65 @@ pub fn json_line(record: &Record<'_>) -> String {
         let _ = write!(line, ",\"dir\":\"{dir}\"");
     }
     line.push_str(",\"payload\":");
+    let base64 = |line: &mut String| {
+        line.push_str("{\"base64\":\"");
+        line.push_str(&base64::engine::general_purpose::STANDARD.encode(record.payload));
+        line.push_str("\"}");
+    };
     match std::str::from_utf8(record.payload) {
-        Ok(text) if record.is_json => line.push_str(&json::minify(text)),
-        Ok(text) => line.push_str(&json_string(text)),
-        Err(_) => {
-            line.push_str("{\"base64\":\"");
-            line.push_str(&base64::engine::general_purpose::STANDARD.encode(record.payload));
-            line.push_str("\"}");
+        Ok(text) if record.is_json && !text.contains(['\n', '\r']) => line.push_str(text),
+        Ok(text) if record.is_json => {
+            line.push_str(&json::minify(text));
+            line.push_str(",\"raw\":");
+            base64(&mut line);
         }
+        Ok(text) => line.push_str(&json_string(text)),
+        Err(_) => base64(&mut line),
     }
     line.push('}');
     line
+}
+
+/// Why a record's payload cannot be recovered.
+#[derive(Debug, thiserror::Error)]
+#[error("not a wpconsole record: {0}")]
+pub struct RecordError(String);
+
+/// The exact payload bytes of a record line written by [`json_line`].
+pub fn payload_bytes(line: &str) -> Result<Vec<u8>, RecordError> {
+    #[derive(serde::Deserialize)]
+    struct Fields<'a> {
+        #[serde(borrow)]
+        payload: &'a serde_json::value::RawValue,
+        kind: String,
+        #[serde(default)]
+        raw: Option<Base64Field>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Base64Field {
+        base64: String,
+    }
+    let decode = |text: &str| {
+        base64::engine::general_purpose::STANDARD
+            .decode(text)
+            .map_err(|err| RecordError(format!("bad base64: {err}")))
+    };
+    let fields: Fields<'_> =
+        serde_json::from_str(line).map_err(|err| RecordError(err.to_string()))?;
+    if let Some(raw) = fields.raw {
+        return decode(&raw.base64);
+    }
+    match fields.kind.as_str() {
+        "binary" => {
+            let field: Base64Field = serde_json::from_str(fields.payload.get())
+                .map_err(|err| RecordError(err.to_string()))?;
+            decode(&field.base64)
+        }
+        "text" => serde_json::from_str::<String>(fields.payload.get())
+            .map(String::into_bytes)
+            .map_err(|err| RecordError(err.to_string())),
+        _ => Ok(fields.payload.get().as_bytes().to_vec()),
+    }
 }
 
 fn json_string(text: &str) -> String {
@@ -172,11 +223,28 @@ mod tests {
     const TOPIC: &str = "psa/OVIPPartners-Dev/to/uid/U/opa/0123456789ABCDEFG/";
 
     #[test]
+    fn every_payload_comes_back_byte_for_byte() {
+        for payload in [
+            &b"{ \"content\": {\"action\": \"go\", \"n\": 1.50} }"[..],
+            b"{\n  \"content\": \"two\nlines\"\r\n}",
+            b"plain text \x1b[2J with \"quotes\"",
+            b"",
+            &[0xff, 0x00, 0x80, b'\n'],
+            br#"{"base64":"not really"}"#,
+            b"\"just a string\"",
+        ] {
+            let line = message(TOPIC, payload).json_line();
+            assert!(!line.contains('\n'), "one line: {line}");
+            assert_eq!(payload_bytes(&line).unwrap(), payload, "{line}");
+        }
+    }
+
+    #[test]
     fn json_line_keeps_the_payload_value() {
-        let m = message(TOPIC, b"{ \"content\": {\"action\": \"go\", \"n\": 1.50} }");
+        let m = message(TOPIC, b"{\"content\":{\"action\":\"go\",\"n\":1.50}}");
         assert_eq!(
             m.json_line(),
-            r#"{"received_at":"2026-11-24T14:03:05.042Z","vin":"0123456789ABCDEFG","topic":"psa/OVIPPartners-Dev/to/uid/U/opa/0123456789ABCDEFG/","bytes":42,"kind":"content","payload":{"content":{"action":"go","n":1.50}}}"#
+            r#"{"received_at":"2026-11-24T14:03:05.042Z","vin":"0123456789ABCDEFG","topic":"psa/OVIPPartners-Dev/to/uid/U/opa/0123456789ABCDEFG/","bytes":36,"kind":"content","payload":{"content":{"action":"go","n":1.50}}}"#
         );
     }
 
@@ -207,6 +275,12 @@ mod tests {
     fn pretty_json_payload_stays_on_one_line() {
         let m = message(TOPIC, b"{\n  \"content\": \"a\\nb\"\n}");
         assert!(!m.json_line().contains('\n'));
+        let value: serde_json::Value = serde_json::from_str(&m.json_line()).unwrap();
+        assert_eq!(value["payload"]["content"], "a\nb");
+        assert!(
+            value["raw"]["base64"].is_string(),
+            "the exact bytes travel beside it"
+        );
         assert!(!m.human_line().contains('\n'));
     }
 
