@@ -1,8 +1,6 @@
 //! What vehicles send: every inbound payload is classified and kept, never
 //! dropped, whatever it holds.
 
-use serde_json::Value;
-
 /// The three answers a vehicle app can forward after a popup.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PopupAction {
@@ -14,13 +12,12 @@ pub enum PopupAction {
 }
 
 impl PopupAction {
-    fn from_value(value: &Value) -> Self {
-        match value.as_str() {
-            Some("WebPortal.okBtnPopupRequestClicked") => Self::Ok,
-            Some("WebPortal.cancelBtnPopupRequestClicked") => Self::Cancel,
-            Some("WebPortal.closeTimeoutPopupRequest") => Self::Timeout,
-            Some(other) => Self::Other(other.to_owned()),
-            None => Self::Other(value.to_string()),
+    fn from_text(value: &str) -> Self {
+        match value {
+            "WebPortal.okBtnPopupRequestClicked" => Self::Ok,
+            "WebPortal.cancelBtnPopupRequestClicked" => Self::Cancel,
+            "WebPortal.closeTimeoutPopupRequest" => Self::Timeout,
+            other => Self::Other(other.to_owned()),
         }
     }
 
@@ -69,13 +66,29 @@ impl InboundKind {
     }
 }
 
-/// A classified payload: its kind, the parsed JSON when it is JSON, and
-/// `content.action` when there is one.
-#[derive(Debug, Clone, PartialEq)]
+/// A classified payload: its kind, whether it is JSON, and `content.action`
+/// when there is one.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Classified {
     pub kind: InboundKind,
-    pub json: Option<Value>,
+    pub is_json: bool,
     pub action: Option<String>,
+}
+
+/// The top-level fields classification looks at; everything else is only
+/// checked for validity, never built into values (this runs per message).
+#[derive(serde::Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow, default)]
+    content: Option<&'a serde_json::value::RawValue>,
+    #[serde(rename = "popupAction", default)]
+    popup_action: Option<serde_json::Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct ContentObject {
+    #[serde(default)]
+    action: Option<serde_json::Value>,
 }
 
 /// Classifies an inbound payload. Never fails: bytes that are not JSON are
@@ -84,34 +97,52 @@ pub fn classify(payload: &[u8]) -> Classified {
     let Ok(text) = std::str::from_utf8(payload) else {
         return Classified {
             kind: InboundKind::Binary,
-            json: None,
+            is_json: false,
             action: None,
         };
     };
-    let Ok(json) = serde_json::from_str::<Value>(text) else {
+    // Derived structs also accept arrays (fields by position): only an
+    // object is read as an envelope.
+    let object = text.trim_start().starts_with('{');
+    let Some(envelope) = object
+        .then(|| serde_json::from_str::<Envelope<'_>>(text).ok())
+        .flatten()
+    else {
+        // Not an object with those fields: valid JSON of another shape, or text.
+        let is_json = serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok();
         return Classified {
-            kind: InboundKind::Text,
-            json: None,
+            kind: if is_json {
+                InboundKind::JsonWithoutContent
+            } else {
+                InboundKind::Text
+            },
+            is_json,
             action: None,
         };
     };
-    let content = json.get("content");
+    let content = envelope.content.map(|raw| raw.get().trim_start());
     let action = content
-        .and_then(|c| c.get("action"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let kind = if let Some(answer) = json.get("popupAction") {
-        InboundKind::PopupAnswer(PopupAction::from_value(answer))
+        .filter(|c| c.starts_with('{'))
+        .and_then(|c| serde_json::from_str::<ContentObject>(c).ok())
+        .and_then(|c| match c.action {
+            Some(serde_json::Value::String(action)) => Some(action),
+            _ => None,
+        });
+    let kind = if let Some(answer) = envelope.popup_action {
+        InboundKind::PopupAnswer(match answer {
+            serde_json::Value::String(text) => PopupAction::from_text(&text),
+            other => PopupAction::Other(other.to_string()),
+        })
     } else {
-        match content {
-            Some(Value::Object(_)) => InboundKind::ContentObject,
-            Some(Value::String(_)) => InboundKind::ContentString,
+        match content.and_then(|c| c.chars().next()) {
+            Some('{') => InboundKind::ContentObject,
+            Some('"') => InboundKind::ContentString,
             _ => InboundKind::JsonWithoutContent,
         }
     };
     Classified {
         kind,
-        json: Some(json),
+        is_json: true,
         action,
     }
 }

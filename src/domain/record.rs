@@ -63,7 +63,7 @@ impl InboundMessage {
             topic: &self.topic,
             payload: &self.payload,
             kind: self.classified.kind.name(),
-            is_json: self.classified.json.is_some(),
+            is_json: self.classified.is_json,
             dir,
         }
     }
@@ -90,7 +90,7 @@ impl InboundMessage {
             let _ = write!(line, "[{}] ", display::one_line(&self.topic));
         }
         let preview = match std::str::from_utf8(&self.payload) {
-            Ok(text) if self.classified.json.is_some() => {
+            Ok(text) if self.classified.is_json => {
                 display::one_line(&json::minify(text)).into_owned()
             }
             Ok(_) | Err(_) => display::bytes_one_line(&self.payload),

@@ -36,8 +36,8 @@ pub struct LogEntry {
     pub action: Option<String>,
     /// The exact bytes, for detail, copy and export.
     pub payload: Bytes,
-    /// A safe one-line preview, made once.
-    pub preview: String,
+    /// Whether the payload is JSON (the preview then drops its whitespace).
+    pub is_json: bool,
 }
 
 /// How long a preview may be; the detail pane shows the rest.
@@ -67,6 +67,14 @@ fn preview_of(payload: &[u8], is_json: bool) -> String {
         text.push('…');
     }
     text
+}
+
+impl LogEntry {
+    /// A safe one-line preview of at most 300 characters. Made when a row
+    /// is drawn, so only visible rows ever pay for it.
+    pub fn preview(&self) -> String {
+        preview_of(&self.payload, self.is_json)
+    }
 }
 
 /// What the console knows about one vehicle.
@@ -151,7 +159,7 @@ impl History {
             at: message.received_at,
             direction: Direction::Inbound,
             vin,
-            preview: preview_of(&message.payload, message.classified.json.is_some()),
+            is_json: message.classified.is_json,
             kind: message.classified.kind.name(),
             action: message.classified.action,
             topic: message.topic,
@@ -182,7 +190,7 @@ impl History {
                 MessageKind::Popup => "popup",
             },
             action,
-            preview: preview_of(payload.as_bytes(), true),
+            is_json: true,
             payload: Bytes::copy_from_slice(payload.as_bytes()),
         })
     }
@@ -293,7 +301,7 @@ mod tests {
         assert_eq!(history.evicted, 3);
         assert_eq!(history.rx, 5);
         assert!(history.by_seq(2).is_none());
-        assert_eq!(history.by_seq(4).unwrap().preview, "{\"n\":4}");
+        assert_eq!(history.by_seq(4).unwrap().preview(), "{\"n\":4}");
         let vin = Vin::parse("0123456789ABCDEFG").unwrap();
         assert_eq!(history.vehicles[&vin].rx, 5, "statistics outlive eviction");
     }
@@ -326,12 +334,15 @@ mod tests {
         let mut history = History::new(10, []);
         let long = format!("{{\"a\":\"{}\"}}", "x".repeat(10_000));
         let seq = history.push_inbound(inbound("0123456789ABCDEFG", &long));
-        assert!(history.by_seq(seq).unwrap().preview.chars().count() <= PREVIEW_CHARS + 1);
+        assert!(history.by_seq(seq).unwrap().preview().chars().count() <= PREVIEW_CHARS + 1);
         let seq = history.push_inbound(inbound("0123456789ABCDEFG", "\u{1b}[2J\u{202e}"));
-        assert_eq!(history.by_seq(seq).unwrap().preview, "\\u{1b}[2J\\u{202e}");
+        assert_eq!(
+            history.by_seq(seq).unwrap().preview(),
+            "\\u{1b}[2J\\u{202e}"
+        );
         let seq = history.push_inbound(inbound("0123456789ABCDEFG", "plain text, not JSON"));
         assert_eq!(
-            history.by_seq(seq).unwrap().preview,
+            history.by_seq(seq).unwrap().preview(),
             "plain text, not JSON",
             "text keeps its spaces"
         );

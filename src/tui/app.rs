@@ -419,9 +419,15 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
             None
         }
         Msg::Received(messages) => {
+            let mut last = None;
             for message in messages {
                 let seq = app.history.push_inbound(message);
-                after_push(app, seq);
+                if track(app, seq) {
+                    last = Some(seq);
+                }
+            }
+            if let Some(seq) = last {
+                settle(app, seq);
             }
             None
         }
@@ -482,26 +488,41 @@ fn on_session(app: &mut App, event: SessionEvent) {
 
 /// Keeps the filtered view, follow mode and detail in step with a new entry.
 fn after_push(app: &mut App, seq: u64) {
-    if let Some(first) = app.history.first_seq() {
-        let stale = app.log.matches.partition_point(|s| *s < first);
-        app.log.matches.drain(..stale);
+    if track(app, seq) {
+        settle(app, seq);
     }
+}
+
+/// Files a new entry into the filtered view; true when the log shows it.
+fn track(app: &mut App, seq: u64) -> bool {
     if app.log.filter.is_active() {
         let passes = app.history.by_seq(seq).is_some_and(|entry| {
             let label = entry.vin.as_ref().and_then(|v| app.history.label(v));
             app.log.filter.matches(entry, label)
         });
         if !passes {
-            return;
+            return false;
         }
         app.log.matches.push(seq);
+    }
+    if !app.log.follow {
+        app.log.waiting += 1;
+    }
+    true
+}
+
+/// Moves the selection (following) or keeps it (paused) after new entries,
+/// once per burst: `seq` is the newest one the log shows.
+fn settle(app: &mut App, seq: u64) {
+    if let Some(first) = app.history.first_seq() {
+        let stale = app.log.matches.partition_point(|s| *s < first);
+        app.log.matches.drain(..stale);
     }
     if app.log.follow {
         app.log.selected = Some(seq);
         keep_log_selection_visible(app);
         app.detail.stale = true;
     } else {
-        app.log.waiting += 1;
         if app
             .log
             .selected

@@ -239,7 +239,7 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             let mut line = Line::from(vec![
                 Span::raw(head[..13].to_owned()),
                 Span::styled(head[13..].to_owned(), arrow_style),
-                Span::raw(truncate(&entry.preview, rest)),
+                Span::raw(truncate(&entry.preview(), rest)),
             ]);
             if app.log.selected == Some(entry.seq) {
                 line = line.style(theme.selected());
