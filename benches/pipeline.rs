@@ -44,6 +44,7 @@ fn app(history_cap: usize) -> App {
             profile: None,
             broker: "mqtt://127.0.0.1:1883".into(),
             demo: false,
+            insecure: false,
             uid: topics.uid.clone(),
         },
         topics,

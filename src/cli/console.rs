@@ -41,6 +41,7 @@ pub async fn run(
             broker: connection.broker.to_string(),
             demo,
             uid: topics.uid.clone(),
+            insecure: settings.tls.insecure,
         },
         fleet,
         history_cap: HISTORY_CAP,

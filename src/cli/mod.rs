@@ -136,7 +136,8 @@ pub struct GlobalArgs {
         conflicts_with = "journal"
     )]
     pub no_journal: bool,
-    /// MQTT keep-alive in seconds: a silent broker is noticed within 1.5x this [default: 30].
+    /// MQTT keep-alive in seconds: a broker that stops answering is noticed within 2x this
+    /// [default: 30].
     #[arg(
         long,
         global = true,

@@ -52,6 +52,11 @@ pub struct ConnectionSettings {
 /// 10 KiB and counts the whole packet on the way out.
 pub const MAX_PACKET_BYTES: usize = 131_072 + 64 * 1024;
 
+/// What the console accepts from the broker. Far above the WebPortal limit
+/// on purpose: an oversized message from a misbehaving app is received and
+/// shown (truncated, with a note) rather than breaking the connection.
+pub const MAX_INCOMING_PACKET_BYTES: usize = 16 * 1024 * 1024;
+
 impl ConnectionSettings {
     /// rumqttc options for these settings.
     pub fn mqtt_options(&self) -> Result<MqttOptions, tls::TlsSetupError> {
@@ -72,7 +77,7 @@ impl ConnectionSettings {
             .set_transport(transport)
             .set_keep_alive(self.keep_alive)
             .set_clean_session(true)
-            .set_max_packet_size(MAX_PACKET_BYTES, MAX_PACKET_BYTES)
+            .set_max_packet_size(MAX_INCOMING_PACKET_BYTES, MAX_PACKET_BYTES)
             .set_request_channel_capacity(1024);
         match (&self.uid, &self.password) {
             (Some(uid), Some(password)) => {

@@ -92,6 +92,8 @@ pub struct Header {
     pub broker: String,
     pub demo: bool,
     pub uid: String,
+    /// `--insecure`: the broker's certificate is not verified.
+    pub insecure: bool,
 }
 
 /// Something the run loop must do.

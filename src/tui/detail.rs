@@ -26,6 +26,9 @@ pub type DetailLine = Vec<(Token, String)>;
 /// is there to copy.
 const HEX_LIMIT: usize = 64 * 1024;
 
+/// Payloads over the WebPortal limit are shown up to it, with a note.
+const SHOWN_LIMIT: usize = 131_072;
+
 /// The lines of the detail pane for `entry`, times in `offset`, wrapped
 /// at `width` characters so a long value can be read to its end.
 pub fn lines(entry: &LogEntry, offset: chrono::FixedOffset, width: usize) -> Vec<DetailLine> {
@@ -96,7 +99,24 @@ fn unwrapped(entry: &LogEntry, offset: chrono::FixedOffset) -> Vec<DetailLine> {
         ),
     ));
     out.push(Vec::new());
-    if let Ok(text) = std::str::from_utf8(&entry.payload) {
+    let mut payload: &[u8] = &entry.payload;
+    if payload.len() > SHOWN_LIMIT {
+        out.push(vec![(
+            Token::Notice,
+            format!(
+                "{} bytes, over the broker's 131,072 limit: showing the first 131,072 (c copies them all)",
+                crate::domain::envelope::group(payload.len())
+            ),
+        )]);
+        payload = &payload[..SHOWN_LIMIT];
+        // Do not cut a character in two.
+        if let Err(err) = std::str::from_utf8(payload)
+            && err.error_len().is_none()
+        {
+            payload = &payload[..err.valid_up_to()];
+        }
+    }
+    if let Ok(text) = std::str::from_utf8(payload) {
         match serde_json::from_str::<serde_json::Value>(text) {
             Ok(value) => {
                 let pretty =
@@ -110,15 +130,13 @@ fn unwrapped(entry: &LogEntry, offset: chrono::FixedOffset) -> Vec<DetailLine> {
         }
     } else {
         {
-            out.extend(hex_lines(
-                &entry.payload[..entry.payload.len().min(HEX_LIMIT)],
-            ));
-            if entry.payload.len() > HEX_LIMIT {
+            out.extend(hex_lines(&payload[..payload.len().min(HEX_LIMIT)]));
+            if payload.len() > HEX_LIMIT {
                 out.push(vec![(
                     Token::Notice,
                     format!(
                         "… {} more bytes (c copies them all)",
-                        entry.payload.len() - HEX_LIMIT
+                        payload.len() - HEX_LIMIT
                     ),
                 )]);
             }
@@ -305,6 +323,25 @@ mod tests {
             joined.contains(&"x".repeat(250)),
             "nothing is lost in the wrap"
         );
+    }
+
+    #[test]
+    fn an_oversized_payload_is_shown_truncated_with_a_note() {
+        let big = format!("{{\"blob\":\"{}\"}}", "é".repeat(600_000));
+        let shown = text(&lines(
+            &entry(big.as_bytes()),
+            FixedOffset::east_opt(0).unwrap(),
+            200,
+        ));
+        assert!(
+            shown
+                .iter()
+                .any(|l| l.contains("over the broker's 131,072 limit")),
+            "{:?}",
+            &shown[..6]
+        );
+        let body: usize = shown.iter().skip(6).map(|l| l.len()).sum();
+        assert!(body <= 131_072, "{body}");
     }
 
     #[test]

@@ -23,6 +23,7 @@ pub fn app_with(width: u16, height: u16, history_cap: usize) -> App {
             profile: Some("test".into()),
             broker: "mqtts://broker.test:8886".into(),
             demo: false,
+            insecure: false,
             uid: topics.uid.clone(),
         },
         topics,

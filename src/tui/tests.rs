@@ -615,6 +615,14 @@ fn the_status_bar_tells_an_outage_and_its_reason() {
 }
 
 #[test]
+fn insecure_tls_is_shown_in_the_status_bar() {
+    let mut app = app();
+    assert!(!screen(&app).contains("INSECURE"));
+    app.header.insecure = true;
+    assert!(screen(&app).contains("INSECURE: certificate not verified"));
+}
+
+#[test]
 fn journal_trouble_is_shown_with_its_count_and_reason() {
     let mut app = app();
     update(

@@ -411,6 +411,14 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     };
     let mut spans = vec![
         Span::styled(format!(" {state} "), style),
+        Span::styled(
+            if app.header.insecure {
+                " INSECURE: certificate not verified "
+            } else {
+                ""
+            },
+            theme.error(),
+        ),
         Span::raw(format!(" rx {} ", app.history.rx)),
         Span::raw(format!(" tx {} ", app.history.tx)),
     ];
