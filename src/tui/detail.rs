@@ -340,7 +340,7 @@ mod tests {
             "{:?}",
             &shown[..6]
         );
-        let body: usize = shown.iter().skip(6).map(|l| l.len()).sum();
+        let body: usize = shown.iter().skip(6).map(String::len).sum();
         assert!(body <= 131_072, "{body}");
     }
 
