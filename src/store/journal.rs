@@ -155,6 +155,8 @@ struct Writer {
     stats: Arc<JournalStats>,
     file: Option<(NaiveDate, u32, BufWriter<File>, u64)>,
     last_flush: Instant,
+    /// Lines in the buffer: written once a flush succeeds, unwritten if it fails.
+    buffered: u64,
 }
 
 impl Writer {
@@ -164,6 +166,7 @@ impl Writer {
             stats,
             file: None,
             last_flush: Instant::now(),
+            buffered: 0,
         }
     }
 
@@ -190,12 +193,20 @@ impl Writer {
 
     fn flush(&mut self) {
         self.last_flush = Instant::now();
-        if let Some((_, _, file, _)) = &mut self.file
-            && let Err(err) = file.flush()
-        {
-            self.stats
-                .fail(0, format!("cannot write the journal: {err}"));
-            self.file = None;
+        let Some((_, _, file, _)) = &mut self.file else {
+            return;
+        };
+        let buffered = std::mem::take(&mut self.buffered);
+        match file.flush() {
+            Ok(()) => {
+                self.stats.written.fetch_add(buffered, Ordering::Relaxed);
+            }
+            Err(err) => {
+                self.stats
+                    .fail(buffered, format!("cannot write the journal: {err}"));
+                // Start a fresh file next time rather than append after a torn write.
+                self.file = None;
+            }
         }
     }
 
@@ -221,12 +232,12 @@ impl Writer {
         match written {
             Ok(()) => {
                 *size += bytes;
-                self.stats.written.fetch_add(1, Ordering::Relaxed);
+                self.buffered += 1;
             }
             Err(err) => {
+                let lost = std::mem::take(&mut self.buffered) + 1;
                 self.stats
-                    .fail(1, format!("cannot write the journal: {err}"));
-                // Start a fresh file next time rather than append after a torn write.
+                    .fail(lost, format!("cannot write the journal: {err}"));
                 self.file = None;
             }
         }

@@ -371,6 +371,11 @@ impl Mosquitto {
         );
     }
 
+    /// The broker's process id (for SIGSTOP/SIGCONT).
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().expect("mosquitto is running").id()
+    }
+
     /// What mosquitto logged, for failure messages.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
@@ -515,4 +520,28 @@ impl Drop for Tmux {
 /// Quotes one word for a POSIX shell command line.
 pub fn shell_quote(word: &str) -> String {
     format!("'{}'", word.replace('\'', r"'\''"))
+}
+
+/// Sends a signal (`-STOP`, `-CONT`, `-TERM`, `-HUP`, ...) to a process.
+pub fn signal(pid: u32, signal: &str) {
+    let status = Command::new("kill")
+        .arg(signal)
+        .arg(pid.to_string())
+        .status()
+        .expect("kill");
+    assert!(status.success(), "kill {signal} {pid}");
+}
+
+/// The pid of the wpconsole process whose command line contains `marker`.
+pub fn wpconsole_pid(marker: &str) -> Option<u32> {
+    std::fs::read_dir("/proc")
+        .ok()?
+        .filter_map(Result::ok)
+        .find_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let comm = std::fs::read_to_string(entry.path().join("comm")).ok()?;
+            let cmdline = std::fs::read(entry.path().join("cmdline")).ok()?;
+            (comm.trim() == "wpconsole" && String::from_utf8_lossy(&cmdline).contains(marker))
+                .then_some(pid)
+        })
 }

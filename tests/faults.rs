@@ -1,0 +1,447 @@
+//! Faults: a broker killed and restarted, a broker that never answers or
+//! stops answering, signals, and a journal that cannot be written. Against
+//! mosquitto, with the real binary (and tmux for the console).
+//!
+//! Skipped with a notice when mosquitto or tmux is missing; CI requires them.
+
+mod common;
+
+use common::{
+    Mosquitto, Running, Sandbox, Tmux, UID, VIN, from_topic, mosquitto_available, tmux_available,
+    to_topic,
+};
+use std::net::TcpListener;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn publish(port: u16, topic: &str, payload: &str) {
+    let out = Command::new("mosquitto_pub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+            "-t",
+            topic,
+            "-m",
+            payload,
+        ])
+        .output()
+        .expect("mosquitto_pub");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn action(name: &str) -> String {
+    format!(r#"{{"content":{{"type":"action","action":"{name}"}}}}"#)
+}
+
+fn available(test: &str) -> bool {
+    mosquitto_available(test) && tmux_available(test)
+}
+
+/// The console on `broker` with a journal and a 2 s keep-alive.
+fn console(sandbox: &Sandbox, port: u16) -> Tmux {
+    let url = format!("mqtt://127.0.0.1:{port}");
+    let journal = sandbox.path("journal").display().to_string();
+    let args = [
+        "--broker",
+        &url,
+        "--uid",
+        UID,
+        "--app-id",
+        "APP",
+        "--journal",
+        &journal,
+        "--keep-alive",
+        "2",
+    ];
+    sandbox.in_terminal(&args, 160, 45)
+}
+
+fn journal_lines(sandbox: &Sandbox) -> Vec<serde_json::Value> {
+    let mut files: Vec<_> = std::fs::read_dir(sandbox.path("journal"))
+        .map(|dir| dir.filter_map(Result::ok).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+        .iter()
+        .flat_map(|f| wpconsole::store::journal::read(f).expect("journal").records)
+        .collect()
+}
+
+#[test]
+fn tail_survives_three_broker_kills_with_backoff_and_misses_nothing_after_each() {
+    if !mosquitto_available(
+        "tail_survives_three_broker_kills_with_backoff_and_misses_nothing_after_each",
+    ) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let mut broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let mut cmd = sandbox.wpconsole();
+    cmd.args([
+        "--broker",
+        &format!("mqtt://127.0.0.1:{}", broker.port),
+        "--uid",
+        UID,
+        "tail",
+        "--json",
+    ]);
+    let mut tail = Running::spawn(cmd);
+    assert!(
+        tail.wait_stderr("watching", Duration::from_secs(10)),
+        "{}",
+        tail.drain_stderr()
+    );
+    for round in 0..3 {
+        broker.kill();
+        assert!(
+            tail.wait_stderr_new("disconnected", Duration::from_secs(10)),
+            "round {round}: {}",
+            tail.drain_stderr()
+        );
+        std::thread::sleep(Duration::from_millis(1500));
+        broker.restart();
+        assert!(
+            tail.wait_stderr_new("watching", Duration::from_secs(15)),
+            "round {round}: {}",
+            tail.drain_stderr()
+        );
+        publish(
+            broker.port,
+            &to_topic(VIN),
+            &action(&format!("after-restart-{round}")),
+        );
+        let line = tail
+            .next_line(Duration::from_secs(10))
+            .expect("the message after the restart");
+        assert!(line.contains(&format!("after-restart-{round}")), "{line}");
+    }
+    let stderr = tail.drain_stderr();
+    let attempts = stderr.matches("disconnected").count();
+    // 1.5 s outages with 100 ms doubling backoff allow about 5 attempts each.
+    assert!(
+        (3..=18).contains(&attempts),
+        "{attempts} failed attempts over 3 outages:\n{stderr}"
+    );
+    assert!(
+        tail.next_line(Duration::from_millis(300)).is_none(),
+        "nothing printed twice"
+    );
+}
+
+#[test]
+fn the_console_shows_outages_refuses_to_publish_during_them_and_sends_nothing_twice() {
+    if !available(
+        "the_console_shows_outages_refuses_to_publish_during_them_and_sends_nothing_twice",
+    ) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let mut broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let terminal = console(&sandbox, broker.port);
+    terminal
+        .wait_for("● connected", Duration::from_secs(15))
+        .expect("connected");
+    // Make the vehicle the editor's target and load the data template.
+    publish(broker.port, &to_topic(VIN), &action("hello"));
+    terminal
+        .wait_for("rx 1 ", Duration::from_secs(10))
+        .expect("first message");
+    terminal.send_keys(&["BTab", "j", "Enter", "t", "Enter"]);
+    terminal
+        .wait_for(&format!("Editor → {VIN}"), Duration::from_secs(5))
+        .expect("target set");
+
+    for round in 1..=3 {
+        broker.kill();
+        let screen = terminal
+            .wait_for("reconnecting (attempt", Duration::from_secs(10))
+            .unwrap_or_else(|screen| panic!("round {round}: the outage is not shown:\n{screen}"));
+        assert!(
+            screen.contains("connection"),
+            "the reason is shown:\n{screen}"
+        );
+        terminal.send_keys(&["C-s"]);
+        terminal
+            .wait_for(
+                "not published: the broker is not connected",
+                Duration::from_secs(5),
+            )
+            .unwrap_or_else(|screen| {
+                panic!("round {round}: publishing during the outage was not refused:\n{screen}")
+            });
+        std::thread::sleep(Duration::from_millis(1200));
+        broker.restart();
+        terminal
+            .wait_for("● connected", Duration::from_secs(15))
+            .expect("reconnected");
+        // Subscriptions are renewed: a message after the restart arrives.
+        std::thread::sleep(Duration::from_millis(300));
+        publish(
+            broker.port,
+            &to_topic(VIN),
+            &action(&format!("after-{round}")),
+        );
+        terminal
+            .wait_for(&format!("rx {} ", round + 1), Duration::from_secs(10))
+            .unwrap_or_else(|screen| {
+                panic!("round {round}: the message after the restart did not arrive:\n{screen}")
+            });
+    }
+
+    // One publish after the last outage reaches the broker exactly once.
+    let mut sub = Command::new("stdbuf");
+    sub.args([
+        "-oL",
+        "mosquitto_sub",
+        "-h",
+        "127.0.0.1",
+        "-p",
+        &broker.port.to_string(),
+        "-t",
+        &from_topic(VIN),
+        "-v",
+    ]);
+    let sub = Running::spawn(sub);
+    std::thread::sleep(Duration::from_millis(500));
+    terminal.send_keys(&["C-s"]);
+    terminal
+        .wait_for("tx 1 ", Duration::from_secs(10))
+        .expect("published once connected");
+    assert!(
+        sub.next_line(Duration::from_secs(5)).is_some(),
+        "the publish arrived"
+    );
+    assert!(
+        sub.next_line(Duration::from_secs(2)).is_none(),
+        "and only once: refused publishes were never queued"
+    );
+
+    // No tight loop: the console's log lists each failed attempt.
+    let log =
+        std::fs::read_to_string(sandbox.path("state").join("wpconsole.log")).unwrap_or_default();
+    let attempts = log.matches("disconnected (attempt").count();
+    assert!(
+        (3..=18).contains(&attempts),
+        "{attempts} attempts over 3 outages:\n{log}"
+    );
+}
+
+#[test]
+fn a_broker_that_never_answers_connect_is_a_timeout_not_a_hang() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // Accept and hold connections without ever answering.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let sandbox = Sandbox::new();
+    let started = Instant::now();
+    let out = sandbox
+        .wpconsole()
+        .args([
+            "--broker",
+            &format!("mqtt://127.0.0.1:{port}"),
+            "--uid",
+            UID,
+            "tail",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("timeout") && stderr.contains("did not answer"),
+        "{stderr}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "gave up in {:?}",
+        started.elapsed()
+    );
+}
+
+#[test]
+fn a_broker_that_stops_answering_is_noticed_by_keep_alive() {
+    if !mosquitto_available("a_broker_that_stops_answering_is_noticed_by_keep_alive") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let mut cmd = sandbox.wpconsole();
+    cmd.args([
+        "--broker",
+        &format!("mqtt://127.0.0.1:{}", broker.port),
+        "--uid",
+        UID,
+        "--keep-alive",
+        "2",
+        "tail",
+    ]);
+    let mut tail = Running::spawn(cmd);
+    assert!(
+        tail.wait_stderr("watching", Duration::from_secs(10)),
+        "{}",
+        tail.drain_stderr()
+    );
+    common::signal(broker.pid(), "-STOP");
+    let stopped = Instant::now();
+    let noticed = tail.wait_stderr_new("disconnected", Duration::from_secs(10));
+    let after = stopped.elapsed();
+    common::signal(broker.pid(), "-CONT");
+    assert!(
+        noticed,
+        "a paused broker was never noticed: {}",
+        tail.drain_stderr()
+    );
+    // rumqttc pings after one keep-alive of silence and gives up when the
+    // next ping is due unanswered: within two keep-alive intervals.
+    assert!(
+        after <= Duration::from_millis(4_500),
+        "noticed after {after:?}"
+    );
+    assert!(
+        tail.drain_stderr().contains("timeout"),
+        "{}",
+        tail.drain_stderr()
+    );
+    assert!(
+        tail.wait_stderr_new("watching", Duration::from_secs(15)),
+        "reconnects once the broker answers: {}",
+        tail.drain_stderr()
+    );
+}
+
+#[test]
+fn sigterm_sighup_and_ctrl_c_restore_the_terminal_and_flush_the_journal() {
+    if !available("sigterm_sighup_and_ctrl_c_restore_the_terminal_and_flush_the_journal") {
+        return;
+    }
+    for how in ["-TERM", "-HUP", "C-c"] {
+        let sandbox = Sandbox::new();
+        let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+        let terminal = console(&sandbox, broker.port);
+        terminal
+            .wait_for("● connected", Duration::from_secs(15))
+            .expect("connected");
+        for n in 0..3 {
+            publish(broker.port, &to_topic(VIN), &action(&format!("n{n}")));
+        }
+        terminal
+            .wait_for("rx 3 ", Duration::from_secs(10))
+            .expect("three messages");
+        if how == "C-c" {
+            terminal.send_keys(&["C-c"]);
+        } else {
+            let marker = sandbox.path("journal").display().to_string();
+            let pid = common::wpconsole_pid(&marker).expect("the console's pid");
+            common::signal(pid, how);
+        }
+        let screen = terminal
+            .wait_for("EXITED 0", Duration::from_secs(10))
+            .unwrap_or_else(|screen| panic!("{how}: the console did not end cleanly:\n{screen}"));
+        assert!(
+            !screen.contains("Vehicles") && !screen.contains("● connected"),
+            "{how}: the alternate screen was left:\n{screen}"
+        );
+        let records = journal_lines(&sandbox);
+        assert_eq!(
+            records.len(),
+            3,
+            "{how}: the journal was flushed: {records:?}"
+        );
+    }
+}
+
+#[test]
+fn an_unwritable_journal_is_reported_and_the_console_keeps_going() {
+    if !available("an_unwritable_journal_is_reported_and_the_console_keeps_going") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    std::fs::write(sandbox.path("not-a-dir"), "x").unwrap();
+    let url = format!("mqtt://127.0.0.1:{}", broker.port);
+    let journal = sandbox
+        .path("not-a-dir")
+        .join("journal")
+        .display()
+        .to_string();
+    let terminal = sandbox.in_terminal(
+        &["--broker", &url, "--uid", UID, "--journal", &journal],
+        160,
+        45,
+    );
+    terminal
+        .wait_for("● connected", Duration::from_secs(15))
+        .expect("connected");
+    for n in 0..4 {
+        publish(broker.port, &to_topic(VIN), &action(&format!("n{n}")));
+    }
+    let screen = terminal
+        .wait_for("journal: 4 unwritten", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("unwritten lines are not counted:\n{screen}"));
+    assert!(
+        screen.contains("rx 4 ") && screen.contains("cannot create the journal directory"),
+        "{screen}"
+    );
+}
+
+#[test]
+fn a_full_disk_is_reported_and_the_console_keeps_going() {
+    if !available("a_full_disk_is_reported_and_the_console_keeps_going") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let mount = sandbox.path("small-disk");
+    std::fs::create_dir(&mount).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=16k", "tmpfs"])
+        .arg(&mount)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !mounted {
+        eprintln!(
+            "SKIPPED a_full_disk_is_reported_and_the_console_keeps_going: cannot mount a small tmpfs here (needs root)"
+        );
+        return;
+    }
+    struct Unmount(std::path::PathBuf);
+    impl Drop for Unmount {
+        fn drop(&mut self) {
+            let _ = Command::new("umount").arg(&self.0).status();
+        }
+    }
+    let _unmount = Unmount(mount.clone());
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let url = format!("mqtt://127.0.0.1:{}", broker.port);
+    let journal = mount.join("journal").display().to_string();
+    let terminal = sandbox.in_terminal(
+        &["--broker", &url, "--uid", UID, "--journal", &journal],
+        160,
+        45,
+    );
+    terminal
+        .wait_for("● connected", Duration::from_secs(15))
+        .expect("connected");
+    let big = format!(r#"{{"content":{{"pad":"{}"}}}}"#, "x".repeat(4_000));
+    for _ in 0..20 {
+        publish(broker.port, &to_topic(VIN), &big);
+    }
+    let screen = terminal
+        .wait_for("unwritten", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("a full disk is not reported:\n{screen}"));
+    assert!(
+        screen.contains("rx 20 "),
+        "the console keeps receiving:\n{screen}"
+    );
+    assert!(screen.contains("No space left on device"), "{screen}");
+}
