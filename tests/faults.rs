@@ -395,6 +395,15 @@ fn an_unwritable_journal_is_reported_and_the_console_keeps_going() {
     );
 }
 
+/// Unmounts the small disk when the test ends, however it ends.
+struct Unmount(std::path::PathBuf);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(&self.0).status();
+    }
+}
+
 #[test]
 fn a_full_disk_is_reported_and_the_console_keeps_going() {
     if !available("a_full_disk_is_reported_and_the_console_keeps_going") {
@@ -413,12 +422,6 @@ fn a_full_disk_is_reported_and_the_console_keeps_going() {
             "SKIPPED a_full_disk_is_reported_and_the_console_keeps_going: cannot mount a small tmpfs here (needs root)"
         );
         return;
-    }
-    struct Unmount(std::path::PathBuf);
-    impl Drop for Unmount {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg(&self.0).status();
-        }
     }
     let _unmount = Unmount(mount.clone());
     let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
