@@ -27,6 +27,10 @@ struct Pki {
     server_key: PathBuf,
     client_cert: PathBuf,
     client_key: PathBuf,
+    ca_key: PathBuf,
+    /// A client certificate of the right CA whose validity ended.
+    expired_cert: PathBuf,
+    expired_key: PathBuf,
 }
 
 fn ca(name: &str) -> (CertificateParams, KeyPair, String) {
@@ -48,8 +52,18 @@ fn leaf(
     names: Vec<String>,
     usage: ExtendedKeyUsagePurpose,
 ) -> (String, String) {
+    leaf_with(issuer, names, usage, |_| {})
+}
+
+fn leaf_with(
+    issuer: &Issuer<'_, KeyPair>,
+    names: Vec<String>,
+    usage: ExtendedKeyUsagePurpose,
+    customize: impl FnOnce(&mut CertificateParams),
+) -> (String, String) {
     let key = KeyPair::generate().unwrap();
     let mut params = CertificateParams::new(names).unwrap();
+    customize(&mut params);
     params
         .distinguished_name
         .push(DnType::CommonName, "wpconsole test");
@@ -67,6 +81,7 @@ fn leaf(
 impl Pki {
     fn generate(sandbox: &Sandbox) -> Self {
         let (ca_params, ca_key, ca_pem) = ca("wpconsole test CA");
+        let ca_key_pem = ca_key.serialize_pem();
         let (_, _, other_pem) = ca("some other CA");
         let issuer = Issuer::new(ca_params, ca_key);
         let (server_cert, server_key) = leaf(
@@ -79,7 +94,19 @@ impl Pki {
             vec![UID.to_lowercase()],
             ExtendedKeyUsagePurpose::ClientAuth,
         );
+        let (expired_cert, expired_key) = leaf_with(
+            &issuer,
+            vec![UID.to_lowercase()],
+            ExtendedKeyUsagePurpose::ClientAuth,
+            |params| {
+                params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+                params.not_after = rcgen::date_time_ymd(2021, 1, 1);
+            },
+        );
         Self {
+            ca_key: sandbox.write("ca.key", ca_key_pem),
+            expired_cert: sandbox.write("expired.pem", expired_cert),
+            expired_key: sandbox.write("expired.key", expired_key),
             ca: sandbox.write("ca.pem", ca_pem),
             other_ca: sandbox.write("other-ca.pem", other_pem),
             server_cert: sandbox.write("server.pem", server_cert),
@@ -464,5 +491,166 @@ fn the_password_is_asked_for_on_a_terminal_and_never_echoed() {
     assert!(
         !screen.contains(PASSWORD),
         "the password is not echoed:\n{screen}"
+    );
+}
+
+/// A broker whose certificate is signed by the test CA with `customize`
+/// applied (another host name, say).
+fn broker_with_server_cert(sandbox: &Sandbox, names: Vec<String>) -> (Pki, Mosquitto) {
+    let (ca_params, ca_key, ca_pem) = ca("wpconsole test CA");
+    let issuer = Issuer::new(ca_params, ca_key);
+    let (server_cert, server_key) = leaf(&issuer, names, ExtendedKeyUsagePurpose::ServerAuth);
+    let (client_cert, client_key) = leaf(
+        &issuer,
+        vec![UID.to_lowercase()],
+        ExtendedKeyUsagePurpose::ClientAuth,
+    );
+    let pki = Pki {
+        ca_key: sandbox.path("unused"),
+        expired_cert: sandbox.path("unused"),
+        expired_key: sandbox.path("unused"),
+        ca: sandbox.write("ca.pem", ca_pem),
+        other_ca: sandbox.write("other-ca.pem", ca("other").2),
+        server_cert: sandbox.write("server.pem", server_cert),
+        server_key: sandbox.write("server.key", server_key),
+        client_cert: sandbox.write("client.pem", client_cert),
+        client_key: sandbox.write("client.key", client_key),
+    };
+    let broker = production_like(sandbox, &pki);
+    (pki, broker)
+}
+
+fn tail_with(
+    sandbox: &Sandbox,
+    broker: &Mosquitto,
+    files: &[(&str, &std::path::Path)],
+) -> (Option<i32>, String) {
+    let mut cmd = sandbox.wpconsole();
+    cmd.args([
+        "--broker",
+        &format!("mqtts://127.0.0.1:{}", broker.port),
+        "--uid",
+        UID,
+    ])
+    .env("WPCONSOLE_PASSWORD", PASSWORD);
+    for (flag, path) in files {
+        cmd.arg(flag).arg(path);
+    }
+    let out = cmd.arg("tail").output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_server_certificate_for_another_host_is_refused() {
+    if !mosquitto_available("a_server_certificate_for_another_host_is_refused") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let (pki, broker) = broker_with_server_cert(&sandbox, vec!["broker.example".into()]);
+    let (code, stderr) = tail_with(
+        &sandbox,
+        &broker,
+        &[
+            ("--ca", &pki.ca),
+            ("--cert", &pki.client_cert),
+            ("--key", &pki.client_key),
+        ],
+    );
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(stderr.contains("not valid for this host name"), "{stderr}");
+}
+
+#[test]
+fn client_certificate_problems_each_say_what_to_do() {
+    if !mosquitto_available("client_certificate_problems_each_say_what_to_do") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let pki = Pki::generate(&sandbox);
+    let broker = production_like(&sandbox, &pki);
+
+    // A missing file.
+    let missing = sandbox.path("nowhere.pem");
+    let (code, stderr) = tail_with(
+        &sandbox,
+        &broker,
+        &[
+            ("--ca", &pki.ca),
+            ("--cert", &missing),
+            ("--key", &pki.client_key),
+        ],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot read client certificate") && stderr.contains("nowhere.pem"),
+        "{stderr}"
+    );
+
+    // The key of another certificate.
+    let stranger = sandbox.write("stranger.key", KeyPair::generate().unwrap().serialize_pem());
+    let (code, stderr) = tail_with(
+        &sandbox,
+        &broker,
+        &[
+            ("--ca", &pki.ca),
+            ("--cert", &pki.client_cert),
+            ("--key", &stranger),
+        ],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+
+    assert!(
+        stderr.contains("the private key does not belong to the certificate"),
+        "{stderr}"
+    );
+
+    // An expired client certificate: the broker refuses it.
+    let (code, stderr) = tail_with(
+        &sandbox,
+        &broker,
+        &[
+            ("--ca", &pki.ca),
+            ("--cert", &pki.expired_cert),
+            ("--key", &pki.expired_key),
+        ],
+    );
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains("our client certificate has expired"),
+        "{stderr}"
+    );
+
+    // A version 1 client certificate of the right CA (openssl still makes them).
+    let v1 = sandbox.path("v1");
+    let made = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout {0}.key -out {0}.csr -subj /CN=partner1 && \
+             openssl x509 -req -days 2 -in {0}.csr -CA {1} -CAkey {2} -CAcreateserial -out {0}.pem && \
+             openssl x509 -in {0}.pem -noout -text | grep -q 'Version: 1'",
+            v1.display(),
+            pki.ca.display(),
+            pki.ca_key.display()
+        ))
+        .output()
+        .expect("openssl");
+    assert!(
+        made.status.success(),
+        "{}",
+        String::from_utf8_lossy(&made.stderr)
+    );
+    let (v1_cert, v1_key) = (sandbox.path("v1.pem"), sandbox.path("v1.key"));
+    let (code, stderr) = tail_with(
+        &sandbox,
+        &broker,
+        &[("--ca", &pki.ca), ("--cert", &v1_cert), ("--key", &v1_key)],
+    );
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("X.509 version 1") && stderr.contains("version 3"),
+        "{stderr}"
     );
 }

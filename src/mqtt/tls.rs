@@ -105,7 +105,7 @@ pub fn client_config(files: &TlsFiles) -> Result<ClientConfig, TlsSetupError> {
                 .map_err(|err| TlsSetupError::ClientAuth {
                     cert: cert_path.clone(),
                     key: key_path.clone(),
-                    reason: describe_rustls(&err),
+                    reason: describe_client_certificate(&err),
                 })?
         }
     };
@@ -131,6 +131,22 @@ fn trust_roots(ca: Option<&Path>) -> Result<RootCertStore, TlsSetupError> {
     Ok(roots)
 }
 
+/// Why our own client certificate cannot be used, in words.
+fn describe_client_certificate(err: &rustls::Error) -> String {
+    if format!("{err:?}").contains("UnsupportedCertVersion") {
+        return "it is an X.509 version 1 certificate, which rustls does not accept: ask for a version 3 certificate".into();
+    }
+    match err {
+        rustls::Error::InconsistentKeys(_) => {
+            "the private key does not belong to the certificate".into()
+        }
+        rustls::Error::InvalidCertificate(rustls::CertificateError::BadEncoding) => {
+            "the certificate is malformed".into()
+        }
+        other => other.to_string(),
+    }
+}
+
 /// A rustls error in words a user can act on.
 pub fn describe_rustls(err: &rustls::Error) -> String {
     use rustls::{AlertDescription, CertificateError, Error};
@@ -146,6 +162,9 @@ pub fn describe_rustls(err: &rustls::Error) -> String {
             }
             CertificateError::Revoked => "the server's certificate is revoked".into(),
             CertificateError::BadEncoding => "the server's certificate is malformed".into(),
+            other if format!("{other:?}").contains("UnsupportedCertVersion") => {
+                "the server's certificate is X.509 version 1, which rustls does not accept".into()
+            }
             other => format!("the server's certificate was rejected: {other:?}"),
         },
         Error::AlertReceived(alert) => match alert {
