@@ -654,3 +654,108 @@ fn client_certificate_problems_each_say_what_to_do() {
         "{stderr}"
     );
 }
+
+#[test]
+fn the_password_never_shows_in_ps_logs_journal_errors_or_on_screen() {
+    let test = "the_password_never_shows_in_ps_logs_journal_errors_or_on_screen";
+    if !mosquitto_available(test) || !common::tmux_available(test) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let pki = Pki::generate(&sandbox);
+    let broker = production_like(&sandbox, &pki);
+    let password_file = sandbox.write("password", format!("{PASSWORD}\n"));
+    let url = format!("mqtts://127.0.0.1:{}", broker.port);
+    let (ca, cert, key) = (
+        pki.ca.display().to_string(),
+        pki.client_cert.display().to_string(),
+        pki.client_key.display().to_string(),
+    );
+    let (pw, journal) = (
+        password_file.display().to_string(),
+        sandbox.path("journal").display().to_string(),
+    );
+    let args = [
+        "--broker",
+        &url,
+        "--uid",
+        UID,
+        "--app-id",
+        "APP",
+        "--ca",
+        &ca,
+        "--cert",
+        &cert,
+        "--key",
+        &key,
+        "--password-file",
+        &pw,
+        "--journal",
+        &journal,
+    ];
+    let terminal = sandbox.in_terminal(&args, 160, 45);
+    terminal
+        .wait_for("● connected", Duration::from_secs(15))
+        .unwrap_or_else(|s| panic!("{s}"));
+    let mut publish = Command::new("mosquitto_pub");
+    mosquitto_client_tls(&mut publish, &pki, &broker);
+    assert!(
+        publish
+            .args(["-t", &common::to_topic(VIN), "-m", "{\"content\":{}}"])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let screen = terminal
+        .wait_for("rx 1 ", Duration::from_secs(10))
+        .unwrap_or_else(|s| panic!("{s}"));
+    let ps = String::from_utf8_lossy(
+        &Command::new("ps")
+            .args(["-eo", "args"])
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .into_owned();
+    assert!(
+        ps.contains(&pw),
+        "the console is in ps with its options:\n{ps}"
+    );
+    terminal.send_keys(&["q"]);
+    terminal
+        .wait_for("EXITED 0", Duration::from_secs(10))
+        .unwrap_or_else(|s| panic!("{s}"));
+
+    let mut seen = vec![("ps", ps), ("screen", screen)];
+    let log =
+        std::fs::read_to_string(sandbox.path("state").join("wpconsole.log")).unwrap_or_default();
+    assert!(log.contains("connected"), "the log was written: {log}");
+    seen.push(("log", log));
+    for entry in std::fs::read_dir(sandbox.path("journal"))
+        .unwrap()
+        .flatten()
+    {
+        seen.push(("journal", std::fs::read_to_string(entry.path()).unwrap()));
+    }
+    // Errors: a wrong password for tail and send, from the environment.
+    for command in [vec!["tail"], vec!["send", "--vin", VIN, "--content", "{}"]] {
+        let out = tls_command(&sandbox, &pki, &broker)
+            .env("WPCONSOLE_PASSWORD", "wrong-secret-31337")
+            .args(&command)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(3));
+        seen.push(("stderr", String::from_utf8_lossy(&out.stderr).into_owned()));
+        seen.push(("stdout", String::from_utf8_lossy(&out.stdout).into_owned()));
+    }
+    for (place, text) in seen {
+        assert!(
+            !text.contains(PASSWORD),
+            "the password appears in {place}:\n{text}"
+        );
+        assert!(
+            !text.contains("wrong-secret-31337"),
+            "a password appears in {place}:\n{text}"
+        );
+    }
+}

@@ -91,6 +91,40 @@ struct ContentObject {
     action: Option<serde_json::Value>,
 }
 
+/// JSON nested deeper than this is treated as text: every JSON payload the
+/// console keeps must stay readable by `serde_json` (limit 128) inside a
+/// journal record.
+pub const MAX_JSON_DEPTH: usize = 100;
+
+/// Whether arrays and objects in `text` nest deeper than `limit` (strings
+/// are skipped; the text need not be valid JSON).
+fn nests_deeper_than(text: &[u8], limit: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in text {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > limit {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
 /// Classifies an inbound payload. Never fails: bytes that are not JSON are
 /// text or binary.
 pub fn classify(payload: &[u8]) -> Classified {
@@ -101,6 +135,13 @@ pub fn classify(payload: &[u8]) -> Classified {
             action: None,
         };
     };
+    if nests_deeper_than(payload, MAX_JSON_DEPTH) {
+        return Classified {
+            kind: InboundKind::Text,
+            is_json: false,
+            action: None,
+        };
+    }
     // Derived structs also accept arrays (fields by position): only an
     // object is read as an envelope.
     let object = text.trim_start().starts_with('{');
@@ -205,6 +246,17 @@ mod tests {
                 InboundKind::PopupAnswer(action)
             );
         }
+    }
+
+    #[test]
+    fn json_nested_too_deep_is_text() {
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert_eq!(classify(deep.as_bytes()).kind, InboundKind::Text);
+        let inside = format!("{{\"content\":{}}}", "[".repeat(200) + &"]".repeat(200));
+        assert_eq!(classify(inside.as_bytes()).kind, InboundKind::Text);
+        let fine = "[".repeat(50) + &"]".repeat(50);
+        assert!(classify(fine.as_bytes()).is_json);
+        assert!(classify(br#"{"a":"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[["}"#).is_json, "brackets in strings do not count");
     }
 
     proptest! {

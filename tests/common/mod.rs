@@ -231,7 +231,7 @@ impl Observer {
     pub fn subscribe(port: u16, filter: &str) -> Self {
         let mut options =
             rumqttc::MqttOptions::new(format!("observer-{}", fastrand::u32(..)), "127.0.0.1", port);
-        options.set_max_packet_size(1 << 20, 1 << 20);
+        options.set_max_packet_size(4 << 20, 4 << 20);
         let (client, mut connection) = rumqttc::Client::new(options, 64);
         client
             .subscribe(filter, rumqttc::QoS::AtMostOnce)
@@ -270,7 +270,7 @@ impl Observer {
             "127.0.0.1",
             port,
         );
-        options.set_max_packet_size(1 << 20, 1 << 20);
+        options.set_max_packet_size(4 << 20, 4 << 20);
         let (client, mut connection) = rumqttc::Client::new(options, 8);
         client
             .publish(topic, rumqttc::QoS::AtMostOnce, false, payload)
