@@ -384,3 +384,41 @@ fn every_command_has_help_with_examples() {
     assert!(stdout.contains("Exit codes") && stdout.contains("WPCONSOLE_PASSWORD"));
     assert!(!stdout.contains("--password "), "no plain password flag");
 }
+
+mod rules {
+    include!("common/rules.rs");
+}
+
+#[test]
+fn every_validation_rule_refuses_in_validate_and_send() {
+    let sandbox = Sandbox::new();
+    for (rule, envelope, says) in rules::BROKEN_ENVELOPES {
+        let file = sandbox.write("broken.json", envelope);
+        let out = sandbox
+            .wpconsole()
+            .arg("validate")
+            .arg(&file)
+            .output()
+            .unwrap();
+        let (stdout, _) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{rule}: {stdout}");
+        assert!(
+            stdout.contains(says),
+            "validate, {rule}: missing {says:?} in\n{stdout}"
+        );
+
+        let out = sandbox
+            .wpconsole()
+            .args(["--uid", "U", "send", "--vin", VIN, "--dry-run", "--file"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(1), "{rule}: {stderr}");
+        assert!(
+            stderr.contains(says) && stderr.contains("nothing was published"),
+            "send, {rule}:\n{stderr}"
+        );
+        assert!(!stdout.contains("would publish"), "send, {rule}: {stdout}");
+    }
+}

@@ -448,3 +448,100 @@ fn a_full_disk_is_reported_and_the_console_keeps_going() {
     );
     assert!(screen.contains("No space left on device"), "{screen}");
 }
+
+/// `rx N` and `dropped M` from the status bar.
+fn counters(screen: &str) -> (u64, u64) {
+    let number_after = |label: &str| {
+        screen
+            .split(label)
+            .nth(1)
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    (number_after(" rx "), number_after(" dropped "))
+}
+
+#[test]
+fn a_flood_of_50000_never_stalls_keep_alive_and_every_message_is_received_or_counted() {
+    if !available(
+        "a_flood_of_50000_never_stalls_keep_alive_and_every_message_is_received_or_counted",
+    ) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(
+        sandbox.dir.path(),
+        "allow_anonymous true\nmax_queued_messages 0",
+    );
+    let terminal = console(&sandbox, broker.port);
+    terminal
+        .wait_for("● connected", Duration::from_secs(15))
+        .expect("connected");
+    // Keep the UI busy: a text filter that every message is checked against.
+    terminal.send_keys(&["/"]);
+    terminal.type_text("vehicleStatus");
+    terminal.send_keys(&["Enter"]);
+    let mut lines = String::new();
+    for n in 0..50_000 {
+        lines.push_str(r#"{"content":{"type":"telemetry","action":"vehicleStatus","params":{"n":"#);
+        lines.push_str(&n.to_string());
+        lines.push_str("}}}\n");
+    }
+    let mut flood = Command::new("mosquitto_pub")
+        .args([
+            "-h",
+            "127.0.0.1",
+            "-p",
+            &broker.port.to_string(),
+            "-t",
+            &to_topic(VIN),
+            "-l",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("mosquitto_pub");
+    {
+        use std::io::Write as _;
+        flood
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(lines.as_bytes())
+            .expect("the flood");
+    }
+    terminal.send_keys(&["?"]);
+    terminal
+        .wait_for("Help", Duration::from_secs(10))
+        .unwrap_or_else(|s| panic!("keys are not answered during the flood:\n{s}"));
+    terminal.send_keys(&["Escape"]);
+    assert!(flood.wait().expect("mosquitto_pub").success());
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let screen = loop {
+        let screen = terminal.capture();
+        let (rx, dropped) = counters(&screen);
+        if rx + dropped >= 50_000 || Instant::now() > deadline {
+            break screen;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let (rx, dropped) = counters(&screen);
+    assert_eq!(
+        rx + dropped,
+        50_000,
+        "every message is received or counted as dropped:\n{screen}"
+    );
+    // Keep-alive is 2 s: a stalled session would have been disconnected by now.
+    std::thread::sleep(Duration::from_secs(5));
+    let screen = terminal.capture();
+    assert!(
+        screen.contains("● connected") && !screen.contains("reconnecting"),
+        "{screen}"
+    );
+    let log =
+        std::fs::read_to_string(sandbox.path("state").join("wpconsole.log")).unwrap_or_default();
+    assert!(
+        !log.contains("disconnected"),
+        "the session never lost the broker:\n{log}"
+    );
+}

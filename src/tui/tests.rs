@@ -639,3 +639,35 @@ fn journal_trouble_is_shown_with_its_count_and_reason() {
         "{shown}"
     );
 }
+
+mod rules {
+    include!("../../tests/common/rules.rs");
+}
+
+#[test]
+fn every_validation_rule_refuses_to_publish_from_the_editor() {
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    app.focus = Focus::Editor;
+    for (rule, envelope, says) in rules::BROKEN_ENVELOPES {
+        set_editor(&mut app, envelope);
+        assert_eq!(ctrl(&mut app, 's'), None, "{rule}");
+        let problems: Vec<String> = app
+            .editor
+            .validation
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            problems.iter().any(|p| p.contains(says)),
+            "{rule}: the editor lists {says:?}: {problems:?}"
+        );
+        assert!(
+            status(&app).starts_with("not published"),
+            "{rule}: {}",
+            status(&app)
+        );
+    }
+    assert_eq!(app.history.tx, 0);
+}
