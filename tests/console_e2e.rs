@@ -60,28 +60,6 @@ fn journal_records(sandbox: &Sandbox) -> Vec<serde_json::Value> {
         .collect()
 }
 
-fn publish(broker: &Mosquitto, topic: &str, payload: &[u8]) {
-    let out = Command::new("mosquitto_pub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &broker.port.to_string(),
-            "-t",
-            topic,
-            "-s",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .and_then(|mut child| {
-            use std::io::Write as _;
-            child.stdin.take().expect("stdin").write_all(payload)?;
-            child.wait_with_output()
-        })
-        .expect("mosquitto_pub");
-    assert!(out.status.success());
-}
-
 #[test]
 fn three_vehicles_show_up_with_their_count() {
     if !available("three_vehicles_show_up_with_their_count") {
@@ -91,8 +69,7 @@ fn three_vehicles_show_up_with_their_count() {
     let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
     let terminal = console(&sandbox, &broker);
     for vin in VINS {
-        publish(
-            &broker,
+        broker.publish(
             &to_topic(vin),
             br#"{"content":{"type":"action","action":"hello","params":{}}}"#,
         );
@@ -136,8 +113,7 @@ fn an_action_composed_in_the_editor_reaches_the_vehicle_topic() {
     .args(["-t", &common::from_topic(vin), "-C", "1"]);
     let sub = Running::spawn(sub);
     let terminal = console(&sandbox, &broker);
-    publish(
-        &broker,
+    broker.publish(
         &to_topic(vin),
         br#"{"content":{"type":"event","action":"appStarted"}}"#,
     );
@@ -199,8 +175,7 @@ fn an_escape_sequence_payload_cannot_touch_the_terminal() {
     let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
     let terminal = console(&sandbox, &broker);
     let title_before = terminal.pane_title();
-    publish(
-        &broker,
+    broker.publish(
         &to_topic(VINS[1]),
         b"\x1b]0;pwned by a payload\x07\x1b[2J\x1b[31mred\xe2\x80\xae",
     );
@@ -241,28 +216,7 @@ fn a_flood_of_20000_messages_is_counted_and_keys_are_still_answered() {
             r#"{{"content":{{"type":"telemetry","action":"vehicleStatus","params":{{"n":{n}}}}}}}"#
         );
     }
-    let mut flood = Command::new("mosquitto_pub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &broker.port.to_string(),
-            "-t",
-            &to_topic(VINS[0]),
-            "-l",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .expect("mosquitto_pub");
-    {
-        use std::io::Write as _;
-        flood
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(lines.as_bytes())
-            .expect("write the flood");
-    }
+    let mut flood = broker.flood(&to_topic(VINS[0]), &lines);
     // While the flood is being taken in, a key is answered.
     terminal.send_keys(&["?"]);
     terminal

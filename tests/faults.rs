@@ -14,27 +14,6 @@ use std::net::TcpListener;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-fn publish(port: u16, topic: &str, payload: &str) {
-    let out = Command::new("mosquitto_pub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &port.to_string(),
-            "-t",
-            topic,
-            "-m",
-            payload,
-        ])
-        .output()
-        .expect("mosquitto_pub");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 fn action(name: &str) -> String {
     format!(r#"{{"content":{{"type":"action","action":"{name}"}}}}"#)
 }
@@ -111,10 +90,9 @@ fn tail_survives_three_broker_kills_with_backoff_and_misses_nothing_after_each()
             "round {round}: {}",
             tail.drain_stderr()
         );
-        publish(
-            broker.port,
+        broker.publish(
             &to_topic(VIN),
-            &action(&format!("after-restart-{round}")),
+            action(&format!("after-restart-{round}")).as_bytes(),
         );
         let line = tail
             .next_line(Duration::from_secs(10))
@@ -148,7 +126,7 @@ fn the_console_shows_outages_refuses_to_publish_during_them_and_sends_nothing_tw
         .wait_for("● connected", Duration::from_secs(15))
         .expect("connected");
     // Make the vehicle the editor's target and load the data template.
-    publish(broker.port, &to_topic(VIN), &action("hello"));
+    broker.publish(&to_topic(VIN), action("hello").as_bytes());
     terminal
         .wait_for("rx 1 ", Duration::from_secs(10))
         .expect("first message");
@@ -182,11 +160,7 @@ fn the_console_shows_outages_refuses_to_publish_during_them_and_sends_nothing_tw
             .expect("reconnected");
         // Subscriptions are renewed: a message after the restart arrives.
         std::thread::sleep(Duration::from_millis(300));
-        publish(
-            broker.port,
-            &to_topic(VIN),
-            &action(&format!("after-{round}")),
-        );
+        broker.publish(&to_topic(VIN), action(&format!("after-{round}")).as_bytes());
         terminal
             .wait_for(&format!("rx {} ", round + 1), Duration::from_secs(10))
             .unwrap_or_else(|screen| {
@@ -333,7 +307,7 @@ fn sigterm_sighup_and_ctrl_c_restore_the_terminal_and_flush_the_journal() {
             .wait_for("● connected", Duration::from_secs(15))
             .expect("connected");
         for n in 0..3 {
-            publish(broker.port, &to_topic(VIN), &action(&format!("n{n}")));
+            broker.publish(&to_topic(VIN), action(&format!("n{n}")).as_bytes());
         }
         terminal
             .wait_for("rx 3 ", Duration::from_secs(10))
@@ -384,7 +358,7 @@ fn an_unwritable_journal_is_reported_and_the_console_keeps_going() {
         .wait_for("● connected", Duration::from_secs(15))
         .expect("connected");
     for n in 0..4 {
-        publish(broker.port, &to_topic(VIN), &action(&format!("n{n}")));
+        broker.publish(&to_topic(VIN), action(&format!("n{n}")).as_bytes());
     }
     let screen = terminal
         .wait_for("journal: 4 unwritten", Duration::from_secs(10))
@@ -437,7 +411,7 @@ fn a_full_disk_is_reported_and_the_console_keeps_going() {
         .expect("connected");
     let big = format!(r#"{{"content":{{"pad":"{}"}}}}"#, "x".repeat(4_000));
     for _ in 0..20 {
-        publish(broker.port, &to_topic(VIN), &big);
+        broker.publish(&to_topic(VIN), big.as_bytes());
     }
     let screen = terminal
         .wait_for("unwritten", Duration::from_secs(10))
@@ -488,28 +462,7 @@ fn a_flood_of_50000_never_stalls_keep_alive_and_every_message_is_received_or_cou
         lines.push_str(&n.to_string());
         lines.push_str("}}}\n");
     }
-    let mut flood = Command::new("mosquitto_pub")
-        .args([
-            "-h",
-            "127.0.0.1",
-            "-p",
-            &broker.port.to_string(),
-            "-t",
-            &to_topic(VIN),
-            "-l",
-        ])
-        .stdin(std::process::Stdio::piped())
-        .spawn()
-        .expect("mosquitto_pub");
-    {
-        use std::io::Write as _;
-        flood
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(lines.as_bytes())
-            .expect("the flood");
-    }
+    let mut flood = broker.flood(&to_topic(VIN), &lines);
     terminal.send_keys(&["?"]);
     terminal
         .wait_for("Help", Duration::from_secs(10))

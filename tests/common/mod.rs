@@ -3,7 +3,7 @@
 
 #![allow(dead_code)]
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write as _};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -369,6 +369,50 @@ impl Mosquitto {
             "mosquitto did not listen on {}",
             self.port
         );
+    }
+
+    /// Publishes one message with `mosquitto_pub` and waits for it to go.
+    pub fn publish(&self, topic: &str, payload: &[u8]) {
+        let mut child = self.mosquitto_pub(topic, "-s");
+        {
+            use std::io::Write as _;
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(payload)
+                .expect("payload to mosquitto_pub");
+        }
+        assert!(child.wait().expect("mosquitto_pub").success());
+    }
+
+    /// Starts publishing each line of `lines` as a message, as fast as
+    /// `mosquitto_pub -l` can; wait on the child for the end of the flood.
+    pub fn flood(&self, topic: &str, lines: &str) -> Child {
+        let mut child = self.mosquitto_pub(topic, "-l");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(lines.as_bytes())
+            .expect("lines to mosquitto_pub");
+        child
+    }
+
+    fn mosquitto_pub(&self, topic: &str, mode: &str) -> Child {
+        Command::new("mosquitto_pub")
+            .args([
+                "-h",
+                "127.0.0.1",
+                "-p",
+                &self.port.to_string(),
+                "-t",
+                topic,
+                mode,
+            ])
+            .stdin(Stdio::piped())
+            .spawn()
+            .expect("mosquitto_pub (package mosquitto-clients)")
     }
 
     /// The broker's process id (for SIGSTOP/SIGCONT).
