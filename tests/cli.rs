@@ -422,3 +422,128 @@ fn every_validation_rule_refuses_in_validate_and_send() {
         assert!(!stdout.contains("would publish"), "send, {rule}: {stdout}");
     }
 }
+
+fn journal_line(vin: Option<&str>, kind: &str, dir: &'static str, payload: &[u8]) -> String {
+    wpconsole::domain::record::json_line(&wpconsole::domain::record::Record {
+        at: chrono::Utc::now(),
+        vin,
+        topic: "psa/OVIPPartners-Dev/to/uid/U/opa/x/",
+        payload,
+        kind,
+        is_json: serde_json::from_slice::<serde_json::Value>(payload).is_ok(),
+        dir: Some(dir),
+    })
+}
+
+#[test]
+fn export_filters_journals_into_jsonl_or_csv_and_skips_a_torn_line() {
+    let sandbox = Sandbox::new();
+    let lines = [
+        journal_line(
+            Some(VIN),
+            "content",
+            "in",
+            br#"{"content":{"action":"unlock"}}"#,
+        ),
+        journal_line(
+            Some("0123456789ABCDEFG"),
+            "content",
+            "in",
+            br#"{"content":{"action":"unlock"}}"#,
+        ),
+        journal_line(Some(VIN), "text", "in", b"plain, \"quoted\" text"),
+        journal_line(
+            Some(VIN),
+            "data",
+            "out",
+            br#"{"idApp":"A","popup":false,"content":{"action":"lock"}}"#,
+        ),
+    ];
+    let mut journal = lines.join("\n");
+    journal.push_str("\n{\"received_at\":\"2026-11-2");
+    let file = sandbox.write("journal.jsonl", &journal);
+
+    let out = sandbox
+        .wpconsole()
+        .arg("export")
+        .arg(&file)
+        .args(["--vin", VIN])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        stdout.lines().collect::<Vec<_>>(),
+        [&lines[0], &lines[2], &lines[3]]
+    );
+    assert!(
+        stderr.contains("exported 3 message(s)") && stderr.contains("1 torn last line"),
+        "{stderr}"
+    );
+
+    let out = sandbox
+        .wpconsole()
+        .arg("export")
+        .arg(&file)
+        .args(["--text", "UNLOCK", "--dir", "in", "--format", "csv", "-o"])
+        .arg(sandbox.path("out.csv"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let csv = std::fs::read_to_string(sandbox.path("out.csv")).unwrap();
+    let rows: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        rows[0],
+        "received_at,dir,vin,topic,kind,action,bytes,payload"
+    );
+    assert_eq!(rows.len(), 3, "{csv}");
+    assert!(
+        rows[1].contains(",in,VF3ABCDEFGH123456,") && rows[1].contains(",unlock,"),
+        "{csv}"
+    );
+
+    let out = sandbox
+        .wpconsole()
+        .arg("export")
+        .arg(&file)
+        .args(["--kind", "text", "--format", "csv"])
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&out);
+    assert!(stdout.contains(r#""plain, ""quoted"" text""#), "{stdout}");
+}
+
+#[test]
+fn export_without_files_reads_todays_journal_or_says_where_it_looked() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path("journal");
+    let out = sandbox
+        .wpconsole()
+        .arg("--journal")
+        .arg(&dir)
+        .arg("export")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("no journal for today"),
+        "{}",
+        text(&out).1
+    );
+    std::fs::create_dir_all(&dir).unwrap();
+    let today = chrono::Utc::now().date_naive();
+    std::fs::write(
+        dir.join(format!("{today}.jsonl")),
+        journal_line(Some(VIN), "content", "in", b"{}") + "\n",
+    )
+    .unwrap();
+    let out = sandbox
+        .wpconsole()
+        .arg("--journal")
+        .arg(&dir)
+        .arg("export")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(text(&out).0.lines().count(), 1);
+}

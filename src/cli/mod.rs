@@ -4,6 +4,7 @@
 pub mod console;
 #[cfg(feature = "demo")]
 pub mod demo;
+pub mod export;
 pub mod send;
 pub mod settings;
 pub mod tail;
@@ -156,6 +157,8 @@ pub enum Command {
     Send(send::SendArgs),
     /// Print what vehicles send, one line per message.
     Tail(tail::TailArgs),
+    /// Export messages from journals or captures, filtered, as JSON Lines or CSV.
+    Export(export::ExportArgs),
     #[cfg(feature = "demo")]
     Demo(demo::DemoArgs),
 }
@@ -230,6 +233,7 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         Some(Command::Validate(args)) => validate::run(&cli.global, &args),
         Some(Command::Send(args)) => send::run(&cli.global, &args).await,
         Some(Command::Tail(args)) => tail::run(&cli.global, &args).await,
+        Some(Command::Export(args)) => export::run(&cli.global, &args),
         #[cfg(feature = "demo")]
         Some(Command::Demo(args)) => demo::run(&cli.global, &args).await,
         None => {

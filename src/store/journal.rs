@@ -1,5 +1,6 @@
 //! The journal: every message in and out, appended as JSON Lines (the
-//! `tail --json` format plus `"dir"`), one file per day, rotated by size.
+//! `tail --json` format plus `"dir"`), one file per UTC day
+//! (`YYYY-MM-DD.jsonl`), continued in `YYYY-MM-DD.1.jsonl`, ... by size.
 //!
 //! Writing happens on a thread of its own behind a bounded queue: the UI
 //! and the session never wait for the disk. When the disk cannot keep up

@@ -4,6 +4,7 @@
 //! Memory is bounded by a cap on entries; what falls off the front is
 //! counted, never silently lost from view (the count is shown).
 
+pub mod export;
 pub mod journal;
 
 use crate::domain::display;

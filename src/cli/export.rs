@@ -1,0 +1,168 @@
+//! `wpconsole export`: journal records (or `tail --json` captures),
+//! filtered, as JSON Lines or CSV. Streams: files of any size, little memory.
+
+use super::{CliError, GlobalArgs, exit};
+use crate::domain::Vin;
+use crate::domain::record::payload_bytes;
+use crate::store::export::{Exporter, Format};
+use crate::store::journal::{JournalConfig, day_files};
+use clap::Args;
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+
+/// Export messages from journals or captures, filtered.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Examples:\n  wpconsole export --vin VF3ABCDEFGH123456 --format csv -o bench.csv\n  wpconsole export ~/.local/share/wpconsole/journal/2026-11-24.jsonl --kind text --kind binary\n  wpconsole export capture.jsonl --text unlock --dir in\n\nWithout files, today's journal is read. Filters combine (all must match); --vin and\n--kind may be repeated (any of them matches). A torn last line (a crash while\nwriting) is skipped and reported."
+)]
+pub struct ExportArgs {
+    /// Journal files or `tail --json` captures [default: today's journal].
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Only this vehicle (repeat for several).
+    #[arg(long, value_name = "VIN")]
+    pub vin: Vec<String>,
+    /// Only this kind: content, content-string, popup-ok, ..., text, binary, data, popup.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Vec<String>,
+    /// Only what came in (from vehicles) or went out (published).
+    #[arg(long, value_parser = ["in", "out"])]
+    pub dir: Option<String>,
+    /// Only messages whose VIN, topic or payload contains this text (any case).
+    #[arg(long, value_name = "TEXT")]
+    pub text: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(serde::Deserialize)]
+struct Fields<'a> {
+    #[serde(borrow, default)]
+    vin: Option<&'a str>,
+    #[serde(borrow, default)]
+    topic: &'a str,
+    #[serde(borrow, default)]
+    kind: &'a str,
+    #[serde(borrow, default)]
+    dir: Option<&'a str>,
+}
+
+impl ExportArgs {
+    fn matches(&self, line: &str, vins: &[Vin], needle: Option<&str>) -> Option<bool> {
+        let fields: Fields<'_> = serde_json::from_str(line).ok()?;
+        let vin_ok = vins.is_empty()
+            || fields
+                .vin
+                .is_some_and(|v| vins.iter().any(|w| w.as_str() == v));
+        let kind_ok = self.kind.is_empty() || self.kind.iter().any(|k| k == fields.kind);
+        let dir_ok = self
+            .dir
+            .as_deref()
+            .is_none_or(|d| fields.dir.unwrap_or("in") == d);
+        let text_ok = needle.is_none_or(|needle| {
+            let payload = payload_bytes(line).unwrap_or_default();
+            [fields.vin.unwrap_or(""), fields.topic]
+                .iter()
+                .any(|f| f.to_lowercase().contains(needle))
+                || String::from_utf8_lossy(&payload)
+                    .to_lowercase()
+                    .contains(needle)
+        });
+        Some(vin_ok && kind_ok && dir_ok && text_ok)
+    }
+}
+
+pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
+    let vins = args
+        .vin
+        .iter()
+        .map(|v| Vin::parse(v).map_err(CliError::usage))
+        .collect::<Result<Vec<_>, _>>()?;
+    let needle = args.text.as_ref().map(|t| t.to_lowercase());
+    let files = if args.files.is_empty() {
+        let dir = global
+            .journal
+            .clone()
+            .map_or_else(JournalConfig::default_dir, super::settings::expand_home);
+        let today = day_files(&dir, chrono::Utc::now().date_naive());
+        if today.is_empty() {
+            return Err(CliError::usage(format!(
+                "no journal for today in {}: name the files to export",
+                dir.display()
+            )));
+        }
+        today
+    } else {
+        args.files.clone()
+    };
+    let out: Box<dyn Write> =
+        match &args.output {
+            Some(path) => Box::new(std::fs::File::create(path).map_err(|err| {
+                CliError::usage(format!("cannot write {}: {err}", path.display()))
+            })?),
+            None => Box::new(std::io::stdout().lock()),
+        };
+    let mut exporter =
+        Exporter::new(std::io::BufWriter::new(out), args.format).map_err(write_error)?;
+    let (mut bad, mut torn) = (0u64, 0u64);
+    for path in &files {
+        let file = std::fs::File::open(path)
+            .map_err(|err| CliError::usage(format!("cannot read {}: {err}", path.display())))?;
+        let mut reader = BufReader::new(file);
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let read = reader
+                .read_line(&mut line)
+                .map_err(|err| CliError::usage(format!("cannot read {}: {err}", path.display())))?;
+            if read == 0 {
+                break;
+            }
+            let complete = line.ends_with('\n');
+            let record = line.trim_end_matches(['\n', '\r']);
+            if record.trim().is_empty() {
+                continue;
+            }
+            match args.matches(record, &vins, needle.as_deref()) {
+                Some(true) => match exporter.write(record) {
+                    Ok(()) => {}
+                    // The reader went away (`| head`): stop quietly.
+                    Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {
+                        return Ok(exit::OK);
+                    }
+                    Err(err) => return Err(write_error(err)),
+                },
+                Some(false) => {}
+                None if !complete => torn += 1,
+                None => bad += 1,
+            }
+        }
+    }
+    let written = exporter.written;
+    match exporter.finish() {
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => return Ok(exit::OK),
+        other => {
+            other.map_err(write_error)?;
+        }
+    }
+    eprintln!(
+        "wpconsole: exported {written} message(s) from {} file(s)",
+        files.len()
+    );
+    if torn > 0 {
+        eprintln!("wpconsole: skipped {torn} torn last line(s) (written during a crash)");
+    }
+    if bad > 0 {
+        eprintln!("wpconsole: skipped {bad} line(s) that are not wpconsole records");
+    }
+    Ok(exit::OK)
+}
+
+#[allow(clippy::needless_pass_by_value)] // used as a `map_err` function
+fn write_error(err: std::io::Error) -> CliError {
+    CliError::usage(format!("cannot write the export: {err}"))
+}
