@@ -80,6 +80,28 @@ fn three_vehicles_show_up_with_their_count() {
     for vin in VINS {
         assert!(screen.contains(vin), "{vin} missing:\n{screen}");
     }
+    // x writes the log to a file in the working directory.
+    terminal.send_keys(&["x"]);
+    let screen = terminal
+        .wait_for("exported 3 message(s) to ", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("x did not export:\n{screen}"));
+    let exported: Vec<_> = std::fs::read_dir(sandbox.dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with("wpconsole-export-"))
+        })
+        .collect();
+    assert_eq!(exported.len(), 1, "{screen}");
+    assert_eq!(
+        std::fs::read_to_string(&exported[0])
+            .unwrap()
+            .lines()
+            .count(),
+        3
+    );
     terminal.send_keys(&["q"]);
     terminal
         .wait_for("EXITED 0", Duration::from_secs(10))

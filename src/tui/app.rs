@@ -102,6 +102,8 @@ pub enum Command {
     Publish(Outgoing),
     /// Put bytes on the clipboard (OSC 52).
     Copy(Vec<u8>),
+    /// Write these records (journal lines) to a new file.
+    Export(Vec<String>),
     Quit,
 }
 
@@ -130,6 +132,8 @@ pub enum Msg {
     Journal(JournalState),
     Published(Outgoing),
     PublishFailed(String),
+    /// Something finished in the background: a short notice for the status bar.
+    Notice(StatusLevel, String),
 }
 
 /// The log pane's position and filter.
@@ -195,6 +199,8 @@ pub struct App {
     pub size: (u16, u16),
     pub no_color: bool,
     pub journal: JournalState,
+    /// The last background outcome (an export), for the status bar.
+    pub notice: Option<(StatusLevel, String)>,
 }
 
 /// The journal as the status bar tells it.
@@ -271,6 +277,7 @@ impl App {
             size: config.size,
             no_color: config.no_color,
             journal: JournalState::Off,
+            notice: None,
             topics: config.topics,
         };
         app.editor.revalidate(&app.topics, app.size_limit);
@@ -439,6 +446,10 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
         }
         Msg::Published(outgoing) => {
             on_published(app, outgoing);
+            None
+        }
+        Msg::Notice(level, text) => {
+            app.notice = Some((level, text));
             None
         }
         Msg::PublishFailed(reason) => {
@@ -633,6 +644,7 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
             return Some(Command::Copy(entry.payload.to_vec()));
         }
         Action::Reply => reply(app),
+        Action::Export => return export(app),
         Action::Publish => return publish(app),
         Action::JumpToError => {
             if app.editor.jump_to_next_error().is_none() {
@@ -926,6 +938,40 @@ fn reply(app: &mut App) {
         "loaded the message; edit and press Ctrl-S to publish".into(),
     ));
     app.focus = Focus::Editor;
+}
+
+/// The log as filtered, as journal lines, for the loop to write.
+fn export(app: &mut App) -> Option<Command> {
+    let lines: Vec<String> = (0..app.log_len())
+        .filter_map(|index| app.log_seq_at(index))
+        .filter_map(|seq| app.history.by_seq(seq))
+        .map(|entry| {
+            crate::domain::record::json_line(&crate::domain::record::Record {
+                at: entry.at,
+                vin: entry.vin.as_ref().map(Vin::as_str),
+                topic: &entry.topic,
+                payload: &entry.payload,
+                kind: entry.kind,
+                is_json: entry.is_json,
+                dir: Some(match entry.direction {
+                    crate::store::Direction::Inbound => "in",
+                    crate::store::Direction::Outbound => "out",
+                }),
+            })
+        })
+        .collect();
+    if lines.is_empty() {
+        app.notice = Some((
+            StatusLevel::Info,
+            "nothing to export: the log is empty".into(),
+        ));
+        return None;
+    }
+    app.notice = Some((
+        StatusLevel::Info,
+        format!("exporting {} message(s)…", lines.len()),
+    ));
+    Some(Command::Export(lines))
 }
 
 fn publish(app: &mut App) -> Option<Command> {

@@ -49,6 +49,7 @@ pub enum Action {
     ToggleFollow,
     Copy,
     Reply,
+    Export,
     Templates,
     Publish,
     LeaveEditor,
@@ -309,6 +310,14 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Reply,
         hint: "reply",
         help: "load the message into the editor",
+    },
+    Binding {
+        scope: Scope::Log,
+        keys: &[ch('x')],
+        keys_label: "x",
+        action: Action::Export,
+        hint: "export",
+        help: "write the log as filtered to a JSON Lines file in the current directory",
     },
     Binding {
         scope: Scope::Detail,

@@ -3,6 +3,7 @@
 //! changed. It never waits on the network: publishing is `try_publish`.
 
 use super::app::{App, Command, JournalState, Msg};
+use super::editor::StatusLevel;
 use super::{update, view};
 use crate::domain::InboundMessage;
 use crate::domain::record::{Record, json_line};
@@ -96,6 +97,8 @@ pub async fn run(
     let mut dirty = true;
     let mut shown_second = 0;
     let mut stop = Stop::new()?;
+    // Outcomes of work done off the UI thread (an export) come back here.
+    let (results_tx, mut results) = mpsc::unbounded_channel::<Msg>();
 
     let outcome = loop {
         tokio::select! {
@@ -118,7 +121,7 @@ pub async fn run(
                     if command == Command::Quit {
                         break Ok(());
                     }
-                    carry_out(&mut app, &session, command, &mut log, journal.as_ref());
+                    carry_out(&mut app, &session, command, &mut log, journal.as_ref(), &results_tx);
                 }
             }
             _ = frames.tick() => {
@@ -137,6 +140,10 @@ pub async fn run(
                     let _ = execute!(std::io::stdout(), EndSynchronizedUpdate);
                     dirty = false;
                 }
+            }
+            Some(msg) = results.recv() => {
+                update(&mut app, msg);
+                dirty = true;
             }
             () = stop.signalled() => break Ok(()),
         }
@@ -213,6 +220,7 @@ fn carry_out(
     command: Command,
     log: &mut EventLog,
     journal: Option<&Journal>,
+    results: &mpsc::UnboundedSender<Msg>,
 ) {
     match command {
         Command::Publish(outgoing) => match session.publish(&outgoing.topic, &outgoing.payload) {
@@ -250,10 +258,38 @@ fn carry_out(
             let mut out = std::io::stdout();
             let _ = write!(out, "\x1b]52;c;{encoded}\x07");
             let _ = out.flush();
-            app.editor.status = Some((
-                super::editor::StatusLevel::Info,
+            app.notice = Some((
+                StatusLevel::Info,
                 format!("copied {} bytes to the clipboard", bytes.len()),
             ));
+        }
+        Command::Export(lines) => {
+            let path = std::env::current_dir().unwrap_or_default().join(format!(
+                "wpconsole-export-{}.jsonl",
+                Utc::now().format("%Y%m%d-%H%M%S")
+            ));
+            let results = results.clone();
+            // Off the UI thread: the disk may be slow.
+            tokio::task::spawn_blocking(move || {
+                let written = std::fs::File::create(&path).and_then(|file| {
+                    let mut out = std::io::BufWriter::new(file);
+                    for line in &lines {
+                        writeln!(out, "{line}")?;
+                    }
+                    out.flush()
+                });
+                let (level, text) = match written {
+                    Ok(()) => (
+                        StatusLevel::Success,
+                        format!("exported {} message(s) to {}", lines.len(), path.display()),
+                    ),
+                    Err(err) => (
+                        StatusLevel::Error,
+                        format!("export to {} failed: {err}", path.display()),
+                    ),
+                };
+                let _ = results.send(Msg::Notice(level, text));
+            });
         }
         Command::Quit => {}
     }

@@ -671,3 +671,39 @@ fn every_validation_rule_refuses_to_publish_from_the_editor() {
     }
     assert_eq!(app.history.tx, 0);
 }
+
+#[test]
+fn export_writes_the_log_as_filtered() {
+    let mut app = app();
+    app.focus = Focus::Log;
+    assert_eq!(key(&mut app, KeyCode::Char('x')), None);
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|(_, t)| t.contains("nothing to export"))
+    );
+    three_vehicles(&mut app);
+    select_vehicle(&mut app, VIN_B);
+    app.focus = Focus::Log;
+    let Some(Command::Export(lines)) = key(&mut app, KeyCode::Char('x')) else {
+        panic!("x exports");
+    };
+    assert_eq!(lines.len(), 2, "only the filtered view");
+    for line in &lines {
+        let record: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(record["vin"], VIN_B);
+        assert_eq!(record["dir"], "in");
+    }
+    assert_eq!(
+        crate::domain::record::payload_bytes(&lines[0]).unwrap(),
+        action("climateOn").into_bytes()
+    );
+    update(
+        &mut app,
+        Msg::Notice(
+            StatusLevel::Success,
+            "exported 2 message(s) to /x.jsonl".into(),
+        ),
+    );
+    assert!(screen(&app).contains("exported 2 message(s) to /x.jsonl"));
+}

@@ -449,6 +449,14 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     if let Some(reason) = reason {
         spans.push(Span::styled(format!(" {reason} "), theme.error()));
     }
+    if let Some((level, text)) = &app.notice {
+        let style = match level {
+            StatusLevel::Info => Style::new(),
+            StatusLevel::Success => theme.good(),
+            StatusLevel::Error => theme.error(),
+        };
+        spans.push(Span::styled(format!(" {text} "), style));
+    }
     frame.render_widget(Line::from(spans), area);
 }
 

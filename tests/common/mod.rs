@@ -68,12 +68,14 @@ impl Sandbox {
 
     /// The binary with `args` in a `width`x`height` tmux terminal; when it
     /// ends, the shell prints `EXITED <code>`.
+    /// It runs in the sandbox directory (where an export lands).
     pub fn in_terminal(&self, args: &[&str], width: u16, height: u16) -> Tmux {
-        Tmux::start(
-            &format!("{}; echo EXITED $?; sleep 60", self.shell_line(args)),
-            width,
-            height,
-        )
+        let here = shell_quote(&self.dir.path().display().to_string());
+        let line = format!(
+            "cd {here} && {}; echo EXITED $?; sleep 60",
+            self.shell_line(args)
+        );
+        Tmux::start(&line, width, height)
     }
 
     pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
