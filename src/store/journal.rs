@@ -83,12 +83,13 @@ impl JournalStats {
     }
 }
 
-/// A running journal.
+/// A running journal. Shared (`Arc`) by whoever appends: the intake that
+/// decodes inbound messages and the console that publishes.
 pub struct Journal {
-    sender: Option<SyncSender<Entry>>,
+    sender: Mutex<Option<SyncSender<Entry>>>,
     queue_bytes: u64,
     pub stats: Arc<JournalStats>,
-    writer: Option<std::thread::JoinHandle<()>>,
+    writer: Mutex<Option<std::thread::JoinHandle<()>>>,
     pub dir: PathBuf,
 }
 
@@ -110,16 +111,17 @@ impl Journal {
         }
         Self {
             queue_bytes,
-            sender: writer.is_some().then_some(sender),
+            sender: Mutex::new(writer.is_some().then_some(sender)),
             stats,
-            writer,
+            writer: Mutex::new(writer),
             dir,
         }
     }
 
     /// Queues a line without waiting; a full queue counts it as unwritten.
     pub fn append(&self, at: DateTime<Utc>, line: String) {
-        let Some(sender) = &self.sender else {
+        let sender = self.sender.lock().ok();
+        let Some(sender) = sender.as_ref().and_then(|s| s.as_ref()) else {
             self.stats.unwritten.fetch_add(1, Ordering::Relaxed);
             return;
         };
@@ -143,9 +145,12 @@ impl Journal {
     }
 
     /// Writes what is queued and stops the writer (on quit and on signals).
-    pub fn close(mut self) {
-        self.sender = None;
-        if let Some(writer) = self.writer.take() {
+    pub fn close(&self) {
+        if let Ok(mut sender) = self.sender.lock() {
+            sender.take();
+        }
+        let writer = self.writer.lock().ok().and_then(|mut w| w.take());
+        if let Some(writer) = writer {
             let _ = writer.join();
         }
     }

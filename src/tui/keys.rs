@@ -317,7 +317,7 @@ pub const BINDINGS: &[Binding] = &[
         keys_label: "x",
         action: Action::Export,
         hint: "export",
-        help: "write the log as filtered to a JSON Lines file in the current directory",
+        help: "export the log as filtered to a .jsonl file (current directory)",
     },
     Binding {
         scope: Scope::Detail,

@@ -17,6 +17,7 @@ use ratatui::crossterm::execute;
 use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use std::io::Write as _;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 
@@ -71,9 +72,10 @@ pub async fn run(
     journal: Option<Journal>,
 ) -> anyhow::Result<()> {
     let mut log = EventLog::open();
-    let topics = app.topics.clone();
     log.write(&format!("console started against {}", app.header.broker));
-    let (session, mut events) = Session::start(options, session_options);
+    let journal = journal.map(Arc::new);
+    let (session, events) = Session::start(options, session_options);
+    let mut intake = spawn_intake(events, app.topics.clone(), journal.clone());
 
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
@@ -93,7 +95,6 @@ pub async fn run(
 
     let mut frames = tokio::time::interval(FRAME);
     frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
-    let mut batch: Vec<SessionEvent> = Vec::with_capacity(4096);
     let mut dirty = true;
     let mut shown_second = 0;
     let mut stop = Stop::new()?;
@@ -102,11 +103,11 @@ pub async fn run(
 
     let outcome = loop {
         tokio::select! {
-            received = events.recv_many(&mut batch, 4096) => {
-                if received == 0 {
+            burst = intake.recv() => {
+                let Some(burst) = burst else {
                     break Err(anyhow::anyhow!("the MQTT session ended unexpectedly"));
-                }
-                take_in(&mut app, &topics, &mut batch, journal.as_ref(), &mut log);
+                };
+                take_in(&mut app, burst, &mut log);
                 dirty = true;
             }
             Some(terminal_event) = input.recv() => {
@@ -121,7 +122,7 @@ pub async fn run(
                     if command == Command::Quit {
                         break Ok(());
                     }
-                    carry_out(&mut app, &session, command, &mut log, journal.as_ref(), &results_tx);
+                    carry_out(&mut app, &session, command, &mut log, journal.as_deref(), &results_tx);
                 }
             }
             _ = frames.tick() => {
@@ -159,39 +160,74 @@ pub async fn run(
     outcome
 }
 
-/// Decodes and journals a burst of session events here, so `update` stays
-/// free of I/O and each message is classified once.
-fn take_in(
-    app: &mut App,
-    topics: &crate::domain::TopicScheme,
-    batch: &mut Vec<SessionEvent>,
-    journal: Option<&Journal>,
-    log: &mut EventLog,
-) {
+/// What the intake hands the UI: messages already decoded (and journaled)
+/// and the session's other events, in arrival order.
+enum Intake {
+    Message(InboundMessage),
+    Event(SessionEvent),
+}
+
+/// Decodes and journals inbound messages on a task of its own, so the UI
+/// thread only files them: the two share the work across cores, and
+/// `update` stays free of I/O. Bursts of at most 1,024 go to the UI
+/// through a short queue; while the UI catches up the intake waits, and the
+/// session's bounded queue absorbs (or counts) the rest.
+fn spawn_intake(
+    mut events: mpsc::Receiver<SessionEvent>,
+    topics: crate::domain::TopicScheme,
+    journal: Option<Arc<Journal>>,
+) -> mpsc::Receiver<Vec<Intake>> {
+    let (to_ui, from_intake) = mpsc::channel::<Vec<Intake>>(8);
+    tokio::spawn(async move {
+        let mut batch = Vec::with_capacity(1024);
+        while events.recv_many(&mut batch, 1024).await > 0 {
+            let burst: Vec<Intake> = batch
+                .drain(..)
+                .map(|event| match event {
+                    SessionEvent::Message(publish) => {
+                        let message = InboundMessage::new(
+                            &topics,
+                            publish.topic,
+                            publish.payload,
+                            publish.received_at,
+                        );
+                        if let Some(journal) = &journal {
+                            journal.append(message.received_at, message.journal_line());
+                        }
+                        Intake::Message(message)
+                    }
+                    other => Intake::Event(other),
+                })
+                .collect();
+            if to_ui.send(burst).await.is_err() {
+                return;
+            }
+        }
+    });
+    from_intake
+}
+
+/// Files a burst from the intake: messages in one update, other events in
+/// order between them.
+fn take_in(app: &mut App, burst: Vec<Intake>, log: &mut EventLog) {
     let mut received = Vec::new();
-    for event in batch.drain(..) {
-        match event {
-            SessionEvent::Message(publish) => {
-                let message = InboundMessage::new(
-                    topics,
-                    publish.topic,
-                    publish.payload,
-                    publish.received_at,
-                );
-                if let Some(journal) = journal {
-                    journal.append(message.received_at, message.journal_line());
-                }
+    for item in burst {
+        let event = match item {
+            Intake::Message(message) => {
                 received.push(message);
                 continue;
             }
+            Intake::Event(event) => event,
+        };
+        match &event {
             SessionEvent::Connected => log.write("connected"),
             SessionEvent::Disconnected {
-                ref reason,
-                attempt,
-                ..
-            } => log.write(&format!("disconnected (attempt {attempt}): {reason}")),
+                reason, attempt, ..
+            } => {
+                log.write(&format!("disconnected (attempt {attempt}): {reason}"));
+            }
             SessionEvent::Dropped(total) => log.write(&format!("{total} messages dropped so far")),
-            SessionEvent::Subscribed | SessionEvent::Published => {}
+            SessionEvent::Message(_) | SessionEvent::Subscribed | SessionEvent::Published => {}
         }
         if !received.is_empty() {
             update(app, Msg::Received(std::mem::take(&mut received)));
