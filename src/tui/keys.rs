@@ -317,7 +317,7 @@ pub const BINDINGS: &[Binding] = &[
         keys_label: "x",
         action: Action::Export,
         hint: "export",
-        help: "export the log as filtered to a .jsonl file (current directory)",
+        help: "export the log as filtered to a .jsonl file here",
     },
     Binding {
         scope: Scope::Detail,
