@@ -94,8 +94,16 @@ done
 t0=$(now)
 publish
 deadline=$(( $(date +%s) + 600 ))
-until tmux -L wpconsole-ingest capture-pane -p -t c | grep -q "rx $N "; do
-  [ "$(date +%s)" -gt "$deadline" ] && { echo "console: never showed rx $N" >&2; break; }
+# Until every message is shown as received, or received plus dropped (the
+# status bar counts what the console could not keep up with).
+until tmux -L wpconsole-ingest capture-pane -p -t c | python3 -c '
+import re, sys
+screen = sys.stdin.read()
+rx = re.search(r" rx (\d+) ", screen)
+dropped = re.search(r" dropped (\d+) ", screen)
+total = (int(rx.group(1)) if rx else 0) + (int(dropped.group(1)) if dropped else 0)
+sys.exit(0 if total >= int(sys.argv[1]) else 1)' "$N"; do
+  [ "$(date +%s)" -gt "$deadline" ] && { echo "console: never accounted for $N messages" >&2; break; }
   sleep 0.05
 done
 t1=$(now)

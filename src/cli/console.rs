@@ -54,7 +54,8 @@ pub async fn run(
     let session = SessionOptions {
         subscriptions: vec![topics.to_filter()],
         capacity: 65_536,
-        overflow: Overflow::DropAndCount,
+        // Below one keep-alive (1 s at the least): pings are never late.
+        overflow: Overflow::DropAfter(std::time::Duration::from_millis(250)),
         backoff: Backoff::default(),
         authority: connection.broker.authority(),
         uid: connection.uid.clone(),

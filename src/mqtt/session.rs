@@ -50,9 +50,11 @@ pub enum SessionEvent {
 pub enum Overflow {
     /// Wait for room (a pipe or a script: never lose a message).
     Wait,
-    /// Drop the message and count it (an interactive UI: never stall the
-    /// network side, and show the count).
-    DropAndCount,
+    /// Wait at most this long for room, then drop the message and count
+    /// it (an interactive UI). A burst is absorbed by TCP backpressure; a
+    /// stalled UI costs counted messages, never the connection: the event
+    /// loop is polled at least this often, so keep-alive pings still go out.
+    DropAfter(std::time::Duration),
 }
 
 /// Why a publish was not handed to the network.
@@ -310,7 +312,7 @@ impl Runner {
     async fn forward(&mut self, event: SessionEvent) -> bool {
         match self.options.overflow {
             Overflow::Wait => self.events.send(event).await.is_ok(),
-            Overflow::DropAndCount => {
+            Overflow::DropAfter(patience) => {
                 let dropped = self.dropped.load(Ordering::Relaxed);
                 if dropped > self.reported_drops {
                     match self.events.try_send(SessionEvent::Dropped(dropped)) {
@@ -321,9 +323,15 @@ impl Runner {
                 }
                 match self.events.try_send(event) {
                     Ok(()) => true,
-                    Err(mpsc::error::TrySendError::Full(_)) => {
-                        self.dropped.fetch_add(1, Ordering::Relaxed);
-                        true
+                    Err(mpsc::error::TrySendError::Full(event)) => {
+                        if let Ok(sent) =
+                            tokio::time::timeout(patience, self.events.send(event)).await
+                        {
+                            sent.is_ok()
+                        } else {
+                            self.dropped.fetch_add(1, Ordering::Relaxed);
+                            true
+                        }
                     }
                     Err(mpsc::error::TrySendError::Closed(_)) => false,
                 }
