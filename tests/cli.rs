@@ -366,7 +366,7 @@ fn invalid_content_is_refused_with_exit_1() {
 #[test]
 fn every_command_has_help_with_examples() {
     let sandbox = Sandbox::new();
-    for command in ["validate", "send", "tail", "demo"] {
+    for command in ["validate", "send", "tail", "demo", "export", "open"] {
         let out = sandbox
             .wpconsole()
             .args([command, "--help"])
@@ -546,4 +546,20 @@ fn export_without_files_reads_todays_journal_or_says_where_it_looked() {
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(text(&out).0.lines().count(), 1);
+}
+
+#[test]
+fn open_names_a_missing_file() {
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .wpconsole()
+        .args(["open", "no-such.jsonl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out).1.contains("cannot open no-such.jsonl"),
+        "{}",
+        text(&out).1
+    );
 }

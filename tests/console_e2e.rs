@@ -282,3 +282,74 @@ fn the_demo_opens_the_console_labelled_demo_with_its_fleet() {
         .wait_for("EXITED 0", Duration::from_secs(10))
         .unwrap_or_else(|screen| panic!("q did not end the demo:\n{screen}"));
 }
+
+#[test]
+fn open_browses_a_journal_offline() {
+    if !tmux_available("open_browses_a_journal_offline") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let line = |vin: &str, dir: &'static str, kind: &str, payload: &[u8]| {
+        wpconsole::domain::record::json_line(&wpconsole::domain::record::Record {
+            at: chrono::Utc::now(),
+            vin: Some(vin),
+            topic: &if dir == "out" {
+                common::from_topic(vin)
+            } else {
+                to_topic(vin)
+            },
+            payload,
+            kind,
+            is_json: true,
+            dir: Some(dir),
+        })
+    };
+    let mut journal: Vec<String> = VINS
+        .iter()
+        .map(|vin| {
+            line(
+                vin,
+                "in",
+                "content",
+                br#"{"content":{"type":"action","action":"fromFile"}}"#,
+            )
+        })
+        .collect();
+    journal.push(line(
+        VINS[0],
+        "out",
+        "data",
+        br#"{"idApp":"APP","popup":false,"content":{"action":"sent"}}"#,
+    ));
+    let file = sandbox.write("day.jsonl", journal.join("\n") + "\n{\"received_at\":\"20");
+    let path = file.display().to_string();
+    let terminal = sandbox.in_terminal(&["open", &path], 160, 45);
+    let screen = terminal
+        .wait_for(
+            "loaded 4 message(s) from 1 file(s); skipped 1 line",
+            Duration::from_secs(15),
+        )
+        .unwrap_or_else(|screen| panic!("the journal was not loaded:\n{screen}"));
+    assert!(
+        screen.contains("rx 3 ") && screen.contains("tx 1 "),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("offline") && screen.contains("files: day.jsonl"),
+        "{screen}"
+    );
+    for vin in VINS {
+        assert!(screen.contains(vin), "{vin}:\n{screen}");
+    }
+    terminal.send_keys(&["e", "C-s"]);
+    terminal
+        .wait_for("reading files", Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("publishing must be refused offline:\n{screen}"));
+    // Escape then q at once would read as Alt-q.
+    terminal.send_keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    terminal.send_keys(&["q"]);
+    terminal
+        .wait_for("EXITED 0", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("q did not quit:\n{screen}"));
+}

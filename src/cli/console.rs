@@ -64,9 +64,16 @@ pub async fn run(
         .journal
         .clone()
         .map(|dir| Journal::start(JournalConfig::new(dir)));
-    crate::tui::run::run(app, options, session, journal)
-        .await
-        .map_err(|err| CliError::usage(format!("the console stopped: {err}")))?;
+    crate::tui::run::run(
+        app,
+        crate::tui::run::Source::Broker {
+            options: Box::new(options),
+            session,
+        },
+        journal,
+    )
+    .await
+    .map_err(|err| CliError::usage(format!("the console stopped: {err}")))?;
     Ok(exit::OK)
 }
 

@@ -5,6 +5,7 @@ pub mod console;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod export;
+pub mod open;
 pub mod send;
 pub mod settings;
 pub mod tail;
@@ -159,6 +160,8 @@ pub enum Command {
     Tail(tail::TailArgs),
     /// Export messages from journals or captures, filtered, as JSON Lines or CSV.
     Export(export::ExportArgs),
+    /// Open journals or captures in the console, with no broker.
+    Open(open::OpenArgs),
     #[cfg(feature = "demo")]
     Demo(demo::DemoArgs),
 }
@@ -234,6 +237,7 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         Some(Command::Send(args)) => send::run(&cli.global, &args).await,
         Some(Command::Tail(args)) => tail::run(&cli.global, &args).await,
         Some(Command::Export(args)) => export::run(&cli.global, &args),
+        Some(Command::Open(args)) => open::run(&cli.global, &args).await,
         #[cfg(feature = "demo")]
         Some(Command::Demo(args)) => demo::run(&cli.global, &args).await,
         None => {

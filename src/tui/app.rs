@@ -53,7 +53,12 @@ impl Focus {
 pub enum ConnectionState {
     Connecting,
     Connected,
-    Reconnecting { attempt: u32, reason: String },
+    Reconnecting {
+        attempt: u32,
+        reason: String,
+    },
+    /// `wpconsole open`: reading files, no broker.
+    Offline,
 }
 
 /// A popup over the panes.
@@ -125,6 +130,8 @@ pub enum Msg {
     /// The clock moved (drives ages, rates and the popup countdown).
     Tick(DateTime<Utc>),
     Session(SessionEvent),
+    /// Messages read back from journals or captures (`wpconsole open`).
+    Loaded(Vec<Loaded>),
     /// Messages decoded (and journaled) by the loop, a burst at a time: the
     /// detail is rebuilt once per burst, not once per message.
     Received(Vec<InboundMessage>),
@@ -134,6 +141,19 @@ pub enum Msg {
     PublishFailed(String),
     /// Something finished in the background: a short notice for the status bar.
     Notice(StatusLevel, String),
+}
+
+/// One record read back from a journal or a capture.
+#[derive(Debug)]
+pub enum Loaded {
+    Received(InboundMessage),
+    Published {
+        vin: Vin,
+        topic: String,
+        payload: String,
+        kind: MessageKind,
+        at: DateTime<Utc>,
+    },
 }
 
 /// The log pane's position and filter.
@@ -431,6 +451,28 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
             let mut last = None;
             for message in messages {
                 let seq = app.history.push_inbound(message);
+                if track(app, seq) {
+                    last = Some(seq);
+                }
+            }
+            if let Some(seq) = last {
+                settle(app, seq);
+            }
+            None
+        }
+        Msg::Loaded(records) => {
+            let mut last = None;
+            for record in records {
+                let seq = match record {
+                    Loaded::Received(message) => app.history.push_inbound(message),
+                    Loaded::Published {
+                        vin,
+                        topic,
+                        payload,
+                        kind,
+                        at,
+                    } => app.history.push_outbound(&vin, topic, &payload, kind, at),
+                };
                 if track(app, seq) {
                     last = Some(seq);
                 }
@@ -1013,6 +1055,12 @@ fn publish(app: &mut App) -> Option<Command> {
         && let Err(too_soon) = app.popups.check(&vin, unix_ms(app.now))
     {
         return refuse(app, too_soon.to_string());
+    }
+    if app.connection == ConnectionState::Offline {
+        return refuse(
+            app,
+            "this console is reading files; open it on a broker (--broker) to publish".into(),
+        );
     }
     if app.connection != ConnectionState::Connected {
         return refuse(

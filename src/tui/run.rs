@@ -2,7 +2,7 @@
 //! decides, this loop carries out the commands and draws when something
 //! changed. It never waits on the network: publishing is `try_publish`.
 
-use super::app::{App, Command, JournalState, Msg};
+use super::app::{App, Command, JournalState, Loaded, Msg};
 use super::editor::StatusLevel;
 use super::{update, view};
 use crate::domain::InboundMessage;
@@ -64,48 +64,62 @@ impl EventLog {
     }
 }
 
+/// Where the console's messages come from.
+pub enum Source {
+    /// A live broker.
+    Broker {
+        options: Box<rumqttc::MqttOptions>,
+        session: SessionOptions,
+    },
+    /// Journals or `tail --json` captures (`wpconsole open`).
+    Files(Vec<PathBuf>),
+}
+
 /// Runs the console until the user quits (or a signal ends it).
-pub async fn run(
-    mut app: App,
-    options: rumqttc::MqttOptions,
-    session_options: SessionOptions,
-    journal: Option<Journal>,
-) -> anyhow::Result<()> {
+pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyhow::Result<()> {
     let mut log = EventLog::open();
     log.write(&format!("console started against {}", app.header.broker));
     let journal = journal.map(Arc::new);
-    let (session, events) = Session::start(options, session_options);
-    let mut intake = spawn_intake(events, app.topics.clone(), journal.clone());
+    // Outcomes of work done off the UI thread (an export) come back here.
+    let (results_tx, mut results) = mpsc::unbounded_channel::<Msg>();
+    let (session, mut intake) = match source {
+        Source::Broker { options, session } => {
+            let (session, events) = Session::start(*options, session);
+            (
+                Some(session),
+                spawn_intake(events, app.topics.clone(), journal.clone()),
+            )
+        }
+        Source::Files(paths) => {
+            app.connection = super::app::ConnectionState::Offline;
+            (None, spawn_loader(paths, results_tx.clone()))
+        }
+    };
+    let mut intake_open = true;
 
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
     let size = terminal.size().unwrap_or_default();
     update(&mut app, Msg::Resize(size.width, size.height));
 
-    let (input_tx, mut input) = mpsc::channel::<Event>(1024);
-    std::thread::Builder::new()
-        .name("terminal-input".into())
-        .spawn(move || {
-            while let Ok(event) = event::read() {
-                if input_tx.blocking_send(event).is_err() {
-                    break;
-                }
-            }
-        })?;
+    let mut input = spawn_terminal_input()?;
 
     let mut frames = tokio::time::interval(FRAME);
     frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
     let mut shown_second = 0;
     let mut stop = Stop::new()?;
-    // Outcomes of work done off the UI thread (an export) come back here.
-    let (results_tx, mut results) = mpsc::unbounded_channel::<Msg>();
 
     let outcome = loop {
         tokio::select! {
-            burst = intake.recv() => {
+            burst = intake.recv(), if intake_open => {
                 let Some(burst) = burst else {
-                    break Err(anyhow::anyhow!("the MQTT session ended unexpectedly"));
+                    if session.is_some() {
+                        break Err(anyhow::anyhow!("the MQTT session ended unexpectedly"));
+                    }
+                    // The files are read; the console stays open on them.
+                    intake_open = false;
+                    continue;
                 };
                 take_in(&mut app, burst, &mut log);
                 dirty = true;
@@ -122,7 +136,7 @@ pub async fn run(
                     if command == Command::Quit {
                         break Ok(());
                     }
-                    carry_out(&mut app, &session, command, &mut log, journal.as_deref(), &results_tx);
+                    carry_out(&mut app, session.as_ref(), command, &mut log, journal.as_deref(), &results_tx);
                 }
             }
             _ = frames.tick() => {
@@ -156,14 +170,33 @@ pub async fn run(
         journal.close();
     }
     log.write("console stopped");
-    session.shutdown().await;
+    if let Some(session) = session {
+        session.shutdown().await;
+    }
     outcome
+}
+
+/// Reads the terminal on a thread of its own (crossterm's `read` blocks).
+fn spawn_terminal_input() -> std::io::Result<mpsc::Receiver<Event>> {
+    let (input_tx, input) = mpsc::channel::<Event>(1024);
+    std::thread::Builder::new()
+        .name("terminal-input".into())
+        .spawn(move || {
+            while let Ok(event) = event::read() {
+                if input_tx.blocking_send(event).is_err() {
+                    break;
+                }
+            }
+        })?;
+    Ok(input)
 }
 
 /// What the intake hands the UI: messages already decoded (and journaled)
 /// and the session's other events, in arrival order.
 enum Intake {
     Message(InboundMessage),
+    /// A record read back from a file (`wpconsole open`).
+    Replayed(Loaded),
     Event(SessionEvent),
 }
 
@@ -214,7 +247,11 @@ fn take_in(app: &mut App, burst: Vec<Intake>, log: &mut EventLog) {
     for item in burst {
         let event = match item {
             Intake::Message(message) => {
-                received.push(message);
+                received.push(Loaded::Received(message));
+                continue;
+            }
+            Intake::Replayed(record) => {
+                received.push(record);
                 continue;
             }
             Intake::Event(event) => event,
@@ -230,13 +267,142 @@ fn take_in(app: &mut App, burst: Vec<Intake>, log: &mut EventLog) {
             SessionEvent::Message(_) | SessionEvent::Subscribed | SessionEvent::Published => {}
         }
         if !received.is_empty() {
-            update(app, Msg::Received(std::mem::take(&mut received)));
+            update(app, Msg::Loaded(std::mem::take(&mut received)));
         }
         update(app, Msg::Session(event));
     }
     if !received.is_empty() {
-        update(app, Msg::Received(received));
+        update(app, Msg::Loaded(received));
     }
+}
+
+/// Reads journals or captures on a thread of its own and hands the records
+/// to the UI in bursts, with progress notices; torn and foreign lines are
+/// counted and reported at the end.
+fn spawn_loader(
+    paths: Vec<PathBuf>,
+    notices: mpsc::UnboundedSender<Msg>,
+) -> mpsc::Receiver<Vec<Intake>> {
+    let (to_ui, from_loader) = mpsc::channel::<Vec<Intake>>(8);
+    let total: u64 = paths
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+    let failure = notices.clone();
+    let spawned = std::thread::Builder::new()
+        .name("loader".into())
+        .spawn(move || {
+            let (mut loaded, mut skipped, mut read_bytes) = (0u64, 0u64, 0u64);
+            let mut last_notice = std::time::Instant::now();
+            let mut burst = Vec::with_capacity(1024);
+            for path in &paths {
+                let file = match std::fs::File::open(path) {
+                    Ok(file) => file,
+                    Err(err) => {
+                        let _ = notices.send(Msg::Notice(
+                            StatusLevel::Error,
+                            format!("cannot read {}: {err}", path.display()),
+                        ));
+                        continue;
+                    }
+                };
+                let mut reader = std::io::BufReader::new(file);
+                let mut line = String::new();
+                while std::io::BufRead::read_line(&mut reader, &mut line).unwrap_or(0) > 0 {
+                    read_bytes += line.len() as u64;
+                    match replay(line.trim_end_matches(['\n', '\r'])) {
+                        Some(record) => {
+                            burst.push(Intake::Replayed(record));
+                            loaded += 1;
+                        }
+                        None if line.trim().is_empty() => {}
+                        None => skipped += 1,
+                    }
+                    line.clear();
+                    if burst.len() == 1024 {
+                        if to_ui.blocking_send(std::mem::take(&mut burst)).is_err() {
+                            return;
+                        }
+                        if last_notice.elapsed() > Duration::from_millis(250) {
+                            last_notice = std::time::Instant::now();
+                            let percent = read_bytes * 100 / total.max(1);
+                            let _ = notices.send(Msg::Notice(
+                                StatusLevel::Info,
+                                format!("loading… {percent}% ({loaded} messages)"),
+                            ));
+                        }
+                    }
+                }
+            }
+            if !burst.is_empty() && to_ui.blocking_send(burst).is_err() {
+                return;
+            }
+            let skipped_note = if skipped > 0 {
+                format!("; skipped {skipped} line(s) that are not records (a torn last line, say)")
+            } else {
+                String::new()
+            };
+            let summary = format!(
+                "loaded {loaded} message(s) from {} file(s){skipped_note}",
+                paths.len()
+            );
+            let _ = notices.send(Msg::Notice(StatusLevel::Success, summary));
+        });
+    if let Err(err) = spawned {
+        let _ = failure.send(Msg::Notice(
+            StatusLevel::Error,
+            format!("cannot start reading the files: {err}"),
+        ));
+    }
+    from_loader
+}
+
+/// One journal or capture line as a log record, if it is one.
+fn replay(line: &str) -> Option<Loaded> {
+    #[derive(serde::Deserialize)]
+    struct Fields<'a> {
+        received_at: &'a str,
+        #[serde(default)]
+        vin: Option<&'a str>,
+        topic: String,
+        kind: &'a str,
+        #[serde(default)]
+        dir: Option<&'a str>,
+    }
+    let fields: Fields<'_> = serde_json::from_str(line).ok()?;
+    let at = chrono::DateTime::parse_from_rfc3339(fields.received_at)
+        .ok()?
+        .with_timezone(&Utc);
+    let payload = crate::domain::record::payload_bytes(line).ok()?;
+    let vin = fields.vin.and_then(|v| crate::domain::Vin::parse(v).ok());
+    if fields.dir == Some("out") {
+        return Some(Loaded::Published {
+            vin: vin?,
+            topic: fields.topic,
+            payload: String::from_utf8(payload).ok()?,
+            kind: if fields.kind == "popup" {
+                crate::domain::MessageKind::Popup
+            } else {
+                crate::domain::MessageKind::Data
+            },
+            at,
+        });
+    }
+    let source = match vin {
+        Some(vin) => crate::domain::InboundTopic::Vehicle {
+            uid: String::new(),
+            vin,
+        },
+        None => crate::domain::InboundTopic::Unrecognised(fields.topic.clone()),
+    };
+    Some(Loaded::Received(InboundMessage {
+        received_at: at,
+        topic: fields.topic,
+        source,
+        classified: crate::domain::classify(&payload),
+        payload: payload.into(),
+    }))
 }
 
 fn journal_state(journal: &Journal) -> JournalState {
@@ -252,42 +418,52 @@ fn journal_state(journal: &Journal) -> JournalState {
 
 fn carry_out(
     app: &mut App,
-    session: &Session,
+    session: Option<&Session>,
     command: Command,
     log: &mut EventLog,
     journal: Option<&Journal>,
     results: &mpsc::UnboundedSender<Msg>,
 ) {
     match command {
-        Command::Publish(outgoing) => match session.publish(&outgoing.topic, &outgoing.payload) {
-            Ok(()) => {
-                log.write(&format!(
-                    "published {} bytes to {}",
-                    outgoing.payload.size.payload, outgoing.topic
-                ));
-                if let Some(journal) = journal {
-                    let kind = match outgoing.payload.kind {
-                        crate::domain::MessageKind::Data => "data",
-                        crate::domain::MessageKind::Popup => "popup",
-                    };
-                    let record = Record {
-                        at: app.now.max(Utc::now()),
-                        vin: Some(outgoing.vin.as_str()),
-                        topic: &outgoing.topic,
-                        payload: outgoing.payload.bytes.as_bytes(),
-                        kind,
-                        is_json: true,
-                        dir: Some("out"),
-                    };
-                    journal.append(record.at, json_line(&record));
+        Command::Publish(outgoing) => {
+            match session.map(|s| s.publish(&outgoing.topic, &outgoing.payload)) {
+                None => {
+                    update(
+                        app,
+                        Msg::PublishFailed(
+                            "this console is reading files: nothing can be published".into(),
+                        ),
+                    );
                 }
-                update(app, Msg::Published(outgoing));
+                Some(Ok(())) => {
+                    log.write(&format!(
+                        "published {} bytes to {}",
+                        outgoing.payload.size.payload, outgoing.topic
+                    ));
+                    if let Some(journal) = journal {
+                        let kind = match outgoing.payload.kind {
+                            crate::domain::MessageKind::Data => "data",
+                            crate::domain::MessageKind::Popup => "popup",
+                        };
+                        let record = Record {
+                            at: app.now.max(Utc::now()),
+                            vin: Some(outgoing.vin.as_str()),
+                            topic: &outgoing.topic,
+                            payload: outgoing.payload.bytes.as_bytes(),
+                            kind,
+                            is_json: true,
+                            dir: Some("out"),
+                        };
+                        journal.append(record.at, json_line(&record));
+                    }
+                    update(app, Msg::Published(outgoing));
+                }
+                Some(Err(err)) => {
+                    log.write(&format!("publish to {} refused: {err}", outgoing.topic));
+                    update(app, Msg::PublishFailed(err.to_string()));
+                }
             }
-            Err(err) => {
-                log.write(&format!("publish to {} refused: {err}", outgoing.topic));
-                update(app, Msg::PublishFailed(err.to_string()));
-            }
-        },
+        }
         Command::Copy(bytes) => {
             // OSC 52: the terminal (even over SSH) puts it on the clipboard.
             let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);

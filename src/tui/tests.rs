@@ -707,3 +707,37 @@ fn export_writes_the_log_as_filtered() {
     );
     assert!(screen(&app).contains("exported 2 message(s) to /x.jsonl"));
 }
+
+#[test]
+fn records_read_back_from_files_fill_the_log_both_ways() {
+    use super::app::Loaded;
+    let mut app = app();
+    let topics = app.topics.clone();
+    let inbound = crate::domain::InboundMessage::new(
+        &topics,
+        to_topic(VIN_B),
+        bytes::Bytes::from(action("old")),
+        t0(),
+    );
+    update(
+        &mut app,
+        Msg::Loaded(vec![
+            Loaded::Received(inbound),
+            Loaded::Published {
+                vin: vin(VIN_B),
+                topic: "psa/OVIPPartners-Dev/from/uid/PARTNER1/opa/ZFA1234567890ABCD/".into(),
+                payload: r#"{"idApp":"APP","popup":false,"content":{}}"#.into(),
+                kind: crate::domain::MessageKind::Data,
+                at: t0(),
+            },
+        ]),
+    );
+    assert_eq!((app.history.rx, app.history.tx), (1, 1));
+    assert_eq!(app.log.selected, Some(1), "following the newest record");
+    assert_eq!(app.history.vehicles[&vin(VIN_B)].tx, 1);
+    app.connection = ConnectionState::Offline;
+    select_vehicle(&mut app, VIN_B);
+    app.focus = Focus::Editor;
+    assert_eq!(ctrl(&mut app, 's'), None);
+    assert!(status(&app).contains("reading files"), "{}", status(&app));
+}

@@ -402,6 +402,7 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     // long parts (broker, the reason of a failure) come last.
     let (state, style, reason) = match &app.connection {
         ConnectionState::Connecting => ("connecting…".to_owned(), theme.warning(), None),
+        ConnectionState::Offline => ("○ offline: reading files".to_owned(), theme.dim(), None),
         ConnectionState::Connected => ("● connected".to_owned(), theme.good(), None),
         ConnectionState::Reconnecting { attempt, reason } => (
             format!("○ reconnecting (attempt {attempt})"),

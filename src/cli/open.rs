@@ -1,0 +1,70 @@
+//! `wpconsole open`: the console on journals or `tail --json` captures,
+//! with no broker: browse, filter, detail, copy, reply, export.
+
+use super::settings::Settings;
+use super::{CliError, GlobalArgs, exit};
+use crate::domain::TopicScheme;
+use crate::tui::editor::builtin_templates;
+use crate::tui::theme::Theme;
+use crate::tui::{App, AppConfig, app::Header};
+use clap::Args;
+use std::path::PathBuf;
+
+/// Open journals or captures in the console, offline.
+#[derive(Debug, Clone, Args)]
+#[command(
+    after_help = "Examples:\n  wpconsole open ~/.local/share/wpconsole/journal/2026-11-24.jsonl\n  wpconsole tail --json > capture.jsonl; wpconsole open capture.jsonl\n\nFiles are read in the background with progress in the status bar; the console keeps\nthe newest 100,000 messages in memory and counts the rest. Nothing can be published."
+)]
+pub struct OpenArgs {
+    /// Journal files or `tail --json` captures.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+}
+
+pub async fn run(global: &GlobalArgs, args: &OpenArgs) -> Result<u8, CliError> {
+    for file in &args.files {
+        std::fs::metadata(file)
+            .map_err(|err| CliError::usage(format!("cannot open {}: {err}", file.display())))?;
+    }
+    let settings = Settings::resolve(global)?;
+    let uid = settings.uid.clone().unwrap_or_else(|| "offline".to_owned());
+    let topics = TopicScheme::new(&settings.prefix, &uid, settings.trailing_slash)
+        .map_err(CliError::usage)?;
+    let names: Vec<String> = args
+        .files
+        .iter()
+        .map(|f| {
+            f.file_name().map_or_else(
+                || f.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            )
+        })
+        .collect();
+    let app = App::new(AppConfig {
+        header: Header {
+            profile: settings.profile_name.clone(),
+            broker: format!("files: {}", names.join(", ")),
+            demo: false,
+            uid: topics.uid.clone(),
+            insecure: false,
+        },
+        topics,
+        app_id: settings.app_id.clone(),
+        size_limit: settings.size_limit,
+        fleet: super::console::configured_fleet(&settings),
+        history_cap: super::console::HISTORY_CAP,
+        templates: builtin_templates(),
+        offset: *chrono::Local::now().offset(),
+        now: chrono::Utc::now(),
+        size: (80, 24),
+        no_color: !Theme::from_env().color,
+    });
+    crate::tui::run::run(
+        app,
+        crate::tui::run::Source::Files(args.files.clone()),
+        None,
+    )
+    .await
+    .map_err(|err| CliError::usage(format!("the console stopped: {err}")))?;
+    Ok(exit::OK)
+}
