@@ -353,3 +353,91 @@ fn open_browses_a_journal_offline() {
         .wait_for("EXITED 0", Duration::from_secs(10))
         .unwrap_or_else(|screen| panic!("q did not quit:\n{screen}"));
 }
+
+#[test]
+fn the_console_starts_with_todays_history_unless_fresh() {
+    if !available("the_console_starts_with_todays_history_unless_fresh") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let dir = sandbox.path("journal");
+    std::fs::create_dir_all(&dir).unwrap();
+    let earlier: Vec<String> = VINS[..2]
+        .iter()
+        .map(|vin| {
+            wpconsole::domain::record::json_line(&wpconsole::domain::record::Record {
+                at: chrono::Utc::now() - chrono::Duration::minutes(5),
+                vin: Some(vin),
+                topic: &to_topic(vin),
+                payload: br#"{"content":{"action":"earlier"}}"#,
+                kind: "content",
+                is_json: true,
+                dir: Some("in"),
+            })
+        })
+        .collect();
+    let today = chrono::Utc::now().date_naive();
+    std::fs::write(
+        dir.join(format!("{today}.jsonl")),
+        earlier.join("\n") + "\n",
+    )
+    .unwrap();
+
+    let url = format!("mqtt://127.0.0.1:{}", broker.port);
+    let journal = dir.display().to_string();
+    let terminal = sandbox.in_terminal(
+        &["--broker", &url, "--uid", UID, "--journal", &journal],
+        160,
+        45,
+    );
+    let screen = terminal
+        .wait_for(
+            "loaded 2 message(s) from 1 file(s)",
+            Duration::from_secs(15),
+        )
+        .unwrap_or_else(|screen| panic!("today's history was not offered:\n{screen}"));
+    assert!(screen.contains("rx 2 "), "{screen}");
+    terminal
+        .wait_for("● connected", Duration::from_secs(15))
+        .expect("connected");
+    broker.publish(&to_topic(VINS[2]), br#"{"content":{"action":"live"}}"#);
+    let screen = terminal
+        .wait_for("rx 3 ", Duration::from_secs(10))
+        .unwrap_or_else(|s| panic!("{s}"));
+    let earlier_at = screen.find("earlier").expect("history shown");
+    let live_at = screen.find("live ").expect("live shown");
+    assert!(earlier_at < live_at, "history first, then live:\n{screen}");
+    terminal.send_keys(&["q"]);
+    terminal
+        .wait_for("EXITED 0", Duration::from_secs(10))
+        .unwrap_or_else(|s| panic!("{s}"));
+
+    // --fresh starts empty even though the journal now holds three.
+    let terminal = sandbox.in_terminal(
+        &[
+            "--broker",
+            &url,
+            "--uid",
+            UID,
+            "--journal",
+            &journal,
+            "--fresh",
+        ],
+        160,
+        45,
+    );
+    let screen = terminal
+        .wait_for("● connected", Duration::from_secs(15))
+        .unwrap_or_else(|s| panic!("{s}"));
+    std::thread::sleep(Duration::from_millis(500));
+    let screen = if screen.contains("rx 0 ") {
+        terminal.capture()
+    } else {
+        screen
+    };
+    assert!(
+        screen.contains("rx 0 ") && !screen.contains("loaded"),
+        "{screen}"
+    );
+}

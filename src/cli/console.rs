@@ -5,7 +5,7 @@ use super::{CliError, exit};
 use crate::domain::Vin;
 use crate::mqtt::session::{Backoff, SessionOptions};
 use crate::mqtt::{ConnectionSettings, Overflow};
-use crate::store::journal::{Journal, JournalConfig};
+use crate::store::journal::{Journal, JournalConfig, day_files};
 use crate::tui::editor::{builtin_templates, user_templates};
 use crate::tui::theme::Theme;
 use crate::tui::{App, AppConfig, app::Header};
@@ -25,6 +25,7 @@ pub async fn run(
     connection: ConnectionSettings,
     fleet: Vec<(Vin, Option<String>)>,
     demo: bool,
+    fresh: bool,
 ) -> Result<u8, CliError> {
     let topics = settings.topics()?;
     let options = connection.mqtt_options().map_err(CliError::usage)?;
@@ -69,6 +70,11 @@ pub async fn run(
         crate::tui::run::Source::Broker {
             options: Box::new(options),
             session,
+            // Today's history from the journal, unless asked to start empty.
+            history: match (&settings.journal, fresh) {
+                (Some(dir), false) => day_files(dir, chrono::Utc::now().date_naive()),
+                _ => Vec::new(),
+            },
         },
         journal,
     )

@@ -65,7 +65,8 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<u8, CliError> {
             crate::config::Profile::default(),
         );
         let connection = settings.connection()?;
-        let outcome = super::console::run(&settings, connection, fleet_list, true).await;
+        let outcome =
+            super::console::run(&settings, connection, fleet_list, true, global.fresh).await;
         fleet_task.abort();
         return outcome;
     }

@@ -130,6 +130,9 @@ pub struct GlobalArgs {
     /// per day) [default: ~/.local/share/wpconsole/journal; the demo keeps none unless given].
     #[arg(long, global = true, env = "WPCONSOLE_JOURNAL", value_name = "DIR")]
     pub journal: Option<PathBuf>,
+    /// Start the console with an empty log instead of today's journal.
+    #[arg(long, global = true, env = "WPCONSOLE_FRESH")]
+    pub fresh: bool,
     /// Keep no journal.
     #[arg(
         long,
@@ -249,7 +252,7 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
             }
             let connection = settings.connection()?;
             let fleet = console::configured_fleet(&settings);
-            console::run(&settings, connection, fleet, false).await
+            console::run(&settings, connection, fleet, false, cli.global.fresh).await
         }
     }
 }

@@ -70,6 +70,9 @@ pub enum Source {
     Broker {
         options: Box<rumqttc::MqttOptions>,
         session: SessionOptions,
+        /// Journal files shown first (today's history); live messages wait
+        /// until they are read.
+        history: Vec<PathBuf>,
     },
     /// Journals or `tail --json` captures (`wpconsole open`).
     Files(Vec<PathBuf>),
@@ -82,20 +85,9 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
     let journal = journal.map(Arc::new);
     // Outcomes of work done off the UI thread (an export) come back here.
     let (results_tx, mut results) = mpsc::unbounded_channel::<Msg>();
-    let (session, mut intake) = match source {
-        Source::Broker { options, session } => {
-            let (session, events) = Session::start(*options, session);
-            (
-                Some(session),
-                spawn_intake(events, app.topics.clone(), journal.clone()),
-            )
-        }
-        Source::Files(paths) => {
-            app.connection = super::app::ConnectionState::Offline;
-            (None, spawn_loader(paths, results_tx.clone()))
-        }
-    };
-    let mut intake_open = true;
+    let (session, mut intake, mut loader) =
+        open_source(&mut app, source, journal.as_ref(), &results_tx);
+    let intake_open = session.is_some();
 
     let mut terminal = ratatui::init();
     let _ = execute!(std::io::stdout(), EnableMouseCapture);
@@ -112,14 +104,18 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
 
     let outcome = loop {
         tokio::select! {
-            burst = intake.recv(), if intake_open => {
+            // Files first: live messages wait in their queue until the
+            // history is read, so the log stays in arrival order.
+            burst = next_burst(&mut loader), if loader.is_some() => {
+                match burst {
+                    Some(burst) => take_in(&mut app, burst, &mut log),
+                    None => loader = None,
+                }
+                dirty = true;
+            }
+            burst = intake.recv(), if intake_open && loader.is_none() => {
                 let Some(burst) = burst else {
-                    if session.is_some() {
-                        break Err(anyhow::anyhow!("the MQTT session ended unexpectedly"));
-                    }
-                    // The files are read; the console stays open on them.
-                    intake_open = false;
-                    continue;
+                    break Err(anyhow::anyhow!("the MQTT session ended unexpectedly"));
                 };
                 take_in(&mut app, burst, &mut log);
                 dirty = true;
@@ -279,16 +275,69 @@ fn take_in(app: &mut App, burst: Vec<Intake>, log: &mut EventLog) {
 /// Reads journals or captures on a thread of its own and hands the records
 /// to the UI in bursts, with progress notices; torn and foreign lines are
 /// counted and reported at the end.
+type Burst = mpsc::Receiver<Vec<Intake>>;
+
+/// Starts reading the source: the broker session and its intake, and the
+/// loader of files to show first.
+fn open_source(
+    app: &mut App,
+    source: Source,
+    journal: Option<&Arc<Journal>>,
+    results_tx: &mpsc::UnboundedSender<Msg>,
+) -> (Option<Session>, Burst, Option<Burst>) {
+    match source {
+        Source::Broker {
+            options,
+            session,
+            history,
+        } => {
+            // Measure the history before the session appends to it: what
+            // comes later arrives live, not twice.
+            let history = with_sizes(history);
+            let (session, events) = Session::start(*options, session);
+            let loader = (!history.is_empty()).then(|| spawn_loader(history, results_tx.clone()));
+            (
+                Some(session),
+                spawn_intake(events, app.topics.clone(), journal.cloned()),
+                loader,
+            )
+        }
+        Source::Files(paths) => {
+            app.connection = super::app::ConnectionState::Offline;
+            let (_, never) = mpsc::channel(1);
+            (
+                None,
+                never,
+                Some(spawn_loader(with_sizes(paths), results_tx.clone())),
+            )
+        }
+    }
+}
+
+/// Each file with its current size: reading stops there.
+fn with_sizes(paths: Vec<PathBuf>) -> Vec<(PathBuf, u64)> {
+    paths
+        .into_iter()
+        .map(|path| {
+            let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+            (path, size)
+        })
+        .collect()
+}
+
+async fn next_burst(loader: &mut Option<mpsc::Receiver<Vec<Intake>>>) -> Option<Vec<Intake>> {
+    match loader {
+        Some(loader) => loader.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
 fn spawn_loader(
-    paths: Vec<PathBuf>,
+    files: Vec<(PathBuf, u64)>,
     notices: mpsc::UnboundedSender<Msg>,
 ) -> mpsc::Receiver<Vec<Intake>> {
     let (to_ui, from_loader) = mpsc::channel::<Vec<Intake>>(8);
-    let total: u64 = paths
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
+    let total: u64 = files.iter().map(|(_, size)| size).sum();
     let failure = notices.clone();
     let spawned = std::thread::Builder::new()
         .name("loader".into())
@@ -296,7 +345,7 @@ fn spawn_loader(
             let (mut loaded, mut skipped, mut read_bytes) = (0u64, 0u64, 0u64);
             let mut last_notice = std::time::Instant::now();
             let mut burst = Vec::with_capacity(1024);
-            for path in &paths {
+            for (path, size) in &files {
                 let file = match std::fs::File::open(path) {
                     Ok(file) => file,
                     Err(err) => {
@@ -307,7 +356,7 @@ fn spawn_loader(
                         continue;
                     }
                 };
-                let mut reader = std::io::BufReader::new(file);
+                let mut reader = std::io::BufReader::new(std::io::Read::take(file, *size));
                 let mut line = String::new();
                 while std::io::BufRead::read_line(&mut reader, &mut line).unwrap_or(0) > 0 {
                     read_bytes += line.len() as u64;
@@ -345,7 +394,7 @@ fn spawn_loader(
             };
             let summary = format!(
                 "loaded {loaded} message(s) from {} file(s){skipped_note}",
-                paths.len()
+                files.len()
             );
             let _ = notices.send(Msg::Notice(StatusLevel::Success, summary));
         });
