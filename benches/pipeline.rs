@@ -136,10 +136,43 @@ fn validate_128_kib(c: &mut Criterion) {
     });
 }
 
+fn text_filter_over_100k(c: &mut Criterion) {
+    let scheme = topics();
+    let mut app = app(100_000);
+    let now = Utc::now();
+    let body = payload(600);
+    for chunk in 0..10 {
+        let batch = (0..10_000)
+            .map(|i| {
+                InboundMessage::new(
+                    &scheme,
+                    scheme.to_topic(&vin(chunk * 10_000 + i)),
+                    body.clone(),
+                    now,
+                )
+            })
+            .collect();
+        update(&mut app, Msg::Received(batch));
+    }
+    let filter = wpconsole::store::LogFilter {
+        vehicle: wpconsole::store::VehicleFilter::All,
+        text: "\"soc\":81.5,\"pad\":\"xxy".into(),
+    };
+    c.bench_function("text filter over 100,000 messages of 600 B", |b| {
+        b.iter(|| {
+            app.history
+                .iter()
+                .filter(|e| filter.matches(e, None))
+                .count()
+        });
+    });
+}
+
 criterion_group!(
     benches,
     inbound_pipeline,
     render_with_a_million_messages,
-    validate_128_kib
+    validate_128_kib,
+    text_filter_over_100k
 );
 criterion_main!(benches);
