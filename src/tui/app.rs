@@ -447,19 +447,10 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
             on_session(app, event);
             None
         }
-        Msg::Received(messages) => {
-            let mut last = None;
-            for message in messages {
-                let seq = app.history.push_inbound(message);
-                if track(app, seq) {
-                    last = Some(seq);
-                }
-            }
-            if let Some(seq) = last {
-                settle(app, seq);
-            }
-            None
-        }
+        Msg::Received(messages) => apply(
+            app,
+            Msg::Loaded(messages.into_iter().map(Loaded::Received).collect()),
+        ),
         Msg::Loaded(records) => {
             let mut last = None;
             for record in records {
