@@ -1,6 +1,10 @@
 //! The console's state and its pure `update`: messages in, state and
 //! commands out. No I/O, no waiting; the run loop executes the commands.
 
+mod compose;
+mod log;
+mod mouse;
+
 use super::detail::{self, DetailLine};
 use super::editor::{EditorState, StatusLevel, Template};
 use super::keys::{self, Action, Scope};
@@ -10,6 +14,13 @@ use crate::domain::{InboundMessage, PopupLedger, TopicScheme, Vin};
 use crate::mqtt::SessionEvent;
 use crate::store::{History, LogFilter, VehicleFilter};
 use chrono::{DateTime, FixedOffset, Utc};
+use compose::{on_published, publish, reply};
+use log::{
+    after_push, clear_filter, export, follow_tail, keep_log_selection_visible, move_log,
+    rebuild_matches, refresh_detail, set_filter_text, settle, track,
+};
+use mouse::on_mouse;
+pub use mouse::vehicle_list_top;
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
@@ -532,83 +543,6 @@ fn on_session(app: &mut App, event: SessionEvent) {
     }
 }
 
-/// Keeps the filtered view, follow mode and detail in step with a new entry.
-fn after_push(app: &mut App, seq: u64) {
-    if track(app, seq) {
-        settle(app, seq);
-    }
-}
-
-/// Files a new entry into the filtered view; true when the log shows it.
-fn track(app: &mut App, seq: u64) -> bool {
-    if app.log.filter.is_active() {
-        let passes = app.history.by_seq(seq).is_some_and(|entry| {
-            let label = entry.vin.as_ref().and_then(|v| app.history.label(v));
-            app.log.filter.matches(entry, label)
-        });
-        if !passes {
-            return false;
-        }
-        app.log.matches.push(seq);
-    }
-    if !app.log.follow {
-        app.log.waiting += 1;
-    }
-    true
-}
-
-/// Moves the selection (following) or keeps it (paused) after new entries,
-/// once per burst: `seq` is the newest one the log shows.
-fn settle(app: &mut App, seq: u64) {
-    if let Some(first) = app.history.first_seq() {
-        let stale = app.log.matches.partition_point(|s| *s < first);
-        app.log.matches.drain(..stale);
-    }
-    if app.log.follow {
-        app.log.selected = Some(seq);
-        keep_log_selection_visible(app);
-        app.detail.stale = true;
-    } else {
-        if app
-            .log
-            .selected
-            .is_some_and(|s| app.history.by_seq(s).is_none())
-        {
-            // The selected message was evicted: hold the oldest kept one.
-            app.log.selected = app.log_seq_at(0);
-        }
-        keep_log_selection_visible(app);
-    }
-}
-
-fn on_published(app: &mut App, outgoing: Outgoing) {
-    let now = app.now;
-    let seq = app.history.push_outbound(
-        &outgoing.vin,
-        outgoing.topic.clone(),
-        &outgoing.payload.bytes,
-        outgoing.payload.kind,
-        now,
-    );
-    if outgoing.payload.kind == MessageKind::Popup {
-        app.popups.forget_before(unix_ms(now));
-        app.popups.record(&outgoing.vin, unix_ms(now));
-    }
-    if app.editor.history.last() != Some(&outgoing.text) {
-        app.editor.history.push(outgoing.text);
-    }
-    app.editor.history_pos = None;
-    app.editor.status = Some((
-        StatusLevel::Success,
-        format!(
-            "published {} bytes to {}",
-            envelope::group(outgoing.payload.size.payload),
-            outgoing.vin
-        ),
-    ));
-    after_push(app, seq);
-}
-
 fn on_key(app: &mut App, key: KeyEvent) -> Option<Command> {
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
         return Some(Command::Quit);
@@ -759,58 +693,6 @@ fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) {
     }
 }
 
-fn set_filter_text(app: &mut App, target: Focus, text: String) {
-    if target == Focus::Vehicles {
-        app.vehicles.filter = text;
-        app.vehicles.selected = VehicleRow::All;
-    } else {
-        app.log.filter.text = text.to_lowercase();
-        rebuild_matches(app);
-    }
-}
-
-fn clear_filter(app: &mut App) {
-    if app.focus == Focus::Vehicles {
-        app.vehicles.filter.clear();
-        return;
-    }
-    if app.log.filter.text.is_empty() {
-        app.log.filter.vehicle = VehicleFilter::All;
-        app.vehicles.selected = VehicleRow::All;
-    } else {
-        app.log.filter.text.clear();
-    }
-    rebuild_matches(app);
-}
-
-/// Recomputes the filtered view after the filter changed.
-fn rebuild_matches(app: &mut App) {
-    app.log.matches.clear();
-    if app.log.filter.is_active() {
-        let history = &app.history;
-        let filter = &app.log.filter;
-        app.log.matches = history
-            .iter()
-            .filter(|e| filter.matches(e, e.vin.as_ref().and_then(|v| history.label(v))))
-            .map(|e| e.seq)
-            .collect();
-    }
-    let still_there = app.log.selected.and_then(|s| app.log_index_of(s)).is_some();
-    if app.log.follow || !still_there {
-        app.log.selected = app.log_len().checked_sub(1).and_then(|i| app.log_seq_at(i));
-    }
-    keep_log_selection_visible(app);
-    refresh_detail(app);
-}
-
-fn follow_tail(app: &mut App) {
-    app.log.follow = true;
-    app.log.waiting = 0;
-    app.log.selected = app.log_len().checked_sub(1).and_then(|i| app.log_seq_at(i));
-    keep_log_selection_visible(app);
-    refresh_detail(app);
-}
-
 fn move_in_pane(app: &mut App, action: Action) {
     match app.focus {
         Focus::Vehicles => {
@@ -848,76 +730,6 @@ fn move_in_pane(app: &mut App, action: Action) {
     }
 }
 
-fn move_log(app: &mut App, action: Action) {
-    let len = app.log_len();
-    if len == 0 {
-        return;
-    }
-    if action == Action::Bottom {
-        follow_tail(app);
-        return;
-    }
-    let page = app.log_rows_visible();
-    let current = app
-        .log
-        .selected
-        .and_then(|s| app.log_index_of(s))
-        .unwrap_or(len - 1);
-    let target = match action {
-        Action::Up => current.saturating_sub(1),
-        Action::Down => (current + 1).min(len - 1),
-        Action::PageUp => current.saturating_sub(page),
-        Action::PageDown => (current + page).min(len - 1),
-        _ => 0,
-    };
-    app.log.follow = false;
-    app.log.selected = app.log_seq_at(target);
-    if target == len - 1 && action != Action::Up {
-        app.log.follow = true;
-        app.log.waiting = 0;
-    }
-    keep_log_selection_visible(app);
-    refresh_detail(app);
-}
-
-fn keep_log_selection_visible(app: &mut App) {
-    let rows = app.log_rows_visible();
-    let len = app.log_len();
-    let Some(index) = app.log.selected.and_then(|s| app.log_index_of(s)) else {
-        app.log.top = len.saturating_sub(rows);
-        return;
-    };
-    if index < app.log.top {
-        app.log.top = index;
-    } else if index >= app.log.top + rows {
-        app.log.top = index + 1 - rows;
-    }
-    app.log.top = app.log.top.min(len.saturating_sub(1));
-}
-
-fn refresh_detail(app: &mut App) {
-    app.detail.stale = false;
-    let Some(seq) = app.log.selected else {
-        app.detail = DetailPane::default();
-        return;
-    };
-    if app.detail.seq == Some(seq) {
-        return;
-    }
-    if let Some(entry) = app.history.by_seq(seq) {
-        let width = app
-            .areas()
-            .detail
-            .map_or(80, |r| usize::from(r.width.saturating_sub(2)));
-        app.detail = DetailPane {
-            seq: Some(seq),
-            stale: false,
-            lines: detail::lines(entry, app.offset, width),
-            scroll: 0,
-        };
-    }
-}
-
 fn select(app: &mut App) {
     match app.focus {
         Focus::Vehicles => {
@@ -939,195 +751,5 @@ fn select(app: &mut App) {
             app.focus = Focus::Detail;
         }
         Focus::Detail | Focus::Editor => {}
-    }
-}
-
-fn reply(app: &mut App) {
-    let Some(entry) = app
-        .detail
-        .seq
-        .or(app.log.selected)
-        .and_then(|s| app.history.by_seq(s))
-    else {
-        return;
-    };
-    let content = serde_json::from_slice::<serde_json::Value>(&entry.payload).map_or_else(
-        |_| serde_json::Value::String(String::from_utf8_lossy(&entry.payload).into_owned()),
-        |value| value.get("content").cloned().unwrap_or(value),
-    );
-    let envelope = serde_json::json!({
-        "idApp": app.app_id.clone().unwrap_or_default(),
-        "popup": false,
-        "content": content,
-    });
-    let text = serde_json::to_string_pretty(&envelope).unwrap_or_default();
-    if let Some(vin) = entry.vin.clone() {
-        app.editor.target = Some(vin);
-    }
-    app.editor.set_text(&text);
-    app.editor.revalidate(&app.topics, app.size_limit);
-    app.editor.status = Some((
-        StatusLevel::Info,
-        "loaded the message; edit and press Ctrl-S to publish".into(),
-    ));
-    app.focus = Focus::Editor;
-}
-
-/// The log as filtered, as journal lines, for the loop to write.
-fn export(app: &mut App) -> Option<Command> {
-    let lines: Vec<String> = (0..app.log_len())
-        .filter_map(|index| app.log_seq_at(index))
-        .filter_map(|seq| app.history.by_seq(seq))
-        .map(|entry| {
-            crate::domain::record::json_line(&crate::domain::record::Record {
-                at: entry.at,
-                vin: entry.vin.as_ref().map(Vin::as_str),
-                topic: &entry.topic,
-                payload: &entry.payload,
-                kind: entry.kind,
-                is_json: entry.is_json,
-                dir: Some(match entry.direction {
-                    crate::store::Direction::Inbound => "in",
-                    crate::store::Direction::Outbound => "out",
-                }),
-            })
-        })
-        .collect();
-    if lines.is_empty() {
-        app.notice = Some((
-            StatusLevel::Info,
-            "nothing to export: the log is empty".into(),
-        ));
-        return None;
-    }
-    app.notice = Some((
-        StatusLevel::Info,
-        format!("exporting {} message(s)…", lines.len()),
-    ));
-    Some(Command::Export(lines))
-}
-
-fn publish(app: &mut App) -> Option<Command> {
-    let refuse = |app: &mut App, reason: String| {
-        app.editor.status = Some((StatusLevel::Error, format!("not published: {reason}")));
-        None
-    };
-    let Some(vin) = app.editor.target.clone() else {
-        return refuse(
-            app,
-            "no target vehicle: select one in Vehicles with Enter".into(),
-        );
-    };
-    let text = app.editor.text();
-    let topic = app.topics.from_topic(&vin);
-    let payload = match envelope::check(&text, &topic, app.size_limit) {
-        Ok(payload) => payload,
-        Err(Refusal::Invalid(problems))
-            if app.app_id.is_none() && problems.iter().any(|p| p.path == "$.idApp") =>
-        {
-            return refuse(app, "no application id (idApp): start with --app-id ID, set WPCONSOLE_APP_ID, or add app-id to the profile".into());
-        }
-        Err(Refusal::Invalid(problems)) => {
-            let first = problems
-                .first()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            return refuse(
-                app,
-                format!(
-                    "{} error(s), Ctrl-E jumps to them; first: {first}",
-                    problems.len()
-                ),
-            );
-        }
-        Err(refusal @ Refusal::TooLarge(_)) => return refuse(app, refusal.to_string()),
-    };
-    if payload.kind == MessageKind::Popup
-        && let Err(too_soon) = app.popups.check(&vin, unix_ms(app.now))
-    {
-        return refuse(app, too_soon.to_string());
-    }
-    if app.connection == ConnectionState::Offline {
-        return refuse(
-            app,
-            "this console is reading files; open it on a broker (--broker) to publish".into(),
-        );
-    }
-    if app.connection != ConnectionState::Connected {
-        return refuse(
-            app,
-            "the broker is not connected; try again once the status bar says connected".into(),
-        );
-    }
-    app.editor.status = Some((StatusLevel::Info, format!("publishing to {vin}…")));
-    Some(Command::Publish(Outgoing {
-        vin,
-        topic,
-        payload,
-        text,
-    }))
-}
-
-/// The first visible row of the vehicle list: the cursor stays on screen.
-pub fn vehicle_list_top(cursor: usize, height: usize) -> usize {
-    cursor.saturating_sub(height.saturating_sub(1))
-}
-
-fn on_mouse(app: &mut App, mouse: MouseEvent) {
-    let at = Position::new(mouse.column, mouse.row);
-    let areas = app.areas();
-    let pane = [
-        (Focus::Vehicles, areas.vehicles),
-        (Focus::Log, areas.log),
-        (Focus::Detail, areas.detail),
-        (Focus::Editor, areas.editor),
-    ]
-    .into_iter()
-    .find_map(|(focus, area)| area.filter(|a| a.contains(at)).map(|a| (focus, a)));
-    let Some((focus, area)) = pane else {
-        return;
-    };
-    match mouse.kind {
-        MouseEventKind::Down(MouseButton::Left) => {
-            app.focus = focus;
-            let row = usize::from(mouse.row.saturating_sub(area.y + 1));
-            match focus {
-                Focus::Vehicles if row < app.vehicle_rows().len() => {
-                    let rows = app.vehicle_rows();
-                    let top = vehicle_list_top(
-                        app.vehicle_cursor(&rows),
-                        usize::from(area.height.saturating_sub(2)),
-                    );
-                    let Some(clicked) = rows.get(top + row) else {
-                        return;
-                    };
-                    app.vehicles.selected = clicked.clone();
-                    select(app);
-                    app.focus = Focus::Vehicles;
-                }
-                Focus::Log => {
-                    if let Some(seq) = app.log_seq_at(app.log.top + row) {
-                        app.log.selected = Some(seq);
-                        app.log.follow = false;
-                        refresh_detail(app);
-                    }
-                }
-                _ => {}
-            }
-        }
-        MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
-            let previous = app.focus;
-            app.focus = focus;
-            let action = if mouse.kind == MouseEventKind::ScrollUp {
-                Action::Up
-            } else {
-                Action::Down
-            };
-            for _ in 0..3 {
-                move_in_pane(app, action);
-            }
-            app.focus = previous;
-        }
-        _ => {}
     }
 }

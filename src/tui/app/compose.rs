@@ -1,0 +1,125 @@
+//! Composing: publishing from the editor (and its refusals), what a
+//! publish leaves behind, and replying to a message.
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+
+pub(super) fn on_published(app: &mut App, outgoing: Outgoing) {
+    let now = app.now;
+    let seq = app.history.push_outbound(
+        &outgoing.vin,
+        outgoing.topic.clone(),
+        &outgoing.payload.bytes,
+        outgoing.payload.kind,
+        now,
+    );
+    if outgoing.payload.kind == MessageKind::Popup {
+        app.popups.forget_before(unix_ms(now));
+        app.popups.record(&outgoing.vin, unix_ms(now));
+    }
+    if app.editor.history.last() != Some(&outgoing.text) {
+        app.editor.history.push(outgoing.text);
+    }
+    app.editor.history_pos = None;
+    app.editor.status = Some((
+        StatusLevel::Success,
+        format!(
+            "published {} bytes to {}",
+            envelope::group(outgoing.payload.size.payload),
+            outgoing.vin
+        ),
+    ));
+    after_push(app, seq);
+}
+
+pub(super) fn reply(app: &mut App) {
+    let Some(entry) = app
+        .detail
+        .seq
+        .or(app.log.selected)
+        .and_then(|s| app.history.by_seq(s))
+    else {
+        return;
+    };
+    let content = serde_json::from_slice::<serde_json::Value>(&entry.payload).map_or_else(
+        |_| serde_json::Value::String(String::from_utf8_lossy(&entry.payload).into_owned()),
+        |value| value.get("content").cloned().unwrap_or(value),
+    );
+    let envelope = serde_json::json!({
+        "idApp": app.app_id.clone().unwrap_or_default(),
+        "popup": false,
+        "content": content,
+    });
+    let text = serde_json::to_string_pretty(&envelope).unwrap_or_default();
+    if let Some(vin) = entry.vin.clone() {
+        app.editor.target = Some(vin);
+    }
+    app.editor.set_text(&text);
+    app.editor.revalidate(&app.topics, app.size_limit);
+    app.editor.status = Some((
+        StatusLevel::Info,
+        "loaded the message; edit and press Ctrl-S to publish".into(),
+    ));
+    app.focus = Focus::Editor;
+}
+
+pub(super) fn publish(app: &mut App) -> Option<Command> {
+    let refuse = |app: &mut App, reason: String| {
+        app.editor.status = Some((StatusLevel::Error, format!("not published: {reason}")));
+        None
+    };
+    let Some(vin) = app.editor.target.clone() else {
+        return refuse(
+            app,
+            "no target vehicle: select one in Vehicles with Enter".into(),
+        );
+    };
+    let text = app.editor.text();
+    let topic = app.topics.from_topic(&vin);
+    let payload = match envelope::check(&text, &topic, app.size_limit) {
+        Ok(payload) => payload,
+        Err(Refusal::Invalid(problems))
+            if app.app_id.is_none() && problems.iter().any(|p| p.path == "$.idApp") =>
+        {
+            return refuse(app, "no application id (idApp): start with --app-id ID, set WPCONSOLE_APP_ID, or add app-id to the profile".into());
+        }
+        Err(Refusal::Invalid(problems)) => {
+            let first = problems
+                .first()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            return refuse(
+                app,
+                format!(
+                    "{} error(s), Ctrl-E jumps to them; first: {first}",
+                    problems.len()
+                ),
+            );
+        }
+        Err(refusal @ Refusal::TooLarge(_)) => return refuse(app, refusal.to_string()),
+    };
+    if payload.kind == MessageKind::Popup
+        && let Err(too_soon) = app.popups.check(&vin, unix_ms(app.now))
+    {
+        return refuse(app, too_soon.to_string());
+    }
+    if app.connection == ConnectionState::Offline {
+        return refuse(
+            app,
+            "this console is reading files; open it on a broker (--broker) to publish".into(),
+        );
+    }
+    if app.connection != ConnectionState::Connected {
+        return refuse(
+            app,
+            "the broker is not connected; try again once the status bar says connected".into(),
+        );
+    }
+    app.editor.status = Some((StatusLevel::Info, format!("publishing to {vin}…")));
+    Some(Command::Publish(Outgoing {
+        vin,
+        topic,
+        payload,
+        text,
+    }))
+}

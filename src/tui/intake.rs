@@ -1,0 +1,285 @@
+//! Where messages come from before the UI files them: the intake task
+//! that decodes and journals what the broker sends, and the loader that
+//! reads journals or captures back; both hand over bursts.
+
+use super::app::{App, Loaded, Msg};
+use super::editor::StatusLevel;
+use super::run::{EventLog, Source};
+use super::update;
+use crate::domain::InboundMessage;
+use crate::mqtt::{Session, SessionEvent};
+use crate::store::journal::Journal;
+use chrono::Utc;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+/// What the intake hands the UI: messages already decoded (and journaled)
+/// and the session's other events, in arrival order.
+pub(super) enum Intake {
+    Message(InboundMessage),
+    /// A record read back from a file (`wpconsole open`).
+    Replayed(Loaded),
+    Event(SessionEvent),
+}
+
+/// Decodes and journals inbound messages on a task of its own, so the UI
+/// thread only files them: the two share the work across cores, and
+/// `update` stays free of I/O. Bursts of at most 1,024 go to the UI
+/// through a short queue; while the UI catches up the intake waits, and the
+/// session's bounded queue absorbs (or counts) the rest.
+pub(super) fn spawn_intake(
+    mut events: mpsc::Receiver<SessionEvent>,
+    topics: crate::domain::TopicScheme,
+    journal: Option<Arc<Journal>>,
+) -> mpsc::Receiver<Vec<Intake>> {
+    let (to_ui, from_intake) = mpsc::channel::<Vec<Intake>>(8);
+    tokio::spawn(async move {
+        let mut batch = Vec::with_capacity(1024);
+        while events.recv_many(&mut batch, 1024).await > 0 {
+            let burst: Vec<Intake> = batch
+                .drain(..)
+                .map(|event| match event {
+                    SessionEvent::Message(publish) => {
+                        let message = InboundMessage::new(
+                            &topics,
+                            publish.topic,
+                            publish.payload,
+                            publish.received_at,
+                        );
+                        if let Some(journal) = &journal {
+                            journal.append(message.received_at, message.journal_line());
+                        }
+                        Intake::Message(message)
+                    }
+                    other => Intake::Event(other),
+                })
+                .collect();
+            if to_ui.send(burst).await.is_err() {
+                return;
+            }
+        }
+    });
+    from_intake
+}
+
+/// Files a burst from the intake: messages in one update, other events in
+/// order between them.
+pub(super) fn take_in(app: &mut App, burst: Vec<Intake>, log: &mut EventLog) {
+    let mut received = Vec::new();
+    for item in burst {
+        let event = match item {
+            Intake::Message(message) => {
+                received.push(Loaded::Received(message));
+                continue;
+            }
+            Intake::Replayed(record) => {
+                received.push(record);
+                continue;
+            }
+            Intake::Event(event) => event,
+        };
+        match &event {
+            SessionEvent::Connected => log.write("connected"),
+            SessionEvent::Disconnected {
+                reason, attempt, ..
+            } => {
+                log.write(&format!("disconnected (attempt {attempt}): {reason}"));
+            }
+            SessionEvent::Dropped(total) => log.write(&format!("{total} messages dropped so far")),
+            SessionEvent::Message(_) | SessionEvent::Subscribed | SessionEvent::Published => {}
+        }
+        if !received.is_empty() {
+            update(app, Msg::Loaded(std::mem::take(&mut received)));
+        }
+        update(app, Msg::Session(event));
+    }
+    if !received.is_empty() {
+        update(app, Msg::Loaded(received));
+    }
+}
+
+/// Reads journals or captures on a thread of its own and hands the records
+/// to the UI in bursts, with progress notices; torn and foreign lines are
+/// counted and reported at the end.
+pub(super) type Burst = mpsc::Receiver<Vec<Intake>>;
+
+/// Starts reading the source: the broker session and its intake, and the
+/// loader of files to show first.
+pub(super) fn open_source(
+    app: &mut App,
+    source: Source,
+    journal: Option<&Arc<Journal>>,
+    results_tx: &mpsc::UnboundedSender<Msg>,
+) -> (Option<Session>, Burst, Option<Burst>) {
+    match source {
+        Source::Broker {
+            options,
+            session,
+            history,
+        } => {
+            // Measure the history before the session appends to it: what
+            // comes later arrives live, not twice.
+            let history = with_sizes(history);
+            let (session, events) = Session::start(*options, session);
+            let loader = (!history.is_empty()).then(|| spawn_loader(history, results_tx.clone()));
+            (
+                Some(session),
+                spawn_intake(events, app.topics.clone(), journal.cloned()),
+                loader,
+            )
+        }
+        Source::Files(paths) => {
+            app.connection = super::app::ConnectionState::Offline;
+            let (_, never) = mpsc::channel(1);
+            (
+                None,
+                never,
+                Some(spawn_loader(with_sizes(paths), results_tx.clone())),
+            )
+        }
+    }
+}
+
+/// Each file with its current size: reading stops there.
+pub(super) fn with_sizes(paths: Vec<PathBuf>) -> Vec<(PathBuf, u64)> {
+    paths
+        .into_iter()
+        .map(|path| {
+            let size = std::fs::metadata(&path).map_or(0, |m| m.len());
+            (path, size)
+        })
+        .collect()
+}
+
+pub(super) async fn next_burst(
+    loader: &mut Option<mpsc::Receiver<Vec<Intake>>>,
+) -> Option<Vec<Intake>> {
+    match loader {
+        Some(loader) => loader.recv().await,
+        None => std::future::pending().await,
+    }
+}
+
+pub(super) fn spawn_loader(
+    files: Vec<(PathBuf, u64)>,
+    notices: mpsc::UnboundedSender<Msg>,
+) -> mpsc::Receiver<Vec<Intake>> {
+    let (to_ui, from_loader) = mpsc::channel::<Vec<Intake>>(8);
+    let total: u64 = files.iter().map(|(_, size)| size).sum();
+    let failure = notices.clone();
+    let spawned = std::thread::Builder::new()
+        .name("loader".into())
+        .spawn(move || {
+            let (mut loaded, mut skipped, mut read_bytes) = (0u64, 0u64, 0u64);
+            let mut last_notice = std::time::Instant::now();
+            let mut burst = Vec::with_capacity(1024);
+            for (path, size) in &files {
+                let file = match std::fs::File::open(path) {
+                    Ok(file) => file,
+                    Err(err) => {
+                        let _ = notices.send(Msg::Notice(
+                            StatusLevel::Error,
+                            format!("cannot read {}: {err}", path.display()),
+                        ));
+                        continue;
+                    }
+                };
+                let mut reader = std::io::BufReader::new(std::io::Read::take(file, *size));
+                let mut line = String::new();
+                while std::io::BufRead::read_line(&mut reader, &mut line).unwrap_or(0) > 0 {
+                    read_bytes += line.len() as u64;
+                    match replay(line.trim_end_matches(['\n', '\r'])) {
+                        Some(record) => {
+                            burst.push(Intake::Replayed(record));
+                            loaded += 1;
+                        }
+                        None if line.trim().is_empty() => {}
+                        None => skipped += 1,
+                    }
+                    line.clear();
+                    if burst.len() == 1024 {
+                        if to_ui.blocking_send(std::mem::take(&mut burst)).is_err() {
+                            return;
+                        }
+                        if last_notice.elapsed() > Duration::from_millis(250) {
+                            last_notice = std::time::Instant::now();
+                            let percent = read_bytes * 100 / total.max(1);
+                            let _ = notices.send(Msg::Notice(
+                                StatusLevel::Info,
+                                format!("loading… {percent}% ({loaded} messages)"),
+                            ));
+                        }
+                    }
+                }
+            }
+            if !burst.is_empty() && to_ui.blocking_send(burst).is_err() {
+                return;
+            }
+            let skipped_note = if skipped > 0 {
+                format!("; skipped {skipped} line(s) that are not records (a torn last line, say)")
+            } else {
+                String::new()
+            };
+            let summary = format!(
+                "loaded {loaded} message(s) from {} file(s){skipped_note}",
+                files.len()
+            );
+            let _ = notices.send(Msg::Notice(StatusLevel::Success, summary));
+        });
+    if let Err(err) = spawned {
+        let _ = failure.send(Msg::Notice(
+            StatusLevel::Error,
+            format!("cannot start reading the files: {err}"),
+        ));
+    }
+    from_loader
+}
+
+/// One journal or capture line as a log record, if it is one.
+pub(super) fn replay(line: &str) -> Option<Loaded> {
+    #[derive(serde::Deserialize)]
+    struct Fields<'a> {
+        received_at: &'a str,
+        #[serde(default)]
+        vin: Option<&'a str>,
+        topic: String,
+        kind: &'a str,
+        #[serde(default)]
+        dir: Option<&'a str>,
+    }
+    let fields: Fields<'_> = serde_json::from_str(line).ok()?;
+    let at = chrono::DateTime::parse_from_rfc3339(fields.received_at)
+        .ok()?
+        .with_timezone(&Utc);
+    let payload = crate::domain::record::payload_bytes(line).ok()?;
+    let vin = fields.vin.and_then(|v| crate::domain::Vin::parse(v).ok());
+    if fields.dir == Some("out") {
+        return Some(Loaded::Published {
+            vin: vin?,
+            topic: fields.topic,
+            payload: String::from_utf8(payload).ok()?,
+            kind: if fields.kind == "popup" {
+                crate::domain::MessageKind::Popup
+            } else {
+                crate::domain::MessageKind::Data
+            },
+            at,
+        });
+    }
+    let source = match vin {
+        Some(vin) => crate::domain::InboundTopic::Vehicle {
+            uid: String::new(),
+            vin,
+        },
+        None => crate::domain::InboundTopic::Unrecognised(fields.topic.clone()),
+    };
+    Some(Loaded::Received(InboundMessage {
+        received_at: at,
+        topic: fields.topic,
+        source,
+        classified: crate::domain::classify(&payload),
+        payload: payload.into(),
+    }))
+}
