@@ -52,6 +52,16 @@ pub enum MessageKind {
     Popup,
 }
 
+impl MessageKind {
+    /// The kind's name in the log and the journal.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Data => "data",
+            Self::Popup => "popup",
+        }
+    }
+}
+
 /// Sizes of what would be published.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SizeReport {

@@ -22,6 +22,16 @@ pub enum Direction {
     Outbound,
 }
 
+impl Direction {
+    /// `"in"` or `"out"`, as the journal writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Inbound => "in",
+            Self::Outbound => "out",
+        }
+    }
+}
+
 /// One message in the log.
 #[derive(Debug, Clone)]
 pub struct LogEntry {
@@ -71,6 +81,19 @@ fn preview_of(payload: &[u8], is_json: bool) -> String {
 }
 
 impl LogEntry {
+    /// The entry as a journal record (the line `json_line` writes).
+    pub fn record(&self) -> crate::domain::record::Record<'_> {
+        crate::domain::record::Record {
+            at: self.at,
+            vin: self.vin.as_ref().map(Vin::as_str),
+            topic: &self.topic,
+            payload: &self.payload,
+            kind: self.kind,
+            is_json: self.is_json,
+            dir: Some(self.direction.name()),
+        }
+    }
+
     /// A safe one-line preview of at most 300 characters. Made when a row
     /// is drawn, so only visible rows ever pay for it.
     pub fn preview(&self) -> String {
@@ -186,10 +209,7 @@ impl History {
             direction: Direction::Outbound,
             vin: Some(vin.clone()),
             topic,
-            kind: match kind {
-                MessageKind::Data => "data",
-                MessageKind::Popup => "popup",
-            },
+            kind: kind.name(),
             action,
             is_json: true,
             payload: Bytes::copy_from_slice(payload.as_bytes()),

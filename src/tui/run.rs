@@ -6,7 +6,7 @@ use super::app::{App, Command, JournalState, Msg};
 use super::editor::StatusLevel;
 use super::intake::{next_burst, open_source, take_in};
 use super::{update, view};
-use crate::domain::record::{Record, json_line};
+use crate::domain::record::json_line;
 use crate::mqtt::Session;
 use crate::mqtt::session::SessionOptions;
 use crate::store::journal::Journal;
@@ -222,23 +222,12 @@ fn carry_out(
                         "published {} bytes to {}",
                         outgoing.payload.size.payload, outgoing.topic
                     ));
-                    if let Some(journal) = journal {
-                        let kind = match outgoing.payload.kind {
-                            crate::domain::MessageKind::Data => "data",
-                            crate::domain::MessageKind::Popup => "popup",
-                        };
-                        let record = Record {
-                            at: app.now.max(Utc::now()),
-                            vin: Some(outgoing.vin.as_str()),
-                            topic: &outgoing.topic,
-                            payload: outgoing.payload.bytes.as_bytes(),
-                            kind,
-                            is_json: true,
-                            dir: Some("out"),
-                        };
-                        journal.append(record.at, json_line(&record));
-                    }
                     update(app, Msg::Published(outgoing));
+                    // Journal the log's own entry: one time, one record.
+                    if let (Some(journal), Some(entry)) = (journal, app.history.iter().next_back())
+                    {
+                        journal.append(entry.at, json_line(&entry.record()));
+                    }
                 }
                 Some(Err(err)) => {
                     log.write(&format!("publish to {} refused: {err}", outgoing.topic));

@@ -180,20 +180,7 @@ pub(super) fn export(app: &mut App) -> Option<Command> {
     let lines: Vec<String> = (0..app.log_len())
         .filter_map(|index| app.log_seq_at(index))
         .filter_map(|seq| app.history.by_seq(seq))
-        .map(|entry| {
-            crate::domain::record::json_line(&crate::domain::record::Record {
-                at: entry.at,
-                vin: entry.vin.as_ref().map(Vin::as_str),
-                topic: &entry.topic,
-                payload: &entry.payload,
-                kind: entry.kind,
-                is_json: entry.is_json,
-                dir: Some(match entry.direction {
-                    crate::store::Direction::Inbound => "in",
-                    crate::store::Direction::Outbound => "out",
-                }),
-            })
-        })
+        .map(|entry| crate::domain::record::json_line(&entry.record()))
         .collect();
     if lines.is_empty() {
         app.notice = Some((

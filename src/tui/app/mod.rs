@@ -535,8 +535,8 @@ fn on_session(app: &mut App, event: SessionEvent) {
                 publish.payload,
                 publish.received_at,
             );
-            let seq = app.history.push_inbound(message);
-            after_push(app, seq);
+            // The same path as the run loop's bursts.
+            apply(app, Msg::Received(vec![message]));
         }
         SessionEvent::Dropped(total) => app.dropped = total,
         SessionEvent::Published => {}
