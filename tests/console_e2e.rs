@@ -44,22 +44,6 @@ fn console(sandbox: &Sandbox, broker: &Mosquitto) -> Tmux {
     terminal
 }
 
-/// Every record of the sandbox's journal (all files), in order.
-fn journal_records(sandbox: &Sandbox) -> Vec<serde_json::Value> {
-    let mut files: Vec<_> = std::fs::read_dir(sandbox.path("journal"))
-        .map(|dir| dir.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-        .iter()
-        .flat_map(|file| {
-            wpconsole::store::journal::read(file)
-                .expect("readable journal")
-                .records
-        })
-        .collect()
-}
-
 #[test]
 fn three_vehicles_show_up_with_their_count() {
     if !available("three_vehicles_show_up_with_their_count") {
@@ -106,7 +90,7 @@ fn three_vehicles_show_up_with_their_count() {
     terminal
         .wait_for("EXITED 0", Duration::from_secs(10))
         .unwrap_or_else(|screen| panic!("q did not quit cleanly:\n{screen}"));
-    let records = journal_records(&sandbox);
+    let records = sandbox.journal_records();
     assert_eq!(records.len(), 3, "every message is journaled: {records:?}");
     for (record, vin) in records.iter().zip(VINS) {
         assert_eq!(record["dir"], "in");
@@ -176,7 +160,7 @@ fn an_action_composed_in_the_editor_reaches_the_vehicle_topic() {
 
     // The journal has what came in and exactly what went out, within 200 ms.
     std::thread::sleep(Duration::from_millis(300));
-    let records = journal_records(&sandbox);
+    let records = sandbox.journal_records();
     let out: Vec<_> = records.iter().filter(|r| r["dir"] == "out").collect();
     assert_eq!(out.len(), 1, "{records:?}");
     assert_eq!(
@@ -427,15 +411,12 @@ fn the_console_starts_with_todays_history_unless_fresh() {
         160,
         45,
     );
-    let screen = terminal
+    terminal
         .wait_for("● connected", Duration::from_secs(15))
         .unwrap_or_else(|s| panic!("{s}"));
+    // Give a loader, had one started, time to show itself.
     std::thread::sleep(Duration::from_millis(500));
-    let screen = if screen.contains("rx 0 ") {
-        terminal.capture()
-    } else {
-        screen
-    };
+    let screen = terminal.capture();
     assert!(
         screen.contains("rx 0 ") && !screen.contains("loaded"),
         "{screen}"

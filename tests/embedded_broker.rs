@@ -29,17 +29,9 @@ fn connect_args(port: u16) -> [String; 6] {
 }
 
 fn tail_json(sandbox: &Sandbox, port: u16, extra: &[&str]) -> Running {
-    let mut cmd = sandbox.wpconsole();
-    cmd.args(connect_args(port))
-        .args(["tail", "--json"])
-        .args(extra);
-    let mut tail = Running::spawn(cmd);
-    assert!(
-        tail.wait_stderr("watching", Duration::from_secs(10)),
-        "tail did not subscribe: {}",
-        tail.drain_stderr()
-    );
-    tail
+    let mut args = vec!["--json"];
+    args.extend_from_slice(extra);
+    sandbox.tail(&format!("mqtt://127.0.0.1:{port}"), &args)
 }
 
 #[test]

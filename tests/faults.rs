@@ -41,17 +41,6 @@ fn console(sandbox: &Sandbox, port: u16) -> Tmux {
     sandbox.in_terminal(&args, 160, 45)
 }
 
-fn journal_lines(sandbox: &Sandbox) -> Vec<serde_json::Value> {
-    let mut files: Vec<_> = std::fs::read_dir(sandbox.path("journal"))
-        .map(|dir| dir.filter_map(Result::ok).map(|e| e.path()).collect())
-        .unwrap_or_default();
-    files.sort();
-    files
-        .iter()
-        .flat_map(|f| wpconsole::store::journal::read(f).expect("journal").records)
-        .collect()
-}
-
 #[test]
 fn tail_survives_three_broker_kills_with_backoff_and_misses_nothing_after_each() {
     if !mosquitto_available(
@@ -61,21 +50,13 @@ fn tail_survives_three_broker_kills_with_backoff_and_misses_nothing_after_each()
     }
     let sandbox = Sandbox::new();
     let mut broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
-    let mut cmd = sandbox.wpconsole();
-    cmd.args([
-        "--broker",
-        &format!("mqtt://127.0.0.1:{}", broker.port),
-        "--uid",
-        UID,
-        "tail",
-        "--json",
-    ]);
-    let mut tail = Running::spawn(cmd);
-    assert!(
-        tail.wait_stderr("watching", Duration::from_secs(10)),
-        "{}",
-        tail.drain_stderr()
-    );
+    let mut tail = sandbox.tail(&format!("mqtt://127.0.0.1:{}", broker.port), &["--json"]);
+    // A message before the first outage arrives too.
+    broker.publish(&to_topic(VIN), action("before").as_bytes());
+    let line = tail
+        .next_line(Duration::from_secs(10))
+        .expect("first message");
+    assert!(line.contains("before"), "{line}");
     for round in 0..3 {
         broker.kill();
         assert!(
@@ -86,7 +67,12 @@ fn tail_survives_three_broker_kills_with_backoff_and_misses_nothing_after_each()
         std::thread::sleep(Duration::from_millis(1500));
         broker.restart();
         assert!(
-            tail.wait_stderr_new("watching", Duration::from_secs(15)),
+            tail.wait_stderr_new("reconnected", Duration::from_secs(15)),
+            "round {round}: {}",
+            tail.drain_stderr()
+        );
+        assert!(
+            tail.wait_stderr_new("watching", Duration::from_secs(10)),
             "round {round}: {}",
             tail.drain_stderr()
         );
@@ -250,22 +236,8 @@ fn a_broker_that_stops_answering_is_noticed_by_keep_alive() {
     }
     let sandbox = Sandbox::new();
     let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
-    let mut cmd = sandbox.wpconsole();
-    cmd.args([
-        "--broker",
-        &format!("mqtt://127.0.0.1:{}", broker.port),
-        "--uid",
-        UID,
-        "--keep-alive",
-        "2",
-        "tail",
-    ]);
-    let mut tail = Running::spawn(cmd);
-    assert!(
-        tail.wait_stderr("watching", Duration::from_secs(10)),
-        "{}",
-        tail.drain_stderr()
-    );
+    let url = format!("mqtt://127.0.0.1:{}", broker.port);
+    let mut tail = sandbox.tail(&url, &["--keep-alive", "2"]);
     common::signal(broker.pid(), "-STOP");
     let stopped = Instant::now();
     let noticed = tail.wait_stderr_new("disconnected", Duration::from_secs(10));
@@ -326,7 +298,7 @@ fn sigterm_sighup_and_ctrl_c_restore_the_terminal_and_flush_the_journal() {
             !screen.contains("Vehicles") && !screen.contains("● connected"),
             "{how}: the alternate screen was left:\n{screen}"
         );
-        let records = journal_lines(&sandbox);
+        let records = sandbox.journal_records();
         assert_eq!(
             records.len(),
             3,

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Observer, Running, Sandbox, UID, VIN, mosquitto_available, tmux_available, to_topic};
+use common::{Observer, Sandbox, UID, VIN, mosquitto_available, tmux_available, to_topic};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::Duration;
@@ -67,24 +67,11 @@ fn tail_prints_every_hostile_message_and_keeps_its_exact_bytes() {
     let sandbox = Sandbox::new();
     let broker = common::Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
     let corpus = corpus();
-    let mut cmd = sandbox.wpconsole();
-    cmd.args([
-        "--broker",
-        &format!("mqtt://127.0.0.1:{}", broker.port),
-        "--uid",
-        UID,
-        "tail",
-        "--json",
-    ])
-    .args(["--count", &corpus.len().to_string()]);
     // tail subscribes to the account's filter; odd topics outside it are
     // covered by the console test below.
-    let mut tail = Running::spawn(cmd);
-    assert!(
-        tail.wait_stderr("watching", Duration::from_secs(10)),
-        "{}",
-        tail.drain_stderr()
-    );
+    let count = corpus.len().to_string();
+    let url = format!("mqtt://127.0.0.1:{}", broker.port);
+    let tail = sandbox.tail(&url, &["--json", "--count", &count]);
     let inside: Vec<_> = corpus
         .iter()
         .filter(|(_, topic, _)| topic.starts_with(&format!("{}/to/uid/{UID}/opa/", common::PREFIX)))

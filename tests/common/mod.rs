@@ -78,6 +78,38 @@ impl Sandbox {
         Tmux::start(&line, width, height)
     }
 
+    /// `tail` against `broker` (a URL) with `args`, once it is subscribed.
+    pub fn tail(&self, broker: &str, args: &[&str]) -> Running {
+        let mut cmd = self.wpconsole();
+        cmd.args(["--broker", broker, "--uid", UID])
+            .arg("tail")
+            .args(args);
+        let mut tail = Running::spawn(cmd);
+        assert!(
+            tail.wait_stderr("watching", Duration::from_secs(10)),
+            "tail did not subscribe: {}",
+            tail.drain_stderr()
+        );
+        tail
+    }
+
+    /// Every record of the sandbox's journal directory (`journal/`), in
+    /// file order.
+    pub fn journal_records(&self) -> Vec<serde_json::Value> {
+        let mut files: Vec<_> = std::fs::read_dir(self.path("journal"))
+            .map(|dir| dir.filter_map(Result::ok).map(|e| e.path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+            .iter()
+            .flat_map(|file| {
+                wpconsole::store::journal::read(file)
+                    .expect("readable journal")
+                    .records
+            })
+            .collect()
+    }
+
     pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
         let path = self.path(name);
         std::fs::write(&path, contents).expect("write test file");
@@ -136,23 +168,7 @@ impl Running {
 
     /// Waits for a standard error line containing `needle`.
     pub fn wait_stderr(&mut self, needle: &str, timeout: Duration) -> bool {
-        if self.stderr_seen.iter().any(|l| l.contains(needle)) {
-            return true;
-        }
-        let deadline = Instant::now() + timeout;
-        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
-            match self.stderr.recv_timeout(left) {
-                Ok(line) => {
-                    let found = line.contains(needle);
-                    self.stderr_seen.push(line);
-                    if found {
-                        return true;
-                    }
-                }
-                Err(_) => return false,
-            }
-        }
-        false
+        self.stderr_seen.iter().any(|l| l.contains(needle)) || self.wait_stderr_new(needle, timeout)
     }
 
     /// Waits for a standard error line containing `needle` among the lines
