@@ -563,3 +563,22 @@ fn open_names_a_missing_file() {
         text(&out).1
     );
 }
+
+#[test]
+fn the_default_config_file_is_read_from_the_platform_config_dir() {
+    let sandbox = Sandbox::new();
+    let dir = sandbox.path("config").join("wpconsole");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("config.toml"), CONFIG).unwrap();
+    let out = sandbox
+        .wpconsole()
+        .args(["send", "--vin", VIN, "--content", "{}", "--dry-run"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains("/uid/PROFILE-UID/"),
+        "the default profile of the default file: {stdout}"
+    );
+}

@@ -741,3 +741,50 @@ fn records_read_back_from_files_fill_the_log_both_ways() {
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(status(&app).contains("reading files"), "{}", status(&app));
 }
+
+#[test]
+fn the_mouse_wheel_scrolls_the_pane_under_it() {
+    let mut app = app();
+    for n in 0..20 {
+        receive(
+            &mut app,
+            &to_topic(VIN_A),
+            format!("{{\"n\":{n}}}").as_bytes(),
+            n,
+        );
+    }
+    let log = app.areas().log.unwrap();
+    app.focus = Focus::Editor;
+    update(
+        &mut app,
+        Msg::Mouse(MouseEvent {
+            kind: MouseEventKind::ScrollUp,
+            column: log.x + 5,
+            row: log.y + 3,
+            modifiers: ratatui::crossterm::event::KeyModifiers::NONE,
+        }),
+    );
+    assert_eq!(app.log.selected, Some(16), "three rows up from the newest");
+    assert!(!app.log.follow);
+    assert_eq!(
+        app.focus,
+        Focus::Editor,
+        "scrolling does not take the focus"
+    );
+}
+
+#[test]
+fn a_resize_moves_to_the_compact_layout_and_back() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    update(&mut app, Msg::Resize(40, 12));
+    assert!(app.areas().vehicles.is_none() && app.areas().log.is_some());
+    let small = screen(&app);
+    assert!(small.contains("rx 4"), "{small}");
+    update(&mut app, Msg::Resize(160, 45));
+    assert!(app.areas().vehicles.is_some() && app.areas().detail.is_some());
+    assert!(
+        !app.detail.lines.is_empty(),
+        "the detail is drawn again for the new width"
+    );
+}
