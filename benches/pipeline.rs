@@ -1,7 +1,11 @@
 //! The console's hot paths, measured with criterion:
 //! - the inbound pipeline per message (classify, keep in the history,
 //!   journal line and append) for 600 B and 128 KiB payloads;
-//! - a full-screen render with 1,000,000 messages in the history;
+//! - a full-screen render with 1,000,000 messages in the history, at the
+//!   newest (payloads cached) and at the oldest (payloads read back);
+//! - reading one payload back from the journal;
+//! - a vehicle filter over 1,000,000 messages (index only);
+//! - a text search over 100,000 messages of 600 B, end to end;
 //! - validation plus size check of a 128 KiB envelope (on every keystroke).
 //!
 //! `cargo bench --bench pipeline`; see README "Performance".
@@ -11,10 +15,12 @@ use chrono::{FixedOffset, Utc};
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::hint::black_box;
 use wpconsole::domain::{InboundMessage, TopicScheme, Vin, envelope};
+use wpconsole::store::Place;
 use wpconsole::store::journal::{Journal, JournalConfig};
-use wpconsole::tui::app::{App, AppConfig, Header, Msg, update};
+use wpconsole::tui::app::{App, AppConfig, Focus, Header, Loaded, Msg, update};
 
 const VINS: usize = 20;
 
@@ -68,21 +74,22 @@ fn inbound_pipeline(c: &mut Criterion) {
     for (name, size) in [("600 B", 600), ("128 KiB", 131_072)] {
         let body = payload(size);
         let topic = scheme.to_topic(&vin(1));
-        let mut app = app(100_000);
+        let mut app = app(4_000_000);
+        app.history.attach_journal(journal.stats.clone());
         // As the run loop does: a burst decoded and journaled, then one update.
         let burst = if size > 10_000 { 8 } else { 256 };
         group.throughput(Throughput::Elements(burst));
         group.bench_function(name, |b| {
             b.iter(|| {
-                let messages: Vec<InboundMessage> = (0..burst)
+                let messages: Vec<Loaded> = (0..burst)
                     .map(|_| {
                         let message =
                             InboundMessage::new(&scheme, topic.clone(), body.clone(), Utc::now());
-                        journal.append(message.received_at, message.journal_line());
-                        message
+                        let ticket = journal.append(message.received_at, message.journal_line());
+                        Loaded::Received(message, Place::Journal(ticket))
                     })
                     .collect();
-                update(&mut app, Msg::Received(messages));
+                update(&mut app, Msg::Loaded(messages));
             });
         });
     }
@@ -90,30 +97,118 @@ fn inbound_pipeline(c: &mut Criterion) {
     journal.close();
 }
 
-fn render_with_a_million_messages(c: &mut Criterion) {
-    const MESSAGES: usize = 1_000_000;
+/// A console with `messages` of 120 B journaled in `dir`, as it runs.
+fn journaled_app(dir: &std::path::Path, messages: usize, cache_bytes: usize) -> App {
+    let journal = Journal::start(JournalConfig::new(dir.to_owned()));
     let scheme = topics();
-    let mut app = app(MESSAGES);
+    let mut app = app(4_000_000);
+    app.history.attach_journal(journal.stats.clone());
+    app.history.set_cache_bytes(cache_bytes);
     let body = payload(120);
     let now = Utc::now();
-    for chunk in 0..MESSAGES / 10_000 {
+    for chunk in 0..messages / 10_000 {
         let batch = (0..10_000)
             .map(|i| {
                 let n = chunk * 10_000 + i;
-                InboundMessage::new(&scheme, scheme.to_topic(&vin(n)), body.clone(), now)
+                let message =
+                    InboundMessage::new(&scheme, scheme.to_topic(&vin(n)), body.clone(), now);
+                let ticket = journal.append(message.received_at, message.journal_line());
+                Loaded::Received(message, Place::Journal(ticket))
             })
             .collect();
-        update(&mut app, Msg::Received(batch));
+        update(&mut app, Msg::Loaded(batch));
+        // The journal's queue is bounded: let it write, as it does live.
+        while journal
+            .stats
+            .written
+            .load(std::sync::atomic::Ordering::Relaxed)
+            + journal
+                .stats
+                .unwritten
+                .load(std::sync::atomic::Ordering::Relaxed)
+            < ((chunk + 1) * 10_000) as u64
+        {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
     }
-    assert_eq!(app.history.len(), MESSAGES);
+    journal.close();
+    assert_eq!(app.history.len(), messages);
+    app
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    update(app, Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn render_with_a_million_messages(c: &mut Criterion) {
+    const MESSAGES: usize = 1_000_000;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut app = journaled_app(dir.path(), MESSAGES, 64 * 1024 * 1024);
     let mut terminal = Terminal::new(TestBackend::new(160, 45)).expect("test terminal");
-    c.bench_function("full-screen render, 1,000,000 messages", |b| {
+    c.bench_function("full-screen render, 1,000,000 messages, newest", |b| {
         b.iter(|| {
             terminal
                 .draw(|frame| wpconsole::tui::view(frame, black_box(&app)))
                 .expect("draw");
         });
     });
+    app.focus = Focus::Log;
+    key(&mut app, KeyCode::Home);
+    c.bench_function(
+        "full-screen render, 1,000,000 messages, oldest (read back)",
+        |b| {
+            b.iter(|| {
+                terminal
+                    .draw(|frame| wpconsole::tui::view(frame, black_box(&app)))
+                    .expect("draw");
+            });
+        },
+    );
+    let mut seq = 0u64;
+    c.bench_function("read one payload back from the journal", |b| {
+        b.iter(|| {
+            // Step past the read-back cache so every read is a real one.
+            seq = (seq + 4099) % 500_000;
+            black_box(app.history.by_seq(seq).expect("indexed"))
+        });
+    });
+    let filter = wpconsole::store::LogFilter {
+        vehicle: wpconsole::store::VehicleFilter::Vehicle(vin(7)),
+        ..wpconsole::store::LogFilter::default()
+    };
+    c.bench_function("vehicle filter over 1,000,000 messages", |b| {
+        b.iter(|| black_box(app.history.select(&filter)).len());
+    });
+}
+
+fn search_100k(c: &mut Criterion) {
+    let mut group = c.benchmark_group("text search over 100,000 messages of 120 B");
+    group.sample_size(10);
+    for (name, cache) in [
+        ("payloads cached", 64 * 1024 * 1024),
+        ("read from the journal", 0),
+    ] {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut app = journaled_app(dir.path(), 100_000, cache);
+        app.focus = Focus::Log;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                key(&mut app, KeyCode::Char('/'));
+                for c in "soc\":81.5,\"pad\":\"xxy".chars() {
+                    key(&mut app, KeyCode::Char(c));
+                }
+                key(&mut app, KeyCode::Enter);
+                while app.log.search.is_some() {
+                    std::thread::sleep(std::time::Duration::from_micros(200));
+                    let now = app.now;
+                    update(&mut app, Msg::Tick(now));
+                }
+                key(&mut app, KeyCode::Esc);
+                black_box(app.log_len())
+            });
+        });
+    }
+    group.finish();
 }
 
 fn validate_128_kib(c: &mut Criterion) {
@@ -136,43 +231,11 @@ fn validate_128_kib(c: &mut Criterion) {
     });
 }
 
-fn text_filter_over_100k(c: &mut Criterion) {
-    let scheme = topics();
-    let mut app = app(100_000);
-    let now = Utc::now();
-    let body = payload(600);
-    for chunk in 0..10 {
-        let batch = (0..10_000)
-            .map(|i| {
-                InboundMessage::new(
-                    &scheme,
-                    scheme.to_topic(&vin(chunk * 10_000 + i)),
-                    body.clone(),
-                    now,
-                )
-            })
-            .collect();
-        update(&mut app, Msg::Received(batch));
-    }
-    let filter = wpconsole::store::LogFilter {
-        vehicle: wpconsole::store::VehicleFilter::All,
-        text: "\"soc\":81.5,\"pad\":\"xxy".into(),
-    };
-    c.bench_function("text filter over 100,000 messages of 600 B", |b| {
-        b.iter(|| {
-            app.history
-                .iter()
-                .filter(|e| filter.matches(e, None))
-                .count()
-        });
-    });
-}
-
 criterion_group!(
     benches,
     inbound_pipeline,
     render_with_a_million_messages,
     validate_128_kib,
-    text_filter_over_100k
+    search_100k
 );
 criterion_main!(benches);

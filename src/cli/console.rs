@@ -10,9 +10,9 @@ use crate::tui::editor::{builtin_templates, user_templates};
 use crate::tui::theme::Theme;
 use crate::tui::{App, AppConfig, app::Header};
 
-/// How many messages the console keeps in memory; older ones are counted
-/// and dropped from view.
-pub const HISTORY_CAP: usize = 100_000;
+/// How many messages the console indexes (40 bytes each, 160 MB at the
+/// cap); older ones leave the index, are counted, and stay in the journal.
+pub const HISTORY_CAP: usize = 4_000_000;
 
 /// Where user templates are read from.
 pub fn templates_dir() -> Option<std::path::PathBuf> {
@@ -25,7 +25,7 @@ pub async fn run(
     connection: ConnectionSettings,
     fleet: Vec<(Vin, Option<String>)>,
     demo: bool,
-    fresh: bool,
+    global: &super::GlobalArgs,
 ) -> Result<u8, CliError> {
     let topics = settings.topics()?;
     let options = connection.mqtt_options().map_err(CliError::usage)?;
@@ -33,7 +33,7 @@ pub async fn run(
     if let Some(dir) = templates_dir() {
         templates.extend(user_templates(&dir));
     }
-    let app = App::new(AppConfig {
+    let mut app = App::new(AppConfig {
         topics: topics.clone(),
         app_id: settings.app_id.clone(),
         size_limit: settings.size_limit,
@@ -52,6 +52,8 @@ pub async fn run(
         size: (80, 24),
         no_color: !Theme::from_env().color,
     });
+    app.history
+        .set_cache_bytes(global.cache_mb.saturating_mul(1024 * 1024));
     let session = SessionOptions {
         subscriptions: vec![topics.to_filter()],
         capacity: 65_536,
@@ -71,7 +73,7 @@ pub async fn run(
             options: Box::new(options),
             session,
             // Today's history from the journal, unless asked to start empty.
-            history: match (&settings.journal, fresh) {
+            history: match (&settings.journal, global.fresh) {
                 (Some(dir), false) => day_files(dir, chrono::Utc::now().date_naive()),
                 _ => Vec::new(),
             },

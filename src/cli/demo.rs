@@ -65,8 +65,7 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<u8, CliError> {
             crate::config::Profile::default(),
         );
         let connection = settings.connection()?;
-        let outcome =
-            super::console::run(&settings, connection, fleet_list, true, global.fresh).await;
+        let outcome = super::console::run(&settings, connection, fleet_list, true, global).await;
         fleet_task.abort();
         return outcome;
     }

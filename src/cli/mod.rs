@@ -133,6 +133,16 @@ pub struct GlobalArgs {
     /// Start the console with an empty log instead of today's journal.
     #[arg(long, global = true, env = "WPCONSOLE_FRESH")]
     pub fresh: bool,
+    /// Memory for recent payloads, in MiB; older ones are read back from the journal
+    /// (or the opened file) when shown.
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_CACHE_MB",
+        value_name = "MIB",
+        default_value_t = 64
+    )]
+    pub cache_mb: usize,
     /// Keep no journal.
     #[arg(
         long,
@@ -252,7 +262,7 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
             }
             let connection = settings.connection()?;
             let fleet = console::configured_fleet(&settings);
-            console::run(&settings, connection, fleet, false, cli.global.fresh).await
+            console::run(&settings, connection, fleet, false, &cli.global).await
         }
     }
 }

@@ -13,7 +13,7 @@ use std::path::PathBuf;
 /// Open journals or captures in the console, offline.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole open ~/.local/share/wpconsole/journal/2026-11-24.jsonl\n  wpconsole tail --json > capture.jsonl; wpconsole open capture.jsonl\n\nFiles are read in the background with progress in the status bar; the console keeps\nthe newest 100,000 messages in memory and counts the rest. Nothing can be published."
+    after_help = "Examples:\n  wpconsole open ~/.local/share/wpconsole/journal/2026-11-24.jsonl\n  wpconsole tail --json > capture.jsonl; wpconsole open capture.jsonl\n\nFiles are indexed in the background with a progress bar in the status bar; payloads stay\nin the files and are read back when shown. Nothing can be published."
 )]
 pub struct OpenArgs {
     /// Journal files or `tail --json` captures.

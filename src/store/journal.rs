@@ -55,6 +55,104 @@ impl JournalConfig {
 struct Entry {
     at: DateTime<Utc>,
     line: String,
+    ticket: u64,
+}
+
+/// Where a journal line is, once written: the history reads payloads back
+/// from here when they are no longer in memory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LineAt {
+    /// The line starts at `offset` in `path`.
+    Written { path: Arc<PathBuf>, offset: u64 },
+    /// Queued, not yet on disk.
+    Pending,
+    /// The journal could not write it (counted as unwritten).
+    Unwritten,
+}
+
+/// Where each ticket's line landed: 8 bytes per line, the file id in the
+/// top 16 bits and the offset in the rest. Published by the writer after
+/// each successful flush, so a line listed here can be read back.
+#[derive(Debug, Default)]
+pub struct Locations {
+    lines: Mutex<Vec<u64>>,
+    files: Mutex<Vec<Arc<PathBuf>>>,
+}
+
+const PENDING: u64 = u64::MAX;
+const UNWRITTEN: u64 = u64::MAX - 1;
+const OFFSET_BITS: u32 = 48;
+
+impl Locations {
+    /// Where the line of `ticket` is.
+    pub fn find(&self, ticket: u64) -> LineAt {
+        let packed = self
+            .lines
+            .lock()
+            .ok()
+            .and_then(|lines| lines.get(usize::try_from(ticket).ok()?).copied())
+            .unwrap_or(PENDING);
+        self.unpack(packed)
+    }
+
+    /// Where the lines of many tickets are, under one lock.
+    pub fn find_many(&self, tickets: impl Iterator<Item = u64>) -> Vec<LineAt> {
+        let packed: Vec<u64> = match self.lines.lock() {
+            Ok(lines) => tickets
+                .map(|t| {
+                    usize::try_from(t)
+                        .ok()
+                        .and_then(|t| lines.get(t).copied())
+                        .unwrap_or(PENDING)
+                })
+                .collect(),
+            Err(_) => return Vec::new(),
+        };
+        packed.into_iter().map(|p| self.unpack(p)).collect()
+    }
+
+    fn unpack(&self, packed: u64) -> LineAt {
+        match packed {
+            PENDING => LineAt::Pending,
+            UNWRITTEN => LineAt::Unwritten,
+            packed => {
+                let file = usize::try_from(packed >> OFFSET_BITS).unwrap_or(usize::MAX);
+                let offset = packed & ((1 << OFFSET_BITS) - 1);
+                match self.files.lock().ok().and_then(|f| f.get(file).cloned()) {
+                    Some(path) => LineAt::Written { path, offset },
+                    None => LineAt::Unwritten,
+                }
+            }
+        }
+    }
+
+    fn set(&self, marks: impl Iterator<Item = (u64, u64)>) {
+        if let Ok(mut lines) = self.lines.lock() {
+            for (ticket, packed) in marks {
+                let Ok(index) = usize::try_from(ticket) else {
+                    continue;
+                };
+                if index >= lines.len() {
+                    lines.resize(index + 1, PENDING);
+                }
+                lines[index] = packed;
+            }
+        }
+    }
+
+    fn file_id(&self, path: &Path) -> u64 {
+        let Ok(mut files) = self.files.lock() else {
+            return 0;
+        };
+        let id = files
+            .iter()
+            .position(|f| f.as_path() == path)
+            .unwrap_or_else(|| {
+                files.push(Arc::new(path.to_owned()));
+                files.len() - 1
+            });
+        id as u64
+    }
 }
 
 /// What the writer has done, shared with whoever shows it.
@@ -68,9 +166,20 @@ pub struct JournalStats {
     pub current: Mutex<Option<PathBuf>>,
     /// Bytes queued and not yet written.
     queued_bytes: AtomicU64,
+    /// Where each line went, by ticket.
+    pub locations: Locations,
 }
 
 impl JournalStats {
+    fn fail_lines(&self, tickets: impl Iterator<Item = u64>, reason: String) {
+        let mut count = 0;
+        self.locations.set(tickets.map(|t| {
+            count += 1;
+            (t, UNWRITTEN)
+        }));
+        self.fail(count, reason);
+    }
+
     fn fail(&self, count: u64, reason: String) {
         self.unwritten.fetch_add(count, Ordering::Relaxed);
         if let Ok(mut error) = self.error.lock() {
@@ -91,6 +200,7 @@ pub struct Journal {
     pub stats: Arc<JournalStats>,
     writer: Mutex<Option<std::thread::JoinHandle<()>>>,
     pub dir: PathBuf,
+    next_ticket: AtomicU64,
 }
 
 impl Journal {
@@ -115,33 +225,41 @@ impl Journal {
             stats,
             writer: Mutex::new(writer),
             dir,
+            next_ticket: AtomicU64::new(0),
         }
     }
 
     /// Queues a line without waiting; a full queue counts it as unwritten.
-    pub fn append(&self, at: DateTime<Utc>, line: String) {
+    /// Returns the line's ticket: [`Locations::find`] tells where it is.
+    pub fn append(&self, at: DateTime<Utc>, line: String) -> u64 {
+        let ticket = self.next_ticket.fetch_add(1, Ordering::Relaxed);
+        let unwritten = |reason: &str| {
+            self.stats
+                .fail_lines(std::iter::once(ticket), reason.to_owned());
+        };
         let sender = self.sender.lock().ok();
         let Some(sender) = sender.as_ref().and_then(|s| s.as_ref()) else {
-            self.stats.unwritten.fetch_add(1, Ordering::Relaxed);
-            return;
+            unwritten("the journal writer stopped");
+            return ticket;
         };
         let bytes = line.len() as u64 + 1;
         if self.stats.queued_bytes.load(Ordering::Relaxed) + bytes > self.queue_bytes {
-            self.stats.fail(1, "the disk is not keeping up".into());
-            return;
+            unwritten("the disk is not keeping up");
+            return ticket;
         }
         self.stats.queued_bytes.fetch_add(bytes, Ordering::Relaxed);
-        match sender.try_send(Entry { at, line }) {
+        match sender.try_send(Entry { at, line, ticket }) {
             Ok(()) => {}
             Err(TrySendError::Full(_)) => {
                 self.stats.queued_bytes.fetch_sub(bytes, Ordering::Relaxed);
-                self.stats.fail(1, "the disk is not keeping up".into());
+                unwritten("the disk is not keeping up");
             }
             Err(TrySendError::Disconnected(_)) => {
                 self.stats.queued_bytes.fetch_sub(bytes, Ordering::Relaxed);
-                self.stats.fail(1, "the journal writer stopped".into());
+                unwritten("the journal writer stopped");
             }
         }
+        ticket
     }
 
     /// Writes what is queued and stops the writer (on quit and on signals).
@@ -161,8 +279,11 @@ struct Writer {
     stats: Arc<JournalStats>,
     file: Option<(NaiveDate, u32, BufWriter<File>, u64)>,
     last_flush: Instant,
-    /// Lines in the buffer: written once a flush succeeds, unwritten if it fails.
-    buffered: u64,
+    /// Lines in the buffer, by ticket with their packed place: written
+    /// once a flush succeeds, unwritten if it fails.
+    buffered: Vec<(u64, u64)>,
+    /// The current file's id in [`Locations`].
+    file_id: u64,
 }
 
 impl Writer {
@@ -172,7 +293,8 @@ impl Writer {
             stats,
             file: None,
             last_flush: Instant::now(),
-            buffered: 0,
+            buffered: Vec::new(),
+            file_id: 0,
         }
     }
 
@@ -205,11 +327,16 @@ impl Writer {
         let buffered = std::mem::take(&mut self.buffered);
         match file.flush() {
             Ok(()) => {
-                self.stats.written.fetch_add(buffered, Ordering::Relaxed);
+                self.stats
+                    .written
+                    .fetch_add(buffered.len() as u64, Ordering::Relaxed);
+                self.stats.locations.set(buffered.into_iter());
             }
             Err(err) => {
-                self.stats
-                    .fail(buffered, format!("cannot write the journal: {err}"));
+                self.stats.fail_lines(
+                    buffered.into_iter().map(|(ticket, _)| ticket),
+                    format!("cannot write the journal: {err}"),
+                );
                 // Start a fresh file next time rather than append after a torn write.
                 self.file = None;
             }
@@ -226,7 +353,7 @@ impl Writer {
             None => true,
         };
         if rotate && let Err(reason) = self.open(day) {
-            self.stats.fail(1, reason);
+            self.stats.fail_lines(std::iter::once(entry.ticket), reason);
             return;
         }
         let Some((_, _, file, size)) = &mut self.file else {
@@ -237,13 +364,18 @@ impl Writer {
             .and_then(|()| file.write_all(b"\n"));
         match written {
             Ok(()) => {
+                self.buffered
+                    .push((entry.ticket, self.file_id << OFFSET_BITS | *size));
                 *size += bytes;
-                self.buffered += 1;
             }
             Err(err) => {
-                let lost = std::mem::take(&mut self.buffered) + 1;
-                self.stats
-                    .fail(lost, format!("cannot write the journal: {err}"));
+                let lost = std::mem::take(&mut self.buffered);
+                self.stats.fail_lines(
+                    lost.into_iter()
+                        .map(|(ticket, _)| ticket)
+                        .chain(std::iter::once(entry.ticket)),
+                    format!("cannot write the journal: {err}"),
+                );
                 self.file = None;
             }
         }
@@ -272,6 +404,7 @@ impl Writer {
                     .append(true)
                     .open(&path)
                     .map_err(|err| format!("cannot open the journal {}: {err}", path.display()))?;
+                self.file_id = self.stats.locations.file_id(&path);
                 if let Ok(mut current) = self.stats.current.lock() {
                     *current = Some(path);
                 }

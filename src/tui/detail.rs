@@ -243,8 +243,8 @@ mod tests {
             at,
         );
         let mut history = History::new(10, []);
-        let seq = history.push_inbound(message);
-        history.by_seq(seq).unwrap().clone()
+        let seq = history.push_inbound(message, crate::store::Place::Nowhere);
+        history.by_seq(seq).unwrap()
     }
 
     fn text(lines: &[DetailLine]) -> Vec<String> {

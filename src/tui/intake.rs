@@ -2,14 +2,16 @@
 //! that decodes and journals what the broker sends, and the loader that
 //! reads journals or captures back; both hand over bursts.
 
-use super::app::{App, Loaded, Msg};
+use super::app::{App, Loaded, Msg, Progress};
 use super::editor::StatusLevel;
 use super::run::{EventLog, Source};
 use super::update;
 use crate::domain::InboundMessage;
 use crate::mqtt::{Session, SessionEvent};
 use crate::store::journal::Journal;
+use crate::store::{Direction, Place, StoredRecord};
 use chrono::Utc;
+use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -18,7 +20,8 @@ use tokio::sync::mpsc;
 /// What the intake hands the UI: messages already decoded (and journaled)
 /// and the session's other events, in arrival order.
 pub(super) enum Intake {
-    Message(InboundMessage),
+    /// Decoded, its journal line at `Place`.
+    Message(InboundMessage, Place),
     /// A record read back from a file (`wpconsole open`).
     Replayed(Loaded),
     Event(SessionEvent),
@@ -48,10 +51,12 @@ pub(super) fn spawn_intake(
                             publish.payload,
                             publish.received_at,
                         );
-                        if let Some(journal) = &journal {
-                            journal.append(message.received_at, message.journal_line());
-                        }
-                        Intake::Message(message)
+                        let place = journal.as_ref().map_or(Place::Nowhere, |journal| {
+                            Place::Journal(
+                                journal.append(message.received_at, message.journal_line()),
+                            )
+                        });
+                        Intake::Message(message, place)
                     }
                     other => Intake::Event(other),
                 })
@@ -70,8 +75,8 @@ pub(super) fn take_in(app: &mut App, burst: Vec<Intake>, log: &mut EventLog) {
     let mut received = Vec::new();
     for item in burst {
         let event = match item {
-            Intake::Message(message) => {
-                received.push(Loaded::Received(message));
+            Intake::Message(message, place) => {
+                received.push(Loaded::Received(message, place));
                 continue;
             }
             Intake::Replayed(record) => {
@@ -121,7 +126,7 @@ pub(super) fn open_source(
         } => {
             // Measure the history before the session appends to it: what
             // comes later arrives live, not twice.
-            let history = with_sizes(history);
+            let history = with_sizes(app, history);
             let (session, events) = Session::start(*options, session);
             let loader = (!history.is_empty()).then(|| spawn_loader(history, results_tx.clone()));
             (
@@ -136,19 +141,28 @@ pub(super) fn open_source(
             (
                 None,
                 never,
-                Some(spawn_loader(with_sizes(paths), results_tx.clone())),
+                Some(spawn_loader(with_sizes(app, paths), results_tx.clone())),
             )
         }
     }
 }
 
-/// Each file with its current size: reading stops there.
-pub(super) fn with_sizes(paths: Vec<PathBuf>) -> Vec<(PathBuf, u64)> {
+/// A file to read: its path, its size when reading starts (reading stops
+/// there) and its id in the history.
+pub(super) struct ToRead {
+    path: PathBuf,
+    size: u64,
+    id: u16,
+}
+
+/// Names each file in the history and measures it.
+pub(super) fn with_sizes(app: &mut App, paths: Vec<PathBuf>) -> Vec<ToRead> {
     paths
         .into_iter()
         .map(|path| {
             let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-            (path, size)
+            let id = app.history.add_file(path.clone());
+            ToRead { path, size, id }
         })
         .collect()
 }
@@ -162,54 +176,72 @@ pub(super) async fn next_burst(
     }
 }
 
+/// Indexes journals or captures on a thread of its own: each line becomes
+/// an index entry pointing at the line (payloads stay in the file), handed
+/// to the UI in bursts, with progress in the status bar. Torn and foreign
+/// lines are counted and reported at the end.
 pub(super) fn spawn_loader(
-    files: Vec<(PathBuf, u64)>,
+    files: Vec<ToRead>,
     notices: mpsc::UnboundedSender<Msg>,
 ) -> mpsc::Receiver<Vec<Intake>> {
     let (to_ui, from_loader) = mpsc::channel::<Vec<Intake>>(8);
-    let total: u64 = files.iter().map(|(_, size)| size).sum();
+    let total: u64 = files.iter().map(|f| f.size).sum();
     let failure = notices.clone();
     let spawned = std::thread::Builder::new()
         .name("loader".into())
         .spawn(move || {
             let (mut loaded, mut skipped, mut read_bytes) = (0u64, 0u64, 0u64);
             let mut last_notice = std::time::Instant::now();
-            let mut burst = Vec::with_capacity(1024);
-            for (path, size) in &files {
-                let file = match std::fs::File::open(path) {
-                    Ok(file) => file,
+            let mut burst = Vec::with_capacity(4096);
+            let progress = |read_bytes: u64, loaded: u64| {
+                let _ = notices.send(Msg::Progress(Some(Progress {
+                    done: read_bytes,
+                    total,
+                    what: format!("indexing… {} messages", group(loaded)),
+                })));
+            };
+            for file in &files {
+                let opened = match std::fs::File::open(&file.path) {
+                    Ok(opened) => opened,
                     Err(err) => {
                         let _ = notices.send(Msg::Notice(
                             StatusLevel::Error,
-                            format!("cannot read {}: {err}", path.display()),
+                            format!("cannot read {}: {err}", file.path.display()),
                         ));
                         continue;
                     }
                 };
-                let mut reader = std::io::BufReader::new(std::io::Read::take(file, *size));
-                let mut line = String::new();
-                while std::io::BufRead::read_line(&mut reader, &mut line).unwrap_or(0) > 0 {
+                let mut reader = std::io::BufReader::with_capacity(
+                    1024 * 1024,
+                    std::io::Read::take(opened, file.size),
+                );
+                let mut line = Vec::new();
+                let mut offset = 0u64;
+                while std::io::BufRead::read_until(&mut reader, b'\n', &mut line).unwrap_or(0) > 0 {
+                    let at = offset;
+                    offset += line.len() as u64;
                     read_bytes += line.len() as u64;
-                    match replay(line.trim_end_matches(['\n', '\r'])) {
+                    let text = std::str::from_utf8(&line).unwrap_or_default();
+                    match stored_record(text.trim_end_matches(['\n', '\r'])) {
                         Some(record) => {
-                            burst.push(Intake::Replayed(record));
+                            burst.push(Intake::Replayed(Loaded::Stored {
+                                record,
+                                file: file.id,
+                                offset: at,
+                            }));
                             loaded += 1;
                         }
-                        None if line.trim().is_empty() => {}
+                        None if line.trim_ascii().is_empty() => {}
                         None => skipped += 1,
                     }
                     line.clear();
-                    if burst.len() == 1024 {
+                    if burst.len() == 4096 {
                         if to_ui.blocking_send(std::mem::take(&mut burst)).is_err() {
                             return;
                         }
-                        if last_notice.elapsed() > Duration::from_millis(250) {
+                        if last_notice.elapsed() > Duration::from_millis(100) {
                             last_notice = std::time::Instant::now();
-                            let percent = read_bytes * 100 / total.max(1);
-                            let _ = notices.send(Msg::Notice(
-                                StatusLevel::Info,
-                                format!("loading… {percent}% ({loaded} messages)"),
-                            ));
+                            progress(read_bytes, loaded);
                         }
                     }
                 }
@@ -217,13 +249,15 @@ pub(super) fn spawn_loader(
             if !burst.is_empty() && to_ui.blocking_send(burst).is_err() {
                 return;
             }
+            let _ = notices.send(Msg::Progress(None));
             let skipped_note = if skipped > 0 {
                 format!("; skipped {skipped} line(s) that are not records (a torn last line, say)")
             } else {
                 String::new()
             };
             let summary = format!(
-                "loaded {loaded} message(s) from {} file(s){skipped_note}",
+                "loaded {} message(s) from {} file(s){skipped_note}",
+                group(loaded),
                 files.len()
             );
             let _ = notices.send(Msg::Notice(StatusLevel::Success, summary));
@@ -237,49 +271,51 @@ pub(super) fn spawn_loader(
     from_loader
 }
 
-/// One journal or capture line as a log record, if it is one.
-pub(super) fn replay(line: &str) -> Option<Loaded> {
+fn group(n: u64) -> String {
+    crate::domain::envelope::group(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// One journal or capture line as an index record, if it is one. The
+/// payload is looked at only for its action; it stays in the file.
+pub(super) fn stored_record(line: &str) -> Option<StoredRecord> {
     #[derive(serde::Deserialize)]
     struct Fields<'a> {
         received_at: &'a str,
-        #[serde(default)]
-        vin: Option<&'a str>,
-        topic: String,
-        kind: &'a str,
+        #[serde(default, borrow)]
+        vin: Option<Cow<'a, str>>,
+        #[serde(borrow)]
+        topic: Cow<'a, str>,
+        kind: Cow<'a, str>,
         #[serde(default)]
         dir: Option<&'a str>,
+        #[serde(default)]
+        bytes: Option<usize>,
+        #[serde(borrow)]
+        payload: &'a serde_json::value::RawValue,
     }
     let fields: Fields<'_> = serde_json::from_str(line).ok()?;
     let at = chrono::DateTime::parse_from_rfc3339(fields.received_at)
         .ok()?
         .with_timezone(&Utc);
-    let payload = crate::domain::record::payload_bytes(line).ok()?;
-    let vin = fields.vin.and_then(|v| crate::domain::Vin::parse(v).ok());
-    if fields.dir == Some("out") {
-        return Some(Loaded::Published {
-            vin: vin?,
-            topic: fields.topic,
-            payload: String::from_utf8(payload).ok()?,
-            kind: if fields.kind == "popup" {
-                crate::domain::MessageKind::Popup
-            } else {
-                crate::domain::MessageKind::Data
-            },
-            at,
-        });
-    }
-    let source = match vin {
-        Some(vin) => crate::domain::InboundTopic::Vehicle {
-            uid: String::new(),
-            vin,
-        },
-        None => crate::domain::InboundTopic::Unrecognised(fields.topic.clone()),
+    let raw = fields.payload.get();
+    let is_json = !matches!(fields.kind.as_ref(), "text" | "binary");
+    let action = if is_json {
+        crate::domain::classify(raw.as_bytes()).action
+    } else {
+        None
     };
-    Some(Loaded::Received(InboundMessage {
-        received_at: at,
-        topic: fields.topic,
-        source,
-        classified: crate::domain::classify(&payload),
-        payload: payload.into(),
-    }))
+    Some(StoredRecord {
+        at,
+        direction: if fields.dir == Some("out") {
+            Direction::Outbound
+        } else {
+            Direction::Inbound
+        },
+        vin: fields.vin.and_then(|v| crate::domain::Vin::parse(&v).ok()),
+        topic: fields.topic.into_owned(),
+        size: fields.bytes.unwrap_or(raw.len()),
+        kind: fields.kind.into_owned(),
+        action,
+        is_json,
+    })
 }

@@ -45,6 +45,7 @@ pub enum Action {
     Select,
     Filter,
     ClearFilter,
+    CycleKind,
     ToggleSort,
     ToggleFollow,
     Copy,
@@ -277,7 +278,7 @@ pub const BINDINGS: &[Binding] = &[
         keys_label: "/",
         action: Action::Filter,
         hint: "filter",
-        help: "filter by text (VIN, label, topic, payload)",
+        help: "search all history: VIN, label, topic, kind, payload",
     },
     Binding {
         scope: Scope::Log,
@@ -285,7 +286,21 @@ pub const BINDINGS: &[Binding] = &[
         keys_label: "Esc",
         action: Action::ClearFilter,
         hint: "clear",
-        help: "clear the text filter, then the vehicle filter",
+        help: "stop a search; clear the text, kind, then vehicle",
+    },
+    Binding {
+        scope: Scope::Log,
+        keys: &[
+            ch('K'),
+            Key {
+                code: KeyCode::Char('K'),
+                modifiers: KeyModifiers::SHIFT,
+            },
+        ],
+        keys_label: "K",
+        action: Action::CycleKind,
+        hint: "kind",
+        help: "show one kind (content, text, ...), the next, all",
     },
     Binding {
         scope: Scope::Log,

@@ -9,6 +9,7 @@ use super::{update, view};
 use crate::domain::record::json_line;
 use crate::mqtt::Session;
 use crate::mqtt::session::SessionOptions;
+use crate::store::Place;
 use crate::store::journal::Journal;
 use base64::Engine as _;
 use chrono::Utc;
@@ -83,6 +84,9 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
     let mut log = EventLog::open();
     log.write(&format!("console started against {}", app.header.broker));
     let journal = journal.map(Arc::new);
+    if let Some(journal) = &journal {
+        app.history.attach_journal(journal.stats.clone());
+    }
     // Outcomes of work done off the UI thread (an export) come back here.
     let (results_tx, mut results) = mpsc::unbounded_channel::<Msg>();
     let (session, mut intake, mut loader) =
@@ -137,7 +141,8 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
             }
             _ = frames.tick() => {
                 let now = Utc::now();
-                if now.timestamp() != shown_second {
+                // A search streams its hits in at frame rate.
+                if now.timestamp() != shown_second || app.log.search.is_some() {
                     shown_second = now.timestamp();
                     update(&mut app, Msg::Tick(now));
                     if let Some(journal) = &journal {
@@ -224,9 +229,9 @@ fn carry_out(
                     ));
                     update(app, Msg::Published(outgoing));
                     // Journal the log's own entry: one time, one record.
-                    if let (Some(journal), Some(entry)) = (journal, app.history.iter().next_back())
-                    {
-                        journal.append(entry.at, json_line(&entry.record()));
+                    if let (Some(journal), Some(entry)) = (journal, app.history.last()) {
+                        let ticket = journal.append(entry.at, json_line(&entry.record()));
+                        app.history.set_place(entry.seq, Place::Journal(ticket));
                     }
                 }
                 Some(Err(err)) => {

@@ -93,3 +93,17 @@ pub fn three_vehicles(app: &mut App) {
     );
     update(app, Msg::Tick(t0() + chrono::Duration::seconds(75)));
 }
+
+/// Lets a text search run to its end (it streams hits in on ticks).
+pub fn finish_search(app: &mut App) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.log.search.is_some() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the search never ended"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        let now = app.now;
+        update(app, Msg::Tick(now));
+    }
+}

@@ -144,7 +144,15 @@ fn text_filter_searches_payloads_and_combines_with_the_vehicle() {
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "CLIMATE");
     assert!(matches!(app.modal, Some(Modal::FilterInput { .. })));
+    finish_search(&mut app);
     assert_eq!(app.log_len(), 1, "case-insensitive payload search");
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|(_, t)| t.contains("1 found in 4 messages")),
+        "{:?}",
+        app.notice
+    );
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.modal, None);
     assert_eq!(app.log.filter.text, "climate");
@@ -156,6 +164,7 @@ fn text_filter_searches_payloads_and_combines_with_the_vehicle() {
     );
     assert_eq!(app.log_len(), 2, "new messages are filtered as they come");
     select_vehicle(&mut app, VIN_A);
+    finish_search(&mut app);
     assert_eq!(app.log_len(), 1);
     app.focus = Focus::Log;
     key(&mut app, KeyCode::Esc);
@@ -281,7 +290,7 @@ fn a_published_payload_is_logged_counted_and_recallable() {
     update(&mut app, Msg::Published(outgoing));
     assert_eq!(app.history.tx, 1);
     assert_eq!(app.history.vehicles[&vin(VIN_A)].tx, 1);
-    let last = app.history.iter().last().unwrap();
+    let last = app.history.last().unwrap();
     assert_eq!(last.direction, crate::store::Direction::Outbound);
     assert!(status(&app).starts_with("published"));
     set_editor(&mut app, "{}");
@@ -457,6 +466,59 @@ fn snapshot_live_traffic_across_three_vehicles() {
 }
 
 #[test]
+fn esc_stops_a_running_search_and_keeps_the_filter() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    app.focus = Focus::Log;
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, "climate");
+    key(&mut app, KeyCode::Enter);
+    assert!(app.log.search.is_some(), "the hits come on later ticks");
+    assert!(screen(&app).contains("searching… 0 of 4 scanned (Esc stops)"));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.log.search.is_none());
+    assert_eq!(app.log.filter.text, "climate", "the first Esc only stops");
+    let (_, notice) = app.notice.clone().unwrap();
+    assert!(
+        notice.starts_with("search stopped after 0 of 4"),
+        "{notice}"
+    );
+    key(&mut app, KeyCode::Esc);
+    assert_eq!(app.log.filter.text, "");
+    assert_eq!(app.log_len(), 4);
+}
+
+#[test]
+fn the_kind_filter_steps_through_the_kinds_present() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    receive(&mut app, &to_topic(VIN_C), b"just text", 90_000);
+    app.focus = Focus::Log;
+    let kinds = app.history.kinds();
+    assert!(kinds.len() >= 2, "{kinds:?}");
+    key(&mut app, KeyCode::Char('K'));
+    assert_eq!(app.log.filter.kind, Some(kinds[0]));
+    let first_kind = app.log_len();
+    assert!(first_kind > 0);
+    assert!(screen(&app).contains(&format!("kind {}", kinds[0])));
+    for _ in 1..kinds.len() {
+        key(&mut app, KeyCode::Char('K'));
+    }
+    assert_eq!(app.log.filter.kind, kinds.last().copied());
+    assert_eq!(
+        (0..app.log_len())
+            .filter_map(|i| app.log_seq_at(i))
+            .filter_map(|s| app.history.by_seq(s))
+            .filter(|e| e.kind != *kinds.last().unwrap())
+            .count(),
+        0
+    );
+    key(&mut app, KeyCode::Char('K'));
+    assert_eq!(app.log.filter.kind, None, "after the last kind, all again");
+    assert_eq!(app.log_len(), 5);
+}
+
+#[test]
 fn snapshot_filtered_log() {
     let mut app = app();
     three_vehicles(&mut app);
@@ -464,6 +526,7 @@ fn snapshot_filtered_log() {
     app.focus = Focus::Log;
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "popup");
+    finish_search(&mut app);
     insta::assert_snapshot!(screen(&app));
 }
 
@@ -719,22 +782,35 @@ fn records_read_back_from_files_fill_the_log_both_ways() {
         bytes::Bytes::from(action("old")),
         t0(),
     );
+    let outbound = r#"{"received_at":"2026-11-24T10:00:00.000Z","vin":"ZFA1234567890ABCD","topic":"psa/OVIPPartners-Dev/from/uid/PARTNER1/opa/ZFA1234567890ABCD/","bytes":42,"kind":"data","dir":"out","payload":{"idApp":"APP","popup":false,"content":{}}}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let first = inbound.journal_line();
+    std::fs::write(&path, format!("{first}\n{outbound}\n")).unwrap();
+    let file = app.history.add_file(path);
+    let stored = |line: &str, offset: usize| Loaded::Stored {
+        record: super::intake::stored_record(line).unwrap(),
+        file,
+        offset: offset as u64,
+    };
     update(
         &mut app,
-        Msg::Loaded(vec![
-            Loaded::Received(inbound),
-            Loaded::Published {
-                vin: vin(VIN_B),
-                topic: "psa/OVIPPartners-Dev/from/uid/PARTNER1/opa/ZFA1234567890ABCD/".into(),
-                payload: r#"{"idApp":"APP","popup":false,"content":{}}"#.into(),
-                kind: crate::domain::MessageKind::Data,
-                at: t0(),
-            },
-        ]),
+        Msg::Loaded(vec![stored(&first, 0), stored(outbound, first.len() + 1)]),
     );
     assert_eq!((app.history.rx, app.history.tx), (1, 1));
     assert_eq!(app.log.selected, Some(1), "following the newest record");
     assert_eq!(app.history.vehicles[&vin(VIN_B)].tx, 1);
+    let old = app.history.by_seq(0).unwrap();
+    assert_eq!(old.action.as_deref(), Some("old"));
+    assert_eq!(
+        old.payload,
+        action("old").as_bytes(),
+        "read back from the file"
+    );
+    let out = app.history.by_seq(1).unwrap();
+    assert_eq!(out.direction, crate::store::Direction::Outbound);
+    assert_eq!(out.kind, "data");
+    assert_eq!(out.size, 42);
     app.connection = ConnectionState::Offline;
     select_vehicle(&mut app, VIN_B);
     app.focus = Focus::Editor;

@@ -163,8 +163,8 @@ fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
-fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
-    let focused = app.focus == Focus::Log;
+/// The log's title: count, filters, search progress, follow state.
+fn log_title(app: &App, theme: Theme) -> Vec<Span<'static>> {
     let len = app.log_len();
     let mut title = vec![Span::raw(format!(" Log ({}) ", group(len)))];
     match &app.log.filter.vehicle {
@@ -173,6 +173,9 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             title.push(Span::raw(format!("vehicle {vin} ")));
         }
         crate::store::VehicleFilter::Unrecognised => title.push(Span::raw("unrecognised topics ")),
+    }
+    if let Some(kind) = app.log.filter.kind {
+        title.push(Span::raw(format!("kind {kind} ")));
     }
     if let Some(Modal::FilterInput {
         target: Focus::Log,
@@ -187,6 +190,16 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             app.log.filter.text,
             group(len)
         )));
+    }
+    if let Some(search) = &app.log.search {
+        title.push(Span::styled(
+            format!(
+                "searching… {} of {} scanned (Esc stops) ",
+                group64(search.scanned),
+                group64(search.total)
+            ),
+            theme.warning(),
+        ));
     }
     if app.log.follow {
         title.push(Span::styled("following ", theme.dim()));
@@ -208,6 +221,13 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             theme.warning(),
         ));
     }
+    title
+}
+
+fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let focused = app.focus == Focus::Log;
+    let len = app.log_len();
+    let title = log_title(app, theme);
     let block = pane_block(Line::from(title), focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
@@ -233,7 +253,7 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 entry.at.with_timezone(&app.offset).format("%H:%M:%S%.3f"),
                 entry.kind,
                 truncate(entry.action.as_deref().unwrap_or("-"), 18),
-                format!("{}B", entry.payload.len()),
+                format!("{}B", entry.size),
             );
             let rest = width.saturating_sub(head.chars().count());
             let mut line = Line::from(vec![
@@ -423,6 +443,16 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         Span::raw(format!(" rx {} ", app.history.rx)),
         Span::raw(format!(" tx {} ", app.history.tx)),
     ];
+    if let Some(progress) = &app.progress {
+        spans.push(Span::styled(
+            format!(
+                " {} {} ",
+                progress.what,
+                bar(progress.done, progress.total, 20)
+            ),
+            theme.warning(),
+        ));
+    }
     if app.dropped > 0 {
         spans.push(Span::styled(
             format!(" dropped {} (the console could not keep up) ", app.dropped),
@@ -565,4 +595,29 @@ fn templates(frame: &mut Frame, app: &App, theme: Theme, selected: usize) {
         theme,
     );
     frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn group64(n: u64) -> String {
+    group(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// A text progress bar `width` cells wide, with the percentage.
+fn bar(done: u64, total: u64, width: usize) -> String {
+    let share = if total == 0 {
+        1.0
+    } else {
+        #[allow(clippy::cast_precision_loss)]
+        let share = done as f64 / total as f64;
+        share.clamp(0.0, 1.0)
+    };
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let filled =
+        ((share * f64::from(u16::try_from(width).unwrap_or(u16::MAX))).round() as usize).min(width);
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let percent = (share * 100.0).floor() as u32;
+    format!(
+        "[{}{}] {percent}%",
+        "█".repeat(filled),
+        "░".repeat(width - filled)
+    )
 }

@@ -8,7 +8,7 @@ pub(super) fn on_published(app: &mut App, outgoing: Outgoing) {
     let now = app.now;
     let seq = app.history.push_outbound(
         &outgoing.vin,
-        outgoing.topic.clone(),
+        &outgoing.topic,
         &outgoing.payload.bytes,
         outgoing.payload.kind,
         now,

@@ -14,11 +14,7 @@ pub(super) fn after_push(app: &mut App, seq: u64) {
 /// Files a new entry into the filtered view; true when the log shows it.
 pub(super) fn track(app: &mut App, seq: u64) -> bool {
     if app.log.filter.is_active() {
-        let passes = app.history.by_seq(seq).is_some_and(|entry| {
-            let label = entry.vin.as_ref().and_then(|v| app.history.label(v));
-            app.log.filter.matches(entry, label)
-        });
-        if !passes {
+        if !app.history.passes(seq, &app.log.filter) {
             return false;
         }
         app.log.matches.push(seq);
@@ -63,31 +59,82 @@ pub(super) fn set_filter_text(app: &mut App, target: Focus, text: String) {
     }
 }
 
+/// Esc in the log: stops a running search (keeping what it found), then
+/// clears the text, then the kind, then the vehicle.
 pub(super) fn clear_filter(app: &mut App) {
     if app.focus == Focus::Vehicles {
         app.vehicles.filter.clear();
         return;
     }
-    if app.log.filter.text.is_empty() {
+    if let Some(search) = app.log.search.take() {
+        app.notice = Some((
+            StatusLevel::Info,
+            format!(
+                "search stopped after {} of {} messages: {} found",
+                group(search.scanned),
+                group(search.total),
+                group(search.found)
+            ),
+        ));
+        return;
+    }
+    if !app.log.filter.text.is_empty() {
+        app.log.filter.text.clear();
+    } else if app.log.filter.kind.is_some() {
+        app.log.filter.kind = None;
+    } else {
         app.log.filter.vehicle = VehicleFilter::All;
         app.vehicles.selected = VehicleRow::All;
-    } else {
-        app.log.filter.text.clear();
     }
     rebuild_matches(app);
 }
 
-/// Recomputes the filtered view after the filter changed.
+/// `K`: the next kind present in the history, then all kinds again.
+pub(super) fn cycle_kind(app: &mut App) {
+    let kinds = app.history.kinds();
+    let next = match app.log.filter.kind {
+        None => kinds.first().copied(),
+        Some(current) => kinds.iter().skip_while(|k| **k != current).nth(1).copied(),
+    };
+    app.log.filter.kind = next;
+    rebuild_matches(app);
+}
+
+fn group(n: u64) -> String {
+    crate::domain::envelope::group(usize::try_from(n).unwrap_or(usize::MAX))
+}
+
+/// Index positions handed to the search thread at a time.
+const SEARCH_PIECE: usize = 8192;
+
+/// Recomputes the filtered view after the filter changed: vehicle and
+/// kind from the index at once; a text starts a search in the background
+/// whose hits stream in ([`pump_search`]).
 pub(super) fn rebuild_matches(app: &mut App) {
+    app.log.search = None;
     app.log.matches.clear();
-    if app.log.filter.is_active() {
-        let history = &app.history;
-        let filter = &app.log.filter;
-        app.log.matches = history
-            .iter()
-            .filter(|e| filter.matches(e, e.vin.as_ref().and_then(|v| history.label(v))))
-            .map(|e| e.seq)
-            .collect();
+    if !app.log.filter.text.is_empty() {
+        let end = app.history.end_seq();
+        match SearchJob::start(&app.log.filter.text) {
+            Ok(job) => {
+                app.log.search = Some(SearchState {
+                    job,
+                    next: end,
+                    held: None,
+                    scanned: 0,
+                    total: app.history.len() as u64,
+                    fed: 0,
+                    found: 0,
+                    unreadable: 0,
+                });
+                pump_search(app);
+            }
+            Err(err) => {
+                app.notice = Some((StatusLevel::Error, format!("cannot search: {err}")));
+            }
+        }
+    } else if app.log.filter.is_active() {
+        app.log.matches = app.history.select(&app.log.filter);
     }
     let still_there = app.log.selected.and_then(|s| app.log_index_of(s)).is_some();
     if app.log.follow || !still_there {
@@ -169,7 +216,7 @@ pub(super) fn refresh_detail(app: &mut App) {
         app.detail = DetailPane {
             seq: Some(seq),
             stale: false,
-            lines: detail::lines(entry, app.offset, width),
+            lines: detail::lines(&entry, app.offset, width),
             scroll: 0,
         };
     }
@@ -180,6 +227,7 @@ pub(super) fn export(app: &mut App) -> Option<Command> {
     let lines: Vec<String> = (0..app.log_len())
         .filter_map(|index| app.log_seq_at(index))
         .filter_map(|seq| app.history.by_seq(seq))
+        .filter(|entry| entry.unavailable.is_none())
         .map(|entry| crate::domain::record::json_line(&entry.record()))
         .collect();
     if lines.is_empty() {
@@ -194,4 +242,78 @@ pub(super) fn export(app: &mut App) -> Option<Command> {
         format!("exporting {} message(s)…", lines.len()),
     ));
     Some(Command::Export(lines))
+}
+
+/// Takes the search thread's hits into the view and hands it more work,
+/// without waiting (on every tick, and when the search starts).
+pub(super) fn pump_search(app: &mut App) {
+    let Some(search) = app.log.search.as_mut() else {
+        return;
+    };
+    let mut hits: Vec<u64> = Vec::new();
+    for found in search.job.take_found() {
+        search.scanned += found.covered;
+        search.unreadable += found.unreadable;
+        search.found += found.seqs.len() as u64;
+        // Newest first, each piece older than the one before: reversed,
+        // the pieces go in front of what is already shown.
+        hits.splice(0..0, found.seqs.into_iter().rev());
+    }
+    let first = app.history.first_seq().unwrap_or(0);
+    loop {
+        let piece = match search.held.take() {
+            Some(piece) => piece,
+            None if search.next > first => {
+                let (items, next) =
+                    app.history
+                        .search_items(&app.log.filter, first, search.next, SEARCH_PIECE);
+                let covered = search.next - next;
+                search.next = next;
+                Piece { items, covered }
+            }
+            None => {
+                search.job.end_feed();
+                break;
+            }
+        };
+        let covered = piece.covered;
+        match search.job.offer(piece) {
+            Ok(()) => search.fed += covered,
+            Err(piece) => {
+                search.held = Some(piece);
+                break;
+            }
+        }
+    }
+    let done = search.next <= first && search.held.is_none() && search.scanned >= search.fed;
+    if done {
+        let unreadable = if search.unreadable > 0 {
+            format!(
+                "; {} payload(s) could not be read back",
+                group(search.unreadable)
+            )
+        } else {
+            String::new()
+        };
+        let summary = format!(
+            "search done: {} found in {} messages{unreadable}",
+            group(search.found),
+            group(search.scanned)
+        );
+        app.log.search = None;
+        app.notice = Some((StatusLevel::Success, summary));
+    }
+    if hits.is_empty() {
+        return;
+    }
+    let added = hits.len();
+    let stale = hits.partition_point(|s| *s < first);
+    app.log.matches.splice(0..0, hits.into_iter().skip(stale));
+    if app.log.follow || app.log.selected.is_none() {
+        app.log.selected = app.log.matches.last().copied();
+        app.detail.stale = true;
+    } else {
+        app.log.top += added - stale;
+    }
+    keep_log_selection_visible(app);
 }

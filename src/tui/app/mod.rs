@@ -12,12 +12,13 @@ use super::layout::{self, Areas};
 use crate::domain::envelope::{self, CheckedPayload, MessageKind, Refusal};
 use crate::domain::{InboundMessage, PopupLedger, TopicScheme, Vin};
 use crate::mqtt::SessionEvent;
-use crate::store::{History, LogFilter, VehicleFilter};
+use crate::store::search::{Piece, SearchJob};
+use crate::store::{History, LogFilter, Place, StoredRecord, VehicleFilter};
 use chrono::{DateTime, FixedOffset, Utc};
 use compose::{on_published, publish, reply};
 use log::{
-    after_push, clear_filter, export, follow_tail, keep_log_selection_visible, move_log,
-    rebuild_matches, refresh_detail, set_filter_text, settle, track,
+    after_push, clear_filter, cycle_kind, export, follow_tail, keep_log_selection_visible,
+    move_log, pump_search, rebuild_matches, refresh_detail, set_filter_text, settle, track,
 };
 use mouse::on_mouse;
 pub use mouse::vehicle_list_top;
@@ -152,25 +153,56 @@ pub enum Msg {
     PublishFailed(String),
     /// Something finished in the background: a short notice for the status bar.
     Notice(StatusLevel, String),
+    /// How far reading files has come; `None` when it is done.
+    Progress(Option<Progress>),
 }
 
-/// One record read back from a journal or a capture.
+/// Work in the background the status bar shows as a bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+    pub what: String,
+}
+
+/// A message for the history: live from the broker, or a record of a
+/// journal or capture.
 #[derive(Debug)]
 pub enum Loaded {
-    Received(InboundMessage),
-    Published {
-        vin: Vin,
-        topic: String,
-        payload: String,
-        kind: MessageKind,
-        at: DateTime<Utc>,
+    /// From the broker; its journal line is at `Place`.
+    Received(InboundMessage, Place),
+    /// A record whose payload stays in its file, at `offset` of the
+    /// history's file `file`.
+    Stored {
+        record: StoredRecord,
+        file: u16,
+        offset: u64,
     },
 }
 
+/// A text search running over the history (see [`crate::store::search`]).
+#[derive(Debug)]
+pub struct SearchState {
+    pub job: SearchJob,
+    /// Messages below this sequence number are still to be handed over.
+    pub next: u64,
+    /// A piece the thread had no room for yet.
+    pub held: Option<Piece>,
+    /// Index positions handed over and searched.
+    pub scanned: u64,
+    pub total: u64,
+    pub fed: u64,
+    pub found: u64,
+    /// Payloads that could not be read (not written, journal off).
+    pub unreadable: u64,
+}
+
 /// The log pane's position and filter.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct LogPane {
     pub filter: LogFilter,
+    /// The search for the filter's text, while it runs.
+    pub search: Option<SearchState>,
     /// Sequence numbers that pass the filter (only kept while one is active).
     pub matches: Vec<u64>,
     pub selected: Option<u64>,
@@ -232,6 +264,8 @@ pub struct App {
     pub journal: JournalState,
     /// The last background outcome (an export), for the status bar.
     pub notice: Option<(StatusLevel, String)>,
+    /// Files being indexed, for the status bar's progress bar.
+    pub progress: Option<Progress>,
 }
 
 /// The journal as the status bar tells it.
@@ -292,6 +326,7 @@ impl App {
             },
             log: LogPane {
                 filter: LogFilter::default(),
+                search: None,
                 matches: Vec::new(),
                 selected: None,
                 follow: true,
@@ -309,6 +344,7 @@ impl App {
             no_color: config.no_color,
             journal: JournalState::Off,
             notice: None,
+            progress: None,
             topics: config.topics,
         };
         app.editor.revalidate(&app.topics, app.size_limit);
@@ -460,20 +496,23 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
         }
         Msg::Received(messages) => apply(
             app,
-            Msg::Loaded(messages.into_iter().map(Loaded::Received).collect()),
+            Msg::Loaded(
+                messages
+                    .into_iter()
+                    .map(|m| Loaded::Received(m, Place::Nowhere))
+                    .collect(),
+            ),
         ),
         Msg::Loaded(records) => {
             let mut last = None;
             for record in records {
                 let seq = match record {
-                    Loaded::Received(message) => app.history.push_inbound(message),
-                    Loaded::Published {
-                        vin,
-                        topic,
-                        payload,
-                        kind,
-                        at,
-                    } => app.history.push_outbound(&vin, topic, &payload, kind, at),
+                    Loaded::Received(message, place) => app.history.push_inbound(message, place),
+                    Loaded::Stored {
+                        record,
+                        file,
+                        offset,
+                    } => app.history.push_stored(&record, file, offset),
                 };
                 if track(app, seq) {
                     last = Some(seq);
@@ -496,6 +535,10 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
             app.notice = Some((level, text));
             None
         }
+        Msg::Progress(progress) => {
+            app.progress = progress;
+            None
+        }
         Msg::PublishFailed(reason) => {
             app.editor.status = Some((StatusLevel::Error, reason));
             None
@@ -505,6 +548,7 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
 
 fn on_tick(app: &mut App, now: DateTime<Utc>) {
     app.now = now;
+    pump_search(app);
     let (mark_at, mark_rx) = app.rate_mark;
     let elapsed = (now - mark_at).to_std().unwrap_or_default().as_secs_f64();
     if elapsed >= 1.0 {
@@ -592,6 +636,7 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
             });
         }
         Action::ClearFilter => clear_filter(app),
+        Action::CycleKind => cycle_kind(app),
         Action::ToggleSort => {
             app.vehicles.sort = match app.vehicles.sort {
                 VehicleSort::LastSeen => VehicleSort::Vin,

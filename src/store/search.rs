@@ -1,0 +1,196 @@
+//! Text search over payloads in the background: the UI hands the search
+//! thread pieces of the history (newest first), each message with what to
+//! look in (its cached payload, or where its line is on disk); the thread
+//! answers with the hits and how much it covered. Cancelling stops it
+//! within one message.
+
+use super::read_back::Files;
+use bytes::Bytes;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
+
+/// A lower-case needle, found regardless of ASCII case.
+#[derive(Debug, Clone)]
+pub struct Needle {
+    lower: Vec<u8>,
+}
+
+impl Needle {
+    pub fn new(text: &str) -> Self {
+        Self {
+            lower: text.to_lowercase().into_bytes(),
+        }
+    }
+
+    /// Whether `hay` contains the needle, ignoring ASCII case.
+    pub fn is_in(&self, hay: &[u8]) -> bool {
+        let needle = self.lower.as_slice();
+        let Some(&first) = needle.first() else {
+            return true;
+        };
+        let Some(last_start) = hay.len().checked_sub(needle.len()) else {
+            return false;
+        };
+        let mut from = 0;
+        while from <= last_start {
+            let Some(hit) =
+                memchr::memchr2(first, first.to_ascii_uppercase(), &hay[from..=last_start])
+            else {
+                return false;
+            };
+            let at = from + hit;
+            if hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
+                return true;
+            }
+            from = at + 1;
+        }
+        false
+    }
+}
+
+/// Where to look for the needle in one message.
+#[derive(Debug, Clone)]
+pub enum Source {
+    /// Its VIN, label, topic or kind already matched.
+    Named,
+    /// Its payload, still in memory.
+    Cached(Bytes),
+    /// Its line on disk.
+    Stored { path: Arc<PathBuf>, offset: u64 },
+    /// Nowhere to read it from (not written, journal off): counted.
+    Missing,
+}
+
+/// One message to search.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub seq: u64,
+    pub source: Source,
+}
+
+/// A piece of work: the messages of `covered` index positions.
+#[derive(Debug)]
+pub struct Piece {
+    pub items: Vec<Item>,
+    pub covered: u64,
+}
+
+/// What the thread found in one piece.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// Newest first.
+    pub seqs: Vec<u64>,
+    pub covered: u64,
+    /// Messages whose payload could not be read.
+    pub unreadable: u64,
+}
+
+/// A running search.
+#[derive(Debug)]
+pub struct SearchJob {
+    cancel: Arc<AtomicBool>,
+    feed: Option<SyncSender<Piece>>,
+    found: Receiver<Found>,
+}
+
+impl SearchJob {
+    /// Starts the search thread for `text` (lower-cased).
+    pub fn start(text: &str) -> std::io::Result<Self> {
+        let needle = Needle::new(text);
+        let cancel = Arc::new(AtomicBool::new(false));
+        let (feed, pieces) = std::sync::mpsc::sync_channel::<Piece>(2);
+        let (answers, found) = std::sync::mpsc::channel();
+        let stop = cancel.clone();
+        std::thread::Builder::new()
+            .name("search".into())
+            .spawn(move || {
+                let mut files = Files::default();
+                for piece in pieces {
+                    let mut answer = Found {
+                        covered: piece.covered,
+                        ..Found::default()
+                    };
+                    for item in piece.items {
+                        if stop.load(Ordering::Relaxed) {
+                            return;
+                        }
+                        let hit = match &item.source {
+                            Source::Named => true,
+                            Source::Cached(payload) => needle.is_in(payload),
+                            Source::Stored { path, offset } => {
+                                if let Ok(payload) = files.payload_at(path, *offset) {
+                                    needle.is_in(&payload)
+                                } else {
+                                    answer.unreadable += 1;
+                                    false
+                                }
+                            }
+                            Source::Missing => {
+                                answer.unreadable += 1;
+                                false
+                            }
+                        };
+                        if hit {
+                            answer.seqs.push(item.seq);
+                        }
+                    }
+                    if answers.send(answer).is_err() {
+                        return;
+                    }
+                }
+            })?;
+        Ok(Self {
+            cancel,
+            feed: Some(feed),
+            found,
+        })
+    }
+
+    /// Hands over a piece if the thread has room; gives it back if not.
+    pub fn offer(&self, piece: Piece) -> Result<(), Piece> {
+        match &self.feed {
+            Some(feed) => match feed.try_send(piece) {
+                Ok(()) => Ok(()),
+                Err(TrySendError::Full(piece) | TrySendError::Disconnected(piece)) => Err(piece),
+            },
+            None => Err(piece),
+        }
+    }
+
+    /// No more pieces will come.
+    pub fn end_feed(&mut self) {
+        self.feed = None;
+    }
+
+    /// What the thread has found since the last call.
+    pub fn take_found(&self) -> Vec<Found> {
+        self.found.try_iter().collect()
+    }
+}
+
+impl Drop for SearchJob {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_needle_ignores_ascii_case_only() {
+        let needle = Needle::new("UnLock");
+        assert!(needle.is_in(br#"{"action":"unlock"}"#));
+        assert!(needle.is_in(b"UNLOCK"));
+        assert!(!needle.is_in(b"unlocked"[..5].as_ref()));
+        assert!(!needle.is_in(b"un-lock"));
+        assert!(Needle::new("").is_in(b""));
+        assert!(
+            Needle::new("ab").is_in(b"aab"),
+            "a false start is passed over"
+        );
+    }
+}
