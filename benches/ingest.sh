@@ -9,6 +9,7 @@
 # mosquitto_sub.
 #
 # Usage: benches/ingest.sh [N]        (default 1000000)
+#        CONSOLE_ARGS="--cache-mb 16" benches/ingest.sh   (extra console options)
 # Needs: mosquitto, mosquitto-clients, tmux, python3, GNU time.
 set -euo pipefail
 
@@ -86,7 +87,7 @@ run wpconsole_tail "$bin" --broker "mqtt://127.0.0.1:$port" --uid BENCH --no-jou
 
 # The console: in a real terminal, with its journal, until "rx N".
 tmux -L wpconsole-ingest new-session -d -s c -x 160 -y 45 \
-  "/usr/bin/time -f '%U %S %M' -o $work/console.time $bin --broker mqtt://127.0.0.1:$port --uid BENCH --journal $work/journal; sleep 30"
+  "/usr/bin/time -f '%U %S %M' -o $work/console.time $bin --broker mqtt://127.0.0.1:$port --uid BENCH --journal $work/journal ${CONSOLE_ARGS:-}; sleep 30"
 for _ in $(seq 100); do
   tmux -L wpconsole-ingest capture-pane -p -t c | grep -q "● connected" && break
   sleep 0.1
@@ -112,6 +113,7 @@ tmux -L wpconsole-ingest send-keys -t c q
 for _ in $(seq 100); do [ -s "$work/console.time" ] && break; sleep 0.1; done
 echo "console $(python3 -c "print($t1 - $t0)") $(cat "$work/console.time")" >>"$work/results"
 if grep -q "could not keep up" <<<"$screen"; then echo "console: dropped messages:" >&2; grep "could not keep up" <<<"$screen" >&2; fi
+if grep -q "unwritten" <<<"$screen"; then echo "console: journal lines unwritten:" >&2; grep -o "journal: [0-9]* unwritten[^)]*)" <<<"$screen" >&2; fi
 
 python3 - "$work/results" "$N" <<'PY'
 import sys

@@ -422,3 +422,64 @@ fn the_console_starts_with_todays_history_unless_fresh() {
         "{screen}"
     );
 }
+
+#[test]
+fn old_payloads_are_read_back_from_the_journal_and_searched() {
+    if !available("old_payloads_are_read_back_from_the_journal_and_searched") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let url = format!("mqtt://127.0.0.1:{}", broker.port);
+    let journal = sandbox.path("journal").display().to_string();
+    // A cache of 0 MiB keeps one payload: every other one is read back.
+    let terminal = sandbox.in_terminal(
+        &[
+            "--broker",
+            &url,
+            "--uid",
+            UID,
+            "--journal",
+            &journal,
+            "--cache-mb",
+            "0",
+        ],
+        160,
+        45,
+    );
+    terminal
+        .wait_for("● connected", Duration::from_secs(15))
+        .unwrap_or_else(|screen| panic!("the console did not connect:\n{screen}"));
+    let mut lines =
+        String::from("{\"content\":{\"action\":\"first\",\"marker\":\"oldest-one\"}}\n");
+    for n in 1..300 {
+        let _ = writeln!(lines, "{{\"content\":{{\"action\":\"later\",\"n\":{n}}}}}");
+    }
+    let mut flood = broker.flood(&to_topic(VINS[0]), &lines);
+    flood.wait().expect("mosquitto_pub ran");
+    terminal
+        .wait_for("rx 300 ", Duration::from_secs(15))
+        .unwrap_or_else(|screen| panic!("not all arrived:\n{screen}"));
+    // Lines reach the journal within 200 ms.
+    std::thread::sleep(Duration::from_millis(500));
+    terminal.send_keys(&["g", "Enter"]);
+    let screen = terminal
+        .wait_for("\"marker\": \"oldest-one\"", Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("the oldest payload was not read back:\n{screen}"));
+    assert!(!screen.contains("payload unavailable"), "{screen}");
+    // Back to the log (the detail has the focus), then search.
+    terminal.send_keys(&["BTab", "/"]);
+    terminal.type_text("OLDEST-one");
+    terminal
+        .wait_for(
+            "search done: 1 found in 300 messages",
+            Duration::from_secs(10),
+        )
+        .unwrap_or_else(|screen| panic!("the search did not find it:\n{screen}"));
+    terminal.send_keys(&["Enter"]);
+    std::thread::sleep(Duration::from_millis(300));
+    terminal.send_keys(&["q"]);
+    terminal
+        .wait_for("EXITED 0", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("q did not quit:\n{screen}"));
+}

@@ -45,7 +45,7 @@ impl JournalConfig {
             dir,
             max_file_bytes: 256 * 1024 * 1024,
             queue: 65_536,
-            queue_bytes: 64 * 1024 * 1024,
+            queue_bytes: 16 * 1024 * 1024,
         }
     }
 }

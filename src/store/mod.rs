@@ -8,6 +8,7 @@
 //! The index itself is capped (4,000,000 messages in the console); what
 //! falls off its front is counted and shown, and stays in the journal.
 
+mod cache;
 pub mod export;
 pub mod journal;
 mod read_back;
@@ -231,7 +232,13 @@ impl<T> Default for Names<T> {
 }
 
 impl<T: Clone + Eq + Hash> Names<T> {
-    fn id(&mut self, name: &T, cap: usize) -> Option<u32> {
+    /// The id of `name`, made with `make` the first time (no allocation
+    /// for a name already known); `None` past `cap` names.
+    fn id<Q>(&mut self, name: &Q, make: impl FnOnce(&Q) -> T, cap: usize) -> Option<u32>
+    where
+        T: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
         if let Some(id) = self.ids.get(name) {
             return Some(*id);
         }
@@ -239,8 +246,9 @@ impl<T: Clone + Eq + Hash> Names<T> {
             return None;
         }
         let id = u32::try_from(self.list.len()).ok()?;
+        let name = make(name);
         self.list.push(name.clone());
-        self.ids.insert(name.clone(), id);
+        self.ids.insert(name, id);
         Some(id)
     }
 
@@ -278,10 +286,8 @@ pub struct History {
     vins: Names<Vin>,
     topics: Names<Arc<str>>,
     actions: Names<Arc<str>>,
-    /// Recent payloads, oldest first, by sequence number.
-    recent: VecDeque<(u64, Bytes)>,
-    recent_bytes: usize,
-    cache_budget: usize,
+    /// Recent payloads.
+    recent: cache::PayloadCache,
     read_back: RefCell<ReadBack>,
     /// Files opened with `wpconsole open` (or today's journal at start).
     files: Vec<Arc<PathBuf>>,
@@ -313,16 +319,16 @@ impl History {
             })
             .collect();
         Self {
-            slots: VecDeque::new(),
+            // Reserved once, so the index never grows by copying itself;
+            // the system hands out the pages only as they fill.
+            slots: VecDeque::with_capacity(cap.max(1)),
             cap: cap.max(1),
             first_seq: 0,
             evicted: 0,
             vins: Names::default(),
             topics: Names::default(),
             actions: Names::default(),
-            recent: VecDeque::new(),
-            recent_bytes: 0,
-            cache_budget: DEFAULT_CACHE_BYTES,
+            recent: cache::PayloadCache::new(DEFAULT_CACHE_BYTES),
             read_back: RefCell::new(ReadBack::default()),
             files: Vec::new(),
             journal: None,
@@ -335,8 +341,7 @@ impl History {
 
     /// Sets the payload cache's size (at least one payload is kept).
     pub fn set_cache_bytes(&mut self, bytes: usize) {
-        self.cache_budget = bytes;
-        self.trim_cache();
+        self.recent.set_budget(bytes);
     }
 
     /// Reads payloads of [`Place::Journal`] entries back through `stats`.
@@ -353,7 +358,7 @@ impl History {
         u16::try_from(self.files.len() - 1).unwrap_or(FILE_NOWHERE - 1)
     }
 
-    fn push_slot(&mut self, slot: Slot, payload: Option<Bytes>) -> u64 {
+    fn push_slot(&mut self, slot: Slot, payload: Option<&[u8]>) -> u64 {
         if self.slots.len() == self.cap {
             self.slots.pop_front();
             self.first_seq += 1;
@@ -362,38 +367,21 @@ impl History {
         self.slots.push_back(slot);
         let seq = self.first_seq + self.slots.len() as u64 - 1;
         if let Some(payload) = payload {
-            self.recent_bytes += payload.len();
-            self.recent.push_back((seq, payload));
-            self.trim_cache();
+            self.recent.forget_before(self.first_seq);
+            self.recent.push(seq, payload);
         }
         seq
     }
 
-    fn trim_cache(&mut self) {
-        while self.recent_bytes > self.cache_budget && self.recent.len() > 1 {
-            if let Some((_, old)) = self.recent.pop_front() {
-                self.recent_bytes -= old.len();
-            }
-        }
-        while self
-            .recent
-            .front()
-            .is_some_and(|(seq, _)| *seq < self.first_seq)
-        {
-            if let Some((_, old)) = self.recent.pop_front() {
-                self.recent_bytes -= old.len();
-            }
-        }
-    }
-
     fn vin_id(&mut self, vin: Option<&Vin>) -> u32 {
-        vin.and_then(|v| self.vins.id(v, usize::MAX))
+        vin.and_then(|v| self.vins.id(v, Vin::clone, usize::MAX))
             .unwrap_or(NONE)
     }
 
     fn topic_id(&mut self, topic: &str) -> u32 {
-        let topic: Arc<str> = Arc::from(topic);
-        self.topics.id(&topic, usize::MAX).unwrap_or(NONE)
+        self.topics
+            .id(topic, |t| Arc::from(t), usize::MAX)
+            .unwrap_or(NONE)
     }
 
     fn action_id(&mut self, action: Option<&str>) -> u32 {
@@ -401,7 +389,7 @@ impl History {
             None => NONE,
             Some(action) => self
                 .actions
-                .id(&Arc::from(action), ACTION_NAMES)
+                .id(action, |a| Arc::from(a), ACTION_NAMES)
                 .unwrap_or(UNINTERNED),
         }
     }
@@ -442,7 +430,12 @@ impl History {
         match (direction, vin) {
             (Direction::Inbound, Some(vin)) => {
                 self.rx += 1;
-                let stats = self.vehicles.entry(vin.clone()).or_default();
+                if !self.vehicles.contains_key(vin) {
+                    self.vehicles.insert(vin.clone(), VehicleStats::default());
+                }
+                let Some(stats) = self.vehicles.get_mut(vin) else {
+                    return;
+                };
                 stats.rx += 1;
                 stats.last_seen = Some(stats.last_seen.map_or(at, |seen| seen.max(at)));
             }
@@ -461,7 +454,7 @@ impl History {
 
     /// Records a message from a vehicle, its line at `place`; returns its
     /// sequence number.
-    pub fn push_inbound(&mut self, message: InboundMessage, place: Place) -> u64 {
+    pub fn push_inbound(&mut self, message: &InboundMessage, place: Place) -> u64 {
         let vin = match &message.source {
             InboundTopic::Vehicle { vin, .. } => Some(vin.clone()),
             InboundTopic::Unrecognised(_) => None,
@@ -478,7 +471,7 @@ impl History {
             message.classified.is_json,
             place,
         );
-        self.push_slot(slot, Some(message.payload))
+        self.push_slot(slot, Some(&message.payload))
     }
 
     /// Records what the console published; [`History::set_place`] tells
@@ -504,7 +497,7 @@ impl History {
             true,
             Place::Nowhere,
         );
-        self.push_slot(slot, Some(Bytes::copy_from_slice(payload.as_bytes())))
+        self.push_slot(slot, Some(payload.as_bytes()))
     }
 
     /// Records a message read from a file; its payload stays there.
@@ -598,9 +591,8 @@ impl History {
     }
 
     /// The cached payload of `seq`, if it is still in memory.
-    fn cached(&self, seq: u64) -> Option<&Bytes> {
-        let index = self.recent.binary_search_by_key(&seq, |(s, _)| *s).ok()?;
-        self.recent.get(index).map(|(_, p)| p)
+    fn cached(&self, seq: u64) -> Option<Bytes> {
+        self.recent.get(seq)
     }
 
     fn where_is(&self, slot: &Slot) -> Result<(Arc<PathBuf>, u64), String> {
@@ -629,7 +621,7 @@ impl History {
 
     fn payload(&self, seq: u64, slot: &Slot) -> Result<Bytes, String> {
         if let Some(payload) = self.cached(seq) {
-            return Ok(payload.clone());
+            return Ok(payload);
         }
         let (path, offset) = self.where_is(slot)?;
         self.read_back.borrow_mut().payload(seq, &path, offset)
@@ -742,7 +734,7 @@ impl History {
             let source = if self.names_match(slot, &needle) {
                 search::Source::Named
             } else if let Some(payload) = self.cached(seq) {
-                search::Source::Cached(payload.clone())
+                search::Source::Cached(payload)
             } else if let Place::Journal(ticket) = slot.place() {
                 tickets.push((items.len(), ticket));
                 search::Source::Missing
@@ -842,7 +834,7 @@ mod tests {
     fn the_cap_evicts_the_oldest_and_counts_it() {
         let mut history = History::new(2, []);
         for n in 0..5 {
-            history.push_inbound(inbound(VIN, &format!("{{\"n\":{n}}}")), Place::Nowhere);
+            history.push_inbound(&inbound(VIN, &format!("{{\"n\":{n}}}")), Place::Nowhere);
         }
         assert_eq!(history.len(), 2);
         assert_eq!(history.evicted, 3);
@@ -856,9 +848,11 @@ mod tests {
     #[test]
     fn payloads_past_the_cache_without_a_journal_say_why_they_are_gone() {
         let mut history = History::new(10, []);
-        history.set_cache_bytes(10);
-        let old = history.push_inbound(inbound(VIN, r#"{"n":"first"}"#), Place::Nowhere);
-        let new = history.push_inbound(inbound(VIN, r#"{"n":"second"}"#), Place::Nowhere);
+        history.set_cache_bytes(0);
+        let old = history.push_inbound(&inbound(VIN, r#"{"n":"first"}"#), Place::Nowhere);
+        // A payload that fills the cache's block on its own.
+        let second = format!("{{\"n\":\"{}\"}}", "x".repeat(1 << 20));
+        let new = history.push_inbound(&inbound(VIN, &second), Place::Nowhere);
         let gone = history.by_seq(old).unwrap();
         assert!(gone.payload.is_empty());
         assert!(
@@ -867,10 +861,7 @@ mod tests {
             gone.preview()
         );
         assert_eq!(gone.size, 13, "the size stays in the index");
-        assert_eq!(
-            &history.by_seq(new).unwrap().payload[..],
-            br#"{"n":"second"}"#
-        );
+        assert_eq!(history.by_seq(new).unwrap().payload, second.as_bytes());
     }
 
     #[test]
@@ -885,7 +876,7 @@ mod tests {
         for payload in [pretty, "plain \u{1b} text", r#"{"n":2}"#] {
             let message = inbound(VIN, payload);
             let ticket = journal.append(message.received_at, message.journal_line());
-            seqs.push(history.push_inbound(message, Place::Journal(ticket)));
+            seqs.push(history.push_inbound(&message, Place::Journal(ticket)));
         }
         let waiting = history.by_seq(seqs[0]).unwrap();
         journal.close();
@@ -940,7 +931,7 @@ mod tests {
         let mut history = History::new(10, []);
         let at = Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap();
         history.push_inbound(
-            InboundMessage::new(&scheme(), "odd".into(), Bytes::from_static(b"x"), at),
+            &InboundMessage::new(&scheme(), "odd".into(), Bytes::from_static(b"x"), at),
             Place::Nowhere,
         );
         assert_eq!(history.unrecognised, 1);
@@ -954,14 +945,14 @@ mod tests {
     fn previews_are_safe_and_short() {
         let mut history = History::new(10, []);
         let long = format!("{{\"a\":\"{}\"}}", "x".repeat(10_000));
-        let seq = history.push_inbound(inbound(VIN, &long), Place::Nowhere);
+        let seq = history.push_inbound(&inbound(VIN, &long), Place::Nowhere);
         assert!(history.by_seq(seq).unwrap().preview().chars().count() <= PREVIEW_CHARS + 1);
-        let seq = history.push_inbound(inbound(VIN, "\u{1b}[2J\u{202e}"), Place::Nowhere);
+        let seq = history.push_inbound(&inbound(VIN, "\u{1b}[2J\u{202e}"), Place::Nowhere);
         assert_eq!(
             history.by_seq(seq).unwrap().preview(),
             "\\u{1b}[2J\\u{202e}"
         );
-        let seq = history.push_inbound(inbound(VIN, "plain text, not JSON"), Place::Nowhere);
+        let seq = history.push_inbound(&inbound(VIN, "plain text, not JSON"), Place::Nowhere);
         assert_eq!(
             history.by_seq(seq).unwrap().preview(),
             "plain text, not JSON",
@@ -978,7 +969,7 @@ mod tests {
             ("VF3ABCDEFGH123456", r#"{"content":{"action":"lock"}}"#),
             ("VF3ABCDEFGH123456", "unlock, as text"),
         ] {
-            history.push_inbound(inbound(vin, payload), Place::Nowhere);
+            history.push_inbound(&inbound(vin, payload), Place::Nowhere);
         }
         let vehicle = VehicleFilter::Vehicle(Vin::parse("VF3ABCDEFGH123456").unwrap());
         let by_vehicle = LogFilter {
@@ -1011,7 +1002,7 @@ mod tests {
     fn search_items_go_newest_first_and_name_hits_skip_the_payload() {
         let mut history = History::new(10, []);
         for n in 0..5 {
-            history.push_inbound(inbound(VIN, &format!("{{\"n\":{n}}}")), Place::Nowhere);
+            history.push_inbound(&inbound(VIN, &format!("{{\"n\":{n}}}")), Place::Nowhere);
         }
         let filter = LogFilter {
             text: "abcdef".into(),

@@ -243,7 +243,7 @@ mod tests {
             at,
         );
         let mut history = History::new(10, []);
-        let seq = history.push_inbound(message, crate::store::Place::Nowhere);
+        let seq = history.push_inbound(&message, crate::store::Place::Nowhere);
         history.by_seq(seq).unwrap()
     }
 

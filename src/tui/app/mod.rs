@@ -507,7 +507,7 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
             let mut last = None;
             for record in records {
                 let seq = match record {
-                    Loaded::Received(message, place) => app.history.push_inbound(message, place),
+                    Loaded::Received(message, place) => app.history.push_inbound(&message, place),
                     Loaded::Stored {
                         record,
                         file,
