@@ -498,6 +498,37 @@ mod tests {
     }
 
     #[test]
+    fn each_ticket_tells_where_its_line_landed() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = JournalConfig::new(dir.path().to_owned());
+        config.max_file_bytes = 20;
+        let journal = Journal::start(config);
+        let tickets: Vec<u64> = (0..3)
+            .map(|n| journal.append(at(24, n), format!(r#"{{"n":{n}}}"#)))
+            .collect();
+        journal.close();
+        for (n, ticket) in tickets.iter().enumerate() {
+            let LineAt::Written { path, offset } = journal.stats.locations.find(*ticket) else {
+                panic!("ticket {ticket} not written");
+            };
+            let text = std::fs::read_to_string(path.as_path()).unwrap();
+            let line = text[usize::try_from(offset).unwrap()..]
+                .lines()
+                .next()
+                .unwrap();
+            assert_eq!(line, format!(r#"{{"n":{n}}}"#));
+        }
+        assert_eq!(journal.stats.locations.find(99), LineAt::Pending);
+        let blocked = tempfile::tempdir().unwrap();
+        let file = blocked.path().join("file");
+        std::fs::write(&file, "x").unwrap();
+        let unwritable = Journal::start(JournalConfig::new(file.join("journal")));
+        let ticket = unwritable.append(at(24, 0), "{}".into());
+        unwritable.close();
+        assert_eq!(unwritable.stats.locations.find(ticket), LineAt::Unwritten);
+    }
+
+    #[test]
     fn a_full_file_continues_in_a_new_part() {
         let dir = tempfile::tempdir().unwrap();
         let mut config = JournalConfig::new(dir.path().to_owned());
