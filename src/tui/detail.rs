@@ -91,14 +91,19 @@ fn unwrapped(entry: &LogEntry, offset: chrono::FixedOffset) -> Vec<DetailLine> {
         "size",
         format!(
             "{} bytes, MQTT packet {} bytes",
-            crate::domain::envelope::group(entry.payload.len()),
+            crate::domain::envelope::group(entry.size),
             crate::domain::envelope::group(crate::domain::envelope::publish_packet_len(
                 entry.topic.len(),
-                entry.payload.len()
+                entry.size
             ))
         ),
     ));
     out.push(Vec::new());
+    if let Some(reason) = &entry.unavailable {
+        out.push(vec![(Token::Notice, "payload unavailable:".to_owned())]);
+        out.push(vec![(Token::Notice, reason.clone())]);
+        return out;
+    }
     let mut payload: &[u8] = &entry.payload;
     if payload.len() > SHOWN_LIMIT {
         out.push(vec![(

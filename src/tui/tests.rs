@@ -864,3 +864,30 @@ fn a_resize_moves_to_the_compact_layout_and_back() {
         "the detail is drawn again for the new width"
     );
 }
+
+#[test]
+fn a_payload_that_cannot_be_read_back_is_said_not_shown_copied_or_replied() {
+    let mut app = app();
+    app.history.set_cache_bytes(0);
+    receive(&mut app, &to_topic(VIN_A), action("old").as_bytes(), 0);
+    // Fills the cache's block on its own: the first payload leaves memory,
+    // and with no journal there is nowhere to read it back from.
+    let big = format!("{{\"content\":{{\"pad\":\"{}\"}}}}", "x".repeat(1 << 20));
+    receive(&mut app, &to_topic(VIN_A), big.as_bytes(), 10);
+    app.focus = Focus::Log;
+    key(&mut app, KeyCode::Char('g'));
+    key(&mut app, KeyCode::Enter);
+    let shown = screen(&app);
+    assert!(shown.contains("payload unavailable"), "{shown}");
+    assert!(shown.contains("--no-journal"), "{shown}");
+    assert_eq!(key(&mut app, KeyCode::Char('c')), None, "nothing to copy");
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|(_, t)| t.starts_with("nothing copied")),
+        "{:?}",
+        app.notice
+    );
+    key(&mut app, KeyCode::Char('r'));
+    assert!(status(&app).starts_with("cannot reply"), "{}", status(&app));
+}

@@ -41,6 +41,13 @@ pub(super) fn reply(app: &mut App) {
     else {
         return;
     };
+    if let Some(reason) = &entry.unavailable {
+        app.editor.status = Some((
+            StatusLevel::Error,
+            format!("cannot reply: the payload is unavailable ({reason})"),
+        ));
+        return;
+    }
     let content = serde_json::from_slice::<serde_json::Value>(&entry.payload).map_or_else(
         |_| serde_json::Value::String(String::from_utf8_lossy(&entry.payload).into_owned()),
         |value| value.get("content").cloned().unwrap_or(value),

@@ -653,6 +653,13 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
         Action::Copy => {
             let seq = app.detail.seq.or(app.log.selected)?;
             let entry = app.history.by_seq(seq)?;
+            if let Some(reason) = entry.unavailable {
+                app.notice = Some((
+                    StatusLevel::Error,
+                    format!("nothing copied: the payload is unavailable ({reason})"),
+                ));
+                return None;
+            }
             return Some(Command::Copy(entry.payload.to_vec()));
         }
         Action::Reply => reply(app),
