@@ -81,13 +81,19 @@ fn inbound_pipeline(c: &mut Criterion) {
         group.throughput(Throughput::Elements(burst));
         group.bench_function(name, |b| {
             b.iter(|| {
-                let messages: Vec<Loaded> = (0..burst)
-                    .map(|_| {
-                        let message =
-                            InboundMessage::new(&scheme, topic.clone(), body.clone(), Utc::now());
-                        let ticket = journal.append(message.received_at, message.journal_line());
-                        Loaded::Received(message, Place::Journal(ticket))
-                    })
+                let messages: Vec<InboundMessage> = (0..burst)
+                    .map(|_| InboundMessage::new(&scheme, topic.clone(), body.clone(), Utc::now()))
+                    .collect();
+                let tickets = journal.append_all(
+                    messages
+                        .iter()
+                        .map(|m| (m.received_at, m.journal_line()))
+                        .collect(),
+                );
+                let messages: Vec<Loaded> = messages
+                    .into_iter()
+                    .zip(tickets)
+                    .map(|(message, ticket)| Loaded::Received(message, Place::Journal(ticket)))
                     .collect();
                 update(&mut app, Msg::Loaded(messages));
             });

@@ -195,7 +195,7 @@ impl JournalStats {
 /// A running journal. Shared (`Arc`) by whoever appends: the intake that
 /// decodes inbound messages and the console that publishes.
 pub struct Journal {
-    sender: Mutex<Option<SyncSender<Entry>>>,
+    sender: Mutex<Option<SyncSender<Vec<Entry>>>>,
     queue_bytes: u64,
     pub stats: Arc<JournalStats>,
     writer: Mutex<Option<std::thread::JoinHandle<()>>>,
@@ -232,34 +232,58 @@ impl Journal {
     /// Queues a line without waiting; a full queue counts it as unwritten.
     /// Returns the line's ticket: [`Locations::find`] tells where it is.
     pub fn append(&self, at: DateTime<Utc>, line: String) -> u64 {
-        let ticket = self.next_ticket.fetch_add(1, Ordering::Relaxed);
-        let unwritten = |reason: &str| {
+        self.append_all(vec![(at, line)]).start
+    }
+
+    /// Queues lines in few hand-overs (one wake-up of the writer per MiB
+    /// of a burst, not per line); returns their tickets, in order. A piece
+    /// the queue has no room for is counted as unwritten.
+    pub fn append_all(&self, lines: Vec<(DateTime<Utc>, String)>) -> std::ops::Range<u64> {
+        const PIECE_BYTES: u64 = 1024 * 1024;
+        let count = lines.len() as u64;
+        let first = self.next_ticket.fetch_add(count, Ordering::Relaxed);
+        let mut piece = Vec::new();
+        let mut piece_bytes = 0;
+        for ((at, line), ticket) in lines.into_iter().zip(first..) {
+            piece_bytes += line.len() as u64 + 1;
+            piece.push(Entry { at, line, ticket });
+            if piece_bytes >= PIECE_BYTES {
+                self.hand_over(std::mem::take(&mut piece), piece_bytes);
+                piece_bytes = 0;
+            }
+        }
+        if !piece.is_empty() {
+            self.hand_over(piece, piece_bytes);
+        }
+        first..first + count
+    }
+
+    fn hand_over(&self, piece: Vec<Entry>, bytes: u64) {
+        let unwritten = |piece: &[Entry], reason: &str| {
             self.stats
-                .fail_lines(std::iter::once(ticket), reason.to_owned());
+                .fail_lines(piece.iter().map(|e| e.ticket), reason.to_owned());
         };
         let sender = self.sender.lock().ok();
         let Some(sender) = sender.as_ref().and_then(|s| s.as_ref()) else {
-            unwritten("the journal writer stopped");
-            return ticket;
+            unwritten(&piece, "the journal writer stopped");
+            return;
         };
-        let bytes = line.len() as u64 + 1;
         if self.stats.queued_bytes.load(Ordering::Relaxed) + bytes > self.queue_bytes {
-            unwritten("the disk is not keeping up");
-            return ticket;
+            unwritten(&piece, "the disk is not keeping up");
+            return;
         }
         self.stats.queued_bytes.fetch_add(bytes, Ordering::Relaxed);
-        match sender.try_send(Entry { at, line, ticket }) {
+        match sender.try_send(piece) {
             Ok(()) => {}
-            Err(TrySendError::Full(_)) => {
+            Err(TrySendError::Full(piece)) => {
                 self.stats.queued_bytes.fetch_sub(bytes, Ordering::Relaxed);
-                unwritten("the disk is not keeping up");
+                unwritten(&piece, "the disk is not keeping up");
             }
-            Err(TrySendError::Disconnected(_)) => {
+            Err(TrySendError::Disconnected(piece)) => {
                 self.stats.queued_bytes.fetch_sub(bytes, Ordering::Relaxed);
-                unwritten("the journal writer stopped");
+                unwritten(&piece, "the journal writer stopped");
             }
         }
-        ticket
     }
 
     /// Writes what is queued and stops the writer (on quit and on signals).
@@ -298,14 +322,16 @@ impl Writer {
         }
     }
 
-    fn run(mut self, receiver: &Receiver<Entry>) {
+    fn run(mut self, receiver: &Receiver<Vec<Entry>>) {
         loop {
             match receiver.recv_timeout(FLUSH_EVERY) {
-                Ok(entry) => {
-                    self.write(&entry);
-                    self.stats
-                        .queued_bytes
-                        .fetch_sub(entry.line.len() as u64 + 1, Ordering::Relaxed);
+                Ok(batch) => {
+                    for entry in &batch {
+                        self.write(entry);
+                        self.stats
+                            .queued_bytes
+                            .fetch_sub(entry.line.len() as u64 + 1, Ordering::Relaxed);
+                    }
                     if self.last_flush.elapsed() >= FLUSH_EVERY {
                         self.flush();
                     }
@@ -526,6 +552,30 @@ mod tests {
         let ticket = unwritable.append(at(24, 0), "{}".into());
         unwritable.close();
         assert_eq!(unwritable.stats.locations.find(ticket), LineAt::Unwritten);
+    }
+
+    #[test]
+    fn a_burst_goes_in_pieces_and_a_piece_without_room_is_counted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut config = JournalConfig::new(dir.path().to_owned());
+        config.queue_bytes = 100;
+        let journal = Journal::start(config);
+        let small: Vec<_> = (0..3)
+            .map(|n| (at(24, n), format!("{{\"n\":{n}}}")))
+            .collect();
+        assert_eq!(journal.append_all(small), 0..3);
+        let too_big: Vec<_> = (0..20).map(|n| (at(24, n), "x".repeat(10))).collect();
+        assert_eq!(
+            journal.append_all(too_big),
+            3..23,
+            "tickets are still given"
+        );
+        journal.close();
+        assert_eq!(journal.stats.written.load(Ordering::Relaxed), 3);
+        assert_eq!(journal.stats.unwritten.load(Ordering::Relaxed), 20);
+        assert_eq!(journal.stats.locations.find(10), LineAt::Unwritten);
+        let text = std::fs::read_to_string(dir.path().join("2026-11-24.jsonl")).unwrap();
+        assert_eq!(text.lines().count(), 3);
     }
 
     #[test]

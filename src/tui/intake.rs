@@ -41,26 +41,39 @@ pub(super) fn spawn_intake(
     tokio::spawn(async move {
         let mut batch = Vec::with_capacity(1024);
         while events.recv_many(&mut batch, 1024).await > 0 {
-            let burst: Vec<Intake> = batch
+            let mut burst: Vec<Intake> = batch
                 .drain(..)
                 .map(|event| match event {
-                    SessionEvent::Message(publish) => {
-                        let message = InboundMessage::new(
+                    SessionEvent::Message(publish) => Intake::Message(
+                        InboundMessage::new(
                             &topics,
                             publish.topic,
                             publish.payload,
                             publish.received_at,
-                        );
-                        let place = journal.as_ref().map_or(Place::Nowhere, |journal| {
-                            Place::Journal(
-                                journal.append(message.received_at, message.journal_line()),
-                            )
-                        });
-                        Intake::Message(message, place)
-                    }
+                        ),
+                        Place::Nowhere,
+                    ),
                     other => Intake::Event(other),
                 })
                 .collect();
+            if let Some(journal) = &journal {
+                // The whole burst in one hand-over to the writer.
+                let lines = burst
+                    .iter()
+                    .filter_map(|item| match item {
+                        Intake::Message(message, _) => {
+                            Some((message.received_at, message.journal_line()))
+                        }
+                        _ => None,
+                    })
+                    .collect();
+                let mut tickets = journal.append_all(lines);
+                for item in &mut burst {
+                    if let Intake::Message(_, place) = item {
+                        *place = tickets.next().map_or(Place::Nowhere, Place::Journal);
+                    }
+                }
+            }
             if to_ui.send(burst).await.is_err() {
                 return;
             }
