@@ -56,7 +56,9 @@ pub async fn run(
         .set_cache_bytes(global.cache_mb.saturating_mul(1024 * 1024));
     let session = SessionOptions {
         subscriptions: vec![topics.to_filter()],
-        capacity: 65_536,
+        // 16,384 messages (about 11 MB at 600 B) absorb a burst; past that the
+        // session waits and TCP holds the rest at the broker.
+        capacity: 16_384,
         // Below one keep-alive (1 s at the least): pings are never late.
         overflow: Overflow::DropAfter(std::time::Duration::from_millis(250)),
         backoff: Backoff::default(),
