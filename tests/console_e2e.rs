@@ -432,7 +432,8 @@ fn old_payloads_are_read_back_from_the_journal_and_searched() {
     let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
     let url = format!("mqtt://127.0.0.1:{}", broker.port);
     let journal = sandbox.path("journal").display().to_string();
-    // A cache of 0 MiB keeps one payload: every other one is read back.
+    // A cache of 0 MiB keeps only the block being filled (1 MiB): once a
+    // large payload closes the first block, its payloads are read back.
     let terminal = sandbox.in_terminal(
         &[
             "--broker",
@@ -450,9 +451,14 @@ fn old_payloads_are_read_back_from_the_journal_and_searched() {
     terminal
         .wait_for("● connected", Duration::from_secs(15))
         .unwrap_or_else(|screen| panic!("the console did not connect:\n{screen}"));
-    let mut lines =
-        String::from("{\"content\":{\"action\":\"first\",\"marker\":\"oldest-one\"}}\n");
-    for n in 1..300 {
+    broker.publish(
+        &to_topic(VINS[0]),
+        br#"{"content":{"action":"first","marker":"oldest-one"}}"#,
+    );
+    let large = format!(r#"{{"content":{{"pad":"{}"}}}}"#, "x".repeat(1_100_000));
+    broker.publish(&to_topic(VINS[0]), large.as_bytes());
+    let mut lines = String::new();
+    for n in 2..300 {
         let _ = writeln!(lines, "{{\"content\":{{\"action\":\"later\",\"n\":{n}}}}}");
     }
     let mut flood = broker.flood(&to_topic(VINS[0]), &lines);

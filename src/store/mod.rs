@@ -878,6 +878,11 @@ mod tests {
             let ticket = journal.append(message.received_at, message.journal_line());
             seqs.push(history.push_inbound(&message, Place::Journal(ticket)));
         }
+        // A payload that closes the cache's block: the three above leave memory.
+        let large = inbound(VIN, &format!("{{\"pad\":\"{}\"}}", "x".repeat(1 << 20)));
+        let ticket = journal.append(large.received_at, large.journal_line());
+        history.push_inbound(&large, Place::Journal(ticket));
+        assert!(seqs.iter().all(|seq| history.cached(*seq).is_none()));
         let waiting = history.by_seq(seqs[0]).unwrap();
         journal.close();
         assert!(
