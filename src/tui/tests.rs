@@ -890,4 +890,14 @@ fn a_payload_that_cannot_be_read_back_is_said_not_shown_copied_or_replied() {
     );
     key(&mut app, KeyCode::Char('r'));
     assert!(status(&app).starts_with("cannot reply"), "{}", status(&app));
+    app.focus = Focus::Log;
+    let Some(Command::Export(lines)) = key(&mut app, KeyCode::Char('x')) else {
+        panic!("x exports what can be read");
+    };
+    assert_eq!(lines.len(), 1);
+    let (_, notice) = app.notice.clone().unwrap();
+    assert!(
+        notice.contains("1 left out: payload unavailable"),
+        "{notice}"
+    );
 }

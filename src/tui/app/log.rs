@@ -222,24 +222,35 @@ pub(super) fn refresh_detail(app: &mut App) {
     }
 }
 
-/// The log as filtered, as journal lines, for the loop to write.
+/// The log as filtered, as journal lines, for the loop to write. A
+/// message whose payload cannot be read back is left out and counted.
 pub(super) fn export(app: &mut App) -> Option<Command> {
+    let mut left_out = 0;
     let lines: Vec<String> = (0..app.log_len())
         .filter_map(|index| app.log_seq_at(index))
         .filter_map(|seq| app.history.by_seq(seq))
-        .filter(|entry| entry.unavailable.is_none())
+        .filter(|entry| {
+            let whole = entry.unavailable.is_none();
+            left_out += u64::from(!whole);
+            whole
+        })
         .map(|entry| crate::domain::record::json_line(&entry.record()))
         .collect();
+    let left_out = if left_out > 0 {
+        format!(" ({} left out: payload unavailable)", group(left_out))
+    } else {
+        String::new()
+    };
     if lines.is_empty() {
         app.notice = Some((
             StatusLevel::Info,
-            "nothing to export: the log is empty".into(),
+            format!("nothing to export: the log is empty{left_out}"),
         ));
         return None;
     }
     app.notice = Some((
         StatusLevel::Info,
-        format!("exporting {} message(s)…", lines.len()),
+        format!("exporting {} message(s)…{left_out}", lines.len()),
     ));
     Some(Command::Export(lines))
 }
