@@ -462,3 +462,142 @@ fn tail_and_send_work_over_websockets() {
         .expect("published over websocket");
     assert!(String::from_utf8_lossy(&payload).contains("sentOverWs"));
 }
+
+/// A broker with a simulated fleet of 3 that acknowledges at once.
+fn broker_with_fleet() -> (u16, tokio::runtime::Runtime, Vec<String>) {
+    let port = broker();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let topics = TopicScheme::new(common::PREFIX, UID, true).unwrap();
+    let fleet = Fleet::new(topics.clone(), 3, 11).with_malformed_share(0.0);
+    let vins = fleet.vehicles.iter().map(|v| v.vin.to_string()).collect();
+    let url = BrokerUrl::parse(&format!("mqtt://127.0.0.1:{port}")).unwrap();
+    runtime.spawn(wpconsole::sim::run_fleet(url, topics, fleet));
+    std::thread::sleep(Duration::from_millis(500));
+    (port, runtime, vins)
+}
+
+#[test]
+fn send_track_waits_for_the_vehicles_reply_and_prints_the_round_trip() {
+    let (port, _runtime, vins) = broker_with_fleet();
+    let sandbox = Sandbox::new();
+    let sent = sandbox
+        .wpconsole()
+        .args(connect_args(port))
+        .args([
+            "send",
+            "--vin",
+            &vins[0],
+            "--content",
+            r#"{"type":"action","action":"unlock"}"#,
+            "--track",
+            "--wait",
+            "10s",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&sent.stdout);
+    assert_eq!(
+        sent.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    let line = stdout
+        .lines()
+        .find(|l| l.starts_with("acknowledged: wpc-"))
+        .unwrap_or_else(|| panic!("no acknowledgement line:\n{stdout}"));
+    assert!(line.ends_with(" ms"), "{line}");
+}
+
+#[test]
+fn send_track_without_a_reply_exits_4_and_says_why() {
+    let (port, _runtime, _vins) = broker_with_fleet();
+    let sandbox = Sandbox::new();
+    // A vehicle the fleet does not have: nothing will answer.
+    let sent = sandbox
+        .wpconsole()
+        .args(connect_args(port))
+        .args([
+            "send",
+            "--vin",
+            VIN,
+            "--content",
+            r#"{"action":"unlock"}"#,
+            "--track",
+            "--wait",
+            "800ms",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&sent.stderr);
+    assert_eq!(sent.status.code(), Some(4), "{stderr}");
+    assert!(
+        String::from_utf8_lossy(&sent.stdout).contains("published"),
+        "it was published"
+    );
+    assert!(
+        stderr.contains("no reply with content.ref") && stderr.contains("within 0.8 s"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn send_track_stamps_the_id_a_dry_run_shows_and_refuses_content_that_cannot_carry_it() {
+    let sandbox = Sandbox::new();
+    let dry = sandbox
+        .wpconsole()
+        .args(connect_args(1))
+        .args([
+            "send",
+            "--vin",
+            VIN,
+            "--content",
+            r#"{"action":"unlock"}"#,
+            "--track",
+            "--track-field",
+            "requestId",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&dry.stdout);
+    assert_eq!(dry.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("\"requestId\":\"wpc-"), "{stdout}");
+    assert!(stdout.contains("with content.ref = \"wpc-"), "{stdout}");
+    let refused = sandbox
+        .wpconsole()
+        .args(connect_args(1))
+        .args([
+            "send",
+            "--vin",
+            VIN,
+            "--content",
+            r#""just text""#,
+            "--track",
+            "--dry-run",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("content to be an object"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let bad_wait = sandbox
+        .wpconsole()
+        .args([
+            "send",
+            "--vin",
+            VIN,
+            "--content",
+            "{}",
+            "--track",
+            "--wait",
+            "soon",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(bad_wait.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_wait.stderr).contains("write 500ms, 30s or 2m"));
+}

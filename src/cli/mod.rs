@@ -25,10 +25,13 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// The broker is unreachable or refused the connection.
     pub const BROKER: u8 = 3;
+    /// `send --track`: published, but no reply carried the id in time.
+    pub const NO_REPLY: u8 = 4;
 }
 
 const EXIT_CODES: &str = "Exit codes: 0 ok, 1 payload refused (invalid, oversized, popup too soon), \
-2 usage or configuration error, 3 broker unreachable or connection refused.";
+2 usage or configuration error, 3 broker unreachable or connection refused, \
+4 (send --track) published but no reply carried its id in time.";
 
 const ENVIRONMENT: &str = "\
 Every connection option can also come from the environment (WPCONSOLE_BROKER, \

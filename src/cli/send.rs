@@ -5,6 +5,7 @@ use super::settings::Settings;
 use super::validate::{print_problems, read_input};
 use super::{CliError, GlobalArgs, exit};
 use crate::domain::envelope::{self, MessageKind, PopupRequest, Refusal};
+use crate::domain::tracking::Tracking;
 use crate::domain::{PopupLedger, Vin};
 use crate::mqtt::{Overflow, Session, SessionEvent, session::SessionOptions};
 use clap::Args;
@@ -14,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Publish one envelope to one vehicle.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{\"type\":\"action\",\"action\":\"ping\",\"params\":{}}'\n  wpconsole send --vin VF3ABCDEFGH123456 --file envelope.json\n  cat envelope.json | wpconsole send --vin VF3ABCDEFGH123456 -\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{}' --popup-text 'Charge complete' --popup-btn\n\nNothing is published unless the envelope is valid, fits the size limit and, for a popup,\ncomes at least 20 s after the previous popup this tool sent to that vehicle.\nExit codes: 0 published, 1 refused (nothing published), 2 usage or config error, 3 broker unreachable or refused."
+    after_help = "Examples:\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{\"type\":\"action\",\"action\":\"ping\",\"params\":{}}'\n  wpconsole send --vin VF3ABCDEFGH123456 --file envelope.json\n  cat envelope.json | wpconsole send --vin VF3ABCDEFGH123456 -\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{}' --popup-text 'Charge complete' --popup-btn\n\nNothing is published unless the envelope is valid, fits the size limit and, for a popup,\ncomes at least 20 s after the previous popup this tool sent to that vehicle.\n\nWith --track, a correlation id is stamped into content.cid (--track-field) and the\nvehicle's \"to\" topic is watched for a reply whose content.ref (--reply-field) carries it;\nthe round-trip time is printed. The broker downgrades everything to QoS 0: the reply is\nthe only proof that the app got the action.\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{\"action\":\"unlock\"}' --track --wait 30s\nExit codes: 0 published (with --track: and acknowledged), 1 refused (nothing published),\n2 usage or config error, 3 broker unreachable or refused, 4 published but no reply\nwithin --wait (with --track)."
 )]
 pub struct SendArgs {
     /// The vehicle (17-character VIN).
@@ -38,6 +39,36 @@ pub struct SendArgs {
     /// Check everything and print what would be published, without connecting.
     #[arg(long)]
     pub dry_run: bool,
+    /// Stamp a correlation id into content and wait for the vehicle's reply carrying it.
+    #[arg(long)]
+    pub track: bool,
+    /// With --track: how long to wait for the reply (500ms, 30s, 2m) [default: 30s].
+    #[arg(long, value_name = "DURATION", requires = "track", value_parser = parse_duration)]
+    pub wait: Option<Duration>,
+    /// With --track: the field inside content the id is stamped into.
+    #[arg(long, value_name = "FIELD", default_value = "cid")]
+    pub track_field: String,
+    /// With --track: the field inside a reply's content that carries the id back.
+    #[arg(long, value_name = "FIELD", default_value = "ref")]
+    pub reply_field: String,
+}
+
+/// `500ms`, `30s`, `2m` or a number of seconds.
+fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let (number, unit) = text
+        .find(|c: char| !c.is_ascii_digit() && c != '.')
+        .map_or((text, "s"), |at| text.split_at(at));
+    let value: f64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration: write 500ms, 30s or 2m"))?;
+    let seconds = match unit {
+        "ms" => value / 1000.0,
+        "s" => value,
+        "m" => value * 60.0,
+        _ => return Err(format!("{text:?}: the unit must be ms, s or m")),
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|err| format!("{text:?}: {err}"))
 }
 
 impl SendArgs {
@@ -107,7 +138,17 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
     let vin = Vin::parse(&args.vin).map_err(CliError::usage)?;
     let topics = settings.topics()?;
     let topic = topics.from_topic(&vin);
-    let text = args.envelope_text(&settings)?;
+    let mut text = args.envelope_text(&settings)?;
+    let tracking = Tracking {
+        stamp_field: args.track_field.clone(),
+        reply_field: args.reply_field.clone(),
+    };
+    let correlation = args.track.then(crate::domain::tracking::new_id);
+    if let Some(id) = &correlation {
+        text = tracking.stamp(&text, id).map_err(|err| {
+            CliError::refused(format!("cannot track: {err}; nothing was published"))
+        })?;
+    }
 
     let checked = match envelope::check(&text, &topic, settings.size_limit) {
         Ok(checked) => checked,
@@ -131,6 +172,13 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
         println!("dry run: would publish to {topic}");
         println!("  {}", checked.size);
         println!("{}", checked.bytes);
+        if let Some(id) = &correlation {
+            println!(
+                "and wait for a reply on {} with content.{} = {id:?}",
+                topics.to_topic(&vin),
+                tracking.reply_field
+            );
+        }
         return Ok(exit::OK);
     }
 
@@ -139,7 +187,8 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
     let (session, mut events) = Session::start(
         options,
         SessionOptions {
-            subscriptions: Vec::new(),
+            // Subscribed before publishing, so a quick reply is not missed.
+            subscriptions: correlation.iter().map(|_| topics.to_topic(&vin)).collect(),
             capacity: 64,
             overflow: Overflow::Wait,
             backoff: crate::mqtt::session::Backoff::default(),
@@ -147,7 +196,26 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
             uid: connection.uid.clone(),
         },
     );
-    let outcome = publish_once(&session, &mut events, &topic, &checked).await;
+    let outcome = publish_once(
+        &session,
+        &mut events,
+        &topic,
+        &checked,
+        correlation.is_some(),
+    )
+    .await;
+    let reply = match (&outcome, &correlation) {
+        (Ok(sent_at), Some(id)) => wait_for_reply(
+            &mut events,
+            &tracking,
+            id,
+            *sent_at,
+            args.wait.unwrap_or(Duration::from_secs(30)),
+        )
+        .await
+        .map_or(Reply::Silent, Reply::Acknowledged),
+        _ => Reply::Untracked,
+    };
     session.shutdown().await;
     outcome?;
 
@@ -158,7 +226,67 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
     }
     println!("published {} bytes to {topic}", checked.size.payload);
     println!("  {}", checked.size);
-    Ok(exit::OK)
+    Ok(report_reply(
+        reply,
+        correlation.as_deref(),
+        &tracking,
+        args.wait.unwrap_or(Duration::from_secs(30)),
+    ))
+}
+
+/// What came back for the message.
+enum Reply {
+    Untracked,
+    /// With the round-trip time.
+    Acknowledged(Duration),
+    Silent,
+}
+
+/// Says what came back for a tracked message; the exit code.
+fn report_reply(
+    reply: Reply,
+    correlation: Option<&str>,
+    tracking: &Tracking,
+    wait: Duration,
+) -> u8 {
+    match (reply, correlation) {
+        (Reply::Acknowledged(round_trip), Some(id)) => {
+            println!("acknowledged: {id} in {} ms", round_trip.as_millis());
+            exit::OK
+        }
+        (Reply::Silent, Some(id)) => {
+            eprintln!(
+                "wpconsole: no reply with content.{} = {id:?} within {} s: the vehicle may be asleep, \
+                 offline, or its app may not echo the id (see --reply-field)",
+                tracking.reply_field,
+                wait.as_secs_f64()
+            );
+            exit::NO_REPLY
+        }
+        _ => exit::OK,
+    }
+}
+
+/// Waits for a reply carrying `id`; its round-trip time, or `None` when
+/// `wait` passes. Replies for other ids are ignored.
+async fn wait_for_reply(
+    events: &mut tokio::sync::mpsc::Receiver<SessionEvent>,
+    tracking: &Tracking,
+    id: &str,
+    sent_at: std::time::Instant,
+    wait: Duration,
+) -> Option<Duration> {
+    let watch = async {
+        while let Some(event) = events.recv().await {
+            if let SessionEvent::Message(reply) = event
+                && tracking.acknowledged_id(&reply.payload).as_deref() == Some(id)
+            {
+                return Some(sent_at.elapsed());
+            }
+        }
+        None
+    };
+    tokio::time::timeout(wait, watch).await.ok().flatten()
 }
 
 async fn publish_once(
@@ -166,15 +294,22 @@ async fn publish_once(
     events: &mut tokio::sync::mpsc::Receiver<SessionEvent>,
     topic: &str,
     checked: &envelope::CheckedPayload,
-) -> Result<(), CliError> {
+    after_subscribing: bool,
+) -> Result<std::time::Instant, CliError> {
     let deadline = Duration::from_secs(20);
     let flow = async {
+        let mut sent_at = std::time::Instant::now();
         loop {
             match events.recv().await {
-                Some(SessionEvent::Connected) => {
+                Some(SessionEvent::Connected) if !after_subscribing => {
+                    sent_at = std::time::Instant::now();
                     session.publish(topic, checked).map_err(CliError::broker)?;
                 }
-                Some(SessionEvent::Published) => return Ok(()),
+                Some(SessionEvent::Subscribed) if after_subscribing => {
+                    sent_at = std::time::Instant::now();
+                    session.publish(topic, checked).map_err(CliError::broker)?;
+                }
+                Some(SessionEvent::Published) => return Ok(sent_at),
                 Some(SessionEvent::Disconnected { reason, .. }) => {
                     return Err(CliError::broker(format!("{reason}; nothing was published")));
                 }

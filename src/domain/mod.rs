@@ -8,6 +8,7 @@ pub mod json;
 pub mod popup;
 pub mod record;
 pub mod topic;
+pub mod tracking;
 pub mod vin;
 
 pub use envelope::{
