@@ -117,7 +117,7 @@ pub struct Record<'a> {
 
 /// One JSON object on one line. The payload is the JSON value exactly as
 /// sent, a string for text, or `{"base64": ...}` for binary. A JSON payload
-/// that spans lines is written without its whitespace and its exact bytes
+/// that spans lines (or has blanks around it) is written without its whitespace and its exact bytes
 /// follow in `"raw": {"base64": ...}`, so a line is always one record and
 /// the exact bytes can always be recovered ([`payload_bytes`]).
 pub fn json_line(record: &Record<'_>) -> String {
@@ -144,7 +144,15 @@ pub fn json_line(record: &Record<'_>) -> String {
         line.push_str("\"}");
     };
     match std::str::from_utf8(record.payload) {
-        Ok(text) if record.is_json && !text.contains(['\n', '\r']) => line.push_str(text),
+        // Verbatim only when the value's own bytes are the whole payload:
+        // whitespace around it would not come back from the line.
+        Ok(text)
+            if record.is_json
+                && !text.contains(['\n', '\r'])
+                && text.trim_matches([' ', '\t']) == text =>
+        {
+            line.push_str(text);
+        }
         Ok(text) if record.is_json => {
             line.push_str(&json::minify(text));
             line.push_str(",\"raw\":");
@@ -232,6 +240,8 @@ mod tests {
             &[0xff, 0x00, 0x80, b'\n'],
             br#"{"base64":"not really"}"#,
             b"\"just a string\"",
+            b" \"content\"",
+            b"{\"a\":1}\t",
         ] {
             let line = message(TOPIC, payload).json_line();
             assert!(!line.contains('\n'), "one line: {line}");
