@@ -286,8 +286,18 @@ fn a_published_payload_is_logged_counted_and_recallable() {
         outgoing.topic,
         "psa/OVIPPartners-Dev/from/uid/PARTNER1/opa/VF3ABCDEFGH123456/"
     );
-    assert_eq!(outgoing.payload.bytes, crate::domain::json::minify(&text));
+    let cid = outgoing.cid.clone().expect("an object content is tracked");
+    assert!(cid.starts_with("wpc-"), "{cid}");
+    assert_eq!(
+        outgoing.payload.bytes,
+        crate::domain::json::minify(&app.tracking.stamp(&text, &cid).unwrap()),
+        "what is published is the text with content.cid added, nothing else"
+    );
     update(&mut app, Msg::Published(outgoing));
+    assert_eq!(
+        app.deliveries.state(0),
+        Some(crate::domain::tracking::Delivery::Sent)
+    );
     assert_eq!(app.history.tx, 1);
     assert_eq!(app.history.vehicles[&vin(VIN_A)].tx, 1);
     let last = app.history.last().unwrap();
@@ -899,5 +909,70 @@ fn a_payload_that_cannot_be_read_back_is_said_not_shown_copied_or_replied() {
     assert!(
         notice.contains("1 left out: payload unavailable"),
         "{notice}"
+    );
+}
+
+#[test]
+fn a_tracked_publish_is_acknowledged_by_the_reply_carrying_its_id_or_times_out() {
+    use crate::domain::tracking::Delivery;
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    app.focus = Focus::Editor;
+    let publish = |app: &mut super::App| {
+        let Some(Command::Publish(outgoing)) = ctrl(app, 's') else {
+            panic!("publishes: {}", status(app));
+        };
+        let cid = outgoing.cid.clone().unwrap();
+        update(app, Msg::Published(outgoing));
+        cid
+    };
+    let first = publish(&mut app);
+    let first_seq = app.history.end_seq() - 1;
+    // A reply for an id this console never sent changes nothing.
+    receive(
+        &mut app,
+        &to_topic(VIN_A),
+        br#"{"content":{"type":"ack","ref":"wpc-000000000000"}}"#,
+        50,
+    );
+    assert_eq!(app.deliveries.state(first_seq), Some(Delivery::Sent));
+    receive(
+        &mut app,
+        &to_topic(VIN_A),
+        format!(r#"{{"content":{{"type":"ack","ref":"{first}"}}}}"#).as_bytes(),
+        120,
+    );
+    assert_eq!(
+        app.deliveries.state(first_seq),
+        Some(Delivery::Acknowledged(Duration::from_millis(120)))
+    );
+    let second = publish(&mut app);
+    assert_ne!(first, second, "every publish gets its own id");
+    let second_seq = app.history.end_seq() - 1;
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(31)));
+    assert_eq!(app.deliveries.state(second_seq), Some(Delivery::NoReply));
+    app.focus = Focus::Log;
+    let shown = screen(&app);
+    assert!(shown.contains("✓ 120 ms"), "{shown}");
+    assert!(shown.contains("✗ no reply"), "{shown}");
+    assert!(shown.contains("120/120ms 1✗"), "{shown}");
+}
+
+#[test]
+fn more_than_ten_unacknowledged_messages_to_one_vehicle_are_flagged() {
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    app.focus = Focus::Editor;
+    for _ in 0..11 {
+        let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
+            panic!("publishes: {}", status(&app));
+        };
+        update(&mut app, Msg::Published(outgoing));
+    }
+    let shown = screen(&app);
+    assert!(shown.contains("11✗!"), "{shown}");
+    assert!(
+        shown.contains("! VF3ABCDEFGH123456"),
+        "flagged like a silent vehicle:\n{shown}"
     );
 }

@@ -6,6 +6,7 @@ use super::editor::StatusLevel;
 use super::keys::{self, Scope};
 use super::theme::Theme;
 use crate::domain::envelope::group;
+use crate::domain::tracking::{BUFFERED_BY_THE_VEHICLE, Delivery, VehicleDeliveries};
 use crate::store::Direction;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -129,7 +130,10 @@ fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 ),
                 VehicleRow::Vehicle(vin) => {
                     let stats = &app.history.vehicles[vin];
-                    let silent = app.is_silent(stats.last_seen);
+                    let deliveries = app.deliveries.vehicle(vin);
+                    let flooded =
+                        deliveries.is_some_and(|d| d.unacknowledged > BUFFERED_BY_THE_VEHICLE);
+                    let silent = app.is_silent(stats.last_seen) || flooded;
                     let marker = if silent {
                         "! "
                     } else if app.editor.target.as_ref() == Some(vin) {
@@ -140,10 +144,18 @@ fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                     (
                         format!(
                             "{marker}{vin} {:<label_width$} rx {:<6} tx {:<5}{:>4}",
-                            truncate(stats.label.as_deref().unwrap_or(""), label_width),
+                            // Where tracking has something to say, it says it
+                            // in the label's place.
+                            truncate(
+                                &deliveries.map_or_else(
+                                    || stats.label.clone().unwrap_or_default(),
+                                    delivery_summary,
+                                ),
+                                label_width
+                            ),
                             stats.rx,
                             stats.tx,
-                            age(app.now, stats.last_seen)
+                            age(app.now, stats.last_seen),
                         ),
                         silent,
                     )
@@ -255,10 +267,19 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 truncate(entry.action.as_deref().unwrap_or("-"), 18),
                 format!("{}B", entry.size),
             );
-            let rest = width.saturating_sub(head.chars().count());
+            let (delivery, delivery_style) = match app.deliveries.state(entry.seq) {
+                None => (String::new(), Style::new()),
+                Some(Delivery::Sent) => ("sent… ".to_owned(), theme.dim()),
+                Some(Delivery::Acknowledged(rtt)) => {
+                    (format!("✓ {} ms ", rtt.as_millis()), theme.good())
+                }
+                Some(Delivery::NoReply) => ("✗ no reply ".to_owned(), theme.error()),
+            };
+            let rest = width.saturating_sub(head.chars().count() + delivery.chars().count());
             let mut line = Line::from(vec![
                 Span::raw(head[..13].to_owned()),
                 Span::styled(head[13..].to_owned(), arrow_style),
+                Span::styled(delivery, delivery_style),
                 Span::raw(truncate(&entry.preview(), rest)),
             ]);
             if app.log.selected == Some(entry.seq) {
@@ -620,4 +641,20 @@ fn bar(done: u64, total: u64, width: usize) -> String {
         "█".repeat(filled),
         "░".repeat(width - filled)
     )
+}
+
+/// A vehicle's round trips and unacknowledged messages, for its row:
+/// `120/95ms 3✗` (last/median round trip, unacknowledged count; `!` past
+/// the 10 messages a sleeping vehicle keeps).
+fn delivery_summary(deliveries: &VehicleDeliveries) -> String {
+    let rtt = match (deliveries.last_ms(), deliveries.p50_ms()) {
+        (Some(last), Some(p50)) => format!("{last}/{p50}ms"),
+        _ => String::new(),
+    };
+    let unacked = match deliveries.unacknowledged {
+        0 => String::new(),
+        n if n > BUFFERED_BY_THE_VEHICLE => format!(" {n}✗!"),
+        n => format!(" {n}✗"),
+    };
+    (rtt + &unacked).trim_start().to_owned()
 }

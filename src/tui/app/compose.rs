@@ -6,6 +6,7 @@ use super::*;
 
 pub(super) fn on_published(app: &mut App, outgoing: Outgoing) {
     let now = app.now;
+    let cid = outgoing.cid.clone();
     let seq = app.history.push_outbound(
         &outgoing.vin,
         &outgoing.topic,
@@ -29,6 +30,9 @@ pub(super) fn on_published(app: &mut App, outgoing: Outgoing) {
             outgoing.vin
         ),
     ));
+    if let Some(cid) = cid {
+        app.deliveries.sent(cid, seq, outgoing.vin.clone(), now);
+    }
     after_push(app, seq);
 }
 
@@ -83,7 +87,14 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
     };
     let text = app.editor.text();
     let topic = app.topics.from_topic(&vin);
-    let payload = match envelope::check(&text, &topic, app.size_limit) {
+    // A correlation id goes into an object content, so the reply that
+    // carries it back acknowledges the message; other content goes untracked.
+    let cid = crate::domain::tracking::new_id();
+    let (sent_text, cid) = match app.tracking.stamp(&text, &cid) {
+        Ok(stamped) if envelope::validate(&text).is_valid() => (stamped, Some(cid)),
+        _ => (text.clone(), None),
+    };
+    let payload = match envelope::check(&sent_text, &topic, app.size_limit) {
         Ok(payload) => payload,
         Err(Refusal::Invalid(problems))
             if app.app_id.is_none() && problems.iter().any(|p| p.path == "$.idApp") =>
@@ -101,6 +112,13 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
                     "{} error(s), Ctrl-E jumps to them; first: {first}",
                     problems.len()
                 ),
+            );
+        }
+        Err(refusal @ Refusal::TooLarge(_)) if cid.is_some() => {
+            let field = app.tracking.stamp_field.clone();
+            return refuse(
+                app,
+                format!("with the tracking id content.{field}, {refusal}"),
             );
         }
         Err(refusal @ Refusal::TooLarge(_)) => return refuse(app, refusal.to_string()),
@@ -128,5 +146,6 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
         topic,
         payload,
         text,
+        cid,
     }))
 }

@@ -10,6 +10,7 @@ use super::editor::{EditorState, StatusLevel, Template};
 use super::keys::{self, Action, Scope};
 use super::layout::{self, Areas};
 use crate::domain::envelope::{self, CheckedPayload, MessageKind, Refusal};
+use crate::domain::tracking::{Deliveries, Tracking};
 use crate::domain::{InboundMessage, PopupLedger, TopicScheme, Vin};
 use crate::mqtt::SessionEvent;
 use crate::store::search::{Piece, SearchJob};
@@ -131,6 +132,8 @@ pub struct Outgoing {
     pub topic: String,
     pub payload: CheckedPayload,
     pub text: String,
+    /// The correlation id stamped into the content, when tracked.
+    pub cid: Option<String>,
 }
 
 /// Everything that can happen to the console.
@@ -266,6 +269,9 @@ pub struct App {
     pub notice: Option<(StatusLevel, String)>,
     /// Files being indexed, for the status bar's progress bar.
     pub progress: Option<Progress>,
+    /// How published messages are stamped and replies recognised.
+    pub tracking: Tracking,
+    pub deliveries: Deliveries,
 }
 
 /// The journal as the status bar tells it.
@@ -345,6 +351,8 @@ impl App {
             journal: JournalState::Off,
             notice: None,
             progress: None,
+            tracking: Tracking::default(),
+            deliveries: Deliveries::new(Duration::from_secs(30)),
             topics: config.topics,
         };
         app.editor.revalidate(&app.topics, app.size_limit);
@@ -507,7 +515,14 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
             let mut last = None;
             for record in records {
                 let seq = match record {
-                    Loaded::Received(message, place) => app.history.push_inbound(&message, place),
+                    Loaded::Received(message, place) => {
+                        if app.deliveries.awaiting()
+                            && let Some(id) = app.tracking.acknowledged_id(&message.payload)
+                        {
+                            app.deliveries.acknowledge(&id, message.received_at);
+                        }
+                        app.history.push_inbound(&message, place)
+                    }
                     Loaded::Stored {
                         record,
                         file,
@@ -549,6 +564,7 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
 fn on_tick(app: &mut App, now: DateTime<Utc>) {
     app.now = now;
     pump_search(app);
+    app.deliveries.expire(now);
     let (mark_at, mark_rx) = app.rate_mark;
     let elapsed = (now - mark_at).to_std().unwrap_or_default().as_secs_f64();
     if elapsed >= 1.0 {
