@@ -51,6 +51,8 @@ fn app(history_cap: usize) -> App {
             broker: "mqtt://127.0.0.1:1883".into(),
             demo: false,
             insecure: false,
+            production: false,
+            read_only: false,
             uid: topics.uid.clone(),
         },
         topics,

@@ -38,6 +38,11 @@ pub struct Profile {
     pub keep_alive: Option<u64>,
     /// The journal directory.
     pub journal: Option<PathBuf>,
+    /// A production broker: the console wears a warning colour and every
+    /// publish asks for confirmation.
+    pub production: Option<bool>,
+    /// Publishing is removed (the editor still validates).
+    pub read_only: Option<bool>,
     /// Refused with a clear message: passwords do not belong in this file.
     password: Option<toml::Value>,
     #[serde(default)]

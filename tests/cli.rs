@@ -582,3 +582,42 @@ fn the_default_config_file_is_read_from_the_platform_config_dir() {
         "the default profile of the default file: {stdout}"
     );
 }
+
+#[test]
+fn a_read_only_profile_or_flag_cannot_send_but_can_still_check() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.write(
+        "ro.toml",
+        "[profiles.watch]\nuid = \"U\"\napp-id = \"APP\"\nbroker = \"mqtt://127.0.0.1:1\"\nread-only = true\nproduction = true\n\n[profiles.open]\nuid = \"U\"\napp-id = \"APP\"\nbroker = \"mqtt://127.0.0.1:1\"\n",
+    );
+    let send = |profile: &str, extra: &[&str], after: &[&str]| {
+        let output = sandbox
+            .wpconsole()
+            .arg("--config")
+            .arg(&config)
+            .args(["--profile", profile])
+            .args(extra)
+            .args(["send", "--vin", "VF3ABCDEFGH123456", "--content", "{}"])
+            .args(after)
+            .output()
+            .unwrap();
+        let (_, stderr) = text(&output);
+        (output.status.code(), stderr)
+    };
+    for (profile, extra) in [("watch", &[][..]), ("open", &["--read-only"][..])] {
+        let (code, stderr) = send(profile, extra, &[]);
+        assert_eq!(code, Some(1), "{profile}: {stderr}");
+        assert!(
+            stderr.contains("read-only") && stderr.contains("nothing was published"),
+            "{stderr}"
+        );
+        let (code, stderr) = send(profile, extra, &["--dry-run"]);
+        assert_eq!(code, Some(0), "a dry run only checks: {stderr}");
+    }
+    let (code, stderr) = send("open", &[], &[]);
+    assert_eq!(
+        code,
+        Some(3),
+        "without read-only it tries the broker: {stderr}"
+    );
+}

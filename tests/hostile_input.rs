@@ -191,6 +191,8 @@ fn drawing_any_hostile_message_puts_nothing_unsafe_on_screen() {
             demo: false,
             uid: UID.into(),
             insecure: false,
+            production: false,
+            read_only: false,
         },
         topics: topics.clone(),
         app_id: Some("APP".into()),

@@ -43,6 +43,8 @@ pub async fn run(
             demo,
             uid: topics.uid.clone(),
             insecure: settings.tls.insecure,
+            production: settings.production,
+            read_only: settings.read_only,
         },
         fleet,
         history_cap: HISTORY_CAP,

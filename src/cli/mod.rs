@@ -55,6 +55,8 @@ pub struct Cli {
 }
 
 /// Options accepted before or after the subcommand.
+// Command-line switches are bools by nature.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Connection options (before or after the command)")]
 pub struct GlobalArgs {
@@ -146,6 +148,9 @@ pub struct GlobalArgs {
         default_value_t = 64
     )]
     pub cache_mb: usize,
+    /// Remove publishing: `send` and the console's Ctrl-S refuse (validation still works).
+    #[arg(long, global = true, env = "WPCONSOLE_READ_ONLY")]
+    pub read_only: bool,
     /// Keep no journal.
     #[arg(
         long,

@@ -47,6 +47,8 @@ pub async fn run(global: &GlobalArgs, args: &OpenArgs) -> Result<u8, CliError> {
             demo: false,
             uid: topics.uid.clone(),
             insecure: false,
+            production: false,
+            read_only: true,
         },
         topics,
         app_id: settings.app_id.clone(),

@@ -168,6 +168,11 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
             .map_err(|too_soon| CliError::refused(format!("{too_soon}; nothing was published")))?;
     }
 
+    if settings.read_only && !args.dry_run {
+        return Err(CliError::refused(
+            "this profile is read-only (--read-only, WPCONSOLE_READ_ONLY or read_only = true); nothing was published",
+        ));
+    }
     if args.dry_run {
         println!("dry run: would publish to {topic}");
         println!("  {}", checked.size);

@@ -30,6 +30,10 @@ pub struct Settings {
     pub fleet: Vec<FleetEntry>,
     /// Where the console journals, `None` for no journal.
     pub journal: Option<PathBuf>,
+    /// `production = true` in the profile.
+    pub production: bool,
+    /// `--read-only` or `read_only = true`: nothing can be published.
+    pub read_only: bool,
 }
 
 impl Settings {
@@ -100,6 +104,8 @@ impl Settings {
                     expand_home,
                 ))
             },
+            production: profile.production.unwrap_or(false),
+            read_only: global.read_only || profile.read_only.unwrap_or(false),
             fleet: profile.fleet,
         }
     }

@@ -24,6 +24,8 @@ pub fn app_with(width: u16, height: u16, history_cap: usize) -> App {
             broker: "mqtts://broker.test:8886".into(),
             demo: false,
             insecure: false,
+            production: false,
+            read_only: false,
             uid: topics.uid.clone(),
         },
         topics,

@@ -976,3 +976,64 @@ fn more_than_ten_unacknowledged_messages_to_one_vehicle_are_flagged() {
         "flagged like a silent vehicle:\n{shown}"
     );
 }
+
+#[test]
+fn a_production_profile_asks_before_every_publish() {
+    let mut app = app();
+    app.header.production = true;
+    select_vehicle(&mut app, VIN_A);
+    app.focus = Focus::Editor;
+    assert_eq!(
+        ctrl(&mut app, 's'),
+        None,
+        "nothing is sent before the answer"
+    );
+    assert!(matches!(app.modal, Some(Modal::ConfirmPublish(_))));
+    let shown = screen(&app);
+    assert!(
+        shown.contains("PRODUCTION: every publish asks first"),
+        "{shown}"
+    );
+    assert!(shown.contains("on the PRODUCTION broker"), "{shown}");
+    assert_eq!(key(&mut app, KeyCode::Char('n')), None);
+    assert_eq!(app.modal, None);
+    assert!(status(&app).contains("cancelled"), "{}", status(&app));
+    ctrl(&mut app, 's');
+    let Some(Command::Publish(outgoing)) = key(&mut app, KeyCode::Char('y')) else {
+        panic!("y publishes");
+    };
+    assert_eq!(outgoing.vin, vin(VIN_A));
+}
+
+#[test]
+fn a_read_only_console_cannot_publish_by_any_key() {
+    use super::keys::BINDINGS;
+    use ratatui::crossterm::event::KeyEvent;
+    let mut app = app();
+    app.header.read_only = true;
+    select_vehicle(&mut app, VIN_A);
+    assert!(screen(&app).contains("READ-ONLY"));
+    for focus in [Focus::Vehicles, Focus::Log, Focus::Detail, Focus::Editor] {
+        for binding in BINDINGS {
+            for k in binding.keys {
+                app.focus = focus;
+                app.modal = None;
+                let command = update(&mut app, Msg::Key(KeyEvent::new(k.code, k.modifiers)));
+                assert!(
+                    !matches!(command, Some(Command::Publish(_))),
+                    "{:?} in {focus:?} published",
+                    binding.action
+                );
+            }
+        }
+    }
+    app.focus = Focus::Editor;
+    app.modal = None;
+    assert_eq!(ctrl(&mut app, 's'), None);
+    assert!(status(&app).contains("read-only"), "{}", status(&app));
+    set_editor(&mut app, "{");
+    assert!(
+        !app.editor.validation.problems.is_empty(),
+        "the editor still validates"
+    );
+}

@@ -8,6 +8,8 @@ use ratatui::style::{Color, Modifier, Style};
 #[derive(Debug, Clone, Copy)]
 pub struct Theme {
     pub color: bool,
+    /// A production profile: every border wears the warning colour.
+    pub production: bool,
 }
 
 impl Theme {
@@ -15,6 +17,7 @@ impl Theme {
     pub fn from_env() -> Self {
         Self {
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            production: false,
         }
     }
 
@@ -27,6 +30,14 @@ impl Theme {
     }
 
     pub fn border(self, focused: bool) -> Style {
+        if self.production {
+            let style = self.fg(Color::Yellow);
+            return if focused {
+                style.add_modifier(Modifier::BOLD)
+            } else {
+                style
+            };
+        }
         if focused {
             self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
         } else {

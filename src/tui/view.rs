@@ -19,6 +19,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 pub fn view(frame: &mut Frame, app: &App) {
     let theme = Theme {
         color: !app.no_color,
+        production: app.header.production,
     };
     let areas = app.areas();
     title_bar(frame, app, theme, areas.title);
@@ -39,6 +40,7 @@ pub fn view(frame: &mut Frame, app: &App) {
     match &app.modal {
         Some(Modal::Help) => help(frame, app, theme),
         Some(Modal::Templates { selected }) => templates(frame, app, theme, *selected),
+        Some(Modal::ConfirmPublish(outgoing)) => confirm_publish(frame, app, theme, outgoing),
         Some(Modal::FilterInput { .. }) | None => {}
     }
 }
@@ -75,6 +77,17 @@ fn title_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let mut spans = vec![Span::styled(" wpconsole ", theme.title(app.header.demo))];
     if app.header.demo {
         spans.push(Span::styled("DEMO ", theme.title(true)));
+    }
+    if app.header.production {
+        spans.push(Span::styled(
+            "PRODUCTION: every publish asks first ",
+            theme
+                .warning()
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+    }
+    if app.header.read_only {
+        spans.push(Span::styled("READ-ONLY ", theme.warning()));
     }
     spans.push(Span::raw(format!(
         "─ uid {} ─ prefix {}",
@@ -657,4 +670,31 @@ fn delivery_summary(deliveries: &VehicleDeliveries) -> String {
         n => format!(" {n}✗"),
     };
     (rtt + &unacked).trim_start().to_owned()
+}
+
+/// The production profile's question before a publish.
+fn confirm_publish(
+    frame: &mut Frame,
+    app: &App,
+    theme: Theme,
+    outgoing: &crate::tui::app::Outgoing,
+) {
+    let lines = vec![
+        Line::raw(format!(
+            " Publish to {} on the PRODUCTION broker",
+            outgoing.vin
+        )),
+        Line::raw(format!(" {}", app.header.broker)),
+        Line::raw(format!(
+            " {} bytes to {}",
+            group(outgoing.payload.size.payload),
+            outgoing.topic
+        )),
+        Line::raw(""),
+        Line::styled(" y publishes; any other key cancels", theme.key()),
+    ];
+    let area = centered(frame.area(), 90, 7);
+    frame.render_widget(Clear, area);
+    let block = pane_block(Line::from(" Confirm publish "), true, theme);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -79,6 +79,12 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
         app.editor.status = Some((StatusLevel::Error, format!("not published: {reason}")));
         None
     };
+    if app.header.read_only {
+        return refuse(
+            app,
+            "this console is read-only (--read-only or read_only = true); the editor still validates".into(),
+        );
+    }
     let Some(vin) = app.editor.target.clone() else {
         return refuse(
             app,
@@ -140,12 +146,27 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
             "the broker is not connected; try again once the status bar says connected".into(),
         );
     }
-    app.editor.status = Some((StatusLevel::Info, format!("publishing to {vin}…")));
-    Some(Command::Publish(Outgoing {
+    let outgoing = Outgoing {
         vin,
         topic,
         payload,
         text,
         cid,
-    }))
+    };
+    if app.header.production {
+        app.editor.status = Some((
+            StatusLevel::Info,
+            format!(
+                "PRODUCTION: publish to {}? y publishes, any other key cancels",
+                outgoing.vin
+            ),
+        ));
+        app.modal = Some(Modal::ConfirmPublish(outgoing));
+        return None;
+    }
+    app.editor.status = Some((
+        StatusLevel::Info,
+        format!("publishing to {}…", outgoing.vin),
+    ));
+    Some(Command::Publish(outgoing))
 }

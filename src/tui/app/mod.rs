@@ -86,6 +86,8 @@ pub enum Modal {
         target: Focus,
         text: String,
     },
+    /// A production profile asks before every publish.
+    ConfirmPublish(Outgoing),
 }
 
 /// How the vehicle list is sorted.
@@ -104,6 +106,8 @@ pub enum VehicleRow {
 }
 
 /// What the title bar says about where the console is connected.
+// Independent facts about the connection, each shown on its own.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone)]
 pub struct Header {
     pub profile: Option<String>,
@@ -112,6 +116,10 @@ pub struct Header {
     pub uid: String,
     /// `--insecure`: the broker's certificate is not verified.
     pub insecure: bool,
+    /// A production profile: warning colours, every publish confirmed.
+    pub production: bool,
+    /// Publishing is removed.
+    pub read_only: bool,
 }
 
 /// Something the run loop must do.
@@ -608,8 +616,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Command> {
         return Some(Command::Quit);
     }
     if let Some(modal) = app.modal.clone() {
-        on_modal_key(app, modal, key);
-        return None;
+        return on_modal_key(app, modal, key);
     }
     let scope = app.focus.scope();
     match keys::action_for(scope, &key) {
@@ -700,7 +707,7 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
     None
 }
 
-fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) {
+fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) -> Option<Command> {
     match modal {
         Modal::Help => {
             if matches!(
@@ -740,6 +747,13 @@ fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) {
             }
             _ => {}
         },
+        Modal::ConfirmPublish(outgoing) => {
+            app.modal = None;
+            if key.code == KeyCode::Char('y') {
+                return Some(Command::Publish(outgoing));
+            }
+            app.editor.status = Some((StatusLevel::Info, "not published: cancelled".into()));
+        }
         Modal::FilterInput { target, mut text } => match key.code {
             KeyCode::Esc => {
                 app.modal = None;
@@ -759,6 +773,7 @@ fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) {
             _ => {}
         },
     }
+    None
 }
 
 fn move_in_pane(app: &mut App, action: Action) {
