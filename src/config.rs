@@ -43,6 +43,8 @@ pub struct Profile {
     pub production: Option<bool>,
     /// Publishing is removed (the editor still validates).
     pub read_only: Option<bool>,
+    /// A directory of action catalogs (`assets/catalog/` shows the format).
+    pub catalog: Option<PathBuf>,
     /// Refused with a clear message: passwords do not belong in this file.
     password: Option<toml::Value>,
     #[serde(default)]

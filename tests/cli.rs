@@ -621,3 +621,61 @@ fn a_read_only_profile_or_flag_cannot_send_but_can_still_check() {
         "without read-only it tries the broker: {stderr}"
     );
 }
+
+#[test]
+fn the_catalog_checks_params_with_paths_and_an_unknown_action_is_a_warning() {
+    let sandbox = Sandbox::new();
+    let catalog = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/catalog");
+    let run = |name: &str, envelope: &str, command: &[&str]| {
+        let file = sandbox.write(name, envelope);
+        let output = sandbox
+            .wpconsole()
+            .args(["--uid", "U", "--catalog", catalog])
+            .args(command)
+            .arg(&file)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&output);
+        (output.status.code(), stdout + &stderr)
+    };
+    let bad = "{\n  \"idApp\": \"DEMO_APP\",\n  \"popup\": false,\n  \"content\": {\"action\": \"climateOn\",\n    \"params\": {\"temperature\": 35}}\n}";
+    let (code, said) = run("bad.json", bad, &["validate"]);
+    assert_eq!(code, Some(1), "{said}");
+    assert!(
+        said.contains("$.content.params.temperature")
+            && said.contains("5:")
+            && said.contains("must be at most 28"),
+        "{said}"
+    );
+    let (code, said) = run(
+        "bad-send.json",
+        bad,
+        &["send", "--vin", "VF3ABCDEFGH123456", "--dry-run", "--file"],
+    );
+    assert_eq!(code, Some(1), "send refuses too: {said}");
+    let unknown = r#"{"idApp":"DEMO_APP","popup":false,"content":{"action":"fly"}}"#;
+    let (code, said) = run("unknown.json", unknown, &["validate"]);
+    assert_eq!(code, Some(0), "{said}");
+    assert!(
+        said.contains("warning") && said.contains("not in the catalog"),
+        "{said}"
+    );
+    let missing = sandbox
+        .wpconsole()
+        .args([
+            "--uid",
+            "U",
+            "--catalog",
+            "/nonexistent/catalog",
+            "validate",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        text(&missing)
+            .1
+            .contains("cannot read the catalog directory /nonexistent/catalog")
+    );
+}

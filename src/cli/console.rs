@@ -33,6 +33,15 @@ pub async fn run(
     if let Some(dir) = templates_dir() {
         templates.extend(user_templates(&dir));
     }
+    // The demo fleet's app has a catalog of its own.
+    let catalog = match settings.catalog()? {
+        Some(catalog) => Some(catalog),
+        None if demo => Some(crate::domain::catalog::Catalog::demo()),
+        None => None,
+    };
+    if let Some(catalog) = &catalog {
+        templates.extend(crate::tui::editor::catalog_templates(catalog));
+    }
     let mut app = App::new(AppConfig {
         topics: topics.clone(),
         app_id: settings.app_id.clone(),
@@ -56,6 +65,8 @@ pub async fn run(
     });
     app.history
         .set_cache_bytes(global.cache_mb.saturating_mul(1024 * 1024));
+    app.editor.catalog = catalog.map(std::sync::Arc::new);
+    app.editor.revalidate(&app.topics, app.size_limit);
     let session = SessionOptions {
         subscriptions: vec![topics.to_filter()],
         // 16,384 messages (about 11 MB at 600 B) absorb a burst; past that the

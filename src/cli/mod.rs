@@ -148,6 +148,10 @@ pub struct GlobalArgs {
         default_value_t = 64
     )]
     pub cache_mb: usize,
+    /// A directory of action catalogs: content.params is checked against each action's JSON
+    /// Schema (assets/catalog/ shows the format; the demo uses its own).
+    #[arg(long, global = true, env = "WPCONSOLE_CATALOG", value_name = "DIR")]
+    pub catalog: Option<PathBuf>,
     /// Remove publishing: `send` and the console's Ctrl-S refuse (validation still works).
     #[arg(long, global = true, env = "WPCONSOLE_READ_ONLY")]
     pub read_only: bool,

@@ -150,7 +150,8 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
         })?;
     }
 
-    let checked = match envelope::check(&text, &topic, settings.size_limit) {
+    let catalog = settings.catalog()?;
+    let checked = match envelope::check_with(&text, &topic, settings.size_limit, catalog.as_ref()) {
         Ok(checked) => checked,
         Err(Refusal::Invalid(problems)) => {
             eprintln!("wpconsole: the envelope is invalid; nothing was published:");

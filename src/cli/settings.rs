@@ -34,6 +34,8 @@ pub struct Settings {
     pub production: bool,
     /// `--read-only` or `read_only = true`: nothing can be published.
     pub read_only: bool,
+    /// `--catalog DIR` or `catalog = "DIR"`.
+    pub catalog_dir: Option<PathBuf>,
 }
 
 impl Settings {
@@ -106,8 +108,18 @@ impl Settings {
             },
             production: profile.production.unwrap_or(false),
             read_only: global.read_only || profile.read_only.unwrap_or(false),
+            catalog_dir: global.catalog.clone().or(profile.catalog).map(expand_home),
             fleet: profile.fleet,
         }
+    }
+
+    /// The action catalog, when one is configured.
+    pub fn catalog(&self) -> Result<Option<crate::domain::catalog::Catalog>, CliError> {
+        self.catalog_dir
+            .as_deref()
+            .map(crate::domain::catalog::Catalog::load)
+            .transpose()
+            .map_err(CliError::usage)
     }
 
     /// The topic scheme; needs the UID.

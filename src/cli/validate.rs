@@ -56,7 +56,8 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<u8, CliError> {
     let settings = Settings::resolve(global)?;
     let topic = measuring_topic(&settings, args.vin.as_deref())?;
     let text = read_input(&args.file)?;
-    let validation = envelope::validate(&text);
+    let catalog = settings.catalog()?;
+    let validation = envelope::validate_with(&text, catalog.as_ref());
     let size = validation
         .payload
         .as_ref()

@@ -486,7 +486,27 @@ pub enum Refusal {
 
 /// Validates and size-checks an envelope for publication on `topic`.
 pub fn check(text: &str, topic: &str, limit: usize) -> Result<CheckedPayload, Refusal> {
-    let validation = validate(text);
+    check_with(text, topic, limit, None)
+}
+
+/// [`validate`], then the action's params against the catalog, if any.
+pub fn validate_with(text: &str, catalog: Option<&super::catalog::Catalog>) -> Validation {
+    let mut validation = validate(text);
+    if let (Some(catalog), Ok(root)) = (catalog, json::parse(text)) {
+        validation.problems.extend(catalog.check(text, &root));
+        validation.problems.sort_by_key(|p| p.location);
+    }
+    validation
+}
+
+/// [`check`] with the catalog's rules too.
+pub fn check_with(
+    text: &str,
+    topic: &str,
+    limit: usize,
+    catalog: Option<&super::catalog::Catalog>,
+) -> Result<CheckedPayload, Refusal> {
+    let validation = validate_with(text, catalog);
     if !validation.is_valid() {
         return Err(Refusal::Invalid(validation.errors().cloned().collect()));
     }

@@ -1,6 +1,7 @@
 //! The WebPortal domain: VINs, topics, envelopes, sizes, popups and inbound
 //! classification. No I/O, no async, no terminal: every front end uses it.
 
+pub mod catalog;
 pub mod display;
 pub mod envelope;
 pub mod inbound;

@@ -86,6 +86,8 @@ pub struct EditorState {
     pub history_pos: Option<usize>,
     /// The last outcome or refusal, in words.
     pub status: Option<(StatusLevel, String)>,
+    /// The action catalog `content.params` is checked against.
+    pub catalog: Option<std::sync::Arc<crate::domain::catalog::Catalog>>,
 }
 
 /// How the editor's status line is coloured.
@@ -106,6 +108,7 @@ impl EditorState {
             history: Vec::new(),
             history_pos: None,
             status: None,
+            catalog: None,
         };
         state.set_text(text);
         state
@@ -134,7 +137,7 @@ impl EditorState {
     /// Validates and measures the text for `topics` and the limit.
     pub fn revalidate(&mut self, topics: &TopicScheme, limit: usize) {
         let text = self.text();
-        self.validation = envelope::validate(&text);
+        self.validation = envelope::validate_with(&text, self.catalog.as_deref());
         let sample = Vin::parse("0123456789ABCDEFG").expect("a valid VIN");
         let topic = topics.from_topic(self.target.as_ref().unwrap_or(&sample));
         self.size = self
@@ -178,6 +181,20 @@ impl EditorState {
         self.set_text(&text);
         true
     }
+}
+
+/// Each catalog action as a template: its skeleton with the required params.
+pub fn catalog_templates(catalog: &crate::domain::catalog::Catalog) -> Vec<Template> {
+    catalog
+        .apps
+        .iter()
+        .flat_map(|app| {
+            app.actions.iter().map(move |action| Template {
+                name: format!("{} {}: {}", app.app, action.name, action.description),
+                text: crate::domain::catalog::Catalog::skeleton(app, action),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -1037,3 +1037,63 @@ fn a_read_only_console_cannot_publish_by_any_key() {
         "the editor still validates"
     );
 }
+
+#[test]
+fn catalog_actions_are_templates_and_the_editor_checks_params_against_them() {
+    let mut app = app();
+    let catalog = crate::domain::catalog::Catalog::demo();
+    app.templates
+        .extend(super::editor::catalog_templates(&catalog));
+    app.editor.catalog = Some(std::sync::Arc::new(catalog));
+    select_vehicle(&mut app, VIN_A);
+    key(&mut app, KeyCode::Char('t'));
+    let shown = screen(&app);
+    assert!(shown.contains("DEMO_APP climateOn"), "{shown}");
+    let index = app
+        .templates
+        .iter()
+        .position(|t| t.name.starts_with("DEMO_APP climateOn"))
+        .unwrap();
+    for _ in 0..index {
+        key(&mut app, KeyCode::Down);
+    }
+    key(&mut app, KeyCode::Enter);
+    assert!(
+        app.editor.text().contains("\"temperature\": 16"),
+        "{}",
+        app.editor.text()
+    );
+    assert!(
+        app.editor.validation.is_valid(),
+        "{:?}",
+        app.editor.validation.problems
+    );
+    let too_hot = app
+        .editor
+        .text()
+        .replace("\"temperature\": 16", "\"temperature\": 40");
+    set_editor(&mut app, &too_hot);
+    let problems: Vec<String> = app
+        .editor
+        .validation
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("$.content.params.temperature") && p.contains("at most 28")),
+        "{problems:?}"
+    );
+    assert_eq!(
+        ctrl(&mut app, 's'),
+        None,
+        "an error against the catalog blocks Ctrl-S"
+    );
+    assert!(
+        status(&app).starts_with("not published"),
+        "{}",
+        status(&app)
+    );
+}

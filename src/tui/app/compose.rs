@@ -100,7 +100,12 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
         Ok(stamped) if envelope::validate(&text).is_valid() => (stamped, Some(cid)),
         _ => (text.clone(), None),
     };
-    let payload = match envelope::check(&sent_text, &topic, app.size_limit) {
+    let payload = match envelope::check_with(
+        &sent_text,
+        &topic,
+        app.size_limit,
+        app.editor.catalog.as_deref(),
+    ) {
         Ok(payload) => payload,
         Err(Refusal::Invalid(problems))
             if app.app_id.is_none() && problems.iter().any(|p| p.path == "$.idApp") =>
