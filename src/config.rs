@@ -45,6 +45,14 @@ pub struct Profile {
     pub read_only: Option<bool>,
     /// A directory of action catalogs (`assets/catalog/` shows the format).
     pub catalog: Option<PathBuf>,
+    /// Delivery tracking: the field inside `content` the console stamps
+    /// its correlation id into (default `cid`).
+    pub track_field: Option<String>,
+    /// ... and the field inside a reply's `content` that carries it back
+    /// (default `ref`).
+    pub reply_field: Option<String>,
+    /// Seconds without a reply before a message shows "no reply" (30).
+    pub track_timeout: Option<u64>,
     /// Refused with a clear message: passwords do not belong in this file.
     password: Option<toml::Value>,
     #[serde(default)]

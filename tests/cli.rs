@@ -679,3 +679,36 @@ fn the_catalog_checks_params_with_paths_and_an_unknown_action_is_a_warning() {
             .contains("cannot read the catalog directory /nonexistent/catalog")
     );
 }
+
+#[test]
+fn tracking_field_names_come_from_the_profile_unless_flags_say_otherwise() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.write(
+        "track.toml",
+        "[profiles.t]\nuid = \"U\"\napp-id = \"APP\"\ntrack-field = \"requestId\"\nreply-field = \"inReplyTo\"\ntrack-timeout = 45\n",
+    );
+    let dry = |extra: &[&str]| {
+        let output = sandbox
+            .wpconsole()
+            .arg("--config")
+            .arg(&config)
+            .args(["--profile", "t", "send", "--vin", "VF3ABCDEFGH123456"])
+            .args(["--content", "{}", "--track", "--dry-run"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&output);
+        assert_eq!(output.status.code(), Some(0), "{stderr}");
+        stdout
+    };
+    let from_profile = dry(&[]);
+    assert!(
+        from_profile.contains("\"requestId\":\"wpc-") && from_profile.contains("content.inReplyTo"),
+        "{from_profile}"
+    );
+    let from_flags = dry(&["--track-field", "cid", "--reply-field", "ref"]);
+    assert!(
+        from_flags.contains("\"cid\":\"wpc-") && from_flags.contains("content.ref"),
+        "{from_flags}"
+    );
+}

@@ -66,6 +66,8 @@ pub async fn run(
     app.history
         .set_cache_bytes(global.cache_mb.saturating_mul(1024 * 1024));
     app.editor.catalog = catalog.map(std::sync::Arc::new);
+    app.tracking = settings.tracking.clone();
+    app.deliveries.timeout = settings.track_timeout;
     app.editor.revalidate(&app.topics, app.size_limit);
     let session = SessionOptions {
         subscriptions: vec![topics.to_filter()],

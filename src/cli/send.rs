@@ -45,12 +45,14 @@ pub struct SendArgs {
     /// With --track: how long to wait for the reply (500ms, 30s, 2m) [default: 30s].
     #[arg(long, value_name = "DURATION", requires = "track", value_parser = parse_duration)]
     pub wait: Option<Duration>,
-    /// With --track: the field inside content the id is stamped into.
-    #[arg(long, value_name = "FIELD", default_value = "cid")]
-    pub track_field: String,
-    /// With --track: the field inside a reply's content that carries the id back.
-    #[arg(long, value_name = "FIELD", default_value = "ref")]
-    pub reply_field: String,
+    /// With --track: the field inside content the id is stamped into [default: the
+    /// profile's track-field, else cid].
+    #[arg(long, value_name = "FIELD")]
+    pub track_field: Option<String>,
+    /// With --track: the field inside a reply's content that carries the id back [default:
+    /// the profile's reply-field, else ref].
+    #[arg(long, value_name = "FIELD")]
+    pub reply_field: Option<String>,
 }
 
 /// `500ms`, `30s`, `2m` or a number of seconds.
@@ -72,6 +74,20 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 impl SendArgs {
+    /// The field names: the flags, else the profile's, else `cid`/`ref`.
+    fn tracking(&self, settings: &Settings) -> Tracking {
+        Tracking {
+            stamp_field: self
+                .track_field
+                .clone()
+                .unwrap_or_else(|| settings.tracking.stamp_field.clone()),
+            reply_field: self
+                .reply_field
+                .clone()
+                .unwrap_or_else(|| settings.tracking.reply_field.clone()),
+        }
+    }
+
     fn envelope_text(&self, settings: &Settings) -> Result<String, CliError> {
         if let Some(content) = &self.content {
             let popup = self.popup_text.as_ref().map(|text| PopupRequest {
@@ -139,10 +155,7 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
     let topics = settings.topics()?;
     let topic = topics.from_topic(&vin);
     let mut text = args.envelope_text(&settings)?;
-    let tracking = Tracking {
-        stamp_field: args.track_field.clone(),
-        reply_field: args.reply_field.clone(),
-    };
+    let tracking = args.tracking(&settings);
     let correlation = args.track.then(crate::domain::tracking::new_id);
     if let Some(id) = &correlation {
         text = tracking.stamp(&text, id).map_err(|err| {

@@ -36,6 +36,10 @@ pub struct Settings {
     pub read_only: bool,
     /// `--catalog DIR` or `catalog = "DIR"`.
     pub catalog_dir: Option<PathBuf>,
+    /// Delivery tracking's field names, from the profile.
+    pub tracking: crate::domain::tracking::Tracking,
+    /// How long the console waits for a reply.
+    pub track_timeout: Duration,
 }
 
 impl Settings {
@@ -109,6 +113,11 @@ impl Settings {
             production: profile.production.unwrap_or(false),
             read_only: global.read_only || profile.read_only.unwrap_or(false),
             catalog_dir: global.catalog.clone().or(profile.catalog).map(expand_home),
+            tracking: crate::domain::tracking::Tracking {
+                stamp_field: profile.track_field.unwrap_or_else(|| "cid".into()),
+                reply_field: profile.reply_field.unwrap_or_else(|| "ref".into()),
+            },
+            track_timeout: Duration::from_secs(profile.track_timeout.unwrap_or(30).max(1)),
             fleet: profile.fleet,
         }
     }
