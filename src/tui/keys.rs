@@ -46,6 +46,7 @@ pub enum Action {
     Filter,
     ClearFilter,
     CycleKind,
+    Mark,
     ToggleSort,
     ToggleFollow,
     Copy,
@@ -200,6 +201,14 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::ClearFilter,
         hint: "",
         help: "clear the vehicle filter",
+    },
+    Binding {
+        scope: Scope::Vehicles,
+        keys: &[ch(' ')],
+        keys_label: "Space",
+        action: Action::Mark,
+        hint: "mark",
+        help: "mark/unmark for a fleet publish (Ctrl-S sends to all marked)",
     },
     Binding {
         scope: Scope::Vehicles,

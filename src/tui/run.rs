@@ -212,32 +212,10 @@ fn carry_out(
     results: &mpsc::UnboundedSender<Msg>,
 ) {
     match command {
-        Command::Publish(outgoing) => {
-            match session.map(|s| s.publish(&outgoing.topic, &outgoing.payload)) {
-                None => {
-                    update(
-                        app,
-                        Msg::PublishFailed(
-                            "this console is reading files: nothing can be published".into(),
-                        ),
-                    );
-                }
-                Some(Ok(())) => {
-                    log.write(&format!(
-                        "published {} bytes to {}",
-                        outgoing.payload.size.payload, outgoing.topic
-                    ));
-                    update(app, Msg::Published(outgoing));
-                    // Journal the log's own entry: one time, one record.
-                    if let (Some(journal), Some(entry)) = (journal, app.history.last()) {
-                        let ticket = journal.append(entry.at, json_line(&entry.record()));
-                        app.history.set_place(entry.seq, Place::Journal(ticket));
-                    }
-                }
-                Some(Err(err)) => {
-                    log.write(&format!("publish to {} refused: {err}", outgoing.topic));
-                    update(app, Msg::PublishFailed(err.to_string()));
-                }
+        Command::Publish(outgoing) => publish_one(app, session, outgoing, log, journal),
+        Command::PublishMany(outgoings) => {
+            for outgoing in outgoings {
+                publish_one(app, session, outgoing, log, journal);
             }
         }
         Command::Copy(bytes) => {
@@ -313,5 +291,41 @@ impl Stop {
         }
         #[cfg(not(unix))]
         std::future::pending::<()>().await;
+    }
+}
+
+/// Publishes one message and files what became of it.
+fn publish_one(
+    app: &mut App,
+    session: Option<&Session>,
+    outgoing: super::app::Outgoing,
+    log: &mut EventLog,
+    journal: Option<&Journal>,
+) {
+    match session.map(|s| s.publish(&outgoing.topic, &outgoing.payload)) {
+        None => {
+            update(
+                app,
+                Msg::PublishFailed(
+                    "this console is reading files: nothing can be published".into(),
+                ),
+            );
+        }
+        Some(Ok(())) => {
+            log.write(&format!(
+                "published {} bytes to {}",
+                outgoing.payload.size.payload, outgoing.topic
+            ));
+            update(app, Msg::Published(outgoing));
+            // Journal the log's own entry: one time, one record.
+            if let (Some(journal), Some(entry)) = (journal, app.history.last()) {
+                let ticket = journal.append(entry.at, json_line(&entry.record()));
+                app.history.set_place(entry.seq, Place::Journal(ticket));
+            }
+        }
+        Some(Err(err)) => {
+            log.write(&format!("publish to {} refused: {err}", outgoing.topic));
+            update(app, Msg::PublishFailed(err.to_string()));
+        }
     }
 }

@@ -972,7 +972,7 @@ fn more_than_ten_unacknowledged_messages_to_one_vehicle_are_flagged() {
     let shown = screen(&app);
     assert!(shown.contains("11✗!"), "{shown}");
     assert!(
-        shown.contains("! VF3ABCDEFGH123456"),
+        shown.contains("!>VF3ABCDEFGH123456"),
         "flagged like a silent vehicle:\n{shown}"
     );
 }
@@ -1095,5 +1095,71 @@ fn catalog_actions_are_templates_and_the_editor_checks_params_against_them() {
         status(&app).starts_with("not published"),
         "{}",
         status(&app)
+    );
+}
+
+#[test]
+fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    app.focus = Focus::Vehicles;
+    for target in [VIN_A, VIN_B, VIN_C] {
+        app.vehicles.selected = VehicleRow::Vehicle(vin(target));
+        key(&mut app, KeyCode::Char(' '));
+    }
+    app.vehicles.selected = VehicleRow::Vehicle(vin(VIN_C));
+    key(&mut app, KeyCode::Char(' '));
+    assert_eq!(app.vehicles.marked.len(), 2, "Space again unmarks");
+    let shown = screen(&app);
+    assert!(
+        shown.contains(&format!("!*{VIN_A}")) && shown.contains(&format!("!*{VIN_B}")),
+        "marked, and silent for a minute:\n{shown}"
+    );
+    // A popup to VIN_A went out 5 s ago: the fleet publish skips it.
+    app.popups.record(
+        &vin(VIN_A),
+        t0().timestamp_millis().cast_unsigned() + 70_000,
+    );
+    app.focus = Focus::Editor;
+    set_editor(
+        &mut app,
+        r#"{"idApp":"APP","popup":true,"popupBtn":true,"popupText":"Service due","content":{"type":"notice"}}"#,
+    );
+    assert_eq!(ctrl(&mut app, 's'), None, "nothing before the answer");
+    let shown = screen(&app);
+    assert!(shown.contains("Publish to 1 vehicle(s)?"), "{shown}");
+    assert!(shown.contains(&format!("skipped {VIN_A}")), "{shown}");
+    let Some(Command::PublishMany(outgoing)) = key(&mut app, KeyCode::Char('y')) else {
+        panic!("y publishes to the fleet");
+    };
+    assert_eq!(outgoing.len(), 1);
+    assert_eq!(outgoing[0].vin, vin(VIN_B));
+    assert!(
+        app.notice
+            .as_ref()
+            .is_some_and(|(_, t)| t.contains("refused 1"))
+    );
+
+    set_editor(
+        &mut app,
+        r#"{"idApp":"APP","popup":false,"content":{"action":"sync"}}"#,
+    );
+    ctrl(&mut app, 's');
+    let Some(Command::PublishMany(outgoing)) = key(&mut app, KeyCode::Char('y')) else {
+        panic!("data goes to both");
+    };
+    assert_eq!(outgoing.len(), 2);
+    assert_ne!(outgoing[0].cid, outgoing[1].cid, "each vehicle its own id");
+    for one in outgoing {
+        update(&mut app, Msg::Published(one));
+    }
+    assert_eq!(app.history.tx, 2);
+    assert_eq!(
+        app.deliveries.vehicle(&vin(VIN_A)).unwrap().unacknowledged,
+        1
+    );
+    assert_eq!(
+        app.deliveries.vehicle(&vin(VIN_B)).unwrap().unacknowledged,
+        1
     );
 }

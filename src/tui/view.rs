@@ -41,6 +41,9 @@ pub fn view(frame: &mut Frame, app: &App) {
         Some(Modal::Help) => help(frame, app, theme),
         Some(Modal::Templates { selected }) => templates(frame, app, theme, *selected),
         Some(Modal::ConfirmPublish(outgoing)) => confirm_publish(frame, app, theme, outgoing),
+        Some(Modal::ConfirmFleet { outgoing, refused }) => {
+            confirm_fleet(frame, app, theme, outgoing, refused);
+        }
         Some(Modal::FilterInput { .. }) | None => {}
     }
 }
@@ -147,12 +150,19 @@ fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                     let flooded =
                         deliveries.is_some_and(|d| d.unacknowledged > BUFFERED_BY_THE_VEHICLE);
                     let silent = app.is_silent(stats.last_seen) || flooded;
-                    let marker = if silent {
-                        "! "
+                    // `!` silent (or too many unacknowledged), `*` marked for a
+                    // fleet publish, `>` the editor's target.
+                    let mark = if app.vehicles.marked.contains(vin) {
+                        '*'
                     } else if app.editor.target.as_ref() == Some(vin) {
-                        "> "
+                        '>'
                     } else {
-                        "  "
+                        ' '
+                    };
+                    let marker = if silent {
+                        format!("!{mark}")
+                    } else {
+                        format!("{mark} ")
                     };
                     (
                         format!(
@@ -696,5 +706,40 @@ fn confirm_publish(
     let area = centered(frame.area(), 90, 7);
     frame.render_widget(Clear, area);
     let block = pane_block(Line::from(" Confirm publish "), true, theme);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// A fleet publish names how many vehicles it goes to, and which it skips.
+fn confirm_fleet(
+    frame: &mut Frame,
+    app: &App,
+    theme: Theme,
+    outgoing: &[crate::tui::app::Outgoing],
+    refused: &[(crate::domain::Vin, String)],
+) {
+    let where_to = if app.header.production {
+        " on the PRODUCTION broker"
+    } else {
+        ""
+    };
+    let mut lines = vec![Line::raw(format!(
+        " Publish to {} vehicle(s){where_to}?",
+        outgoing.len()
+    ))];
+    for (vin, why) in refused {
+        lines.push(Line::styled(
+            format!(" skipped {vin}: {why}"),
+            theme.warning(),
+        ));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        " y publishes; any other key cancels",
+        theme.key(),
+    ));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+    let area = centered(frame.area(), 90, height);
+    frame.render_widget(Clear, area);
+    let block = pane_block(Line::from(" Confirm fleet publish "), true, theme);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }

@@ -85,6 +85,9 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
             "this console is read-only (--read-only or read_only = true); the editor still validates".into(),
         );
     }
+    if !app.vehicles.marked.is_empty() {
+        return publish_to_marked(app);
+    }
     let Some(vin) = app.editor.target.clone() else {
         return refuse(
             app,
@@ -174,4 +177,68 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
         format!("publishing to {}…", outgoing.vin),
     ));
     Some(Command::Publish(outgoing))
+}
+
+/// Ctrl-S with vehicles marked: the editor's payload to each of them, each
+/// with its own tracking id and its own popup rule, after a confirmation
+/// that names the count.
+fn publish_to_marked(app: &mut App) -> Option<Command> {
+    let text = app.editor.text();
+    let refuse = |app: &mut App, reason: String| {
+        app.editor.status = Some((StatusLevel::Error, format!("not published: {reason}")));
+        None
+    };
+    if !app.editor.validation.is_valid() {
+        return refuse(app, "the payload has errors (Ctrl-E jumps to them)".into());
+    }
+    if app.connection != ConnectionState::Connected {
+        return refuse(
+            app,
+            "the broker is not connected; try again once the status bar says connected".into(),
+        );
+    }
+    let mut outgoing = Vec::new();
+    let mut refused = Vec::new();
+    for vin in app.vehicles.marked.clone() {
+        let topic = app.topics.from_topic(&vin);
+        let cid = crate::domain::tracking::new_id();
+        let (sent_text, cid) = match app.tracking.stamp(&text, &cid) {
+            Ok(stamped) => (stamped, Some(cid)),
+            Err(_) => (text.clone(), None),
+        };
+        match envelope::check_with(
+            &sent_text,
+            &topic,
+            app.size_limit,
+            app.editor.catalog.as_deref(),
+        ) {
+            Ok(payload) => {
+                if payload.kind == MessageKind::Popup
+                    && let Err(too_soon) = app.popups.check(&vin, unix_ms(app.now))
+                {
+                    refused.push((vin, too_soon.to_string()));
+                    continue;
+                }
+                outgoing.push(Outgoing {
+                    vin,
+                    topic,
+                    payload,
+                    text: text.clone(),
+                    cid,
+                });
+            }
+            Err(refusal) => refused.push((vin, refusal.to_string())),
+        }
+    }
+    if outgoing.is_empty() {
+        return refuse(
+            app,
+            format!(
+                "every marked vehicle refused it ({} of them)",
+                refused.len()
+            ),
+        );
+    }
+    app.modal = Some(Modal::ConfirmFleet { outgoing, refused });
+    None
 }

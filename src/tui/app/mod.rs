@@ -88,6 +88,12 @@ pub enum Modal {
     },
     /// A production profile asks before every publish.
     ConfirmPublish(Outgoing),
+    /// A fleet publish names the count first; `refused` lists the vehicles
+    /// it will skip and why.
+    ConfirmFleet {
+        outgoing: Vec<Outgoing>,
+        refused: Vec<(Vin, String)>,
+    },
 }
 
 /// How the vehicle list is sorted.
@@ -126,6 +132,8 @@ pub struct Header {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Command {
     Publish(Outgoing),
+    /// One payload to several vehicles, each checked on its own.
+    PublishMany(Vec<Outgoing>),
     /// Put bytes on the clipboard (OSC 52).
     Copy(Vec<u8>),
     /// Write these records (journal lines) to a new file.
@@ -242,6 +250,8 @@ pub struct VehiclesPane {
     pub selected: VehicleRow,
     pub sort: VehicleSort,
     pub filter: String,
+    /// Vehicles marked (Space) for a fleet publish.
+    pub marked: std::collections::BTreeSet<Vin>,
 }
 
 /// The whole console state.
@@ -337,6 +347,7 @@ impl App {
                 selected: VehicleRow::All,
                 sort: VehicleSort::LastSeen,
                 filter: String::new(),
+                marked: std::collections::BTreeSet::new(),
             },
             log: LogPane {
                 filter: LogFilter::default(),
@@ -659,6 +670,14 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
             });
         }
         Action::ClearFilter => clear_filter(app),
+        Action::Mark => {
+            let rows = app.vehicle_rows();
+            if let Some(VehicleRow::Vehicle(vin)) = rows.get(app.vehicle_cursor(&rows))
+                && !app.vehicles.marked.remove(vin)
+            {
+                app.vehicles.marked.insert(vin.clone());
+            }
+        }
         Action::CycleKind => cycle_kind(app),
         Action::ToggleSort => {
             app.vehicles.sort = match app.vehicles.sort {
@@ -747,6 +766,26 @@ fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) -> Option<Command> {
             }
             _ => {}
         },
+        Modal::ConfirmFleet { outgoing, refused } => {
+            app.modal = None;
+            if key.code == KeyCode::Char('y') {
+                let skipped = if refused.is_empty() {
+                    String::new()
+                } else {
+                    let listed: Vec<String> = refused
+                        .iter()
+                        .map(|(vin, why)| format!("{vin} ({why})"))
+                        .collect();
+                    format!("; refused {}: {}", refused.len(), listed.join(", "))
+                };
+                app.notice = Some((
+                    StatusLevel::Info,
+                    format!("fleet publish to {} vehicle(s){skipped}", outgoing.len()),
+                ));
+                return Some(Command::PublishMany(outgoing));
+            }
+            app.editor.status = Some((StatusLevel::Info, "not published: cancelled".into()));
+        }
         Modal::ConfirmPublish(outgoing) => {
             app.modal = None;
             if key.code == KeyCode::Char('y') {
