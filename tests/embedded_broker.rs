@@ -601,3 +601,119 @@ fn send_track_stamps_the_id_a_dry_run_shows_and_refuses_content_that_cannot_carr
     assert_eq!(bad_wait.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad_wait.stderr).contains("write 500ms, 30s or 2m"));
 }
+
+fn journal_line(
+    at: chrono::DateTime<chrono::Utc>,
+    vin: &str,
+    dir: &'static str,
+    payload: &str,
+) -> String {
+    wpconsole::domain::record::json_line(&wpconsole::domain::record::Record {
+        at,
+        vin: Some(vin),
+        topic: &if dir == "out" {
+            from_topic(vin)
+        } else {
+            to_topic(vin)
+        },
+        payload: payload.as_bytes(),
+        kind: if dir == "out" { "data" } else { "content" },
+        is_json: true,
+        dir: Some(dir),
+    })
+}
+
+#[test]
+fn replay_publishes_what_was_sent_to_another_vehicle_and_refuses_a_bad_record_whole() {
+    let port = broker();
+    let sandbox = Sandbox::new();
+    let t0 = chrono::Utc::now();
+    let first = r#"{"idApp":"APP","popup":false,"content":{"action":"first"}}"#;
+    let second = r#"{"idApp":"APP","popup":false,"content":{"action":"second"}}"#;
+    let journal = [
+        journal_line(t0, "ZFA1234567890ABCD", "out", first),
+        journal_line(
+            t0,
+            "ZFA1234567890ABCD",
+            "in",
+            r#"{"content":{"type":"ack"}}"#,
+        ),
+        journal_line(
+            t0 + chrono::Duration::milliseconds(300),
+            "ZFA1234567890ABCD",
+            "out",
+            second,
+        ),
+    ]
+    .join("\n");
+    let file = sandbox.write("journal.jsonl", &(journal + "\n"));
+    let replay = |extra: &[&str]| {
+        let output = sandbox
+            .wpconsole()
+            .args(connect_args(port))
+            .arg("replay")
+            .arg(&file)
+            .args(["--to", VIN])
+            .args(extra)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let (code, stdout, stderr) = replay(&["--dry-run"]);
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(
+        stdout.contains("would publish 2 message(s)"),
+        "only what went out: {stdout}"
+    );
+    assert!(stdout.contains("#2 at +0.300s data"), "{stdout}");
+
+    let observer = Observer::subscribe(port, &from_topic(VIN));
+    let (code, stdout, stderr) = replay(&["--pace", "fast"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    for expected in [first, second] {
+        let (topic, payload) = observer
+            .messages
+            .recv_timeout(Duration::from_secs(5))
+            .expect("replayed");
+        assert_eq!(topic, from_topic(VIN));
+        assert_eq!(
+            String::from_utf8(payload).unwrap(),
+            expected,
+            "the same bytes"
+        );
+    }
+
+    let bad = sandbox.write(
+        "bad.jsonl",
+        format!(
+            "{}\n{}\n",
+            journal_line(t0, VIN, "out", first),
+            journal_line(t0, VIN, "out", r#"{"popup":false}"#)
+        ),
+    );
+    let output = sandbox
+        .wpconsole()
+        .args(connect_args(port))
+        .arg("replay")
+        .arg(&bad)
+        .args(["--to", VIN, "--pace", "fast"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("#2:") && stderr.contains("nothing was published"),
+        "{stderr}"
+    );
+    assert!(
+        observer
+            .messages
+            .recv_timeout(Duration::from_millis(800))
+            .is_err(),
+        "not even the valid first one"
+    );
+}

@@ -16,6 +16,19 @@ use std::path::PathBuf;
     after_help = "Examples:\n  wpconsole export --vin VF3ABCDEFGH123456 --format csv -o bench.csv\n  wpconsole export ~/.local/share/wpconsole/journal/2026-11-24.jsonl --kind text --kind binary\n  wpconsole export capture.jsonl --text unlock --dir in\n\nWithout files, today's journal is read. Filters combine (all must match); --vin and\n--kind may be repeated (any of them matches). A torn last line (a crash while\nwriting) is skipped and reported."
 )]
 pub struct ExportArgs {
+    #[command(flatten)]
+    pub filter: RecordFilter,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: Format,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+/// Which records of which files: shared by `export` and `replay`.
+#[derive(Debug, Clone, Args)]
+pub struct RecordFilter {
     /// Journal files or `tail --json` captures [default: today's journal].
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -31,12 +44,6 @@ pub struct ExportArgs {
     /// Only messages whose VIN, topic or payload contains this text (any case).
     #[arg(long, value_name = "TEXT")]
     pub text: Option<String>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "jsonl")]
-    pub format: Format,
-    /// Write to this file instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
 }
 
 #[derive(serde::Deserialize)]
@@ -51,8 +58,36 @@ struct Fields<'a> {
     dir: Option<&'a str>,
 }
 
-impl ExportArgs {
-    fn matches(&self, line: &str, vins: &[Vin], needle: Option<&str>) -> Option<bool> {
+impl RecordFilter {
+    /// The VINs to keep, parsed.
+    pub fn vins(&self) -> Result<Vec<Vin>, CliError> {
+        self.vin
+            .iter()
+            .map(|v| Vin::parse(v).map_err(CliError::usage))
+            .collect()
+    }
+
+    /// The files named, or today's journal.
+    pub fn files(&self, global: &GlobalArgs) -> Result<Vec<PathBuf>, CliError> {
+        if !self.files.is_empty() {
+            return Ok(self.files.clone());
+        }
+        let dir = global
+            .journal
+            .clone()
+            .map_or_else(JournalConfig::default_dir, super::settings::expand_home);
+        let today = day_files(&dir, chrono::Utc::now().date_naive());
+        if today.is_empty() {
+            return Err(CliError::usage(format!(
+                "no journal for today in {}: name the files to read",
+                dir.display()
+            )));
+        }
+        Ok(today)
+    }
+
+    /// Whether a record line passes; `None` when it is not a record.
+    pub fn matches(&self, line: &str, vins: &[Vin], needle: Option<&str>) -> Option<bool> {
         let fields: Fields<'_> = serde_json::from_str(line).ok()?;
         let vin_ok = vins.is_empty()
             || fields
@@ -77,28 +112,9 @@ impl ExportArgs {
 }
 
 pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
-    let vins = args
-        .vin
-        .iter()
-        .map(|v| Vin::parse(v).map_err(CliError::usage))
-        .collect::<Result<Vec<_>, _>>()?;
-    let needle = args.text.as_ref().map(|t| t.to_lowercase());
-    let files = if args.files.is_empty() {
-        let dir = global
-            .journal
-            .clone()
-            .map_or_else(JournalConfig::default_dir, super::settings::expand_home);
-        let today = day_files(&dir, chrono::Utc::now().date_naive());
-        if today.is_empty() {
-            return Err(CliError::usage(format!(
-                "no journal for today in {}: name the files to export",
-                dir.display()
-            )));
-        }
-        today
-    } else {
-        args.files.clone()
-    };
+    let vins = args.filter.vins()?;
+    let needle = args.filter.text.as_ref().map(|t| t.to_lowercase());
+    let files = args.filter.files(global)?;
     let out: Box<dyn Write> =
         match &args.output {
             Some(path) => Box::new(std::fs::File::create(path).map_err(|err| {
@@ -127,7 +143,7 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
             if record.trim().is_empty() {
                 continue;
             }
-            match args.matches(record, &vins, needle.as_deref()) {
+            match args.filter.matches(record, &vins, needle.as_deref()) {
                 Some(true) => match exporter.write(record) {
                     Ok(()) => {}
                     // The reader went away (`| head`): stop quietly.

@@ -6,6 +6,7 @@ pub mod console;
 pub mod demo;
 pub mod export;
 pub mod open;
+pub mod replay;
 pub mod send;
 pub mod settings;
 pub mod tail;
@@ -187,6 +188,8 @@ pub enum Command {
     Export(export::ExportArgs),
     /// Open journals or captures in the console, with no broker.
     Open(open::OpenArgs),
+    /// Publish recorded messages again to one vehicle (recorded spacing or fast; --dry-run).
+    Replay(replay::ReplayArgs),
     #[cfg(feature = "demo")]
     Demo(demo::DemoArgs),
 }
@@ -262,6 +265,7 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         Some(Command::Send(args)) => send::run(&cli.global, &args).await,
         Some(Command::Tail(args)) => tail::run(&cli.global, &args).await,
         Some(Command::Export(args)) => export::run(&cli.global, &args),
+        Some(Command::Replay(args)) => replay::run(&cli.global, &args).await,
         Some(Command::Open(args)) => open::run(&cli.global, &args).await,
         #[cfg(feature = "demo")]
         Some(Command::Demo(args)) => demo::run(&cli.global, &args).await,

@@ -122,14 +122,14 @@ fn ledger_path() -> PathBuf {
     crate::config::state_dir().join("popups.json")
 }
 
-fn load_ledger() -> PopupLedger {
+pub(super) fn load_ledger() -> PopupLedger {
     std::fs::read_to_string(ledger_path())
         .ok()
         .and_then(|text| serde_json::from_str(&text).ok())
         .unwrap_or_default()
 }
 
-fn save_ledger(ledger: &PopupLedger) {
+pub(super) fn save_ledger(ledger: &PopupLedger) {
     let path = ledger_path();
     let saved = path
         .parent()
@@ -143,7 +143,7 @@ fn save_ledger(ledger: &PopupLedger) {
     }
 }
 
-fn now_ms() -> u64 {
+pub(super) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
