@@ -715,8 +715,8 @@ fn send_track_is_acknowledged_by_a_reply_that_comes_after_a_broker_restart() {
         .messages
         .recv_timeout(Duration::from_secs(10))
         .expect("the tracked message reached the broker");
-    let sent: serde_json::Value = serde_json::from_slice(&payload).unwrap();
-    let cid = sent["content"]["cid"]
+    let tracked: serde_json::Value = serde_json::from_slice(&payload).unwrap();
+    let cid = tracked["content"]["cid"]
         .as_str()
         .expect("an id was stamped")
         .to_owned();
