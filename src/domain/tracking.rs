@@ -114,8 +114,10 @@ mod tests {
 }
 
 /// What became of a tracked message.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
+    /// Not published: why.
+    Refused(String),
     /// Published; no reply yet.
     Sent,
     /// A reply carried its id, this long after it was published.
@@ -242,7 +244,12 @@ impl Deliveries {
 
     /// What became of message `key`, if it was tracked.
     pub fn state(&self, key: u64) -> Option<Delivery> {
-        self.states.get(&key).copied()
+        self.states.get(&key).cloned()
+    }
+
+    /// Message `key` was refused before publishing, for `reason`.
+    pub fn refused(&mut self, key: u64, reason: String) {
+        self.states.insert(key, Delivery::Refused(reason));
     }
 
     pub fn vehicle(&self, vin: &super::Vin) -> Option<&VehicleDeliveries> {

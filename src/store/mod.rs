@@ -33,6 +33,9 @@ pub enum Direction {
     Inbound,
     /// Published by this console (a "from" topic).
     Outbound,
+    /// Meant for a vehicle and refused before publishing (a fleet publish
+    /// that skipped it): shown in the log, never sent, never journaled.
+    Refused,
 }
 
 impl Direction {
@@ -41,6 +44,7 @@ impl Direction {
         match self {
             Self::Inbound => "in",
             Self::Outbound => "out",
+            Self::Refused => "refused",
         }
     }
 }
@@ -176,6 +180,7 @@ const UNINTERNED: u32 = u32::MAX - 1;
 const FILE_JOURNAL: u16 = u16::MAX;
 const FILE_NOWHERE: u16 = u16::MAX - 1;
 const OUTBOUND: u8 = 1;
+const REFUSED: u8 = 4;
 const JSON: u8 = 2;
 
 /// One message in the index: 40 bytes.
@@ -416,10 +421,10 @@ impl History {
             action: self.action_id(action),
             file: FILE_NOWHERE,
             kind: kind_id(kind),
-            flags: if direction == Direction::Outbound {
-                OUTBOUND
-            } else {
-                0
+            flags: match direction {
+                Direction::Inbound => 0,
+                Direction::Outbound => OUTBOUND,
+                Direction::Refused => REFUSED,
             } | if is_json { JSON } else { 0 },
         };
         slot.set_place(place);
@@ -449,6 +454,7 @@ impl History {
                     self.vehicles.entry(vin.clone()).or_default().tx += 1;
                 }
             }
+            (Direction::Refused, _) => {}
         }
     }
 
@@ -493,6 +499,29 @@ impl History {
             topic,
             kind.name(),
             action.as_deref(),
+            payload.len(),
+            true,
+            Place::Nowhere,
+        );
+        self.push_slot(slot, Some(payload.as_bytes()))
+    }
+
+    /// Records a payload that was meant for `vin` and refused: a log row
+    /// only (nothing was sent, nothing is counted or journaled).
+    pub fn push_refused(
+        &mut self,
+        vin: &Vin,
+        topic: &str,
+        payload: &str,
+        at: DateTime<Utc>,
+    ) -> u64 {
+        let slot = self.slot(
+            at,
+            Direction::Refused,
+            Some(vin),
+            topic,
+            "data",
+            None,
             payload.len(),
             true,
             Place::Nowhere,
@@ -574,10 +603,12 @@ impl History {
         Some(LogEntry {
             seq,
             at: DateTime::from_timestamp_micros(slot.at).unwrap_or_default(),
-            direction: if slot.flags & OUTBOUND == 0 {
-                Direction::Inbound
-            } else {
+            direction: if slot.flags & OUTBOUND != 0 {
                 Direction::Outbound
+            } else if slot.flags & REFUSED != 0 {
+                Direction::Refused
+            } else {
+                Direction::Inbound
             },
             vin,
             topic,

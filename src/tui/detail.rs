@@ -85,6 +85,7 @@ fn unwrapped(entry: &LogEntry, offset: chrono::FixedOffset) -> Vec<DetailLine> {
     let direction = match entry.direction {
         crate::store::Direction::Inbound => "received",
         crate::store::Direction::Outbound => "published",
+        crate::store::Direction::Refused => "refused, not published",
     };
     out.push(label("kind", format!("{} ({direction})", entry.kind)));
     out.push(label(

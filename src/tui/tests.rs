@@ -1134,6 +1134,17 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
     };
     assert_eq!(outgoing.len(), 1);
     assert_eq!(outgoing[0].vin, vin(VIN_B));
+    let refused = app.history.last().unwrap();
+    assert_eq!(refused.direction, crate::store::Direction::Refused);
+    assert_eq!(refused.vin, Some(vin(VIN_A)));
+    assert_eq!(app.history.tx, 0, "a refusal is not counted as sent");
+    app.focus = Focus::Log;
+    let shown = screen(&app);
+    assert!(
+        shown.contains("refused: a popup was"),
+        "the log says why:\n{shown}"
+    );
+    app.focus = Focus::Editor;
     assert!(
         app.notice
             .as_ref()

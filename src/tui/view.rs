@@ -274,6 +274,7 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             let (arrow, arrow_style) = match entry.direction {
                 Direction::Inbound => ("←", theme.inbound()),
                 Direction::Outbound => ("→", theme.outbound()),
+                Direction::Refused => ("✗", theme.error()),
             };
             let who = entry.vin.as_ref().map_or_else(
                 || "?".to_owned(),
@@ -297,6 +298,7 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                     (format!("✓ {} ms ", rtt.as_millis()), theme.good())
                 }
                 Some(Delivery::NoReply) => ("✗ no reply ".to_owned(), theme.error()),
+                Some(Delivery::Refused(reason)) => (format!("refused: {reason} "), theme.error()),
             };
             let rest = width.saturating_sub(head.chars().count() + delivery.chars().count());
             let mut line = Line::from(vec![

@@ -769,6 +769,14 @@ fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) -> Option<Command> {
         Modal::ConfirmFleet { outgoing, refused } => {
             app.modal = None;
             if key.code == KeyCode::Char('y') {
+                let text = app.editor.text();
+                let now = app.now;
+                for (vin, why) in &refused {
+                    let topic = app.topics.from_topic(vin);
+                    let seq = app.history.push_refused(vin, &topic, &text, now);
+                    app.deliveries.refused(seq, why.clone());
+                    after_push(app, seq);
+                }
                 let skipped = if refused.is_empty() {
                     String::new()
                 } else {
