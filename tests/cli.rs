@@ -620,6 +620,23 @@ fn a_read_only_profile_or_flag_cannot_send_but_can_still_check() {
         Some(3),
         "without read-only it tries the broker: {stderr}"
     );
+    // replay is a publishing command too.
+    let journal = sandbox.write(
+        "out.jsonl",
+        r#"{"received_at":"2026-11-24T10:00:00.000Z","vin":"VF3ABCDEFGH123456","topic":"t","bytes":44,"kind":"data","dir":"out","payload":{"idApp":"APP","popup":false,"content":{}}}"#,
+    );
+    let replay = sandbox
+        .wpconsole()
+        .arg("--config")
+        .arg(&config)
+        .args(["--profile", "watch", "replay"])
+        .arg(&journal)
+        .args(["--to", "VF3ABCDEFGH123456"])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&replay);
+    assert_eq!(replay.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("read-only"), "{stderr}");
 }
 
 #[test]
