@@ -10,7 +10,7 @@ use super::{CliError, GlobalArgs, exit};
 use crate::domain::envelope::{self, CheckedPayload, MessageKind};
 use crate::domain::record::payload_bytes;
 use crate::domain::{PopupLedger, Vin};
-use crate::mqtt::{Overflow, Session, SessionEvent, session::SessionOptions};
+use crate::mqtt::SessionEvent;
 use clap::{Args, ValueEnum};
 use std::io::BufRead;
 use std::time::Duration;
@@ -208,19 +208,7 @@ async fn publish_all(
     topic: &str,
     planned: &[Planned],
 ) -> Result<u8, CliError> {
-    let connection = settings.connection()?;
-    let options = connection.mqtt_options().map_err(CliError::usage)?;
-    let (session, mut events) = Session::start(
-        options,
-        SessionOptions {
-            subscriptions: Vec::new(),
-            capacity: 64,
-            overflow: Overflow::Wait,
-            backoff: crate::mqtt::session::Backoff::default(),
-            authority: connection.broker.authority(),
-            uid: connection.uid.clone(),
-        },
-    );
+    let (session, mut events) = super::send::start_session(settings, Vec::new())?;
     let connected = tokio::time::timeout(Duration::from_secs(20), async {
         loop {
             match events.recv().await {

@@ -201,20 +201,11 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
         return Ok(exit::OK);
     }
 
-    let connection = settings.connection()?;
-    let options = connection.mqtt_options().map_err(CliError::usage)?;
-    let (session, mut events) = Session::start(
-        options,
-        SessionOptions {
-            // Subscribed before publishing, so a quick reply is not missed.
-            subscriptions: correlation.iter().map(|_| topics.to_topic(&vin)).collect(),
-            capacity: 64,
-            overflow: Overflow::Wait,
-            backoff: crate::mqtt::session::Backoff::default(),
-            authority: connection.broker.authority(),
-            uid: connection.uid.clone(),
-        },
-    );
+    // Subscribed before publishing, so a quick reply is not missed.
+    let (session, mut events) = start_session(
+        &settings,
+        correlation.iter().map(|_| topics.to_topic(&vin)).collect(),
+    )?;
     let outcome = publish_once(
         &session,
         &mut events,
@@ -284,6 +275,26 @@ fn report_reply(
         }
         _ => exit::OK,
     }
+}
+
+/// A session for a command that publishes: a small queue that waits.
+pub(super) fn start_session(
+    settings: &Settings,
+    subscriptions: Vec<String>,
+) -> Result<(Session, tokio::sync::mpsc::Receiver<SessionEvent>), CliError> {
+    let connection = settings.connection()?;
+    let options = connection.mqtt_options().map_err(CliError::usage)?;
+    Ok(Session::start(
+        options,
+        SessionOptions {
+            subscriptions,
+            capacity: 64,
+            overflow: Overflow::Wait,
+            backoff: crate::mqtt::session::Backoff::default(),
+            authority: connection.broker.authority(),
+            uid: connection.uid.clone(),
+        },
+    ))
 }
 
 /// Waits for a reply carrying `id`; its round-trip time, or `None` when
