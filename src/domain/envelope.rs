@@ -173,6 +173,12 @@ impl Validation {
 
 /// Checks an envelope text and reports every problem at once.
 pub fn validate(text: &str) -> Validation {
+    validate_with(text, None)
+}
+
+/// [`validate`], and the action's params against the catalog, if any, on
+/// the same reading of the text.
+pub fn validate_with(text: &str, catalog: Option<&super::catalog::Catalog>) -> Validation {
     let root = match json::parse(text) {
         Ok(root) => root,
         Err(err) => {
@@ -194,6 +200,9 @@ pub fn validate(text: &str) -> Validation {
     };
     checker.duplicates(&root, "$");
     let kind = checker.envelope(&root);
+    if let Some(catalog) = catalog {
+        checker.problems.extend(catalog.check(text, &root));
+    }
     checker.problems.sort_by_key(|p| p.location);
     Validation {
         problems: checker.problems,
@@ -487,16 +496,6 @@ pub enum Refusal {
 /// Validates and size-checks an envelope for publication on `topic`.
 pub fn check(text: &str, topic: &str, limit: usize) -> Result<CheckedPayload, Refusal> {
     check_with(text, topic, limit, None)
-}
-
-/// [`validate`], then the action's params against the catalog, if any.
-pub fn validate_with(text: &str, catalog: Option<&super::catalog::Catalog>) -> Validation {
-    let mut validation = validate(text);
-    if let (Some(catalog), Ok(root)) = (catalog, json::parse(text)) {
-        validation.problems.extend(catalog.check(text, &root));
-        validation.problems.sort_by_key(|p| p.location);
-    }
-    validation
 }
 
 /// [`check`] with the catalog's rules too.
