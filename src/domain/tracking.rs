@@ -48,6 +48,9 @@ impl Tracking {
 
     /// The id a reply acknowledges, if it carries one.
     pub fn acknowledged_id(&self, reply: &[u8]) -> Option<String> {
+        // Called for every inbound message while anything waits for a
+        // reply: most never name the field, and are passed over unparsed.
+        memchr::memmem::find(reply, self.reply_field.as_bytes())?;
         let value: Value = serde_json::from_slice(reply).ok()?;
         match value.get("content")?.get(&self.reply_field)? {
             Value::String(id) => Some(id.clone()),
