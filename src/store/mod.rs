@@ -715,25 +715,51 @@ impl History {
         if filter.text.is_empty() {
             return true;
         }
-        let needle = search::Needle::new(&filter.text);
-        self.names_match(slot, &needle)
-            || self
-                .payload(seq, slot)
-                .is_ok_and(|payload| needle.is_in(&payload))
-    }
-
-    /// Whether the VIN, label, topic or kind of a message contain the needle.
-    fn names_match(&self, slot: &Slot, needle: &search::Needle) -> bool {
-        let vin = self.vins.get(slot.vehicle);
-        vin.is_some_and(|v| needle.is_in(v.as_str().as_bytes()))
-            || vin
-                .and_then(|v| self.label(v))
-                .is_some_and(|l| needle.is_in(l.as_bytes()))
+        // The filter's text is lower-case already.
+        let lower = filter.text.as_bytes();
+        self.vin_names_match(slot.vehicle, lower)
             || self
                 .topics
                 .get(slot.topic)
-                .is_some_and(|t| needle.is_in(t.as_bytes()))
-            || needle.is_in(KINDS[usize::from(slot.kind).min(KINDS.len() - 1)].as_bytes())
+                .is_some_and(|t| search::contains(t.as_bytes(), lower))
+            || search::contains(
+                KINDS[usize::from(slot.kind).min(KINDS.len() - 1)].as_bytes(),
+                lower,
+            )
+            || self
+                .payload(seq, slot)
+                .is_ok_and(|payload| search::contains(&payload, lower))
+    }
+
+    /// Whether a vehicle's VIN or label contains `lower`.
+    fn vin_names_match(&self, vehicle: u32, lower: &[u8]) -> bool {
+        self.vins.get(vehicle).is_some_and(|vin| {
+            search::contains(vin.as_str().as_bytes(), lower)
+                || self
+                    .label(vin)
+                    .is_some_and(|l| search::contains(l.as_bytes(), lower))
+        })
+    }
+
+    /// Which VINs (with labels), topics and kinds contain `text` (lower-
+    /// case): worked out once per search, so the search looks names up by
+    /// number for each message. Names first seen later cannot be in the
+    /// messages the search covers.
+    pub fn name_hits(&self, text: &str) -> NameHits {
+        let lower = text.as_bytes();
+        let ids = |count: usize| (0..count).filter_map(|id| u32::try_from(id).ok());
+        NameHits {
+            vins: ids(self.vins.list.len())
+                .map(|id| self.vin_names_match(id, lower))
+                .collect(),
+            topics: self
+                .topics
+                .list
+                .iter()
+                .map(|t| search::contains(t.as_bytes(), lower))
+                .collect(),
+            kinds: KINDS.map(|k| search::contains(k.as_bytes(), lower)),
+        }
     }
 
     /// The next piece of work for a search over `[from, until)`, newest
@@ -743,6 +769,7 @@ impl History {
     pub fn search_items(
         &self,
         filter: &LogFilter,
+        names: &NameHits,
         from: u64,
         until: u64,
         max: usize,
@@ -752,7 +779,6 @@ impl History {
         let Some(index) = self.index_filter(filter) else {
             return (Vec::new(), lowest);
         };
-        let needle = search::Needle::new(&filter.text);
         let mut items = Vec::new();
         let mut tickets = Vec::new();
         for seq in (lowest..until).rev() {
@@ -762,7 +788,7 @@ impl History {
             if !index.passes(slot) {
                 continue;
             }
-            let source = if self.names_match(slot, &needle) {
+            let source = if names.matches(slot) {
                 search::Source::Named
             } else if let Some(payload) = self.cached(seq) {
                 search::Source::Cached(payload)
@@ -788,6 +814,29 @@ impl History {
             }
         }
         (items, lowest)
+    }
+}
+
+/// Which names contain a search's text ([`History::name_hits`]).
+#[derive(Debug, Clone, Default)]
+pub struct NameHits {
+    vins: Vec<bool>,
+    topics: Vec<bool>,
+    kinds: [bool; KINDS.len()],
+}
+
+impl NameHits {
+    fn matches(&self, slot: &Slot) -> bool {
+        let hit = |hits: &[bool], id: u32| {
+            usize::try_from(id)
+                .ok()
+                .and_then(|i| hits.get(i))
+                .copied()
+                .unwrap_or(false)
+        };
+        hit(&self.vins, slot.vehicle)
+            || hit(&self.topics, slot.topic)
+            || self.kinds[usize::from(slot.kind).min(KINDS.len() - 1)]
     }
 }
 
@@ -1044,7 +1093,8 @@ mod tests {
             text: "abcdef".into(),
             ..LogFilter::default()
         };
-        let (items, next) = history.search_items(&filter, 0, 5, 3);
+        let (items, next) =
+            history.search_items(&filter, &history.name_hits(&filter.text), 0, 5, 3);
         assert_eq!(next, 2);
         let seqs: Vec<u64> = items.iter().map(|i| i.seq).collect();
         assert_eq!(seqs, [4, 3, 2]);

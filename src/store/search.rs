@@ -26,28 +26,31 @@ impl Needle {
 
     /// Whether `hay` contains the needle, ignoring ASCII case.
     pub fn is_in(&self, hay: &[u8]) -> bool {
-        let needle = self.lower.as_slice();
-        let Some(&first) = needle.first() else {
-            return true;
-        };
-        let Some(last_start) = hay.len().checked_sub(needle.len()) else {
+        contains(hay, &self.lower)
+    }
+}
+
+/// Whether `hay` contains `lower` (already lower-case), ignoring ASCII case.
+pub fn contains(hay: &[u8], lower: &[u8]) -> bool {
+    let Some(&first) = lower.first() else {
+        return true;
+    };
+    let Some(last_start) = hay.len().checked_sub(lower.len()) else {
+        return false;
+    };
+    let mut from = 0;
+    while from <= last_start {
+        let Some(hit) = memchr::memchr2(first, first.to_ascii_uppercase(), &hay[from..=last_start])
+        else {
             return false;
         };
-        let mut from = 0;
-        while from <= last_start {
-            let Some(hit) =
-                memchr::memchr2(first, first.to_ascii_uppercase(), &hay[from..=last_start])
-            else {
-                return false;
-            };
-            let at = from + hit;
-            if hay[at..at + needle.len()].eq_ignore_ascii_case(needle) {
-                return true;
-            }
-            from = at + 1;
+        let at = from + hit;
+        if hay[at..at + lower.len()].eq_ignore_ascii_case(lower) {
+            return true;
         }
-        false
+        from = at + 1;
     }
+    false
 }
 
 /// Where to look for the needle in one message.

@@ -119,6 +119,7 @@ pub(super) fn rebuild_matches(app: &mut App) {
             Ok(job) => {
                 app.log.search = Some(SearchState {
                     job,
+                    names: app.history.name_hits(&app.log.filter.text),
                     next: end,
                     held: None,
                     scanned: 0,
@@ -275,9 +276,13 @@ pub(super) fn pump_search(app: &mut App) {
         let piece = match search.held.take() {
             Some(piece) => piece,
             None if search.next > first => {
-                let (items, next) =
-                    app.history
-                        .search_items(&app.log.filter, first, search.next, SEARCH_PIECE);
+                let (items, next) = app.history.search_items(
+                    &app.log.filter,
+                    &search.names,
+                    first,
+                    search.next,
+                    SEARCH_PIECE,
+                );
                 let covered = search.next - next;
                 search.next = next;
                 Piece { items, covered }

@@ -14,7 +14,7 @@ use crate::domain::tracking::{Deliveries, Tracking};
 use crate::domain::{InboundMessage, PopupLedger, TopicScheme, Vin};
 use crate::mqtt::SessionEvent;
 use crate::store::search::{Piece, SearchJob};
-use crate::store::{History, LogFilter, Place, StoredRecord, VehicleFilter};
+use crate::store::{History, LogFilter, NameHits, Place, StoredRecord, VehicleFilter};
 use chrono::{DateTime, FixedOffset, Utc};
 use compose::{on_published, publish, reply};
 use log::{
@@ -203,6 +203,8 @@ pub enum Loaded {
 #[derive(Debug)]
 pub struct SearchState {
     pub job: SearchJob,
+    /// The names that contain the text, worked out when the search began.
+    pub names: NameHits,
     /// Messages below this sequence number are still to be handed over.
     pub next: u64,
     /// A piece the thread had no room for yet.
