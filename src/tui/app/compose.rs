@@ -95,27 +95,14 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
         );
     };
     let text = app.editor.text();
-    let topic = app.topics.from_topic(&vin);
-    // A correlation id goes into an object content, so the reply that
-    // carries it back acknowledges the message; other content goes untracked.
-    let cid = crate::domain::tracking::new_id();
-    let (sent_text, cid) = match app.tracking.stamp(&text, &cid) {
-        Ok(stamped) if envelope::validate(&text).is_valid() => (stamped, Some(cid)),
-        _ => (text.clone(), None),
-    };
-    let payload = match envelope::check_with(
-        &sent_text,
-        &topic,
-        app.size_limit,
-        app.editor.catalog.as_deref(),
-    ) {
-        Ok(payload) => payload,
-        Err(Refusal::Invalid(problems))
+    let outgoing = match prepare(app, vin, &text) {
+        Ok(outgoing) => outgoing,
+        Err(NotReady::Checked(Refusal::Invalid(problems)))
             if app.app_id.is_none() && problems.iter().any(|p| p.path == "$.idApp") =>
         {
             return refuse(app, "no application id (idApp): start with --app-id ID, set WPCONSOLE_APP_ID, or add app-id to the profile".into());
         }
-        Err(Refusal::Invalid(problems)) => {
+        Err(NotReady::Checked(Refusal::Invalid(problems))) => {
             let first = problems
                 .first()
                 .map(ToString::to_string)
@@ -128,20 +115,15 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
                 ),
             );
         }
-        Err(refusal @ Refusal::TooLarge(_)) if cid.is_some() => {
+        Err(NotReady::TrackedTooLarge(refusal)) => {
             let field = app.tracking.stamp_field.clone();
             return refuse(
                 app,
                 format!("with the tracking id content.{field}, {refusal}"),
             );
         }
-        Err(refusal @ Refusal::TooLarge(_)) => return refuse(app, refusal.to_string()),
+        Err(other) => return refuse(app, other.to_string()),
     };
-    if payload.kind == MessageKind::Popup
-        && let Err(too_soon) = app.popups.check(&vin, unix_ms(app.now))
-    {
-        return refuse(app, too_soon.to_string());
-    }
     if app.connection == ConnectionState::Offline {
         return refuse(
             app,
@@ -154,13 +136,6 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
             "the broker is not connected; try again once the status bar says connected".into(),
         );
     }
-    let outgoing = Outgoing {
-        vin,
-        topic,
-        payload,
-        text,
-        cid,
-    };
     if app.header.production {
         app.editor.status = Some((
             StatusLevel::Info,
@@ -200,34 +175,9 @@ fn publish_to_marked(app: &mut App) -> Option<Command> {
     let mut outgoing = Vec::new();
     let mut refused = Vec::new();
     for vin in app.vehicles.marked.clone() {
-        let topic = app.topics.from_topic(&vin);
-        let cid = crate::domain::tracking::new_id();
-        let (sent_text, cid) = match app.tracking.stamp(&text, &cid) {
-            Ok(stamped) => (stamped, Some(cid)),
-            Err(_) => (text.clone(), None),
-        };
-        match envelope::check_with(
-            &sent_text,
-            &topic,
-            app.size_limit,
-            app.editor.catalog.as_deref(),
-        ) {
-            Ok(payload) => {
-                if payload.kind == MessageKind::Popup
-                    && let Err(too_soon) = app.popups.check(&vin, unix_ms(app.now))
-                {
-                    refused.push((vin, too_soon.to_string()));
-                    continue;
-                }
-                outgoing.push(Outgoing {
-                    vin,
-                    topic,
-                    payload,
-                    text: text.clone(),
-                    cid,
-                });
-            }
-            Err(refusal) => refused.push((vin, refusal.to_string())),
+        match prepare(app, vin.clone(), &text) {
+            Ok(ready) => outgoing.push(ready),
+            Err(not_ready) => refused.push((vin, not_ready.to_string())),
         }
     }
     if outgoing.is_empty() {
@@ -241,4 +191,57 @@ fn publish_to_marked(app: &mut App) -> Option<Command> {
     }
     app.modal = Some(Modal::ConfirmFleet { outgoing, refused });
     None
+}
+
+/// Why the editor's payload cannot go to a vehicle.
+enum NotReady {
+    /// Refused by the rules, the catalog or the size limit.
+    Checked(Refusal),
+    /// Too large once the tracking id is in.
+    TrackedTooLarge(Refusal),
+    TooSoon(crate::domain::PopupTooSoon),
+}
+
+impl std::fmt::Display for NotReady {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Checked(refusal) | Self::TrackedTooLarge(refusal) => refusal.fmt(f),
+            Self::TooSoon(too_soon) => too_soon.fmt(f),
+        }
+    }
+}
+
+/// The editor's `text` made ready for `vin`: a tracking id stamped into
+/// an object content (when the text is valid, so problems point into what
+/// the user wrote), checked against the rules, the catalog and the limit,
+/// and the popup rule.
+fn prepare(app: &App, vin: Vin, text: &str) -> Result<Outgoing, NotReady> {
+    let topic = app.topics.from_topic(&vin);
+    let id = crate::domain::tracking::new_id();
+    let (sent_text, cid) = match app.tracking.stamp(text, &id) {
+        Ok(stamped) if app.editor.validation.is_valid() => (stamped, Some(id)),
+        _ => (text.to_owned(), None),
+    };
+    let payload = envelope::check_with(
+        &sent_text,
+        &topic,
+        app.size_limit,
+        app.editor.catalog.as_deref(),
+    )
+    .map_err(|refusal| match refusal {
+        Refusal::TooLarge(_) if cid.is_some() => NotReady::TrackedTooLarge(refusal),
+        refusal => NotReady::Checked(refusal),
+    })?;
+    if payload.kind == MessageKind::Popup {
+        app.popups
+            .check(&vin, unix_ms(app.now))
+            .map_err(NotReady::TooSoon)?;
+    }
+    Ok(Outgoing {
+        vin,
+        topic,
+        payload,
+        text: text.to_owned(),
+        cid,
+    })
 }
