@@ -1174,3 +1174,23 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
         1
     );
 }
+
+#[test]
+fn indexing_files_shows_a_progress_bar_until_done() {
+    let mut app = app();
+    update(
+        &mut app,
+        Msg::Progress(Some(super::app::Progress {
+            done: 50,
+            total: 100,
+            what: "indexing… 1,000 messages".into(),
+        })),
+    );
+    let shown = screen(&app);
+    assert!(
+        shown.contains("indexing… 1,000 messages [██████████░░░░░░░░░░] 50%"),
+        "{shown}"
+    );
+    update(&mut app, Msg::Progress(None));
+    assert!(!screen(&app).contains("indexing…"));
+}
