@@ -25,9 +25,14 @@ fn available(test: &str) -> bool {
 
 /// The console in a 160x45 terminal; when it ends the shell prints EXITED.
 fn console(sandbox: &Sandbox, broker: &Mosquitto) -> Tmux {
+    console_with(sandbox, broker, &[])
+}
+
+/// [`console`] with more options.
+fn console_with(sandbox: &Sandbox, broker: &Mosquitto, extra: &[&str]) -> Tmux {
     let port = format!("mqtt://127.0.0.1:{}", broker.port);
     let journal = sandbox.path("journal").display().to_string();
-    let args = [
+    let mut args = vec![
         "--broker",
         &port,
         "--uid",
@@ -37,6 +42,7 @@ fn console(sandbox: &Sandbox, broker: &Mosquitto) -> Tmux {
         "--journal",
         &journal,
     ];
+    args.extend_from_slice(extra);
     let terminal = sandbox.in_terminal(&args, 160, 45);
     terminal
         .wait_for("● connected", Duration::from_secs(15))
@@ -430,27 +436,9 @@ fn old_payloads_are_read_back_from_the_journal_and_searched() {
     }
     let sandbox = Sandbox::new();
     let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
-    let url = format!("mqtt://127.0.0.1:{}", broker.port);
-    let journal = sandbox.path("journal").display().to_string();
     // A cache of 0 MiB keeps only the block being filled (1 MiB): once a
     // large payload closes the first block, its payloads are read back.
-    let terminal = sandbox.in_terminal(
-        &[
-            "--broker",
-            &url,
-            "--uid",
-            UID,
-            "--journal",
-            &journal,
-            "--cache-mb",
-            "0",
-        ],
-        160,
-        45,
-    );
-    terminal
-        .wait_for("● connected", Duration::from_secs(15))
-        .unwrap_or_else(|screen| panic!("the console did not connect:\n{screen}"));
+    let terminal = console_with(&sandbox, &broker, &["--cache-mb", "0"]);
     broker.publish(
         &to_topic(VINS[0]),
         br#"{"content":{"action":"first","marker":"oldest-one"}}"#,
