@@ -36,14 +36,8 @@ fn tail_json(sandbox: &Sandbox, port: u16, extra: &[&str]) -> Running {
 
 #[test]
 fn send_reaches_a_simulated_vehicle_and_tail_prints_its_acknowledgement() {
-    let port = broker();
-    let runtime = tokio::runtime::Runtime::new().unwrap();
-    let topics = TopicScheme::new(common::PREFIX, UID, true).unwrap();
-    let fleet = Fleet::new(topics.clone(), 3, 11).with_malformed_share(0.0);
-    let vin = fleet.vehicles[0].vin.to_string();
-    let url = BrokerUrl::parse(&format!("mqtt://127.0.0.1:{port}")).unwrap();
-    runtime.spawn(wpconsole::sim::run_fleet(url, topics, fleet));
-    std::thread::sleep(Duration::from_millis(500));
+    let (port, _runtime, vins) = broker_with_fleet();
+    let vin = vins[0].clone();
 
     let sandbox = Sandbox::new();
     let tail = tail_json(&sandbox, port, &["--vin", &vin]);
