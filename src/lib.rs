@@ -4,6 +4,7 @@
 //! (connection), [`cli`] (headless commands) and [`sim`] (the demo broker and
 //! fleet).
 
+pub mod account;
 pub mod cli;
 pub mod config;
 pub mod domain;
