@@ -747,3 +747,44 @@ fn send_track_is_acknowledged_by_a_reply_that_comes_after_a_broker_restart() {
         "{printed}"
     );
 }
+
+#[test]
+fn a_size_limit_above_the_default_raises_the_clients_packet_limit_too() {
+    if !mosquitto_available("a_size_limit_above_the_default_raises_the_clients_packet_limit_too") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    // mosquitto carries messages of any size unless told otherwise.
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let observer = common::Observer::subscribe(broker.port, &from_topic(VIN));
+    let envelope = common::envelope_of_size(200_000);
+    let file = sandbox.write("env200k.json", &envelope);
+    let out = sandbox
+        .wpconsole()
+        .args([
+            "--broker",
+            &format!("mqtt://127.0.0.1:{}", broker.port),
+            "--uid",
+            UID,
+            "send",
+            "--vin",
+            VIN,
+            "--size-limit",
+            "300000",
+            "--file",
+        ])
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, payload) = observer
+        .messages
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the 200,000-byte envelope reached the broker");
+    assert_eq!(payload, envelope.as_bytes());
+}

@@ -173,6 +173,7 @@ impl Settings {
             password,
             tls: self.tls.clone(),
             keep_alive: self.keep_alive,
+            size_limit: self.size_limit,
             broker,
         })
     }

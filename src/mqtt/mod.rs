@@ -45,12 +45,27 @@ pub struct ConnectionSettings {
     pub password: Option<Password>,
     pub tls: tls::TlsFiles,
     pub keep_alive: Duration,
+    /// The largest payload this run may publish (`--size-limit`, profile
+    /// `size-limit`): the client's packet limit follows it, so a payload
+    /// that passed the size check is never refused by rumqttc itself.
+    pub size_limit: usize,
+}
+
+/// What a PUBLISH packet carries besides its payload: a topic of at most
+/// 65,535 bytes with its 2-byte length, a packet id, and the fixed header
+/// (at most 5 bytes).
+pub const PACKET_OVERHEAD_BYTES: usize = 65_535 + 2 + 2 + 5;
+
+/// The outgoing packet limit for payloads of up to `size_limit` bytes.
+/// rumqttc's own default is 10 KiB and counts the whole packet on the way
+/// out, not the payload.
+pub fn packet_limit(size_limit: usize) -> usize {
+    size_limit.saturating_add(PACKET_OVERHEAD_BYTES)
 }
 
 /// Room for the largest message the WebPortal broker carries (128 KiB of
-/// payload) plus topic and header, both ways. rumqttc's own default is
-/// 10 KiB and counts the whole packet on the way out.
-pub const MAX_PACKET_BYTES: usize = 131_072 + 64 * 1024;
+/// payload) plus topic and header, both ways.
+pub const MAX_PACKET_BYTES: usize = 131_072 + PACKET_OVERHEAD_BYTES;
 
 /// What the console accepts from the broker. Far above the WebPortal limit
 /// on purpose: an oversized message from a misbehaving app is received and
@@ -73,11 +88,12 @@ impl ConnectionSettings {
             ),
         };
         let mut options = MqttOptions::new(self.client_id.clone(), host, self.broker.port);
+        let outgoing = packet_limit(self.size_limit);
         options
             .set_transport(transport)
             .set_keep_alive(self.keep_alive)
             .set_clean_session(true)
-            .set_max_packet_size(MAX_INCOMING_PACKET_BYTES, MAX_PACKET_BYTES)
+            .set_max_packet_size(MAX_INCOMING_PACKET_BYTES.max(outgoing), outgoing)
             .set_request_channel_capacity(1024);
         match (&self.uid, &self.password) {
             (Some(uid), Some(password)) => {
@@ -116,6 +132,7 @@ mod tests {
             password: Some(Password::new("hunter2".into())),
             tls: tls::TlsFiles::default(),
             keep_alive: Duration::from_secs(30),
+            size_limit: 131_072,
         };
         let debug = format!("{settings:?}");
         assert!(!debug.contains("hunter2"));

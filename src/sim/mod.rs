@@ -28,6 +28,7 @@ pub async fn run_fleet(broker: BrokerUrl, topics: TopicScheme, mut fleet: Fleet)
         password: None,
         tls: crate::mqtt::tls::TlsFiles::default(),
         keep_alive: Duration::from_secs(30),
+        size_limit: crate::domain::DEFAULT_SIZE_LIMIT,
     };
     let Ok(options) = settings.mqtt_options() else {
         return;
