@@ -711,3 +711,66 @@ fn replay_publishes_what_was_sent_to_another_vehicle_and_refuses_a_bad_record_wh
         "not even the valid first one"
     );
 }
+
+#[test]
+fn send_track_of_a_popup_prints_the_drivers_answer_and_exits_by_it() {
+    use wpconsole::domain::PopupAction;
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let topics = TopicScheme::new(common::PREFIX, UID, true).unwrap();
+    let sandbox = Sandbox::new();
+    for (seed, answer, code, said) in [
+        (
+            21,
+            PopupAction::Ok,
+            0,
+            "answered: OK (WebPortal.okBtnPopupRequestClicked) in ",
+        ),
+        (
+            22,
+            PopupAction::Cancel,
+            5,
+            "answered: Cancel (WebPortal.cancelBtnPopupRequestClicked) in ",
+        ),
+    ] {
+        // A fleet of one whose driver always gives `answer` (another
+        // vehicle each time: the 20 s popup rule holds per vehicle).
+        let port = broker();
+        let url = BrokerUrl::parse(&format!("mqtt://127.0.0.1:{port}")).unwrap();
+        let fleet = Fleet::new(topics.clone(), 1, seed)
+            .with_malformed_share(0.0)
+            .with_popup_answer(answer);
+        let vin = fleet.vehicles[0].vin.to_string();
+        runtime.spawn(wpconsole::sim::run_fleet(url, topics.clone(), fleet));
+        std::thread::sleep(Duration::from_millis(500));
+        let sent = sandbox
+            .wpconsole()
+            .args(connect_args(port))
+            .args([
+                "send",
+                "--vin",
+                &vin,
+                "--content",
+                r#"{"type":"action","action":"hello"}"#,
+                "--popup-text",
+                "hello",
+                "--popup-btn",
+                "--track",
+                "--wait",
+                "20s",
+            ])
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&sent.stdout);
+        assert_eq!(
+            sent.status.code(),
+            Some(code),
+            "{stdout}{}",
+            String::from_utf8_lossy(&sent.stderr)
+        );
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(said))
+            .unwrap_or_else(|| panic!("no answer line {said:?}:\n{stdout}"));
+        assert!(line.ends_with(" ms"), "{line}");
+    }
+}

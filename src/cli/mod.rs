@@ -28,11 +28,16 @@ pub mod exit {
     pub const BROKER: u8 = 3;
     /// `send --track`: published, but no reply carried the id in time.
     pub const NO_REPLY: u8 = 4;
+    /// `send --track` of a popup: the user answered Cancel.
+    pub const POPUP_CANCELLED: u8 = 5;
+    /// `send --track` of a popup: it closed unanswered (after 15 s).
+    pub const POPUP_TIMED_OUT: u8 = 6;
 }
 
 const EXIT_CODES: &str = "Exit codes: 0 ok, 1 payload refused (invalid, oversized, popup too soon), \
 2 usage or configuration error, 3 broker unreachable or connection refused, \
-4 (send --track) published but no reply carried its id in time.";
+4 (send --track) published but no reply carried its id in time, \
+5 (send --track, a popup) answered Cancel, 6 (send --track, a popup) closed unanswered.";
 
 const ENVIRONMENT: &str = "\
 Every connection option can also come from the environment (WPCONSOLE_BROKER, \

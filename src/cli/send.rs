@@ -5,8 +5,8 @@ use super::settings::Settings;
 use super::validate::{print_problems, read_input};
 use super::{CliError, GlobalArgs, exit};
 use crate::domain::envelope::{self, MessageKind, PopupRequest, Refusal};
-use crate::domain::tracking::Tracking;
-use crate::domain::{PopupLedger, Vin};
+use crate::domain::tracking::{Delivery, Tracking};
+use crate::domain::{PopupAction, PopupLedger, Vin};
 use crate::mqtt::{Overflow, Session, SessionEvent, session::SessionOptions};
 use clap::Args;
 use std::path::PathBuf;
@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// Publish one envelope to one vehicle.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{\"type\":\"action\",\"action\":\"ping\",\"params\":{}}'\n  wpconsole send --vin VF3ABCDEFGH123456 --file envelope.json\n  cat envelope.json | wpconsole send --vin VF3ABCDEFGH123456 -\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{}' --popup-text 'Charge complete' --popup-btn\n\nNothing is published unless the envelope is valid, fits the size limit and, for a popup,\ncomes at least 20 s after the previous popup this tool sent to that vehicle.\n\nWith --track, a correlation id is stamped into content.cid (--track-field) and the\nvehicle's \"to\" topic is watched for a reply whose content.ref (--reply-field) carries it;\nthe round-trip time is printed. The broker downgrades everything to QoS 0: the reply is\nthe only proof that the app got the action.\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{\"action\":\"unlock\"}' --track --wait 30s\nExit codes: 0 published (with --track: and acknowledged), 1 refused (nothing published),\n2 usage or config error, 3 broker unreachable or refused, 4 published but no reply\nwithin --wait (with --track)."
+    after_help = "Examples:\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{\"type\":\"action\",\"action\":\"ping\",\"params\":{}}'\n  wpconsole send --vin VF3ABCDEFGH123456 --file envelope.json\n  cat envelope.json | wpconsole send --vin VF3ABCDEFGH123456 -\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{}' --popup-text 'Charge complete' --popup-btn\n\nNothing is published unless the envelope is valid, fits the size limit and, for a popup,\ncomes at least 20 s after the previous popup this tool sent to that vehicle.\n\nWith --track, a correlation id is stamped into content.cid (--track-field) and the\nvehicle's \"to\" topic is watched for a reply whose content.ref (--reply-field) carries it;\nthe round-trip time is printed. The broker downgrades everything to QoS 0: the reply is\nthe only proof that the app got the action.\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{\"action\":\"unlock\"}' --track --wait 30s\nA tracked popup is answered instead: the vehicle's popupAction (OK, Cancel, or closed after\n15 s) carrying the id in content.cid (--track-field) is printed with the round trip, e.g.\n  answered: OK (WebPortal.okBtnPopupRequestClicked) in 812 ms\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{}' --popup-text 'Charge complete' --popup-btn --track\nExit codes: 0 published (with --track: acknowledged, or a popup answered OK), 1 refused\n(nothing published), 2 usage or config error, 3 broker unreachable or refused, 4 published\nbut no reply within --wait (with --track), 5 the popup was answered Cancel, 6 the popup\nclosed unanswered (timeout)."
 )]
 pub struct SendArgs {
     /// The vehicle (17-character VIN).
@@ -223,7 +223,9 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
             args.wait.unwrap_or(Duration::from_secs(30)),
         )
         .await
-        .map_or(Reply::Silent, Reply::Acknowledged),
+        .map_or(Reply::Silent, |(delivery, answer)| {
+            Reply::Came(delivery, answer)
+        }),
         _ => Reply::Untracked,
     };
     session.shutdown().await;
@@ -240,6 +242,7 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
         reply,
         correlation.as_deref(),
         &tracking,
+        checked.kind == MessageKind::Popup,
         args.wait.unwrap_or(Duration::from_secs(30)),
     ))
 }
@@ -247,30 +250,51 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
 /// What came back for the message.
 enum Reply {
     Untracked,
-    /// With the round-trip time.
-    Acknowledged(Duration),
+    /// A reply or a popup answer carried the id: what it said (with the
+    /// round trip), and for a popup which answer it was.
+    Came(Delivery, Option<PopupAction>),
     Silent,
 }
 
-/// Says what came back for a tracked message; the exit code.
+/// Says what came back for a tracked message; the exit code. A popup's
+/// answer decides it: OK 0, Cancel 5, closed unanswered 6 (a script can
+/// tell the driver's choice apart from a popup that was never answered, 4).
 fn report_reply(
     reply: Reply,
     correlation: Option<&str>,
     tracking: &Tracking,
+    popup: bool,
     wait: Duration,
 ) -> u8 {
     match (reply, correlation) {
-        (Reply::Acknowledged(round_trip), Some(id)) => {
+        (Reply::Came(Delivery::Acknowledged(round_trip), _), Some(id)) => {
             println!("acknowledged: {id} in {} ms", round_trip.as_millis());
             exit::OK
         }
+        (Reply::Came(delivery, answer), Some(_)) => {
+            println!("{}", delivery.describe());
+            match answer {
+                Some(PopupAction::Cancel) => exit::POPUP_CANCELLED,
+                Some(PopupAction::Timeout) => exit::POPUP_TIMED_OUT,
+                _ => exit::OK,
+            }
+        }
         (Reply::Silent, Some(id)) => {
-            eprintln!(
-                "wpconsole: no reply with content.{} = {id:?} within {} s: the vehicle may be asleep, \
-                 offline, or its app may not echo the id (see --reply-field)",
-                tracking.reply_field,
-                wait.as_secs_f64()
-            );
+            if popup {
+                eprintln!(
+                    "wpconsole: no popup answer (popupAction) with content.{} = {id:?} within {} s: \
+                     the vehicle may be asleep or offline, or its app may not forward popup answers",
+                    tracking.stamp_field,
+                    wait.as_secs_f64()
+                );
+            } else {
+                eprintln!(
+                    "wpconsole: no reply with content.{} = {id:?} within {} s: the vehicle may be asleep, \
+                     offline, or its app may not echo the id (see --reply-field)",
+                    tracking.reply_field,
+                    wait.as_secs_f64()
+                );
+            }
             exit::NO_REPLY
         }
         _ => exit::OK,
@@ -297,21 +321,30 @@ pub(super) fn start_session(
     ))
 }
 
-/// Waits for a reply carrying `id`; its round-trip time, or `None` when
-/// `wait` passes. Replies for other ids are ignored.
+/// Waits for the first reply or popup answer carrying `id`: what it says
+/// (with the round trip), or `None` when `wait` passes. Replies for other
+/// ids are ignored.
 async fn wait_for_reply(
     events: &mut tokio::sync::mpsc::Receiver<SessionEvent>,
     tracking: &Tracking,
     id: &str,
     sent_at: std::time::Instant,
     wait: Duration,
-) -> Option<Duration> {
+) -> Option<(Delivery, Option<PopupAction>)> {
     let watch = async {
         while let Some(event) = events.recv().await {
             if let SessionEvent::Message(reply) = event
-                && tracking.acknowledged_id(&reply.payload).as_deref() == Some(id)
+                && let Some(acknowledgement) = tracking.acknowledgement(&reply.payload)
+                && acknowledgement.id == id
             {
-                return Some(sent_at.elapsed());
+                let round_trip = sent_at.elapsed();
+                let answer = acknowledgement.answer;
+                let delivery = answer
+                    .clone()
+                    .map_or(Delivery::Acknowledged(round_trip), |answer| {
+                        Delivery::Answered(answer, round_trip)
+                    });
+                return Some((delivery, answer));
             }
         }
         None

@@ -12,7 +12,8 @@ pub enum PopupAction {
 }
 
 impl PopupAction {
-    fn from_text(value: &str) -> Self {
+    /// The answer a documented `popupAction` value stands for.
+    pub fn from_wire(value: &str) -> Self {
         match value {
             "WebPortal.okBtnPopupRequestClicked" => Self::Ok,
             "WebPortal.cancelBtnPopupRequestClicked" => Self::Cancel,
@@ -27,6 +28,17 @@ impl PopupAction {
             Self::Ok => "WebPortal.okBtnPopupRequestClicked",
             Self::Cancel => "WebPortal.cancelBtnPopupRequestClicked",
             Self::Timeout => "WebPortal.closeTimeoutPopupRequest",
+            Self::Other(value) => value,
+        }
+    }
+
+    /// How the console names the answer: `OK`, `Cancel`, `timeout`, or the
+    /// value itself when it is not one of the documented three.
+    pub fn label(&self) -> &str {
+        match self {
+            Self::Ok => "OK",
+            Self::Cancel => "Cancel",
+            Self::Timeout => "timeout",
             Self::Other(value) => value,
         }
     }
@@ -171,7 +183,7 @@ pub fn classify(payload: &[u8]) -> Classified {
         });
     let kind = if let Some(answer) = envelope.popup_action {
         InboundKind::PopupAnswer(match answer {
-            serde_json::Value::String(text) => PopupAction::from_text(&text),
+            serde_json::Value::String(text) => PopupAction::from_wire(&text),
             other => PopupAction::Other(other.to_string()),
         })
     } else {

@@ -3,7 +3,13 @@
 //! action is its reply. A correlation id is stamped into `content` (the
 //! field `cid` by default) and a reply on the vehicle's "to" topic whose
 //! `content.ref` (by default) carries the same id acknowledges it.
+//!
+//! A popup is answered differently: the WebPortal tells the app which
+//! button the user pressed (or that it timed out) in a `popupAction` beside
+//! the popup's own `content`, which the app forwards as it got it, so the
+//! id comes back in the stamped field (`content.cid`), not the reply field.
 
+use super::PopupAction;
 use serde_json::Value;
 
 /// Where the id goes and where a reply carries it.
@@ -46,16 +52,72 @@ impl Tracking {
         serde_json::to_string_pretty(&value).map_err(|err| err.to_string())
     }
 
-    /// The id a reply acknowledges, if it carries one.
-    pub fn acknowledged_id(&self, reply: &[u8]) -> Option<String> {
+    /// What an inbound message acknowledges, if anything: a data reply
+    /// carrying an id in `content.<reply_field>`, or a popup answer
+    /// (`popupAction`) carrying it in `content.<stamp_field>` (or, from an
+    /// app that answers like a data reply, in `content.<reply_field>`).
+    pub fn acknowledgement(&self, inbound: &[u8]) -> Option<Acknowledgement> {
         // Called for every inbound message while anything waits for a
-        // reply: most never name the field, and are passed over unparsed.
-        memchr::memmem::find(reply, self.reply_field.as_bytes())?;
-        let value: Value = serde_json::from_slice(reply).ok()?;
-        match value.get("content")?.get(&self.reply_field)? {
-            Value::String(id) => Some(id.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            _ => None,
+        // reply: most name neither, and are passed over unparsed.
+        let answers_a_popup = memchr::memmem::find(inbound, b"popupAction").is_some();
+        if !answers_a_popup {
+            memchr::memmem::find(inbound, self.reply_field.as_bytes())?;
+        }
+        let value: Value = serde_json::from_slice(inbound).ok()?;
+        let content = value.get("content")?;
+        if let Some(answer) = value.get("popupAction") {
+            let answer = match answer {
+                Value::String(text) => PopupAction::from_wire(text),
+                other => PopupAction::Other(other.to_string()),
+            };
+            let id = content
+                .get(&self.stamp_field)
+                .and_then(id_text)
+                .or_else(|| content.get(&self.reply_field).and_then(id_text))?;
+            return Some(Acknowledgement {
+                id,
+                answer: Some(answer),
+            });
+        }
+        Some(Acknowledgement {
+            id: id_text(content.get(&self.reply_field)?)?,
+            answer: None,
+        })
+    }
+}
+
+/// An id as a reply may carry it: a string, or a number written as text.
+fn id_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(id) => Some(id.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// What an inbound message says about a tracked message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acknowledgement {
+    /// The id of the tracked message.
+    pub id: String,
+    /// For the answer to a popup: which one (OK, Cancel, timeout).
+    pub answer: Option<PopupAction>,
+}
+
+impl Acknowledgement {
+    /// A data reply's acknowledgement of `id`.
+    pub fn reply(id: impl Into<String>) -> Self {
+        Self {
+            id: id.into(),
+            answer: None,
+        }
+    }
+
+    /// A popup's answer carrying `id`.
+    pub fn popup(id: impl Into<String>, answer: PopupAction) -> Self {
+        Self {
+            id: id.into(),
+            answer: Some(answer),
         }
     }
 }
@@ -77,18 +139,19 @@ mod tests {
         assert_eq!(value["content"]["cid"], "wpc-1");
         assert_eq!(value["content"]["action"], "unlock", "nothing else changes");
         assert_eq!(
-            tracking.acknowledged_id(br#"{"content":{"type":"ack","ref":"wpc-1"}}"#),
-            Some("wpc-1".into())
+            tracking.acknowledgement(br#"{"content":{"type":"ack","ref":"wpc-1"}}"#),
+            Some(Acknowledgement::reply("wpc-1"))
         );
         assert_eq!(
-            tracking.acknowledged_id(br#"{"content":{"ref":7}}"#),
-            Some("7".into())
+            tracking.acknowledgement(br#"{"content":{"ref":7}}"#),
+            Some(Acknowledgement::reply("7"))
         );
         assert_eq!(
-            tracking.acknowledged_id(br#"{"content":{"cid":"wpc-1"}}"#),
-            None
+            tracking.acknowledgement(br#"{"content":{"cid":"wpc-1"}}"#),
+            None,
+            "a data message echoing the stamp is not a reply"
         );
-        assert_eq!(tracking.acknowledged_id(b"not json"), None);
+        assert_eq!(tracking.acknowledgement(b"not json"), None);
     }
 
     #[test]
@@ -100,8 +163,56 @@ mod tests {
         let stamped = tracking.stamp(r#"{"content":{}}"#, "x").unwrap();
         assert!(stamped.contains("\"requestId\": \"x\""), "{stamped}");
         assert_eq!(
-            tracking.acknowledged_id(br#"{"content":{"inReplyTo":"x"}}"#),
-            Some("x".into())
+            tracking.acknowledgement(br#"{"content":{"inReplyTo":"x"}}"#),
+            Some(Acknowledgement::reply("x"))
+        );
+        assert_eq!(
+            tracking.acknowledgement(
+                br#"{"popupAction":"WebPortal.okBtnPopupRequestClicked","content":{"requestId":"x"}}"#
+            ),
+            Some(Acknowledgement::popup("x", PopupAction::Ok)),
+            "a popup answer carries the id in the stamped field"
+        );
+    }
+
+    #[test]
+    fn a_popup_answer_carrying_the_id_in_content_cid_acknowledges_with_the_answer() {
+        let tracking = Tracking::default();
+        for (wire, answer) in [
+            ("WebPortal.okBtnPopupRequestClicked", PopupAction::Ok),
+            (
+                "WebPortal.cancelBtnPopupRequestClicked",
+                PopupAction::Cancel,
+            ),
+            ("WebPortal.closeTimeoutPopupRequest", PopupAction::Timeout),
+            ("somethingElse", PopupAction::Other("somethingElse".into())),
+        ] {
+            let inbound = format!(
+                r#"{{"popupAction":"{wire}","content":{{"type":"action","cid":"wpc-9"}}}}"#
+            );
+            assert_eq!(
+                tracking.acknowledgement(inbound.as_bytes()),
+                Some(Acknowledgement::popup("wpc-9", answer)),
+                "{inbound}"
+            );
+        }
+        // An app that answers popups like data replies is understood too.
+        assert_eq!(
+            tracking.acknowledgement(
+                br#"{"popupAction":"WebPortal.cancelBtnPopupRequestClicked","content":{"ref":"wpc-9"}}"#
+            ),
+            Some(Acknowledgement::popup("wpc-9", PopupAction::Cancel))
+        );
+        // An answer without an id acknowledges nothing.
+        assert_eq!(
+            tracking.acknowledgement(
+                br#"{"popupAction":"WebPortal.okBtnPopupRequestClicked","content":{}}"#
+            ),
+            None
+        );
+        assert_eq!(
+            tracking.acknowledgement(br#"{"popupAction":"WebPortal.okBtnPopupRequestClicked"}"#),
+            None
         );
     }
 
@@ -125,8 +236,35 @@ pub enum Delivery {
     Sent,
     /// A reply carried its id, this long after it was published.
     Acknowledged(std::time::Duration),
+    /// A popup's first answer (OK, Cancel, timeout) carried its id, this
+    /// long after it was published.
+    Answered(PopupAction, std::time::Duration),
     /// No reply within the timeout (a late one still acknowledges it).
     NoReply,
+}
+
+impl Delivery {
+    /// The state in a sentence, for the detail pane and `send --track`:
+    /// `answered: OK (WebPortal.okBtnPopupRequestClicked) in 812 ms`.
+    pub fn describe(&self) -> String {
+        match self {
+            Self::Refused(reason) => format!("refused: {reason}"),
+            Self::Sent => "sent, waiting for the vehicle's reply".into(),
+            Self::Acknowledged(round_trip) => {
+                format!("acknowledged in {} ms", round_trip.as_millis())
+            }
+            Self::Answered(PopupAction::Other(value), round_trip) => {
+                format!("answered: {value} in {} ms", round_trip.as_millis())
+            }
+            Self::Answered(answer, round_trip) => format!(
+                "answered: {} ({}) in {} ms",
+                answer.label(),
+                answer.wire_value(),
+                round_trip.as_millis()
+            ),
+            Self::NoReply => "no reply within the timeout".into(),
+        }
+    }
 }
 
 /// Round-trip times and unacknowledged messages of one vehicle.
@@ -136,6 +274,9 @@ pub struct VehicleDeliveries {
     rtts: std::collections::VecDeque<u64>,
     /// Tracked messages without a reply (sent or timed out).
     pub unacknowledged: u32,
+    /// The last popup answer and its round trip in milliseconds (kept out
+    /// of the round-trip times: a person's reaction is not the network's).
+    pub last_answer: Option<(PopupAction, u64)>,
 }
 
 impl VehicleDeliveries {
@@ -208,24 +349,30 @@ impl Deliveries {
         );
     }
 
-    /// A reply carrying `id` arrived at `at`: the key it acknowledges and
-    /// the round trip, or `None` for an id this session did not send.
+    /// `acknowledgement` arrived at `at`: the key it acknowledges and the
+    /// round trip, or `None` for an id this session did not send (or one
+    /// already acknowledged: only the first answer counts).
     pub fn acknowledge(
         &mut self,
-        id: &str,
+        acknowledgement: &Acknowledgement,
         at: chrono::DateTime<chrono::Utc>,
     ) -> Option<(u64, std::time::Duration)> {
-        let pending = self.pending.remove(id)?;
+        let pending = self.pending.remove(&acknowledgement.id)?;
         let round_trip = (at - pending.sent_at).to_std().unwrap_or_default();
-        self.states
-            .insert(pending.key, Delivery::Acknowledged(round_trip));
+        let millis = u64::try_from(round_trip.as_millis()).unwrap_or(u64::MAX);
         let vehicle = self.vehicles.entry(pending.vin).or_default();
         vehicle.unacknowledged = vehicle.unacknowledged.saturating_sub(1);
-        vehicle
-            .rtts
-            .push_back(u64::try_from(round_trip.as_millis()).unwrap_or(u64::MAX));
-        if vehicle.rtts.len() > 100 {
-            vehicle.rtts.pop_front();
+        if let Some(answer) = &acknowledgement.answer {
+            self.states
+                .insert(pending.key, Delivery::Answered(answer.clone(), round_trip));
+            vehicle.last_answer = Some((answer.clone(), millis));
+        } else {
+            self.states
+                .insert(pending.key, Delivery::Acknowledged(round_trip));
+            vehicle.rtts.push_back(millis);
+            if vehicle.rtts.len() > 100 {
+                vehicle.rtts.pop_front();
+            }
         }
         Some((pending.key, round_trip))
     }
@@ -279,9 +426,13 @@ mod delivery_tests {
         deliveries.sent("a".into(), 1, vin.clone(), at(0));
         deliveries.sent("b".into(), 2, vin.clone(), at(100));
         assert_eq!(deliveries.vehicle(&vin).unwrap().unacknowledged, 2);
-        assert_eq!(deliveries.acknowledge("zzz", at(150)), None, "not ours");
         assert_eq!(
-            deliveries.acknowledge("b", at(400)),
+            deliveries.acknowledge(&Acknowledgement::reply("zzz"), at(150)),
+            None,
+            "not ours"
+        );
+        assert_eq!(
+            deliveries.acknowledge(&Acknowledgement::reply("b"), at(400)),
             Some((2, std::time::Duration::from_millis(300)))
         );
         assert_eq!(deliveries.state(1), Some(Delivery::Sent));
@@ -291,7 +442,11 @@ mod delivery_tests {
                 300
             )))
         );
-        assert_eq!(deliveries.acknowledge("b", at(500)), None, "once only");
+        assert_eq!(
+            deliveries.acknowledge(&Acknowledgement::reply("b"), at(500)),
+            None,
+            "once only"
+        );
         assert_eq!(deliveries.expire(at(29_000)), Vec::<u64>::new());
         assert_eq!(deliveries.expire(at(30_001)), vec![1]);
         assert_eq!(deliveries.state(1), Some(Delivery::NoReply));
@@ -299,7 +454,9 @@ mod delivery_tests {
         assert_eq!((vehicle.unacknowledged, vehicle.last_ms()), (1, Some(300)));
         assert!(deliveries.awaiting());
         assert_eq!(
-            deliveries.acknowledge("a", at(31_000)).map(|(key, _)| key),
+            deliveries
+                .acknowledge(&Acknowledgement::reply("a"), at(31_000))
+                .map(|(key, _)| key),
             Some(1),
             "a late reply still acknowledges"
         );
@@ -307,5 +464,44 @@ mod delivery_tests {
         assert_eq!(vehicle.unacknowledged, 0);
         assert_eq!(vehicle.p50_ms(), Some(300));
         assert!(!deliveries.awaiting());
+    }
+
+    #[test]
+    fn a_popup_is_answered_once_with_the_first_answer_and_its_round_trip() {
+        let vin = crate::domain::Vin::parse("VF3ABCDEFGH123456").unwrap();
+        let mut deliveries = Deliveries::new(std::time::Duration::from_secs(30));
+        deliveries.sent("p".into(), 5, vin.clone(), at(0));
+        assert_eq!(
+            deliveries.acknowledge(&Acknowledgement::popup("p", PopupAction::Ok), at(812)),
+            Some((5, std::time::Duration::from_millis(812)))
+        );
+        assert_eq!(
+            deliveries.state(5),
+            Some(Delivery::Answered(
+                PopupAction::Ok,
+                std::time::Duration::from_millis(812)
+            ))
+        );
+        assert_eq!(
+            deliveries.acknowledge(
+                &Acknowledgement::popup("p", PopupAction::Timeout),
+                at(15_000)
+            ),
+            None,
+            "a later answer changes nothing"
+        );
+        assert_eq!(deliveries.expire(at(60_000)), Vec::<u64>::new());
+        let vehicle = deliveries.vehicle(&vin).unwrap();
+        assert_eq!(vehicle.unacknowledged, 0);
+        assert_eq!(vehicle.last_answer, Some((PopupAction::Ok, 812)));
+        assert_eq!(
+            vehicle.last_ms(),
+            None,
+            "a person's reaction is no network round trip"
+        );
+        assert_eq!(
+            deliveries.state(5).unwrap().describe(),
+            "answered: OK (WebPortal.okBtnPopupRequestClicked) in 812 ms"
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! Pure: time goes in as a `Duration` since the start, messages come out,
 //! so the behaviour is tested without a broker or a clock.
 
-use crate::domain::{TopicScheme, Vin};
+use crate::domain::{PopupAction, TopicScheme, Vin};
 use serde_json::{Value, json};
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -48,6 +48,8 @@ pub struct Fleet {
     scheduled: Vec<(Duration, VehicleMessage)>,
     /// Share of inbound traffic that is deliberately malformed.
     malformed_share: f64,
+    /// How every driver answers a popup; `None`: as people do, at random.
+    popup_answer: Option<PopupAction>,
 }
 
 const MAKES: [(&str, &str); 8] = [
@@ -109,7 +111,17 @@ impl Fleet {
             rng,
             scheduled: Vec::new(),
             malformed_share: 0.04,
+            popup_answer: None,
         }
+    }
+
+    /// Every driver answers every popup with `answer` (after the usual
+    /// pause), instead of at random: for tests and demonstrations of one
+    /// outcome.
+    #[must_use]
+    pub fn with_popup_answer(mut self, answer: PopupAction) -> Self {
+        self.popup_answer = Some(answer);
+        self
     }
 
     /// Sets the share of malformed inbound messages (0 to 1).
@@ -259,28 +271,32 @@ impl Fleet {
             .get("popupBtn")
             .and_then(Value::as_bool)
             .unwrap_or(false);
-        let roll = self.rng.f64();
-        let (answer, after) = if has_ok && roll < 0.5 {
-            (
-                "WebPortal.okBtnPopupRequestClicked",
-                secs(&mut self.rng, 2.0, 12.0),
-            )
-        } else if roll < 0.75 {
-            (
-                "WebPortal.cancelBtnPopupRequestClicked",
-                secs(&mut self.rng, 2.0, 12.0),
-            )
+        let answer = self.popup_answer.clone().unwrap_or_else(|| {
+            let roll = self.rng.f64();
+            if has_ok && roll < 0.5 {
+                PopupAction::Ok
+            } else if roll < 0.75 {
+                PopupAction::Cancel
+            } else {
+                PopupAction::Timeout
+            }
+        });
+        // The WebPortal closes an unanswered popup after 15 s.
+        let after = if answer == PopupAction::Timeout {
+            Duration::from_secs(15)
         } else {
-            (
-                "WebPortal.closeTimeoutPopupRequest",
-                Duration::from_secs(15),
-            )
+            secs(&mut self.rng, 2.0, 12.0)
         };
+        // The app forwards the answer beside the popup's own content, so
+        // the server's id (content.cid) comes back with it.
         let content = envelope
             .get("content")
             .cloned()
             .unwrap_or_else(|| json!({}));
-        let message = self.message(index, &json!({"popupAction": answer, "content": content}));
+        let message = self.message(
+            index,
+            &json!({"popupAction": answer.wire_value(), "content": content}),
+        );
         self.scheduled.push((now + after, message));
     }
 }
@@ -380,6 +396,39 @@ mod tests {
         assert_ne!(
             answers[0],
             InboundKind::PopupAnswer(crate::domain::PopupAction::Ok)
+        );
+    }
+
+    #[test]
+    fn a_popup_answer_carries_the_servers_id_in_content_cid() {
+        let mut fleet = fleet(1)
+            .with_malformed_share(0.0)
+            .with_popup_answer(PopupAction::Cancel);
+        let vin = fleet.vehicles[0].vin.clone();
+        let scheme = TopicScheme::new("p", "DEMO", true).unwrap();
+        fleet.on_server_message(
+            &scheme.from_topic(&vin),
+            br#"{"idApp":"A","popup":true,"popupBtn":true,"popupText":"Hi","content":{"type":"action","action":"hi","cid":"wpc-7"}}"#,
+            Duration::ZERO,
+        );
+        let answers: Vec<Value> = run(&mut fleet, 0, 160)
+            .iter()
+            .filter(|m| matches!(classify(&m.payload).kind, InboundKind::PopupAnswer(_)))
+            .filter_map(|m| serde_json::from_slice(&m.payload).ok())
+            .collect();
+        assert_eq!(answers.len(), 1, "{answers:?}");
+        assert_eq!(
+            answers[0]["popupAction"],
+            "WebPortal.cancelBtnPopupRequestClicked"
+        );
+        assert_eq!(answers[0]["content"]["cid"], "wpc-7");
+        let tracking = crate::domain::tracking::Tracking::default();
+        assert_eq!(
+            tracking.acknowledgement(answers[0].to_string().as_bytes()),
+            Some(crate::domain::tracking::Acknowledgement::popup(
+                "wpc-7",
+                PopupAction::Cancel
+            ))
         );
     }
 

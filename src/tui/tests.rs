@@ -959,6 +959,76 @@ fn a_tracked_publish_is_acknowledged_by_the_reply_carrying_its_id_or_times_out()
 }
 
 #[test]
+fn a_tracked_popup_is_acknowledged_by_the_popup_answer_carrying_its_id() {
+    use crate::domain::PopupAction;
+    use crate::domain::tracking::Delivery;
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    set_editor(
+        &mut app,
+        r#"{"idApp":"APP","popup":true,"popupBtn":true,"popupText":"hello","content":{"type":"action","action":"hello"}}"#,
+    );
+    app.focus = Focus::Editor;
+    let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
+        panic!("the popup goes: {}", status(&app));
+    };
+    let cid = outgoing.cid.clone().expect("a popup is tracked too");
+    update(&mut app, Msg::Published(outgoing));
+    let seq = app.history.end_seq() - 1;
+    // The vehicle's WebPortal answers beside the popup's own content, which
+    // carries the console's id in the stamped field.
+    let answer = |action: &str| {
+        format!(
+            r#"{{"popupAction":"{action}","content":{{"type":"action","action":"hello","cid":"{cid}"}}}}"#
+        )
+    };
+    receive(
+        &mut app,
+        &to_topic(VIN_A),
+        answer("WebPortal.okBtnPopupRequestClicked").as_bytes(),
+        812,
+    );
+    assert_eq!(
+        app.deliveries.state(seq),
+        Some(Delivery::Answered(
+            PopupAction::Ok,
+            Duration::from_millis(812)
+        ))
+    );
+    // Only the first answer counts.
+    receive(
+        &mut app,
+        &to_topic(VIN_A),
+        answer("WebPortal.closeTimeoutPopupRequest").as_bytes(),
+        15_000,
+    );
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(40)));
+    assert_eq!(
+        app.deliveries.state(seq),
+        Some(Delivery::Answered(
+            PopupAction::Ok,
+            Duration::from_millis(812)
+        ))
+    );
+    app.focus = Focus::Log;
+    let shown = screen(&app);
+    assert!(shown.contains("✓ OK 812 ms"), "{shown}");
+    assert!(!shown.contains("no reply"), "{shown}");
+    assert!(
+        shown.contains("popup OK 812ms"),
+        "the vehicle's row: {shown}"
+    );
+    app.log.selected = Some(seq);
+    app.log.follow = false;
+    key(&mut app, KeyCode::Enter);
+    let shown = screen(&app);
+    assert!(
+        shown.contains("answered: OK (WebPortal.okBtnPopupRequestClicked) in 812 ms"),
+        "the detail: {shown}"
+    );
+}
+
+#[test]
 fn more_than_ten_unacknowledged_messages_to_one_vehicle_are_flagged() {
     let mut app = app();
     select_vehicle(&mut app, VIN_A);

@@ -5,6 +5,7 @@ use super::app::{App, ConnectionState, Focus, JournalState, Modal, VehicleRow, V
 use super::editor::StatusLevel;
 use super::keys::{self, Scope};
 use super::theme::Theme;
+use crate::domain::PopupAction;
 use crate::domain::envelope::group;
 use crate::domain::tracking::{BUFFERED_BY_THE_VEHICLE, Delivery, VehicleDeliveries};
 use crate::store::Direction;
@@ -297,6 +298,14 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 Some(Delivery::Acknowledged(rtt)) => {
                     (format!("✓ {} ms ", rtt.as_millis()), theme.good())
                 }
+                Some(Delivery::Answered(answer, rtt)) => (
+                    format!("✓ {} {} ms ", answer.label(), rtt.as_millis()),
+                    if answer == PopupAction::Ok {
+                        theme.good()
+                    } else {
+                        theme.warning()
+                    },
+                ),
                 Some(Delivery::NoReply) => ("✗ no reply ".to_owned(), theme.error()),
                 Some(Delivery::Refused(reason)) => (format!("refused: {reason} "), theme.error()),
             };
@@ -337,7 +346,12 @@ fn detail(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             total
         )
     };
-    let block = pane_block(Line::from(title), focused, theme);
+    let mut block = pane_block(Line::from(title), focused, theme);
+    // What became of a tracked message changes after its lines are built,
+    // so it is told on the bottom border, read at each frame.
+    if let Some(delivery) = app.detail.seq.and_then(|seq| app.deliveries.state(seq)) {
+        block = block.title_bottom(Line::from(format!(" {} ", delivery.describe())));
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let lines: Vec<Line> = app
@@ -669,8 +683,9 @@ fn bar(done: u64, total: u64, width: usize) -> String {
 }
 
 /// A vehicle's round trips and unacknowledged messages, for its row:
-/// `120/95ms 3✗` (last/median round trip, unacknowledged count; `!` past
-/// the 10 messages a sleeping vehicle keeps).
+/// `120/95ms 3✗ popup OK 812ms` (last/median round trip, unacknowledged
+/// count, `!` past the 10 messages a sleeping vehicle keeps; the last
+/// popup's answer and how long the user took).
 fn delivery_summary(deliveries: &VehicleDeliveries) -> String {
     let rtt = match (deliveries.last_ms(), deliveries.p50_ms()) {
         (Some(last), Some(p50)) => format!("{last}/{p50}ms"),
@@ -681,7 +696,12 @@ fn delivery_summary(deliveries: &VehicleDeliveries) -> String {
         n if n > BUFFERED_BY_THE_VEHICLE => format!(" {n}✗!"),
         n => format!(" {n}✗"),
     };
-    (rtt + &unacked).trim_start().to_owned()
+    let answer = deliveries
+        .last_answer
+        .as_ref()
+        .map(|(answer, ms)| format!(" popup {} {ms}ms", answer.label()))
+        .unwrap_or_default();
+    (rtt + &unacked + &answer).trim_start().to_owned()
 }
 
 /// The production profile's question before a publish.

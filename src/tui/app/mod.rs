@@ -538,9 +538,11 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
                 let seq = match record {
                     Loaded::Received(message, place) => {
                         if app.deliveries.awaiting()
-                            && let Some(id) = app.tracking.acknowledged_id(&message.payload)
+                            && let Some(acknowledgement) =
+                                app.tracking.acknowledgement(&message.payload)
                         {
-                            app.deliveries.acknowledge(&id, message.received_at);
+                            app.deliveries
+                                .acknowledge(&acknowledgement, message.received_at);
                         }
                         app.history.push_inbound(&message, place)
                     }
