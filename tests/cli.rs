@@ -677,6 +677,58 @@ fn the_catalog_checks_params_with_paths_and_an_unknown_action_is_a_warning() {
         said.contains("warning") && said.contains("not in the catalog"),
         "{said}"
     );
+    // The whole schema: const, $ref + pattern, if/then, oneOf, and
+    // additionalProperties with a schema, each at its path and line:col.
+    let schedule = "{\"idApp\":\"DEMO_APP\",\"popup\":false,\"content\":{\"action\":\"schedule\",\"params\":\n{\"version\":2,\"at\":\"7:30\",\"what\":\"climate\",\"repeat\":[],\"labels\":{\"x\":1}}}}";
+    let (code, said) = run("schedule.json", schedule, &["validate"]);
+    assert_eq!(code, Some(1), "{said}");
+    for (at, path, needle) in [
+        ("2:1", "$.content.params", "\"temperature\" is required"),
+        ("2:12", "$.content.params.version", "must be 1"),
+        ("2:19", "$.content.params.at", "must match the pattern"),
+        (
+            "2:52",
+            "$.content.params.repeat",
+            "must match exactly one of the oneOf",
+        ),
+        ("2:69", "$.content.params.labels.x", "must be string"),
+    ] {
+        assert!(
+            said.contains(&format!("error at {at} ({path}): {needle}")),
+            "{at} {path} {needle}: {said}"
+        );
+    }
+    let (code, said) = run(
+        "schedule-send.json",
+        schedule,
+        &["send", "--vin", "VF3ABCDEFGH123456", "--dry-run", "--file"],
+    );
+    assert_eq!(code, Some(1), "send refuses too: {said}");
+    // A schema that is not JSON Schema refuses the catalog when it is read.
+    std::fs::create_dir_all(sandbox.path("broken-catalog")).unwrap();
+    let broken = sandbox.write(
+        "broken-catalog/fleet.json",
+        r#"{"idApp":"A","actions":[{"name":"charge","params":{"type":"object","required":"soc"}}]}"#,
+    );
+    let broken_dir = broken.parent().unwrap();
+    let fine = sandbox.write("fine.json", r#"{"idApp":"A","popup":false,"content":{}}"#);
+    let refused = sandbox
+        .wpconsole()
+        .args(["--uid", "U", "--catalog"])
+        .arg(broken_dir)
+        .arg("validate")
+        .arg(&fine)
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&refused);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("fleet.json")
+            && stderr.contains("action \"charge\"")
+            && stderr.contains("not valid JSON Schema")
+            && stderr.contains("/required"),
+        "{stderr}"
+    );
     let missing = sandbox
         .wpconsole()
         .args([

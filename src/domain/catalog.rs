@@ -1,38 +1,80 @@
 //! The action catalog: for each app (by `idApp`), the actions it accepts,
-//! each with a description and a JSON Schema for its `params`. An
-//! envelope's `content.params` is checked against its action's schema with
-//! the same path + line:col problems as the envelope rules; an action the
-//! catalog does not know is a warning, never an error.
+//! each with a description and a JSON Schema (draft 2020-12) for its
+//! `params`. An envelope's `content.params` is checked against its action's
+//! schema with the same path + line:col problems as the envelope rules; an
+//! action the catalog does not know is a warning, never an error.
 //!
 //! Catalog files are JSON, one per app:
-//! `{"idApp": "...", "description": "...", "actions": [{"name", "description", "params": <schema>}]}`.
-//! The schema keywords understood: `type` (one or a list), `properties`,
-//! `required`, `additionalProperties: false`, `enum`, `minimum`,
-//! `maximum`, `minLength`, `maxLength`, `items`. Others are ignored (and
-//! listed by `wpconsole validate --catalog` as unchecked).
+//! `{"idApp": "...", "description": "...", "actions": [{"name", "description", "params": <schema>}]}`,
+//! optionally with `"$defs"` shared by every action of the file (`"$ref":
+//! "#/$defs/NAME"` from any action's schema) and `"formatAssertion": true`
+//! to make `format` an assertion instead of an annotation.
+//!
+//! The whole of JSON Schema 2020-12 is checked by the `jsonschema` crate.
+//! Each action's schema is compiled once, when the catalog is read; a
+//! schema that is not valid JSON Schema refuses the catalog, naming the file
+//! and the action. A catalog is self-contained: a `$ref` to anything outside
+//! its file is refused when it is read, never fetched.
 
-use super::envelope::{Problem, Severity};
+use super::envelope::{self, Problem, Severity};
 use super::json::{self, Location, Node, Value};
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::paths::LocationSegment;
 use serde::Deserialize;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// One action of an app.
-#[derive(Debug, Clone, Deserialize)]
+/// Why a catalog directory cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("cannot read the catalog directory {}: {source}", dir.display())]
+    Directory {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot read {}: {source}", path.display())]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(
+        "{} is not a catalog ({{\"idApp\", \"actions\": [{{\"name\", \"params\"}}]}}): {source}",
+        path.display()
+    )]
+    Format {
+        path: PathBuf,
+        source: serde_json::Error,
+    },
+    #[error(
+        "{file}: the params schema of action {action:?} is not valid JSON Schema 2020-12: {reason}{at}; fix the schema or remove the action",
+        at = if schema_path.is_empty() { String::new() } else { format!(" (at {schema_path})") }
+    )]
+    Schema {
+        /// The catalog file (or `demo` for the built-in one).
+        file: String,
+        action: String,
+        reason: String,
+        /// Where in the schema, as a JSON pointer.
+        schema_path: String,
+    },
+}
+
+/// One action of an app, its params schema compiled.
+#[derive(Debug, Clone)]
 pub struct ActionSpec {
     pub name: String,
-    #[serde(default)]
     pub description: String,
-    /// A JSON Schema for `content.params`.
-    #[serde(default)]
+    /// The JSON Schema for `content.params` as compiled: the action's own,
+    /// with the file's shared `$defs` added.
     pub params: serde_json::Value,
+    validator: Arc<jsonschema::Validator>,
 }
 
 /// The actions of one app.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AppCatalog {
-    #[serde(rename = "idApp")]
+    /// The `idApp` the actions belong to.
     pub app: String,
-    #[serde(default)]
     pub description: String,
     pub actions: Vec<ActionSpec>,
 }
@@ -43,28 +85,112 @@ pub struct Catalog {
     pub apps: Vec<AppCatalog>,
 }
 
-const KNOWN_KEYWORDS: [&str; 13] = [
-    "type",
-    "properties",
-    "required",
-    "additionalProperties",
-    "enum",
-    "minimum",
-    "maximum",
-    "minLength",
-    "maxLength",
-    "items",
-    "description",
-    "title",
-    "$schema",
-];
+/// A catalog file as written.
+#[derive(Deserialize)]
+struct AppFile {
+    #[serde(rename = "idApp")]
+    app: String,
+    #[serde(default)]
+    description: String,
+    actions: Vec<ActionFile>,
+    /// Schemas shared by the file's actions.
+    #[serde(rename = "$defs", default)]
+    defs: serde_json::Map<String, serde_json::Value>,
+    /// Whether `format` is asserted (true) or only an annotation (the
+    /// default of draft 2020-12).
+    #[serde(rename = "formatAssertion", default)]
+    format_assertion: bool,
+}
+
+#[derive(Deserialize)]
+struct ActionFile {
+    name: String,
+    #[serde(default)]
+    description: String,
+    /// Absent: any params are accepted.
+    #[serde(default = "any_params")]
+    params: serde_json::Value,
+}
+
+fn any_params() -> serde_json::Value {
+    serde_json::Value::Bool(true)
+}
+
+impl AppCatalog {
+    /// Compiles every action's schema of a catalog file; `file` names it in
+    /// errors.
+    fn compile(file: AppFile, name: &str) -> Result<Self, CatalogError> {
+        let options = jsonschema::draft202012::options()
+            .with_draft(jsonschema::Draft::Draft202012)
+            .should_validate_formats(file.format_assertion)
+            .offline();
+        let mut actions = Vec::with_capacity(file.actions.len());
+        for action in file.actions {
+            let schema = with_shared_defs(&action.params, &file.defs);
+            let validator = options.build(&schema).map_err(|err| CatalogError::Schema {
+                file: name.to_owned(),
+                action: action.name.clone(),
+                reason: schema_reason(&err),
+                schema_path: err.instance_path().as_str().to_owned(),
+            })?;
+            actions.push(ActionSpec {
+                name: action.name,
+                description: action.description,
+                params: schema,
+                validator: Arc::new(validator),
+            });
+        }
+        Ok(Self {
+            app: file.app,
+            description: file.description,
+            actions,
+        })
+    }
+}
+
+/// The action's schema with the file's shared `$defs` added to its own
+/// (its own win), so `#/$defs/NAME` finds either.
+fn with_shared_defs(
+    schema: &serde_json::Value,
+    shared: &serde_json::Map<String, serde_json::Value>,
+) -> serde_json::Value {
+    let mut schema = schema.clone();
+    if shared.is_empty() {
+        return schema;
+    }
+    if let serde_json::Value::Object(object) = &mut schema {
+        let defs = object
+            .entry("$defs")
+            .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+        if let serde_json::Value::Object(defs) = defs {
+            for (name, def) in shared {
+                defs.entry(name.clone()).or_insert_with(|| def.clone());
+            }
+        }
+    }
+    schema
+}
+
+/// Why a schema did not compile, in words (the meta-schema's verdict, or a
+/// `$ref` that leads outside the file).
+fn schema_reason(err: &jsonschema::ValidationError<'_>) -> String {
+    match err.kind() {
+        ValidationErrorKind::Referencing(reference) => {
+            format!("{reference} (a catalog is self-contained: put shared schemas under \"$defs\")")
+        }
+        _ => err.to_string(),
+    }
+}
 
 impl Catalog {
-    /// Reads every `*.json` file of `dir`; a file that is not a catalog is
-    /// an error naming it.
-    pub fn load(dir: &Path) -> Result<Self, String> {
-        let entries = std::fs::read_dir(dir)
-            .map_err(|err| format!("cannot read the catalog directory {}: {err}", dir.display()))?;
+    /// Reads every `*.json` file of `dir` and compiles its schemas; a file
+    /// that is not a catalog, or holds an invalid schema, is an error naming
+    /// it.
+    pub fn load(dir: &Path) -> Result<Self, CatalogError> {
+        let entries = std::fs::read_dir(dir).map_err(|source| CatalogError::Directory {
+            dir: dir.to_owned(),
+            source,
+        })?;
         let mut paths: Vec<_> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
@@ -73,43 +199,38 @@ impl Catalog {
         paths.sort();
         let mut apps = Vec::new();
         for path in paths {
-            let text = std::fs::read_to_string(&path)
-                .map_err(|err| format!("cannot read {}: {err}", path.display()))?;
-            let app: AppCatalog = serde_json::from_str(&text).map_err(|err| {
-                format!(
-                    "{} is not a catalog ({{\"idApp\", \"actions\": [{{\"name\", \"params\"}}]}}): {err}",
-                    path.display()
-                )
+            let text = std::fs::read_to_string(&path).map_err(|source| CatalogError::Read {
+                path: path.clone(),
+                source,
             })?;
-            apps.push(app);
+            apps.push(Self::app_from_text(&text, &path)?);
         }
         Ok(Self { apps })
     }
 
-    /// The catalog shipped for the demo fleet's app.
+    /// One catalog file's text, `path` naming it in errors.
+    pub fn app_from_text(text: &str, path: &Path) -> Result<AppCatalog, CatalogError> {
+        let file: AppFile = serde_json::from_str(text).map_err(|source| CatalogError::Format {
+            path: path.to_owned(),
+            source,
+        })?;
+        AppCatalog::compile(file, &path.display().to_string())
+    }
+
+    /// The catalog shipped for the demo fleet's app (a test proves it
+    /// compiles; were it not to, the demo would run without a catalog).
     pub fn demo() -> Self {
-        let app = serde_json::from_str(include_str!("../../assets/catalog/demo-app.json"))
-            .unwrap_or_else(|_| AppCatalog {
-                app: String::new(),
-                description: String::new(),
-                actions: Vec::new(),
-            });
-        Self { apps: vec![app] }
+        let app = Self::app_from_text(
+            include_str!("../../assets/catalog/demo-app.json"),
+            Path::new("assets/catalog/demo-app.json"),
+        );
+        Self {
+            apps: app.into_iter().collect(),
+        }
     }
 
     fn app(&self, id: &str) -> Option<&AppCatalog> {
         self.apps.iter().find(|a| a.app == id)
-    }
-
-    /// Schema keywords the catalog uses that are not checked.
-    pub fn unchecked_keywords(&self) -> Vec<String> {
-        let mut found = Vec::new();
-        for action in self.apps.iter().flat_map(|a| &a.actions) {
-            collect_unknown(&action.params, &mut found);
-        }
-        found.sort();
-        found.dedup();
-        found
     }
 
     /// The problems of an envelope (already parsed) against the catalog.
@@ -136,40 +257,35 @@ impl Catalog {
         let Value::String(action) = &action_node.value else {
             return Vec::new();
         };
-        let mut checker = SchemaChecker {
-            text,
-            problems: Vec::new(),
-        };
         let Some(spec) = app.actions.iter().find(|a| &a.name == action) else {
             let known: Vec<&str> = app.actions.iter().map(|a| a.name.as_str()).collect();
-            checker.push(
-                Severity::Warning,
-                "$.content.action",
-                action_node.offset,
-                format!(
+            return vec![Problem {
+                severity: Severity::Warning,
+                path: "$.content.action".into(),
+                location: Location::of(text, action_node.offset),
+                message: format!(
                     "{action:?} is not in the catalog of {app_id} (it knows {})",
                     known.join(", ")
                 ),
-            );
-            return checker.problems;
+            }];
         };
         match get(content, "params") {
-            Some(params) => checker.node(&spec.params, params, "$.content.params"),
-            None if spec
-                .params
-                .get("required")
-                .is_some_and(|r| r.as_array().is_some_and(|r| !r.is_empty())) =>
+            Some(params) => spec.problems(text, params),
+            None if !spec
+                .validator
+                .is_valid(&serde_json::Value::Object(serde_json::Map::new())) =>
             {
-                checker.push(
-                    Severity::Error,
-                    "$.content",
-                    action_node.offset,
-                    format!("{action} needs content.params (the catalog requires some)"),
-                );
+                vec![Problem {
+                    severity: Severity::Error,
+                    path: "$.content".into(),
+                    location: Location::of(text, action_node.offset),
+                    message: format!(
+                        "{action} needs content.params (the catalog's schema refuses none)"
+                    ),
+                }]
             }
-            None => {}
+            None => Vec::new(),
         }
-        checker.problems
     }
 
     /// An envelope for `action` of `app`: its required params with a
@@ -184,7 +300,7 @@ impl Catalog {
             .unwrap_or_default();
         for name in required {
             let schema = &action.params["properties"][name];
-            params.insert(name.to_owned(), placeholder(schema));
+            params.insert(name.to_owned(), placeholder(&action.params, schema));
         }
         let envelope = serde_json::json!({
             "idApp": app.app,
@@ -199,14 +315,176 @@ impl Catalog {
     }
 }
 
-fn placeholder(schema: &serde_json::Value) -> serde_json::Value {
+impl ActionSpec {
+    /// Whether `params` passes the action's schema (the catalog's verdict,
+    /// without positions).
+    pub fn accepts(&self, params: &serde_json::Value) -> bool {
+        self.validator.is_valid(params)
+    }
+
+    /// Every error of `params` (a node of `text`) against the schema, each
+    /// at its JSON path and line:col.
+    fn problems(&self, text: &str, params: &Node) -> Vec<Problem> {
+        let instance = to_serde(&params.value);
+        let mut problems = Vec::new();
+        for error in self.validator.iter_errors(&instance) {
+            let mut path = String::from("$.content.params");
+            let mut node = params;
+            for segment in error.instance_path().segments() {
+                let next = match (&segment, &node.value) {
+                    (LocationSegment::Property(key), Value::Object(members)) => {
+                        path = envelope::child_path(&path, key);
+                        last(members, key)
+                    }
+                    (LocationSegment::Index(index), Value::Array(items)) => {
+                        path = format!("{path}[{index}]");
+                        items.get(*index)
+                    }
+                    _ => None,
+                };
+                match next {
+                    Some(next) => node = next,
+                    None => break,
+                }
+            }
+            let problem = |path: String, offset: usize, message: String| Problem {
+                severity: Severity::Error,
+                path,
+                location: Location::of(text, offset),
+                message,
+            };
+            if let (
+                ValidationErrorKind::AdditionalProperties { unexpected },
+                Value::Object(members),
+            ) = (error.kind(), &node.value)
+            {
+                // Each unexpected key where it is written.
+                let takes = error
+                    .instance_path()
+                    .as_str()
+                    .is_empty()
+                    .then(|| self.params.get("properties").and_then(|p| p.as_object()))
+                    .flatten()
+                    .map(|p| {
+                        let names: Vec<&str> = p.keys().map(String::as_str).collect();
+                        format!(" (it takes {})", names.join(", "))
+                    })
+                    .unwrap_or_default();
+                for key in unexpected {
+                    let offset = members
+                        .iter()
+                        .rfind(|m| &m.key == key)
+                        .map_or(node.offset, |m| m.key_offset);
+                    let noun = if takes.is_empty() {
+                        "allowed here"
+                    } else {
+                        "a parameter of this action"
+                    };
+                    problems.push(problem(
+                        envelope::child_path(&path, key),
+                        offset,
+                        format!("{key:?} is not {noun}{takes}"),
+                    ));
+                }
+                continue;
+            }
+            problems.push(problem(path, node.offset, describe(&error, &node.value)));
+        }
+        problems
+    }
+}
+
+/// What a schema error says, in the console's words (the crate's own
+/// message, without the value, for the rarer keywords).
+fn describe(error: &jsonschema::ValidationError<'_>, value: &Value) -> String {
+    match error.kind() {
+        ValidationErrorKind::Type { kind } => {
+            let kinds: Vec<&str> = match kind {
+                TypeKind::Single(kind) => vec![kind.as_str()],
+                TypeKind::Multiple(kinds) => {
+                    kinds.iter().map(jsonschema::JsonType::as_str).collect()
+                }
+            };
+            format!("must be {}, not {}", kinds.join(" or "), value.type_name())
+        }
+        ValidationErrorKind::Minimum { limit } => format!("must be at least {limit}"),
+        ValidationErrorKind::Maximum { limit } => format!("must be at most {limit}"),
+        ValidationErrorKind::ExclusiveMinimum { limit } => {
+            format!("must be greater than {limit}")
+        }
+        ValidationErrorKind::ExclusiveMaximum { limit } => format!("must be less than {limit}"),
+        ValidationErrorKind::MultipleOf { multiple_of } => {
+            format!("must be a multiple of {multiple_of}")
+        }
+        ValidationErrorKind::MinLength { limit } => {
+            format!("must be at least {limit} character(s) long")
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            format!("must be at most {limit} character(s) long")
+        }
+        ValidationErrorKind::MinItems { limit } => format!("must have at least {limit} item(s)"),
+        ValidationErrorKind::MaxItems { limit } => format!("must have at most {limit} item(s)"),
+        ValidationErrorKind::MinProperties { limit } => {
+            format!("must have at least {limit} member(s)")
+        }
+        ValidationErrorKind::MaxProperties { limit } => {
+            format!("must have at most {limit} member(s)")
+        }
+        ValidationErrorKind::Enum { options } => {
+            let listed: Vec<String> = options
+                .as_array()
+                .map(|o| o.iter().map(ToString::to_string).collect())
+                .unwrap_or_default();
+            format!("must be one of {}", listed.join(", "))
+        }
+        ValidationErrorKind::Constant { expected_value } => format!("must be {expected_value}"),
+        ValidationErrorKind::Required { property } => {
+            format!("{property} is required by the catalog")
+        }
+        ValidationErrorKind::Pattern { pattern } => format!("must match the pattern {pattern:?}"),
+        ValidationErrorKind::Format { format } => format!("must be a valid {format}"),
+        ValidationErrorKind::OneOfNotValid { .. } => {
+            "must match exactly one of the oneOf schemas; it matches none".into()
+        }
+        ValidationErrorKind::OneOfMultipleValid { .. } => {
+            "must match exactly one of the oneOf schemas; it matches more than one".into()
+        }
+        ValidationErrorKind::AnyOf { .. } => {
+            "must match at least one of the anyOf schemas; it matches none".into()
+        }
+        ValidationErrorKind::Not { schema } => format!("must not match {schema}"),
+        ValidationErrorKind::FalseSchema => "is not allowed here (the schema is false)".into(),
+        ValidationErrorKind::UniqueItems => "must not hold the same item twice".into(),
+        ValidationErrorKind::Contains => "must contain an item the schema allows".into(),
+        _ => error.masked().to_string(),
+    }
+}
+
+/// A value for `schema` to start from: its `default`, first example,
+/// `const` or first `enum` value, else an empty value of its type. `$ref`s
+/// within the action's schema (`root`) are followed.
+fn placeholder(root: &serde_json::Value, schema: &serde_json::Value) -> serde_json::Value {
     use serde_json::Value as J;
-    if let Some(first) = schema
-        .get("enum")
-        .and_then(J::as_array)
-        .and_then(|e| e.first())
-    {
-        return first.clone();
+    let mut schema = schema;
+    // Bounded: a `$ref` cycle ends in null.
+    for _ in 0..16 {
+        match schema
+            .get("$ref")
+            .and_then(J::as_str)
+            .and_then(|r| r.strip_prefix('#'))
+            .and_then(|pointer| root.pointer(pointer))
+        {
+            Some(target) => schema = target,
+            None => break,
+        }
+    }
+    let given = schema
+        .get("default")
+        .or_else(|| schema.get("examples").and_then(|e| e.get(0)))
+        .or_else(|| schema.get("const"))
+        .or_else(|| schema.get("enum").and_then(|e| e.get(0)));
+    if let Some(given) = given {
+        return given.clone();
     }
     let kind = match schema.get("type") {
         Some(J::String(kind)) => kind.as_str(),
@@ -223,209 +501,25 @@ fn placeholder(schema: &serde_json::Value) -> serde_json::Value {
     }
 }
 
-fn collect_unknown(schema: &serde_json::Value, found: &mut Vec<String>) {
-    let Some(object) = schema.as_object() else {
-        return;
-    };
-    for (key, value) in object {
-        if !KNOWN_KEYWORDS.contains(&key.as_str()) {
-            found.push(key.clone());
-        }
-        match key.as_str() {
-            "properties" => {
-                for sub in value.as_object().into_iter().flat_map(|p| p.values()) {
-                    collect_unknown(sub, found);
-                }
-            }
-            "items" => collect_unknown(value, found),
-            _ => {}
-        }
-    }
-}
-
-struct SchemaChecker<'a> {
-    text: &'a str,
-    problems: Vec<Problem>,
-}
-
-impl SchemaChecker<'_> {
-    fn push(&mut self, severity: Severity, path: &str, offset: usize, message: String) {
-        self.problems.push(Problem {
-            severity,
-            path: path.to_owned(),
-            location: Location::of(self.text, offset),
-            message,
-        });
-    }
-
-    fn node(&mut self, schema: &serde_json::Value, node: &Node, path: &str) {
-        if !self.type_fits(schema, node, path) {
-            return;
-        }
-        self.enumerated(schema, node, path);
-        self.bounds(schema, node, path);
-        if let (Value::Array(items), Some(item_schema)) = (&node.value, schema.get("items")) {
-            for (index, item) in items.iter().enumerate() {
-                self.node(item_schema, item, &format!("{path}[{index}]"));
-            }
-        }
-        if let Value::Object(members) = &node.value {
-            self.object(schema, node, members, path);
-        }
-    }
-
-    /// `type`: one or a list; false (reported) when the value has another.
-    fn type_fits(&mut self, schema: &serde_json::Value, node: &Node, path: &str) -> bool {
-        use serde_json::Value as J;
-        let kinds: Vec<&str> = match schema.get("type") {
-            Some(J::String(k)) => vec![k.as_str()],
-            Some(J::Array(ks)) => ks.iter().filter_map(J::as_str).collect(),
-            _ => return true,
-        };
-        let fits = |kind: &str| match (kind, &node.value) {
-            ("string", Value::String(_))
-            | ("number", Value::Number(_))
-            | ("boolean", Value::Bool(_))
-            | ("array", Value::Array(_))
-            | ("object", Value::Object(_))
-            | ("null", Value::Null) => true,
-            ("integer", Value::Number(n)) => !n.contains(['.', 'e', 'E']),
-            _ => false,
-        };
-        if kinds.is_empty() || kinds.iter().any(|k| fits(k)) {
-            return true;
-        }
-        self.push(
-            Severity::Error,
-            path,
-            node.offset,
-            format!(
-                "must be {}, not {}",
-                kinds.join(" or "),
-                node.value.type_name()
-            ),
-        );
-        false
-    }
-
-    fn enumerated(&mut self, schema: &serde_json::Value, node: &Node, path: &str) {
-        let Some(allowed) = schema.get("enum").and_then(serde_json::Value::as_array) else {
-            return;
-        };
-        if !allowed.contains(&to_serde(&node.value)) {
-            let listed: Vec<String> = allowed.iter().map(ToString::to_string).collect();
-            self.push(
-                Severity::Error,
-                path,
-                node.offset,
-                format!("must be one of {}", listed.join(", ")),
-            );
-        }
-    }
-
-    /// `minimum`, `maximum`, `minLength`, `maxLength`.
-    fn bounds(&mut self, schema: &serde_json::Value, node: &Node, path: &str) {
-        use serde_json::Value as J;
-        let limit = |key: &str| schema.get(key).and_then(J::as_f64);
-        let (value, unit) = match &node.value {
-            Value::Number(n) => match n.parse::<f64>() {
-                Ok(value) => (value, ""),
-                Err(_) => return,
-            },
-            #[allow(clippy::cast_precision_loss)]
-            Value::String(text) => (text.chars().count() as f64, " character(s) long"),
-            _ => return,
-        };
-        let (min_key, max_key) = if unit.is_empty() {
-            ("minimum", "maximum")
-        } else {
-            ("minLength", "maxLength")
-        };
-        if let Some(min) = limit(min_key)
-            && value < min
-        {
-            self.push(
-                Severity::Error,
-                path,
-                node.offset,
-                format!("must be at least {min}{unit}"),
-            );
-        }
-        if let Some(max) = limit(max_key)
-            && value > max
-        {
-            self.push(
-                Severity::Error,
-                path,
-                node.offset,
-                format!("must be at most {max}{unit}"),
-            );
-        }
-    }
-
-    /// `required`, `properties` and `additionalProperties: false`.
-    fn object(
-        &mut self,
-        schema: &serde_json::Value,
-        node: &Node,
-        members: &[json::Member],
-        path: &str,
-    ) {
-        use serde_json::Value as J;
-        let properties = schema.get("properties").and_then(J::as_object);
-        for name in schema
-            .get("required")
-            .and_then(J::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(J::as_str)
-        {
-            if !members.iter().any(|m| m.key == name) {
-                self.push(
-                    Severity::Error,
-                    path,
-                    node.offset,
-                    format!("{name:?} is required by the catalog"),
-                );
-            }
-        }
-        for member in members {
-            let sub_path = format!("{path}.{}", member.key);
-            match properties.and_then(|p| p.get(&member.key)) {
-                Some(sub) => self.node(sub, &member.value, &sub_path),
-                None if schema.get("additionalProperties") == Some(&J::Bool(false)) => {
-                    let known: Vec<&str> = properties
-                        .map(|p| p.keys().map(String::as_str).collect())
-                        .unwrap_or_default();
-                    self.push(
-                        Severity::Error,
-                        &sub_path,
-                        member.key_offset,
-                        format!(
-                            "{:?} is not a parameter of this action (it takes {})",
-                            member.key,
-                            known.join(", ")
-                        ),
-                    );
-                }
-                None => {}
-            }
-        }
-    }
-}
-
-/// The value of member `key`.
+/// The value of member `key` (the first; for reading the envelope's own
+/// members, whose duplicates are errors of their own).
 fn get<'a>(members: &'a [json::Member], key: &str) -> Option<&'a Node> {
     members.iter().find(|m| m.key == key).map(|m| &m.value)
 }
 
-/// A spanned value as a `serde_json` value (for `enum` comparisons).
+/// The value of member `key` that a JSON reader keeps: the last.
+fn last<'a>(members: &'a [json::Member], key: &str) -> Option<&'a Node> {
+    members.iter().rfind(|m| m.key == key).map(|m| &m.value)
+}
+
+/// A spanned value as a `serde_json` value, for the schema validator;
+/// numbers keep their spelling (arbitrary precision).
 fn to_serde(value: &Value) -> serde_json::Value {
     use serde_json::Value as J;
     match value {
         Value::Null => J::Null,
         Value::Bool(b) => J::Bool(*b),
-        Value::Number(n) => serde_json::from_str(n).unwrap_or(J::Null),
+        Value::Number(n) => n.parse::<serde_json::Number>().map_or(J::Null, J::Number),
         Value::String(s) => J::String(s.clone()),
         Value::Array(items) => J::Array(items.iter().map(|n| to_serde(&n.value)).collect()),
         Value::Object(members) => J::Object(
@@ -521,11 +615,9 @@ mod tests {
         let found = Catalog::demo().check(text, &root);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].severity, Severity::Warning);
-        assert!(
-            found[0].message.contains(
-                "not in the catalog of DEMO_APP (it knows unlock, climateOn, showMessage)"
-            )
-        );
+        assert!(found[0].message.contains(
+            "not in the catalog of DEMO_APP (it knows unlock, climateOn, showMessage, schedule)"
+        ));
         assert!(problems(r#"{"idApp":"OTHER","content":{"action":"fly"}}"#).is_empty());
     }
 
@@ -549,7 +641,6 @@ mod tests {
                 assert!(found.is_empty(), "{}: {found:?}\n{text}", action.name);
             }
         }
-        assert!(catalog.unchecked_keywords().is_empty());
     }
 
     #[test]
@@ -562,7 +653,185 @@ mod tests {
         .unwrap();
         assert_eq!(Catalog::load(dir.path()).unwrap().apps.len(), 1);
         std::fs::write(dir.path().join("b.json"), "{\"actions\":3}").unwrap();
-        let err = Catalog::load(dir.path()).unwrap_err();
+        let err = Catalog::load(dir.path()).unwrap_err().to_string();
         assert!(err.contains("b.json is not a catalog"), "{err}");
+    }
+
+    /// The catalog's verdict (an envelope validated as `validate` does)
+    /// against the official suite's, case by case.
+    #[test]
+    fn agrees_with_the_official_json_schema_test_suite() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data/json-schema-test-suite/draft2020-12");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        let (mut cases, mut agreed) = (0_usize, 0_usize);
+        let mut disagreements = Vec::new();
+        for file in files {
+            let groups: Vec<serde_json::Value> =
+                serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+            for group in groups {
+                if group["schema"].to_string().contains("localhost:1234") {
+                    continue; // a remote reference: no server, left out
+                }
+                let catalog_text = serde_json::json!({
+                    "idApp": "SUITE",
+                    "actions": [{"name": "case", "params": group["schema"]}]
+                })
+                .to_string();
+                let catalog = Catalog::app_from_text(&catalog_text, &file)
+                    .map(|app| Catalog { apps: vec![app] });
+                for test in group["tests"].as_array().unwrap() {
+                    cases += 1;
+                    let expected = test["valid"].as_bool().unwrap();
+                    let envelope = serde_json::json!({
+                        "idApp": "SUITE",
+                        "popup": false,
+                        "content": {"type": "action", "action": "case", "params": test["data"]}
+                    })
+                    .to_string();
+                    let verdict = match &catalog {
+                        Ok(catalog) => {
+                            Ok(envelope::validate_with(&envelope, Some(catalog)).is_valid())
+                        }
+                        Err(err) => Err(err.to_string()),
+                    };
+                    if verdict == Ok(expected) {
+                        agreed += 1;
+                    } else {
+                        disagreements.push(format!(
+                            "{} / {} / {}: expected {expected}, catalog {verdict:?}",
+                            file.file_name().unwrap().to_string_lossy(),
+                            group["description"],
+                            test["description"]
+                        ));
+                    }
+                }
+            }
+        }
+        #[expect(clippy::cast_precision_loss, reason = "counts of a few thousand")]
+        let agreement = agreed as f64 / cases as f64;
+        eprintln!(
+            "the catalog agrees with the suite on {agreed} of {cases} cases ({:.1} %)",
+            agreement * 100.0
+        );
+        assert!(cases > 1_100, "the vendored suite is there: {cases} cases");
+        assert!(
+            agreement >= 0.99,
+            "{agreed} of {cases}; disagreements:\n{}",
+            disagreements.join("\n")
+        );
+    }
+
+    /// `(path, line:col, message)` of each error.
+    fn errors(text: &str) -> Vec<(String, String, String)> {
+        envelope::validate_with(text, Some(&Catalog::demo()))
+            .errors()
+            .map(|p| (p.path.clone(), p.location.to_string(), p.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn the_whole_schema_is_checked_with_paths_and_positions() {
+        let text = "{\"idApp\":\"DEMO_APP\",\"popup\":false,\"content\":{\"action\":\"schedule\",\"params\":{\n\"version\": 2,\n\"at\": \"25:00\",\n\"what\": \"climate\",\n\"repeat\": \"daily\",\n\"labels\": {\"a key\": 7},\n\"extra\": true}}}";
+        let found = errors(text);
+        let has = |path: &str, at: &str, needle: &str| {
+            assert!(
+                found
+                    .iter()
+                    .any(|(p, l, m)| p == path && l == at && m.contains(needle)),
+                "{path} {at} {needle}: {found:#?}"
+            );
+        };
+        has("$.content.params.version", "2:12", "must be 1"); // const
+        has("$.content.params.at", "3:7", "must match the pattern"); // $ref + pattern
+        has("$.content.params", "1:75", "\"temperature\" is required"); // if/then
+        has(
+            "$.content.params.repeat",
+            "5:11",
+            "exactly one of the oneOf",
+        ); // oneOf
+        has(
+            "$.content.params.labels[\"a key\"]",
+            "6:21",
+            "must be string, not a number",
+        ); // additionalProperties with a schema
+        has(
+            "$.content.params.extra",
+            "7:1",
+            "not a parameter of this action",
+        ); // additionalProperties: false
+        assert_eq!(found.len(), 6, "{found:#?}");
+        let fine = "{\"idApp\":\"DEMO_APP\",\"popup\":false,\"content\":{\"action\":\"schedule\",\"params\":{\"version\":1,\"at\":\"06:45\",\"what\":\"climate\",\"temperature\":20,\"repeat\":[\"mon\",\"fri\"],\"labels\":{\"who\":\"me\"}}}}";
+        assert!(errors(fine).is_empty(), "{:#?}", errors(fine));
+    }
+
+    fn catalog_dir(file: &str, catalog: &serde_json::Value) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(file), catalog.to_string()).unwrap();
+        dir
+    }
+
+    #[test]
+    fn a_schema_that_is_not_json_schema_is_refused_at_load_naming_file_and_action() {
+        let dir = catalog_dir(
+            "fleet.json",
+            &serde_json::json!({"idApp": "A", "actions": [
+                {"name": "fine", "params": {"type": "object"}},
+                {"name": "broken", "params": {"type": "object", "properties": {"n": {"minimum": "five"}}}}
+            ]}),
+        );
+        let err = Catalog::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("fleet.json")
+                && err.contains("action \"broken\"")
+                && err.contains("not valid JSON Schema 2020-12")
+                && err.contains("/properties/n/minimum"),
+            "{err}"
+        );
+        let dir = catalog_dir(
+            "remote.json",
+            &serde_json::json!({"idApp": "A", "actions": [
+                {"name": "far", "params": {"$ref": "https://example.com/schema.json"}}
+            ]}),
+        );
+        let err = Catalog::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains("remote.json")
+                && err.contains("\"far\"")
+                && err.contains("self-contained"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn shared_defs_and_format_assertion_are_per_file() {
+        let catalog = |assert_format: bool| {
+            let dir = catalog_dir(
+                "a.json",
+                &serde_json::json!({"idApp": "A", "formatAssertion": assert_format,
+                    "$defs": {"mail": {"type": "string", "format": "email"}},
+                    "actions": [{"name": "notify", "params": {"$ref": "#/$defs/mail"}}]}),
+            );
+            Catalog::load(dir.path()).unwrap()
+        };
+        let check = |catalog: &Catalog, params: &str| {
+            let text = format!(
+                r#"{{"idApp":"A","popup":false,"content":{{"action":"notify","params":{params}}}}}"#
+            );
+            envelope::validate_with(&text, Some(catalog))
+                .errors()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        };
+        let annotation = catalog(false);
+        assert!(check(&annotation, "\"not a mail\"").is_empty());
+        assert!(check(&annotation, "7")[0].contains("must be string"));
+        let assertion = catalog(true);
+        assert!(check(&assertion, "\"not a mail\"")[0].contains("must be a valid email"));
+        assert!(check(&assertion, "\"me@example.com\"").is_empty());
     }
 }

@@ -435,7 +435,9 @@ impl Expected {
     }
 }
 
-fn child_path(parent: &str, key: &str) -> String {
+/// The JSON path of member `key` of the value at `parent`: `$.a.b` for
+/// plain keys, `$["a key"]` for others. Envelope and catalog problems alike.
+pub(crate) fn child_path(parent: &str, key: &str) -> String {
     let simple = !key.is_empty()
         && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && !key.starts_with(|c: char| c.is_ascii_digit());

@@ -1169,6 +1169,59 @@ fn catalog_actions_are_templates_and_the_editor_checks_params_against_them() {
 }
 
 #[test]
+fn the_editor_checks_the_whole_schema_as_you_type_with_paths_and_positions() {
+    let mut app = app();
+    app.editor.catalog = Some(std::sync::Arc::new(crate::domain::catalog::Catalog::demo()));
+    select_vehicle(&mut app, VIN_A);
+    app.focus = Focus::Editor;
+    set_editor(&mut app, "");
+    // Typed key by key: each keystroke goes through update() and validates.
+    type_text(
+        &mut app,
+        "{\"idApp\":\"DEMO_APP\",\"popup\":false,\"content\":{\"action\":\"schedule\",\"params\":",
+    );
+    key(&mut app, KeyCode::Enter);
+    type_text(
+        &mut app,
+        "{\"version\":2,\"at\":\"7:30\",\"what\":\"climate\",\"repeat\":[],\"labels\":{\"x\":1}}}}",
+    );
+    let problems: Vec<String> = app
+        .editor
+        .validation
+        .problems
+        .iter()
+        .map(ToString::to_string)
+        .collect();
+    for (path, at, needle) in [
+        ("$.content.params", "2:1", "\"temperature\" is required"), // if/then
+        ("$.content.params.version", "2:12", "must be 1"),          // const
+        ("$.content.params.at", "2:19", "must match the pattern"),  // $ref + pattern
+        (
+            "$.content.params.repeat",
+            "2:52",
+            "exactly one of the oneOf",
+        ), // oneOf
+        ("$.content.params.labels.x", "2:69", "must be string"),    // additionalProperties schema
+    ] {
+        assert!(
+            problems
+                .iter()
+                .any(|p| p.contains(&format!("at {at} ({path})")) && p.contains(needle)),
+            "{path} {at} {needle}: {problems:#?}"
+        );
+    }
+    assert_eq!(problems.len(), 5, "{problems:#?}");
+    let shown = screen(&app);
+    assert!(shown.contains("error at 2:1 ($.content.params)"), "{shown}");
+    assert_eq!(ctrl(&mut app, 's'), None, "a schema error blocks Ctrl-S");
+    assert!(
+        status(&app).starts_with("not published"),
+        "{}",
+        status(&app)
+    );
+}
+
+#[test]
 fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() {
     let mut app = app();
     three_vehicles(&mut app);
