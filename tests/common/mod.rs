@@ -49,15 +49,21 @@ impl Sandbox {
     /// A shell command line that runs the binary with `args` in a clean
     /// environment (no inherited WPCONSOLE_* or password), for tmux.
     pub fn shell_line(&self, args: &[&str]) -> String {
-        let env = [
+        self.shell_line_with_env(&[], args)
+    }
+
+    /// [`Sandbox::shell_line`] with extra environment variables.
+    pub fn shell_line_with_env(&self, vars: &[(&str, &str)], args: &[&str]) -> String {
+        let mut env = vec![
             "env".to_owned(),
             "-i".to_owned(),
             format!("HOME={}", self.dir.path().display()),
             format!("PATH={}", std::env::var("PATH").unwrap_or_default()),
             format!("WPCONSOLE_STATE_DIR={}", self.path("state").display()),
             "TERM=xterm-256color".to_owned(),
-            env!("CARGO_BIN_EXE_wpconsole").to_owned(),
         ];
+        env.extend(vars.iter().map(|(key, value)| format!("{key}={value}")));
+        env.push(env!("CARGO_BIN_EXE_wpconsole").to_owned());
         env.iter()
             .map(String::as_str)
             .chain(args.iter().copied())
@@ -70,10 +76,21 @@ impl Sandbox {
     /// ends, the shell prints `EXITED <code>`.
     /// It runs in the sandbox directory (where an export lands).
     pub fn in_terminal(&self, args: &[&str], width: u16, height: u16) -> Tmux {
+        self.in_terminal_with_env(&[], args, width, height)
+    }
+
+    /// [`Sandbox::in_terminal`] with extra environment variables.
+    pub fn in_terminal_with_env(
+        &self,
+        vars: &[(&str, &str)],
+        args: &[&str],
+        width: u16,
+        height: u16,
+    ) -> Tmux {
         let here = shell_quote(&self.dir.path().display().to_string());
         let line = format!(
             "cd {here} && {}; echo EXITED $?; sleep 60",
-            self.shell_line(args)
+            self.shell_line_with_env(vars, args)
         );
         Tmux::start(&line, width, height)
     }
@@ -562,6 +579,45 @@ impl Tmux {
         }
     }
 
+    /// A tmux format evaluated for the pane, e.g. `#{alternate_on}`.
+    pub fn pane_format(&self, format: &str) -> String {
+        let out = self
+            .cmd()
+            .args(["display-message", "-p", "-t", "t", format])
+            .output()
+            .expect("display-message");
+        String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    }
+
+    /// Pastes `text` as a terminal would: wrapped in bracketed-paste
+    /// markers when the program asked for them (`paste-buffer -p`), with
+    /// each newline sent as a carriage return.
+    pub fn paste(&self, text: &str) {
+        let status = self
+            .cmd()
+            .args(["set-buffer", "-b", "test-paste", "--", text])
+            .status()
+            .expect("set-buffer");
+        assert!(status.success());
+        let status = self
+            .cmd()
+            .args(["paste-buffer", "-p", "-b", "test-paste", "-t", "t"])
+            .status()
+            .expect("paste-buffer");
+        assert!(status.success());
+    }
+
+    /// Closes the terminal as closing its window does: the pty goes away
+    /// and the processes in it get SIGHUP.
+    pub fn kill_session(&self) {
+        let status = self
+            .cmd()
+            .args(["kill-session", "-t", "t"])
+            .status()
+            .expect("kill-session");
+        assert!(status.success());
+    }
+
     /// The title tmux holds for the pane (what an OSC 0/2 sequence would set).
     pub fn pane_title(&self) -> String {
         let out = self
@@ -606,4 +662,24 @@ pub fn wpconsole_pid(marker: &str) -> Option<u32> {
             (comm.trim() == "wpconsole" && String::from_utf8_lossy(&cmdline).contains(marker))
                 .then_some(pid)
         })
+}
+
+/// Waits until process `pid` has ended (gone, or a zombie nobody reaped).
+pub fn wait_until_gone(pid: u32, timeout: Duration) -> bool {
+    let deadline = Instant::now() + timeout;
+    loop {
+        let ended = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_or(true, |stat| {
+            // The state follows the command name in parentheses.
+            stat.rsplit(')')
+                .next()
+                .is_some_and(|rest| rest.trim_start().starts_with('Z'))
+        });
+        if ended {
+            return true;
+        }
+        if Instant::now() > deadline {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
