@@ -4,6 +4,7 @@
 mod compose;
 mod log;
 mod mouse;
+mod paste;
 
 use super::detail::{self, DetailLine};
 use super::editor::{EditorState, StatusLevel, Template};
@@ -157,6 +158,9 @@ pub struct Outgoing {
 pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
+    /// Text the user pasted (bracketed paste): text for the focused text
+    /// field, never keys.
+    Paste(String),
     Resize(u16, u16),
     /// The clock moved (drives ages, rates and the popup countdown).
     Tick(DateTime<Utc>),
@@ -502,6 +506,10 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
         Msg::Key(_) => None,
         Msg::Mouse(mouse) => {
             on_mouse(app, mouse);
+            None
+        }
+        Msg::Paste(text) => {
+            paste::on_paste(app, &text);
             None
         }
         Msg::Resize(width, height) => {
