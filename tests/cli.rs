@@ -781,3 +781,51 @@ fn tracking_field_names_come_from_the_profile_unless_flags_say_otherwise() {
         "{from_flags}"
     );
 }
+
+#[test]
+fn the_console_demo_and_open_without_a_terminal_say_so_in_one_line_and_exit_2() {
+    let sandbox = Sandbox::new();
+    let capture = sandbox.write("capture.jsonl", "");
+    let capture = capture.display().to_string();
+    let runs: [&[&str]; 3] = [
+        &["--broker", "mqtt://127.0.0.1:1", "--uid", "U"],
+        &["demo", "--port", "0"],
+        &["open", &capture],
+    ];
+    for args in runs {
+        // Standard input from /dev/null (the sandbox's default), standard
+        // output to a file, as a script or a cron job would start it.
+        let stdout_path = sandbox.path("stdout.txt");
+        let stdout = std::fs::File::create(&stdout_path).unwrap();
+        let out = sandbox
+            .wpconsole()
+            .args(args)
+            .stdout(stdout)
+            .output()
+            .unwrap();
+        let written = std::fs::read(&stdout_path).unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            written.is_empty(),
+            "{args:?}: nothing on standard output: {:?}",
+            String::from_utf8_lossy(&written)
+        );
+        assert!(
+            !out.stderr.contains(&0x1b),
+            "{args:?}: no escape sequence: {stderr:?}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: one line: {stderr}");
+        for needed in [
+            "needs a terminal",
+            "wpconsole tail",
+            "wpconsole send",
+            "demo --headless",
+        ] {
+            assert!(
+                stderr.contains(needed),
+                "{args:?}: says {needed:?}: {stderr}"
+            );
+        }
+    }
+}

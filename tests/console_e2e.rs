@@ -477,3 +477,62 @@ fn old_payloads_are_read_back_from_the_journal_and_searched() {
         .wait_for("EXITED 0", Duration::from_secs(10))
         .unwrap_or_else(|screen| panic!("q did not quit:\n{screen}"));
 }
+
+#[test]
+fn a_paste_into_the_editor_is_text_even_with_a_tab_and_quit_in_it() {
+    if !available("a_paste_into_the_editor_is_text_even_with_a_tab_and_quit_in_it") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let terminal = console(&sandbox, &broker);
+    terminal.send_keys(&["e"]);
+    terminal
+        .wait_for("Ctrl-S", Duration::from_secs(5))
+        .expect("the editor has the focus");
+    // As keys, Tab would leave the editor and `q` would quit.
+    terminal.paste("\"first-pasted\":\t\"quit\",\nq\nquit \"last-pasted\"");
+    let screen = terminal
+        .wait_for("last-pasted", Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("the paste is not in the editor:\n{screen}"));
+    assert!(
+        screen.contains("\"first-pasted\":") && screen.contains("quit \"last-pasted\""),
+        "{screen}"
+    );
+    // Still running, still in the editor: typed text lands there too.
+    terminal.type_text("typed-after");
+    let screen = terminal
+        .wait_for("typed-after", Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("the editor lost the focus:\n{screen}"));
+    assert!(
+        !screen.contains("EXITED") && screen.contains("● connected"),
+        "the console is still running:\n{screen}"
+    );
+}
+
+#[test]
+fn a_console_whose_output_goes_to_a_file_says_it_needs_a_terminal() {
+    if !tmux_available("a_console_whose_output_goes_to_a_file_says_it_needs_a_terminal") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    // The keyboard is a terminal, standard output is not.
+    let here = common::shell_quote(&sandbox.dir.path().display().to_string());
+    let line = format!(
+        "cd {here} && {} > out.txt; echo EXITED $?; sleep 60",
+        sandbox.shell_line(&["--broker", "mqtt://127.0.0.1:1", "--uid", "U"])
+    );
+    let terminal = Tmux::start(&line, 160, 45);
+    let screen = terminal
+        .wait_for("EXITED", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("the console did not end:\n{screen}"));
+    assert!(screen.contains("EXITED 2"), "{screen}");
+    assert!(screen.contains("needs a terminal"), "{screen}");
+    assert_eq!(terminal.pane_format("#{alternate_on}"), "0");
+    let written = std::fs::read(sandbox.path("out.txt")).unwrap();
+    assert!(
+        written.is_empty(),
+        "nothing written to the file: {:?}",
+        String::from_utf8_lossy(&written)
+    );
+}

@@ -27,6 +27,9 @@ pub struct DemoArgs {
 }
 
 pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<u8, CliError> {
+    if !args.headless {
+        super::no_console_without_a_terminal()?;
+    }
     let prefix = global
         .prefix
         .clone()

@@ -247,7 +247,10 @@ pub fn main() -> ExitCode {
     match runtime.block_on(run(cli)) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
-            eprintln!("wpconsole: {}", err.message);
+            // Not eprintln!: when the console's terminal has gone away,
+            // standard error is that dead terminal, and eprintln! panics.
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "wpconsole: {}", err.message);
             ExitCode::from(err.code)
         }
     }
@@ -255,7 +258,8 @@ pub fn main() -> ExitCode {
 
 /// A panic anywhere (a Tokio task, the broker's threads) ends the program
 /// after the message is printed, instead of leaving a half-working console.
-/// The console adds the terminal restore in front of this hook.
+/// The console puts the closing of its journal and the restoring of the
+/// terminal in front of this hook (`tui::terminal::ConsoleTerminal`).
 fn end_on_any_panic() {
     let print = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -275,6 +279,7 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         #[cfg(feature = "demo")]
         Some(Command::Demo(args)) => demo::run(&cli.global, &args).await,
         None => {
+            no_console_without_a_terminal()?;
             let settings = settings::Settings::resolve(&cli.global)?;
             if settings.broker.is_none() {
                 return Err(CliError::usage(
@@ -286,4 +291,10 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
             console::run(&settings, connection, fleet, false, &cli.global).await
         }
     }
+}
+
+/// The console (`wpconsole`, `demo`, `open`) refuses to start without a
+/// terminal, with exit code 2, before anything else is started.
+fn no_console_without_a_terminal() -> Result<(), CliError> {
+    crate::tui::terminal::require_terminal().map_err(CliError::usage)
 }

@@ -26,6 +26,7 @@ pub async fn run(global: &GlobalArgs, args: &OpenArgs) -> Result<u8, CliError> {
         std::fs::metadata(file)
             .map_err(|err| CliError::usage(format!("cannot open {}: {err}", file.display())))?;
     }
+    super::no_console_without_a_terminal()?;
     let settings = Settings::resolve(global)?;
     let uid = settings.uid.clone().unwrap_or_else(|| "offline".to_owned());
     let topics = TopicScheme::new(&settings.prefix, &uid, settings.trailing_slash)

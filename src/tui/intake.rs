@@ -38,6 +38,7 @@ pub(super) fn spawn_intake(
     journal: Option<Arc<Journal>>,
 ) -> mpsc::Receiver<Vec<Intake>> {
     let (to_ui, from_intake) = mpsc::channel::<Vec<Intake>>(8);
+    let provoked_panic = provoked_panic();
     tokio::spawn(async move {
         let mut batch = Vec::with_capacity(1024);
         while events.recv_many(&mut batch, 1024).await > 0 {
@@ -56,6 +57,15 @@ pub(super) fn spawn_intake(
                     other => Intake::Event(other),
                 })
                 .collect();
+            if let Some(payload) = &provoked_panic {
+                let provoking = burst.iter().any(
+                    |item| matches!(item, Intake::Message(m, _) if m.payload == payload.as_bytes()),
+                );
+                assert!(
+                    !provoking,
+                    "WPCONSOLE_DEBUG_PANIC_ON: a panic provoked by the payload {payload}"
+                );
+            }
             if let Some(journal) = &journal {
                 // The whole burst in one hand-over to the writer.
                 let lines = burst
@@ -80,6 +90,19 @@ pub(super) fn spawn_intake(
         }
     });
     from_intake
+}
+
+/// A payload that makes the intake task panic, from
+/// `WPCONSOLE_DEBUG_PANIC_ON`: how the tests provoke a panic off the UI
+/// thread. Debug builds only; a release build never reads the variable.
+fn provoked_panic() -> Option<String> {
+    if cfg!(debug_assertions) {
+        std::env::var("WPCONSOLE_DEBUG_PANIC_ON")
+            .ok()
+            .filter(|p| !p.is_empty())
+    } else {
+        None
+    }
 }
 
 /// Files a burst from the intake: messages in one update, other events in

@@ -9,6 +9,7 @@ mod intake;
 pub mod keys;
 pub mod layout;
 pub mod run;
+pub mod terminal;
 #[cfg(test)]
 mod testing;
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use super::app::{App, Command, JournalState, Msg};
 use super::editor::StatusLevel;
 use super::intake::{next_burst, open_source, take_in};
+use super::terminal::ConsoleTerminal;
 use super::{update, view};
 use crate::domain::record::json_line;
 use crate::mqtt::Session;
@@ -13,9 +14,7 @@ use crate::store::Place;
 use crate::store::journal::Journal;
 use base64::Engine as _;
 use chrono::Utc;
-use ratatui::crossterm::event::{self, DisableMouseCapture, EnableMouseCapture, Event};
-use ratatui::crossterm::execute;
-use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use ratatui::crossterm::event::{self, Event};
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -79,7 +78,9 @@ pub enum Source {
     Files(Vec<PathBuf>),
 }
 
-/// Runs the console until the user quits (or a signal ends it).
+/// Runs the console until the user quits, a signal ends it or the
+/// terminal goes away. However it ends, the journal is flushed and closed
+/// and the terminal given back ([`ConsoleTerminal`]).
 pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyhow::Result<()> {
     let mut log = EventLog::open();
     log.write(&format!("console started against {}", app.header.broker));
@@ -87,15 +88,19 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
     if let Some(journal) = &journal {
         app.history.attach_journal(journal.stats.clone());
     }
+    // Before the terminal is taken: a signal from then on ends the loop
+    // instead of the process.
+    let mut stop = Stop::new()?;
+    // First, so that every later return, error or panic gives both back.
+    let mut terminal = ConsoleTerminal::take(journal.clone())
+        .map_err(|err| anyhow::anyhow!("cannot set up the terminal: {err}"))?;
     // Outcomes of work done off the UI thread (an export) come back here.
     let (results_tx, mut results) = mpsc::unbounded_channel::<Msg>();
     let (session, mut intake, mut loader) =
         open_source(&mut app, source, journal.as_ref(), &results_tx);
     let intake_open = session.is_some();
 
-    let mut terminal = ratatui::init();
-    let _ = execute!(std::io::stdout(), EnableMouseCapture);
-    let size = terminal.size().unwrap_or_default();
+    let size = terminal.size();
     update(&mut app, Msg::Resize(size.width, size.height));
 
     let mut input = spawn_terminal_input()?;
@@ -104,7 +109,6 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
     frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
     let mut shown_second = 0;
-    let mut stop = Stop::new()?;
 
     let outcome = loop {
         tokio::select! {
@@ -124,12 +128,17 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
                 take_in(&mut app, burst, &mut log);
                 dirty = true;
             }
-            Some(terminal_event) = input.recv() => {
+            terminal_event = input.recv() => {
                 let msg = match terminal_event {
-                    Event::Key(key) => Msg::Key(key),
-                    Event::Mouse(mouse) => Msg::Mouse(mouse),
-                    Event::Resize(width, height) => Msg::Resize(width, height),
-                    _ => continue,
+                    Some(Ok(Event::Key(key))) => Msg::Key(key),
+                    Some(Ok(Event::Mouse(mouse))) => Msg::Mouse(mouse),
+                    Some(Ok(Event::Resize(width, height))) => Msg::Resize(width, height),
+                    Some(Ok(Event::Paste(text))) => Msg::Paste(text),
+                    Some(Ok(_)) => continue,
+                    Some(Err(err)) => break Err(anyhow::anyhow!(
+                        "cannot read the terminal ({err}): it was probably closed"
+                    )),
+                    None => break Err(anyhow::anyhow!("the terminal input stopped")),
                 };
                 dirty = true;
                 if let Some(command) = update(&mut app, msg) {
@@ -151,9 +160,11 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
                     dirty = true;
                 }
                 if dirty {
-                    let _ = execute!(std::io::stdout(), BeginSynchronizedUpdate);
-                    terminal.draw(|frame| view(frame, &app))?;
-                    let _ = execute!(std::io::stdout(), EndSynchronizedUpdate);
+                    if let Err(err) = terminal.draw(|frame| view(frame, &app)) {
+                        break Err(anyhow::anyhow!(
+                            "cannot draw on the terminal ({err}): it was probably closed"
+                        ));
+                    }
                     dirty = false;
                 }
             }
@@ -165,12 +176,11 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
         }
     };
 
-    let _ = execute!(std::io::stdout(), DisableMouseCapture);
-    ratatui::restore();
-    if let Some(journal) = journal {
-        journal.close();
-    }
-    log.write("console stopped");
+    terminal.release();
+    log.write(&match &outcome {
+        Ok(()) => "console stopped".to_owned(),
+        Err(err) => format!("console stopped: {err}"),
+    });
     if let Some(session) = session {
         session.shutdown().await;
     }
@@ -178,13 +188,17 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
 }
 
 /// Reads the terminal on a thread of its own (crossterm's `read` blocks).
-fn spawn_terminal_input() -> std::io::Result<mpsc::Receiver<Event>> {
-    let (input_tx, input) = mpsc::channel::<Event>(1024);
+/// A read error (the terminal went away) is handed over and ends the
+/// reading.
+fn spawn_terminal_input() -> std::io::Result<mpsc::Receiver<std::io::Result<Event>>> {
+    let (input_tx, input) = mpsc::channel(1024);
     std::thread::Builder::new()
         .name("terminal-input".into())
         .spawn(move || {
-            while let Ok(event) = event::read() {
-                if input_tx.blocking_send(event).is_err() {
+            loop {
+                let event = event::read();
+                let failed = event.is_err();
+                if input_tx.blocking_send(event).is_err() || failed {
                     break;
                 }
             }
@@ -261,12 +275,15 @@ fn carry_out(
     }
 }
 
-/// SIGTERM and SIGHUP end the console cleanly (Ctrl-C arrives as a key).
+/// SIGTERM, SIGHUP and SIGINT end the console cleanly (Ctrl-C typed in
+/// the console arrives as a key; SIGINT comes from `kill -INT`).
 struct Stop {
     #[cfg(unix)]
     terminate: tokio::signal::unix::Signal,
     #[cfg(unix)]
     hangup: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    interrupt: tokio::signal::unix::Signal,
 }
 
 impl Stop {
@@ -277,6 +294,7 @@ impl Stop {
             Ok(Self {
                 terminate: signal(SignalKind::terminate())?,
                 hangup: signal(SignalKind::hangup())?,
+                interrupt: signal(SignalKind::interrupt())?,
             })
         }
         #[cfg(not(unix))]
@@ -288,6 +306,7 @@ impl Stop {
         tokio::select! {
             _ = self.terminate.recv() => {}
             _ = self.hangup.recv() => {}
+            _ = self.interrupt.recv() => {}
         }
         #[cfg(not(unix))]
         std::future::pending::<()>().await;
