@@ -278,6 +278,15 @@ enum Ending {
     TerminalClosed,
     /// A panic in the intake task, provoked by a payload (debug builds only).
     Panic,
+    /// A panic on the UI thread in the middle of a frame, provoked by a
+    /// payload the intake lets through (debug builds only).
+    PanicWhileDrawing,
+}
+
+impl Ending {
+    fn panics(self) -> bool {
+        matches!(self, Ending::Panic | Ending::PanicWhileDrawing)
+    }
 }
 
 /// Enough messages that the journal is still writing when the console is
@@ -310,7 +319,7 @@ fn ending_keeps_every_message_and_restores_the_terminal(ending: Ending) {
         "--journal",
         &journal,
     ];
-    let env: &[(&str, &str)] = if ending == Ending::Panic {
+    let env: &[(&str, &str)] = if ending.panics() {
         &[("WPCONSOLE_DEBUG_PANIC_ON", PANIC_PAYLOAD)]
     } else {
         &[]
@@ -337,6 +346,10 @@ fn ending_keeps_every_message_and_restores_the_terminal(ending: Ending) {
         Ending::Signal(name) => common::signal(pid, name),
         Ending::TerminalClosed => terminal.kill_session(),
         Ending::Panic => broker.publish(&to_topic(VIN), PANIC_PAYLOAD.as_bytes()),
+        Ending::PanicWhileDrawing => broker.publish(
+            &to_topic(VIN),
+            format!("{PANIC_PAYLOAD}-while-drawing").as_bytes(),
+        ),
     }
     if ending == Ending::TerminalClosed {
         assert!(
@@ -344,11 +357,11 @@ fn ending_keeps_every_message_and_restores_the_terminal(ending: Ending) {
             "the console did not end when its terminal closed"
         );
     } else {
-        let code = if ending == Ending::Panic { 101 } else { 0 };
+        let code = if ending.panics() { 101 } else { 0 };
         let screen = terminal
             .wait_for(&format!("EXITED {code}"), Duration::from_secs(20))
             .unwrap_or_else(|screen| panic!("{ending:?}: the console did not end:\n{screen}"));
-        if ending == Ending::Panic {
+        if ending.panics() {
             assert!(
                 screen.contains("panicked") && screen.contains(PANIC_PAYLOAD),
                 "the panic is told on the main screen:\n{screen}"
@@ -356,10 +369,13 @@ fn ending_keeps_every_message_and_restores_the_terminal(ending: Ending) {
         }
         assert_the_terminal_is_restored(&terminal, ending, &screen);
     }
+    // The message that provokes a panic while drawing reached the UI, so
+    // the journal had it first.
+    let handed_to_the_journal = FLOOD + usize::from(ending == Ending::PanicWhileDrawing);
     let records = sandbox.journal_records();
     assert_eq!(
         records.len(),
-        FLOOD,
+        handed_to_the_journal,
         "{ending:?}: the journal holds every message the screen counted"
     );
 }
@@ -446,6 +462,13 @@ fn closing_the_terminal_keeps_every_message() {
 fn a_panic_in_the_intake_keeps_every_message_and_restores_the_terminal() {
     if available("a_panic_in_the_intake_keeps_every_message_and_restores_the_terminal") {
         ending_keeps_every_message_and_restores_the_terminal(Ending::Panic);
+    }
+}
+
+#[test]
+fn a_panic_while_drawing_keeps_every_message_and_restores_the_terminal() {
+    if available("a_panic_while_drawing_keeps_every_message_and_restores_the_terminal") {
+        ending_keeps_every_message_and_restores_the_terminal(Ending::PanicWhileDrawing);
     }
 }
 

@@ -94,8 +94,10 @@ pub(super) fn spawn_intake(
 
 /// A payload that makes the intake task panic, from
 /// `WPCONSOLE_DEBUG_PANIC_ON`: how the tests provoke a panic off the UI
-/// thread. Debug builds only; a release build never reads the variable.
-fn provoked_panic() -> Option<String> {
+/// thread (and, with `-while-drawing` after it, on the UI thread in the
+/// middle of a frame). Debug builds only; a release build never reads the
+/// variable.
+pub(super) fn provoked_panic() -> Option<String> {
     if cfg!(debug_assertions) {
         std::env::var("WPCONSOLE_DEBUG_PANIC_ON")
             .ok()

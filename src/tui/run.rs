@@ -4,7 +4,7 @@
 
 use super::app::{App, Command, JournalState, Msg};
 use super::editor::StatusLevel;
-use super::intake::{next_burst, open_source, take_in};
+use super::intake::{next_burst, open_source, provoked_panic, take_in};
 use super::terminal::ConsoleTerminal;
 use super::{update, view};
 use crate::domain::record::json_line;
@@ -109,6 +109,7 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
     frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
     let mut shown_second = 0;
+    let panic_while_drawing = provoked_panic().map(|payload| format!("{payload}-while-drawing"));
 
     let outcome = loop {
         tokio::select! {
@@ -160,7 +161,8 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
                     dirty = true;
                 }
                 if dirty {
-                    if let Err(err) = terminal.draw(|frame| view(frame, &app)) {
+                    let drawn = draw(&mut terminal, &app, panic_while_drawing.as_deref());
+                    if let Err(err) = drawn {
                         break Err(anyhow::anyhow!(
                             "cannot draw on the terminal ({err}): it was probably closed"
                         ));
@@ -185,6 +187,26 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
         session.shutdown().await;
     }
     outcome
+}
+
+/// Draws one frame. A debug build asked to (`WPCONSOLE_DEBUG_PANIC_ON`)
+/// panics in the middle of it when the last message carries the payload.
+fn draw(
+    terminal: &mut ConsoleTerminal,
+    app: &App,
+    panic_while_drawing: Option<&str>,
+) -> std::io::Result<()> {
+    terminal.draw(|frame| {
+        view(frame, app);
+        if let Some(payload) = panic_while_drawing {
+            assert!(
+                app.history
+                    .last()
+                    .is_none_or(|last| last.payload != payload.as_bytes()),
+                "WPCONSOLE_DEBUG_PANIC_ON: a panic provoked while drawing by the payload {payload}"
+            );
+        }
+    })
 }
 
 /// Reads the terminal on a thread of its own (crossterm's `read` blocks).
