@@ -306,7 +306,9 @@ fn a_wrong_ca_a_wrong_password_and_a_missing_client_certificate_each_say_what_is
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(3), "{stderr}");
     assert!(
-        stderr.contains("bad credentials") && stderr.contains(UID),
+        stderr.contains("login refused: ")
+            && stderr.contains("(password from WPCONSOLE_PASSWORD)")
+            && stderr.contains(UID),
         "{stderr}"
     );
     assert!(
@@ -787,4 +789,86 @@ fn a_size_limit_above_the_default_raises_the_clients_packet_limit_too() {
         .recv_timeout(Duration::from_secs(10))
         .expect("the 200,000-byte envelope reached the broker");
     assert_eq!(payload, envelope.as_bytes());
+}
+
+#[test]
+fn a_refused_login_is_tried_once_per_user_action_and_says_where_the_password_came_from() {
+    let test =
+        "a_refused_login_is_tried_once_per_user_action_and_says_where_the_password_came_from";
+    if !mosquitto_available(test) || !common::tmux_available(test) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let pki = Pki::generate(&sandbox);
+    let broker = production_like(&sandbox, &pki);
+    let wrong = sandbox.write("wrong-password", "not the password 4711\n");
+    // The console connects through a relay that counts its attempts.
+    let relay = common::CountingRelay::start(broker.port);
+    let url = format!("mqtts://127.0.0.1:{}", relay.port);
+    let (ca, cert, key, pw) = (
+        pki.ca.display().to_string(),
+        pki.client_cert.display().to_string(),
+        pki.client_key.display().to_string(),
+        wrong.display().to_string(),
+    );
+    let args = [
+        "--broker",
+        &url,
+        "--uid",
+        UID,
+        "--app-id",
+        "APP",
+        "--ca",
+        &ca,
+        "--cert",
+        &cert,
+        "--key",
+        &key,
+        "--password-file",
+        &pw,
+        "--no-journal",
+    ];
+    let terminal = sandbox.in_terminal(&args, 220, 40);
+    let screen = terminal
+        .wait_for("login refused: ", Duration::from_secs(15))
+        .unwrap_or_else(|s| panic!("{s}\n{}", broker.log()));
+    assert!(
+        screen.contains("(password from --password-file "),
+        "where the password came from: {screen}"
+    );
+    assert!(screen.contains("Ctrl-R retry login"), "the key: {screen}");
+    assert!(!screen.contains("not the password 4711"), "{screen}");
+    // Left alone, the console does not try again.
+    std::thread::sleep(Duration::from_secs(5));
+    assert_eq!(
+        relay.connections(),
+        1,
+        "one attempt in 5 s without a user action:\n{}",
+        broker.log()
+    );
+    let screen = terminal.capture();
+    assert!(
+        screen.contains("login refused: ") && !screen.contains("reconnecting"),
+        "{screen}"
+    );
+    // The retry key makes exactly one more attempt.
+    terminal.send_keys(&["C-r"]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while relay.connections() < 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(
+        relay.connections(),
+        2,
+        "one more attempt for one key press:\n{}",
+        broker.log()
+    );
+    terminal
+        .wait_for("login refused: ", Duration::from_secs(5))
+        .unwrap_or_else(|s| panic!("{s}"));
+    terminal.send_keys(&["q"]);
+    terminal
+        .wait_for("EXITED 0", Duration::from_secs(10))
+        .unwrap_or_else(|s| panic!("{s}"));
 }

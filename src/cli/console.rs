@@ -78,6 +78,7 @@ pub async fn run(
         overflow: Overflow::DropAfter(std::time::Duration::from_millis(250)),
         backoff: Backoff::default(),
         authority: connection.broker.authority(),
+        password_source: connection.password_source.clone(),
         uid: connection.uid.clone(),
     };
     let journal = settings

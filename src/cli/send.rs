@@ -317,6 +317,7 @@ pub(super) fn start_session(
             backoff: crate::mqtt::session::Backoff::default(),
             authority: connection.broker.authority(),
             uid: connection.uid.clone(),
+            password_source: connection.password_source.clone(),
         },
     ))
 }

@@ -5,7 +5,7 @@ use super::{CliError, GlobalArgs};
 use crate::config::{self, ConfigFile, FleetEntry, Profile};
 use crate::domain::{DEFAULT_PREFIX, DEFAULT_SIZE_LIMIT, TopicScheme};
 use crate::mqtt::tls::TlsFiles;
-use crate::mqtt::{BrokerUrl, ConnectionSettings, Password};
+use crate::mqtt::{BrokerUrl, ConnectionSettings, Password, PasswordSource};
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -163,7 +163,7 @@ impl Settings {
                 "wpconsole: WARNING: --insecure: the broker's certificate is NOT verified; anyone on the path can read and change this traffic"
             );
         }
-        let password = self.password(&broker)?;
+        let (password, password_source) = self.password(&broker)?;
         Ok(ConnectionSettings {
             client_id: self
                 .client_id
@@ -171,6 +171,7 @@ impl Settings {
                 .unwrap_or_else(crate::mqtt::default_client_id),
             uid: self.uid.clone(),
             password,
+            password_source,
             tls: self.tls.clone(),
             keep_alive: self.keep_alive,
             size_limit: self.size_limit,
@@ -178,24 +179,29 @@ impl Settings {
         })
     }
 
-    fn password(&self, broker: &BrokerUrl) -> Result<Option<Password>, CliError> {
+    /// The password and where it came from (a refused login names it).
+    fn password(&self, broker: &BrokerUrl) -> Result<(Option<Password>, PasswordSource), CliError> {
         if let Some(path) = &self.password_file {
-            return read_password_file(path).map(Some);
+            return read_password_file(path)
+                .map(|password| (Some(password), PasswordSource::File(path.clone())));
         }
         if let Ok(text) = std::env::var(PASSWORD_ENV) {
-            return Ok(Some(Password::new(text)));
+            return Ok((
+                Some(Password::new(text)),
+                PasswordSource::Environment(PASSWORD_ENV.into()),
+            ));
         }
         let Some(uid) = &self.uid else {
-            return Ok(None);
+            return Ok((None, PasswordSource::NotGiven));
         };
         if broker.scheme.is_tls() && std::io::stdin().is_terminal() {
             let prompt = format!("MQTT password for {uid} at {}: ", broker.authority());
             let text = rpassword::prompt_password(prompt).map_err(|err| {
                 CliError::usage(format!("cannot read the password from the terminal: {err}"))
             })?;
-            return Ok(Some(Password::new(text)));
+            return Ok((Some(Password::new(text)), PasswordSource::Prompt));
         }
-        Ok(None)
+        Ok((None, PasswordSource::NotGiven))
     }
 }
 

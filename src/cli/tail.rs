@@ -55,6 +55,7 @@ pub async fn run(global: &GlobalArgs, args: &TailArgs) -> Result<u8, CliError> {
             backoff: Backoff::default(),
             authority: connection.broker.authority(),
             uid: connection.uid.clone(),
+            password_source: connection.password_source.clone(),
         },
     );
     let watching = Watching {
@@ -135,10 +136,12 @@ async fn print_events(
                     attempt,
                     retry_in,
                 } => {
-                    if !ever_connected {
+                    // A refused login is not retried by the session: nobody
+                    // is there to fix it, so tail ends (exit 3).
+                    let Some(retry_in) = retry_in.filter(|_| ever_connected) else {
                         let _ = out.flush();
                         return Err(CliError::broker(reason));
-                    }
+                    };
                     eprintln!(
                         "wpconsole: disconnected: {reason}; reconnecting in {:.1} s (attempt {attempt})",
                         retry_in.as_secs_f64()

@@ -6,7 +6,7 @@ pub mod session;
 pub mod tls;
 pub mod url;
 
-pub use reason::{DisconnectReason, FailureKind};
+pub use reason::{DisconnectReason, FailureKind, PasswordSource};
 pub use session::{InboundPublish, Overflow, PublishError, Session, SessionEvent};
 pub use url::{BrokerUrl, Scheme};
 
@@ -43,6 +43,8 @@ pub struct ConnectionSettings {
     /// The login, also used as the MQTT username.
     pub uid: Option<String>,
     pub password: Option<Password>,
+    /// Where the password came from, for a refused login to say.
+    pub password_source: PasswordSource,
     pub tls: tls::TlsFiles,
     pub keep_alive: Duration,
     /// The largest payload this run may publish (`--size-limit`, profile
@@ -130,6 +132,7 @@ mod tests {
             client_id: "c".into(),
             uid: Some("U".into()),
             password: Some(Password::new("hunter2".into())),
+            password_source: PasswordSource::Environment("WPCONSOLE_PASSWORD".into()),
             tls: tls::TlsFiles::default(),
             keep_alive: Duration::from_secs(30),
             size_limit: 131_072,

@@ -20,6 +20,42 @@ pub enum FailureKind {
     Closed,
 }
 
+impl FailureKind {
+    /// Whether retrying cannot help until the user acts: a broker that
+    /// refused the login refuses it again, and brokers lock accounts that
+    /// keep trying. Every other failure is retried with backoff.
+    pub fn waits_for_the_user(self) -> bool {
+        self == Self::BadCredentials
+    }
+}
+
+/// Where the password of a connection came from: a refused login names it
+/// (never the password itself), so the user knows what to fix.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PasswordSource {
+    /// `--password-file FILE` or the profile's `password-file`.
+    File(std::path::PathBuf),
+    /// An environment variable, by name.
+    Environment(String),
+    /// Typed at the prompt.
+    Prompt,
+    /// None was given.
+    NotGiven,
+}
+
+impl fmt::Display for PasswordSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::File(path) => write!(f, "password from --password-file {}", path.display()),
+            Self::Environment(name) => write!(f, "password from {name}"),
+            Self::Prompt => f.write_str("password typed at the prompt"),
+            Self::NotGiven => f.write_str(
+                "no password given: set WPCONSOLE_PASSWORD or pass --password-file FILE",
+            ),
+        }
+    }
+}
+
 /// A failure with its explanation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DisconnectReason {
@@ -33,10 +69,16 @@ impl fmt::Display for DisconnectReason {
     }
 }
 
-/// Explains a rumqttc error for the broker at `authority` and login `uid`.
-pub fn describe(err: &ConnectionError, authority: &str, uid: Option<&str>) -> DisconnectReason {
+/// Explains a rumqttc error for the broker at `authority` and login `uid`,
+/// whose password came from `password`.
+pub fn describe(
+    err: &ConnectionError,
+    authority: &str,
+    uid: Option<&str>,
+    password: &PasswordSource,
+) -> DisconnectReason {
     let (kind, text) = match err {
-        ConnectionError::ConnectionRefused(code) => refused(*code, uid),
+        ConnectionError::ConnectionRefused(code) => refused(*code, uid, password),
         ConnectionError::NetworkTimeout | ConnectionError::FlushTimeout => (
             FailureKind::Timeout,
             format!("timeout: {authority} did not answer in time"),
@@ -67,15 +109,26 @@ pub fn describe(err: &ConnectionError, authority: &str, uid: Option<&str>) -> Di
     DisconnectReason { kind, text }
 }
 
-fn refused(code: ConnectReturnCode, uid: Option<&str>) -> (FailureKind, String) {
+fn refused(
+    code: ConnectReturnCode,
+    uid: Option<&str>,
+    password: &PasswordSource,
+) -> (FailureKind, String) {
     let login = uid.map_or_else(|| "no login".to_owned(), |u| format!("login {u:?}"));
     match code {
-        ConnectReturnCode::BadUserNamePassword | ConnectReturnCode::NotAuthorized => (
-            FailureKind::BadCredentials,
-            format!(
-                "bad credentials: the broker refused {login}; check --uid and the password (WPCONSOLE_PASSWORD or --password-file)"
-            ),
-        ),
+        ConnectReturnCode::BadUserNamePassword | ConnectReturnCode::NotAuthorized => {
+            let why = if code == ConnectReturnCode::NotAuthorized {
+                "not authorised"
+            } else {
+                "bad user name or password"
+            };
+            (
+                FailureKind::BadCredentials,
+                format!(
+                    "login refused: {why} ({password}); the broker refused {login}: check --uid and the password"
+                ),
+            )
+        }
         ConnectReturnCode::BadClientId => (
             FailureKind::Refused,
             "refused: the broker does not accept this client id; set another with --client-id"
@@ -168,15 +221,62 @@ mod tests {
             &ConnectionError::ConnectionRefused(ConnectReturnCode::BadUserNamePassword),
             "h:1",
             Some("U1"),
+            &PasswordSource::Environment("WPCONSOLE_PASSWORD".into()),
         );
         assert_eq!(r.kind, FailureKind::BadCredentials);
-        assert!(r.text.contains("\"U1\"") && r.text.contains("WPCONSOLE_PASSWORD"));
+        assert!(r.kind.waits_for_the_user());
+        assert!(
+            r.text.starts_with(
+                "login refused: bad user name or password (password from WPCONSOLE_PASSWORD)"
+            ),
+            "{}",
+            r.text
+        );
+        assert!(r.text.contains("\"U1\""), "{}", r.text);
+        let r = describe(
+            &ConnectionError::ConnectionRefused(ConnectReturnCode::NotAuthorized),
+            "h:1",
+            Some("U1"),
+            &PasswordSource::File("/etc/wp/pw".into()),
+        );
+        assert!(
+            r.text.starts_with(
+                "login refused: not authorised (password from --password-file /etc/wp/pw)"
+            ),
+            "{}",
+            r.text
+        );
+        for (source, said) in [
+            (PasswordSource::Prompt, "password typed at the prompt"),
+            (PasswordSource::NotGiven, "no password given"),
+        ] {
+            let r = describe(
+                &ConnectionError::ConnectionRefused(ConnectReturnCode::NotAuthorized),
+                "h:1",
+                None,
+                &source,
+            );
+            assert!(r.text.contains(said), "{}", r.text);
+        }
+    }
+
+    #[test]
+    fn only_a_refused_login_waits_for_the_user() {
+        for kind in [
+            FailureKind::Unreachable,
+            FailureKind::Refused,
+            FailureKind::Tls,
+            FailureKind::Timeout,
+            FailureKind::Closed,
+        ] {
+            assert!(!kind.waits_for_the_user(), "{kind:?} keeps the backoff");
+        }
     }
 
     #[test]
     fn connection_refused_is_unreachable() {
         let err = ConnectionError::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused));
-        let r = describe(&err, "127.0.0.1:1", None);
+        let r = describe(&err, "127.0.0.1:1", None, &PasswordSource::NotGiven);
         assert_eq!(r.kind, FailureKind::Unreachable);
         assert!(r.text.contains("127.0.0.1:1"));
     }
@@ -185,7 +285,7 @@ mod tests {
     fn tls_errors_inside_io_errors_are_found() {
         let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
         let err = ConnectionError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, tls));
-        let r = describe(&err, "h:8886", None);
+        let r = describe(&err, "h:8886", None, &PasswordSource::NotGiven);
         assert_eq!(r.kind, FailureKind::Tls);
         assert!(r.text.contains("--ca FILE"), "{}", r.text);
     }
@@ -196,6 +296,7 @@ mod tests {
             &ConnectionError::MqttState(StateError::AwaitPingResp),
             "h:1",
             None,
+            &PasswordSource::NotGiven,
         );
         assert_eq!(r.kind, FailureKind::Timeout);
     }

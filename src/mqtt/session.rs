@@ -1,8 +1,9 @@
 //! The session task: owns rumqttc's event loop, reconnects with capped
 //! exponential backoff and jitter, re-subscribes on every ConnAck, and
-//! forwards what happens over a bounded channel.
+//! forwards what happens over a bounded channel. A refused login is not
+//! retried until the user asks ([`Session::retry_login`]).
 
-use super::reason::{self, DisconnectReason};
+use super::reason::{self, DisconnectReason, PasswordSource};
 use crate::domain::CheckedPayload;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -29,12 +30,14 @@ pub struct InboundPublish {
 pub enum SessionEvent {
     /// The broker accepted the connection; subscriptions are being sent.
     Connected,
-    /// The connection failed or broke; the next attempt is in `retry_in`.
+    /// The connection failed or broke; the next attempt is in `retry_in`,
+    /// or, for a failure that waits for the user (a refused login), `None`:
+    /// only [`Session::retry_login`] makes another.
     Disconnected {
         reason: DisconnectReason,
         /// Failed attempts in a row, starting at 1.
         attempt: u32,
-        retry_in: Duration,
+        retry_in: Option<Duration>,
     },
     /// The broker confirmed the subscriptions: messages flow from now on.
     Subscribed,
@@ -100,6 +103,8 @@ pub struct Session {
     connected: Arc<AtomicBool>,
     dropped: Arc<AtomicU64>,
     stop: watch::Sender<bool>,
+    /// Counts the user's requests to try a refused login again.
+    retry: watch::Sender<u64>,
     task: JoinHandle<()>,
 }
 
@@ -113,6 +118,8 @@ pub struct SessionOptions {
     /// For messages: the broker's `host:port` and the login.
     pub authority: String,
     pub uid: Option<String>,
+    /// Where the password came from, named when the login is refused.
+    pub password_source: PasswordSource,
 }
 
 impl Session {
@@ -126,6 +133,7 @@ impl Session {
         let connected = Arc::new(AtomicBool::new(false));
         let dropped = Arc::new(AtomicU64::new(0));
         let (stop, stop_rx) = watch::channel(false);
+        let (retry, retry_rx) = watch::channel(0);
         let task = tokio::spawn(
             Runner {
                 eventloop,
@@ -134,6 +142,7 @@ impl Session {
                 dropped: dropped.clone(),
                 reported_drops: 0,
                 stop: stop_rx,
+                retry: retry_rx,
                 options: session,
             }
             .run(),
@@ -144,6 +153,7 @@ impl Session {
                 connected,
                 dropped,
                 stop,
+                retry,
                 task,
             },
             receiver,
@@ -189,6 +199,13 @@ impl Session {
             .map_err(|_| PublishError::QueueFull)
     }
 
+    /// After a refused login: one more connection attempt (the user fixed
+    /// the account, or wants to see the refusal again). Does nothing while
+    /// the session is connected or retrying on its own.
+    pub fn retry_login(&self) {
+        self.retry.send_modify(|asked| *asked += 1);
+    }
+
     /// Disconnects cleanly (flushing what was published) and ends the task.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
@@ -210,6 +227,7 @@ struct Runner {
     dropped: Arc<AtomicU64>,
     reported_drops: u64,
     stop: watch::Receiver<bool>,
+    retry: watch::Receiver<u64>,
     options: SessionOptions,
 }
 
@@ -282,12 +300,16 @@ impl Runner {
                         return;
                     }
                     attempt = attempt.saturating_add(1);
-                    let retry_in = self.options.backoff.delay(attempt, fastrand::f64());
                     let reason = reason::describe(
                         &err,
                         &self.options.authority,
                         self.options.uid.as_deref(),
+                        &self.options.password_source,
                     );
+                    let retry_in = (!reason.kind.waits_for_the_user())
+                        .then(|| self.options.backoff.delay(attempt, fastrand::f64()));
+                    // Requests made before this refusal do not count.
+                    self.retry.borrow_and_update();
                     let event = SessionEvent::Disconnected {
                         reason,
                         attempt,
@@ -296,9 +318,18 @@ impl Runner {
                     if !self.forward(event).await {
                         return;
                     }
-                    let stopped = tokio::select! {
-                        () = tokio::time::sleep(retry_in) => false,
-                        _ = self.stop.wait_for(|stop| *stop) => true,
+                    let stopped = if let Some(delay) = retry_in {
+                        tokio::select! {
+                            () = tokio::time::sleep(delay) => false,
+                            _ = self.stop.wait_for(|stop| *stop) => true,
+                        }
+                    } else {
+                        // rumqttc reconnects on the next poll: poll again
+                        // only when the user asks.
+                        tokio::select! {
+                            asked = self.retry.changed() => asked.is_err(),
+                            _ = self.stop.wait_for(|stop| *stop) => true,
+                        }
                     };
                     if stopped {
                         return;

@@ -26,6 +26,7 @@ pub async fn run_fleet(broker: BrokerUrl, topics: TopicScheme, mut fleet: Fleet)
         client_id: format!("wpconsole-demo-fleet-{}", std::process::id()),
         uid: None,
         password: None,
+        password_source: crate::mqtt::PasswordSource::NotGiven,
         tls: crate::mqtt::tls::TlsFiles::default(),
         keep_alive: Duration::from_secs(30),
         size_limit: crate::domain::DEFAULT_SIZE_LIMIT,
@@ -42,6 +43,7 @@ pub async fn run_fleet(broker: BrokerUrl, topics: TopicScheme, mut fleet: Fleet)
             backoff: Backoff::default(),
             authority: broker.authority(),
             uid: None,
+            password_source: crate::mqtt::PasswordSource::NotGiven,
         },
     );
     let start = Instant::now();

@@ -14,6 +14,8 @@ pub enum Scope {
     Log,
     Detail,
     Editor,
+    /// While the broker refuses the login, in every pane (the editor too).
+    LoginRefused,
 }
 
 impl Scope {
@@ -24,6 +26,7 @@ impl Scope {
             Self::Log => "Log",
             Self::Detail => "Detail",
             Self::Editor => "Editor",
+            Self::LoginRefused => "Login refused",
         }
     }
 }
@@ -58,6 +61,7 @@ pub enum Action {
     JumpToError,
     HistoryPrevious,
     HistoryNext,
+    RetryLogin,
 }
 
 /// One key.
@@ -108,6 +112,14 @@ pub struct Binding {
 
 /// Every key of the console.
 pub const BINDINGS: &[Binding] = &[
+    Binding {
+        scope: Scope::LoginRefused,
+        keys: &[ctrl('r')],
+        keys_label: "Ctrl-R",
+        action: Action::RetryLogin,
+        hint: "retry login",
+        help: "try the refused login once more (after fixing the password or the account)",
+    },
     Binding {
         scope: Scope::Global,
         keys: &[ch('q')],
@@ -480,6 +492,11 @@ pub fn action_for(scope: Scope, key: &KeyEvent) -> Option<Action> {
 
 /// Whether a binding of `binding` scope works when `focused` has focus.
 fn applies(binding: Scope, focused: Scope) -> bool {
+    // The login-refused keys are a table of their own, asked for besides
+    // the focused pane's (global keys are not theirs to repeat).
+    if focused == Scope::LoginRefused {
+        return binding == focused;
+    }
     binding == focused
         || binding == Scope::Everywhere
         || (binding == Scope::Global && focused != Scope::Editor)
@@ -548,6 +565,20 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_retry_key_works_only_while_the_login_is_refused_and_takes_no_pane_key() {
+        let ctrl_r = key(KeyCode::Char('r'), KeyModifiers::CONTROL);
+        assert_eq!(
+            action_for(Scope::LoginRefused, &ctrl_r),
+            Some(Action::RetryLogin)
+        );
+        for scope in [Scope::Vehicles, Scope::Log, Scope::Detail, Scope::Editor] {
+            assert_eq!(action_for(scope, &ctrl_r), None, "{scope:?}");
+            assert!(!hints(scope).contains(&("Ctrl-R", "retry login")));
+        }
+        assert_eq!(hints(Scope::LoginRefused), [("Ctrl-R", "retry login")]);
     }
 
     #[test]

@@ -293,6 +293,12 @@ fn carry_out(
                 let _ = results.send(Msg::Notice(level, text));
             });
         }
+        Command::RetryLogin => {
+            log.write("retrying the refused login (asked for by the user)");
+            if let Some(session) = session {
+                session.retry_login();
+            }
+        }
         Command::Quit => {}
     }
 }

@@ -258,7 +258,7 @@ fn publish_is_refused_while_disconnected() {
                 text: "connection lost".into(),
             },
             attempt: 2,
-            retry_in: Duration::from_millis(400),
+            retry_in: Some(Duration::from_millis(400)),
         }),
     );
     assert_eq!(
@@ -673,7 +673,7 @@ fn the_status_bar_tells_an_outage_and_its_reason() {
                 text: "connection refused: nothing accepts connections at broker.test:8886".into(),
             },
             attempt: 3,
-            retry_in: Duration::from_millis(800),
+            retry_in: Some(Duration::from_millis(800)),
         }),
     );
     let shown = screen(&app);
@@ -685,6 +685,56 @@ fn the_status_bar_tells_an_outage_and_its_reason() {
     assert!(status.contains("connection refused"), "{status}");
     update(&mut app, Msg::Session(SessionEvent::Connected));
     assert!(screen(&app).contains("● connected"));
+}
+
+#[test]
+fn a_refused_login_waits_for_the_retry_key_and_says_where_the_password_came_from() {
+    let mut app = app();
+    let refused = || {
+        Msg::Session(SessionEvent::Disconnected {
+            reason: DisconnectReason {
+                kind: FailureKind::BadCredentials,
+                text: "login refused: bad user name or password (password from WPCONSOLE_PASSWORD); the broker refused login \"PARTNER1\": check --uid and the password".into(),
+            },
+            attempt: 1,
+            retry_in: None,
+        })
+    };
+    // Ctrl-R means nothing while the session retries on its own.
+    assert_eq!(ctrl(&mut app, 'r'), None);
+    update(&mut app, refused());
+    assert!(matches!(
+        app.connection,
+        ConnectionState::LoginRefused { .. }
+    ));
+    let shown = screen(&app);
+    let status = shown.lines().rev().nth(1).unwrap_or_default();
+    assert!(
+        status.contains(
+            "✗ login refused: bad user name or password (password from WPCONSOLE_PASSWORD)"
+        ),
+        "{status}"
+    );
+    assert!(!status.contains("reconnecting"), "{status}");
+    let footer = shown.lines().last().unwrap_or_default();
+    assert!(
+        footer
+            .trim_start_matches('"')
+            .starts_with(" Ctrl-R retry login"),
+        "{footer}"
+    );
+    key(&mut app, KeyCode::Char('?'));
+    assert!(screen(&app).contains("try the refused login once more"));
+    key(&mut app, KeyCode::Esc);
+    // From any pane, the editor included: one attempt per press.
+    app.focus = Focus::Editor;
+    assert_eq!(ctrl(&mut app, 'r'), Some(Command::RetryLogin));
+    assert_eq!(app.connection, ConnectionState::Connecting);
+    assert_eq!(ctrl(&mut app, 'r'), None, "one press, one attempt");
+    update(&mut app, refused());
+    assert_eq!(ctrl(&mut app, 'r'), Some(Command::RetryLogin));
+    update(&mut app, Msg::Session(SessionEvent::Connected));
+    assert!(!screen(&app).contains("retry login"));
 }
 
 #[test]

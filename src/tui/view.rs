@@ -484,6 +484,7 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         ConnectionState::Connecting => ("connecting…".to_owned(), theme.warning(), None),
         ConnectionState::Offline => ("○ offline: reading files".to_owned(), theme.dim(), None),
         ConnectionState::Connected => ("● connected".to_owned(), theme.good(), None),
+        ConnectionState::LoginRefused { reason } => (format!("✗ {reason}"), theme.error(), None),
         ConnectionState::Reconnecting { attempt, reason } => (
             format!("○ reconnecting (attempt {attempt})"),
             theme.error(),
@@ -569,7 +570,13 @@ fn footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         Focus::Editor => Scope::Editor,
     };
     let mut spans = Vec::new();
-    for (keys, hint) in keys::hints(scope) {
+    let refused = matches!(app.connection, ConnectionState::LoginRefused { .. });
+    let first = if refused {
+        keys::hints(Scope::LoginRefused)
+    } else {
+        Vec::new()
+    };
+    for (keys, hint) in first.into_iter().chain(keys::hints(scope)) {
         spans.push(Span::styled(format!(" {keys}"), theme.key()));
         spans.push(Span::raw(format!(" {hint} ")));
     }
@@ -599,6 +606,19 @@ fn help(frame: &mut Frame, app: &App, theme: Theme) {
         Focus::Editor => Scope::Editor,
     };
     let mut lines = Vec::new();
+    if matches!(app.connection, ConnectionState::LoginRefused { .. }) {
+        lines.push(Line::styled(
+            format!("{} keys", Scope::LoginRefused.title()),
+            theme.title(false),
+        ));
+        for binding in keys::help_rows(Scope::LoginRefused) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<14}", binding.keys_label), theme.key()),
+                Span::raw(binding.help),
+            ]));
+        }
+        lines.push(Line::raw(""));
+    }
     for section in [scope, Scope::Global] {
         lines.push(Line::styled(
             format!("{} keys", section.title()),

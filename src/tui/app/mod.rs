@@ -71,6 +71,11 @@ pub enum ConnectionState {
         attempt: u32,
         reason: String,
     },
+    /// The broker refused the login: no attempt is made until the user
+    /// asks (the retry key); `reason` names where the password came from.
+    LoginRefused {
+        reason: String,
+    },
     /// `wpconsole open`: reading files, no broker.
     Offline,
 }
@@ -139,6 +144,8 @@ pub enum Command {
     Copy(Vec<u8>),
     /// Write these records (journal lines) to a new file.
     Export(Vec<String>),
+    /// Try the refused login once more.
+    RetryLogin,
     Quit,
 }
 
@@ -612,11 +619,19 @@ fn on_session(app: &mut App, event: SessionEvent) {
             app.connection = ConnectionState::Connected;
         }
         SessionEvent::Disconnected {
-            reason, attempt, ..
+            reason,
+            attempt,
+            retry_in,
         } => {
-            app.connection = ConnectionState::Reconnecting {
-                attempt,
-                reason: reason.text,
+            app.connection = if retry_in.is_some() {
+                ConnectionState::Reconnecting {
+                    attempt,
+                    reason: reason.text,
+                }
+            } else {
+                ConnectionState::LoginRefused {
+                    reason: reason.text,
+                }
             };
         }
         SessionEvent::Message(publish) => {
@@ -641,6 +656,12 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Command> {
     if let Some(modal) = app.modal.clone() {
         return on_modal_key(app, modal, key);
     }
+    // Keys that only work while the login is refused come first.
+    if matches!(app.connection, ConnectionState::LoginRefused { .. })
+        && let Some(action) = keys::action_for(Scope::LoginRefused, &key)
+    {
+        return on_action(app, action);
+    }
     let scope = app.focus.scope();
     match keys::action_for(scope, &key) {
         Some(action) => on_action(app, action),
@@ -658,6 +679,12 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Command> {
 fn on_action(app: &mut App, action: Action) -> Option<Command> {
     match action {
         Action::Quit => return Some(Command::Quit),
+        Action::RetryLogin => {
+            if matches!(app.connection, ConnectionState::LoginRefused { .. }) {
+                app.connection = ConnectionState::Connecting;
+                return Some(Command::RetryLogin);
+            }
+        }
         Action::Help => app.modal = Some(Modal::Help),
         Action::FocusNext => app.focus = app.focus.step(true),
         Action::FocusPrevious => app.focus = app.focus.step(false),
