@@ -51,13 +51,12 @@ fn app(history_cap: usize) -> App {
             broker: "mqtt://127.0.0.1:1883".into(),
             demo: false,
             insecure: false,
-            production: false,
-            read_only: false,
             uid: topics.uid.clone(),
         },
-        topics,
-        app_id: Some("APP".into()),
-        size_limit: 131_072,
+        rules: wpconsole::domain::outbound::OutboundRules {
+            app_id: Some("APP".into()),
+            ..wpconsole::domain::outbound::OutboundRules::new(topics)
+        },
         fleet: Vec::new(),
         history_cap,
         templates: wpconsole::tui::editor::builtin_templates(),

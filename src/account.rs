@@ -62,16 +62,18 @@ impl fmt::Display for Account {
 /// stay; every other byte becomes `%XX`; `.` and `..` (and an empty name)
 /// are escaped whole.
 fn path_part(text: &str) -> String {
-    if text.is_empty() || text == "." || text == ".." {
-        return text.bytes().map(|b| format!("%{b:02X}")).collect::<String>() + "%";
-    }
+    use std::fmt::Write as _;
+    let whole = text.is_empty() || text == "." || text == "..";
     let mut part = String::with_capacity(text.len());
     for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.') {
+        if !whole && (byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.')) {
             part.push(char::from(byte));
         } else {
-            part.push_str(&format!("%{byte:02X}"));
+            let _ = write!(part, "%{byte:02X}");
         }
+    }
+    if whole {
+        part.push('%');
     }
     part
 }

@@ -51,6 +51,8 @@ pub struct Profile {
     /// ... and the field inside a reply's `content` that carries it back
     /// (default `ref`).
     pub reply_field: Option<String>,
+    /// Whether the console stamps and tracks its publishes (default true).
+    pub track: Option<bool>,
     /// Seconds without a reply before a message shows "no reply" (30).
     pub track_timeout: Option<u64>,
     /// Refused with a clear message: passwords do not belong in this file.

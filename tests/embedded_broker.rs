@@ -574,7 +574,7 @@ fn send_track_stamps_the_id_a_dry_run_shows_and_refuses_content_that_cannot_carr
         .unwrap();
     assert_eq!(refused.status.code(), Some(1));
     assert!(
-        String::from_utf8_lossy(&refused.stderr).contains("content to be an object"),
+        String::from_utf8_lossy(&refused.stderr).contains("content must be an object"),
         "{}",
         String::from_utf8_lossy(&refused.stderr)
     );

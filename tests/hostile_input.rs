@@ -191,12 +191,11 @@ fn drawing_any_hostile_message_puts_nothing_unsafe_on_screen() {
             demo: false,
             uid: UID.into(),
             insecure: false,
-            production: false,
-            read_only: false,
         },
-        topics: topics.clone(),
-        app_id: Some("APP".into()),
-        size_limit: 131_072,
+        rules: wpconsole::domain::outbound::OutboundRules {
+            app_id: Some("APP".into()),
+            ..wpconsole::domain::outbound::OutboundRules::new(topics.clone())
+        },
         fleet: Vec::new(),
         history_cap: 1_000,
         templates: wpconsole::tui::editor::builtin_templates(),

@@ -127,3 +127,98 @@ proptest! {
         let _ = scheme.parse_inbound(&topic);
     }
 }
+
+/// JSON text for `value` written the way a person might: blanks or none,
+/// and each string character either as itself or as a `\u` escape.
+fn written(value: &serde_json::Value, pretty: bool, escape_every: usize, out: &mut String) {
+    use std::fmt::Write as _;
+    let gap = if pretty { " \n  " } else { "" };
+    match value {
+        serde_json::Value::String(text) => {
+            out.push('"');
+            for (index, c) in text.chars().enumerate() {
+                match c {
+                    '"' => out.push_str("\\\""),
+                    '\\' => out.push_str("\\\\"),
+                    c if (c as u32) < 0x20 || (escape_every > 0 && index % escape_every == 0) => {
+                        let mut units = [0u16; 2];
+                        for unit in c.encode_utf16(&mut units) {
+                            let _ = write!(out, "\\u{unit:04x}");
+                        }
+                    }
+                    c => out.push(c),
+                }
+            }
+            out.push('"');
+        }
+        serde_json::Value::Array(items) => {
+            out.push('[');
+            for (index, item) in items.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                out.push_str(gap);
+                written(item, pretty, escape_every, out);
+            }
+            out.push_str(gap);
+            out.push(']');
+        }
+        serde_json::Value::Object(members) => {
+            out.push('{');
+            for (index, (key, item)) in members.iter().enumerate() {
+                if index > 0 {
+                    out.push(',');
+                }
+                out.push_str(gap);
+                written(
+                    &serde_json::Value::String(key.clone()),
+                    pretty,
+                    escape_every,
+                    out,
+                );
+                out.push_str(if pretty { " : " } else { ":" });
+                written(item, pretty, escape_every, out);
+            }
+            out.push_str(gap);
+            out.push('}');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+proptest! {
+    #![proptest_config(config())]
+
+    /// The tracking stamp adds exactly one member and leaves every other
+    /// byte as the user wrote it.
+    #[test]
+    fn the_stamp_adds_one_member_and_changes_no_other_byte(
+        content in prop::collection::btree_map("\\PC{0,6}", arb_json(), 0..5),
+        before in arb_json(),
+        pretty in any::<bool>(),
+        escape_every in 0usize..4,
+    ) {
+        use wpconsole::domain::tracking::Tracking;
+        let content: serde_json::Map<String, serde_json::Value> = content
+            .into_iter()
+            .filter(|(key, _)| key != "cid")
+            .collect();
+        let mut text = String::from("{\"before\":");
+        written(&before, pretty, escape_every, &mut text);
+        text.push_str(",\"content\":");
+        written(&serde_json::Value::Object(content.clone()), pretty, escape_every, &mut text);
+        text.push_str(",\"idApp\":\"A\"}");
+
+        let stamped = Tracking::default().stamp(&text, "wpc-0123456789ab").unwrap();
+        prop_assert!(stamped.added);
+        prop_assert_eq!(stamped.id.as_str(), "wpc-0123456789ab");
+        let member = if content.is_empty() { "\"cid\":\"wpc-0123456789ab\"" } else { ",\"cid\":\"wpc-0123456789ab\"" };
+        let at = stamped.bytes.rfind(member).unwrap();
+        let mut without = stamped.bytes.clone();
+        without.replace_range(at..at + member.len(), "");
+        prop_assert_eq!(&without, &text);
+        let value: serde_json::Value = serde_json::from_str(&stamped.bytes).unwrap();
+        prop_assert_eq!(&value["content"]["cid"], "wpc-0123456789ab");
+        prop_assert_eq!(&value["before"], &before);
+    }
+}

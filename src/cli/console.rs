@@ -43,17 +43,13 @@ pub async fn run(
         templates.extend(crate::tui::editor::catalog_templates(catalog));
     }
     let mut app = App::new(AppConfig {
-        topics: topics.clone(),
-        app_id: settings.app_id.clone(),
-        size_limit: settings.size_limit,
+        rules: settings.outbound_rules(catalog)?,
         header: Header {
             profile: settings.profile_name.clone(),
             broker: connection.broker.to_string(),
             demo,
             uid: topics.uid.clone(),
             insecure: settings.tls.insecure,
-            production: settings.production,
-            read_only: settings.read_only,
         },
         fleet,
         history_cap: HISTORY_CAP,
@@ -65,10 +61,7 @@ pub async fn run(
     });
     app.history
         .set_cache_bytes(global.cache_mb.saturating_mul(1024 * 1024));
-    app.editor.catalog = catalog.map(std::sync::Arc::new);
-    app.tracking = settings.tracking.clone();
     app.deliveries.timeout = settings.track_timeout;
-    app.editor.revalidate(&app.topics, app.size_limit);
     let session = SessionOptions {
         subscriptions: vec![topics.to_filter()],
         // 16,384 messages (about 11 MB at 600 B) absorb a burst; past that the
@@ -91,6 +84,7 @@ pub async fn run(
             options: Box::new(options),
             session,
             // Today's history from the journal, unless asked to start empty.
+            popups: settings.popup_ledger(),
             history: match (&settings.journal, global.fresh) {
                 (Some(dir), false) => day_files(dir, chrono::Utc::now().date_naive()),
                 _ => Vec::new(),

@@ -1,6 +1,7 @@
 //! The command line: global connection options, the headless commands, and
 //! the exit codes scripts rely on.
 
+pub mod confirm;
 pub mod console;
 #[cfg(feature = "demo")]
 pub mod demo;
@@ -158,6 +159,10 @@ pub struct GlobalArgs {
     /// Schema (assets/catalog/ shows the format; the demo uses its own).
     #[arg(long, global = true, env = "WPCONSOLE_CATALOG", value_name = "DIR")]
     pub catalog: Option<PathBuf>,
+    /// Do not stamp a tracking id into published content nor wait for replies (profile:
+    /// track = false; in the console's editor Ctrl-G turns it on and off).
+    #[arg(long, global = true, env = "WPCONSOLE_NO_TRACK")]
+    pub no_track: bool,
     /// Remove publishing: `send` and the console's Ctrl-S refuse (validation still works).
     #[arg(long, global = true, env = "WPCONSOLE_READ_ONLY")]
     pub read_only: bool,

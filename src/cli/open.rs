@@ -48,12 +48,15 @@ pub async fn run(global: &GlobalArgs, args: &OpenArgs) -> Result<u8, CliError> {
             demo: false,
             uid: topics.uid.clone(),
             insecure: false,
-            production: false,
-            read_only: true,
         },
-        topics,
-        app_id: settings.app_id.clone(),
-        size_limit: settings.size_limit,
+        rules: crate::domain::outbound::OutboundRules {
+            app_id: settings.app_id.clone(),
+            size_limit: settings.size_limit,
+            tracking: settings.tracking.clone(),
+            // Files: nothing can be published.
+            read_only: true,
+            ..crate::domain::outbound::OutboundRules::new(topics)
+        },
         fleet: super::console::configured_fleet(&settings),
         history_cap: super::console::HISTORY_CAP,
         templates: builtin_templates(),

@@ -7,10 +7,12 @@
 use super::export::RecordFilter;
 use super::settings::Settings;
 use super::{CliError, GlobalArgs, exit};
-use crate::domain::envelope::{self, CheckedPayload, MessageKind};
+use crate::domain::envelope::MessageKind;
+use crate::domain::outbound::{OutboundRules, Prepared};
 use crate::domain::record::payload_bytes;
 use crate::domain::{PopupLedger, Vin};
 use crate::mqtt::SessionEvent;
+use crate::store::popups::{PopupLedgerFile, Reservation, ReserveError};
 use clap::{Args, ValueEnum};
 use std::io::BufRead;
 use std::time::Duration;
@@ -29,6 +31,9 @@ pub struct ReplayArgs {
     /// `original`: the recorded spacing; `fast`: one after another.
     #[arg(long, value_enum, default_value = "original")]
     pub pace: Pace,
+    /// Publish on a production profile without asking (for scripts).
+    #[arg(long)]
+    pub yes: bool,
     /// Print what would be published and when, without connecting.
     #[arg(long)]
     pub dry_run: bool,
@@ -47,19 +52,22 @@ pub struct Recorded {
     pub payload: Vec<u8>,
 }
 
-/// One message of the replay, checked, and when it goes after the start.
+/// One message of the replay, made ready for the vehicle, and when it goes
+/// after the start.
 #[derive(Debug, Clone)]
 pub struct Planned {
     pub after: Duration,
-    pub checked: CheckedPayload,
+    pub prepared: Prepared,
 }
 
-/// Checks every recorded message for `topic` and schedules it; every
-/// refusal, by position (1-based), or the plan.
+/// Makes every recorded message ready for `vin` under `rules` (the ones
+/// every publish obeys) and schedules it; every refusal, by position
+/// (1-based), or the plan. Popups are spaced 20 s apart here; each is
+/// also reserved in the account's ledger when it goes.
 pub fn plan(
     recorded: &[Recorded],
-    topic: &str,
-    limit: usize,
+    rules: &OutboundRules,
+    vin: &Vin,
     pace: Pace,
     popups_from: Duration,
 ) -> Result<Vec<Planned>, Vec<(usize, String)>> {
@@ -73,8 +81,9 @@ pub fn plan(
             refused.push((index + 1, "not text, so not an envelope".into()));
             continue;
         };
-        let checked = match envelope::check(text, topic, limit) {
-            Ok(checked) => checked,
+        // The spacing of popups is planned below, not refused here.
+        let prepared = match rules.prepare(text, vin, &PopupLedger::default(), 0) {
+            Ok(prepared) => prepared,
             Err(refusal) => {
                 refused.push((index + 1, refusal.to_string()));
                 continue;
@@ -87,13 +96,13 @@ pub fn plan(
             Pace::Fast => Duration::ZERO,
         };
         let mut after = recorded_after.max(previous);
-        if checked.kind == MessageKind::Popup {
+        if prepared.payload.kind == MessageKind::Popup {
             let earliest = last_popup.map_or(popups_from, |p| p + Duration::from_secs(20));
             after = after.max(earliest);
             last_popup = Some(after);
         }
         previous = after;
-        planned.push(Planned { after, checked });
+        planned.push(Planned { after, prepared });
     }
     if refused.is_empty() {
         Ok(planned)
@@ -142,28 +151,28 @@ fn read_records(args: &ReplayArgs, global: &GlobalArgs) -> Result<Vec<Recorded>,
 pub async fn run(global: &GlobalArgs, args: &ReplayArgs) -> Result<u8, CliError> {
     let settings = Settings::resolve(global)?;
     let vin = Vin::parse(&args.to).map_err(CliError::usage)?;
-    let topic = settings.topics()?.from_topic(&vin);
+    let mut rules = settings.outbound_rules(settings.catalog()?)?;
+    // Recorded bytes go out as recorded: an id they carry stays, none is added.
+    rules.track = false;
+    let topic = rules.topics.from_topic(&vin);
     let recorded = read_records(args, global)?;
     if recorded.is_empty() {
         return Err(CliError::usage(
             "no recorded message matches: check the files and the filters (--dir out is the default)",
         ));
     }
-    let ledger: PopupLedger = super::send::load_ledger();
-    let now_ms = super::send::now_ms();
+    let popups = settings.popup_ledger();
+    let ledger = popups
+        .as_ref()
+        .map(PopupLedgerFile::read)
+        .unwrap_or_default();
     let popups_from = ledger
-        .check(&vin, now_ms)
+        .check(&vin, super::send::now_ms())
         .err()
         .map_or(Duration::ZERO, |too_soon| {
             Duration::from_secs(too_soon.seconds_left)
         });
-    let planned = match plan(
-        &recorded,
-        &topic,
-        settings.size_limit,
-        args.pace,
-        popups_from,
-    ) {
+    let planned = match plan(&recorded, &rules, &vin, args.pace, popups_from) {
         Ok(planned) => planned,
         Err(refused) => {
             eprintln!(
@@ -187,25 +196,23 @@ pub async fn run(global: &GlobalArgs, args: &ReplayArgs) -> Result<u8, CliError>
                 "  #{} at +{:.3}s {} {} B: {}",
                 index + 1,
                 item.after.as_secs_f64(),
-                item.checked.kind.name(),
-                item.checked.size.payload,
-                item.checked.bytes
+                item.prepared.payload.kind.name(),
+                item.prepared.payload.size.payload,
+                item.prepared.payload.bytes
             );
         }
         return Ok(exit::OK);
     }
-    if settings.read_only {
-        return Err(CliError::refused(
-            "this profile is read-only (--read-only or read-only = true); nothing was published",
-        ));
-    }
-    publish_all(&settings, &vin, &topic, &planned).await
+    super::confirm::admit(&rules, args.yes, &|| {
+        format!("{} recorded message(s) to {vin} ({topic})", planned.len())
+    })?;
+    publish_all(&settings, popups.as_ref(), &vin, &planned).await
 }
 
 async fn publish_all(
     settings: &Settings,
+    popups: Option<&PopupLedgerFile>,
     vin: &Vin,
-    topic: &str,
     planned: &[Planned],
 ) -> Result<u8, CliError> {
     let (session, mut events) = super::send::start_session(settings, Vec::new())?;
@@ -232,25 +239,35 @@ async fn publish_all(
         return Err(err);
     }
     let start = tokio::time::Instant::now();
-    let mut ledger = super::send::load_ledger();
     for (index, item) in planned.iter().enumerate() {
         tokio::time::sleep_until(start + item.after).await;
-        if let Err(err) = session.publish(topic, &item.checked) {
+        let reservation = match reserve_in_turn(popups, &item.prepared).await {
+            Ok(reservation) => reservation,
+            Err(err) => {
+                session.shutdown().await;
+                return Err(CliError::refused(format!(
+                    "stopped after {index} of {}: {err}",
+                    planned.len()
+                )));
+            }
+        };
+        let payload = &item.prepared.payload;
+        if let Err(err) = session.publish(&item.prepared.topic, payload) {
+            if let (Some(popups), Some(reservation)) = (popups, &reservation) {
+                popups.release(reservation);
+            }
             session.shutdown().await;
             return Err(CliError::broker(format!(
                 "stopped after {index} of {}: {err}",
                 planned.len()
             )));
         }
-        if item.checked.kind == MessageKind::Popup {
-            ledger.record(vin, super::send::now_ms());
-        }
         println!(
             "published #{} at +{:.3}s: {} {} B",
             index + 1,
             start.elapsed().as_secs_f64(),
-            item.checked.kind.name(),
-            item.checked.size.payload
+            payload.kind.name(),
+            payload.size.payload
         );
     }
     // Let the last publishes leave before closing.
@@ -266,9 +283,32 @@ async fn publish_all(
     })
     .await;
     session.shutdown().await;
-    super::send::save_ledger(&ledger);
     println!("replayed {} message(s) to {vin}", planned.len());
     Ok(exit::OK)
+}
+
+/// A popup's place in the account's ledger: when another process (a
+/// `send`, a console) sent one meanwhile, the replay waits its 20 s.
+async fn reserve_in_turn(
+    popups: Option<&PopupLedgerFile>,
+    prepared: &Prepared,
+) -> Result<Option<Reservation>, ReserveError> {
+    let (Some(popups), MessageKind::Popup) = (popups, prepared.payload.kind) else {
+        return Ok(None);
+    };
+    loop {
+        match popups.reserve(&prepared.vin, super::send::now_ms()) {
+            Ok(reservation) => return Ok(Some(reservation)),
+            Err(ReserveError::TooSoon(too_soon)) => {
+                println!(
+                    "waiting {} s: a popup went to {} meanwhile",
+                    too_soon.seconds_left, prepared.vin
+                );
+                tokio::time::sleep(Duration::from_secs(too_soon.seconds_left)).await;
+            }
+            Err(other) => return Err(other),
+        }
+    }
 }
 
 #[cfg(test)]
@@ -276,7 +316,16 @@ mod tests {
     use super::*;
     use chrono::TimeZone;
 
-    const TOPIC: &str = "p/from/uid/U/opa/VF3ABCDEFGH123456/";
+    fn rules() -> OutboundRules {
+        OutboundRules {
+            track: false,
+            ..OutboundRules::new(crate::domain::TopicScheme::new("p", "U", true).unwrap())
+        }
+    }
+
+    fn vin() -> Vin {
+        Vin::parse("VF3ABCDEFGH123456").unwrap()
+    }
 
     fn at(ms: i64, payload: &str) -> Recorded {
         Recorded {
@@ -300,7 +349,7 @@ mod tests {
             at(1_000, POPUP),
             at(1_500, DATA),
         ];
-        let planned = plan(&recorded, TOPIC, 131_072, Pace::Original, Duration::ZERO).unwrap();
+        let planned = plan(&recorded, &rules(), &vin(), Pace::Original, Duration::ZERO).unwrap();
         let after: Vec<u128> = planned.iter().map(|p| p.after.as_millis()).collect();
         assert_eq!(
             after,
@@ -309,8 +358,8 @@ mod tests {
         );
         let fast = plan(
             &recorded,
-            TOPIC,
-            131_072,
+            &rules(),
+            &vin(),
             Pace::Fast,
             Duration::from_secs(5),
         )
@@ -322,7 +371,7 @@ mod tests {
     #[test]
     fn one_bad_record_refuses_the_whole_replay() {
         let recorded = [at(0, DATA), at(10, "not an envelope"), at(20, DATA)];
-        let refused = plan(&recorded, TOPIC, 131_072, Pace::Fast, Duration::ZERO).unwrap_err();
+        let refused = plan(&recorded, &rules(), &vin(), Pace::Fast, Duration::ZERO).unwrap_err();
         assert_eq!(refused.len(), 1);
         assert_eq!(refused[0].0, 2);
     }

@@ -4,18 +4,23 @@
 use super::settings::Settings;
 use super::validate::{print_problems, read_input};
 use super::{CliError, GlobalArgs, exit};
-use crate::domain::envelope::{self, MessageKind, PopupRequest, Refusal};
+use crate::domain::envelope::{self, MessageKind, PopupRequest};
+use crate::domain::outbound::{NotReady, Prepared};
 use crate::domain::tracking::{Delivery, Tracking};
-use crate::domain::{PopupAction, PopupLedger, Vin};
+use crate::domain::{PopupAction, Vin};
 use crate::mqtt::{Overflow, Session, SessionEvent, session::SessionOptions};
+use crate::store::popups::{PopupLedgerFile, Reservation};
 use clap::Args;
-use std::path::PathBuf;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// Publish one envelope to one vehicle.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent command-line switches"
+)]
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{\"type\":\"action\",\"action\":\"ping\",\"params\":{}}'\n  wpconsole send --vin VF3ABCDEFGH123456 --file envelope.json\n  cat envelope.json | wpconsole send --vin VF3ABCDEFGH123456 -\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{}' --popup-text 'Charge complete' --popup-btn\n\nNothing is published unless the envelope is valid, fits the size limit and, for a popup,\ncomes at least 20 s after the previous popup this tool sent to that vehicle.\n\nWith --track, a correlation id is stamped into content.cid (--track-field) and the\nvehicle's \"to\" topic is watched for a reply whose content.ref (--reply-field) carries it;\nthe round-trip time is printed. The broker downgrades everything to QoS 0: the reply is\nthe only proof that the app got the action.\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{\"action\":\"unlock\"}' --track --wait 30s\nA tracked popup is answered instead: the vehicle's popupAction (OK, Cancel, or closed after\n15 s) carrying the id in content.cid (--track-field) is printed with the round trip, e.g.\n  answered: OK (WebPortal.okBtnPopupRequestClicked) in 812 ms\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{}' --popup-text 'Charge complete' --popup-btn --track\nExit codes: 0 published (with --track: acknowledged, or a popup answered OK), 1 refused\n(nothing published), 2 usage or config error, 3 broker unreachable or refused, 4 published\nbut no reply within --wait (with --track), 5 the popup was answered Cancel, 6 the popup\nclosed unanswered (timeout)."
+    after_help = "Examples:\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{\"type\":\"action\",\"action\":\"ping\",\"params\":{}}'\n  wpconsole send --vin VF3ABCDEFGH123456 --file envelope.json\n  cat envelope.json | wpconsole send --vin VF3ABCDEFGH123456 -\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{}' --popup-text 'Charge complete' --popup-btn\n\nNothing is published unless the envelope is valid, fits the size limit and, for a popup,\ncomes at least 20 s after the previous popup to that vehicle from this account (the\nconsole, send and replay share one ledger per account). On a production profile it asks\nfirst on a terminal; scripts pass --yes.\n\nWith --track, a correlation id is stamped into content.cid (--track-field) and the\nvehicle's \"to\" topic is watched for a reply whose content.ref (--reply-field) carries it;\nthe round-trip time is printed. The broker downgrades everything to QoS 0: the reply is\nthe only proof that the app got the action.\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{\"action\":\"unlock\"}' --track --wait 30s\nA tracked popup is answered instead: the vehicle's popupAction (OK, Cancel, or closed after\n15 s) carrying the id in content.cid (--track-field) is printed with the round trip, e.g.\n  answered: OK (WebPortal.okBtnPopupRequestClicked) in 812 ms\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{}' --popup-text 'Charge complete' --popup-btn --track\nExit codes: 0 published (with --track: acknowledged, or a popup answered OK), 1 refused\n(nothing published), 2 usage or config error, 3 broker unreachable or refused, 4 published\nbut no reply within --wait (with --track), 5 the popup was answered Cancel, 6 the popup\nclosed unanswered (timeout)."
 )]
 pub struct SendArgs {
     /// The vehicle (17-character VIN).
@@ -31,7 +36,7 @@ pub struct SendArgs {
     #[arg(long, value_name = "JSON")]
     pub content: Option<String>,
     /// With --content: make it a popup (notification) with this text.
-    #[arg(long, value_name = "TEXT", requires = "content")]
+    #[arg(long, value_name = "TEXT")]
     pub popup_text: Option<String>,
     /// With --popup-text: show an OK button.
     #[arg(long, requires = "popup_text")]
@@ -49,6 +54,10 @@ pub struct SendArgs {
     /// profile's track-field, else cid].
     #[arg(long, value_name = "FIELD")]
     pub track_field: Option<String>,
+    /// Publish on a production profile without asking (for scripts); on a terminal you are
+    /// asked, and with neither nothing is published.
+    #[arg(long)]
+    pub yes: bool,
     /// With --track: the field inside a reply's content that carries the id back [default:
     /// the profile's reply-field, else ref].
     #[arg(long, value_name = "FIELD")]
@@ -88,6 +97,17 @@ impl SendArgs {
         }
     }
 
+    /// `--popup-text` and `--popup-btn` compose an envelope around
+    /// `--content`; a whole envelope says for itself whether it is a popup.
+    fn refuse_composing_options_with_a_whole_envelope(&self) -> Result<(), CliError> {
+        if self.content.is_none() && (self.popup_text.is_some() || self.popup_btn) {
+            return Err(CliError::usage(
+                "--popup-text and --popup-btn compose an envelope around --content; with a whole envelope (--file or -) write \"popup\": true, \"popupText\" and \"popupBtn\" in it instead; nothing was published",
+            ));
+        }
+        Ok(())
+    }
+
     fn envelope_text(&self, settings: &Settings) -> Result<String, CliError> {
         if let Some(content) = &self.content {
             let popup = self.popup_text.as_ref().map(|text| PopupRequest {
@@ -117,32 +137,6 @@ impl SendArgs {
     }
 }
 
-/// Where popups sent by `send` are remembered across runs.
-fn ledger_path() -> PathBuf {
-    crate::config::state_dir().join("popups.json")
-}
-
-pub(super) fn load_ledger() -> PopupLedger {
-    std::fs::read_to_string(ledger_path())
-        .ok()
-        .and_then(|text| serde_json::from_str(&text).ok())
-        .unwrap_or_default()
-}
-
-pub(super) fn save_ledger(ledger: &PopupLedger) {
-    let path = ledger_path();
-    let saved = path
-        .parent()
-        .map_or(Ok(()), std::fs::create_dir_all)
-        .and_then(|()| std::fs::write(&path, serde_json::to_string(ledger).unwrap_or_default()));
-    if let Err(err) = saved {
-        eprintln!(
-            "wpconsole: warning: cannot remember this popup in {} ({err}); the 20 s rule cannot be checked on the next run",
-            path.display()
-        );
-    }
-}
-
 pub(super) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -152,72 +146,80 @@ pub(super) fn now_ms() -> u64 {
 pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
     let settings = Settings::resolve(global)?;
     let vin = Vin::parse(&args.vin).map_err(CliError::usage)?;
-    let topics = settings.topics()?;
-    let topic = topics.from_topic(&vin);
-    let mut text = args.envelope_text(&settings)?;
-    let tracking = args.tracking(&settings);
-    let correlation = args.track.then(crate::domain::tracking::new_id);
-    if let Some(id) = &correlation {
-        text = tracking.stamp(&text, id).map_err(|err| {
-            CliError::refused(format!("cannot track: {err}; nothing was published"))
-        })?;
-    }
+    args.refuse_composing_options_with_a_whole_envelope()?;
+    let text = args.envelope_text(&settings)?;
+    let mut rules = settings.outbound_rules(settings.catalog()?)?;
+    rules.tracking = args.tracking(&settings);
+    // `send` tracks only when asked to.
+    rules.track = args.track;
+    let popups = settings.popup_ledger();
 
-    let catalog = settings.catalog()?;
-    let checked = match envelope::check_with(&text, &topic, settings.size_limit, catalog.as_ref()) {
-        Ok(checked) => checked,
-        Err(Refusal::Invalid(problems)) => {
+    let now = now_ms();
+    let ledger = popups
+        .as_ref()
+        .map(PopupLedgerFile::read)
+        .unwrap_or_default();
+    let prepared = match rules.prepare(&text, &vin, &ledger, now) {
+        Ok(prepared) => prepared,
+        Err(NotReady::Invalid(problems)) => {
             eprintln!("wpconsole: the envelope is invalid; nothing was published:");
             print_problems(&problems);
             return Ok(exit::REFUSED);
         }
-        Err(refusal @ Refusal::TooLarge(_)) => return Err(CliError::refused(refusal)),
+        Err(other) => {
+            return Err(CliError::refused(format!("{other}; nothing was published")));
+        }
     };
-    print_problems(&checked.warnings);
+    print_problems(&prepared.payload.warnings);
+    let topic = &prepared.topic;
 
-    let mut ledger = load_ledger();
-    if checked.kind == MessageKind::Popup {
-        ledger
-            .check(&vin, now_ms())
-            .map_err(|too_soon| CliError::refused(format!("{too_soon}; nothing was published")))?;
-    }
-
-    if settings.read_only && !args.dry_run {
-        return Err(CliError::refused(
-            "this profile is read-only (--read-only, WPCONSOLE_READ_ONLY or read_only = true); nothing was published",
-        ));
-    }
     if args.dry_run {
         println!("dry run: would publish to {topic}");
-        println!("  {}", checked.size);
-        println!("{}", checked.bytes);
-        if let Some(id) = &correlation {
+        println!("  {}", prepared.payload.size);
+        println!("{}", prepared.payload.bytes);
+        if let Some(id) = &prepared.cid {
             println!(
                 "and wait for a reply on {} with content.{} = {id:?}",
-                topics.to_topic(&vin),
-                tracking.reply_field
+                rules.topics.to_topic(&vin),
+                rules.tracking.reply_field
             );
         }
         return Ok(exit::OK);
     }
+    super::confirm::admit(&rules, args.yes, &|| {
+        format!(
+            "{} bytes to {vin} ({topic})",
+            crate::domain::envelope::group(prepared.payload.size.payload)
+        )
+    })?;
+    let reservation = reserve_popup(popups.as_ref(), &prepared)?;
 
     // Subscribed before publishing, so a quick reply is not missed.
     let (session, mut events) = start_session(
         &settings,
-        correlation.iter().map(|_| topics.to_topic(&vin)).collect(),
+        prepared
+            .cid
+            .iter()
+            .map(|_| rules.topics.to_topic(&vin))
+            .collect(),
     )?;
     let outcome = publish_once(
         &session,
         &mut events,
-        &topic,
-        &checked,
-        correlation.is_some(),
+        topic,
+        &prepared.payload,
+        prepared.cid.is_some(),
     )
     .await;
-    let reply = match (&outcome, &correlation) {
+    if outcome.is_err()
+        && let (Some(popups), Some(reservation)) = (&popups, &reservation)
+    {
+        popups.release(reservation);
+    }
+    let reply = match (&outcome, &prepared.cid) {
         (Ok(sent_at), Some(id)) => wait_for_reply(
             &mut events,
-            &tracking,
+            &rules.tracking,
             id,
             *sent_at,
             args.wait.unwrap_or(Duration::from_secs(30)),
@@ -231,20 +233,36 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
     session.shutdown().await;
     outcome?;
 
-    if checked.kind == MessageKind::Popup {
-        ledger.forget_before(now_ms());
-        ledger.record(&vin, now_ms());
-        save_ledger(&ledger);
-    }
-    println!("published {} bytes to {topic}", checked.size.payload);
-    println!("  {}", checked.size);
+    println!(
+        "published {} bytes to {topic}",
+        prepared.payload.size.payload
+    );
+    println!("  {}", prepared.payload.size);
     Ok(report_reply(
         reply,
-        correlation.as_deref(),
-        &tracking,
-        checked.kind == MessageKind::Popup,
+        prepared.cid.as_deref(),
+        &rules.tracking,
+        prepared.payload.kind == MessageKind::Popup,
         args.wait.unwrap_or(Duration::from_secs(30)),
     ))
+}
+
+/// Writes a popup down in the account's ledger before it is published
+/// (the 20 s rule across every process of the account); `None` for data.
+pub(super) fn reserve_popup(
+    popups: Option<&PopupLedgerFile>,
+    prepared: &Prepared,
+) -> Result<Option<Reservation>, CliError> {
+    if prepared.payload.kind != MessageKind::Popup {
+        return Ok(None);
+    }
+    let Some(popups) = popups else {
+        return Ok(None);
+    };
+    popups
+        .reserve(&prepared.vin, now_ms())
+        .map(Some)
+        .map_err(|err| CliError::refused(format!("{err}; nothing was published")))
 }
 
 /// What came back for the message.

@@ -14,6 +14,10 @@ use std::time::Duration;
 pub const PASSWORD_ENV: &str = "WPCONSOLE_PASSWORD";
 
 /// The settings of one run, before anything connects.
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of the profile and the command line"
+)]
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub profile_name: Option<String>,
@@ -40,6 +44,9 @@ pub struct Settings {
     pub tracking: crate::domain::tracking::Tracking,
     /// How long the console waits for a reply.
     pub track_timeout: Duration,
+    /// Whether the console stamps and tracks its publishes (`--no-track`,
+    /// profile `track`).
+    pub track: bool,
 }
 
 impl Settings {
@@ -118,6 +125,7 @@ impl Settings {
                 reply_field: profile.reply_field.unwrap_or_else(|| "ref".into()),
             },
             track_timeout: Duration::from_secs(profile.track_timeout.unwrap_or(30).max(1)),
+            track: !global.no_track && profile.track.unwrap_or(true),
             fleet: profile.fleet,
         }
     }
@@ -129,6 +137,38 @@ impl Settings {
             .map(crate::domain::catalog::Catalog::load)
             .transpose()
             .map_err(CliError::usage)
+    }
+
+    /// The rules every publish obeys, from these settings: the one place
+    /// the console, `send` and `replay` get them from. `catalog` is the
+    /// loaded catalog (the demo brings its own).
+    pub fn outbound_rules(
+        &self,
+        catalog: Option<crate::domain::catalog::Catalog>,
+    ) -> Result<crate::domain::outbound::OutboundRules, CliError> {
+        Ok(crate::domain::outbound::OutboundRules {
+            topics: self.topics()?,
+            app_id: self.app_id.clone().filter(|id| !id.trim().is_empty()),
+            size_limit: self.size_limit,
+            catalog: catalog.map(std::sync::Arc::new),
+            tracking: self.tracking.clone(),
+            track: self.track,
+            read_only: self.read_only,
+            production: self.production,
+        })
+    }
+
+    /// The account these settings connect to (broker host and port, UID),
+    /// when both are known.
+    pub fn account(&self) -> Option<crate::account::Account> {
+        let broker = BrokerUrl::parse(self.broker.as_deref()?).ok()?;
+        Some(crate::account::Account::of(&broker, self.uid.as_deref()?))
+    }
+
+    /// The account's popup ledger, shared by every process of the account.
+    pub fn popup_ledger(&self) -> Option<crate::store::popups::PopupLedgerFile> {
+        self.account()
+            .map(|account| crate::store::popups::PopupLedgerFile::of(&account))
     }
 
     /// The topic scheme; needs the UID.

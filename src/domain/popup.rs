@@ -46,6 +46,14 @@ impl PopupLedger {
         self.last_popup_ms.insert(vin.as_str().to_owned(), now_ms);
     }
 
+    /// Forgets the popup to `vin` at `at_ms`, if it is still the last one
+    /// (a reservation whose publish failed).
+    pub fn forget(&mut self, vin: &Vin, at_ms: u64) {
+        if self.last_popup_ms.get(vin.as_str()) == Some(&at_ms) {
+            self.last_popup_ms.remove(vin.as_str());
+        }
+    }
+
     /// Forgets popups older than the interval, so the ledger stays small.
     pub fn forget_before(&mut self, now_ms: u64) {
         self.last_popup_ms

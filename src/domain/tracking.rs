@@ -10,7 +10,46 @@
 //! id comes back in the stamped field (`content.cid`), not the reply field.
 
 use super::PopupAction;
+use super::json::Value as JsonValue;
 use serde_json::Value;
+
+/// An envelope with its tracking id in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamped {
+    /// The envelope's bytes plus, when `added`, exactly one member.
+    pub bytes: String,
+    /// The id that is tracked.
+    pub id: String,
+    /// Whether the member was added (false: the content carried its own).
+    pub added: bool,
+}
+
+/// The offset of the `}` that closes the object starting at `open` (the
+/// text is JSON already read, so only strings need care).
+fn closing_brace(bytes: &[u8], open: usize) -> usize {
+    let mut depth = 0usize;
+    let mut at = open;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => {
+                at += 1;
+                while at < bytes.len() && bytes[at] != b'"' {
+                    at += if bytes[at] == b'\\' { 2 } else { 1 };
+                }
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => {
+                depth -= 1;
+                if depth == 0 {
+                    return at;
+                }
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    bytes.len()
+}
 
 /// Where the id goes and where a reply carries it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,20 +75,59 @@ pub fn new_id() -> String {
 }
 
 impl Tracking {
-    /// The envelope with `content.<stamp_field>` set to `id`. The envelope
-    /// must be JSON with an object `content` (what is not is left to the
-    /// validator to explain, so it is returned unchanged as an error).
-    pub fn stamp(&self, envelope: &str, id: &str) -> Result<String, String> {
-        let mut value: Value = serde_json::from_str(envelope)
+    /// The envelope with `content.<stamp_field>` set to `id`, by splicing
+    /// one member into the text: every other byte stays as the user wrote
+    /// it (no re-serialisation). A content that already carries the field
+    /// keeps it, and that id is the one tracked. The envelope must be JSON
+    /// with an object `content`.
+    pub fn stamp(&self, envelope: &str, id: &str) -> Result<Stamped, String> {
+        let root = super::json::parse(envelope)
             .map_err(|_| "the envelope is not JSON, so no id can be stamped in it".to_owned())?;
-        let Some(content) = value.get_mut("content").and_then(Value::as_object_mut) else {
+        let content = match &root.value {
+            JsonValue::Object(members) => members.iter().rev().find(|m| m.key == "content"),
+            _ => None,
+        };
+        let Some(JsonValue::Object(members)) = content.map(|m| &m.value.value) else {
             return Err(format!(
                 "tracking stamps content.{} and needs content to be an object",
                 self.stamp_field
             ));
         };
-        content.insert(self.stamp_field.clone(), Value::String(id.to_owned()));
-        serde_json::to_string_pretty(&value).map_err(|err| err.to_string())
+        if let Some(own) = members.iter().rev().find(|m| m.key == self.stamp_field) {
+            let id = match &own.value.value {
+                JsonValue::String(text) => text.clone(),
+                JsonValue::Number(number) => number.clone(),
+                other => {
+                    return Err(format!(
+                        "content.{} is {}; a tracking id is a string",
+                        self.stamp_field,
+                        other.type_name()
+                    ));
+                }
+            };
+            return Ok(Stamped {
+                bytes: envelope.to_owned(),
+                id,
+                added: false,
+            });
+        }
+        let start = content.map_or(0, |m| m.value.offset);
+        let close = closing_brace(envelope.as_bytes(), start);
+        let member = format!(
+            "{}{}:{}",
+            if members.is_empty() { "" } else { "," },
+            serde_json::Value::String(self.stamp_field.clone()),
+            serde_json::Value::String(id.to_owned())
+        );
+        let mut bytes = String::with_capacity(envelope.len() + member.len());
+        bytes.push_str(&envelope[..close]);
+        bytes.push_str(&member);
+        bytes.push_str(&envelope[close..]);
+        Ok(Stamped {
+            bytes,
+            id: id.to_owned(),
+            added: true,
+        })
     }
 
     /// What an inbound message acknowledges, if anything: a data reply
@@ -135,8 +213,12 @@ mod tests {
                 "wpc-1",
             )
             .unwrap();
-        let value: Value = serde_json::from_str(&stamped).unwrap();
+        let value: Value = serde_json::from_str(&stamped.bytes).unwrap();
         assert_eq!(value["content"]["cid"], "wpc-1");
+        assert_eq!(
+            stamped.bytes,
+            r#"{"idApp":"A","popup":false,"content":{"action":"unlock","cid":"wpc-1"}}"#
+        );
         assert_eq!(value["content"]["action"], "unlock", "nothing else changes");
         assert_eq!(
             tracking.acknowledgement(br#"{"content":{"type":"ack","ref":"wpc-1"}}"#),
@@ -161,7 +243,7 @@ mod tests {
             reply_field: "inReplyTo".into(),
         };
         let stamped = tracking.stamp(r#"{"content":{}}"#, "x").unwrap();
-        assert!(stamped.contains("\"requestId\": \"x\""), "{stamped}");
+        assert_eq!(stamped.bytes, r#"{"content":{"requestId":"x"}}"#);
         assert_eq!(
             tracking.acknowledgement(br#"{"content":{"inReplyTo":"x"}}"#),
             Some(Acknowledgement::reply("x"))
@@ -213,6 +295,39 @@ mod tests {
         assert_eq!(
             tracking.acknowledgement(br#"{"popupAction":"WebPortal.okBtnPopupRequestClicked"}"#),
             None
+        );
+    }
+
+    #[test]
+    fn an_id_the_user_wrote_is_the_one_tracked_never_replaced() {
+        let tracking = Tracking::default();
+        let text = r#"{"idApp":"A","popup":false,"content":{"type":"action","action":"ping","cid":"mine"}}"#;
+        let stamped = tracking.stamp(text, "wpc-1").unwrap();
+        assert_eq!(stamped.bytes, text);
+        assert_eq!(stamped.id, "mine");
+        assert!(!stamped.added);
+        assert_eq!(
+            tracking.stamp(r#"{"content":{"cid":7}}"#, "x").unwrap().id,
+            "7"
+        );
+        let err = tracking
+            .stamp(r#"{"content":{"cid":null}}"#, "x")
+            .unwrap_err();
+        assert!(err.contains("content.cid is null"), "{err}");
+    }
+
+    #[test]
+    fn the_stamp_splices_one_member_and_touches_nothing_else() {
+        let tracking = Tracking::default();
+        let text = "{\"content\": {\"s\": \"\\u00e9 \\/ }{\", \"n\": 1.50e1 } , \"idApp\":\"A\"}";
+        let stamped = tracking.stamp(text, "id").unwrap();
+        assert_eq!(
+            stamped.bytes,
+            "{\"content\": {\"s\": \"\\u00e9 \\/ }{\", \"n\": 1.50e1 ,\"cid\":\"id\"} , \"idApp\":\"A\"}"
+        );
+        assert_eq!(
+            tracking.stamp(r#"{"content":{ }}"#, "id").unwrap().bytes,
+            r#"{"content":{ "cid":"id"}}"#
         );
     }
 

@@ -11,6 +11,7 @@
 mod cache;
 pub mod export;
 pub mod journal;
+pub mod popups;
 mod read_back;
 pub mod search;
 

@@ -1,9 +1,10 @@
 //! The payload editor's state: the text, its validation as you type, the
 //! target vehicle, the templates and the in-session history.
 
+use crate::domain::Vin;
 use crate::domain::envelope::{self, SizeReport, Validation};
 use crate::domain::json::Location;
-use crate::domain::{TopicScheme, Vin};
+use crate::domain::outbound::OutboundRules;
 use ratatui_textarea::{CursorMove, TextArea};
 use std::path::Path;
 
@@ -59,20 +60,6 @@ pub fn user_templates(dir: &Path) -> Vec<Template> {
     templates
 }
 
-impl Template {
-    /// The text with placeholders filled in (JSON-escaped where they land).
-    pub fn fill(&self, vin: Option<&Vin>, uid: &str, app_id: Option<&str>) -> String {
-        let escape = |s: &str| {
-            let quoted = serde_json::Value::String(s.to_owned()).to_string();
-            quoted[1..quoted.len() - 1].to_owned()
-        };
-        self.text
-            .replace("{vin}", &escape(vin.map_or("VIN", Vin::as_str)))
-            .replace("{uid}", &escape(uid))
-            .replace("{idApp}", &escape(app_id.unwrap_or("")))
-    }
-}
-
 /// Everything the editor pane shows and does.
 pub struct EditorState {
     pub textarea: TextArea<'static>,
@@ -86,8 +73,9 @@ pub struct EditorState {
     pub history_pos: Option<usize>,
     /// The last outcome or refusal, in words.
     pub status: Option<(StatusLevel, String)>,
-    /// The action catalog `content.params` is checked against.
-    pub catalog: Option<std::sync::Arc<crate::domain::catalog::Catalog>>,
+    /// The vehicle the text's placeholders were resolved for, when it
+    /// holds any (the meter measures that vehicle's bytes).
+    pub resolved_for: Option<Vin>,
 }
 
 /// How the editor's status line is coloured.
@@ -108,7 +96,7 @@ impl EditorState {
             history: Vec::new(),
             history_pos: None,
             status: None,
-            catalog: None,
+            resolved_for: None,
         };
         state.set_text(text);
         state
@@ -134,17 +122,20 @@ impl EditorState {
             .set_placeholder_text("compose an envelope here, or press Ctrl-T for a template");
     }
 
-    /// Validates and measures the text for `topics` and the limit.
-    pub fn revalidate(&mut self, topics: &TopicScheme, limit: usize) {
+    /// Validates the text as it would go to `recipient` (placeholders
+    /// resolved; a sample VIN without one) and measures the exact bytes
+    /// that would be published, tracking id included. Every VIN has 17
+    /// characters and the other placeholders take the account's values,
+    /// so every recipient of a fleet publish gets a payload of this size.
+    pub fn revalidate(&mut self, rules: &OutboundRules, recipient: Option<&Vin>) {
         let text = self.text();
-        self.validation = envelope::validate_with(&text, self.catalog.as_deref());
         let sample = Vin::parse("0123456789ABCDEFG").expect("a valid VIN");
-        let topic = topics.from_topic(self.target.as_ref().unwrap_or(&sample));
-        self.size = self
-            .validation
-            .payload
-            .as_ref()
-            .map(|payload| SizeReport::measure(payload.as_bytes(), &topic, limit));
+        let vin = recipient.unwrap_or(&sample);
+        let (resolved, validation) = rules.validate(&text, vin);
+        self.size = rules.measure(&validation, vin);
+        self.validation = validation;
+        self.resolved_for =
+            (resolved.had_placeholders() && recipient.is_some()).then(|| vin.clone());
     }
 
     /// Moves the cursor to the first error after it (wrapping around).
@@ -201,8 +192,11 @@ pub fn catalog_templates(catalog: &crate::domain::catalog::Catalog) -> Vec<Templ
 mod tests {
     use super::*;
 
-    fn topics() -> TopicScheme {
-        TopicScheme::new("p", "U", true).unwrap()
+    fn rules() -> OutboundRules {
+        OutboundRules {
+            app_id: Some("APP".into()),
+            ..OutboundRules::new(crate::domain::TopicScheme::new("p", "U", true).unwrap())
+        }
     }
 
     #[test]
@@ -211,8 +205,8 @@ mod tests {
         let templates = builtin_templates();
         assert_eq!(templates.len(), 3);
         for template in templates {
-            let text = template.fill(Some(&vin), "U", Some("APP"));
-            let validation = envelope::validate(&text);
+            let (resolved, validation) = rules().validate(&template.text, &vin);
+            let text = resolved.text;
             assert!(
                 validation.is_valid(),
                 "{}: {:?}",
@@ -221,18 +215,6 @@ mod tests {
             );
             assert!(!text.contains("{idApp}") && text.contains("APP"));
         }
-    }
-
-    #[test]
-    fn placeholders_are_json_escaped() {
-        let template = Template {
-            name: "t".into(),
-            text: r#"{"idApp":"{idApp}"}"#.into(),
-        };
-        assert_eq!(
-            template.fill(None, "U", Some("a\"b")),
-            r#"{"idApp":"a\"b"}"#
-        );
     }
 
     #[test]
@@ -253,7 +235,7 @@ mod tests {
     fn the_cursor_jumps_to_errors_in_turn() {
         let mut editor =
             EditorState::new("{\n  \"idApp\": 1,\n  \"popup\": \"x\",\n  \"content\": {}\n}");
-        editor.revalidate(&topics(), 131_072);
+        editor.revalidate(&rules(), None);
         assert_eq!(editor.jump_to_next_error().unwrap().to_string(), "2:12");
         assert_eq!(
             editor.textarea.cursor(),

@@ -161,6 +161,7 @@ pub(super) fn open_source(
             options,
             session,
             history,
+            ..
         } => {
             // Measure the history before the session appends to it: what
             // comes later arrives live, not twice.
@@ -169,7 +170,7 @@ pub(super) fn open_source(
             let loader = (!history.is_empty()).then(|| spawn_loader(history, results_tx.clone()));
             (
                 Some(session),
-                spawn_intake(events, app.topics.clone(), journal.cloned()),
+                spawn_intake(events, app.rules.topics.clone(), journal.cloned()),
                 loader,
             )
         }

@@ -59,6 +59,7 @@ pub enum Action {
     Publish,
     LeaveEditor,
     JumpToError,
+    ToggleTracking,
     HistoryPrevious,
     HistoryNext,
     RetryLogin,
@@ -457,6 +458,14 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::JumpToError,
         hint: "next error",
         help: "move the cursor to the next error",
+    },
+    Binding {
+        scope: Scope::Editor,
+        keys: &[ctrl('g')],
+        keys_label: "Ctrl-G",
+        action: Action::ToggleTracking,
+        hint: "tracking on/off",
+        help: "stamp a tracking id into the next publishes and wait for the reply, or not (the meter follows)",
     },
     Binding {
         scope: Scope::Editor,

@@ -7,11 +7,13 @@ use super::editor::StatusLevel;
 use super::intake::{next_burst, open_source, provoked_panic, take_in};
 use super::terminal::ConsoleTerminal;
 use super::{update, view};
+use crate::domain::MessageKind;
 use crate::domain::record::json_line;
 use crate::mqtt::Session;
 use crate::mqtt::session::SessionOptions;
 use crate::store::Place;
 use crate::store::journal::Journal;
+use crate::store::popups::PopupLedgerFile;
 use base64::Engine as _;
 use chrono::Utc;
 use ratatui::crossterm::event::{self, Event};
@@ -73,6 +75,9 @@ pub enum Source {
         /// Journal files shown first (today's history); live messages wait
         /// until they are read.
         history: Vec<PathBuf>,
+        /// The account's popup ledger: every popup is reserved there before
+        /// it is published, so the 20 s rule holds across processes.
+        popups: Option<PopupLedgerFile>,
     },
     /// Journals or `tail --json` captures (`wpconsole open`).
     Files(Vec<PathBuf>),
@@ -96,6 +101,10 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
         .map_err(|err| anyhow::anyhow!("cannot set up the terminal: {err}"))?;
     // Outcomes of work done off the UI thread (an export) come back here.
     let (results_tx, mut results) = mpsc::unbounded_channel::<Msg>();
+    let popups = match &source {
+        Source::Broker { popups, .. } => popups.clone(),
+        Source::Files(_) => None,
+    };
     let (session, mut intake, mut loader) =
         open_source(&mut app, source, journal.as_ref(), &results_tx);
     let intake_open = session.is_some();
@@ -146,7 +155,8 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
                     if command == Command::Quit {
                         break Ok(());
                     }
-                    carry_out(&mut app, session.as_ref(), command, &mut log, journal.as_deref(), &results_tx);
+                    let out = Outlet { session: session.as_ref(), popups: popups.as_ref(), journal: journal.as_deref() };
+                    carry_out(&mut app, &out, command, &mut log, &results_tx);
                 }
             }
             _ = frames.tick() => {
@@ -157,6 +167,11 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
                     update(&mut app, Msg::Tick(now));
                     if let Some(journal) = &journal {
                         update(&mut app, Msg::Journal(journal_state(journal)));
+                    }
+                    // Popups sent by other processes of the account (a
+                    // `send`, another console) count for the editor's countdown.
+                    if let Some(popups) = &popups {
+                        update(&mut app, Msg::Popups(popups.read()));
                     }
                     dirty = true;
                 }
@@ -239,19 +254,25 @@ fn journal_state(journal: &Journal) -> JournalState {
     }
 }
 
+/// Where a publish goes and what it leaves behind.
+struct Outlet<'a> {
+    session: Option<&'a Session>,
+    popups: Option<&'a PopupLedgerFile>,
+    journal: Option<&'a Journal>,
+}
+
 fn carry_out(
     app: &mut App,
-    session: Option<&Session>,
+    out: &Outlet<'_>,
     command: Command,
     log: &mut EventLog,
-    journal: Option<&Journal>,
     results: &mpsc::UnboundedSender<Msg>,
 ) {
     match command {
-        Command::Publish(outgoing) => publish_one(app, session, outgoing, log, journal),
+        Command::Publish(outgoing) => publish_one(app, out, outgoing, log),
         Command::PublishMany(outgoings) => {
             for outgoing in outgoings {
-                publish_one(app, session, outgoing, log, journal);
+                publish_one(app, out, outgoing, log);
             }
         }
         Command::Copy(bytes) => {
@@ -341,36 +362,55 @@ impl Stop {
     }
 }
 
-/// Publishes one message and files what became of it.
+/// Publishes one message and files what became of it. A popup is first
+/// reserved in the account's ledger (the 20 s rule across processes).
 fn publish_one(
     app: &mut App,
-    session: Option<&Session>,
+    out: &Outlet<'_>,
     outgoing: super::app::Outgoing,
     log: &mut EventLog,
-    journal: Option<&Journal>,
 ) {
-    match session.map(|s| s.publish(&outgoing.topic, &outgoing.payload)) {
-        None => {
-            update(
-                app,
-                Msg::PublishFailed(
-                    "this console is reading files: nothing can be published".into(),
-                ),
-            );
+    let Some(session) = out.session else {
+        update(
+            app,
+            Msg::PublishFailed("this console is reading files: nothing can be published".into()),
+        );
+        return;
+    };
+    let reservation = match out.popups {
+        Some(popups) if outgoing.payload.kind == MessageKind::Popup => {
+            let now_ms = u64::try_from(app.now.timestamp_millis()).unwrap_or(0);
+            match popups.reserve(&outgoing.vin, now_ms) {
+                Ok(reservation) => Some(reservation),
+                Err(err) => {
+                    log.write(&format!("popup to {} refused: {err}", outgoing.topic));
+                    update(
+                        app,
+                        Msg::PublishFailed(format!("not published to {}: {err}", outgoing.vin)),
+                    );
+                    return;
+                }
+            }
         }
-        Some(Ok(())) => {
+        _ => None,
+    };
+    match session.publish(&outgoing.topic, &outgoing.payload) {
+        Ok(()) => {
             log.write(&format!(
                 "published {} bytes to {}",
                 outgoing.payload.size.payload, outgoing.topic
             ));
             update(app, Msg::Published(outgoing));
             // Journal the log's own entry: one time, one record.
-            if let (Some(journal), Some(entry)) = (journal, app.history.last()) {
+            if let (Some(journal), Some(entry)) = (out.journal, app.history.last()) {
                 let ticket = journal.append(entry.at, json_line(&entry.record()));
                 app.history.set_place(entry.seq, Place::Journal(ticket));
             }
         }
-        Some(Err(err)) => {
+        Err(err) => {
+            if let (Some(popups), Some(reservation)) = (out.popups, &reservation) {
+                popups.release(reservation);
+            }
             log.write(&format!("publish to {} refused: {err}", outgoing.topic));
             update(app, Msg::PublishFailed(err.to_string()));
         }

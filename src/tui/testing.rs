@@ -24,13 +24,12 @@ pub fn app_with(width: u16, height: u16, history_cap: usize) -> App {
             broker: "mqtts://broker.test:8886".into(),
             demo: false,
             insecure: false,
-            production: false,
-            read_only: false,
             uid: topics.uid.clone(),
         },
-        topics,
-        app_id: Some("APP".into()),
-        size_limit: 131_072,
+        rules: crate::domain::outbound::OutboundRules {
+            app_id: Some("APP".into()),
+            ..crate::domain::outbound::OutboundRules::new(topics)
+        },
         fleet: vec![(Vin::parse(VIN_A).unwrap(), Some("bench NAC".into()))],
         history_cap,
         templates: builtin_templates(),

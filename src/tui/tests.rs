@@ -32,7 +32,7 @@ fn select_vehicle(app: &mut super::App, target: &str) {
 
 fn set_editor(app: &mut super::App, text: &str) {
     app.editor.set_text(text);
-    app.editor.revalidate(&app.topics, app.size_limit);
+    app.revalidate();
 }
 
 #[test]
@@ -290,8 +290,17 @@ fn a_published_payload_is_logged_counted_and_recallable() {
     assert!(cid.starts_with("wpc-"), "{cid}");
     assert_eq!(
         outgoing.payload.bytes,
-        crate::domain::json::minify(&app.tracking.stamp(&text, &cid).unwrap()),
-        "what is published is the text with content.cid added, nothing else"
+        app.rules
+            .tracking
+            .stamp(
+                &crate::domain::json::minify(
+                    &crate::domain::outbound::resolve(&text, app.rules.recipient(&vin(VIN_A))).text
+                ),
+                &cid
+            )
+            .unwrap()
+            .bytes,
+        "what is published is the text for this vehicle with content.cid added, nothing else"
     );
     update(&mut app, Msg::Published(outgoing));
     assert_eq!(
@@ -347,7 +356,18 @@ fn typing_in_the_editor_validates_as_you_type() {
         "{:?}",
         app.editor.validation.problems
     );
-    assert_eq!(app.editor.size.map(|s| s.payload), Some(40));
+    // The meter measures what is published: the tracking id included.
+    assert_eq!(
+        app.editor.size.map(|s| s.payload),
+        Some(40 + r#""cid":"wpc-000000000000""#.len())
+    );
+    ctrl(&mut app, 'g');
+    assert!(!app.rules.track);
+    assert_eq!(
+        app.editor.size.map(|s| s.payload),
+        Some(40),
+        "tracking off: the bytes as written"
+    );
 }
 
 #[test]
@@ -380,7 +400,7 @@ fn help_lists_the_focused_panes_keys_and_closes() {
 }
 
 #[test]
-fn a_template_is_filled_for_the_target() {
+fn a_template_keeps_its_placeholders_and_is_checked_for_the_target() {
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
     key(&mut app, KeyCode::Char('t'));
@@ -389,10 +409,75 @@ fn a_template_is_filled_for_the_target() {
     assert_eq!(app.focus, Focus::Editor);
     let text = app.editor.text();
     assert!(
-        text.contains("\"popupBtn\": true") && text.contains(VIN_A),
+        text.contains("\"popupBtn\": true") && text.contains("{vin}") && !text.contains(VIN_A),
         "{text}"
     );
     assert!(app.editor.validation.is_valid());
+    assert_eq!(app.editor.resolved_for, Some(vin(VIN_A)));
+    let shown = screen(&app);
+    assert!(shown.contains("placeholders resolved"), "{shown}");
+}
+
+#[test]
+fn a_fleet_publish_resolves_placeholders_for_each_vehicle() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    // The template is loaded while vehicle A is the editor's target.
+    select_vehicle(&mut app, VIN_A);
+    set_editor(
+        &mut app,
+        "{\"idApp\": \"{idApp}\", \"popup\": true, \"popupText\": \"Hello {vin}\",\n \"content\": {\"type\": \"action\", \"params\": {\"vin\": \"{vin}\"}}}",
+    );
+    app.focus = Focus::Vehicles;
+    for target in [VIN_A, VIN_B, VIN_C] {
+        app.vehicles.selected = VehicleRow::Vehicle(vin(target));
+        key(&mut app, KeyCode::Char(' '));
+    }
+    app.focus = Focus::Editor;
+    assert_eq!(ctrl(&mut app, 's'), None, "the confirmation comes first");
+    let shown = screen(&app);
+    for target in [VIN_A, VIN_B, VIN_C] {
+        assert!(shown.contains(&format!("→ {target}")), "listed:\n{shown}");
+    }
+    let Some(Command::PublishMany(outgoing)) = key(&mut app, KeyCode::Char('y')) else {
+        panic!("y publishes to the fleet");
+    };
+    assert_eq!(outgoing.len(), 3);
+    let mut ids = std::collections::BTreeSet::new();
+    for each in &outgoing {
+        let value: serde_json::Value = serde_json::from_str(&each.payload.bytes).unwrap();
+        assert_eq!(value["content"]["params"]["vin"], each.vin.as_str());
+        assert_eq!(value["popupText"], format!("Hello {}", each.vin));
+        assert_eq!(value["idApp"], "APP");
+        assert!(each.topic.ends_with(&format!("/{}/", each.vin)));
+        ids.insert(each.cid.clone().unwrap());
+    }
+    assert_eq!(ids.len(), 3, "each vehicle has its own tracking id");
+}
+
+#[test]
+fn the_fleet_confirmation_scrolls_through_every_recipient() {
+    let mut app = super::testing::app_with(100, 24, 1_000);
+    let vins: Vec<String> = (0..30).map(|n| format!("VF3ABCDEFGH1234{n:02}")).collect();
+    for each in &vins {
+        receive(&mut app, &to_topic(each), br#"{"content":{}}"#, 0);
+        app.vehicles.marked.insert(vin(each));
+    }
+    app.focus = Focus::Editor;
+    set_editor(&mut app, r#"{"idApp":"APP","popup":false,"content":{}}"#);
+    ctrl(&mut app, 's');
+    assert!(screen(&app).contains(&format!("→ {}", vins[0])));
+    assert!(!screen(&app).contains(&format!("→ {}", vins[29])));
+    for _ in 0..40 {
+        key(&mut app, KeyCode::Down);
+    }
+    let shown = screen(&app);
+    assert!(shown.contains(&format!("→ {}", vins[29])), "{shown}");
+    assert!(shown.contains("of 30"), "{shown}");
+    assert!(matches!(
+        key(&mut app, KeyCode::Char('y')),
+        Some(Command::PublishMany(outgoing)) if outgoing.len() == 30
+    ));
 }
 
 #[test]
@@ -835,7 +920,7 @@ fn export_writes_the_log_as_filtered() {
 fn records_read_back_from_files_fill_the_log_both_ways() {
     use super::app::Loaded;
     let mut app = app();
-    let topics = app.topics.clone();
+    let topics = app.rules.topics.clone();
     let inbound = crate::domain::InboundMessage::new(
         &topics,
         to_topic(VIN_B),
@@ -1100,7 +1185,7 @@ fn more_than_ten_unacknowledged_messages_to_one_vehicle_are_flagged() {
 #[test]
 fn a_production_profile_asks_before_every_publish() {
     let mut app = app();
-    app.header.production = true;
+    app.rules.production = true;
     select_vehicle(&mut app, VIN_A);
     app.focus = Focus::Editor;
     assert_eq!(
@@ -1130,7 +1215,7 @@ fn a_read_only_console_cannot_publish_by_any_key() {
     use super::keys::BINDINGS;
     use ratatui::crossterm::event::KeyEvent;
     let mut app = app();
-    app.header.read_only = true;
+    app.rules.read_only = true;
     select_vehicle(&mut app, VIN_A);
     assert!(screen(&app).contains("READ-ONLY"));
     for focus in [Focus::Vehicles, Focus::Log, Focus::Detail, Focus::Editor] {
@@ -1164,7 +1249,7 @@ fn catalog_actions_are_templates_and_the_editor_checks_params_against_them() {
     let catalog = crate::domain::catalog::Catalog::demo();
     app.templates
         .extend(super::editor::catalog_templates(&catalog));
-    app.editor.catalog = Some(std::sync::Arc::new(catalog));
+    app.rules.catalog = Some(std::sync::Arc::new(catalog));
     select_vehicle(&mut app, VIN_A);
     key(&mut app, KeyCode::Char('t'));
     let shown = screen(&app);
@@ -1300,8 +1385,12 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
     );
     assert_eq!(ctrl(&mut app, 's'), None, "nothing before the answer");
     let shown = screen(&app);
-    assert!(shown.contains("Publish to 1 vehicle(s)?"), "{shown}");
-    assert!(shown.contains(&format!("skipped {VIN_A}")), "{shown}");
+    assert!(shown.contains("Publish to 1 vehicle(s), up to"), "{shown}");
+    assert!(shown.contains(&format!("→ {VIN_B}")), "{shown}");
+    assert!(
+        shown.contains(&format!("✗ {VIN_A} bench NAC: skipped, a popup")),
+        "{shown}"
+    );
     let Some(Command::PublishMany(outgoing)) = key(&mut app, KeyCode::Char('y')) else {
         panic!("y publishes to the fleet");
     };

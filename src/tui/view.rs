@@ -20,7 +20,7 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 pub fn view(frame: &mut Frame, app: &App) {
     let theme = Theme {
         color: !app.no_color,
-        production: app.header.production,
+        production: app.rules.production,
     };
     let areas = app.areas();
     title_bar(frame, app, theme, areas.title);
@@ -42,8 +42,12 @@ pub fn view(frame: &mut Frame, app: &App) {
         Some(Modal::Help) => help(frame, app, theme),
         Some(Modal::Templates { selected }) => templates(frame, app, theme, *selected),
         Some(Modal::ConfirmPublish(outgoing)) => confirm_publish(frame, app, theme, outgoing),
-        Some(Modal::ConfirmFleet { outgoing, refused }) => {
-            confirm_fleet(frame, app, theme, outgoing, refused);
+        Some(Modal::ConfirmFleet {
+            outgoing,
+            refused,
+            scroll,
+        }) => {
+            confirm_fleet(frame, app, theme, outgoing, refused, *scroll);
         }
         Some(Modal::FilterInput { .. }) | None => {}
     }
@@ -82,7 +86,7 @@ fn title_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     if app.header.demo {
         spans.push(Span::styled("DEMO ", theme.title(true)));
     }
-    if app.header.production {
+    if app.rules.production {
         spans.push(Span::styled(
             "PRODUCTION: every publish asks first ",
             theme
@@ -90,12 +94,12 @@ fn title_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 .add_modifier(ratatui::style::Modifier::REVERSED),
         ));
     }
-    if app.header.read_only {
+    if app.rules.read_only {
         spans.push(Span::styled("READ-ONLY ", theme.warning()));
     }
     spans.push(Span::raw(format!(
         "─ uid {} ─ prefix {}",
-        app.header.uid, app.topics.prefix
+        app.header.uid, app.rules.topics.prefix
     )));
     frame.render_widget(Line::from(spans), area);
 }
@@ -421,7 +425,25 @@ fn editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         .collect();
     frame.render_widget(Paragraph::new(problem_lines), problems_area);
 
-    let meter = match app.editor.size {
+    let meter = meter(app, theme);
+    frame.render_widget(meter, meter_area);
+    if let Some((level, text)) = &app.editor.status {
+        let style = match level {
+            StatusLevel::Info => Style::new(),
+            StatusLevel::Success => theme.good(),
+            StatusLevel::Error => theme.error(),
+        };
+        frame.render_widget(
+            Line::styled(truncate(text, usize::from(inner.width)), style),
+            status_area,
+        );
+    }
+}
+
+/// The size meter of the exact bytes that would be published, and what
+/// they include.
+fn meter(app: &App, theme: Theme) -> Line<'static> {
+    match app.editor.size {
         Some(size) => {
             #[allow(clippy::cast_precision_loss)]
             let share = size.payload as f64 / size.limit.max(1) as f64;
@@ -453,6 +475,19 @@ fn editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                     theme.error(),
                 ));
             }
+            // What the meter measured: the bytes published, id and
+            // placeholder values included.
+            spans.push(Span::styled(
+                if app.rules.track {
+                    "  tracked"
+                } else {
+                    "  untracked"
+                },
+                theme.dim(),
+            ));
+            if app.editor.resolved_for.is_some() {
+                spans.push(Span::styled("  placeholders resolved", theme.dim()));
+            }
             if let Some(wait) = app.popup_wait() {
                 spans.push(Span::styled(
                     format!("  popup allowed in {wait} s"),
@@ -462,18 +497,6 @@ fn editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             Line::from(spans)
         }
         None => Line::styled("not JSON yet", theme.dim()),
-    };
-    frame.render_widget(meter, meter_area);
-    if let Some((level, text)) = &app.editor.status {
-        let style = match level {
-            StatusLevel::Info => Style::new(),
-            StatusLevel::Success => theme.good(),
-            StatusLevel::Error => theme.error(),
-        };
-        frame.render_widget(
-            Line::styled(truncate(text, usize::from(inner.width)), style),
-            status_area,
-        );
     }
 }
 
@@ -751,32 +774,60 @@ fn confirm_publish(
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-/// A fleet publish names how many vehicles it goes to, and which it skips.
+/// A fleet publish lists who will receive it (VIN and label), and who it
+/// skips and why; the list scrolls.
 fn confirm_fleet(
     frame: &mut Frame,
     app: &App,
     theme: Theme,
     outgoing: &[crate::tui::app::Outgoing],
     refused: &[(crate::domain::Vin, String)],
+    scroll: usize,
 ) {
-    let where_to = if app.header.production {
+    let where_to = if app.rules.production {
         " on the PRODUCTION broker"
     } else {
         ""
     };
-    let mut lines = vec![Line::raw(format!(
-        " Publish to {} vehicle(s){where_to}?",
-        outgoing.len()
-    ))];
-    for (vin, why) in refused {
-        lines.push(Line::styled(
-            format!(" skipped {vin}: {why}"),
-            theme.warning(),
-        ));
-    }
+    let largest = outgoing
+        .iter()
+        .map(|o| o.payload.size.payload)
+        .max()
+        .unwrap_or(0);
+    let head = Line::raw(format!(
+        " Publish to {} vehicle(s){where_to}, up to {} bytes each; {} skipped",
+        outgoing.len(),
+        group(largest),
+        refused.len()
+    ));
+    let rows: Vec<Line> = outgoing
+        .iter()
+        .map(|o| {
+            let label = app.history.label(&o.vin).unwrap_or_default();
+            Line::raw(format!(" → {} {label}", o.vin))
+        })
+        .chain(refused.iter().map(|(vin, why)| {
+            let label = app.history.label(vin).unwrap_or_default();
+            Line::styled(format!(" ✗ {vin} {label}: skipped, {why}"), theme.warning())
+        }))
+        .collect();
+    let total = rows.len();
+    let room = usize::from(frame.area().height.saturating_sub(8)).clamp(1, 20);
+    let first = scroll.min(total.saturating_sub(room));
+    let mut lines = vec![head];
+    lines.extend(rows.into_iter().skip(first).take(room));
     lines.push(Line::raw(""));
+    let more = if total > room {
+        format!(
+            " rows {}-{} of {total}, ↑/↓ scroll; ",
+            first + 1,
+            (first + room).min(total)
+        )
+    } else {
+        " ".to_owned()
+    };
     lines.push(Line::styled(
-        " y publishes; any other key cancels",
+        format!("{more}y publishes; any other key cancels"),
         theme.key(),
     ));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);

@@ -57,7 +57,7 @@ pub(super) fn reply(app: &mut App) {
         |value| value.get("content").cloned().unwrap_or(value),
     );
     let envelope = serde_json::json!({
-        "idApp": app.app_id.clone().unwrap_or_default(),
+        "idApp": "{idApp}",
         "popup": false,
         "content": content,
     });
@@ -66,7 +66,7 @@ pub(super) fn reply(app: &mut App) {
         app.editor.target = Some(vin);
     }
     app.editor.set_text(&text);
-    app.editor.revalidate(&app.topics, app.size_limit);
+    app.revalidate();
     app.editor.status = Some((
         StatusLevel::Info,
         "loaded the message; edit and press Ctrl-S to publish".into(),
@@ -79,10 +79,10 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
         app.editor.status = Some((StatusLevel::Error, format!("not published: {reason}")));
         None
     };
-    if app.header.read_only {
+    if let Err(NotReady::ReadOnly) = app.rules.admit(true) {
         return refuse(
             app,
-            "this console is read-only (--read-only or read_only = true); the editor still validates".into(),
+            format!("{}; the editor still validates", NotReady::ReadOnly),
         );
     }
     if !app.vehicles.marked.is_empty() {
@@ -95,14 +95,14 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
         );
     };
     let text = app.editor.text();
-    let outgoing = match prepare(app, vin, &text) {
+    let outgoing = match prepare(app, &vin, &text) {
         Ok(outgoing) => outgoing,
-        Err(NotReady::Checked(Refusal::Invalid(problems)))
-            if app.app_id.is_none() && problems.iter().any(|p| p.path == "$.idApp") =>
+        Err(NotReady::Invalid(problems))
+            if app.rules.app_id.is_none() && problems.iter().any(|p| p.path == "$.idApp") =>
         {
             return refuse(app, "no application id (idApp): start with --app-id ID, set WPCONSOLE_APP_ID, or add app-id to the profile".into());
         }
-        Err(NotReady::Checked(Refusal::Invalid(problems))) => {
+        Err(NotReady::Invalid(problems)) => {
             let first = problems
                 .first()
                 .map(ToString::to_string)
@@ -115,28 +115,12 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
                 ),
             );
         }
-        Err(NotReady::TrackedTooLarge(refusal)) => {
-            let field = app.tracking.stamp_field.clone();
-            return refuse(
-                app,
-                format!("with the tracking id content.{field}, {refusal}"),
-            );
-        }
         Err(other) => return refuse(app, other.to_string()),
     };
-    if app.connection == ConnectionState::Offline {
-        return refuse(
-            app,
-            "this console is reading files; open it on a broker (--broker) to publish".into(),
-        );
+    if let Some(reason) = not_connected(app) {
+        return refuse(app, reason);
     }
-    if app.connection != ConnectionState::Connected {
-        return refuse(
-            app,
-            "the broker is not connected; try again once the status bar says connected".into(),
-        );
-    }
-    if app.header.production {
+    if app.rules.admit(false).is_err() {
         app.editor.status = Some((
             StatusLevel::Info,
             format!(
@@ -154,9 +138,23 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
     Some(Command::Publish(outgoing))
 }
 
-/// Ctrl-S with vehicles marked: the editor's payload to each of them, each
-/// with its own tracking id and its own popup rule, after a confirmation
-/// that names the count.
+/// Why nothing can be published right now, if so: nothing is queued
+/// behind the user's back.
+fn not_connected(app: &App) -> Option<String> {
+    match app.connection {
+        ConnectionState::Connected => None,
+        ConnectionState::Offline => {
+            Some("this console is reading files; open it on a broker (--broker) to publish".into())
+        }
+        _ => {
+            Some("the broker is not connected; try again once the status bar says connected".into())
+        }
+    }
+}
+
+/// Ctrl-S with vehicles marked: the editor's payload to each of them, its
+/// placeholders resolved for each, each with its own tracking id and its
+/// own popup rule, after a confirmation that lists who receives it.
 fn publish_to_marked(app: &mut App) -> Option<Command> {
     let text = app.editor.text();
     let refuse = |app: &mut App, reason: String| {
@@ -166,16 +164,13 @@ fn publish_to_marked(app: &mut App) -> Option<Command> {
     if !app.editor.validation.is_valid() {
         return refuse(app, "the payload has errors (Ctrl-E jumps to them)".into());
     }
-    if app.connection != ConnectionState::Connected {
-        return refuse(
-            app,
-            "the broker is not connected; try again once the status bar says connected".into(),
-        );
+    if let Some(reason) = not_connected(app) {
+        return refuse(app, reason);
     }
     let mut outgoing = Vec::new();
     let mut refused = Vec::new();
     for vin in app.vehicles.marked.clone() {
-        match prepare(app, vin.clone(), &text) {
+        match prepare(app, &vin, &text) {
             Ok(ready) => outgoing.push(ready),
             Err(not_ready) => refused.push((vin, not_ready.to_string())),
         }
@@ -189,59 +184,25 @@ fn publish_to_marked(app: &mut App) -> Option<Command> {
             ),
         );
     }
-    app.modal = Some(Modal::ConfirmFleet { outgoing, refused });
+    app.modal = Some(Modal::ConfirmFleet {
+        outgoing,
+        refused,
+        scroll: 0,
+    });
     None
 }
 
-/// Why the editor's payload cannot go to a vehicle.
-enum NotReady {
-    /// Refused by the rules, the catalog or the size limit.
-    Checked(Refusal),
-    /// Too large once the tracking id is in.
-    TrackedTooLarge(Refusal),
-    TooSoon(crate::domain::PopupTooSoon),
-}
-
-impl std::fmt::Display for NotReady {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Self::Checked(refusal) | Self::TrackedTooLarge(refusal) => refusal.fmt(f),
-            Self::TooSoon(too_soon) => too_soon.fmt(f),
-        }
-    }
-}
-
-/// The editor's `text` made ready for `vin`: a tracking id stamped into
-/// an object content (when the text is valid, so problems point into what
-/// the user wrote), checked against the rules, the catalog and the limit,
-/// and the popup rule.
-fn prepare(app: &App, vin: Vin, text: &str) -> Result<Outgoing, NotReady> {
-    let topic = app.topics.from_topic(&vin);
-    let id = crate::domain::tracking::new_id();
-    let (sent_text, cid) = match app.tracking.stamp(text, &id) {
-        Ok(stamped) if app.editor.validation.is_valid() => (stamped, Some(id)),
-        _ => (text.to_owned(), None),
-    };
-    let payload = envelope::check_with(
-        &sent_text,
-        &topic,
-        app.size_limit,
-        app.editor.catalog.as_deref(),
-    )
-    .map_err(|refusal| match refusal {
-        Refusal::TooLarge(_) if cid.is_some() => NotReady::TrackedTooLarge(refusal),
-        refusal => NotReady::Checked(refusal),
-    })?;
-    if payload.kind == MessageKind::Popup {
-        app.popups
-            .check(&vin, unix_ms(app.now))
-            .map_err(NotReady::TooSoon)?;
-    }
+/// The editor's `text` made ready for `vin` by the rules every entry
+/// point shares.
+fn prepare(app: &App, vin: &Vin, text: &str) -> Result<Outgoing, NotReady> {
+    let prepared = app
+        .rules
+        .prepare(text, vin, &app.popups, unix_ms(app.now))?;
     Ok(Outgoing {
-        vin,
-        topic,
-        payload,
+        vin: prepared.vin,
+        topic: prepared.topic,
+        payload: prepared.payload,
         text: text.to_owned(),
-        cid,
+        cid: prepared.cid,
     })
 }

@@ -10,9 +10,10 @@ use super::detail::{self, DetailLine};
 use super::editor::{EditorState, StatusLevel, Template};
 use super::keys::{self, Action, Scope};
 use super::layout::{self, Areas};
-use crate::domain::envelope::{self, CheckedPayload, MessageKind, Refusal};
-use crate::domain::tracking::{Deliveries, Tracking};
-use crate::domain::{InboundMessage, PopupLedger, TopicScheme, Vin};
+use crate::domain::envelope::{self, CheckedPayload, MessageKind};
+use crate::domain::outbound::{NotReady, OutboundRules};
+use crate::domain::tracking::Deliveries;
+use crate::domain::{InboundMessage, PopupLedger, Vin};
 use crate::mqtt::SessionEvent;
 use crate::store::search::{Piece, SearchJob};
 use crate::store::{History, LogFilter, NameHits, Place, StoredRecord, VehicleFilter};
@@ -94,11 +95,13 @@ pub enum Modal {
     },
     /// A production profile asks before every publish.
     ConfirmPublish(Outgoing),
-    /// A fleet publish names the count first; `refused` lists the vehicles
-    /// it will skip and why.
+    /// A fleet publish lists who will receive it (scrollable) and the
+    /// vehicles it will skip and why.
     ConfirmFleet {
         outgoing: Vec<Outgoing>,
         refused: Vec<(Vin, String)>,
+        /// The first row of the list shown.
+        scroll: usize,
     },
 }
 
@@ -128,10 +131,6 @@ pub struct Header {
     pub uid: String,
     /// `--insecure`: the broker's certificate is not verified.
     pub insecure: bool,
-    /// A production profile: warning colours, every publish confirmed.
-    pub production: bool,
-    /// Publishing is removed.
-    pub read_only: bool,
 }
 
 /// Something the run loop must do.
@@ -185,6 +184,8 @@ pub enum Msg {
     Notice(StatusLevel, String),
     /// How far reading files has come; `None` when it is done.
     Progress(Option<Progress>),
+    /// The account's popup ledger as it stands on disk.
+    Popups(PopupLedger),
 }
 
 /// Work in the background the status bar shows as a bar.
@@ -272,9 +273,10 @@ pub struct App {
     pub now: DateTime<Utc>,
     /// The time zone times are shown in.
     pub offset: FixedOffset,
-    pub topics: TopicScheme,
-    pub app_id: Option<String>,
-    pub size_limit: usize,
+    /// The rules every publish obeys (topics, app id, size limit, catalog,
+    /// tracking, read-only, production): the same ones `send` and
+    /// `replay` use.
+    pub rules: OutboundRules,
     pub header: Header,
     pub history: History,
     pub connection: ConnectionState,
@@ -286,6 +288,8 @@ pub struct App {
     pub detail: DetailPane,
     pub editor: EditorState,
     pub templates: Vec<Template>,
+    /// The account's popup ledger as last read from disk (the run loop
+    /// refreshes it and reserves each popup there before publishing).
     pub popups: PopupLedger,
     /// Messages per second, inbound.
     pub rate: f64,
@@ -300,8 +304,6 @@ pub struct App {
     pub notice: Option<(StatusLevel, String)>,
     /// Files being indexed, for the status bar's progress bar.
     pub progress: Option<Progress>,
-    /// How published messages are stamped and replies recognised.
-    pub tracking: Tracking,
     pub deliveries: Deliveries,
 }
 
@@ -321,9 +323,7 @@ pub enum JournalState {
 
 /// What the console starts with.
 pub struct AppConfig {
-    pub topics: TopicScheme,
-    pub app_id: Option<String>,
-    pub size_limit: usize,
+    pub rules: OutboundRules,
     pub header: Header,
     pub fleet: Vec<(Vin, Option<String>)>,
     pub history_cap: usize,
@@ -343,13 +343,12 @@ impl App {
         let first_template = config
             .templates
             .first()
-            .map(|t| t.fill(None, &config.topics.uid, config.app_id.as_deref()))
+            .map(|t| t.text.clone())
             .unwrap_or_default();
         let mut app = Self {
             now: config.now,
             offset: config.offset,
-            app_id: config.app_id,
-            size_limit: config.size_limit,
+            rules: config.rules,
             header: config.header,
             history: History::new(config.history_cap, config.fleet),
             connection: ConnectionState::Connecting,
@@ -383,11 +382,9 @@ impl App {
             journal: JournalState::Off,
             notice: None,
             progress: None,
-            tracking: Tracking::default(),
             deliveries: Deliveries::new(Duration::from_secs(30)),
-            topics: config.topics,
         };
-        app.editor.revalidate(&app.topics, app.size_limit);
+        app.revalidate();
         app
     }
 
@@ -488,6 +485,17 @@ impl App {
         })
     }
 
+    /// Validates the editor's text for its target (placeholders resolved)
+    /// and measures the exact bytes that would be published.
+    pub fn revalidate(&mut self) {
+        let recipient = self
+            .editor
+            .target
+            .clone()
+            .or_else(|| self.vehicles.marked.first().cloned());
+        self.editor.revalidate(&self.rules, recipient.as_ref());
+    }
+
     /// Seconds to wait before a popup to the editor's target is allowed.
     pub fn popup_wait(&self) -> Option<u64> {
         let vin = self.editor.target.as_ref()?;
@@ -554,7 +562,7 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
                     Loaded::Received(message, place) => {
                         if app.deliveries.awaiting()
                             && let Some(acknowledgement) =
-                                app.tracking.acknowledgement(&message.payload)
+                                app.rules.tracking.acknowledgement(&message.payload)
                         {
                             app.deliveries
                                 .acknowledge(&acknowledgement, message.received_at);
@@ -590,6 +598,10 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
         }
         Msg::Progress(progress) => {
             app.progress = progress;
+            None
+        }
+        Msg::Popups(ledger) => {
+            app.popups = ledger;
             None
         }
         Msg::PublishFailed(reason) => {
@@ -636,7 +648,7 @@ fn on_session(app: &mut App, event: SessionEvent) {
         }
         SessionEvent::Message(publish) => {
             let message = InboundMessage::new(
-                &app.topics,
+                &app.rules.topics,
                 publish.topic,
                 publish.payload,
                 publish.received_at,
@@ -668,7 +680,7 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Command> {
         None if app.focus == Focus::Editor => {
             if app.editor.textarea.input(key) {
                 app.editor.history_pos = None;
-                app.editor.revalidate(&app.topics, app.size_limit);
+                app.revalidate();
             }
             None
         }
@@ -746,6 +758,21 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
         Action::Reply => reply(app),
         Action::Export => return export(app),
         Action::Publish => return publish(app),
+        Action::ToggleTracking => {
+            app.rules.track = !app.rules.track;
+            app.revalidate();
+            app.editor.status = Some((
+                StatusLevel::Info,
+                if app.rules.track {
+                    format!(
+                        "tracking on: each publish carries an id in content.{} and waits for the reply",
+                        app.rules.tracking.stamp_field
+                    )
+                } else {
+                    "tracking off: publishes go out exactly as written, untracked".to_owned()
+                },
+            ));
+        }
         Action::JumpToError => {
             if app.editor.jump_to_next_error().is_none() {
                 app.editor.status = Some((StatusLevel::Info, "no errors".into()));
@@ -753,7 +780,7 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
         }
         Action::HistoryPrevious | Action::HistoryNext => {
             if app.editor.recall(action == Action::HistoryPrevious) {
-                app.editor.revalidate(&app.topics, app.size_limit);
+                app.revalidate();
             } else {
                 app.editor.status = Some((
                     StatusLevel::Info,
@@ -762,6 +789,60 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
             }
         }
     }
+    None
+}
+
+/// The fleet confirmation: arrows scroll the list of recipients, `y`
+/// publishes, any other key cancels.
+fn on_fleet_confirmation_key(
+    app: &mut App,
+    outgoing: Vec<Outgoing>,
+    refused: Vec<(Vin, String)>,
+    scroll: usize,
+    key: KeyEvent,
+) -> Option<Command> {
+    let rows = outgoing.len() + refused.len();
+    let scrolled = match key.code {
+        KeyCode::Down | KeyCode::Char('j') => Some(scroll + 1),
+        KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
+        KeyCode::PageDown => Some(scroll + 10),
+        KeyCode::PageUp => Some(scroll.saturating_sub(10)),
+        _ => None,
+    };
+    if let Some(scroll) = scrolled {
+        app.modal = Some(Modal::ConfirmFleet {
+            outgoing,
+            refused,
+            scroll: scroll.min(rows.saturating_sub(1)),
+        });
+        return None;
+    }
+    app.modal = None;
+    if key.code == KeyCode::Char('y') {
+        let text = app.editor.text();
+        let now = app.now;
+        for (vin, why) in &refused {
+            let topic = app.rules.topics.from_topic(vin);
+            let seq = app.history.push_refused(vin, &topic, &text, now);
+            app.deliveries.refused(seq, why.clone());
+            after_push(app, seq);
+        }
+        let skipped = if refused.is_empty() {
+            String::new()
+        } else {
+            let listed: Vec<String> = refused
+                .iter()
+                .map(|(vin, why)| format!("{vin} ({why})"))
+                .collect();
+            format!("; refused {}: {}", refused.len(), listed.join(", "))
+        };
+        app.notice = Some((
+            StatusLevel::Info,
+            format!("fleet publish to {} vehicle(s){skipped}", outgoing.len()),
+        ));
+        return Some(Command::PublishMany(outgoing));
+    }
+    app.editor.status = Some((StatusLevel::Info, "not published: cancelled".into()));
     None
 }
 
@@ -790,14 +871,11 @@ fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) -> Option<Command> {
             }
             KeyCode::Enter => {
                 app.modal = None;
-                if let Some(template) = app.templates.get(selected) {
-                    let text = template.fill(
-                        app.editor.target.as_ref(),
-                        &app.topics.uid,
-                        app.app_id.as_deref(),
-                    );
+                if let Some(template) = app.templates.get(selected).cloned() {
+                    // Placeholders stay: each recipient gets its own values.
+                    let text = template.text.clone();
                     app.editor.set_text(&text);
-                    app.editor.revalidate(&app.topics, app.size_limit);
+                    app.revalidate();
                     app.editor.status =
                         Some((StatusLevel::Info, format!("template: {}", template.name)));
                     app.focus = Focus::Editor;
@@ -805,34 +883,11 @@ fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) -> Option<Command> {
             }
             _ => {}
         },
-        Modal::ConfirmFleet { outgoing, refused } => {
-            app.modal = None;
-            if key.code == KeyCode::Char('y') {
-                let text = app.editor.text();
-                let now = app.now;
-                for (vin, why) in &refused {
-                    let topic = app.topics.from_topic(vin);
-                    let seq = app.history.push_refused(vin, &topic, &text, now);
-                    app.deliveries.refused(seq, why.clone());
-                    after_push(app, seq);
-                }
-                let skipped = if refused.is_empty() {
-                    String::new()
-                } else {
-                    let listed: Vec<String> = refused
-                        .iter()
-                        .map(|(vin, why)| format!("{vin} ({why})"))
-                        .collect();
-                    format!("; refused {}: {}", refused.len(), listed.join(", "))
-                };
-                app.notice = Some((
-                    StatusLevel::Info,
-                    format!("fleet publish to {} vehicle(s){skipped}", outgoing.len()),
-                ));
-                return Some(Command::PublishMany(outgoing));
-            }
-            app.editor.status = Some((StatusLevel::Info, "not published: cancelled".into()));
-        }
+        Modal::ConfirmFleet {
+            outgoing,
+            refused,
+            scroll,
+        } => return on_fleet_confirmation_key(app, outgoing, refused, scroll, key),
         Modal::ConfirmPublish(outgoing) => {
             app.modal = None;
             if key.code == KeyCode::Char('y') {
@@ -907,7 +962,7 @@ fn select(app: &mut App) {
                 VehicleRow::All => VehicleFilter::All,
                 VehicleRow::Vehicle(vin) => {
                     app.editor.target = Some(vin.clone());
-                    app.editor.revalidate(&app.topics, app.size_limit);
+                    app.revalidate();
                     VehicleFilter::Vehicle(vin.clone())
                 }
                 VehicleRow::Unrecognised => VehicleFilter::Unrecognised,
