@@ -15,7 +15,8 @@ use std::process::Output;
 use std::time::Duration;
 
 const OTHER: &str = "ZFA1234567890ABCD";
-const POPUP: &str = r#"{"idApp":"APP","popup":true,"popupBtn":false,"popupText":"hi","content":{}}"#;
+const POPUP: &str =
+    r#"{"idApp":"APP","popup":true,"popupBtn":false,"popupText":"hi","content":{}}"#;
 const DATA: &str = r#"{"idApp":"APP","popup":false,"content":{"type":"action","action":"x"}}"#;
 
 fn broker() -> u16 {
@@ -63,7 +64,8 @@ fn recording(sandbox: &Sandbox, payloads: &[&str]) -> String {
         .enumerate()
         .map(|(index, payload)| {
             wpconsole::domain::record::json_line(&wpconsole::domain::record::Record {
-                at: chrono::Utc::now() - chrono::Duration::seconds(60 - i64::try_from(index).unwrap()),
+                at: chrono::Utc::now()
+                    - chrono::Duration::seconds(60 - i64::try_from(index).unwrap()),
                 vin: Some(VIN),
                 topic: &from_topic(VIN),
                 payload: payload.as_bytes(),
@@ -115,7 +117,10 @@ fn an_invalid_envelope_is_refused_by_send_and_replay() {
     let replayed = replay(&sandbox, "plain", &[DATA, broken], &[]);
     assert_eq!(replayed.status.code(), Some(1), "{}", stderr(&replayed));
     assert!(stderr(&replayed).contains("#2"), "{}", stderr(&replayed));
-    assert_eq!(received(&observer, Duration::from_secs(1)), Vec::<String>::new());
+    assert_eq!(
+        received(&observer, Duration::from_secs(1)),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
@@ -138,7 +143,10 @@ fn the_size_limit_is_kept_by_send_and_replay() {
     );
     let replayed = replay(&sandbox, "plain", &[DATA, &over], &[]);
     assert_eq!(replayed.status.code(), Some(1), "{}", stderr(&replayed));
-    assert_eq!(received(&observer, Duration::from_secs(1)), Vec::<String>::new());
+    assert_eq!(
+        received(&observer, Duration::from_secs(1)),
+        Vec::<String>::new()
+    );
     // Untracked, at the limit, it goes, byte for byte.
     let sent = send_file(&sandbox, "plain", &at_limit, &[]);
     assert_eq!(sent.status.code(), Some(0), "{}", stderr(&sent));
@@ -152,13 +160,29 @@ fn the_popup_interval_holds_between_send_and_replay() {
     let sent = run(
         &sandbox,
         "plain",
-        &["send", "--vin", OTHER, "--content", "{}", "--popup-text", "hello"],
+        &[
+            "send",
+            "--vin",
+            OTHER,
+            "--content",
+            "{}",
+            "--popup-text",
+            "hello",
+        ],
     );
     assert_eq!(sent.status.code(), Some(0), "{}", stderr(&sent));
     let again = run(
         &sandbox,
         "plain",
-        &["send", "--vin", OTHER, "--content", "{}", "--popup-text", "again"],
+        &[
+            "send",
+            "--vin",
+            OTHER,
+            "--content",
+            "{}",
+            "--popup-text",
+            "again",
+        ],
     );
     assert_eq!(again.status.code(), Some(1), "{}", stderr(&again));
     assert!(stderr(&again).contains("wait"), "{}", stderr(&again));
@@ -172,16 +196,29 @@ fn the_popup_interval_holds_between_send_and_replay() {
         .and_then(|rest| rest.split('s').next())
         .and_then(|seconds| seconds.parse().ok())
         .unwrap_or_else(|| panic!("a time in {stdout}"));
-    assert!(after >= 15.0, "the popup waits for the send's 20 s: {stdout}");
+    assert!(
+        after >= 15.0,
+        "the popup waits for the send's 20 s: {stdout}"
+    );
     // The same vehicle on another account is another ledger.
     let other_account = sandbox
         .wpconsole()
-        .args(["--broker", &format!("mqtt://127.0.0.1:{port}"), "--uid", "OTHER-UID"])
+        .args([
+            "--broker",
+            &format!("mqtt://127.0.0.1:{port}"),
+            "--uid",
+            "OTHER-UID",
+        ])
         .args(["--app-id", "APP", "send", "--vin", OTHER, "--content", "{}"])
         .args(["--popup-text", "hello"])
         .output()
         .unwrap();
-    assert_eq!(other_account.status.code(), Some(0), "{}", stderr(&other_account));
+    assert_eq!(
+        other_account.status.code(),
+        Some(0),
+        "{}",
+        stderr(&other_account)
+    );
 }
 
 #[test]
@@ -210,8 +247,14 @@ fn the_tracking_stamp_adds_one_member_and_keeps_the_users_own_id() {
     let stamped = send_file(&sandbox, "plain", written, &["--track", "--dry-run"]);
     let stdout = String::from_utf8_lossy(&stamped.stdout);
     let line = stdout.lines().find(|l| l.starts_with('{')).unwrap();
-    let at = line.find(r#","cid":"wpc-"#).unwrap_or_else(|| panic!("{line}"));
-    let without = format!("{}{}", &line[..at], &line[at + r#","cid":"wpc-0123456789ab""#.len()..]);
+    let at = line
+        .find(r#","cid":"wpc-"#)
+        .unwrap_or_else(|| panic!("{line}"));
+    let without = format!(
+        "{}{}",
+        &line[..at],
+        &line[at + r#","cid":"wpc-0123456789ab""#.len()..]
+    );
     assert_eq!(without, written);
     // replay sends the recorded bytes: no id added, a recorded one kept.
     let recorded = r#"{"idApp":"APP","popup":false,"content":{"cid":"wpc-recorded"}}"#;
@@ -231,7 +274,10 @@ fn production_asks_send_and_replay_for_a_yes() {
     let replayed = replay(&sandbox, "production", &[DATA], &[]);
     assert_eq!(replayed.status.code(), Some(1), "{}", stderr(&replayed));
     assert!(stderr(&replayed).contains("--yes"), "{}", stderr(&replayed));
-    assert_eq!(received(&observer, Duration::from_secs(1)), Vec::<String>::new());
+    assert_eq!(
+        received(&observer, Duration::from_secs(1)),
+        Vec::<String>::new()
+    );
     let confirmed = send_file(&sandbox, "production", DATA, &["--yes"]);
     assert_eq!(confirmed.status.code(), Some(0), "{}", stderr(&confirmed));
     let confirmed = replay(&sandbox, "production", &[DATA], &["--yes"]);
@@ -249,15 +295,27 @@ fn read_only_refuses_send_and_replay_even_with_a_yes() {
     assert!(stderr(&sent).contains("read-only"), "{}", stderr(&sent));
     let replayed = replay(&sandbox, "plain", &[DATA], &["--read-only"]);
     assert_eq!(replayed.status.code(), Some(1), "{}", stderr(&replayed));
-    assert!(stderr(&replayed).contains("read-only"), "{}", stderr(&replayed));
-    assert_eq!(received(&observer, Duration::from_secs(1)), Vec::<String>::new());
+    assert!(
+        stderr(&replayed).contains("read-only"),
+        "{}",
+        stderr(&replayed)
+    );
+    assert_eq!(
+        received(&observer, Duration::from_secs(1)),
+        Vec::<String>::new()
+    );
 }
 
 #[test]
 fn popup_options_are_refused_with_a_whole_envelope() {
     let port = broker();
     let sandbox = sandbox(port);
-    let sent = send_file(&sandbox, "plain", DATA, &["--popup-text", "Hello", "--popup-btn"]);
+    let sent = send_file(
+        &sandbox,
+        "plain",
+        DATA,
+        &["--popup-text", "Hello", "--popup-btn"],
+    );
     assert_eq!(sent.status.code(), Some(2), "{}", stderr(&sent));
     assert!(
         stderr(&sent).contains("write \"popup\": true"),

@@ -1306,7 +1306,7 @@ fn catalog_actions_are_templates_and_the_editor_checks_params_against_them() {
 #[test]
 fn the_editor_checks_the_whole_schema_as_you_type_with_paths_and_positions() {
     let mut app = app();
-    app.editor.catalog = Some(std::sync::Arc::new(crate::domain::catalog::Catalog::demo()));
+    app.rules.catalog = Some(std::sync::Arc::new(crate::domain::catalog::Catalog::demo()));
     select_vehicle(&mut app, VIN_A);
     app.focus = Focus::Editor;
     set_editor(&mut app, "");
