@@ -165,14 +165,7 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
                 if now.timestamp() != shown_second || app.log.search.is_some() {
                     shown_second = now.timestamp();
                     update(&mut app, Msg::Tick(now));
-                    if let Some(journal) = &journal {
-                        update(&mut app, Msg::Journal(journal_state(journal)));
-                    }
-                    // Popups sent by other processes of the account (a
-                    // `send`, another console) count for the editor's countdown.
-                    if let Some(popups) = &popups {
-                        update(&mut app, Msg::Popups(popups.read()));
-                    }
+                    look_around(&mut app, journal.as_deref(), popups.as_ref());
                     dirty = true;
                 }
                 if dirty {
@@ -241,6 +234,18 @@ fn spawn_terminal_input() -> std::io::Result<mpsc::Receiver<std::io::Result<Even
             }
         })?;
     Ok(input)
+}
+
+/// What changed outside the console: the journal's health, and popups
+/// that other processes of the account (a `send`, another console) sent,
+/// which count for the editor's countdown.
+fn look_around(app: &mut App, journal: Option<&Journal>, popups: Option<&PopupLedgerFile>) {
+    if let Some(journal) = journal {
+        update(app, Msg::Journal(journal_state(journal)));
+    }
+    if let Some(popups) = popups {
+        update(app, Msg::Popups(popups.read()));
+    }
 }
 
 fn journal_state(journal: &Journal) -> JournalState {

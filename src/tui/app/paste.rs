@@ -35,7 +35,7 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
         None if app.focus == Focus::Editor => {
             if app.editor.textarea.insert_str(&text) {
                 app.editor.history_pos = None;
-                app.editor.revalidate(&app.topics, app.size_limit);
+                app.revalidate();
             }
         }
         None => ignored(app, "press e for the editor or / for a filter, then paste"),
@@ -140,7 +140,7 @@ mod tests {
     #[test]
     fn a_paste_holding_y_does_not_confirm_a_production_publish() {
         let mut app = app();
-        app.header.production = true;
+        app.rules.production = true;
         app.focus = Focus::Vehicles;
         app.vehicles.selected =
             crate::tui::app::VehicleRow::Vehicle(crate::domain::Vin::parse(VIN_A).unwrap());
