@@ -321,7 +321,7 @@ fn carry_out(
         }
         Command::RetryLogin => {
             log.write("retrying the refused login (asked for by the user)");
-            if let Some(session) = session {
+            if let Some(session) = out.session {
                 session.retry_login();
             }
         }
