@@ -206,3 +206,21 @@ fn prepare(app: &App, vin: &Vin, text: &str) -> Result<Outgoing, NotReady> {
         cid: prepared.cid,
     })
 }
+
+/// Ctrl-G: the next publishes carry a tracking id and wait for the reply,
+/// or go out exactly as written; the meter follows.
+pub(super) fn toggle_tracking(app: &mut App) {
+    app.rules.track = !app.rules.track;
+    app.revalidate();
+    app.editor.status = Some((
+        StatusLevel::Info,
+        if app.rules.track {
+            format!(
+                "tracking on: each publish carries an id in content.{} and waits for the reply",
+                app.rules.tracking.stamp_field
+            )
+        } else {
+            "tracking off: publishes go out exactly as written, untracked".to_owned()
+        },
+    ));
+}

@@ -18,7 +18,7 @@ use crate::mqtt::SessionEvent;
 use crate::store::search::{Piece, SearchJob};
 use crate::store::{History, LogFilter, NameHits, Place, StoredRecord, VehicleFilter};
 use chrono::{DateTime, FixedOffset, Utc};
-use compose::{on_published, publish, reply};
+use compose::{on_published, publish, reply, toggle_tracking};
 use log::{
     after_push, clear_filter, cycle_kind, export, follow_tail, keep_log_selection_visible,
     move_log, pump_search, rebuild_matches, refresh_detail, set_filter_text, settle, track,
@@ -758,21 +758,7 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
         Action::Reply => reply(app),
         Action::Export => return export(app),
         Action::Publish => return publish(app),
-        Action::ToggleTracking => {
-            app.rules.track = !app.rules.track;
-            app.revalidate();
-            app.editor.status = Some((
-                StatusLevel::Info,
-                if app.rules.track {
-                    format!(
-                        "tracking on: each publish carries an id in content.{} and waits for the reply",
-                        app.rules.tracking.stamp_field
-                    )
-                } else {
-                    "tracking off: publishes go out exactly as written, untracked".to_owned()
-                },
-            ));
-        }
+        Action::ToggleTracking => toggle_tracking(app),
         Action::JumpToError => {
             if app.editor.jump_to_next_error().is_none() {
                 app.editor.status = Some((StatusLevel::Info, "no errors".into()));
