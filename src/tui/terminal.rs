@@ -148,7 +148,7 @@ fn give_back_on_panic() {
 fn give_back(patience: Duration) {
     let journal = lock(&JOURNAL).take();
     if let Some(journal) = journal {
-        close_within(journal, patience);
+        close_within(&journal, patience);
     }
     let deadline = Instant::now() + patience.min(Duration::from_millis(500));
     let held = loop {
@@ -175,16 +175,21 @@ fn give_back(patience: Duration) {
 /// Closes the journal on a thread of its own and waits at most
 /// `patience`: a panic on the writer's own thread must not wait for
 /// itself.
-fn close_within(journal: Arc<Journal>, patience: Duration) {
+fn close_within(journal: &Arc<Journal>, patience: Duration) {
     let (done_tx, done) = std::sync::mpsc::channel();
+    let closing = journal.clone();
     let closer = std::thread::Builder::new()
         .name("journal-close".into())
         .spawn(move || {
-            journal.close();
+            closing.close();
             let _ = done_tx.send(());
         });
-    if closer.is_ok() {
-        let _ = done.recv_timeout(patience);
+    match closer {
+        Ok(_) => {
+            let _ = done.recv_timeout(patience);
+        }
+        // No thread to spare: close it here, without the bound.
+        Err(_) => journal.close(),
     }
 }
 
