@@ -536,3 +536,80 @@ fn a_console_whose_output_goes_to_a_file_says_it_needs_a_terminal() {
         String::from_utf8_lossy(&written)
     );
 }
+
+/// The 20 s popup rule is the account's, not the process's: a popup from
+/// the console stops `send`'s popup to the same vehicle, and a popup from
+/// `send` stops the console's.
+#[test]
+fn the_popup_rule_holds_between_the_console_and_send() {
+    if !available("the_popup_rule_holds_between_the_console_and_send") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let terminal = console(&sandbox, &broker);
+    for vin in &VINS[..2] {
+        broker.publish(&to_topic(vin), br#"{"content":{"type":"event"}}"#);
+    }
+    terminal
+        .wait_for("rx 2 ", Duration::from_secs(10))
+        .expect("two vehicles seen");
+    let send_popup = |vin: &str| {
+        sandbox
+            .wpconsole()
+            .args(["--broker", &format!("mqtt://127.0.0.1:{}", broker.port)])
+            .args(["--uid", UID, "--app-id", "APP", "send", "--vin", vin])
+            .args(["--content", "{}", "--popup-text", "from send"])
+            .output()
+            .expect("send")
+    };
+    // The console's popup to the first vehicle (sorted by label, first row).
+    terminal.send_keys(&["BTab", "j", "Enter"]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    let first = loop {
+        let screen = terminal.capture();
+        if let Some(vin) = VINS[..2]
+            .iter()
+            .find(|vin| screen.contains(&format!("Editor → {vin}")))
+        {
+            break *vin;
+        }
+        assert!(std::time::Instant::now() < deadline, "no target:\n{screen}");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    terminal.send_keys(&["t", "Down", "Enter", "C-s"]);
+    terminal
+        .wait_for("tx 1 ", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("the console's popup did not go:\n{screen}"));
+    let refused = send_popup(first);
+    assert_eq!(
+        refused.status.code(),
+        Some(1),
+        "send must refuse a popup 1 s after the console's: {}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("popup was sent to this vehicle"));
+
+    // The other way round: send's popup to the second vehicle first.
+    let second = VINS[..2].iter().find(|vin| **vin != first).unwrap();
+    let sent = send_popup(second);
+    assert_eq!(
+        sent.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    // Esc alone first: followed at once by another sequence, a terminal
+    // may read it as Alt.
+    terminal.send_keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
+    terminal.send_keys(&["BTab", "j", "Enter"]);
+    terminal
+        .wait_for(&format!("Editor → {second}"), Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("the second vehicle as target:\n{screen}"));
+    terminal.send_keys(&["t", "Down", "Enter", "C-s"]);
+    let screen = terminal
+        .wait_for("popup was sent to this vehicle", Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("the console must refuse:\n{screen}"));
+    assert!(screen.contains("tx 1 "), "nothing more went out:\n{screen}");
+}
