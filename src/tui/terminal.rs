@@ -100,11 +100,13 @@ impl ConsoleTerminal {
         let Some(terminal) = self.terminal.as_mut().filter(|_| *held) else {
             return Ok(());
         };
-        // Synchronized updates: the terminal shows the frame whole.
+        // Synchronized updates: the terminal shows the frame whole. The
+        // end is sent even when the frame failed, or the terminal would
+        // hold back what comes next.
         execute!(std::io::stdout(), BeginSynchronizedUpdate)?;
-        terminal.draw(render)?;
-        execute!(std::io::stdout(), EndSynchronizedUpdate)?;
-        Ok(())
+        let drawn = terminal.draw(render).map(|_| ());
+        let ended = execute!(std::io::stdout(), EndSynchronizedUpdate);
+        drawn.and(ended)
     }
 
     /// Flushes and closes the journal, then gives the terminal back.
@@ -197,6 +199,8 @@ fn close_within(journal: &Arc<Journal>, patience: Duration) {
 /// terminal that went away every write fails, and that is fine.
 fn restore_terminal() {
     let mut out = std::io::stdout();
+    // A panic in the middle of a frame leaves its synchronized update open.
+    let _ = execute!(out, EndSynchronizedUpdate);
     let _ = execute!(out, DisableBracketedPaste);
     let _ = execute!(out, DisableMouseCapture);
     let _ = execute!(out, LeaveAlternateScreen);
