@@ -276,6 +276,9 @@ enum Ending {
     /// The terminal closes under the console (tmux kill-session): a closed
     /// window or a dropped SSH connection. Writes and reads fail, SIGHUP comes.
     TerminalClosed,
+    /// The same for a console in a session of its own (`setsid`): no
+    /// SIGHUP comes, only the failed writes and reads tell it.
+    TerminalClosedWithoutHangup,
     /// A panic in the intake task, provoked by a payload (debug builds only).
     Panic,
     /// A panic on the UI thread in the middle of a frame, provoked by a
@@ -286,6 +289,13 @@ enum Ending {
 impl Ending {
     fn panics(self) -> bool {
         matches!(self, Ending::Panic | Ending::PanicWhileDrawing)
+    }
+
+    fn closes_the_terminal(self) -> bool {
+        matches!(
+            self,
+            Ending::TerminalClosed | Ending::TerminalClosedWithoutHangup
+        )
     }
 }
 
@@ -324,7 +334,16 @@ fn ending_keeps_every_message_and_restores_the_terminal(ending: Ending) {
     } else {
         &[]
     };
-    let terminal = sandbox.in_terminal_with_env(env, &args, 160, 45);
+    let terminal = if ending == Ending::TerminalClosedWithoutHangup {
+        let here = common::shell_quote(&sandbox.dir.path().display().to_string());
+        let line = format!(
+            "cd {here} && setsid -w {}; echo EXITED $?; sleep 60",
+            sandbox.shell_line_with_env(env, &args)
+        );
+        Tmux::start(&line, 160, 45)
+    } else {
+        sandbox.in_terminal_with_env(env, &args, 160, 45)
+    };
     terminal
         .wait_for("● connected", Duration::from_secs(15))
         .unwrap_or_else(|screen| panic!("{ending:?}: not connected:\n{screen}"));
@@ -344,18 +363,27 @@ fn ending_keeps_every_message_and_restores_the_terminal(ending: Ending) {
     match ending {
         Ending::Key(key) => terminal.send_keys(&[key]),
         Ending::Signal(name) => common::signal(pid, name),
-        Ending::TerminalClosed => terminal.kill_session(),
+        Ending::TerminalClosed | Ending::TerminalClosedWithoutHangup => terminal.kill_session(),
         Ending::Panic => broker.publish(&to_topic(VIN), PANIC_PAYLOAD.as_bytes()),
         Ending::PanicWhileDrawing => broker.publish(
             &to_topic(VIN),
             format!("{PANIC_PAYLOAD}-while-drawing").as_bytes(),
         ),
     }
-    if ending == Ending::TerminalClosed {
+    if ending.closes_the_terminal() {
         assert!(
             common::wait_until_gone(pid, Duration::from_secs(20)),
             "the console did not end when its terminal closed"
         );
+        if ending == Ending::TerminalClosedWithoutHangup {
+            let log = std::fs::read_to_string(sandbox.path("state").join("wpconsole.log"))
+                .unwrap_or_default();
+            assert!(
+                log.contains("console stopped: cannot draw on the terminal")
+                    || log.contains("console stopped: cannot read the terminal"),
+                "the log says the terminal went away:\n{log}"
+            );
+        }
     } else {
         let code = if ending.panics() { 101 } else { 0 };
         let screen = terminal
@@ -455,6 +483,13 @@ fn sigint_keeps_every_message_and_restores_the_terminal() {
 fn closing_the_terminal_keeps_every_message() {
     if available("closing_the_terminal_keeps_every_message") {
         ending_keeps_every_message_and_restores_the_terminal(Ending::TerminalClosed);
+    }
+}
+
+#[test]
+fn closing_the_terminal_of_a_console_that_gets_no_sighup_keeps_every_message() {
+    if available("closing_the_terminal_of_a_console_that_gets_no_sighup_keeps_every_message") {
+        ending_keeps_every_message_and_restores_the_terminal(Ending::TerminalClosedWithoutHangup);
     }
 }
 
