@@ -52,6 +52,7 @@ fn app(history_cap: usize) -> App {
             demo: false,
             insecure: false,
             uid: topics.uid.clone(),
+            history_of: wpconsole::tui::app::HistoryOf::Unnamed,
         },
         rules: wpconsole::domain::outbound::OutboundRules {
             app_id: Some("APP".into()),

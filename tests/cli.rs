@@ -516,35 +516,156 @@ fn export_filters_journals_into_jsonl_or_csv_and_skips_a_torn_line() {
 #[test]
 fn export_without_files_reads_todays_journal_or_says_where_it_looked() {
     let sandbox = Sandbox::new();
-    let dir = sandbox.path("journal");
+    let root = sandbox.path("journal");
+    let account = ["--broker", "mqtt://127.0.0.1:1883", "--uid", "PARTNER1"];
     let out = sandbox
         .wpconsole()
+        .args(account)
         .arg("--journal")
-        .arg(&dir)
+        .arg(&root)
         .arg("export")
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out).1;
     assert!(
-        text(&out).1.contains("no journal for today"),
-        "{}",
-        text(&out).1
+        stderr.contains("no journal for today of PARTNER1@127.0.0.1:1883")
+            && stderr.contains("127.0.0.1_1883/PARTNER1"),
+        "{stderr}"
     );
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = sandbox.account_journal(1883, "PARTNER1");
     let today = chrono::Utc::now().date_naive();
     std::fs::write(
         dir.join(format!("{today}.jsonl")),
-        journal_line(Some(VIN), "content", "in", b"{}") + "\n",
+        journal_line(Some(VIN), "content", "in", b"{}")
+            + "
+",
     )
     .unwrap();
     let out = sandbox
         .wpconsole()
+        .args(account)
         .arg("--journal")
-        .arg(&dir)
+        .arg(&root)
         .arg("export")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    assert_eq!(text(&out).0.lines().count(), 1);
+}
+
+/// Today's journal of `uid` on 127.0.0.1:1883 in the sandbox, holding one
+/// message in and one out for `vin`.
+fn account_with_traffic(sandbox: &Sandbox, uid: &str, vin: &str) {
+    let dir = sandbox.account_journal(1883, uid);
+    let record = |dir: &'static str, payload: &[u8]| {
+        wpconsole::domain::record::json_line(&wpconsole::domain::record::Record {
+            at: chrono::Utc::now(),
+            vin: Some(vin),
+            topic: &format!(
+                "psa/OVIPPartners-Dev/{}/uid/{uid}/opa/{vin}/",
+                if dir == "in" { "to" } else { "from" }
+            ),
+            payload,
+            kind: if dir == "in" { "content" } else { "data" },
+            is_json: true,
+            dir: Some(dir),
+        })
+    };
+    let out = format!(r#"{{"idApp":"APP","popup":false,"content":{{"from":"{uid}"}}}}"#);
+    std::fs::write(
+        dir.join(format!("{}.jsonl", chrono::Utc::now().date_naive())),
+        format!(
+            "{}\n{}\n",
+            record("in", br#"{"content":{}}"#),
+            record("out", out.as_bytes())
+        ),
+    )
+    .unwrap();
+}
+
+#[test]
+fn export_and_replay_without_files_read_the_connected_accounts_journal_only() {
+    const OTHER_VIN: &str = "ZFA1234567890ABCD";
+    let sandbox = Sandbox::new();
+    account_with_traffic(&sandbox, "PARTNER1", VIN);
+    account_with_traffic(&sandbox, "PARTNER2", OTHER_VIN);
+    let root = sandbox.path("journal");
+    let run = |uid: Option<&str>, command: &[&str]| {
+        let mut cmd = sandbox.wpconsole();
+        cmd.args(["--broker", "mqtt://127.0.0.1:1883"])
+            .arg("--journal")
+            .arg(&root);
+        if let Some(uid) = uid {
+            cmd.args(["--uid", uid]);
+        }
+        let out = cmd.args(command).output().unwrap();
+        let (stdout, stderr) = text(&out);
+        (out.status.code(), stdout, stderr)
+    };
+    for (uid, own, other) in [("PARTNER1", VIN, OTHER_VIN), ("PARTNER2", OTHER_VIN, VIN)] {
+        let (code, stdout, stderr) = run(Some(uid), &["export"]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert_eq!(stdout.lines().count(), 2, "{uid}: {stdout}");
+        assert!(
+            stdout.contains(own) && !stdout.contains(other),
+            "{uid}: {stdout}"
+        );
+        let (code, stdout, stderr) = run(Some(uid), &["replay", "--to", VIN, "--dry-run"]);
+        assert_eq!(code, Some(0), "{stderr}");
+        assert!(
+            stdout.contains("would publish 1 message(s)"),
+            "{uid}: {stdout}"
+        );
+        assert!(
+            stdout.contains(&format!(r#""from":"{uid}""#)),
+            "{uid}: {stdout}"
+        );
+    }
+    // Without a UID there is no account: the error says what to pass
+    // (replay needs the UID for the vehicle's topic before anything).
+    let (code, stdout, stderr) = run(None, &["export"]);
+    assert_eq!(code, Some(2), "{stdout}");
+    assert!(
+        stderr.contains("--uid") && stderr.contains("name the files"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = run(None, &["replay", "--to", VIN, "--dry-run"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("--uid"), "{stderr}");
+}
+
+#[test]
+fn journals_of_the_old_flat_layout_are_pointed_to_and_still_read_when_named() {
+    let sandbox = Sandbox::new();
+    let root = sandbox.path("journal");
+    std::fs::create_dir_all(&root).unwrap();
+    let old = root.join(format!("{}.jsonl", chrono::Utc::now().date_naive()));
+    std::fs::write(&old, journal_line(Some(VIN), "content", "in", b"{}") + "\n").unwrap();
+    let out = sandbox
+        .wpconsole()
+        .args(["--broker", "mqtt://127.0.0.1:1883", "--uid", "PARTNER1"])
+        .arg("--journal")
+        .arg(&root)
+        .arg("export")
+        .output()
+        .unwrap();
+    let stderr = text(&out).1;
+    assert_eq!(out.status.code(), Some(2), "not this account's history");
+    assert!(
+        stderr.contains(&format!(
+            "1 journal file(s) from before one journal per account are in {}: `wpconsole open FILE` reads them",
+            root.display()
+        )),
+        "{stderr}"
+    );
+    let out = sandbox
+        .wpconsole()
+        .arg("export")
+        .arg(&old)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
     assert_eq!(text(&out).0.lines().count(), 1);
 }
 

@@ -154,12 +154,7 @@ fn the_console_shows_every_hostile_message_safely_and_journals_it_exactly() {
         .wait_for("EXITED 0", Duration::from_secs(10))
         .unwrap_or_else(|s| panic!("no crash, a clean exit:\n{s}"));
 
-    let mut files: Vec<_> = std::fs::read_dir(sandbox.path("journal"))
-        .unwrap()
-        .flatten()
-        .map(|e| e.path())
-        .collect();
-    files.sort();
+    let files = sandbox.journal_files();
     let lines: Vec<String> = files
         .iter()
         .flat_map(|f| {
@@ -191,6 +186,7 @@ fn drawing_any_hostile_message_puts_nothing_unsafe_on_screen() {
             demo: false,
             uid: UID.into(),
             insecure: false,
+            history_of: wpconsole::tui::app::HistoryOf::Unnamed,
         },
         rules: wpconsole::domain::outbound::OutboundRules {
             app_id: Some("APP".into()),

@@ -656,11 +656,8 @@ fn the_password_never_shows_in_ps_logs_journal_errors_or_on_screen() {
         std::fs::read_to_string(sandbox.path("state").join("wpconsole.log")).unwrap_or_default();
     assert!(log.contains("connected"), "the log was written: {log}");
     seen.push(("log", log));
-    for entry in std::fs::read_dir(sandbox.path("journal"))
-        .unwrap()
-        .flatten()
-    {
-        seen.push(("journal", std::fs::read_to_string(entry.path()).unwrap()));
+    for file in sandbox.journal_files() {
+        seen.push(("journal", std::fs::read_to_string(file).unwrap()));
     }
     // Errors: a wrong password for tail and send, from the environment.
     for command in [vec!["tail"], vec!["send", "--vin", VIN, "--content", "{}"]] {

@@ -1,14 +1,18 @@
 //! `wpconsole` with no command: the interactive console.
 
-use super::settings::Settings;
+use super::settings::{AccountJournal, Settings};
 use super::{CliError, exit};
 use crate::domain::Vin;
 use crate::mqtt::session::{Backoff, SessionOptions};
 use crate::mqtt::{ConnectionSettings, Overflow};
-use crate::store::journal::{Journal, JournalConfig, day_files};
+use crate::store::journal::{Journal, JournalConfig};
+use crate::tui::editor::StatusLevel;
 use crate::tui::editor::{builtin_templates, user_templates};
 use crate::tui::theme::Theme;
-use crate::tui::{App, AppConfig, app::Header};
+use crate::tui::{
+    App, AppConfig,
+    app::{Header, HistoryOf},
+};
 
 /// How many messages the console indexes (40 bytes each, 160 MB at the
 /// cap); older ones leave the index, are counted, and stay in the journal.
@@ -28,6 +32,12 @@ pub async fn run(
     global: &super::GlobalArgs,
 ) -> Result<u8, CliError> {
     let topics = settings.topics()?;
+    // One account's history is its own: the journal of this broker and UID.
+    let journal = settings.journal()?;
+    let history_of = match &journal {
+        Some(journal) => HistoryOf::Journal(journal.account.clone()),
+        None => HistoryOf::NoJournal(settings.account()?),
+    };
     let options = connection.mqtt_options().map_err(CliError::usage)?;
     let mut templates = builtin_templates();
     if let Some(dir) = templates_dir() {
@@ -50,6 +60,7 @@ pub async fn run(
             demo,
             uid: topics.uid.clone(),
             insecure: settings.tls.insecure,
+            history_of,
         },
         fleet,
         history_cap: HISTORY_CAP,
@@ -74,21 +85,25 @@ pub async fn run(
         password_source: connection.password_source.clone(),
         uid: connection.uid.clone(),
     };
-    let journal = settings
-        .journal
-        .clone()
-        .map(|dir| Journal::start(JournalConfig::new(dir)));
+    // Journals of the old flat layout are no account's history: said once,
+    // with where they are.
+    if let Some(notice) = journal.as_ref().and_then(AccountJournal::old_layout_notice) {
+        app.notice = Some((StatusLevel::Info, notice));
+    }
+    let history = match (&journal, global.fresh) {
+        (Some(journal), false) => journal.today(),
+        _ => Vec::new(),
+    };
+    let journal = journal.map(|journal| Journal::start(JournalConfig::new(journal.dir)));
     crate::tui::run::run(
         app,
         crate::tui::run::Source::Broker {
             options: Box::new(options),
             session,
-            // Today's history from the journal, unless asked to start empty.
             popups: settings.popup_ledger(),
-            history: match (&settings.journal, global.fresh) {
-                (Some(dir), false) => day_files(dir, chrono::Utc::now().date_naive()),
-                _ => Vec::new(),
-            },
+            // Today's history from the account's journal, unless asked to
+            // start empty.
+            history,
         },
         journal,
     )

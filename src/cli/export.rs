@@ -1,11 +1,11 @@
 //! `wpconsole export`: journal records (or `tail --json` captures),
 //! filtered, as JSON Lines or CSV. Streams: files of any size, little memory.
 
+use super::settings::Settings;
 use super::{CliError, GlobalArgs, exit};
 use crate::domain::Vin;
 use crate::domain::record::payload_bytes;
 use crate::store::export::{Exporter, Format};
-use crate::store::journal::{JournalConfig, day_files};
 use clap::Args;
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -13,7 +13,8 @@ use std::path::PathBuf;
 /// Export messages from journals or captures, filtered.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole export --vin VF3ABCDEFGH123456 --format csv -o bench.csv\n  wpconsole export ~/.local/share/wpconsole/journal/2026-11-24.jsonl --kind text --kind binary\n  wpconsole export capture.jsonl --text unlock --dir in\n\nWithout files, today's journal is read. Filters combine (all must match); --vin and\n--kind may be repeated (any of them matches). A torn last line (a crash while\nwriting) is skipped and reported."
+    after_help = "Examples:\n  wpconsole export --vin VF3ABCDEFGH123456 --format csv -o bench.csv\n  wpconsole export ~/.local/share/wpconsole/journal/2026-11-24.jsonl --kind text --kind binary\n  wpconsole export capture.jsonl --text unlock --dir in\n\nWithout files, today's journal of the account connected to (--broker and --uid, or
+--profile) is read. Filters combine (all must match); --vin and\n--kind may be repeated (any of them matches). A torn last line (a crash while\nwriting) is skipped and reported."
 )]
 pub struct ExportArgs {
     #[command(flatten)]
@@ -29,7 +30,7 @@ pub struct ExportArgs {
 /// Which records of which files: shared by `export` and `replay`.
 #[derive(Debug, Clone, Args)]
 pub struct RecordFilter {
-    /// Journal files or `tail --json` captures [default: today's journal].
+    /// Journal files or `tail --json` captures [default: today's journal of the account].
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Only this vehicle (repeat for several).
@@ -67,20 +68,35 @@ impl RecordFilter {
             .collect()
     }
 
-    /// The files named, or today's journal.
-    pub fn files(&self, global: &GlobalArgs) -> Result<Vec<PathBuf>, CliError> {
+    /// The files named, or today's journal of the account `settings` are
+    /// connected to (never another account's, never the old flat layout's).
+    pub fn files(&self, settings: &Settings) -> Result<Vec<PathBuf>, CliError> {
         if !self.files.is_empty() {
             return Ok(self.files.clone());
         }
-        let dir = global
-            .journal
-            .clone()
-            .map_or_else(JournalConfig::default_dir, super::settings::expand_home);
-        let today = day_files(&dir, chrono::Utc::now().date_naive());
+        let journal = match settings.journal() {
+            Ok(Some(journal)) => journal,
+            Ok(None) => {
+                return Err(CliError::usage(
+                    "no journal to read (--no-journal): name the files to read",
+                ));
+            }
+            Err(err) => {
+                return Err(CliError::usage(format!(
+                    "without files, today's journal of the connected account is read, but {}; or name the files to read",
+                    err.message
+                )));
+            }
+        };
+        let today = journal.today();
         if today.is_empty() {
+            if let Some(notice) = journal.old_layout_notice() {
+                eprintln!("wpconsole: {notice}");
+            }
             return Err(CliError::usage(format!(
-                "no journal for today in {}: name the files to read",
-                dir.display()
+                "no journal for today of {} in {}: name the files to read",
+                journal.account,
+                journal.dir.display()
             )));
         }
         Ok(today)
@@ -114,7 +130,7 @@ impl RecordFilter {
 pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
     let vins = args.filter.vins()?;
     let needle = args.filter.text.as_ref().map(|t| t.to_lowercase());
-    let files = args.filter.files(global)?;
+    let files = args.filter.files(&Settings::resolve(global)?)?;
     let out: Box<dyn Write> =
         match &args.output {
             Some(path) => Box::new(std::fs::File::create(path).map_err(|err| {

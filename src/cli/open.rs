@@ -3,17 +3,21 @@
 
 use super::settings::Settings;
 use super::{CliError, GlobalArgs, exit};
+use crate::account::Account;
 use crate::domain::TopicScheme;
 use crate::tui::editor::builtin_templates;
 use crate::tui::theme::Theme;
-use crate::tui::{App, AppConfig, app::Header};
+use crate::tui::{
+    App, AppConfig,
+    app::{Header, HistoryOf},
+};
 use clap::Args;
 use std::path::PathBuf;
 
 /// Open journals or captures in the console, offline.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole open ~/.local/share/wpconsole/journal/2026-11-24.jsonl\n  wpconsole tail --json > capture.jsonl; wpconsole open capture.jsonl\n\nFiles are indexed in the background with a progress bar in the status bar; payloads stay\nin the files and are read back when shown. Nothing can be published."
+    after_help = "Examples:\n  wpconsole open ~/.local/share/wpconsole/journal/2026-11-24.jsonl\n  wpconsole tail --json > capture.jsonl; wpconsole open capture.jsonl\n\nThe title bar names the account of the files: the UID from the records' topics, the broker\nfrom the directory of the per-account layout (host_port/UID/); files of several accounts are\nsaid to be so and their vehicles labelled by UID. Files are indexed in the background with a progress bar in the status bar; payloads stay\nin the files and are read back when shown. Nothing can be published."
 )]
 pub struct OpenArgs {
     /// Journal files or `tail --json` captures.
@@ -48,6 +52,9 @@ pub async fn run(global: &GlobalArgs, args: &OpenArgs) -> Result<u8, CliError> {
             demo: false,
             uid: topics.uid.clone(),
             insecure: false,
+            // The accounts the files' directories name; the UIDs their
+            // records name are added as they are read.
+            history_of: HistoryOf::Files(file_accounts(&args.files)),
         },
         rules: crate::domain::outbound::OutboundRules {
             app_id: settings.app_id.clone(),
@@ -73,4 +80,19 @@ pub async fn run(global: &GlobalArgs, args: &OpenArgs) -> Result<u8, CliError> {
     .await
     .map_err(|err| CliError::usage(format!("the console stopped: {err}")))?;
     Ok(exit::OK)
+}
+
+/// The accounts the files' directories name (`host_port/UID/day.jsonl`),
+/// each once.
+fn file_accounts(files: &[PathBuf]) -> Vec<Account> {
+    let mut accounts = Vec::new();
+    for file in files {
+        let path = std::fs::canonicalize(file).unwrap_or_else(|_| file.clone());
+        if let Some(account) = Account::of_journal_file(&path)
+            && !accounts.contains(&account)
+        {
+            accounts.push(account);
+        }
+    }
+    accounts
 }

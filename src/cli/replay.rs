@@ -117,7 +117,7 @@ struct At<'a> {
     received_at: &'a str,
 }
 
-fn read_records(args: &ReplayArgs, global: &GlobalArgs) -> Result<Vec<Recorded>, CliError> {
+fn read_records(args: &ReplayArgs, settings: &Settings) -> Result<Vec<Recorded>, CliError> {
     let mut filter = args.filter.clone();
     if filter.dir.is_none() {
         filter.dir = Some("out".into());
@@ -125,7 +125,7 @@ fn read_records(args: &ReplayArgs, global: &GlobalArgs) -> Result<Vec<Recorded>,
     let vins = filter.vins()?;
     let needle = filter.text.as_ref().map(|t| t.to_lowercase());
     let mut recorded = Vec::new();
-    for path in filter.files(global)? {
+    for path in filter.files(settings)? {
         let file = std::fs::File::open(&path)
             .map_err(|err| CliError::usage(format!("cannot read {}: {err}", path.display())))?;
         for line in std::io::BufReader::new(file).lines() {
@@ -155,7 +155,7 @@ pub async fn run(global: &GlobalArgs, args: &ReplayArgs) -> Result<u8, CliError>
     // Recorded bytes go out as recorded: an id they carry stays, none is added.
     rules.track = false;
     let topic = rules.topics.from_topic(&vin);
-    let recorded = read_records(args, global)?;
+    let recorded = read_records(args, &settings)?;
     if recorded.is_empty() {
         return Err(CliError::usage(
             "no recorded message matches: check the files and the filters (--dir out is the default)",

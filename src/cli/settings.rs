@@ -2,10 +2,12 @@
 //! over the profile over the defaults.
 
 use super::{CliError, GlobalArgs};
+use crate::account::Account;
 use crate::config::{self, ConfigFile, FleetEntry, Profile};
 use crate::domain::{DEFAULT_PREFIX, DEFAULT_SIZE_LIMIT, TopicScheme};
 use crate::mqtt::tls::TlsFiles;
 use crate::mqtt::{BrokerUrl, ConnectionSettings, Password, PasswordSource};
+use crate::store::journal::{day_files, flat_day_files};
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -32,8 +34,9 @@ pub struct Settings {
     pub password_file: Option<PathBuf>,
     pub tls: TlsFiles,
     pub fleet: Vec<FleetEntry>,
-    /// Where the console journals, `None` for no journal.
-    pub journal: Option<PathBuf>,
+    /// The journal root, `None` for no journal: each account journals in
+    /// its own directory under it (see [`Settings::journal`]).
+    pub journal_root: Option<PathBuf>,
     /// `production = true` in the profile.
     pub production: bool,
     /// `--read-only` or `read_only = true`: nothing can be published.
@@ -109,7 +112,7 @@ impl Settings {
                 client: cert.zip(key),
                 insecure: global.insecure || profile.insecure.unwrap_or(false),
             },
-            journal: if global.no_journal {
+            journal_root: if global.no_journal {
                 None
             } else {
                 Some(global.journal.clone().or(profile.journal).map_or_else(
@@ -128,6 +131,39 @@ impl Settings {
             track: !global.no_track && profile.track.unwrap_or(true),
             fleet: profile.fleet,
         }
+    }
+
+    /// The account this run is connected to: the broker's host and port
+    /// plus the UID. Every command that reads or writes an account's
+    /// history asks here.
+    pub fn account(&self) -> Result<Account, CliError> {
+        let Some(broker) = &self.broker else {
+            return Err(CliError::usage(
+                "no broker: pass --broker URL (e.g. mqtts://iot-partners-preprod.mpsa.com:8886), set WPCONSOLE_BROKER, or choose a profile with --profile",
+            ));
+        };
+        let broker = BrokerUrl::parse(broker).map_err(CliError::usage)?;
+        let Some(uid) = &self.uid else {
+            return Err(CliError::usage(
+                "no UID: pass --uid UID, set WPCONSOLE_UID, or add uid to the profile",
+            ));
+        };
+        Ok(Account::of(&broker, uid))
+    }
+
+    /// The journal of the account this run is connected to
+    /// (`root/host_port/UID/`), `None` with `--no-journal`. The console
+    /// writes and reads it; `export` and `replay` without files read it.
+    pub fn journal(&self) -> Result<Option<AccountJournal>, CliError> {
+        let Some(root) = &self.journal_root else {
+            return Ok(None);
+        };
+        let account = self.account()?;
+        Ok(Some(AccountJournal {
+            dir: account.journal_dir(root),
+            root: root.clone(),
+            account,
+        }))
     }
 
     /// The action catalog, when one is configured.
@@ -158,16 +194,11 @@ impl Settings {
         })
     }
 
-    /// The account these settings connect to (broker host and port, UID),
-    /// when both are known.
-    pub fn account(&self) -> Option<crate::account::Account> {
-        let broker = BrokerUrl::parse(self.broker.as_deref()?).ok()?;
-        Some(crate::account::Account::of(&broker, self.uid.as_deref()?))
-    }
-
-    /// The account's popup ledger, shared by every process of the account.
+    /// The account's popup ledger, shared by every process of the account,
+    /// when the account is known.
     pub fn popup_ledger(&self) -> Option<crate::store::popups::PopupLedgerFile> {
         self.account()
+            .ok()
             .map(|account| crate::store::popups::PopupLedgerFile::of(&account))
     }
 
@@ -245,6 +276,36 @@ impl Settings {
     }
 }
 
+/// One account's journal: its directory under the journal root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountJournal {
+    pub account: Account,
+    /// `root/host_port/UID`.
+    pub dir: PathBuf,
+    pub root: PathBuf,
+}
+
+impl AccountJournal {
+    /// The account's journal files of today (UTC), in order.
+    pub fn today(&self) -> Vec<PathBuf> {
+        day_files(&self.dir, chrono::Utc::now().date_naive())
+    }
+
+    /// Where journals of the old flat layout are, when there are any: one
+    /// sentence for the user, the directory first (a status bar may cut the
+    /// end), then how to read them.
+    pub fn old_layout_notice(&self) -> Option<String> {
+        let files = flat_day_files(&self.root);
+        (!files.is_empty()).then(|| {
+            format!(
+                "{} journal file(s) from before one journal per account are in {}: `wpconsole open FILE` reads them",
+                files.len(),
+                self.root.display()
+            )
+        })
+    }
+}
+
 fn read_password_file(path: &Path) -> Result<Password, CliError> {
     let text = std::fs::read_to_string(path).map_err(|err| {
         CliError::usage(format!(
@@ -298,6 +359,62 @@ mod tests {
         assert!(s.topics().unwrap_err().message.contains("--uid"));
         assert!(s.app_id().unwrap_err().message.contains("--app-id"));
         assert!(s.connection().unwrap_err().message.contains("--broker"));
+    }
+
+    #[test]
+    fn the_journal_is_the_connected_accounts_own_directory() {
+        let global = GlobalArgs {
+            broker: Some("mqtts://iot-partners-preprod.mpsa.com:8886".into()),
+            uid: Some("PARTNER1".into()),
+            journal: Some(PathBuf::from("/j")),
+            ..GlobalArgs::default()
+        };
+        let journal = Settings::merge(&global, None, Profile::default())
+            .journal()
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            journal.dir,
+            Path::new("/j/iot-partners-preprod.mpsa.com_8886/PARTNER1")
+        );
+        assert_eq!(journal.root, Path::new("/j"));
+        // Another UID on the same broker, or the same UID elsewhere, is
+        // another directory.
+        for (broker, uid) in [
+            ("mqtts://iot-partners-preprod.mpsa.com:8886", "PARTNER2"),
+            ("mqtts://iot-partners-mpsa.com:8886", "PARTNER1"),
+        ] {
+            let other = GlobalArgs {
+                broker: Some(broker.into()),
+                uid: Some(uid.into()),
+                ..global.clone()
+            };
+            let dir = Settings::merge(&other, None, Profile::default())
+                .journal()
+                .unwrap()
+                .unwrap()
+                .dir;
+            assert_ne!(dir, journal.dir);
+        }
+        let none = GlobalArgs {
+            no_journal: true,
+            journal: None,
+            ..global.clone()
+        };
+        assert_eq!(
+            Settings::merge(&none, None, Profile::default())
+                .journal()
+                .unwrap(),
+            None
+        );
+        let unknown = GlobalArgs {
+            uid: None,
+            ..global
+        };
+        let err = Settings::merge(&unknown, None, Profile::default())
+            .journal()
+            .unwrap_err();
+        assert!(err.message.contains("--uid"), "{}", err.message);
     }
 
     #[test]

@@ -459,6 +459,30 @@ pub fn day_files(dir: &Path, day: NaiveDate) -> Vec<PathBuf> {
         .collect()
 }
 
+/// Day files lying directly in `root`: journals of the layout before one
+/// journal per account, when every account wrote into one directory. They
+/// stay readable with `open` and `export FILE`, but they are no account's
+/// history, so nothing reads them by itself. Sorted by name (by day).
+pub fn flat_day_files(root: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(root) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_ok_and(|t| t.is_file()))
+        .map(|entry| entry.path())
+        .filter(|path| {
+            path.file_name()
+                .and_then(|name| name.to_str())
+                .and_then(|name| name.strip_suffix(".jsonl"))
+                .and_then(|stem| stem.get(..10))
+                .is_some_and(|day| NaiveDate::parse_from_str(day, "%Y-%m-%d").is_ok())
+        })
+        .collect();
+    files.sort();
+    files
+}
+
 /// What reading a journal or capture found.
 #[derive(Debug, Default)]
 pub struct ReadReport {
@@ -592,6 +616,27 @@ mod tests {
         assert_eq!(files.len(), 3, "{files:?}");
         let all: usize = files.iter().map(|f| read(f).unwrap().records.len()).sum();
         assert_eq!(all, 5);
+    }
+
+    #[test]
+    fn old_flat_day_files_are_found_and_account_directories_are_not() {
+        let root = tempfile::tempdir().unwrap();
+        for name in [
+            "2026-11-24.jsonl",
+            "2026-11-25.1.jsonl",
+            "notes.jsonl",
+            "2026-11-24.idx",
+        ] {
+            std::fs::write(root.path().join(name), "").unwrap();
+        }
+        std::fs::create_dir_all(root.path().join("h_1883/P1")).unwrap();
+        std::fs::write(root.path().join("h_1883/P1/2026-11-24.jsonl"), "").unwrap();
+        let names: Vec<_> = flat_day_files(root.path())
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["2026-11-24.jsonl", "2026-11-25.1.jsonl"]);
+        assert!(flat_day_files(&root.path().join("missing")).is_empty());
     }
 
     #[test]

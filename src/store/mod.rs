@@ -136,6 +136,9 @@ pub struct VehicleStats {
     pub rx: u64,
     pub tx: u64,
     pub last_seen: Option<DateTime<Utc>>,
+    /// The logins (UIDs) whose topics this vehicle was read under, from
+    /// opened files: two accounts' files can name one VIN.
+    pub accounts: Vec<Arc<str>>,
 }
 
 /// Where a message's line is on disk.
@@ -301,6 +304,9 @@ pub struct History {
     pub vehicles: BTreeMap<Vin, VehicleStats>,
     /// Messages on topics that are not a vehicle's.
     pub unrecognised: u64,
+    /// The logins (UIDs) the topics of files read so far name, in the
+    /// order first seen: more than one means the files mix accounts.
+    pub accounts: Vec<Arc<str>>,
     pub rx: u64,
     pub tx: u64,
 }
@@ -340,6 +346,7 @@ impl History {
             journal: None,
             vehicles,
             unrecognised: 0,
+            accounts: Vec::new(),
             rx: 0,
             tx: 0,
         }
@@ -533,6 +540,7 @@ impl History {
     /// Records a message read from a file; its payload stays there.
     pub fn push_stored(&mut self, record: &StoredRecord, file: u16, offset: u64) -> u64 {
         self.count(record.direction, record.vin.as_ref(), record.at);
+        self.note_account(record.vin.as_ref(), &record.topic);
         let slot = self.slot(
             record.at,
             record.direction,
@@ -545,6 +553,27 @@ impl History {
             Place::File { file, offset },
         );
         self.push_slot(slot, None)
+    }
+
+    /// Notes the login a stored record's topic names, for the history and
+    /// for its vehicle, so files of two accounts are never one list
+    /// without a word.
+    fn note_account(&mut self, vin: Option<&Vin>, topic: &str) {
+        let Some(uid) = crate::account::uid_of_topic(topic) else {
+            return;
+        };
+        let known = if let Some(known) = self.accounts.iter().find(|a| ***a == *uid) {
+            known.clone()
+        } else {
+            let new: Arc<str> = Arc::from(uid);
+            self.accounts.push(new.clone());
+            new
+        };
+        if let Some(stats) = vin.and_then(|vin| self.vehicles.get_mut(vin))
+            && !stats.accounts.contains(&known)
+        {
+            stats.accounts.push(known);
+        }
     }
 
     /// Tells where the line of message `seq` went.

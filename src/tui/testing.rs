@@ -25,6 +25,7 @@ pub fn app_with(width: u16, height: u16, history_cap: usize) -> App {
             demo: false,
             insecure: false,
             uid: topics.uid.clone(),
+            history_of: super::app::HistoryOf::Unnamed,
         },
         rules: crate::domain::outbound::OutboundRules {
             app_id: Some("APP".into()),

@@ -1,10 +1,13 @@
 //! Drawing: `view` only reads the state. Only the visible rows of the log
 //! and the detail are ever turned into widgets.
 
-use super::app::{App, ConnectionState, Focus, JournalState, Modal, VehicleRow, VehicleSort};
+use super::app::{
+    App, ConnectionState, Focus, HistoryOf, JournalState, Modal, VehicleRow, VehicleSort,
+};
 use super::editor::StatusLevel;
 use super::keys::{self, Scope};
 use super::theme::Theme;
+use crate::account::Account;
 use crate::domain::PopupAction;
 use crate::domain::envelope::group;
 use crate::domain::tracking::{BUFFERED_BY_THE_VEHICLE, Delivery, VehicleDeliveries};
@@ -97,11 +100,87 @@ fn title_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     if app.rules.read_only {
         spans.push(Span::styled("READ-ONLY ", theme.warning()));
     }
-    spans.push(Span::raw(format!(
-        "─ uid {} ─ prefix {}",
-        app.header.uid, app.rules.topics.prefix
-    )));
+    let used: usize = spans.iter().map(Span::width).sum();
+    let room = usize::from(area.width).saturating_sub(used);
+    spans.push(Span::raw(title_text(app, room)));
     frame.render_widget(Line::from(spans), area);
+}
+
+/// Whose history is on the screen, then the prefix, in `room` columns:
+/// the account comes first, and the prefix gives way before it does.
+fn title_text(app: &App, room: usize) -> String {
+    let whose = match &app.header.history_of {
+        HistoryOf::Unnamed => format!("─ uid {}", app.header.uid),
+        HistoryOf::Journal(account) => {
+            format!("─ journal {}", account.fitted(room.saturating_sub(11)))
+        }
+        HistoryOf::NoJournal(account) => {
+            format!("─ {} (no journal)", account.fitted(room.saturating_sub(16)))
+        }
+        HistoryOf::Files(dirs) => {
+            let accounts = file_accounts(dirs, &app.history.accounts);
+            match accounts.as_slice() {
+                [] => "─ files of an account not known yet".to_owned(),
+                [one] => format!("─ files of {one}"),
+                many => format!(
+                    "─ files of {} accounts, vehicles labelled by UID: {}",
+                    many.len(),
+                    many.join(", ")
+                ),
+            }
+        }
+    };
+    let full = format!("{whose} ─ prefix {}", app.rules.topics.prefix);
+    if full.chars().count() <= room {
+        full
+    } else {
+        truncate(&whose, room)
+    }
+}
+
+/// The accounts of opened files: each UID their records name, with its
+/// broker when the file's directory tells it, and accounts whose files
+/// have not been read yet.
+fn file_accounts(dirs: &[Account], uids: &[std::sync::Arc<str>]) -> Vec<String> {
+    let mut shown: Vec<String> = uids
+        .iter()
+        .map(|uid| {
+            dirs.iter()
+                .find(|a| *a.uid == **uid)
+                .map_or_else(|| uid.to_string(), ToString::to_string)
+        })
+        .collect();
+    for dir in dirs {
+        if !uids.iter().any(|uid| **uid == *dir.uid) {
+            shown.push(dir.to_string());
+        }
+    }
+    shown.dedup();
+    // UIDs come from the files: shown through the display sanitiser.
+    shown
+        .iter()
+        .map(|a| crate::domain::display::one_line(a).into_owned())
+        .collect()
+}
+
+/// A vehicle's label; with files of several accounts open, led by the
+/// UIDs it was seen under, so two accounts' vehicles are told apart.
+fn vehicle_label(app: &App, stats: &crate::store::VehicleStats) -> String {
+    let label = stats.label.clone().unwrap_or_default();
+    if app.history.accounts.len() < 2 || stats.accounts.is_empty() {
+        return label;
+    }
+    let uids = stats
+        .accounts
+        .iter()
+        .map(|a| crate::domain::display::one_line(a).into_owned())
+        .collect::<Vec<_>>()
+        .join("+");
+    if label.is_empty() {
+        uids
+    } else {
+        format!("{uids} · {label}")
+    }
 }
 
 fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
@@ -175,10 +254,8 @@ fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                             // Where tracking has something to say, it says it
                             // in the label's place.
                             truncate(
-                                &deliveries.map_or_else(
-                                    || stats.label.clone().unwrap_or_default(),
-                                    delivery_summary,
-                                ),
+                                &deliveries
+                                    .map_or_else(|| vehicle_label(app, stats), delivery_summary,),
                                 label_width
                             ),
                             stats.rx,

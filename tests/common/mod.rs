@@ -110,14 +110,10 @@ impl Sandbox {
         tail
     }
 
-    /// Every record of the sandbox's journal directory (`journal/`), in
-    /// file order.
+    /// Every record of the sandbox's journal root (`journal/`), in file
+    /// order (each account's journal lies in `journal/host_port/UID/`).
     pub fn journal_records(&self) -> Vec<serde_json::Value> {
-        let mut files: Vec<_> = std::fs::read_dir(self.path("journal"))
-            .map(|dir| dir.filter_map(Result::ok).map(|e| e.path()).collect())
-            .unwrap_or_default();
-        files.sort();
-        files
+        self.journal_files()
             .iter()
             .flat_map(|file| {
                 wpconsole::store::journal::read(file)
@@ -125,6 +121,33 @@ impl Sandbox {
                     .records
             })
             .collect()
+    }
+
+    /// Every file under the sandbox's journal root (`journal/`), sorted.
+    pub fn journal_files(&self) -> Vec<PathBuf> {
+        fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
+            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, files);
+                } else {
+                    files.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&self.path("journal"), &mut files);
+        files.sort();
+        files
+    }
+
+    /// The journal directory of `uid` on `127.0.0.1:port` under the
+    /// sandbox's journal root, created.
+    pub fn account_journal(&self, port: u16, uid: &str) -> PathBuf {
+        let dir = wpconsole::account::Account::new("127.0.0.1", port, uid)
+            .journal_dir(&self.path("journal"));
+        std::fs::create_dir_all(&dir).expect("account journal dir");
+        dir
     }
 
     pub fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {

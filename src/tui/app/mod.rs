@@ -131,6 +131,26 @@ pub struct Header {
     pub uid: String,
     /// `--insecure`: the broker's certificate is not verified.
     pub insecure: bool,
+    /// Whose history is on the screen.
+    pub history_of: HistoryOf,
+}
+
+/// Whose history the console shows, for the title bar: one account's
+/// history is its own, and the screen says whose it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum HistoryOf {
+    /// Not said (the title names the UID only).
+    #[default]
+    Unnamed,
+    /// The journal of the account the console is connected to: what it
+    /// starts with and what it writes.
+    Journal(crate::account::Account),
+    /// The account the console is connected to, keeping no journal.
+    NoJournal(crate::account::Account),
+    /// Files opened offline, with the accounts their directories name
+    /// (the per-account layout); the UIDs of their records are in
+    /// `History::accounts` as they are read.
+    Files(Vec<crate::account::Account>),
 }
 
 /// Something the run loop must do.
@@ -443,6 +463,10 @@ impl App {
                         .label
                         .as_deref()
                         .is_some_and(|l| l.to_lowercase().contains(&needle))
+                    || stats
+                        .accounts
+                        .iter()
+                        .any(|uid| uid.to_lowercase().contains(&needle))
             })
             .collect();
         match self.vehicles.sort {
