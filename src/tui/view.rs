@@ -106,8 +106,8 @@ fn title_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     frame.render_widget(Line::from(spans), area);
 }
 
-/// Whose history is on the screen, then the prefix, in `room` columns:
-/// the account comes first, and the prefix gives way before it does.
+/// Whose history is on the screen, fitted to `room` columns, then the
+/// prefix.
 fn title_text(app: &App, room: usize) -> String {
     let whose = match &app.header.history_of {
         HistoryOf::Unnamed => format!("─ uid {}", app.header.uid),
@@ -130,12 +130,8 @@ fn title_text(app: &App, room: usize) -> String {
             }
         }
     };
-    let full = format!("{whose} ─ prefix {}", app.rules.topics.prefix);
-    if full.chars().count() <= room {
-        full
-    } else {
-        truncate(&whose, room)
-    }
+    // Past the edge the line is cut: the prefix goes before the account.
+    format!("{} ─ prefix {}", truncate(&whose, room), app.rules.topics.prefix)
 }
 
 /// The accounts of opened files: each UID their records name, with its
