@@ -131,7 +131,11 @@ fn title_text(app: &App, room: usize) -> String {
         }
     };
     // Past the edge the line is cut: the prefix goes before the account.
-    format!("{} ─ prefix {}", truncate(&whose, room), app.rules.topics.prefix)
+    format!(
+        "{} ─ prefix {}",
+        truncate(&whose, room),
+        app.rules.topics.prefix
+    )
 }
 
 /// The accounts of opened files: each UID their records name, with its
