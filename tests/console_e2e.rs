@@ -784,3 +784,67 @@ fn opening_two_accounts_files_says_so_and_labels_vehicles_by_uid() {
     }
     quit(&terminal);
 }
+
+#[test]
+fn the_demo_keeps_no_journal_unless_asked_and_then_its_own_accounts() {
+    if !tmux_available("the_demo_keeps_no_journal_unless_asked_and_then_its_own_accounts") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let port = common::free_port();
+    let port_arg = port.to_string();
+    let terminal = sandbox.in_terminal(&["demo", "--port", &port_arg, "--vehicles", "3"], 160, 45);
+    let screen = terminal
+        .wait_for("● connected", Duration::from_secs(15))
+        .unwrap_or_else(|screen| panic!("the demo console did not connect:\n{screen}"));
+    assert!(
+        screen.contains(&format!("DEMO-PARTNER@127.0.0.1:{port} (no journal)")),
+        "{screen}"
+    );
+    quit(&terminal);
+    drop(terminal);
+    assert!(
+        !sandbox.path(".local/share/wpconsole").exists(),
+        "the demo wrote nothing to the data dir"
+    );
+
+    let root = sandbox.path("journal").display().to_string();
+    let terminal = sandbox.in_terminal(
+        &[
+            "demo",
+            "--port",
+            &port_arg,
+            "--vehicles",
+            "3",
+            "--journal",
+            &root,
+        ],
+        160,
+        45,
+    );
+    let screen = terminal
+        .wait_for("● connected", Duration::from_secs(15))
+        .unwrap_or_else(|screen| panic!("the demo console did not connect:\n{screen}"));
+    assert!(
+        screen.contains(&format!("─ journal DEMO-PARTNER@127.0.0.1:{port} ─")),
+        "{screen}"
+    );
+    // The fleet talks within a few seconds; its messages are journaled.
+    terminal
+        .wait_for(" ← ", Duration::from_secs(15))
+        .unwrap_or_else(|screen| panic!("the fleet said nothing:\n{screen}"));
+    quit(&terminal);
+    let own = sandbox
+        .path("journal")
+        .join(format!("127.0.0.1_{port}/DEMO-PARTNER"));
+    let files = sandbox.journal_files();
+    assert!(!files.is_empty(), "the demo journaled nothing");
+    for file in &files {
+        assert!(
+            file.starts_with(&own),
+            "{} is not the demo account's",
+            file.display()
+        );
+    }
+    assert!(!sandbox.journal_records().is_empty());
+}

@@ -121,8 +121,6 @@ pub enum VehicleRow {
 }
 
 /// What the title bar says about where the console is connected.
-// Independent facts about the connection, each shown on its own.
-#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone)]
 pub struct Header {
     pub profile: Option<String>,
