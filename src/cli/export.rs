@@ -13,8 +13,7 @@ use std::path::PathBuf;
 /// Export messages from journals or captures, filtered.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole export --vin VF3ABCDEFGH123456 --format csv -o bench.csv\n  wpconsole export ~/.local/share/wpconsole/journal/2026-11-24.jsonl --kind text --kind binary\n  wpconsole export capture.jsonl --text unlock --dir in\n\nWithout files, today's journal of the account connected to (--broker and --uid, or
---profile) is read. Filters combine (all must match); --vin and\n--kind may be repeated (any of them matches). A torn last line (a crash while\nwriting) is skipped and reported."
+    after_help = "Examples:\n  wpconsole export --vin VF3ABCDEFGH123456 --format csv -o bench.csv\n  wpconsole export PARTNER1/2026-11-24.jsonl --kind text --kind binary\n  wpconsole export capture.jsonl --text unlock --dir in\n\nWithout files, today's journal of the account connected to (--broker and --uid, or\n--profile) is read, never another account's. Filters combine (all must match); --vin and\n--kind may be repeated (any of them matches). A torn last line (a crash while\nwriting) is skipped and reported."
 )]
 pub struct ExportArgs {
     #[command(flatten)]

@@ -17,7 +17,7 @@ use std::path::PathBuf;
 /// Open journals or captures in the console, offline.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole open ~/.local/share/wpconsole/journal/2026-11-24.jsonl\n  wpconsole tail --json > capture.jsonl; wpconsole open capture.jsonl\n\nThe title bar names the account of the files: the UID from the records' topics, the broker\nfrom the directory of the per-account layout (host_port/UID/); files of several accounts are\nsaid to be so and their vehicles labelled by UID. Files are indexed in the background with a progress bar in the status bar; payloads stay\nin the files and are read back when shown. Nothing can be published."
+    after_help = "Examples:\n  wpconsole open journal/iot-partners-preprod.mpsa.com_8886/PARTNER1/2026-11-24.jsonl\n  wpconsole tail --json > capture.jsonl; wpconsole open capture.jsonl\n\nThe title bar names the account of the files: the UID from the records' topics, the broker\nfrom the directory of the per-account layout (host_port/UID/). Files of several accounts\nare said to be so, and each vehicle is labelled with its UID. Files are indexed in the\nbackground with a progress bar in the status bar; payloads stay in the files and are read\nback when shown. Nothing can be published."
 )]
 pub struct OpenArgs {
     /// Journal files or `tail --json` captures.
