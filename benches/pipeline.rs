@@ -6,7 +6,8 @@
 //! - reading one payload back from the journal;
 //! - a vehicle filter over 1,000,000 messages (index only);
 //! - a text search over 100,000 messages of 600 B, end to end;
-//! - validation plus size check of a 128 KiB envelope (on every keystroke).
+//! - validation plus size check of a 128 KiB envelope (on every keystroke),
+//!   with the catalog's full schema check of its 3,200 params items and without.
 //!
 //! `cargo bench --bench pipeline`; see README "Performance".
 
@@ -17,6 +18,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use std::hint::black_box;
+use wpconsole::domain::catalog::Catalog;
 use wpconsole::domain::{InboundMessage, TopicScheme, Vin, envelope};
 use wpconsole::store::Place;
 use wpconsole::store::journal::{Journal, JournalConfig};
@@ -219,18 +221,45 @@ fn search_100k(c: &mut Criterion) {
     group.finish();
 }
 
+/// The catalog of the 128 KiB envelope's app: every item's members typed,
+/// bounded and patterned, so the whole schema check runs over all of them.
+const SYNC_CATALOG: &str = r##"{"idApp": "APP", "$defs": {"item": {"type": "object",
+  "properties": {"id": {"type": "integer", "minimum": 0}, "name": {"type": "string", "pattern": "^item-[0-9]+$"},
+    "on": {"type": "boolean"}},
+  "required": ["id", "name", "on"], "additionalProperties": false}},
+  "actions": [{"name": "sync", "params": {"type": "object", "required": ["items"],
+    "properties": {"items": {"type": "array", "items": {"$ref": "#/$defs/item"}}}}}]}"##;
+
 fn validate_128_kib(c: &mut Criterion) {
     let items: Vec<String> = (0..3_200)
-        .map(|n| format!("      {{\"id\": {n}, \"name\": \"item-{n}\", \"on\": true}}"))
+        .map(|n| format!("        {{\"id\": {n}, \"name\": \"item-{n}\", \"on\": true}}"))
         .collect();
     let text = format!(
-        "{{\n  \"idApp\": \"APP\",\n  \"popup\": false,\n  \"content\": {{\n    \"type\": \"action\",\n    \"action\": \"sync\",\n    \"items\": [\n{}\n    ]\n  }}\n}}",
+        "{{\n  \"idApp\": \"APP\",\n  \"popup\": false,\n  \"content\": {{\n    \"type\": \"action\",\n    \"action\": \"sync\",\n    \"params\": {{\n      \"items\": [\n{}\n      ]\n    }}\n  }}\n}}",
         items.join(",\n")
     );
     let topic = topics().from_topic(&vin(0));
-    let checked = envelope::check(&text, &topic, 131_072).expect("fits");
+    let catalog = Catalog {
+        apps: vec![
+            Catalog::app_from_text(SYNC_CATALOG, std::path::Path::new("sync.json"))
+                .expect("the bench's catalog compiles"),
+        ],
+    };
+    let checked = envelope::check_with(&text, &topic, 131_072, Some(&catalog)).expect("fits");
     assert!(checked.size.payload > 125_000, "{}", checked.size.payload);
+    let broken = text.replace("\"item-7\"", "\"item 7\"");
+    assert!(
+        envelope::check_with(&broken, &topic, 131_072, Some(&catalog)).is_err(),
+        "the schema is checked"
+    );
     c.bench_function("validate + size check, 128 KiB envelope", |b| {
+        b.iter_batched(
+            || text.clone(),
+            |text| envelope::check_with(black_box(&text), &topic, 131_072, Some(&catalog)),
+            BatchSize::SmallInput,
+        );
+    });
+    c.bench_function("validate + size check, 128 KiB envelope, no catalog", |b| {
         b.iter_batched(
             || text.clone(),
             |text| envelope::check(black_box(&text), &topic, 131_072),

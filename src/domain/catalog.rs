@@ -17,7 +17,7 @@
 //! its file is refused when it is read, never fetched.
 
 use super::envelope::{self, Problem, Severity};
-use super::json::{self, Location, Node, Value};
+use super::json::{self, Locator, Node, Value};
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::paths::LocationSegment;
 use serde::Deserialize;
@@ -235,6 +235,11 @@ impl Catalog {
 
     /// The problems of an envelope (already parsed) against the catalog.
     pub fn check(&self, text: &str, root: &Node) -> Vec<Problem> {
+        self.check_located(&Locator::new(text), root)
+    }
+
+    /// [`Catalog::check`] placing problems with the envelope's locator.
+    pub(crate) fn check_located(&self, locator: &Locator<'_>, root: &Node) -> Vec<Problem> {
         let Value::Object(members) = &root.value else {
             return Vec::new();
         };
@@ -262,7 +267,7 @@ impl Catalog {
             return vec![Problem {
                 severity: Severity::Warning,
                 path: "$.content.action".into(),
-                location: Location::of(text, action_node.offset),
+                location: locator.locate(action_node.offset),
                 message: format!(
                     "{action:?} is not in the catalog of {app_id} (it knows {})",
                     known.join(", ")
@@ -270,7 +275,7 @@ impl Catalog {
             }];
         };
         match get(content, "params") {
-            Some(params) => spec.problems(text, params),
+            Some(params) => spec.problems(locator, params),
             None if !spec
                 .validator
                 .is_valid(&serde_json::Value::Object(serde_json::Map::new())) =>
@@ -278,7 +283,7 @@ impl Catalog {
                 vec![Problem {
                     severity: Severity::Error,
                     path: "$.content".into(),
-                    location: Location::of(text, action_node.offset),
+                    location: locator.locate(action_node.offset),
                     message: format!(
                         "{action} needs content.params (the catalog's schema refuses none)"
                     ),
@@ -322,9 +327,9 @@ impl ActionSpec {
         self.validator.is_valid(params)
     }
 
-    /// Every error of `params` (a node of `text`) against the schema, each
+    /// Every error of `params` (a node of the located text) against the schema, each
     /// at its JSON path and line:col.
-    fn problems(&self, text: &str, params: &Node) -> Vec<Problem> {
+    fn problems(&self, locator: &Locator<'_>, params: &Node) -> Vec<Problem> {
         let instance = to_serde(&params.value);
         let mut problems = Vec::new();
         for error in self.validator.iter_errors(&instance) {
@@ -350,7 +355,7 @@ impl ActionSpec {
             let problem = |path: String, offset: usize, message: String| Problem {
                 severity: Severity::Error,
                 path,
-                location: Location::of(text, offset),
+                location: locator.locate(offset),
                 message,
             };
             if let (

@@ -4,7 +4,7 @@
 //! A data message is `{idApp, popup:false, content}`; a notification adds
 //! `popup:true`, `popupText` and optionally `popupBtn`.
 
-use super::json::{self, Location, Member, Node, Value};
+use super::json::{self, Location, Locator, Member, Node, Value};
 use std::collections::HashMap;
 use std::fmt;
 
@@ -195,13 +195,14 @@ pub fn validate_with(text: &str, catalog: Option<&super::catalog::Catalog>) -> V
         }
     };
     let mut checker = Checker {
-        text,
+        locator: Locator::new(text),
         problems: Vec::new(),
     };
-    checker.duplicates(&root, "$");
+    checker.duplicates(&root, &mut Vec::new());
     let kind = checker.envelope(&root);
     if let Some(catalog) = catalog {
-        checker.problems.extend(catalog.check(text, &root));
+        let found = catalog.check_located(&checker.locator, &root);
+        checker.problems.extend(found);
     }
     checker.problems.sort_by_key(|p| p.location);
     Validation {
@@ -212,46 +213,87 @@ pub fn validate_with(text: &str, catalog: Option<&super::catalog::Catalog>) -> V
 }
 
 struct Checker<'a> {
-    text: &'a str,
+    locator: Locator<'a>,
     problems: Vec<Problem>,
 }
+
+/// One step of a JSON path, kept while walking and written out only for a
+/// problem (a 128 KiB envelope has thousands of members and no problem).
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// `$.a[2]["b c"]` from its steps.
+fn path_of(steps: &[Step<'_>]) -> String {
+    let mut path = String::from("$");
+    for step in steps {
+        path = match step {
+            Step::Key(key) => child_path(&path, key),
+            Step::Index(index) => format!("{path}[{index}]"),
+        };
+    }
+    path
+}
+
+/// Objects up to this many members look for a duplicate key by comparing
+/// with the members before (cheaper than hashing for the usual few).
+const LINEAR_DUPLICATE_SCAN: usize = 16;
 
 impl Checker<'_> {
     fn push(&mut self, severity: Severity, path: String, offset: usize, message: String) {
         self.problems.push(Problem {
             severity,
             path,
-            location: Location::of(self.text, offset),
+            location: self.locator.locate(offset),
             message,
         });
     }
 
-    fn duplicates(&mut self, node: &Node, path: &str) {
+    fn duplicates<'n>(&mut self, node: &'n Node, steps: &mut Vec<Step<'n>>) {
         match &node.value {
             Value::Object(members) => {
                 let mut first_seen: HashMap<&str, usize> = HashMap::new();
-                for member in members {
-                    let member_path = child_path(path, &member.key);
-                    if let Some(&first) = first_seen.get(member.key.as_str()) {
-                        let first = Location::of(self.text, first);
+                for (index, member) in members.iter().enumerate() {
+                    let first = if members.len() <= LINEAR_DUPLICATE_SCAN {
+                        members[..index]
+                            .iter()
+                            .find(|m| m.key == member.key)
+                            .map(|m| m.key_offset)
+                    } else {
+                        let first = first_seen.get(member.key.as_str()).copied();
+                        if first.is_none() {
+                            first_seen.insert(&member.key, member.key_offset);
+                        }
+                        first
+                    };
+                    steps.push(Step::Key(&member.key));
+                    if let Some(first) = first {
+                        let first = self.locator.locate(first);
                         self.push(
                             Severity::Error,
-                            member_path.clone(),
+                            path_of(steps),
                             member.key_offset,
                             format!(
                                 "duplicate key {:?} (first at {first}); the vehicle would see only one of them: remove one",
                                 member.key
                             ),
                         );
-                    } else {
-                        first_seen.insert(&member.key, member.key_offset);
                     }
-                    self.duplicates(&member.value, &member_path);
+                    if matches!(member.value.value, Value::Object(_) | Value::Array(_)) {
+                        self.duplicates(&member.value, steps);
+                    }
+                    steps.pop();
                 }
             }
             Value::Array(items) => {
                 for (i, item) in items.iter().enumerate() {
-                    self.duplicates(item, &format!("{path}[{i}]"));
+                    if matches!(item.value, Value::Object(_) | Value::Array(_)) {
+                        steps.push(Step::Index(i));
+                        self.duplicates(item, steps);
+                        steps.pop();
+                    }
                 }
             }
             _ => {}

@@ -42,6 +42,52 @@ impl std::fmt::Display for Location {
     }
 }
 
+/// Locations of many offsets in one text: the line starts are found once
+/// (on the first location asked for), so each problem of a large envelope
+/// costs a binary search and one line's characters, not a scan from the
+/// start of the text.
+#[derive(Debug)]
+pub struct Locator<'a> {
+    text: &'a str,
+    line_starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl<'a> Locator<'a> {
+    pub fn new(text: &'a str) -> Self {
+        Self {
+            text,
+            line_starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    /// The text located in.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The same as [`Location::of`].
+    pub fn locate(&self, offset: usize) -> Location {
+        let offset = offset.min(self.text.len());
+        let starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1))
+                .collect()
+        });
+        // The last line start at or before the offset.
+        let line = starts.partition_point(|&start| start <= offset);
+        let line_start = starts[line - 1];
+        let column = String::from_utf8_lossy(&self.text.as_bytes()[line_start..offset])
+            .chars()
+            .count()
+            + 1;
+        Location {
+            offset,
+            line,
+            column,
+        }
+    }
+}
+
 /// A JSON value with the byte offset where it starts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -416,24 +462,41 @@ impl Reader<'_> {
 ///
 /// On text that is not JSON it still never touches the inside of a string.
 pub fn minify(text: &str) -> String {
-    let mut out = Vec::with_capacity(text.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in text.as_bytes() {
-        if in_string {
-            out.push(b);
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    while at < bytes.len() {
+        // Outside strings: copy the run up to the next whitespace or quote.
+        let start = at;
+        while at < bytes.len() && !matches!(bytes[at], b' ' | b'\t' | b'\n' | b'\r' | b'"') {
+            at += 1;
+        }
+        out.extend_from_slice(&bytes[start..at]);
+        match bytes.get(at) {
+            None => break,
+            Some(b'"') => {
+                // A string, copied whole through its closing quote (or to
+                // the end when it is never closed).
+                let start = at;
+                at += 1;
+                loop {
+                    match memchr::memchr2(b'"', b'\\', &bytes[at..]) {
+                        None => {
+                            at = bytes.len();
+                            break;
+                        }
+                        Some(found) if bytes[at + found] == b'\\' => {
+                            at = (at + found + 2).min(bytes.len());
+                        }
+                        Some(found) => {
+                            at += found + 1;
+                            break;
+                        }
+                    }
+                }
+                out.extend_from_slice(&bytes[start..at]);
             }
-        } else if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
-            if b == b'"' {
-                in_string = true;
-            }
-            out.push(b);
+            Some(_) => at += 1,
         }
     }
     // Only ASCII whitespace bytes were removed, so the bytes stay UTF-8.
@@ -458,6 +521,20 @@ mod tests {
             Location::of(text, members[0].value.offset).to_string(),
             "2:8"
         );
+    }
+
+    #[test]
+    fn the_locator_agrees_with_location_of_everywhere() {
+        let text = "{\n  \"é\": [1,\n\n \"x\"]\r\n}\n";
+        let locator = Locator::new(text);
+        for offset in 0..=text.len() + 2 {
+            assert_eq!(
+                locator.locate(offset),
+                Location::of(text, offset),
+                "{offset}"
+            );
+        }
+        assert_eq!(Locator::new("").locate(0), Location::of("", 0));
     }
 
     #[test]
@@ -566,6 +643,43 @@ mod tests {
                     .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
             ]
         })
+    }
+
+    /// The byte-at-a-time minifier the fast one replaced: the reference.
+    fn minify_byte_by_byte(text: &str) -> String {
+        let mut out = Vec::with_capacity(text.len());
+        let mut in_string = false;
+        let mut escaped = false;
+        for &b in text.as_bytes() {
+            if in_string {
+                out.push(b);
+                if escaped {
+                    escaped = false;
+                } else if b == b'\\' {
+                    escaped = true;
+                } else if b == b'"' {
+                    in_string = false;
+                }
+            } else if !matches!(b, b' ' | b'\t' | b'\n' | b'\r') {
+                if b == b'"' {
+                    in_string = true;
+                }
+                out.push(b);
+            }
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    proptest! {
+        #[test]
+        fn minify_agrees_with_the_byte_by_byte_reference(text in "[ \\t\\n\\r\"\\\\a{}:,é0-9\\[\\]]{0,60}") {
+            prop_assert_eq!(minify(&text), minify_byte_by_byte(&text));
+        }
+
+        #[test]
+        fn minify_agrees_with_the_reference_on_any_text(text in "\\PC{0,80}") {
+            prop_assert_eq!(minify(&text), minify_byte_by_byte(&text));
+        }
     }
 
     proptest! {
