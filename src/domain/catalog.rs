@@ -24,6 +24,9 @@ use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod positioned;
+use positioned::Positioned;
+
 /// Why a catalog directory cannot be used.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
@@ -67,7 +70,7 @@ pub struct ActionSpec {
     /// The JSON Schema for `content.params` as compiled: the action's own,
     /// with the file's shared `$defs` added.
     pub params: serde_json::Value,
-    validator: Arc<jsonschema::Validator>,
+    validator: Arc<jsonschema::Validator<Positioned>>,
 }
 
 /// The actions of one app.
@@ -120,7 +123,7 @@ impl AppCatalog {
     /// Compiles every action's schema of a catalog file; `file` names it in
     /// errors.
     fn compile(file: AppFile, name: &str) -> Result<Self, CatalogError> {
-        let options = jsonschema::draft202012::options()
+        let options = jsonschema::options_for::<Positioned>()
             .with_draft(jsonschema::Draft::Draft202012)
             .should_validate_formats(file.format_assertion)
             .offline();
@@ -276,9 +279,10 @@ impl Catalog {
         };
         match get(content, "params") {
             Some(params) => spec.problems(locator, params),
-            None if !spec
-                .validator
-                .is_valid(&serde_json::Value::Object(serde_json::Map::new())) =>
+            None if !spec.validator.is_valid(&Node {
+                offset: action_node.offset,
+                value: Value::Object(Vec::new()),
+            }) =>
             {
                 vec![Problem {
                     severity: Severity::Error,
@@ -321,18 +325,16 @@ impl Catalog {
 }
 
 impl ActionSpec {
-    /// Whether `params` passes the action's schema (the catalog's verdict,
-    /// without positions).
-    pub fn accepts(&self, params: &serde_json::Value) -> bool {
-        self.validator.is_valid(params)
-    }
-
     /// Every error of `params` (a node of the located text) against the schema, each
     /// at its JSON path and line:col.
     fn problems(&self, locator: &Locator<'_>, params: &Node) -> Vec<Problem> {
-        let instance = to_serde(&params.value);
+        // Valid params (the usual case, on every keystroke) cost one pass
+        // of the validator's fast path; errors are collected only otherwise.
+        if self.validator.is_valid(params) {
+            return Vec::new();
+        }
         let mut problems = Vec::new();
-        for error in self.validator.iter_errors(&instance) {
+        for error in self.validator.iter_errors(params) {
             let mut path = String::from("$.content.params");
             let mut node = params;
             for segment in error.instance_path().segments() {
