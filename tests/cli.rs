@@ -802,6 +802,42 @@ fn the_catalog_checks_params_with_paths_and_an_unknown_action_is_a_warning() {
         said.contains("warning") && said.contains("not in the catalog"),
         "{said}"
     );
+    let missing = sandbox
+        .wpconsole()
+        .args([
+            "--uid",
+            "U",
+            "--catalog",
+            "/nonexistent/catalog",
+            "validate",
+            "-",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(
+        text(&missing)
+            .1
+            .contains("cannot read the catalog directory /nonexistent/catalog")
+    );
+}
+
+#[test]
+fn the_catalog_checks_the_whole_schema_and_refuses_an_invalid_one_when_read() {
+    let sandbox = Sandbox::new();
+    let catalog = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/catalog");
+    let run = |name: &str, envelope: &str, command: &[&str]| {
+        let file = sandbox.write(name, envelope);
+        let output = sandbox
+            .wpconsole()
+            .args(["--uid", "U", "--catalog", catalog])
+            .args(command)
+            .arg(&file)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&output);
+        (output.status.code(), stdout + &stderr)
+    };
     // The whole schema: const, $ref + pattern, if/then, oneOf, and
     // additionalProperties with a schema, each at its path and line:col.
     let schedule = "{\"idApp\":\"DEMO_APP\",\"popup\":false,\"content\":{\"action\":\"schedule\",\"params\":\n{\"version\":2,\"at\":\"7:30\",\"what\":\"climate\",\"repeat\":[],\"labels\":{\"x\":1}}}}";
@@ -853,24 +889,6 @@ fn the_catalog_checks_params_with_paths_and_an_unknown_action_is_a_warning() {
             && stderr.contains("not valid JSON Schema")
             && stderr.contains("/required"),
         "{stderr}"
-    );
-    let missing = sandbox
-        .wpconsole()
-        .args([
-            "--uid",
-            "U",
-            "--catalog",
-            "/nonexistent/catalog",
-            "validate",
-            "-",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(missing.status.code(), Some(2));
-    assert!(
-        text(&missing)
-            .1
-            .contains("cannot read the catalog directory /nonexistent/catalog")
     );
 }
 
