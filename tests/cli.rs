@@ -972,3 +972,102 @@ fn the_console_demo_and_open_without_a_terminal_say_so_in_one_line_and_exit_2() 
         }
     }
 }
+
+#[test]
+fn tail_count_zero_is_refused_at_once_and_the_help_says_so() {
+    let sandbox = Sandbox::new();
+    // A port where nothing listens: the refusal must come before connecting.
+    let broker = format!("mqtt://127.0.0.1:{}", common::free_port());
+    let mut cmd = sandbox.wpconsole();
+    cmd.args(["--broker", &broker, "--uid", "U", "tail", "--count", "0"]);
+    let mut tail = common::Running::spawn(cmd);
+    let code = tail.wait(std::time::Duration::from_secs(10));
+    let stderr = tail.drain_stderr();
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--count 0") && stderr.contains("1 or more"),
+        "{stderr}"
+    );
+    let help = sandbox
+        .wpconsole()
+        .args(["tail", "--help"])
+        .output()
+        .unwrap();
+    assert!(text(&help).0.contains("0 is refused"), "{}", text(&help).0);
+}
+
+#[test]
+fn export_of_an_unknown_kind_is_refused_with_the_kinds() {
+    let sandbox = Sandbox::new();
+    let capture = sandbox.write(
+        "capture.jsonl",
+        format!(
+            "{{\"received_at\":\"2026-11-24T10:00:00.000Z\",\"vin\":\"{VIN}\",\"topic\":\"t\",\"bytes\":2,\"kind\":\"text\",\"payload\":\"hi\"}}\n"
+        ),
+    );
+    let out = sandbox
+        .wpconsole()
+        .arg("export")
+        .arg(&capture)
+        .args(["--kind", "bogus"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    for kind in [
+        "content",
+        "popup-ok",
+        "no-content",
+        "text",
+        "binary",
+        "data",
+    ] {
+        assert!(stderr.contains(kind), "{kind} not listed: {stderr}");
+    }
+    // A known kind still filters.
+    let out = sandbox
+        .wpconsole()
+        .arg("export")
+        .arg(&capture)
+        .args(["--kind", "text"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    assert_eq!(text(&out).0.lines().count(), 1);
+}
+
+#[test]
+fn a_replay_refusal_lists_each_problem_of_the_record() {
+    let sandbox = Sandbox::new();
+    let line = |payload: &str| {
+        format!(
+            "{{\"received_at\":\"2026-11-24T10:00:00.000Z\",\"vin\":\"{VIN}\",\"topic\":\"t\",\"bytes\":1,\"kind\":\"data\",\"dir\":\"out\",\"payload\":{payload}}}\n"
+        )
+    };
+    let recording = sandbox.write(
+        "out.jsonl",
+        line(r#"{"idApp":"APP","popup":false,"content":{}}"#)
+            + &line(r#"{"idApp":"APP","popup":"no","content":5}"#),
+    );
+    let out = sandbox
+        .wpconsole()
+        .args(["--uid", "U", "replay"])
+        .arg(&recording)
+        .args(["--to", VIN, "--dry-run"])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let after = stderr.split("#2:").nth(1).expect("record #2 named");
+    let problems: Vec<&str> = after
+        .lines()
+        .skip(1)
+        .filter(|l| l.trim_start().starts_with("error at"))
+        .collect();
+    assert!(problems.len() >= 2, "each problem listed: {stderr}");
+    assert!(
+        problems.iter().any(|p| p.contains("$.popup")) && problems.iter().any(|p| p.contains("1:")),
+        "path and line:col: {stderr}"
+    );
+}

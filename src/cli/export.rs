@@ -35,8 +35,12 @@ pub struct RecordFilter {
     /// Only this vehicle (repeat for several).
     #[arg(long, value_name = "VIN")]
     pub vin: Vec<String>,
-    /// Only this kind: content, content-string, popup-ok, ..., text, binary, data, popup.
-    #[arg(long, value_name = "KIND")]
+    /// Only this kind (repeat for several); an unknown kind is refused with the list.
+    #[arg(
+        long,
+        value_name = "KIND",
+        value_parser = clap::builder::PossibleValuesParser::new(crate::store::record_kinds().iter().copied())
+    )]
     pub kind: Vec<String>,
     /// Only what came in (from vehicles) or went out (published).
     #[arg(long, value_parser = ["in", "out"])]

@@ -18,7 +18,7 @@ pub struct TailArgs {
     /// Only these vehicles (repeat for several).
     #[arg(long, value_name = "VIN")]
     pub vin: Vec<String>,
-    /// Stop after N messages.
+    /// Stop after N messages (1 or more; 0 is refused, exit 2).
     #[arg(long, value_name = "N")]
     pub count: Option<u64>,
     /// One JSON object per line instead of human lines.
@@ -37,6 +37,12 @@ fn subscriptions(topics: &TopicScheme, vins: &[Vin]) -> Vec<String> {
 }
 
 pub async fn run(global: &GlobalArgs, args: &TailArgs) -> Result<u8, CliError> {
+    // `--count 0` would wait for nothing forever: refuse it before connecting.
+    if args.count == Some(0) {
+        return Err(CliError::usage(
+            "--count 0 would print nothing and never end: give 1 or more, or leave --count out to print until Ctrl-C",
+        ));
+    }
     let settings = Settings::resolve(global)?;
     let topics = settings.topics()?;
     let vins = args

@@ -169,6 +169,12 @@ const KINDS: [&str; 12] = [
     "other",
 ];
 
+/// The kinds a record can have: the one list `export --kind` accepts.
+pub fn record_kinds() -> &'static [&'static str] {
+    // The last entry stands for a kind no record should name.
+    &KINDS[..KINDS.len() - 1]
+}
+
 fn kind_id(name: &str) -> u8 {
     let index = KINDS
         .iter()
