@@ -8,7 +8,7 @@ use super::export::RecordFilter;
 use super::settings::Settings;
 use super::{CliError, GlobalArgs, exit};
 use crate::domain::envelope::MessageKind;
-use crate::domain::outbound::{OutboundRules, Prepared};
+use crate::domain::outbound::{NotReady, OutboundRules, Prepared};
 use crate::domain::record::payload_bytes;
 use crate::domain::{PopupLedger, Vin};
 use crate::mqtt::SessionEvent;
@@ -60,6 +60,32 @@ pub struct Planned {
     pub prepared: Prepared,
 }
 
+/// A recorded message that cannot be published: its position (1-based),
+/// why, and each problem of an invalid envelope (path, line:col, message).
+#[derive(Debug, Clone)]
+pub struct Unpublishable {
+    pub position: usize,
+    pub why: String,
+    pub problems: Vec<String>,
+}
+
+impl Unpublishable {
+    fn new(position: usize, refusal: NotReady) -> Self {
+        match refusal {
+            NotReady::Invalid(problems) if !problems.is_empty() => Self {
+                position,
+                why: format!("the envelope is invalid ({} error(s)):", problems.len()),
+                problems: problems.iter().map(ToString::to_string).collect(),
+            },
+            other => Self {
+                position,
+                why: other.to_string(),
+                problems: Vec::new(),
+            },
+        }
+    }
+}
+
 /// Makes every recorded message ready for `vin` under `rules` (the ones
 /// every publish obeys) and schedules it; every refusal, by position
 /// (1-based), or the plan. Popups are spaced 20 s apart here; each is
@@ -70,7 +96,7 @@ pub fn plan(
     vin: &Vin,
     pace: Pace,
     popups_from: Duration,
-) -> Result<Vec<Planned>, Vec<(usize, String)>> {
+) -> Result<Vec<Planned>, Vec<Unpublishable>> {
     let mut refused = Vec::new();
     let mut planned = Vec::new();
     let first = recorded.first().map(|r| r.at);
@@ -78,14 +104,18 @@ pub fn plan(
     let mut last_popup: Option<Duration> = None;
     for (index, record) in recorded.iter().enumerate() {
         let Ok(text) = std::str::from_utf8(&record.payload) else {
-            refused.push((index + 1, "not text, so not an envelope".into()));
+            refused.push(Unpublishable {
+                position: index + 1,
+                why: "not text, so not an envelope".into(),
+                problems: Vec::new(),
+            });
             continue;
         };
         // The spacing of popups is planned below, not refused here.
         let prepared = match rules.prepare(text, vin, &PopupLedger::default(), 0) {
             Ok(prepared) => prepared,
             Err(refusal) => {
-                refused.push((index + 1, refusal.to_string()));
+                refused.push(Unpublishable::new(index + 1, refusal));
                 continue;
             }
         };
@@ -180,8 +210,11 @@ pub async fn run(global: &GlobalArgs, args: &ReplayArgs) -> Result<u8, CliError>
                 refused.len(),
                 recorded.len()
             );
-            for (position, why) in refused {
-                eprintln!("  #{position}: {why}");
+            for record in refused {
+                eprintln!("  #{}: {}", record.position, record.why);
+                for problem in record.problems {
+                    eprintln!("      {problem}");
+                }
             }
             return Ok(exit::REFUSED);
         }
@@ -373,6 +406,6 @@ mod tests {
         let recorded = [at(0, DATA), at(10, "not an envelope"), at(20, DATA)];
         let refused = plan(&recorded, &rules(), &vin(), Pace::Fast, Duration::ZERO).unwrap_err();
         assert_eq!(refused.len(), 1);
-        assert_eq!(refused[0].0, 2);
+        assert_eq!(refused[0].position, 2);
     }
 }
