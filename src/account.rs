@@ -14,9 +14,12 @@ pub struct Account {
 }
 
 impl Account {
+    /// The host is lower-cased: `LocalHost` and `localhost` are one broker.
+    /// (An address and a name for the same broker stay two accounts: the
+    /// console does not resolve names to decide that.)
     pub fn new(host: impl Into<String>, port: u16, uid: impl Into<String>) -> Self {
         Self {
-            host: host.into(),
+            host: host.into().to_ascii_lowercase(),
             port,
             uid: uid.into(),
         }
@@ -168,6 +171,18 @@ mod tests {
         assert_eq!(
             account.to_string(),
             "PARTNER1@iot-partners-preprod.mpsa.com:8886"
+        );
+    }
+
+    #[test]
+    fn the_host_is_case_blind_the_uid_is_not() {
+        assert_eq!(
+            Account::new("LocalHost", 1883, "P1").dir(),
+            Account::new("localhost", 1883, "P1").dir()
+        );
+        assert_ne!(
+            Account::new("h", 1883, "p1").dir(),
+            Account::new("h", 1883, "P1").dir()
         );
     }
 

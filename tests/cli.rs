@@ -761,10 +761,6 @@ fn a_read_only_profile_or_flag_cannot_send_but_can_still_check() {
 }
 
 #[test]
-#[expect(
-    clippy::too_many_lines,
-    reason = "one journey through validate, send and the catalog's messages"
-)]
 fn the_catalog_checks_params_with_paths_and_an_unknown_action_is_a_warning() {
     let sandbox = Sandbox::new();
     let catalog = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/catalog");

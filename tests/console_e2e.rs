@@ -577,10 +577,28 @@ fn the_popup_rule_holds_between_the_console_and_send() {
         assert!(std::time::Instant::now() < deadline, "no target:\n{screen}");
         std::thread::sleep(Duration::from_millis(100));
     };
-    terminal.send_keys(&["t", "Down", "Enter", "C-s"]);
+    terminal.send_keys(&["t", "Down", "Enter"]);
+    let pressed_ms = unix_ms_now();
+    terminal.send_keys(&["C-s"]);
     terminal
         .wait_for("tx 1 ", Duration::from_secs(10))
         .unwrap_or_else(|screen| panic!("the console's popup did not go:\n{screen}"));
+    // The popup is written down when it went, not at the last clock tick
+    // (up to a second earlier, which let a `send` in after 19.5 s).
+    let ledger: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(sandbox.path("state").join(format!(
+            "accounts/127.0.0.1_{}/{UID}/popups.json",
+            broker.port
+        )))
+        .expect("the account's popup ledger"),
+    )
+    .unwrap();
+    let written_ms = ledger["last_popup_ms"][first].as_u64().expect("the popup");
+    assert!(
+        written_ms + 50 >= pressed_ms,
+        "the popup was written {} ms before Ctrl-S",
+        pressed_ms - written_ms
+    );
     let refused = send_popup(first);
     assert_eq!(
         refused.status.code(),
@@ -588,7 +606,7 @@ fn the_popup_rule_holds_between_the_console_and_send() {
         "send must refuse a popup 1 s after the console's: {}",
         String::from_utf8_lossy(&refused.stderr)
     );
-    assert!(String::from_utf8_lossy(&refused.stderr).contains("popup was sent to this vehicle"));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("popup too soon: wait"));
 
     // The other way round: send's popup to the second vehicle first.
     let second = VINS[..2].iter().find(|vin| **vin != first).unwrap();
@@ -609,7 +627,7 @@ fn the_popup_rule_holds_between_the_console_and_send() {
         .unwrap_or_else(|screen| panic!("the second vehicle as target:\n{screen}"));
     terminal.send_keys(&["t", "Down", "Enter", "C-s"]);
     let screen = terminal
-        .wait_for("popup was sent to this vehicle", Duration::from_secs(5))
+        .wait_for("popup too soon: wait", Duration::from_secs(5))
         .unwrap_or_else(|screen| panic!("the console must refuse:\n{screen}"));
     assert!(screen.contains("tx 1 "), "nothing more went out:\n{screen}");
 }
@@ -847,4 +865,14 @@ fn the_demo_keeps_no_journal_unless_asked_and_then_its_own_accounts() {
         );
     }
     assert!(!sandbox.journal_records().is_empty());
+}
+
+fn unix_ms_now() -> u64 {
+    u64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis(),
+    )
+    .unwrap()
 }

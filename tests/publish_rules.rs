@@ -323,3 +323,58 @@ fn popup_options_are_refused_with_a_whole_envelope() {
         stderr(&sent)
     );
 }
+
+#[test]
+fn a_send_that_published_exits_0_even_when_its_output_is_closed() {
+    let port = broker();
+    let sandbox = sandbox(port);
+    let observer = Observer::subscribe(port, &from_topic(OTHER));
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let sent = sandbox
+        .wpconsole()
+        .arg("--config")
+        .arg(sandbox.path("config.toml"))
+        .args([
+            "--profile",
+            "plain",
+            "send",
+            "--vin",
+            OTHER,
+            "--content",
+            "{}",
+        ])
+        .stdout(full)
+        .output()
+        .unwrap();
+    assert_eq!(
+        sent.status.code(),
+        Some(0),
+        "a script would retry and publish twice: {}",
+        stderr(&sent)
+    );
+    assert_eq!(received(&observer, Duration::from_secs(2)).len(), 1);
+}
+
+#[test]
+fn validate_resolves_placeholders_as_send_does() {
+    let port = broker();
+    let sandbox = sandbox(port);
+    // 131,072 bytes as written; {vin} becomes 17 characters.
+    let written = envelope_of_size(131_072).replacen("xxxxx", "{vin}", 1);
+    let file = sandbox.write("vin.json", &written);
+    let file = file.display().to_string();
+    let checked = run(&sandbox, "plain", &["validate", &file, "--vin", OTHER]);
+    let stdout = String::from_utf8_lossy(&checked.stdout);
+    assert_eq!(checked.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("131,084"), "{stdout}");
+    assert!(
+        stdout.contains(&format!("placeholders resolved for {OTHER}")),
+        "{stdout}"
+    );
+    let sent = send_file(&sandbox, "plain", &written, &["--dry-run"]);
+    assert_eq!(sent.status.code(), Some(1), "{}", stderr(&sent));
+    assert!(stderr(&sent).contains("131,084"), "{}", stderr(&sent));
+}

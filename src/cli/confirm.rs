@@ -11,9 +11,7 @@ use std::io::{BufRead as _, IsTerminal as _, Write as _};
 pub fn admit(rules: &OutboundRules, yes: bool, what: &dyn Fn() -> String) -> Result<(), CliError> {
     match rules.admit(yes) {
         Ok(()) => Ok(()),
-        Err(NotReady::Unconfirmed)
-            if std::io::stdin().is_terminal() && std::io::stderr().is_terminal() =>
-        {
+        Err(NotReady::Unconfirmed) if std::io::stdin().is_terminal() => {
             eprint!(
                 "PRODUCTION: publish {}? Type y to publish, anything else cancels: ",
                 what()

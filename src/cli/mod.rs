@@ -1,6 +1,16 @@
 //! The command line: global connection options, the headless commands, and
 //! the exit codes scripts rely on.
 
+/// A line on standard output. A closed or full output (`| head`,
+/// `>/dev/full`) is no reason to fail a command that already did its work:
+/// a script that retried a `send` on that would publish twice.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 pub mod confirm;
 pub mod console;
 #[cfg(feature = "demo")]

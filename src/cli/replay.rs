@@ -220,12 +220,12 @@ pub async fn run(global: &GlobalArgs, args: &ReplayArgs) -> Result<u8, CliError>
         }
     };
     if args.dry_run {
-        println!(
+        say!(
             "dry run: would publish {} message(s) to {topic}",
             planned.len()
         );
         for (index, item) in planned.iter().enumerate() {
-            println!(
+            say!(
                 "  #{} at +{:.3}s {} {} B: {}",
                 index + 1,
                 item.after.as_secs_f64(),
@@ -295,7 +295,7 @@ async fn publish_all(
                 planned.len()
             )));
         }
-        println!(
+        say!(
             "published #{} at +{:.3}s: {} {} B",
             index + 1,
             start.elapsed().as_secs_f64(),
@@ -316,7 +316,7 @@ async fn publish_all(
     })
     .await;
     session.shutdown().await;
-    println!("replayed {} message(s) to {vin}", planned.len());
+    say!("replayed {} message(s) to {vin}", planned.len());
     Ok(exit::OK)
 }
 
@@ -333,9 +333,10 @@ async fn reserve_in_turn(
         match popups.reserve(&prepared.vin, super::send::now_ms()) {
             Ok(reservation) => return Ok(Some(reservation)),
             Err(ReserveError::TooSoon(too_soon)) => {
-                println!(
+                say!(
                     "waiting {} s: a popup went to {} meanwhile",
-                    too_soon.seconds_left, prepared.vin
+                    too_soon.seconds_left,
+                    prepared.vin
                 );
                 tokio::time::sleep(Duration::from_secs(too_soon.seconds_left)).await;
             }

@@ -174,11 +174,11 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
     let topic = &prepared.topic;
 
     if args.dry_run {
-        println!("dry run: would publish to {topic}");
-        println!("  {}", prepared.payload.size);
-        println!("{}", prepared.payload.bytes);
+        say!("dry run: would publish to {topic}");
+        say!("  {}", prepared.payload.size);
+        say!("{}", prepared.payload.bytes);
         if let Some(id) = &prepared.cid {
-            println!(
+            say!(
                 "and wait for a reply on {} with content.{} = {id:?}",
                 rules.topics.to_topic(&vin),
                 rules.tracking.reply_field
@@ -233,11 +233,11 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
     session.shutdown().await;
     outcome?;
 
-    println!(
+    say!(
         "published {} bytes to {topic}",
         prepared.payload.size.payload
     );
-    println!("  {}", prepared.payload.size);
+    say!("  {}", prepared.payload.size);
     Ok(report_reply(
         reply,
         prepared.cid.as_deref(),
@@ -286,11 +286,11 @@ fn report_reply(
 ) -> u8 {
     match (reply, correlation) {
         (Reply::Came(Delivery::Acknowledged(round_trip), _), Some(id)) => {
-            println!("acknowledged: {id} in {} ms", round_trip.as_millis());
+            say!("acknowledged: {id} in {} ms", round_trip.as_millis());
             exit::OK
         }
         (Reply::Came(delivery, answer), Some(_)) => {
-            println!("{}", delivery.describe());
+            say!("{}", delivery.describe());
             match answer {
                 Some(PopupAction::Cancel) => exit::POPUP_CANCELLED,
                 Some(PopupAction::Timeout) => exit::POPUP_TIMED_OUT,

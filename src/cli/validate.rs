@@ -2,7 +2,8 @@
 
 use super::settings::Settings;
 use super::{CliError, GlobalArgs, exit};
-use crate::domain::envelope::{self, MessageKind, SizeReport};
+use crate::domain::envelope::{self, MessageKind};
+use crate::domain::outbound::OutboundRules;
 use crate::domain::{TopicScheme, Vin};
 use clap::Args;
 use std::io::Read as _;
@@ -17,7 +18,8 @@ pub struct ValidateArgs {
     /// Envelope file, or - for standard input.
     #[arg(value_name = "FILE|-", default_value = "-")]
     pub file: String,
-    /// Measure the MQTT packet for this vehicle's topic (all VINs have the same length).
+    /// The vehicle to check for: placeholders ({vin}, {uid}, {idApp}) are resolved for it,
+    /// and the packet measured for its topic [default: a sample VIN].
     #[arg(long, value_name = "VIN")]
     pub vin: Option<String>,
 }
@@ -36,14 +38,9 @@ pub fn read_input(file: &str) -> Result<String, CliError> {
     }
 }
 
-/// The topic used to measure the packet when no vehicle is named.
-pub fn measuring_topic(settings: &Settings, vin: Option<&str>) -> Result<String, CliError> {
-    let vin = Vin::parse(vin.unwrap_or("0123456789ABCDEFG")).map_err(CliError::usage)?;
-    let uid = settings.uid.clone().unwrap_or_else(|| "UID".to_owned());
-    let scheme = TopicScheme::new(&settings.prefix, &uid, settings.trailing_slash)
-        .map_err(CliError::usage)?;
-    Ok(scheme.from_topic(&vin))
-}
+/// The vehicle envelopes are checked for when none is named (every VIN
+/// has 17 characters, so sizes hold for any).
+const SAMPLE_VIN: &str = "0123456789ABCDEFG";
 
 /// Prints every problem, one per line, to standard error.
 pub fn print_problems<'a>(problems: impl IntoIterator<Item = &'a envelope::Problem>) {
@@ -54,14 +51,34 @@ pub fn print_problems<'a>(problems: impl IntoIterator<Item = &'a envelope::Probl
 
 pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<u8, CliError> {
     let settings = Settings::resolve(global)?;
-    let topic = measuring_topic(&settings, args.vin.as_deref())?;
+    let vin = Vin::parse(args.vin.as_deref().unwrap_or(SAMPLE_VIN)).map_err(CliError::usage)?;
+    let uid = settings.uid.clone().unwrap_or_else(|| "UID".to_owned());
     let text = read_input(&args.file)?;
-    let catalog = settings.catalog()?;
-    let validation = envelope::validate_with(&text, catalog.as_ref());
-    let size = validation
-        .payload
-        .as_ref()
-        .map(|payload| SizeReport::measure(payload.as_bytes(), &topic, settings.size_limit));
+    // The rules `send` and the console publish by, so `{vin}` and the other
+    // placeholders are resolved (for --vin) before anything is checked.
+    let rules = OutboundRules {
+        app_id: settings.app_id.clone(),
+        size_limit: settings.size_limit,
+        catalog: settings.catalog()?.map(std::sync::Arc::new),
+        tracking: settings.tracking.clone(),
+        track: false,
+        ..OutboundRules::new(
+            TopicScheme::new(&settings.prefix, &uid, settings.trailing_slash)
+                .map_err(CliError::usage)?,
+        )
+    };
+    let (resolved, validation) = rules.validate(&text, &vin);
+    let size = rules.measure(&validation, &vin);
+    if resolved.had_placeholders() {
+        say!(
+            "placeholders resolved for {vin}{}",
+            if args.vin.is_none() {
+                " (a sample VIN: --vin to choose)"
+            } else {
+                ""
+            }
+        );
+    }
     let errors = validation.errors().count();
     let too_large = size.is_some_and(|s| !s.fits());
     if errors == 0 && !too_large {
@@ -69,9 +86,9 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<u8, CliError> {
             Some(MessageKind::Popup) => "popup message",
             _ => "data message",
         };
-        println!("valid {kind}");
+        say!("valid {kind}");
     } else {
-        println!(
+        say!(
             "invalid: {errors} error(s){}",
             if too_large {
                 ", over the size limit"
@@ -81,12 +98,12 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<u8, CliError> {
         );
     }
     for problem in &validation.problems {
-        println!("  {problem}");
+        say!("  {problem}");
     }
     if let Some(size) = size {
-        println!("  size: {size}");
+        say!("  size: {size}");
         if too_large {
-            println!(
+            say!(
                 "  error: the payload is {} bytes over the broker's limit; shorten it",
                 envelope::group(size.payload - size.limit)
             );

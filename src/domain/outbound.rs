@@ -146,11 +146,11 @@ pub enum NotReady {
     #[error("{} error(s); first: {}", .0.len(), .0.first().map(ToString::to_string).unwrap_or_default())]
     Invalid(Vec<Problem>),
     #[error(
-        "the payload is {} bytes{}; the broker accepts {}: shorten it by {} bytes",
+        "the payload is {} bytes{}; the broker accepts {}: shorten it by {}",
         envelope::group(.size.payload),
         .stamped.as_ref().map(|field| format!(" with the tracking id content.{field}")).unwrap_or_default(),
         envelope::group(.size.limit),
-        envelope::group(.size.payload.saturating_sub(.size.limit))
+        bytes(.size.payload.saturating_sub(.size.limit))
     )]
     TooLarge {
         size: SizeReport,
@@ -168,6 +168,15 @@ pub enum NotReady {
     ReadOnly,
     #[error("this is a production profile: every publish must be confirmed")]
     Unconfirmed,
+}
+
+/// `1 byte`, `1,200 bytes`.
+fn bytes(n: usize) -> String {
+    if n == 1 {
+        "1 byte".to_owned()
+    } else {
+        format!("{} bytes", envelope::group(n))
+    }
 }
 
 /// A tracking id of the length real ones have, so sizes measured before
@@ -218,7 +227,9 @@ impl OutboundRules {
     /// the editor's meter shows. `None` when the text is not JSON.
     pub fn measure(&self, validation: &envelope::Validation, vin: &Vin) -> Option<SizeReport> {
         let payload = validation.payload.as_ref()?;
-        let bytes = if self.track && validation.is_valid() {
+        // Stamped whenever the content can carry the id, errors or not, so
+        // fixing an error never moves the meter by the id's length.
+        let bytes = if self.track {
             self.tracking
                 .stamp(payload, SAMPLE_ID)
                 .map_or_else(|_| payload.clone(), |stamped| stamped.bytes)

@@ -17,7 +17,7 @@ pub struct PopupLedger {
 /// A popup that would come too soon after the previous one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "a popup was sent to this vehicle {elapsed_s} s ago; the WebPortal allows one every 20 s: wait {seconds_left} s"
+    "popup too soon: wait {seconds_left} s (a popup went to this vehicle {elapsed_s} s ago; the WebPortal allows one every 20 s)"
 )]
 pub struct PopupTooSoon {
     pub elapsed_s: u64,

@@ -527,6 +527,7 @@ impl History {
         vin: &Vin,
         topic: &str,
         payload: &str,
+        kind: &str,
         at: DateTime<Utc>,
     ) -> u64 {
         let slot = self.slot(
@@ -534,7 +535,7 @@ impl History {
             Direction::Refused,
             Some(vin),
             topic,
-            "data",
+            kind,
             None,
             payload.len(),
             true,

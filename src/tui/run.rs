@@ -151,6 +151,10 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
                     None => break Err(anyhow::anyhow!("the terminal input stopped")),
                 };
                 dirty = true;
+                // The clock a key acts on is now, not the last tick: a
+                // publish is stamped, logged and written in the popup
+                // ledger at the moment it goes.
+                update(&mut app, Msg::Tick(Utc::now()));
                 if let Some(command) = update(&mut app, msg) {
                     if command == Command::Quit {
                         break Ok(());
@@ -274,11 +278,18 @@ fn carry_out(
     results: &mpsc::UnboundedSender<Msg>,
 ) {
     match command {
-        Command::Publish(outgoing) => publish_one(app, out, outgoing, log),
+        Command::Publish(outgoing) => {
+            publish_one(app, out, outgoing, log);
+        }
         Command::PublishMany(outgoings) => {
-            for outgoing in outgoings {
-                publish_one(app, out, outgoing, log);
-            }
+            let of = outgoings.len();
+            let sent = outgoings
+                .into_iter()
+                .filter(|_| true)
+                .map(|outgoing| publish_one(app, out, outgoing, log))
+                .filter(|&sent| sent)
+                .count();
+            update(app, Msg::PublishedToFleet { sent, of });
         }
         Command::Copy(bytes) => {
             // OSC 52: the terminal (even over SSH) puts it on the clipboard.
@@ -367,20 +378,21 @@ impl Stop {
     }
 }
 
-/// Publishes one message and files what became of it. A popup is first
-/// reserved in the account's ledger (the 20 s rule across processes).
+/// Publishes one message and files what became of it; whether it went. A
+/// popup is first reserved in the account's ledger (the 20 s rule across
+/// processes).
 fn publish_one(
     app: &mut App,
     out: &Outlet<'_>,
     outgoing: super::app::Outgoing,
     log: &mut EventLog,
-) {
+) -> bool {
     let Some(session) = out.session else {
         update(
             app,
             Msg::PublishFailed("this console is reading files: nothing can be published".into()),
         );
-        return;
+        return false;
     };
     let reservation = match out.popups {
         Some(popups) if outgoing.payload.kind == MessageKind::Popup => {
@@ -393,7 +405,7 @@ fn publish_one(
                         app,
                         Msg::PublishFailed(format!("not published to {}: {err}", outgoing.vin)),
                     );
-                    return;
+                    return false;
                 }
             }
         }
@@ -411,6 +423,7 @@ fn publish_one(
                 let ticket = journal.append(entry.at, json_line(&entry.record()));
                 app.history.set_place(entry.seq, Place::Journal(ticket));
             }
+            true
         }
         Err(err) => {
             if let (Some(popups), Some(reservation)) = (out.popups, &reservation) {
@@ -418,6 +431,7 @@ fn publish_one(
             }
             log.write(&format!("publish to {} refused: {err}", outgoing.topic));
             update(app, Msg::PublishFailed(err.to_string()));
+            false
         }
     }
 }

@@ -1388,7 +1388,7 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
     assert!(shown.contains("Publish to 1 vehicle(s), up to"), "{shown}");
     assert!(shown.contains(&format!("→ {VIN_B}")), "{shown}");
     assert!(
-        shown.contains(&format!("✗ {VIN_A} bench NAC: skipped, a popup")),
+        shown.contains(&format!("✗ {VIN_A} bench NAC: skipped, popup too soon")),
         "{shown}"
     );
     let Some(Command::PublishMany(outgoing)) = key(&mut app, KeyCode::Char('y')) else {
@@ -1398,12 +1398,13 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
     assert_eq!(outgoing[0].vin, vin(VIN_B));
     let refused = app.history.last().unwrap();
     assert_eq!(refused.direction, crate::store::Direction::Refused);
+    assert_eq!(refused.kind, "popup", "the kind of what was refused");
     assert_eq!(refused.vin, Some(vin(VIN_A)));
     assert_eq!(app.history.tx, 0, "a refusal is not counted as sent");
     app.focus = Focus::Log;
     let shown = screen(&app);
     assert!(
-        shown.contains("refused: a popup was"),
+        shown.contains("refused: popup too soon"),
         "the log says why:\n{shown}"
     );
     app.focus = Focus::Editor;

@@ -544,7 +544,18 @@ fn meter(app: &App, theme: Theme) -> Line<'static> {
                     format!("[{}{}]", "█".repeat(filled), "·".repeat(bar_width - filled)),
                     style,
                 ),
-                Span::styled(format!(" {:.1}%", share * 100.0), style),
+                // Rounded away from 100 %, so over the limit never reads 100.0 %.
+                Span::styled(
+                    format!(
+                        " {:.1}%",
+                        if share > 1.0 {
+                            (share * 1000.0).ceil() / 10.0
+                        } else {
+                            (share * 1000.0).floor() / 10.0
+                        }
+                    ),
+                    style,
+                ),
             ];
             if share > 1.0 {
                 spans.push(Span::styled(
@@ -862,9 +873,9 @@ fn confirm_fleet(
     scroll: usize,
 ) {
     let where_to = if app.rules.production {
-        " on the PRODUCTION broker"
+        format!(" on the PRODUCTION broker {}", app.header.broker)
     } else {
-        ""
+        String::new()
     };
     let largest = outgoing
         .iter()

@@ -224,3 +224,17 @@ pub(super) fn toggle_tracking(app: &mut App) {
         },
     ));
 }
+
+/// A fleet publish went out: the editor says to how many, not only the
+/// last vehicle's bytes.
+pub(super) fn on_published_to_fleet(app: &mut App, sent: usize, of: usize) {
+    let level = if sent == of {
+        StatusLevel::Success
+    } else {
+        StatusLevel::Error
+    };
+    app.editor.status = Some((
+        level,
+        format!("published to {sent} of {of} vehicle(s); the log shows each one's delivery"),
+    ));
+}

@@ -204,6 +204,11 @@ pub enum Msg {
     Progress(Option<Progress>),
     /// The account's popup ledger as it stands on disk.
     Popups(PopupLedger),
+    /// A fleet publish went out: to `sent` of `of` vehicles.
+    PublishedToFleet {
+        sent: usize,
+        of: usize,
+    },
 }
 
 /// Work in the background the status bar shows as a bar.
@@ -626,6 +631,10 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
             app.popups = ledger;
             None
         }
+        Msg::PublishedToFleet { sent, of } => {
+            compose::on_published_to_fleet(app, sent, of);
+            None
+        }
         Msg::PublishFailed(reason) => {
             app.editor.status = Some((StatusLevel::Error, reason));
             None
@@ -831,7 +840,11 @@ fn on_fleet_confirmation_key(
         let now = app.now;
         for (vin, why) in &refused {
             let topic = app.rules.topics.from_topic(vin);
-            let seq = app.history.push_refused(vin, &topic, &text, now);
+            // What that vehicle would have got: its own values, its kind.
+            let (resolved, validation) = app.rules.validate(&text, vin);
+            let kind = validation.kind.map_or("data", MessageKind::name);
+            let payload = validation.payload.unwrap_or(resolved.text);
+            let seq = app.history.push_refused(vin, &topic, &payload, kind, now);
             app.deliveries.refused(seq, why.clone());
             after_push(app, seq);
         }
