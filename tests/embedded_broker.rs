@@ -302,7 +302,9 @@ fn a_second_popup_within_20_s_is_refused_even_from_a_new_run() {
     assert_eq!(second.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&second.stderr);
     assert!(
-        stderr.contains("allows one every 20 s: wait") && stderr.contains("nothing was published"),
+        stderr.contains("popup too soon: wait")
+            && stderr.contains("allows one every 20 s")
+            && stderr.contains("nothing was published"),
         "{stderr}"
     );
 
