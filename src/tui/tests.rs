@@ -1692,3 +1692,51 @@ fn files_of_two_accounts_say_so_and_label_each_vehicle_with_its_uid() {
     );
     assert!(!rows.contains(&VehicleRow::Vehicle(vin(VIN_A))), "{rows:?}");
 }
+
+#[test]
+fn the_vehicle_list_holds_still_while_it_has_the_focus() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    app.focus = Focus::Vehicles;
+    key(&mut app, KeyCode::Char('j'));
+    let before = app.vehicle_rows();
+    let under_cursor = app.vehicles.selected.clone();
+    // The vehicle at the bottom talks: by last seen it would go to the top.
+    let Some(VehicleRow::Vehicle(last)) = before.last().cloned() else {
+        panic!("rows: {before:?}");
+    };
+    receive(
+        &mut app,
+        &to_topic(last.as_str()),
+        br#"{"content":{}}"#,
+        60_000,
+    );
+    assert_eq!(
+        app.vehicle_rows(),
+        before,
+        "no row slides while the pane is focused"
+    );
+    key(&mut app, KeyCode::Char('j'));
+    assert_eq!(
+        app.vehicles.selected,
+        before[app.vehicle_cursor(&before)].clone(),
+        "j moves to the row that was shown below"
+    );
+    assert_ne!(app.vehicles.selected, under_cursor);
+    // Leaving the pane: the sort applies again.
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.vehicle_rows()[1], VehicleRow::Vehicle(last.clone()));
+    // A vehicle never seen before, while focused, comes last.
+    app.focus = Focus::Vehicles;
+    key(&mut app, KeyCode::Char('k'));
+    receive(
+        &mut app,
+        &to_topic("VR3ABCDEFGH123456"),
+        br#"{"content":{}}"#,
+        61_000,
+    );
+    assert_eq!(
+        app.vehicle_rows().last(),
+        Some(&VehicleRow::Vehicle(vin("VR3ABCDEFGH123456")))
+    );
+}

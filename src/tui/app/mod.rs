@@ -289,6 +289,10 @@ pub struct VehiclesPane {
     pub filter: String,
     /// Vehicles marked (Space) for a fleet publish.
     pub marked: std::collections::BTreeSet<Vin>,
+    /// The order the list had when the pane took the focus: it holds still
+    /// while you move and mark in it (a row never slides under the
+    /// cursor); vehicles that appear meanwhile come last.
+    pub held_order: Option<Vec<Vin>>,
 }
 
 /// The whole console state.
@@ -383,6 +387,7 @@ impl App {
                 sort: VehicleSort::LastSeen,
                 filter: String::new(),
                 marked: std::collections::BTreeSet::new(),
+                held_order: None,
             },
             log: LogPane {
                 filter: LogFilter::default(),
@@ -484,6 +489,12 @@ impl App {
                     .then(a.0.cmp(b.0))
             }),
         }
+        if let Some(held) = &self.vehicles.held_order {
+            let place: std::collections::HashMap<&Vin, usize> =
+                held.iter().enumerate().map(|(at, vin)| (vin, at)).collect();
+            // Stable: newcomers keep the sort's order among themselves.
+            vins.sort_by_key(|(vin, _)| place.get(vin).copied().unwrap_or(usize::MAX));
+        }
         let mut rows = vec![VehicleRow::All];
         rows.extend(
             vins.into_iter()
@@ -539,7 +550,26 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Command> {
     if app.detail.stale {
         refresh_detail(app);
     }
+    hold_vehicle_order(app);
     command
+}
+
+/// The vehicle list holds its order while it has the focus, and follows
+/// the sort again once it is left.
+fn hold_vehicle_order(app: &mut App) {
+    if app.focus != Focus::Vehicles {
+        app.vehicles.held_order = None;
+    } else if app.vehicles.held_order.is_none() {
+        let order = app
+            .vehicle_rows()
+            .into_iter()
+            .filter_map(|row| match row {
+                VehicleRow::Vehicle(vin) => Some(vin),
+                _ => None,
+            })
+            .collect();
+        app.vehicles.held_order = Some(order);
+    }
 }
 
 fn apply(app: &mut App, msg: Msg) -> Option<Command> {
@@ -766,6 +796,8 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
                 VehicleSort::LastSeen => VehicleSort::Vin,
                 VehicleSort::Vin => VehicleSort::LastSeen,
             };
+            // Asked for: the new order is the one to hold.
+            app.vehicles.held_order = None;
         }
         Action::ToggleFollow => {
             if app.log.follow {
