@@ -179,8 +179,8 @@ pub fn validate(text: &str) -> Validation {
 /// [`validate`], and the action's params against the catalog, if any, on
 /// the same reading of the text.
 pub fn validate_with(text: &str, catalog: Option<&super::catalog::Catalog>) -> Validation {
-    let root = match json::parse(text) {
-        Ok(root) => root,
+    let (root, payload) = match json::parse_and_minify(text) {
+        Ok(read) => read,
         Err(err) => {
             return Validation {
                 problems: vec![Problem {
@@ -208,7 +208,7 @@ pub fn validate_with(text: &str, catalog: Option<&super::catalog::Catalog>) -> V
     Validation {
         problems: checker.problems,
         kind,
-        payload: Some(json::minify(text)),
+        payload: Some(payload),
     }
 }
 
@@ -553,7 +553,12 @@ pub fn check_with(
     if !validation.is_valid() {
         return Err(Refusal::Invalid(validation.errors().cloned().collect()));
     }
-    let (Some(bytes), Some(kind)) = (validation.payload.clone(), validation.kind) else {
+    let Validation {
+        problems,
+        payload: Some(bytes),
+        kind: Some(kind),
+    } = validation
+    else {
         unreachable!("a valid envelope is JSON with a boolean popup");
     };
     let size = SizeReport::measure(bytes.as_bytes(), topic, limit);
@@ -564,7 +569,10 @@ pub fn check_with(
         bytes,
         kind,
         size,
-        warnings: validation.warnings().cloned().collect(),
+        warnings: problems
+            .into_iter()
+            .filter(|p| p.severity == Severity::Warning)
+            .collect(),
     })
 }
 

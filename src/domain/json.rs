@@ -142,19 +142,19 @@ pub const MAX_DEPTH: usize = 128;
 
 /// Reads one JSON document; trailing non-whitespace is an error.
 pub fn parse(text: &str) -> Result<Node, SyntaxError> {
-    let mut reader = Reader {
-        bytes: text.as_bytes(),
-        text,
-        at: 0,
-        depth: 0,
-    };
-    reader.skip_whitespace();
-    let node = reader.value()?;
-    reader.skip_whitespace();
-    if reader.at < reader.bytes.len() {
-        return Err(reader.error("unexpected text after the end of the JSON document"));
-    }
-    Ok(node)
+    Reader::new(text, None).document()
+}
+
+/// [`parse`], and the text's [`minify`] built in the same pass: the
+/// whitespace the reader skips between tokens is all there is to remove
+/// (validation reads a 128 KiB envelope on every keystroke; one pass over it
+/// instead of two).
+pub fn parse_and_minify(text: &str) -> Result<(Node, String), SyntaxError> {
+    let mut reader = Reader::new(text, Some(String::with_capacity(text.len())));
+    let node = reader.document()?;
+    let mut minified = reader.minified.take().unwrap_or_default();
+    minified.push_str(&text[reader.copied_to..]);
+    Ok((node, minified))
 }
 
 struct Reader<'a> {
@@ -162,9 +162,35 @@ struct Reader<'a> {
     text: &'a str,
     at: usize,
     depth: usize,
+    /// The text without the whitespace skipped so far, when asked for.
+    minified: Option<String>,
+    /// Where the text not yet copied to `minified` starts.
+    copied_to: usize,
 }
 
-impl Reader<'_> {
+impl<'a> Reader<'a> {
+    fn new(text: &'a str, minified: Option<String>) -> Self {
+        Self {
+            bytes: text.as_bytes(),
+            text,
+            at: 0,
+            depth: 0,
+            minified,
+            copied_to: 0,
+        }
+    }
+
+    /// One JSON document; trailing non-whitespace is an error.
+    fn document(&mut self) -> Result<Node, SyntaxError> {
+        self.skip_whitespace();
+        let node = self.value()?;
+        self.skip_whitespace();
+        if self.at < self.bytes.len() {
+            return Err(self.error("unexpected text after the end of the JSON document"));
+        }
+        Ok(node)
+    }
+
     fn error(&self, message: impl Into<String>) -> SyntaxError {
         SyntaxError {
             message: message.into(),
@@ -176,9 +202,24 @@ impl Reader<'_> {
         self.bytes.get(self.at).copied()
     }
 
+    #[inline]
     fn skip_whitespace(&mut self) {
+        // Most calls find a token right away (minified text, or between
+        // `"key"` and `:`): answer those without the loop.
+        if self.peek().is_none_or(|b| b > b' ') {
+            return;
+        }
+        let start = self.at;
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
             self.at += 1;
+        }
+        if self.at > start
+            && let Some(minified) = &mut self.minified
+        {
+            // Both ends are ASCII whitespace or the text's ends: char
+            // boundaries.
+            minified.push_str(&self.text[self.copied_to..start]);
+            self.copied_to = self.at;
         }
     }
 
@@ -363,7 +404,7 @@ impl Reader<'_> {
                 }
                 self.at += 1;
             }
-            out.push_str(&self.text[run_start..self.at]);
+            let run = &self.text[run_start..self.at];
             match self.peek() {
                 None => {
                     return Err(SyntaxError {
@@ -371,11 +412,18 @@ impl Reader<'_> {
                         offset: opening,
                     });
                 }
+                // The usual string, with no escape: one exact allocation.
+                Some(b'"') if out.is_empty() => {
+                    self.at += 1;
+                    return Ok(run.to_owned());
+                }
                 Some(b'"') => {
+                    out.push_str(run);
                     self.at += 1;
                     return Ok(out);
                 }
                 Some(b'\\') => {
+                    out.push_str(run);
                     self.at += 1;
                     self.escape(&mut out)?;
                 }
@@ -693,6 +741,18 @@ mod tests {
             let after: serde_json::Value = serde_json::from_str(&minified).unwrap();
             prop_assert_eq!(after, before);
             prop_assert!(minified.len() <= pretty.len());
+        }
+
+        #[test]
+        fn parse_and_minify_gives_the_same_tree_and_bytes(value in arb_json(), indent in 0_usize..3) {
+            let text = match indent {
+                0 => serde_json::to_string(&value).unwrap(),
+                1 => serde_json::to_string_pretty(&value).unwrap(),
+                _ => serde_json::to_string_pretty(&value).unwrap().replace('\n', "\r\n\t "),
+            };
+            let (node, minified) = parse_and_minify(&text).unwrap();
+            prop_assert_eq!(node, parse(&text).unwrap());
+            prop_assert_eq!(minified, minify(&text));
         }
 
         #[test]
