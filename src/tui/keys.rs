@@ -50,6 +50,8 @@ pub enum Action {
     ClearFilter,
     CycleKind,
     Mark,
+    MarkAll,
+    MarkNone,
     ToggleSort,
     ToggleFollow,
     Copy,
@@ -222,6 +224,22 @@ pub const BINDINGS: &[Binding] = &[
         action: Action::Mark,
         hint: "mark",
         help: "mark/unmark for a fleet publish (Ctrl-S sends to all marked)",
+    },
+    Binding {
+        scope: Scope::Vehicles,
+        keys: &[ch('a')],
+        keys_label: "a",
+        action: Action::MarkAll,
+        hint: "mark all",
+        help: "mark every vehicle listed (as filtered) for a fleet publish",
+    },
+    Binding {
+        scope: Scope::Vehicles,
+        keys: &[ch('n')],
+        keys_label: "n",
+        action: Action::MarkNone,
+        hint: "mark none",
+        help: "unmark every vehicle",
     },
     Binding {
         scope: Scope::Vehicles,
@@ -511,23 +529,38 @@ fn applies(binding: Scope, focused: Scope) -> bool {
         || (binding == Scope::Global && focused != Scope::Editor)
 }
 
+/// What the console can do now, for what the footer and help offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Offer {
+    /// The publishing rules are read-only (or there is no broker): no
+    /// key that publishes is offered.
+    pub read_only: bool,
+}
+
+impl Offer {
+    /// Whether `binding` is worth offering.
+    fn offers(self, binding: &Binding) -> bool {
+        !(self.read_only && binding.action == Action::Publish)
+    }
+}
+
 /// The footer: the focused pane's hints first, then the global ones.
-pub fn hints(scope: Scope) -> Vec<(&'static str, &'static str)> {
+pub fn hints(scope: Scope, offer: Offer) -> Vec<(&'static str, &'static str)> {
     let own = BINDINGS.iter().filter(|b| b.scope == scope);
     let shared = BINDINGS
         .iter()
         .filter(|b| b.scope != scope && applies(b.scope, scope));
     own.chain(shared)
-        .filter(|b| !b.hint.is_empty())
+        .filter(|b| !b.hint.is_empty() && offer.offers(b))
         .map(|b| (b.keys_label, b.hint))
         .collect()
 }
 
 /// The help popup's rows: every key that works in the focused pane.
-pub fn help_rows(scope: Scope) -> Vec<&'static Binding> {
+pub fn help_rows(scope: Scope, offer: Offer) -> Vec<&'static Binding> {
     BINDINGS
         .iter()
-        .filter(|b| applies(b.scope, scope))
+        .filter(|b| applies(b.scope, scope) && offer.offers(b))
         .collect()
 }
 
@@ -565,7 +598,7 @@ mod tests {
     #[test]
     fn no_key_means_two_things_in_one_scope() {
         for scope in [Scope::Vehicles, Scope::Log, Scope::Detail, Scope::Editor] {
-            let visible = help_rows(scope);
+            let visible = help_rows(scope, Offer::default());
             for (i, a) in visible.iter().enumerate() {
                 for b in &visible[i + 1..] {
                     for k in a.keys {
@@ -585,20 +618,33 @@ mod tests {
         );
         for scope in [Scope::Vehicles, Scope::Log, Scope::Detail, Scope::Editor] {
             assert_eq!(action_for(scope, &ctrl_r), None, "{scope:?}");
-            assert!(!hints(scope).contains(&("Ctrl-R", "retry login")));
+            assert!(!hints(scope, Offer::default()).contains(&("Ctrl-R", "retry login")));
         }
-        assert_eq!(hints(Scope::LoginRefused), [("Ctrl-R", "retry login")]);
+        assert_eq!(
+            hints(Scope::LoginRefused, Offer::default()),
+            [("Ctrl-R", "retry login")]
+        );
     }
 
     #[test]
     fn footer_and_help_come_from_the_same_table() {
-        let hints = hints(Scope::Editor);
+        let hints = hints(Scope::Editor, Offer::default());
         assert!(hints.contains(&("Ctrl-S", "publish")));
         assert!(
             !hints.iter().any(|(_, h)| *h == "quit"),
             "q is a letter in the editor"
         );
-        let help = help_rows(Scope::Log);
+        let read_only = Offer { read_only: true };
+        assert!(
+            !super::hints(Scope::Editor, read_only).contains(&("Ctrl-S", "publish")),
+            "a read-only console offers no publishing"
+        );
+        assert!(
+            !help_rows(Scope::Editor, read_only)
+                .iter()
+                .any(|b| b.action == Action::Publish)
+        );
+        let help = help_rows(Scope::Log, Offer::default());
         assert!(help.iter().any(|b| b.action == Action::ToggleFollow));
         assert!(help.iter().any(|b| b.action == Action::Quit));
     }

@@ -960,7 +960,7 @@ fn records_read_back_from_files_fill_the_log_both_ways() {
     select_vehicle(&mut app, VIN_B);
     app.focus = Focus::Editor;
     assert_eq!(ctrl(&mut app, 's'), None);
-    assert!(status(&app).contains("reading files"), "{}", status(&app));
+    assert!(status(&app).contains("no broker"), "{}", status(&app));
 }
 
 #[test]
@@ -1411,8 +1411,13 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
     assert!(
         app.notice
             .as_ref()
-            .is_some_and(|(_, t)| t.contains("refused 1"))
+            .is_some_and(|(_, t)| t.contains("refused 1") && t.contains("2 mark(s) cleared"))
     );
+    assert!(
+        app.vehicles.marked.is_empty(),
+        "the marks were for that publish"
+    );
+    app.vehicles.marked.extend([vin(VIN_A), vin(VIN_B)]);
 
     set_editor(
         &mut app,
@@ -1739,4 +1744,101 @@ fn the_vehicle_list_holds_still_while_it_has_the_focus() {
         app.vehicle_rows().last(),
         Some(&VehicleRow::Vehicle(vin("VR3ABCDEFGH123456")))
     );
+}
+
+#[test]
+fn a_read_only_console_offers_no_publishing_in_its_footer_or_help() {
+    let mut app = app();
+    app.rules.read_only = true;
+    select_vehicle(&mut app, VIN_A);
+    app.focus = Focus::Editor;
+    let shown = screen(&app);
+    let footer = shown.lines().nth(usize::from(app.size.1) - 1).unwrap_or("");
+    assert!(
+        !footer.contains("Ctrl-S"),
+        "footer offers publishing:\n{shown}"
+    );
+    assert!(footer.contains("read-only"), "{footer}");
+    app.focus = Focus::Log;
+    key(&mut app, KeyCode::Char('?'));
+    let help = screen(&app);
+    assert!(!help.contains("Ctrl-S"), "help offers publishing:\n{help}");
+    assert!(help.contains("Read-only"), "{help}");
+    // A console that may publish still offers it.
+    let mut app = super::testing::app();
+    app.focus = Focus::Editor;
+    assert!(screen(&app).contains("Ctrl-S"));
+}
+
+#[test]
+fn a_publish_from_open_says_there_is_no_broker_not_read_only_flag() {
+    let mut app = app();
+    // What `open` sets up: files, no broker, read-only rules.
+    app.rules.read_only = true;
+    update(&mut app, Msg::Session(SessionEvent::Connected));
+    app.connection = ConnectionState::Offline;
+    select_vehicle(&mut app, VIN_A);
+    app.focus = Focus::Editor;
+    assert_eq!(ctrl(&mut app, 's'), None);
+    let said = status(&app);
+    assert!(said.contains("no broker"), "{said}");
+    assert!(!said.contains("--read-only"), "{said}");
+    app.focus = Focus::Log;
+    key(&mut app, KeyCode::Char('?'));
+    assert!(screen(&app).contains("no broker"));
+}
+
+#[test]
+fn mark_all_and_none_are_keys_of_the_vehicles_pane_shown_in_its_footer() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    app.focus = Focus::Vehicles;
+    let shown = screen(&app);
+    assert!(
+        shown.contains("a mark all") && shown.contains("n mark none"),
+        "{shown}"
+    );
+    key(&mut app, KeyCode::Char('a'));
+    assert_eq!(
+        app.vehicles.marked,
+        [vin(VIN_A), vin(VIN_B), vin(VIN_C)].into_iter().collect()
+    );
+    key(&mut app, KeyCode::Char('n'));
+    assert!(app.vehicles.marked.is_empty());
+    // Mark all keeps to the vehicles the filter lists.
+    key(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, VIN_C);
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Char('a'));
+    assert_eq!(app.vehicles.marked, [vin(VIN_C)].into_iter().collect());
+}
+
+#[test]
+fn a_fleet_confirmation_with_nothing_to_confirm_says_why_and_swallows_the_answer() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    app.focus = Focus::Vehicles;
+    app.vehicles.selected = VehicleRow::Vehicle(vin(VIN_A));
+    key(&mut app, KeyCode::Char(' '));
+    // A popup to VIN_A went out 5 s ago: the only marked vehicle refuses it.
+    app.popups.record(
+        &vin(VIN_A),
+        t0().timestamp_millis().cast_unsigned() + 70_000,
+    );
+    app.focus = Focus::Editor;
+    let text = r#"{"idApp":"APP","popup":true,"popupBtn":true,"popupText":"Service due","content":{"type":"notice"}}"#;
+    set_editor(&mut app, text);
+    assert_eq!(ctrl(&mut app, 's'), None);
+    let shown = screen(&app);
+    assert!(shown.contains("Nothing to publish"), "{shown}");
+    assert!(shown.contains(&format!("✗ {VIN_A}")), "{shown}");
+    assert!(
+        status(&app).contains("nothing was sent"),
+        "{}",
+        status(&app)
+    );
+    assert_eq!(key(&mut app, KeyCode::Char('y')), None);
+    assert_eq!(app.modal, None, "the answer closes it");
+    assert_eq!(app.editor.text(), text, "the y went nowhere");
+    assert_eq!(app.history.tx, 0);
 }

@@ -682,14 +682,21 @@ fn footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     };
     let mut spans = Vec::new();
     let refused = matches!(app.connection, ConnectionState::LoginRefused { .. });
+    let offer = app.offer();
     let first = if refused {
-        keys::hints(Scope::LoginRefused)
+        keys::hints(Scope::LoginRefused, offer)
     } else {
         Vec::new()
     };
-    for (keys, hint) in first.into_iter().chain(keys::hints(scope)) {
+    for (keys, hint) in first.into_iter().chain(keys::hints(scope, offer)) {
         spans.push(Span::styled(format!(" {keys}"), theme.key()));
         spans.push(Span::raw(format!(" {hint} ")));
+    }
+    if scope == Scope::Editor && offer.read_only {
+        spans.push(Span::styled(
+            " read-only: nothing is published ",
+            theme.warning(),
+        ));
     }
     if scope == Scope::Editor {
         spans.push(Span::styled(" ?", theme.key()));
@@ -722,7 +729,7 @@ fn help(frame: &mut Frame, app: &App, theme: Theme) {
             format!("{} keys", Scope::LoginRefused.title()),
             theme.title(false),
         ));
-        for binding in keys::help_rows(Scope::LoginRefused) {
+        for binding in keys::help_rows(Scope::LoginRefused, app.offer()) {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<14}", binding.keys_label), theme.key()),
                 Span::raw(binding.help),
@@ -742,13 +749,22 @@ fn help(frame: &mut Frame, app: &App, theme: Theme) {
                 b.scope == scope
             }
         };
-        for binding in keys::help_rows(scope).iter().filter(in_section) {
+        for binding in keys::help_rows(scope, app.offer())
+            .iter()
+            .filter(in_section)
+        {
             lines.push(Line::from(vec![
                 Span::styled(format!("  {:<14}", binding.keys_label), theme.key()),
                 Span::raw(binding.help),
             ]));
         }
         lines.push(Line::raw(""));
+    }
+    if let Some(why) = app.read_only_reason() {
+        lines.push(Line::styled(
+            format!("Read-only: nothing can be published ({why})"),
+            theme.warning(),
+        ));
     }
     lines.push(Line::styled(
         "Esc or ? closes this help; Ctrl-C quits from anywhere",
@@ -882,12 +898,23 @@ fn confirm_fleet(
         .map(|o| o.payload.size.payload)
         .max()
         .unwrap_or(0);
-    let head = Line::raw(format!(
-        " Publish to {} vehicle(s){where_to}, up to {} bytes each; {} skipped",
-        outgoing.len(),
-        group(largest),
-        refused.len()
-    ));
+    let nothing = outgoing.is_empty();
+    let head = if nothing {
+        Line::styled(
+            format!(
+                " Nothing to publish: every marked vehicle ({}) refused it; nothing was sent",
+                refused.len()
+            ),
+            theme.warning(),
+        )
+    } else {
+        Line::raw(format!(
+            " Publish to {} vehicle(s){where_to}, up to {} bytes each; {} skipped",
+            outgoing.len(),
+            group(largest),
+            refused.len()
+        ))
+    };
     let rows: Vec<Line> = outgoing
         .iter()
         .map(|o| {
@@ -914,10 +941,12 @@ fn confirm_fleet(
     } else {
         " ".to_owned()
     };
-    lines.push(Line::styled(
-        format!("{more}y publishes; any other key cancels"),
-        theme.key(),
-    ));
+    let answer = if nothing {
+        "any key closes"
+    } else {
+        "y publishes; any other key cancels"
+    };
+    lines.push(Line::styled(format!("{more}{answer}"), theme.key()));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let area = centered(frame.area(), 90, height);
     frame.render_widget(Clear, area);

@@ -79,11 +79,8 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
         app.editor.status = Some((StatusLevel::Error, format!("not published: {reason}")));
         None
     };
-    if let Err(NotReady::ReadOnly) = app.rules.admit(true) {
-        return refuse(
-            app,
-            format!("{}; the editor still validates", NotReady::ReadOnly),
-        );
+    if let Some(why) = app.read_only_reason() {
+        return refuse(app, format!("{why}; the editor still validates"));
     }
     if !app.vehicles.marked.is_empty() {
         return publish_to_marked(app);
@@ -143,9 +140,7 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
 fn not_connected(app: &App) -> Option<String> {
     match app.connection {
         ConnectionState::Connected => None,
-        ConnectionState::Offline => {
-            Some("this console is reading files; open it on a broker (--broker) to publish".into())
-        }
+        ConnectionState::Offline => app.read_only_reason(),
         _ => {
             Some("the broker is not connected; try again once the status bar says connected".into())
         }
@@ -176,13 +171,16 @@ fn publish_to_marked(app: &mut App) -> Option<Command> {
         }
     }
     if outgoing.is_empty() {
-        return refuse(
-            app,
+        // Still a confirmation window, with nothing to confirm: it says why
+        // and takes the key meant as the answer, so a habitual `y` does not
+        // land in the payload.
+        app.editor.status = Some((
+            StatusLevel::Error,
             format!(
-                "every marked vehicle refused it ({} of them)",
+                "not published: every marked vehicle refused it ({} of them); nothing was sent",
                 refused.len()
             ),
-        );
+        ));
     }
     app.modal = Some(Modal::ConfirmFleet {
         outgoing,

@@ -514,6 +514,30 @@ impl App {
             .unwrap_or(0)
     }
 
+    /// Why nothing can be published from this console, if so: no broker
+    /// (`open` reads files, and files are read-only), or read-only rules.
+    /// The publish refusal, the footer and the help all ask here.
+    pub fn read_only_reason(&self) -> Option<String> {
+        if matches!(self.connection, ConnectionState::Offline) {
+            Some(
+                "there is no broker: `open` reads files, and files are read-only; to publish, start `wpconsole console` on a broker (--broker URL --uid UID, or --profile NAME)"
+                    .into(),
+            )
+        } else if self.rules.read_only {
+            Some(crate::domain::outbound::NotReady::ReadOnly.to_string())
+        } else {
+            None
+        }
+    }
+
+    /// What the footer and help offer: no publishing key when nothing
+    /// can be published.
+    pub fn offer(&self) -> super::keys::Offer {
+        super::keys::Offer {
+            read_only: self.read_only_reason().is_some(),
+        }
+    }
+
     /// Whether a vehicle has been silent longer than the threshold.
     pub fn is_silent(&self, last_seen: Option<DateTime<Utc>>) -> bool {
         last_seen.is_some_and(|seen| {
@@ -790,6 +814,18 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
                 app.vehicles.marked.insert(vin.clone());
             }
         }
+        Action::MarkAll => {
+            let listed: Vec<Vin> = app
+                .vehicle_rows()
+                .into_iter()
+                .filter_map(|row| match row {
+                    VehicleRow::Vehicle(vin) => Some(vin),
+                    VehicleRow::All | VehicleRow::Unrecognised => None,
+                })
+                .collect();
+            app.vehicles.marked.extend(listed);
+        }
+        Action::MarkNone => app.vehicles.marked.clear(),
         Action::CycleKind => cycle_kind(app),
         Action::ToggleSort => {
             app.vehicles.sort = match app.vehicles.sort {
@@ -867,6 +903,11 @@ fn on_fleet_confirmation_key(
         return None;
     }
     app.modal = None;
+    if outgoing.is_empty() {
+        // Nothing to confirm: whatever key was meant as the answer (a
+        // habitual `y`) closes this and goes nowhere else.
+        return None;
+    }
     if key.code == KeyCode::Char('y') {
         let text = app.editor.text();
         let now = app.now;
@@ -889,9 +930,14 @@ fn on_fleet_confirmation_key(
                 .collect();
             format!("; refused {}: {}", refused.len(), listed.join(", "))
         };
+        // The marks were for this publish; the next starts from none.
+        let unmarked = std::mem::take(&mut app.vehicles.marked).len();
         app.notice = Some((
             StatusLevel::Info,
-            format!("fleet publish to {} vehicle(s){skipped}", outgoing.len()),
+            format!(
+                "fleet publish to {} vehicle(s){skipped}; {unmarked} mark(s) cleared",
+                outgoing.len()
+            ),
         ));
         return Some(Command::PublishMany(outgoing));
     }
