@@ -7,7 +7,9 @@
 //! - a vehicle filter over 1,000,000 messages (index only);
 //! - a text search over 100,000 messages of 600 B, end to end;
 //! - validation plus size check of a 128 KiB envelope (on every keystroke),
-//!   with the catalog's full schema check of its 3,200 params items and without.
+//!   with the catalog's full schema check of its 3,200 params items and without;
+//! - indexing records read from a file (`open`, today's history), the
+//!   account its topic names included.
 //!
 //! `cargo bench --bench pipeline`; see README "Performance".
 
@@ -268,8 +270,47 @@ fn validate_128_kib(c: &mut Criterion) {
     });
 }
 
+/// `open` and the console's start index each record of a file: counted
+/// per vehicle and noted under the account (UID) its topic names.
+fn index_stored_records(c: &mut Criterion) {
+    const BURST: usize = 4096;
+    let records: Vec<wpconsole::store::StoredRecord> = (0..BURST)
+        .map(|n| wpconsole::store::StoredRecord {
+            at: Utc::now(),
+            direction: wpconsole::store::Direction::Inbound,
+            vin: Some(vin(n)),
+            topic: format!("psa/OVIPPartners-Dev/to/uid/BENCH/opa/{}/", vin(n)),
+            kind: "content".into(),
+            action: Some("vehicleStatus".into()),
+            size: 600,
+            is_json: true,
+        })
+        .collect();
+    let mut group = c.benchmark_group("index records read from a file");
+    group.throughput(Throughput::Elements(BURST as u64));
+    group.bench_function("a burst of 4096", |b| {
+        b.iter_batched(
+            || (app(BURST * 2), records.clone()),
+            |(mut app, records)| {
+                let loaded = records
+                    .into_iter()
+                    .map(|record| Loaded::Stored {
+                        record,
+                        file: 0,
+                        offset: 0,
+                    })
+                    .collect();
+                update(&mut app, Msg::Loaded(loaded));
+                app
+            },
+            BatchSize::LargeInput,
+        );
+    });
+}
+
 criterion_group!(
     benches,
+    index_stored_records,
     inbound_pipeline,
     render_with_a_million_messages,
     validate_128_kib,

@@ -547,7 +547,7 @@ impl History {
     /// Records a message read from a file; its payload stays there.
     pub fn push_stored(&mut self, record: &StoredRecord, file: u16, offset: u64) -> u64 {
         self.count(record.direction, record.vin.as_ref(), record.at);
-        self.note_account(record.vin.as_ref(), &record.topic);
+        let topics_known = self.topics.list.len();
         let slot = self.slot(
             record.at,
             record.direction,
@@ -559,6 +559,11 @@ impl History {
             record.is_json,
             Place::File { file, offset },
         );
+        // A topic names one UID and one VIN: only a topic not seen before
+        // can bring a new account or a new vehicle of an account.
+        if self.topics.list.len() > topics_known {
+            self.note_account(record.vin.as_ref(), &record.topic);
+        }
         self.push_slot(slot, None)
     }
 
