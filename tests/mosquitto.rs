@@ -869,3 +869,57 @@ fn a_refused_login_is_tried_once_per_user_action_and_says_where_the_password_cam
         .wait_for("EXITED 0", Duration::from_secs(10))
         .unwrap_or_else(|s| panic!("{s}"));
 }
+
+#[test]
+fn a_scheme_that_does_not_match_the_port_says_the_likely_cause() {
+    if !mosquitto_available("a_scheme_that_does_not_match_the_port_says_the_likely_cause") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let pki = Pki::generate(&sandbox);
+    let tls = production_like(&sandbox, &pki);
+    let plain = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+
+    // mqtt:// to the TLS port.
+    let out = sandbox
+        .wpconsole()
+        .args([
+            "--broker",
+            &format!("mqtt://127.0.0.1:{}", tls.port),
+            "--uid",
+            UID,
+            "tail",
+        ])
+        .env("WPCONSOLE_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("TLS") && stderr.contains(&format!("mqtts://127.0.0.1:{}", tls.port)),
+        "the likely cause, a TLS port: {stderr}"
+    );
+
+    // mqtts:// to the plain port.
+    let out = sandbox
+        .wpconsole()
+        .args([
+            "--broker",
+            &format!("mqtts://127.0.0.1:{}", plain.port),
+            "--uid",
+            UID,
+        ])
+        .arg("--ca")
+        .arg(&pki.ca)
+        .arg("tail")
+        .env("WPCONSOLE_PASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(3), "{stderr}");
+    assert!(
+        stderr.contains("without TLS")
+            && stderr.contains(&format!("mqtt://127.0.0.1:{}", plain.port)),
+        "the likely cause, a plain port: {stderr}"
+    );
+}

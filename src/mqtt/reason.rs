@@ -63,6 +63,30 @@ pub struct DisconnectReason {
     pub text: String,
 }
 
+impl DisconnectReason {
+    /// The same reason for a connection that closed before the broker
+    /// answered the login: then a scheme that does not match the port is
+    /// the usual cause (a TLS listener drops plain MQTT, a plain one drops
+    /// a TLS handshake), and "closed" alone does not say what to fix.
+    #[must_use]
+    pub fn before_login(mut self, tls: bool, authority: &str) -> Self {
+        if self.kind != FailureKind::Closed {
+            return self;
+        }
+        let hint = if tls {
+            format!(
+                " before answering the login; likely cause: {authority} speaks MQTT without TLS (often port 1883): use mqtt://{authority}"
+            )
+        } else {
+            format!(
+                " before answering the login; likely cause: {authority} is a TLS port (often 8883 or 8886): use mqtts://{authority}"
+            )
+        };
+        self.text.push_str(&hint);
+        self
+    }
+}
+
 impl fmt::Display for DisconnectReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
@@ -288,6 +312,34 @@ mod tests {
         let r = describe(&err, "h:8886", None, &PasswordSource::NotGiven);
         assert_eq!(r.kind, FailureKind::Tls);
         assert!(r.text.contains("--ca FILE"), "{}", r.text);
+    }
+
+    #[test]
+    fn a_close_before_the_login_names_the_scheme_that_does_not_match() {
+        let closed = || {
+            describe(
+                &ConnectionError::Io(std::io::Error::from(std::io::ErrorKind::UnexpectedEof)),
+                "h:8883",
+                None,
+                &PasswordSource::NotGiven,
+            )
+        };
+        let plain = closed().before_login(false, "h:8883");
+        assert!(plain.text.contains("use mqtts://h:8883"), "{}", plain.text);
+        let tls = closed().before_login(true, "h:8883");
+        assert!(tls.text.contains("without TLS"), "{}", tls.text);
+        assert!(tls.text.contains("use mqtt://h:8883"), "{}", tls.text);
+        let refused = describe(
+            &ConnectionError::Io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused)),
+            "h:1",
+            None,
+            &PasswordSource::NotGiven,
+        );
+        assert_eq!(
+            refused.clone().before_login(false, "h:1"),
+            refused,
+            "only a close has this cause"
+        );
     }
 
     #[test]

@@ -232,6 +232,25 @@ struct Runner {
 }
 
 impl Runner {
+    /// Why the connection ended, in the user's words; a close before the
+    /// login was answered also names the likely scheme mismatch.
+    fn reason(&self, err: &rumqttc::ConnectionError, established: bool) -> DisconnectReason {
+        let reason = reason::describe(
+            err,
+            &self.options.authority,
+            self.options.uid.as_deref(),
+            &self.options.password_source,
+        );
+        if established {
+            return reason;
+        }
+        let tls = matches!(
+            self.eventloop.mqtt_options.transport(),
+            rumqttc::Transport::Tls(_)
+        );
+        reason.before_login(tls, &self.options.authority)
+    }
+
     async fn run(mut self) {
         let mut attempt: u32 = 0;
         loop {
@@ -295,17 +314,12 @@ impl Runner {
                 }
                 Ok(_) => {}
                 Err(err) => {
-                    self.connected.store(false, Ordering::Relaxed);
+                    let established = self.connected.swap(false, Ordering::Relaxed);
                     if *self.stop.borrow() {
                         return;
                     }
                     attempt = attempt.saturating_add(1);
-                    let reason = reason::describe(
-                        &err,
-                        &self.options.authority,
-                        self.options.uid.as_deref(),
-                        &self.options.password_source,
-                    );
+                    let reason = self.reason(&err, established);
                     let retry_in = (!reason.kind.waits_for_the_user())
                         .then(|| self.options.backoff.delay(attempt, fastrand::f64()));
                     // Requests made before this refusal do not count.
