@@ -387,7 +387,11 @@ impl Delivery {
 pub struct VehicleDeliveries {
     /// Round-trip times in milliseconds, the last 100.
     rtts: std::collections::VecDeque<u64>,
-    /// Tracked messages without a reply (sent or timed out).
+    /// Tracked messages sent and still within their timeout (the log
+    /// says `sent…`): not yet unacknowledged.
+    pub waiting: u32,
+    /// Tracked messages with no reply within the timeout (a late reply
+    /// still takes one off).
     pub unacknowledged: u32,
     /// The last popup answer and its round trip in milliseconds (kept out
     /// of the round-trip times: a person's reaction is not the network's).
@@ -395,6 +399,12 @@ pub struct VehicleDeliveries {
 }
 
 impl VehicleDeliveries {
+    /// Whether more tracked messages are unanswered (waiting or timed out)
+    /// than the vehicle keeps while its app sleeps: some may be lost.
+    pub fn flooded(&self) -> bool {
+        self.waiting.saturating_add(self.unacknowledged) > BUFFERED_BY_THE_VEHICLE
+    }
+
     pub fn last_ms(&self) -> Option<u64> {
         self.rtts.back().copied()
     }
@@ -452,7 +462,7 @@ impl Deliveries {
         vin: super::Vin,
         at: chrono::DateTime<chrono::Utc>,
     ) {
-        self.vehicles.entry(vin.clone()).or_default().unacknowledged += 1;
+        self.vehicles.entry(vin.clone()).or_default().waiting += 1;
         self.states.insert(key, Delivery::Sent);
         self.pending.insert(
             id,
@@ -476,7 +486,11 @@ impl Deliveries {
         let round_trip = (at - pending.sent_at).to_std().unwrap_or_default();
         let millis = u64::try_from(round_trip.as_millis()).unwrap_or(u64::MAX);
         let vehicle = self.vehicles.entry(pending.vin).or_default();
-        vehicle.unacknowledged = vehicle.unacknowledged.saturating_sub(1);
+        if self.states.get(&pending.key) == Some(&Delivery::NoReply) {
+            vehicle.unacknowledged = vehicle.unacknowledged.saturating_sub(1);
+        } else {
+            vehicle.waiting = vehicle.waiting.saturating_sub(1);
+        }
         if let Some(answer) = &acknowledgement.answer {
             self.states
                 .insert(pending.key, Delivery::Answered(answer.clone(), round_trip));
@@ -498,13 +512,18 @@ impl Deliveries {
         for pending in self.pending.values() {
             let waited = (now - pending.sent_at).to_std().unwrap_or_default();
             if waited > self.timeout && self.states.get(&pending.key) == Some(&Delivery::Sent) {
-                expired.push(pending.key);
+                expired.push((pending.key, pending.vin.clone()));
             }
         }
-        for key in &expired {
+        // Only now is a message unacknowledged: before its timeout it is
+        // merely on its way.
+        for (key, vin) in &expired {
             self.states.insert(*key, Delivery::NoReply);
+            let vehicle = self.vehicles.entry(vin.clone()).or_default();
+            vehicle.waiting = vehicle.waiting.saturating_sub(1);
+            vehicle.unacknowledged += 1;
         }
-        expired
+        expired.into_iter().map(|(key, _)| key).collect()
     }
 
     /// What became of message `key`, if it was tracked.
@@ -540,7 +559,12 @@ mod delivery_tests {
         let mut deliveries = Deliveries::new(std::time::Duration::from_secs(30));
         deliveries.sent("a".into(), 1, vin.clone(), at(0));
         deliveries.sent("b".into(), 2, vin.clone(), at(100));
-        assert_eq!(deliveries.vehicle(&vin).unwrap().unacknowledged, 2);
+        let vehicle = deliveries.vehicle(&vin).unwrap();
+        assert_eq!(
+            (vehicle.waiting, vehicle.unacknowledged),
+            (2, 0),
+            "on their way, not unacknowledged before the timeout"
+        );
         assert_eq!(
             deliveries.acknowledge(&Acknowledgement::reply("zzz"), at(150)),
             None,
@@ -566,7 +590,10 @@ mod delivery_tests {
         assert_eq!(deliveries.expire(at(30_001)), vec![1]);
         assert_eq!(deliveries.state(1), Some(Delivery::NoReply));
         let vehicle = deliveries.vehicle(&vin).unwrap();
-        assert_eq!((vehicle.unacknowledged, vehicle.last_ms()), (1, Some(300)));
+        assert_eq!(
+            (vehicle.waiting, vehicle.unacknowledged, vehicle.last_ms()),
+            (0, 1, Some(300))
+        );
         assert!(deliveries.awaiting());
         assert_eq!(
             deliveries
@@ -576,7 +603,7 @@ mod delivery_tests {
             "a late reply still acknowledges"
         );
         let vehicle = deliveries.vehicle(&vin).unwrap();
-        assert_eq!(vehicle.unacknowledged, 0);
+        assert_eq!((vehicle.waiting, vehicle.unacknowledged), (0, 0));
         assert_eq!(vehicle.p50_ms(), Some(300));
         assert!(!deliveries.awaiting());
     }

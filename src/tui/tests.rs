@@ -1090,7 +1090,10 @@ fn a_tracked_publish_is_acknowledged_by_the_reply_carrying_its_id_or_times_out()
     let shown = screen(&app);
     assert!(shown.contains("✓ 120 ms"), "{shown}");
     assert!(shown.contains("✗ no reply"), "{shown}");
-    assert!(shown.contains("120/120ms 1✗"), "{shown}");
+    assert!(
+        shown.contains("bench… 120ms 1✗"),
+        "the label, shortened, beside the figures:\n{shown}"
+    );
 }
 
 #[test]
@@ -1150,8 +1153,8 @@ fn a_tracked_popup_is_acknowledged_by_the_popup_answer_carrying_its_id() {
     assert!(shown.contains("✓ OK 812 ms"), "{shown}");
     assert!(!shown.contains("no reply"), "{shown}");
     assert!(
-        shown.contains("popup OK 812ms"),
-        "the vehicle's row: {shown}"
+        shown.contains("bench… OK 812ms"),
+        "the vehicle's row, label then answer: {shown}"
     );
     app.log.selected = Some(seq);
     app.log.follow = false;
@@ -1175,11 +1178,17 @@ fn more_than_ten_unacknowledged_messages_to_one_vehicle_are_flagged() {
         update(&mut app, Msg::Published(outgoing));
     }
     let shown = screen(&app);
-    assert!(shown.contains("11✗!"), "{shown}");
+    assert!(
+        shown.contains("11…!"),
+        "on their way, already too many:\n{shown}"
+    );
     assert!(
         shown.contains("!>VF3ABCDEFGH123456"),
         "flagged like a silent vehicle:\n{shown}"
     );
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(31)));
+    let shown = screen(&app);
+    assert!(shown.contains("11✗!"), "none answered in time:\n{shown}");
 }
 
 #[test]
@@ -1433,14 +1442,8 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
         update(&mut app, Msg::Published(one));
     }
     assert_eq!(app.history.tx, 2);
-    assert_eq!(
-        app.deliveries.vehicle(&vin(VIN_A)).unwrap().unacknowledged,
-        1
-    );
-    assert_eq!(
-        app.deliveries.vehicle(&vin(VIN_B)).unwrap().unacknowledged,
-        1
-    );
+    assert_eq!(app.deliveries.vehicle(&vin(VIN_A)).unwrap().waiting, 1);
+    assert_eq!(app.deliveries.vehicle(&vin(VIN_B)).unwrap().waiting, 1);
 }
 
 #[test]
@@ -1841,4 +1844,62 @@ fn a_fleet_confirmation_with_nothing_to_confirm_says_why_and_swallows_the_answer
     assert_eq!(app.modal, None, "the answer closes it");
     assert_eq!(app.editor.text(), text, "the y went nowhere");
     assert_eq!(app.history.tx, 0);
+}
+
+/// The vehicles pane's row of `target`.
+fn vehicle_row(app: &super::App, target: &str) -> String {
+    let shown = screen(app);
+    shown
+        .lines()
+        .find(|l| l.contains(target) && l.contains(" rx "))
+        .unwrap_or_else(|| panic!("no row for {target}:\n{shown}"))
+        .to_owned()
+}
+
+#[test]
+fn tracking_figures_sit_beside_the_label_and_count_unacknowledged_only_after_the_timeout() {
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    app.focus = Focus::Editor;
+    let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
+        panic!("publishes: {}", status(&app));
+    };
+    let cid = outgoing.cid.clone().unwrap();
+    update(&mut app, Msg::Published(outgoing));
+    app.focus = Focus::Log;
+    let row = vehicle_row(&app, VIN_A);
+    assert!(row.contains("bench NAC"), "the label stays: {row}");
+    assert!(
+        !row.contains('✗'),
+        "waiting is not unacknowledged yet: {row}"
+    );
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(31)));
+    let row = vehicle_row(&app, VIN_A);
+    assert!(
+        row.contains("bench NAC") && row.contains("1✗"),
+        "after the timeout: {row}"
+    );
+    // A late reply acknowledges it: the figures show its round trip, beside the label.
+    receive(
+        &mut app,
+        &to_topic(VIN_A),
+        format!(r#"{{"content":{{"type":"ack","ref":"{cid}"}}}}"#).as_bytes(),
+        32_000,
+    );
+    let row = vehicle_row(&app, VIN_A);
+    assert!(
+        row.contains("bench NAC") && row.contains("ms") && !row.contains('✗'),
+        "{row}"
+    );
+    // Narrow terminals (only the focused pane): the label gives way only
+    // in part, the figures stay.
+    app.focus = Focus::Vehicles;
+    for (width, height) in [(80, 24), (60, 20)] {
+        update(&mut app, Msg::Resize(width, height));
+        let row = vehicle_row(&app, VIN_A);
+        assert!(
+            row.contains("bench") && row.contains("ms"),
+            "{width}x{height}: {row}"
+        );
+    }
 }

@@ -10,7 +10,7 @@ use super::theme::Theme;
 use crate::account::Account;
 use crate::domain::PopupAction;
 use crate::domain::envelope::group;
-use crate::domain::tracking::{BUFFERED_BY_THE_VEHICLE, Delivery, VehicleDeliveries};
+use crate::domain::tracking::{Delivery, VehicleDeliveries};
 use crate::store::Direction;
 use chrono::{DateTime, Utc};
 use ratatui::Frame;
@@ -68,6 +68,8 @@ fn truncate(text: &str, width: usize) -> String {
         return text.to_owned();
     }
     let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
+    // "bench…", not "bench …": a cut between words ends at the word.
+    out.truncate(out.trim_end().len());
     out.push('…');
     out
 }
@@ -231,8 +233,7 @@ fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 VehicleRow::Vehicle(vin) => {
                     let stats = &app.history.vehicles[vin];
                     let deliveries = app.deliveries.vehicle(vin);
-                    let flooded =
-                        deliveries.is_some_and(|d| d.unacknowledged > BUFFERED_BY_THE_VEHICLE);
+                    let flooded = deliveries.is_some_and(VehicleDeliveries::flooded);
                     let silent = app.is_silent(stats.last_seen) || flooded;
                     // `!` silent (or too many unacknowledged), `*` marked for a
                     // fleet publish, `>` the editor's target.
@@ -251,13 +252,9 @@ fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                     (
                         format!(
                             "{marker}{vin} {:<label_width$} rx {:<6} tx {:<5}{:>4}",
-                            // Where tracking has something to say, it says it
-                            // in the label's place.
-                            truncate(
-                                &deliveries
-                                    .map_or_else(|| vehicle_label(app, stats), delivery_summary,),
-                                label_width
-                            ),
+                            // The label says which vehicle; tracking's figures
+                            // stand beside it.
+                            label_and_figures(&vehicle_label(app, stats), deliveries, label_width),
                             stats.rx,
                             stats.tx,
                             age(app.now, stats.last_seen),
@@ -830,25 +827,66 @@ fn bar(done: u64, total: u64, width: usize) -> String {
 }
 
 /// A vehicle's round trips and unacknowledged messages, for its row:
-/// `120/95ms 3✗ popup OK 812ms` (last/median round trip, unacknowledged
-/// count, `!` past the 10 messages a sleeping vehicle keeps; the last
-/// popup's answer and how long the user took).
-fn delivery_summary(deliveries: &VehicleDeliveries) -> String {
-    let rtt = match (deliveries.last_ms(), deliveries.p50_ms()) {
-        (Some(last), Some(p50)) => format!("{last}/{p50}ms"),
-        _ => String::new(),
+/// `120/95ms 2… 3✗ popup OK 812ms` (last/median round trip, tracked
+/// messages still within their timeout, those with no reply within it, `!`
+/// past the 10 messages a sleeping vehicle keeps; the last popup's answer
+/// and how long the user took). `compact`, for a narrow row, drops the
+/// median and the word "popup".
+fn delivery_summary(deliveries: &VehicleDeliveries, compact: bool) -> String {
+    let mut parts = Vec::new();
+    match (deliveries.last_ms(), deliveries.p50_ms()) {
+        (Some(last), _) if compact => parts.push(format!("{last}ms")),
+        (Some(last), Some(p50)) => parts.push(format!("{last}/{p50}ms")),
+        _ => {}
+    }
+    if deliveries.waiting > 0 {
+        parts.push(format!("{}…", deliveries.waiting));
+    }
+    if deliveries.unacknowledged > 0 {
+        parts.push(format!("{}✗", deliveries.unacknowledged));
+    }
+    if deliveries.flooded() {
+        parts.push("!".into());
+    }
+    if let Some((answer, ms)) = &deliveries.last_answer {
+        let popup = if compact { "" } else { "popup " };
+        parts.push(format!("{popup}{} {ms}ms", answer.label()));
+    }
+    parts.join(" ").replace(" !", "!")
+}
+
+/// A vehicle's label, then its tracking figures at the right, in `width`
+/// columns. When both do not fit the figures go compact, then the label
+/// shortens (keeping its first 6 columns, it says
+/// which vehicle), then the figures are cut.
+fn label_and_figures(label: &str, deliveries: Option<&VehicleDeliveries>, width: usize) -> String {
+    let Some(deliveries) = deliveries else {
+        return truncate(label, width);
     };
-    let unacked = match deliveries.unacknowledged {
-        0 => String::new(),
-        n if n > BUFFERED_BY_THE_VEHICLE => format!(" {n}✗!"),
-        n => format!(" {n}✗"),
+    let fits = |figures: &str| label.chars().count() + 1 + figures.chars().count() <= width;
+    let full = delivery_summary(deliveries, false);
+    let figures = if fits(&full) {
+        full
+    } else {
+        delivery_summary(deliveries, true)
     };
-    let answer = deliveries
-        .last_answer
-        .as_ref()
-        .map(|(answer, ms)| format!(" popup {} {ms}ms", answer.label()))
-        .unwrap_or_default();
-    (rtt + &unacked + &answer).trim_start().to_owned()
+    if figures.is_empty() {
+        return truncate(label, width);
+    }
+    if label.is_empty() {
+        return format!("{:>width$}", truncate(&figures, width));
+    }
+    let figures_width = figures.chars().count();
+    let label_room = width
+        .saturating_sub(figures_width + 1)
+        .max(label.chars().count().min(6))
+        .min(width);
+    let label = truncate(label, label_room);
+    let room = width.saturating_sub(label.chars().count() + 1);
+    if room == 0 {
+        return label;
+    }
+    format!("{label} {:>room$}", truncate(&figures, room))
 }
 
 /// The production profile's question before a publish.
