@@ -538,9 +538,14 @@ pub struct Offer {
 }
 
 impl Offer {
-    /// Whether `binding` is worth offering.
+    /// Whether `binding` is worth offering: publishing, and marking for a
+    /// fleet publish, are not when nothing can be published.
     fn offers(self, binding: &Binding) -> bool {
-        !(self.read_only && binding.action == Action::Publish)
+        let publishing = matches!(
+            binding.action,
+            Action::Publish | Action::Mark | Action::MarkAll | Action::MarkNone
+        );
+        !(self.read_only && publishing)
     }
 }
 

@@ -1767,6 +1767,14 @@ fn a_read_only_console_offers_no_publishing_in_its_footer_or_help() {
     let help = screen(&app);
     assert!(!help.contains("Ctrl-S"), "help offers publishing:\n{help}");
     assert!(help.contains("Read-only"), "{help}");
+    key(&mut app, KeyCode::Esc);
+    app.focus = Focus::Vehicles;
+    key(&mut app, KeyCode::Char('?'));
+    let help = screen(&app);
+    assert!(
+        !help.contains("Ctrl-S") && !help.contains("mark"),
+        "no marking for a fleet publish either:\n{help}"
+    );
     // A console that may publish still offers it.
     let mut app = super::testing::app();
     app.focus = Focus::Editor;
