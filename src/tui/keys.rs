@@ -230,7 +230,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[ch('a')],
         keys_label: "a",
         action: Action::MarkAll,
-        hint: "mark all",
+        hint: "all",
         help: "mark every vehicle listed (as filtered) for a fleet publish",
     },
     Binding {
@@ -238,7 +238,7 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[ch('n')],
         keys_label: "n",
         action: Action::MarkNone,
-        hint: "mark none",
+        hint: "none",
         help: "unmark every vehicle",
     },
     Binding {
