@@ -864,6 +864,13 @@ fn a_refused_login_is_tried_once_per_user_action_and_says_where_the_password_cam
     terminal
         .wait_for("login refused: ", Duration::from_secs(5))
         .unwrap_or_else(|s| panic!("{s}"));
+    // The user fixes the password file and asks again: the file is read
+    // again, and the console connects without a restart.
+    std::fs::write(&wrong, format!("{PASSWORD}\n")).unwrap();
+    terminal.send_keys(&["C-r"]);
+    terminal
+        .wait_for("● connected", Duration::from_secs(10))
+        .unwrap_or_else(|s| panic!("the fixed password file was not read again:\n{s}"));
     terminal.send_keys(&["q"]);
     terminal
         .wait_for("EXITED 0", Duration::from_secs(10))

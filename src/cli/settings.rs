@@ -307,14 +307,12 @@ impl AccountJournal {
 }
 
 fn read_password_file(path: &Path) -> Result<Password, CliError> {
-    let text = std::fs::read_to_string(path).map_err(|err| {
+    Password::from_file(path).map_err(|err| {
         CliError::usage(format!(
             "cannot read the password file {}: {err}",
             path.display()
         ))
-    })?;
-    let first_line = text.lines().next().unwrap_or("");
-    Ok(Password::new(first_line.to_owned()))
+    })
 }
 
 /// `~/x` to `$HOME/x`, so profile paths can be written the usual way.

@@ -20,6 +20,12 @@ use std::time::Duration;
 pub struct Password(String);
 
 impl Password {
+    /// The first line of a password file.
+    pub fn from_file(path: &std::path::Path) -> std::io::Result<Self> {
+        let text = std::fs::read_to_string(path)?;
+        Ok(Self::new(text.lines().next().unwrap_or("").to_owned()))
+    }
+
     pub fn new(text: String) -> Self {
         Self(text)
     }

@@ -340,16 +340,33 @@ impl Runner {
                     } else {
                         // rumqttc reconnects on the next poll: poll again
                         // only when the user asks.
-                        tokio::select! {
+                        let stopped = tokio::select! {
                             asked = self.retry.changed() => asked.is_err(),
                             _ = self.stop.wait_for(|stop| *stop) => true,
+                        };
+                        if !stopped {
+                            self.read_the_password_again();
                         }
+                        stopped
                     };
                     if stopped {
                         return;
                     }
                 }
             }
+        }
+    }
+
+    /// The user asked to retry a refused login, most likely after fixing
+    /// the password file: the retry uses what the file holds now.
+    fn read_the_password_again(&mut self) {
+        if let (PasswordSource::File(path), Some(uid)) =
+            (&self.options.password_source, &self.options.uid)
+            && let Ok(password) = super::Password::from_file(path)
+        {
+            self.eventloop
+                .mqtt_options
+                .set_credentials(uid.clone(), password.expose());
         }
     }
 
