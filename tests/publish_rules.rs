@@ -378,3 +378,66 @@ fn validate_resolves_placeholders_as_send_does() {
     assert_eq!(sent.status.code(), Some(1), "{}", stderr(&sent));
     assert!(stderr(&sent).contains("131,084"), "{}", stderr(&sent));
 }
+
+#[test]
+fn an_account_named_on_the_command_line_does_not_inherit_the_default_profile() {
+    let port = broker();
+    let sandbox = Sandbox::new();
+    sandbox.write(
+        "config.toml",
+        format!(
+            "default-profile = \"production\"\n[profiles.production]\nbroker = \"mqtt://127.0.0.1:{port}\"\nuid = \"{UID}\"\napp-id = \"PROD_APP\"\nproduction = true\n"
+        ),
+    );
+    let observer = Observer::subscribe(port, "psa/OVIPPartners-Dev/from/uid/OTHER-UID/#");
+    let sent = sandbox
+        .wpconsole()
+        .arg("--config")
+        .arg(sandbox.path("config.toml"))
+        .args([
+            "--broker",
+            &format!("mqtt://127.0.0.1:{port}"),
+            "--uid",
+            "OTHER-UID",
+        ])
+        .args(["send", "--vin", OTHER, "--content", "{}", "--dry-run"])
+        .output()
+        .unwrap();
+    assert_eq!(sent.status.code(), Some(2), "{}", stderr(&sent));
+    assert!(
+        stderr(&sent).contains("no application id"),
+        "the default profile's app id is another account's: {}",
+        stderr(&sent)
+    );
+    let sent = sandbox
+        .wpconsole()
+        .arg("--config")
+        .arg(sandbox.path("config.toml"))
+        .args([
+            "--broker",
+            &format!("mqtt://127.0.0.1:{port}"),
+            "--uid",
+            "OTHER-UID",
+        ])
+        .args(["--app-id", "APP", "send", "--vin", OTHER, "--content", "{}"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        sent.status.code(),
+        Some(0),
+        "not held to another account's production flag: {}",
+        stderr(&sent)
+    );
+    assert_eq!(received(&observer, Duration::from_secs(2)).len(), 1);
+    // Named with --profile, the profile applies under the flags.
+    let refused = sandbox
+        .wpconsole()
+        .arg("--config")
+        .arg(sandbox.path("config.toml"))
+        .args(["--profile", "production", "--uid", "OTHER-UID"])
+        .args(["send", "--vin", OTHER, "--content", "{}"])
+        .output()
+        .unwrap();
+    assert_eq!(refused.status.code(), Some(1), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("--yes"), "{}", stderr(&refused));
+}

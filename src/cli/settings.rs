@@ -63,9 +63,17 @@ impl Settings {
             ),
         };
         let file = ConfigFile::load(&path, explicit).map_err(CliError::usage)?;
-        let (profile_name, profile) = file
-            .profile(global.profile.as_deref(), &path)
-            .map_err(CliError::usage)?;
+        // A broker or UID named on the command line (or in the environment)
+        // without --profile is another account than the default profile's:
+        // it does not inherit that account's app id, fleet, production or
+        // read-only setting. A named --profile is merged under the flags.
+        let account_named = global.broker.is_some() || global.uid.is_some();
+        let (profile_name, profile) = if global.profile.is_none() && account_named {
+            (None, Profile::default())
+        } else {
+            file.profile(global.profile.as_deref(), &path)
+                .map_err(CliError::usage)?
+        };
         Ok(Self::merge(global, profile_name, profile))
     }
 
