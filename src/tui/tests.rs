@@ -1916,3 +1916,5 @@ fn tracking_figures_sit_beside_the_label_and_count_unacknowledged_only_after_the
         );
     }
 }
+
+mod log_pane;

@@ -346,7 +346,8 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = usize::from(inner.width);
-    let lines: Vec<Line> = (app.log.top..len.min(app.log.top + usize::from(inner.height)))
+    let top = app.log_top();
+    let lines: Vec<Line> = (top..len.min(top + usize::from(inner.height)))
         .filter_map(|index| app.log_seq_at(index))
         .filter_map(|seq| app.history.by_seq(seq))
         .map(|entry| {

@@ -186,18 +186,23 @@ pub(super) fn move_log(app: &mut App, action: Action) {
 }
 
 pub(super) fn keep_log_selection_visible(app: &mut App) {
-    let rows = app.log_rows_visible();
-    let len = app.log_len();
-    let Some(index) = app.log.selected.and_then(|s| app.log_index_of(s)) else {
-        app.log.top = len.saturating_sub(rows);
-        return;
+    app.log.top = app.log_top();
+}
+
+/// The first row of a log window of `rows` rows over `len` rows, moved
+/// from `top` as little as keeps the `selected` row in it, and never so far
+/// down that rows stay empty below the last one while older rows exist:
+/// a following log (its selection the newest row) shows the newest rows
+/// from the pane's top to its bottom.
+pub(super) fn window_top(top: usize, selected: Option<usize>, len: usize, rows: usize) -> usize {
+    let rows = rows.max(1);
+    let top = match selected {
+        Some(index) if index < top => index,
+        Some(index) if index >= top + rows => index + 1 - rows,
+        Some(_) => top,
+        None => len,
     };
-    if index < app.log.top {
-        app.log.top = index;
-    } else if index >= app.log.top + rows {
-        app.log.top = index + 1 - rows;
-    }
-    app.log.top = app.log.top.min(len.saturating_sub(1));
+    top.min(len.saturating_sub(rows))
 }
 
 pub(super) fn refresh_detail(app: &mut App) {

@@ -427,6 +427,19 @@ impl App {
             .map_or(10, |r| usize::from(r.height.saturating_sub(2)).max(1))
     }
 
+    /// The first row of the filtered view the log pane shows. Derived
+    /// from the remembered `top` with the pane's height at this moment, so
+    /// a resize, a focus change in a small terminal or a filter that
+    /// shortened the view never leaves rows empty below the newest one.
+    pub fn log_top(&self) -> usize {
+        log::window_top(
+            self.log.top,
+            self.log.selected.and_then(|s| self.log_index_of(s)),
+            self.log_len(),
+            self.log_rows_visible(),
+        )
+    }
+
     /// How many messages the log shows under the current filter.
     pub fn log_len(&self) -> usize {
         if self.log.filter.is_active() {

@@ -41,7 +41,7 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) {
                     app.focus = Focus::Vehicles;
                 }
                 Focus::Log => {
-                    if let Some(seq) = app.log_seq_at(app.log.top + row) {
+                    if let Some(seq) = app.log_seq_at(app.log_top() + row) {
                         app.log.selected = Some(seq);
                         app.log.follow = false;
                         refresh_detail(app);
