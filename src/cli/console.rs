@@ -90,7 +90,7 @@ pub async fn run(
     if let Some(notice) = journal.as_ref().and_then(AccountJournal::old_layout_notice) {
         app.notice = Some((StatusLevel::Info, notice));
     }
-    let history = match (&journal, global.fresh) {
+    let history = match (&journal, global.fresh.unwrap_or(false)) {
         (Some(journal), false) => journal.today(),
         _ => Vec::new(),
     };

@@ -61,7 +61,7 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<u8, CliError> {
         console_args.app_id = Some(DEMO_APP_ID.to_owned());
         // The demo ignores the user's config: its world is its own, and it
         // keeps a journal only where one is asked for.
-        console_args.no_journal = console_args.journal.is_none();
+        console_args.no_journal = Some(console_args.journal.is_none());
         let settings = super::settings::Settings::merge(
             &console_args,
             Some("demo".to_owned()),

@@ -23,6 +23,7 @@ pub mod settings;
 pub mod tail;
 pub mod validate;
 
+use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 use std::fmt;
 use std::path::PathBuf;
@@ -53,7 +54,10 @@ const EXIT_CODES: &str = "Exit codes: 0 ok, 1 payload refused (invalid, oversize
 const ENVIRONMENT: &str = "\
 Every connection option can also come from the environment (WPCONSOLE_BROKER, \
 WPCONSOLE_UID, WPCONSOLE_APP_ID, ...) or from a profile in the config file. \
-Precedence: flag > environment > profile > default. The password is never a \
+Precedence: flag > environment > profile > default. Switches take \
+1/0, true/false, yes/no or on/off from the environment (WPCONSOLE_READ_ONLY=1) \
+or after '=' on the command line (--read-only=false overrides a profile's \
+read-only = true). The password is never a \
 flag: it comes from WPCONSOLE_PASSWORD, --password-file, or a prompt.";
 
 /// wpconsole: the application server console for Stellantis WebPortal apps.
@@ -72,8 +76,13 @@ pub struct Cli {
 }
 
 /// Options accepted before or after the subcommand.
-// Command-line switches are bools by nature.
-#[allow(clippy::struct_excessive_bools)]
+///
+/// Every switch is an `Option<bool>`: `None` when neither the flag nor its
+/// environment variable was given, so a profile's setting shows through and
+/// an explicit `false` (`--read-only=false`, `WPCONSOLE_READ_ONLY=0`)
+/// overrides it. Flag and environment accept 1/0, true/false, yes/no, on/off
+/// in any case; `--read-only` alone means true. `require_equals` keeps
+/// `--read-only send` from reading `send` as the switch's value.
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Connection options (before or after the command)")]
 pub struct GlobalArgs {
@@ -121,8 +130,17 @@ pub struct GlobalArgs {
     )]
     pub key: Option<PathBuf>,
     /// Do not verify the broker's certificate. Dangerous: only for test brokers.
-    #[arg(long, global = true, env = "WPCONSOLE_INSECURE")]
-    pub insecure: bool,
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_INSECURE",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new()
+    )]
+    pub insecure: Option<bool>,
     /// MQTT client id [default: wpconsole-<pid>-<random>].
     #[arg(long, global = true, env = "WPCONSOLE_CLIENT_ID", value_name = "ID")]
     pub client_id: Option<String>,
@@ -137,7 +155,8 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "WPCONSOLE_TRAILING_SLASH",
-        value_name = "BOOL"
+        value_name = "BOOL",
+        value_parser = BoolishValueParser::new()
     )]
     pub trailing_slash: Option<bool>,
     /// The broker's maximum payload size in bytes [default: 131072].
@@ -153,8 +172,17 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "WPCONSOLE_JOURNAL", value_name = "DIR")]
     pub journal: Option<PathBuf>,
     /// Start the console with an empty log instead of today's journal.
-    #[arg(long, global = true, env = "WPCONSOLE_FRESH")]
-    pub fresh: bool,
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_FRESH",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new()
+    )]
+    pub fresh: Option<bool>,
     /// Memory for recent payloads, in MiB; older ones are read back from the journal
     /// (or the opened file) when shown.
     #[arg(
@@ -171,19 +199,41 @@ pub struct GlobalArgs {
     pub catalog: Option<PathBuf>,
     /// Do not stamp a tracking id into published content nor wait for replies (profile:
     /// track = false; in the console's editor Ctrl-G turns it on and off).
-    #[arg(long, global = true, env = "WPCONSOLE_NO_TRACK")]
-    pub no_track: bool,
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_NO_TRACK",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new()
+    )]
+    pub no_track: Option<bool>,
     /// Remove publishing: `send` and the console's Ctrl-S refuse (validation still works).
-    #[arg(long, global = true, env = "WPCONSOLE_READ_ONLY")]
-    pub read_only: bool,
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_READ_ONLY",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new()
+    )]
+    pub read_only: Option<bool>,
     /// Keep no journal.
     #[arg(
         long,
         global = true,
         env = "WPCONSOLE_NO_JOURNAL",
-        conflicts_with = "journal"
+        value_name = "BOOL",
+        num_args = 0..=1,
+        require_equals = true,
+        default_missing_value = "true",
+        value_parser = BoolishValueParser::new()
     )]
-    pub no_journal: bool,
+    pub no_journal: Option<bool>,
     /// MQTT keep-alive in seconds: a broker that stops answering is noticed within 2x this
     /// [default: 30].
     #[arg(
@@ -312,4 +362,46 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
 /// terminal, with exit code 2, before anything else is started.
 fn no_console_without_a_terminal() -> Result<(), CliError> {
     crate::tui::terminal::require_terminal().map_err(CliError::usage)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn global(args: &[&str]) -> GlobalArgs {
+        let mut line = vec!["wpconsole"];
+        line.extend_from_slice(args);
+        match Cli::try_parse_from(line) {
+            Ok(cli) => cli.global,
+            Err(err) => panic!("{args:?}: {err}"),
+        }
+    }
+
+    #[test]
+    fn a_switch_alone_is_true_takes_a_value_after_equals_and_never_eats_the_command() {
+        let switches = [
+            "--read-only",
+            "--insecure",
+            "--fresh",
+            "--no-journal",
+            "--no-track",
+        ];
+        let pick = |g: &GlobalArgs| [g.read_only, g.insecure, g.fresh, g.no_journal, g.no_track];
+        for (i, switch) in switches.into_iter().enumerate() {
+            let unset = global(&["validate", "-"]);
+            assert_eq!(pick(&unset)[i], None, "{switch}");
+            // Before the command: the command is not read as its value.
+            let before = Cli::try_parse_from(["wpconsole", switch, "validate", "-"]).unwrap();
+            assert!(
+                matches!(before.command, Some(Command::Validate(_))),
+                "{switch}"
+            );
+            assert_eq!(pick(&before.global)[i], Some(true), "{switch}");
+            for (value, expected) in [("0", false), ("No", false), ("TRUE", true), ("on", true)] {
+                let g = global(&["validate", "-", &format!("{switch}={value}")]);
+                assert_eq!(pick(&g)[i], Some(expected), "{switch}={value}");
+            }
+            assert!(Cli::try_parse_from(["wpconsole", &format!("{switch}=maybe")]).is_err());
+        }
+    }
 }

@@ -62,6 +62,11 @@ impl Settings {
                 false,
             ),
         };
+        if global.no_journal == Some(true) && global.journal.is_some() {
+            return Err(CliError::usage(
+                "--no-journal (or WPCONSOLE_NO_JOURNAL) and --journal DIR (or WPCONSOLE_JOURNAL) both given: keep one",
+            ));
+        }
         let file = ConfigFile::load(&path, explicit).map_err(CliError::usage)?;
         // A broker or UID named on the command line (or in the environment)
         // without --profile is another account than the default profile's:
@@ -118,9 +123,9 @@ impl Settings {
             tls: TlsFiles {
                 ca: global.ca.clone().or(profile.ca).map(expand_home),
                 client: cert.zip(key),
-                insecure: global.insecure || profile.insecure.unwrap_or(false),
+                insecure: global.insecure.or(profile.insecure).unwrap_or(false),
             },
-            journal_root: if global.no_journal {
+            journal_root: if global.no_journal == Some(true) {
                 None
             } else {
                 Some(global.journal.clone().or(profile.journal).map_or_else(
@@ -129,14 +134,18 @@ impl Settings {
                 ))
             },
             production: profile.production.unwrap_or(false),
-            read_only: global.read_only || profile.read_only.unwrap_or(false),
+            read_only: global.read_only.or(profile.read_only).unwrap_or(false),
             catalog_dir: global.catalog.clone().or(profile.catalog).map(expand_home),
             tracking: crate::domain::tracking::Tracking {
                 stamp_field: profile.track_field.unwrap_or_else(|| "cid".into()),
                 reply_field: profile.reply_field.unwrap_or_else(|| "ref".into()),
             },
             track_timeout: Duration::from_secs(profile.track_timeout.unwrap_or(30).max(1)),
-            track: !global.no_track && profile.track.unwrap_or(true),
+            track: global
+                .no_track
+                .map(|no_track| !no_track)
+                .or(profile.track)
+                .unwrap_or(true),
             fleet: profile.fleet,
         }
     }
@@ -403,7 +412,7 @@ mod tests {
             assert_ne!(dir, journal.dir);
         }
         let none = GlobalArgs {
-            no_journal: true,
+            no_journal: Some(true),
             journal: None,
             ..global.clone()
         };
@@ -421,6 +430,27 @@ mod tests {
             .journal()
             .unwrap_err();
         assert!(err.message.contains("--uid"), "{}", err.message);
+    }
+
+    #[test]
+    fn an_explicit_false_switch_overrides_the_profile_and_none_lets_it_show() {
+        let text = "[profiles.p]\nread-only = true\ninsecure = true\ntrack = false\n";
+        let profile = ConfigFile::parse(text, Path::new("t")).unwrap().profiles["p"].clone();
+        let unset = Settings::merge(&GlobalArgs::default(), None, profile.clone());
+        assert!(unset.read_only && unset.tls.insecure && !unset.track);
+        let off = GlobalArgs {
+            read_only: Some(false),
+            insecure: Some(false),
+            no_track: Some(false),
+            ..GlobalArgs::default()
+        };
+        let s = Settings::merge(&off, None, profile);
+        assert!(!s.read_only && !s.tls.insecure && s.track);
+        let on = GlobalArgs {
+            no_track: Some(true),
+            ..GlobalArgs::default()
+        };
+        assert!(!Settings::merge(&on, None, Profile::default()).track);
     }
 
     #[test]
