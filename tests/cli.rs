@@ -1198,3 +1198,104 @@ fn insecure_and_no_journal_are_flag_over_environment_over_profile() {
     assert!(!no_journal(Some("no"), &[]));
     assert!(!no_journal(Some("yes"), &["--no-journal=false"]));
 }
+
+#[test]
+fn validate_over_the_limit_says_by_how_much_without_an_error_count_of_zero() {
+    let sandbox = Sandbox::new();
+    let valid = sandbox.write(
+        "v.json",
+        r#"{"idApp":"A","popup":false,"content":{"x":"0123456789"}}"#,
+    );
+    let output = sandbox
+        .wpconsole()
+        .args(["--size-limit", "50", "validate"])
+        .arg(&valid)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("invalid: over the size limit by ") && first.ends_with(" bytes"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("0 error(s)"), "{stdout}");
+    // With errors too, both are said.
+    let invalid = sandbox.write(
+        "i.json",
+        r#"{"idApp":"A","popup":"no","content":{"x":"0123456789"}}"#,
+    );
+    let output = sandbox
+        .wpconsole()
+        .args(["--size-limit", "50", "validate"])
+        .arg(&invalid)
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&output);
+    let first = stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("invalid: 1 error(s), over the size limit by "),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_named_with_the_fix_in_validate_and_send() {
+    use std::io::Write as _;
+    let sandbox = Sandbox::new();
+    let file = sandbox.write(
+        "bom.json",
+        "\u{feff}{\"idApp\":\"A\",\"popup\":false,\"content\":{}}",
+    );
+    let from_file = |command: &[&str]| {
+        let output = sandbox
+            .wpconsole()
+            .args(["--uid", "U", "--app-id", "A"])
+            .args(command)
+            .arg(&file)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&output);
+        (output.status.code(), format!("{stdout}{stderr}"))
+    };
+    for command in [
+        &["validate"][..],
+        &["send", "--vin", VIN, "--dry-run", "--file"][..],
+    ] {
+        let (code, said) = from_file(command);
+        assert_eq!(code, Some(1), "{command:?}: {said}");
+        assert!(
+            said.contains("starts with a UTF-8 byte order mark (BOM): remove it"),
+            "{command:?}: {said}"
+        );
+        assert!(!said.contains("feff"), "{said}");
+    }
+    for command in [
+        &["validate", "-"][..],
+        &["send", "--vin", VIN, "--dry-run", "-"][..],
+    ] {
+        let mut child = sandbox
+            .wpconsole()
+            .args(["--uid", "U", "--app-id", "A"])
+            .args(command)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all("\u{feff}{\"idApp\":\"A\",\"popup\":false,\"content\":{}}".as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        let (stdout, stderr) = text(&output);
+        assert_eq!(output.status.code(), Some(1), "{command:?}: {stderr}");
+        assert!(
+            format!("{stdout}{stderr}")
+                .contains("standard input starts with a UTF-8 byte order mark (BOM): remove it"),
+            "{command:?}: {stdout}{stderr}"
+        );
+    }
+}

@@ -12,7 +12,7 @@ use std::path::Path;
 /// Check an envelope file (or standard input) against the WebPortal rules.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole validate action.json\n  cat action.json | wpconsole validate -\n\nPrints every problem with its JSON path and line:column, then the sizes.\nExit codes: 0 valid, 1 invalid or over the size limit, 2 the file cannot be read."
+    after_help = "Examples:\n  wpconsole validate action.json\n  cat action.json | wpconsole validate -\n\nPrints every problem with its JSON path and line:column, then the sizes.\nExit codes: 0 valid, 1 invalid, over the size limit, or starting with a byte order mark,\n2 the file cannot be read."
 )]
 pub struct ValidateArgs {
     /// Envelope file, or - for standard input.
@@ -24,18 +24,39 @@ pub struct ValidateArgs {
     pub vin: Option<String>,
 }
 
-/// Reads a file or standard input (`-`).
+/// Reads an envelope from a file or standard input (`-`), for `validate`
+/// and `send`.
 pub fn read_input(file: &str) -> Result<String, CliError> {
-    if file == "-" {
+    let text = if file == "-" {
         let mut text = String::new();
         std::io::stdin().read_to_string(&mut text).map_err(|err| {
             CliError::usage(format!("cannot read standard input as UTF-8 text: {err}"))
         })?;
-        Ok(text)
+        text
     } else {
         std::fs::read_to_string(Path::new(file))
-            .map_err(|err| CliError::usage(format!("cannot read {file}: {err}")))
+            .map_err(|err| CliError::usage(format!("cannot read {file}: {err}")))?
+    };
+    refuse_a_byte_order_mark(file, &text)?;
+    Ok(text)
+}
+
+/// Editors on Windows save "UTF-8" with a byte order mark. JSON forbids it,
+/// the broker would pass it on to the vehicle, and the JSON reader can only
+/// call it an unexpected `'\u{feff}'`: name it and the fix instead. It is
+/// refused rather than removed so that what is checked is what was written.
+fn refuse_a_byte_order_mark(file: &str, text: &str) -> Result<(), CliError> {
+    if !text.starts_with('\u{feff}') {
+        return Ok(());
     }
+    let what = if file == "-" {
+        "standard input".to_owned()
+    } else {
+        file.to_owned()
+    };
+    Err(CliError::refused(format!(
+        "{what} starts with a UTF-8 byte order mark (BOM): remove it (save as UTF-8 without BOM); nothing was checked or published"
+    )))
 }
 
 /// The vehicle envelopes are checked for when none is named (every VIN
@@ -88,14 +109,17 @@ pub fn run(global: &GlobalArgs, args: &ValidateArgs) -> Result<u8, CliError> {
         };
         say!("valid {kind}");
     } else {
-        say!(
-            "invalid: {errors} error(s){}",
-            if too_large {
-                ", over the size limit"
-            } else {
-                ""
-            }
-        );
+        let over = size.filter(|_| too_large).map(|size| {
+            format!(
+                "over the size limit by {} bytes",
+                envelope::group(size.payload - size.limit)
+            )
+        });
+        match (errors, over) {
+            (0, Some(over)) => say!("invalid: {over}"),
+            (errors, Some(over)) => say!("invalid: {errors} error(s), {over}"),
+            (errors, None) => say!("invalid: {errors} error(s)"),
+        }
     }
     for problem in &validation.problems {
         say!("  {problem}");
