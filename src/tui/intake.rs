@@ -217,8 +217,10 @@ pub(super) async fn next_burst(
 
 /// Indexes journals or captures on a thread of its own: each line becomes
 /// an index entry pointing at the line (payloads stay in the file), handed
-/// to the UI in bursts, with progress in the status bar. Torn and foreign
-/// lines are counted and reported at the end.
+/// to the UI in bursts, with progress in the status bar. The files are
+/// merged by time as they are read (each is in time order; the earliest
+/// head of all the files goes next), so the log is in time order across
+/// files. Torn and foreign lines are counted and reported at the end.
 pub(super) fn spawn_loader(
     files: Vec<ToRead>,
     notices: mpsc::UnboundedSender<Msg>,
@@ -229,7 +231,8 @@ pub(super) fn spawn_loader(
     let spawned = std::thread::Builder::new()
         .name("loader".into())
         .spawn(move || {
-            let (mut loaded, mut skipped, mut read_bytes) = (0u64, 0u64, 0u64);
+            let mut counts = Counts::default();
+            let mut loaded = 0u64;
             let mut last_notice = std::time::Instant::now();
             let mut burst = Vec::with_capacity(4096);
             let progress = |read_bytes: u64, loaded: u64| {
@@ -239,49 +242,29 @@ pub(super) fn spawn_loader(
                     what: format!("indexing… {} messages", group(loaded)),
                 })));
             };
+            let mut readers = Vec::with_capacity(files.len());
             for file in &files {
-                let opened = match std::fs::File::open(&file.path) {
-                    Ok(opened) => opened,
+                match FileRecords::open(file) {
+                    Ok(reader) => readers.push(reader),
                     Err(err) => {
                         let _ = notices.send(Msg::Notice(
                             StatusLevel::Error,
                             format!("cannot read {}: {err}", file.path.display()),
                         ));
-                        continue;
                     }
-                };
-                let mut reader = std::io::BufReader::with_capacity(
-                    1024 * 1024,
-                    std::io::Read::take(opened, file.size),
-                );
-                let mut line = Vec::new();
-                let mut offset = 0u64;
-                while std::io::BufRead::read_until(&mut reader, b'\n', &mut line).unwrap_or(0) > 0 {
-                    let at = offset;
-                    offset += line.len() as u64;
-                    read_bytes += line.len() as u64;
-                    let text = std::str::from_utf8(&line).unwrap_or_default();
-                    match stored_record(text.trim_end_matches(['\n', '\r'])) {
-                        Some(record) => {
-                            burst.push(Intake::Replayed(Loaded::Stored {
-                                record,
-                                file: file.id,
-                                offset: at,
-                            }));
-                            loaded += 1;
-                        }
-                        None if line.trim_ascii().is_empty() => {}
-                        None => skipped += 1,
+                }
+            }
+            let mut merge = Merge::new(readers, &mut counts);
+            while let Some(record) = merge.next(&mut counts) {
+                burst.push(Intake::Replayed(record));
+                loaded += 1;
+                if burst.len() == 4096 {
+                    if to_ui.blocking_send(std::mem::take(&mut burst)).is_err() {
+                        return;
                     }
-                    line.clear();
-                    if burst.len() == 4096 {
-                        if to_ui.blocking_send(std::mem::take(&mut burst)).is_err() {
-                            return;
-                        }
-                        if last_notice.elapsed() > Duration::from_millis(100) {
-                            last_notice = std::time::Instant::now();
-                            progress(read_bytes, loaded);
-                        }
+                    if last_notice.elapsed() > Duration::from_millis(100) {
+                        last_notice = std::time::Instant::now();
+                        progress(counts.read_bytes, loaded);
                     }
                 }
             }
@@ -289,8 +272,11 @@ pub(super) fn spawn_loader(
                 return;
             }
             let _ = notices.send(Msg::Progress(None));
-            let skipped_note = if skipped > 0 {
-                format!("; skipped {skipped} line(s) that are not records (a torn last line, say)")
+            let skipped_note = if counts.skipped > 0 {
+                format!(
+                    "; skipped {} line(s) that are not records (a torn last line, say)",
+                    counts.skipped
+                )
             } else {
                 String::new()
             };
@@ -308,6 +294,107 @@ pub(super) fn spawn_loader(
         ));
     }
     from_loader
+}
+
+/// What the loader has read so far, over all files: bytes for the
+/// progress bar, lines that are not records for the summary.
+#[derive(Default)]
+struct Counts {
+    read_bytes: u64,
+    skipped: u64,
+}
+
+/// One file's records in the file's order, each with the offset of its
+/// line. Reading stops at the size the file had when reading started.
+struct FileRecords {
+    reader: std::io::BufReader<std::io::Take<std::fs::File>>,
+    id: u16,
+    offset: u64,
+    line: Vec<u8>,
+}
+
+impl FileRecords {
+    fn open(file: &ToRead) -> std::io::Result<Self> {
+        let opened = std::fs::File::open(&file.path)?;
+        Ok(Self {
+            reader: std::io::BufReader::with_capacity(
+                1024 * 1024,
+                std::io::Read::take(opened, file.size),
+            ),
+            id: file.id,
+            offset: 0,
+            line: Vec::new(),
+        })
+    }
+
+    /// The next record of this file and its line's offset; blank lines
+    /// are passed over and the others that are not records counted.
+    fn next(&mut self, counts: &mut Counts) -> Option<(StoredRecord, u64)> {
+        loop {
+            self.line.clear();
+            // A read error ends the file as its end would: what was read
+            // stays indexed.
+            let read =
+                std::io::BufRead::read_until(&mut self.reader, b'\n', &mut self.line).unwrap_or(0);
+            if read == 0 {
+                return None;
+            }
+            let at = self.offset;
+            self.offset += read as u64;
+            counts.read_bytes += read as u64;
+            let text = std::str::from_utf8(&self.line).unwrap_or_default();
+            match stored_record(text.trim_end_matches(['\n', '\r'])) {
+                Some(record) => return Some((record, at)),
+                None if self.line.trim_ascii().is_empty() => {}
+                None => counts.skipped += 1,
+            }
+        }
+    }
+}
+
+/// A k-way merge of files each in time order: the next record is the
+/// earliest of the files' next ones (the earlier file first on a tie), so
+/// only one record per file is held at a time.
+struct Merge {
+    files: Vec<FileRecords>,
+    heads: Vec<Option<(StoredRecord, u64)>>,
+    order: std::collections::BinaryHeap<std::cmp::Reverse<(chrono::DateTime<Utc>, usize)>>,
+}
+
+impl Merge {
+    fn new(mut files: Vec<FileRecords>, counts: &mut Counts) -> Self {
+        let mut order = std::collections::BinaryHeap::with_capacity(files.len());
+        let heads = files
+            .iter_mut()
+            .enumerate()
+            .map(|(index, file)| {
+                let head = file.next(counts);
+                if let Some((record, _)) = &head {
+                    order.push(std::cmp::Reverse((record.at, index)));
+                }
+                head
+            })
+            .collect();
+        Self {
+            files,
+            heads,
+            order,
+        }
+    }
+
+    fn next(&mut self, counts: &mut Counts) -> Option<Loaded> {
+        let std::cmp::Reverse((_, index)) = self.order.pop()?;
+        let next = self.files[index].next(counts);
+        if let Some((record, _)) = &next {
+            self.order.push(std::cmp::Reverse((record.at, index)));
+        }
+        let (record, offset) = std::mem::replace(&mut self.heads[index], next)?;
+        Some(Loaded::Stored {
+            record,
+            file: self.files[index].id,
+            offset,
+        })
+    }
 }
 
 fn group(n: u64) -> String {
@@ -357,4 +444,106 @@ pub(super) fn stored_record(line: &str) -> Option<StoredRecord> {
         action,
         is_json,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn journal_line(at: &str, vin: &str, text: &str) -> String {
+        format!(
+            r#"{{"received_at":"{at}","vin":"{vin}","topic":"t/{vin}","kind":"text","payload":"{text}"}}"#
+        )
+    }
+
+    fn write(dir: &std::path::Path, name: &str, lines: &[String]) -> PathBuf {
+        let path = dir.join(name);
+        let mut file = std::fs::File::create(&path).unwrap();
+        for line in lines {
+            writeln!(file, "{line}").unwrap();
+        }
+        path
+    }
+
+    fn to_read(paths: &[PathBuf]) -> Vec<ToRead> {
+        paths
+            .iter()
+            .zip(0u16..)
+            .map(|(path, id)| ToRead {
+                path: path.clone(),
+                size: std::fs::metadata(path).unwrap().len(),
+                id,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn two_files_are_merged_by_time_each_record_pointing_at_its_own_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = write(
+            dir.path(),
+            "a.jsonl",
+            &[
+                journal_line("2026-11-24T10:00:00Z", "VF3ABCDEFGH123456", "a1"),
+                journal_line("2026-11-24T10:00:02Z", "VF3ABCDEFGH123456", "a2"),
+                "not a record".to_owned(),
+                String::new(),
+                journal_line("2026-11-24T10:00:04Z", "VF3ABCDEFGH123456", "a3"),
+            ],
+        );
+        let b = write(
+            dir.path(),
+            "b.jsonl",
+            &[
+                journal_line("2026-11-24T10:00:01Z", "ZFA1234567890ABCD", "b1"),
+                journal_line("2026-11-24T10:00:02Z", "ZFA1234567890ABCD", "b2"),
+                journal_line("2026-11-24T10:00:05Z", "ZFA1234567890ABCD", "b3"),
+            ],
+        );
+        let (notices, mut said) = mpsc::unbounded_channel();
+        let mut loader = spawn_loader(to_read(&[a.clone(), b.clone()]), notices);
+        let mut read = Vec::new();
+        while let Some(burst) = loader.blocking_recv() {
+            read.extend(burst);
+        }
+        let order: Vec<(String, u16, u64)> = read
+            .into_iter()
+            .map(|item| match item {
+                Intake::Replayed(Loaded::Stored {
+                    record,
+                    file,
+                    offset,
+                }) => (record.at.format("%S").to_string(), file, offset),
+                _ => panic!("only stored records come from files"),
+            })
+            .collect();
+        let seconds: Vec<&str> = order.iter().map(|(s, _, _)| s.as_str()).collect();
+        assert_eq!(seconds, ["00", "01", "02", "02", "04", "05"]);
+        assert_eq!(
+            order.iter().map(|(_, f, _)| *f).collect::<Vec<_>>(),
+            [0, 1, 0, 1, 0, 1],
+            "on a tie the earlier file first"
+        );
+        for (_, file, offset) in &order {
+            let text = std::fs::read_to_string(if *file == 0 { &a } else { &b }).unwrap();
+            let line = text[usize::try_from(*offset).unwrap()..]
+                .lines()
+                .next()
+                .unwrap();
+            assert!(stored_record(line).is_some(), "{line}");
+        }
+        let mut summary = None;
+        while let Ok(msg) = said.try_recv() {
+            if let Msg::Notice(_, text) = msg {
+                summary = Some(text);
+            }
+        }
+        assert_eq!(
+            summary.as_deref(),
+            Some(
+                "loaded 6 message(s) from 2 file(s); skipped 1 line(s) that are not records (a torn last line, say)"
+            )
+        );
+    }
 }
