@@ -1299,3 +1299,46 @@ fn a_byte_order_mark_is_named_with_the_fix_in_validate_and_send() {
         );
     }
 }
+
+#[test]
+fn send_content_problems_are_positioned_in_what_was_typed_not_the_composed_envelope() {
+    let sandbox = Sandbox::new();
+    let catalog = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/catalog");
+    let content = "{\n  \"action\": \"climateOn\",\n  \"params\": {\"temperature\": 35,\n     \"minutes\": \"ten\"}\n}";
+    let output = sandbox
+        .wpconsole()
+        .args(["--uid", "U", "--app-id", "DEMO_APP", "--catalog", catalog])
+        .args(["send", "--vin", VIN, "--dry-run", "--content", content])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let column = |line: &str, needle: &str| line.find(needle).unwrap() + 1;
+    let lines: Vec<&str> = content.lines().collect();
+    let temperature = format!(
+        "error in --content at 3:{} ($.content.params.temperature): must be at most 28",
+        column(lines[2], "35")
+    );
+    let minutes = format!(
+        "error in --content at 4:{} ($.content.params.minutes)",
+        column(lines[3], "\"ten\"")
+    );
+    assert!(
+        stderr.contains(&temperature) && stderr.contains(&minutes),
+        "want {temperature:?} and {minutes:?} in: {stderr}"
+    );
+    // A warning is placed the same way.
+    let output = sandbox
+        .wpconsole()
+        .args(["--uid", "U", "--app-id", "DEMO_APP", "--catalog", catalog])
+        .args(["send", "--vin", VIN, "--dry-run", "--content"])
+        .arg("{\n\t\"action\" : \"fly\"}")
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("warning in --content at 2:13 ($.content.action)"),
+        "{stderr}"
+    );
+}
