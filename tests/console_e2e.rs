@@ -320,12 +320,10 @@ fn open_browses_a_journal_offline() {
             Duration::from_secs(15),
         )
         .unwrap_or_else(|screen| panic!("the journal was not loaded:\n{screen}"));
+    // What files hold is history, not traffic of this session.
+    assert!(screen.contains(" rx 0  tx 0 "), "{screen}");
     assert!(
-        screen.contains("rx 3 ") && screen.contains("tx 1 "),
-        "{screen}"
-    );
-    assert!(
-        screen.contains("offline") && screen.contains("files: day.jsonl"),
+        screen.contains("○ files, no broker") && screen.contains("files: day.jsonl"),
         "{screen}"
     );
     for vin in VINS {
@@ -387,13 +385,16 @@ fn the_console_starts_with_todays_history_unless_fresh() {
             Duration::from_secs(15),
         )
         .unwrap_or_else(|screen| panic!("today's history was not offered:\n{screen}"));
-    assert!(screen.contains("rx 2 "), "{screen}");
+    assert!(
+        screen.contains(" rx 0  tx 0 "),
+        "history is not live traffic:\n{screen}"
+    );
     terminal
         .wait_for("● connected", Duration::from_secs(15))
         .expect("connected");
     broker.publish(&to_topic(VINS[2]), br#"{"content":{"action":"live"}}"#);
     let screen = terminal
-        .wait_for("rx 3 ", Duration::from_secs(10))
+        .wait_for(" rx 1  tx 0 ", Duration::from_secs(10))
         .unwrap_or_else(|s| panic!("{s}"));
     let earlier_at = screen.find("earlier").expect("history shown");
     let live_at = screen.find("live ").expect("live shown");
@@ -427,6 +428,63 @@ fn the_console_starts_with_todays_history_unless_fresh() {
         screen.contains("rx 0 ") && !screen.contains("loaded"),
         "{screen}"
     );
+}
+
+#[test]
+fn the_status_says_connected_while_a_long_history_is_still_read() {
+    if !available("the_status_says_connected_while_a_long_history_is_still_read") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let dir = sandbox.account_journal(broker.port, UID);
+    // Enough of today's history that reading it outlasts connecting.
+    let at = chrono::Utc::now() - chrono::Duration::minutes(5);
+    let mut history = String::new();
+    for n in 0..150_000 {
+        history.push_str(&wpconsole::domain::record::json_line(
+            &wpconsole::domain::record::Record {
+                at,
+                vin: Some(VINS[n % 3]),
+                topic: &to_topic(VINS[n % 3]),
+                payload: br#"{"content":{"action":"earlier"}}"#,
+                kind: "content",
+                is_json: true,
+                dir: Some("in"),
+            },
+        ));
+        history.push('\n');
+    }
+    let today = chrono::Utc::now().date_naive();
+    std::fs::write(dir.join(format!("{today}.jsonl")), history).unwrap();
+    let url = format!("mqtt://127.0.0.1:{}", broker.port);
+    let journal = sandbox.path("journal").display().to_string();
+    let terminal = sandbox.in_terminal(
+        &["--broker", &url, "--uid", UID, "--journal", &journal],
+        160,
+        45,
+    );
+    let screen = terminal
+        .wait_until(
+            |screen| {
+                (screen.contains("● connected") && screen.contains("indexing…"))
+                    || screen.contains("loaded 150,000")
+            },
+            Duration::from_secs(60),
+        )
+        .unwrap_or_else(|screen| panic!("neither connected nor loaded:\n{screen}"));
+    assert!(
+        screen.contains("● connected") && screen.contains("indexing…"),
+        "the status said how the broker is only after the history was read:\n{screen}"
+    );
+    let screen = terminal
+        .wait_for("loaded 150,000 message(s)", Duration::from_secs(60))
+        .unwrap_or_else(|screen| panic!("{screen}"));
+    assert!(
+        screen.contains("● connected") && screen.contains(" rx 0  tx 0 "),
+        "{screen}"
+    );
+    quit(&terminal);
 }
 
 #[test]

@@ -313,8 +313,14 @@ pub struct History {
     /// The logins (UIDs) the topics of files read so far name, in the
     /// order first seen: more than one means the files mix accounts.
     pub accounts: Vec<Arc<str>>,
+    /// Everything indexed, history read from files included (the
+    /// vehicles pane's totals).
     pub rx: u64,
     pub tx: u64,
+    /// What this session received and published itself, not history read
+    /// from files: the status bar's `rx`, `tx` and msg/s.
+    pub live_rx: u64,
+    pub live_tx: u64,
 }
 
 /// The default payload cache: 64 MiB.
@@ -354,6 +360,8 @@ impl History {
             unrecognised: 0,
             accounts: Vec::new(),
             rx: 0,
+            live_rx: 0,
+            live_tx: 0,
             tx: 0,
         }
     }
@@ -480,6 +488,7 @@ impl History {
             InboundTopic::Unrecognised(_) => None,
         };
         self.count(Direction::Inbound, vin.as_ref(), message.received_at);
+        self.live_rx += 1;
         let slot = self.slot(
             message.received_at,
             Direction::Inbound,
@@ -505,6 +514,7 @@ impl History {
         at: DateTime<Utc>,
     ) -> u64 {
         self.count(Direction::Outbound, Some(vin), at);
+        self.live_tx += 1;
         let action = crate::domain::classify(payload.as_bytes()).action;
         let slot = self.slot(
             at,

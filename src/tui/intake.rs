@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, watch};
 
 /// What the intake hands the UI: messages already decoded (and journaled)
 /// and the session's other events, in arrival order.
@@ -32,12 +32,21 @@ pub(super) enum Intake {
 /// `update` stays free of I/O. Bursts of at most 1,024 go to the UI
 /// through a short queue; while the UI catches up the intake waits, and the
 /// session's bounded queue absorbs (or counts) the rest.
+///
+/// The connection's latest state also goes out at once on a watch channel:
+/// while the history is read the UI does not take bursts (files first, to
+/// keep the log in order), yet the status bar must say the broker is
+/// connected when it is.
 pub(super) fn spawn_intake(
     mut events: mpsc::Receiver<SessionEvent>,
     topics: crate::domain::TopicScheme,
     journal: Option<Arc<Journal>>,
-) -> mpsc::Receiver<Vec<Intake>> {
+) -> (
+    mpsc::Receiver<Vec<Intake>>,
+    watch::Receiver<Option<SessionEvent>>,
+) {
     let (to_ui, from_intake) = mpsc::channel::<Vec<Intake>>(8);
+    let (connection_tx, connection) = watch::channel(None);
     let provoked_panic = provoked_panic();
     tokio::spawn(async move {
         let mut batch = Vec::with_capacity(1024);
@@ -54,7 +63,15 @@ pub(super) fn spawn_intake(
                         ),
                         Place::Nowhere,
                     ),
-                    other => Intake::Event(other),
+                    other => {
+                        if matches!(
+                            other,
+                            SessionEvent::Connected | SessionEvent::Disconnected { .. }
+                        ) {
+                            connection_tx.send_replace(Some(other.clone()));
+                        }
+                        Intake::Event(other)
+                    }
                 })
                 .collect();
             if let Some(payload) = &provoked_panic {
@@ -89,7 +106,7 @@ pub(super) fn spawn_intake(
             }
         }
     });
-    from_intake
+    (from_intake, connection)
 }
 
 /// A payload that makes the intake task panic, from
@@ -148,6 +165,16 @@ pub(super) fn take_in(app: &mut App, burst: Vec<Intake>, log: &mut EventLog) {
 /// counted and reported at the end.
 pub(super) type Burst = mpsc::Receiver<Vec<Intake>>;
 
+/// Where the run loop takes messages from: the broker session (if any)
+/// and its intake, the connection's latest state while files are read,
+/// and the loader of files to show first.
+pub(super) struct Sources {
+    pub session: Option<Session>,
+    pub intake: Burst,
+    pub connection: Option<watch::Receiver<Option<SessionEvent>>>,
+    pub loader: Option<Burst>,
+}
+
 /// Starts reading the source: the broker session and its intake, and the
 /// loader of files to show first.
 pub(super) fn open_source(
@@ -155,7 +182,7 @@ pub(super) fn open_source(
     source: Source,
     journal: Option<&Arc<Journal>>,
     results_tx: &mpsc::UnboundedSender<Msg>,
-) -> (Option<Session>, Burst, Option<Burst>) {
+) -> Sources {
     match source {
         Source::Broker {
             options,
@@ -167,23 +194,43 @@ pub(super) fn open_source(
             // comes later arrives live, not twice.
             let history = with_sizes(app, history);
             let (session, events) = Session::start(*options, session);
-            let loader = (!history.is_empty()).then(|| spawn_loader(history, results_tx.clone()));
-            (
-                Some(session),
-                spawn_intake(events, app.rules.topics.clone(), journal.cloned()),
+            let loader = (!history.is_empty()).then(|| start_loader(app, history, results_tx));
+            let (intake, connection) =
+                spawn_intake(events, app.rules.topics.clone(), journal.cloned());
+            Sources {
+                session: Some(session),
+                intake,
+                connection: Some(connection),
                 loader,
-            )
+            }
         }
         Source::Files(paths) => {
             app.connection = super::app::ConnectionState::Offline;
             let (_, never) = mpsc::channel(1);
-            (
-                None,
-                never,
-                Some(spawn_loader(with_sizes(app, paths), results_tx.clone())),
-            )
+            let files = with_sizes(app, paths);
+            Sources {
+                session: None,
+                intake: never,
+                connection: None,
+                loader: Some(start_loader(app, files, results_tx)),
+            }
         }
     }
+}
+
+/// Starts the loader, the status bar saying so from the first frame (the
+/// loader's own progress comes later; `None` says it is done).
+fn start_loader(
+    app: &mut App,
+    files: Vec<ToRead>,
+    results_tx: &mpsc::UnboundedSender<Msg>,
+) -> Burst {
+    app.progress = Some(Progress {
+        done: 0,
+        total: files.iter().map(|f| f.size).sum(),
+        what: "indexing…".to_owned(),
+    });
+    spawn_loader(files, results_tx.clone())
 }
 
 /// A file to read: its path, its size when reading starts (reading stops
@@ -213,6 +260,19 @@ pub(super) async fn next_burst(
         Some(loader) => loader.recv().await,
         None => std::future::pending().await,
     }
+}
+
+/// The connection's next state from the intake; `None` when there is no
+/// broker, or once the intake has ended (and from then on).
+pub(super) async fn next_connection_state(
+    connection: &mut Option<watch::Receiver<Option<SessionEvent>>>,
+) -> Option<SessionEvent> {
+    let watching = connection.as_mut()?;
+    if watching.changed().await.is_err() {
+        *connection = None;
+        return None;
+    }
+    watching.borrow_and_update().clone()
 }
 
 /// Indexes journals or captures on a thread of its own: each line becomes
@@ -288,6 +348,7 @@ pub(super) fn spawn_loader(
             let _ = notices.send(Msg::Notice(StatusLevel::Success, summary));
         });
     if let Err(err) = spawned {
+        let _ = failure.send(Msg::Progress(None));
         let _ = failure.send(Msg::Notice(
             StatusLevel::Error,
             format!("cannot start reading the files: {err}"),
@@ -545,5 +606,30 @@ mod tests {
                 "loaded 6 message(s) from 2 file(s); skipped 1 line(s) that are not records (a torn last line, say)"
             )
         );
+    }
+
+    #[tokio::test]
+    async fn the_connection_state_is_told_while_the_ui_takes_no_bursts() {
+        let topics =
+            crate::domain::TopicScheme::new("psa/OVIPPartners-Dev", "PARTNER1", true).unwrap();
+        let (events_tx, events) = mpsc::channel(16);
+        let (_bursts, connection) = spawn_intake(events, topics, None);
+        let mut connection = Some(connection);
+        events_tx.send(SessionEvent::Connected).await.unwrap();
+        let told = tokio::time::timeout(
+            Duration::from_secs(10),
+            next_connection_state(&mut connection),
+        )
+        .await
+        .expect("told at once, though no burst was taken");
+        assert!(matches!(told, Some(SessionEvent::Connected)), "{told:?}");
+        drop(events_tx);
+        let ended = tokio::time::timeout(
+            Duration::from_secs(10),
+            next_connection_state(&mut connection),
+        )
+        .await
+        .expect("the end of the intake is told too");
+        assert!(ended.is_none());
     }
 }

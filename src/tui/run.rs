@@ -4,7 +4,9 @@
 
 use super::app::{App, Command, JournalState, Msg};
 use super::editor::StatusLevel;
-use super::intake::{next_burst, open_source, provoked_panic, take_in};
+use super::intake::{
+    Sources, next_burst, next_connection_state, open_source, provoked_panic, take_in,
+};
 use super::terminal::ConsoleTerminal;
 use super::{update, view};
 use crate::domain::MessageKind;
@@ -105,9 +107,12 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
         Source::Broker { popups, .. } => popups.clone(),
         Source::Files(_) => None,
     };
-    let (session, mut intake, mut loader) =
-        open_source(&mut app, source, journal.as_ref(), &results_tx);
-    let intake_open = session.is_some();
+    let Sources {
+        session,
+        mut intake,
+        mut connection,
+        mut loader,
+    } = open_source(&mut app, source, journal.as_ref(), &results_tx);
 
     let size = terminal.size();
     update(&mut app, Msg::Resize(size.width, size.height));
@@ -131,7 +136,14 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
                 }
                 dirty = true;
             }
-            burst = intake.recv(), if intake_open && loader.is_none() => {
+            // While the files are read, the connection's state still
+            // reaches the status bar (the events come again, in order,
+            // with the bursts they were in).
+            Some(event) = next_connection_state(&mut connection), if loader.is_some() => {
+                update(&mut app, Msg::Session(event));
+                dirty = true;
+            }
+            burst = intake.recv(), if session.is_some() && loader.is_none() => {
                 let Some(burst) = burst else {
                     break Err(anyhow::anyhow!("the MQTT session ended unexpectedly"));
                 };
@@ -139,16 +151,10 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
                 dirty = true;
             }
             terminal_event = input.recv() => {
-                let msg = match terminal_event {
-                    Some(Ok(Event::Key(key))) => Msg::Key(key),
-                    Some(Ok(Event::Mouse(mouse))) => Msg::Mouse(mouse),
-                    Some(Ok(Event::Resize(width, height))) => Msg::Resize(width, height),
-                    Some(Ok(Event::Paste(text))) => Msg::Paste(text),
-                    Some(Ok(_)) => continue,
-                    Some(Err(err)) => break Err(anyhow::anyhow!(
-                        "cannot read the terminal ({err}): it was probably closed"
-                    )),
-                    None => break Err(anyhow::anyhow!("the terminal input stopped")),
+                let msg = match terminal_msg(terminal_event) {
+                    Ok(Some(msg)) => msg,
+                    Ok(None) => continue,
+                    Err(err) => break Err(err),
                 };
                 dirty = true;
                 // The clock a key acts on is now, not the last tick: a
@@ -199,6 +205,22 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
         session.shutdown().await;
     }
     outcome
+}
+
+/// What a terminal event means to the console: a message, nothing (an
+/// event it does not use), or the end (the terminal went away).
+fn terminal_msg(event: Option<std::io::Result<Event>>) -> anyhow::Result<Option<Msg>> {
+    match event {
+        Some(Ok(Event::Key(key))) => Ok(Some(Msg::Key(key))),
+        Some(Ok(Event::Mouse(mouse))) => Ok(Some(Msg::Mouse(mouse))),
+        Some(Ok(Event::Resize(width, height))) => Ok(Some(Msg::Resize(width, height))),
+        Some(Ok(Event::Paste(text))) => Ok(Some(Msg::Paste(text))),
+        Some(Ok(_)) => Ok(None),
+        Some(Err(err)) => Err(anyhow::anyhow!(
+            "cannot read the terminal ({err}): it was probably closed"
+        )),
+        None => Err(anyhow::anyhow!("the terminal input stopped")),
+    }
 }
 
 /// Draws one frame. A debug build asked to (`WPCONSOLE_DEBUG_PANIC_ON`)

@@ -1918,3 +1918,4 @@ fn tracking_figures_sit_beside_the_label_and_count_unacknowledged_only_after_the
 }
 
 mod log_pane;
+mod status_bar;

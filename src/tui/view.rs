@@ -591,7 +591,10 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     // long parts (broker, the reason of a failure) come last.
     let (state, style, reason) = match &app.connection {
         ConnectionState::Connecting => ("connecting…".to_owned(), theme.warning(), None),
-        ConnectionState::Offline => ("○ offline: reading files".to_owned(), theme.dim(), None),
+        ConnectionState::Offline if app.progress.is_some() => {
+            ("○ offline: reading files".to_owned(), theme.dim(), None)
+        }
+        ConnectionState::Offline => ("○ files, no broker".to_owned(), theme.dim(), None),
         ConnectionState::Connected => ("● connected".to_owned(), theme.good(), None),
         ConnectionState::LoginRefused { reason } => (format!("✗ {reason}"), theme.error(), None),
         ConnectionState::Reconnecting { attempt, reason } => (
@@ -610,8 +613,10 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             },
             theme.error(),
         ),
-        Span::raw(format!(" rx {} ", app.history.rx)),
-        Span::raw(format!(" tx {} ", app.history.tx)),
+        // Live traffic only: history read from files is in the log and
+        // the vehicles pane, not in what this session received.
+        Span::raw(format!(" rx {} ", app.history.live_rx)),
+        Span::raw(format!(" tx {} ", app.history.live_tx)),
     ];
     if let Some(progress) = &app.progress {
         spans.push(Span::styled(

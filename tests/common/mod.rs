@@ -589,10 +589,20 @@ impl Tmux {
 
     /// Waits until the screen shows `needle`; returns the last screen.
     pub fn wait_for(&self, needle: &str, timeout: Duration) -> Result<String, String> {
+        self.wait_until(|screen| screen.contains(needle), timeout)
+    }
+
+    /// Waits until `ready` holds for the screen (several things on one
+    /// screen at once, say); returns the last screen.
+    pub fn wait_until(
+        &self,
+        ready: impl Fn(&str) -> bool,
+        timeout: Duration,
+    ) -> Result<String, String> {
         let deadline = Instant::now() + timeout;
         loop {
             let screen = self.capture();
-            if screen.contains(needle) {
+            if ready(&screen) {
                 return Ok(screen);
             }
             if Instant::now() > deadline {

@@ -77,7 +77,8 @@ pub enum ConnectionState {
     LoginRefused {
         reason: String,
     },
-    /// `wpconsole open`: reading files, no broker.
+    /// `wpconsole open`: files, no broker (reading them while
+    /// [`App::progress`] is set).
     Offline,
 }
 
@@ -318,7 +319,7 @@ pub struct App {
     /// The account's popup ledger as last read from disk (the run loop
     /// refreshes it and reserves each popup there before publishing).
     pub popups: PopupLedger,
-    /// Messages per second, inbound.
+    /// Messages per second, inbound, live (not history read from files).
     pub rate: f64,
     rate_mark: (DateTime<Utc>, u64),
     /// A vehicle silent longer than this is marked.
@@ -717,9 +718,9 @@ fn on_tick(app: &mut App, now: DateTime<Utc>) {
     let elapsed = (now - mark_at).to_std().unwrap_or_default().as_secs_f64();
     if elapsed >= 1.0 {
         #[allow(clippy::cast_precision_loss)]
-        let arrived = (app.history.rx - mark_rx) as f64;
+        let arrived = (app.history.live_rx - mark_rx) as f64;
         app.rate = arrived / elapsed;
-        app.rate_mark = (now, app.history.rx);
+        app.rate_mark = (now, app.history.live_rx);
     }
 }
 

@@ -1,0 +1,107 @@
+//! The status bar counts this session's traffic, and says what the
+//! connection is while files are read.
+
+use super::*;
+use crate::tui::app::{Loaded, Progress};
+
+/// The status bar's line of the screen.
+fn status_line(app: &super::super::App) -> String {
+    let row = app.areas().status.y;
+    screen(app)
+        .lines()
+        .nth(usize::from(row))
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// `n` inbound records of vehicle B as if read from a journal, a second
+/// apart, then one the console published.
+fn history_from_a_file(app: &mut super::super::App, n: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let mut text = String::new();
+    let mut offsets = Vec::new();
+    for i in 0..n {
+        let message = crate::domain::InboundMessage::new(
+            &app.rules.topics,
+            to_topic(VIN_B),
+            bytes::Bytes::from(action("old")),
+            t0() - chrono::Duration::seconds(100 - i64::try_from(i).unwrap()),
+        );
+        offsets.push(text.len());
+        text.push_str(&message.journal_line());
+        text.push('\n');
+    }
+    offsets.push(text.len());
+    text.push_str(r#"{"received_at":"2026-11-24T14:02:59.000Z","vin":"ZFA1234567890ABCD","topic":"psa/OVIPPartners-Dev/from/uid/PARTNER1/opa/ZFA1234567890ABCD/","bytes":42,"kind":"data","dir":"out","payload":{"idApp":"APP","popup":false,"content":{}}}"#);
+    text.push('\n');
+    std::fs::write(&path, &text).unwrap();
+    let file = app.history.add_file(path);
+    let records = offsets
+        .iter()
+        .map(|offset| {
+            let line = text[*offset..].lines().next().unwrap();
+            Loaded::Stored {
+                record: super::super::intake::stored_record(line).unwrap(),
+                file,
+                offset: *offset as u64,
+            }
+        })
+        .collect();
+    update(app, Msg::Loaded(records));
+}
+
+#[test]
+fn history_read_from_files_is_not_counted_as_live_traffic() {
+    let mut app = app();
+    update(&mut app, Msg::Tick(t0()));
+    history_from_a_file(&mut app, 30);
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(1)));
+    let status = status_line(&app);
+    assert!(
+        status.contains(" rx 0 ") && status.contains(" tx 0 ") && status.contains(" 0.0 msg/s"),
+        "{status}"
+    );
+    assert!(
+        screen(&app).contains("Log (31)"),
+        "the history is in the log"
+    );
+    assert_eq!(
+        app.history.vehicles[&vin(VIN_B)].rx,
+        30,
+        "and in the vehicle's row"
+    );
+    receive(&mut app, &to_topic(VIN_A), b"live", 1_500);
+    receive(&mut app, &to_topic(VIN_A), b"live", 1_600);
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(2)));
+    let status = status_line(&app);
+    assert!(
+        status.contains(" rx 2 ") && status.contains(" 2.0 msg/s"),
+        "{status}"
+    );
+}
+
+#[test]
+fn open_says_it_reads_files_until_it_is_done() {
+    let mut app = app();
+    app.connection = ConnectionState::Offline;
+    update(
+        &mut app,
+        Msg::Progress(Some(Progress {
+            done: 10,
+            total: 100,
+            what: "indexing… 4,096 messages".into(),
+        })),
+    );
+    assert!(
+        status_line(&app).contains("offline: reading files"),
+        "{}",
+        status_line(&app)
+    );
+    update(&mut app, Msg::Progress(None));
+    let status = status_line(&app);
+    assert!(
+        !status.contains("reading") && status.contains("files, no broker"),
+        "{status}"
+    );
+}
