@@ -1342,3 +1342,32 @@ fn send_content_problems_are_positioned_in_what_was_typed_not_the_composed_envel
         "{stderr}"
     );
 }
+
+#[test]
+fn export_text_folds_case_for_all_of_unicode_like_the_console_search() {
+    let sandbox = Sandbox::new();
+    let lines = [
+        journal_line(Some(VIN), "text", "in", "CAFÉ OUVERT".as_bytes()),
+        journal_line(Some(VIN), "text", "in", b"cafe ferme"),
+        journal_line(Some(VIN), "text", "in", "ΟΔΟΣ straße".as_bytes()),
+    ];
+    let file = sandbox.write("journal.jsonl", lines.join("\n") + "\n");
+    let export = |needle: &str| {
+        let out = sandbox
+            .wpconsole()
+            .arg("export")
+            .arg(&file)
+            .args(["--text", needle])
+            .output()
+            .unwrap();
+        let (stdout, stderr) = text(&out);
+        assert_eq!(out.status.code(), Some(0), "{stderr}");
+        stdout.lines().map(str::to_owned).collect::<Vec<_>>()
+    };
+    assert_eq!(export("café"), [lines[0].clone()]);
+    assert_eq!(export("É"), [lines[0].clone()]);
+    assert_eq!(export("οδος"), [lines[2].clone()]);
+    assert_eq!(export("STRASSE"), Vec::<String>::new(), "no expansion of ß");
+    assert_eq!(export("STRAßE"), [lines[2].clone()]);
+    assert_eq!(export("CAFE"), [lines[1].clone()]);
+}

@@ -117,14 +117,15 @@ impl RecordFilter {
             .dir
             .as_deref()
             .is_none_or(|d| fields.dir.unwrap_or("in") == d);
+        // The console's search rule, so `/x` and `--text x` find the same
+        // messages.
         let text_ok = needle.is_none_or(|needle| {
-            let payload = payload_bytes(line).unwrap_or_default();
+            let lower = needle.as_bytes();
             [fields.vin.unwrap_or(""), fields.topic]
                 .iter()
-                .any(|f| f.to_lowercase().contains(needle))
-                || String::from_utf8_lossy(&payload)
-                    .to_lowercase()
-                    .contains(needle)
+                .any(|f| crate::store::search::contains(f.as_bytes(), lower))
+                || payload_bytes(line)
+                    .is_ok_and(|payload| crate::store::search::contains(&payload, lower))
         });
         Some(vin_ok && kind_ok && dir_ok && text_ok)
     }

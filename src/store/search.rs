@@ -11,7 +11,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 
-/// A lower-case needle, found regardless of ASCII case.
+/// A lower-case needle, found regardless of case (all of Unicode, see
+/// [`contains`]).
 #[derive(Debug, Clone)]
 pub struct Needle {
     lower: Vec<u8>,
@@ -24,14 +25,35 @@ impl Needle {
         }
     }
 
-    /// Whether `hay` contains the needle, ignoring ASCII case.
+    /// Whether `hay` contains the needle, ignoring case.
     pub fn is_in(&self, hay: &[u8]) -> bool {
         contains(hay, &self.lower)
     }
 }
 
-/// Whether `hay` contains `lower` (already lower-case), ignoring ASCII case.
+/// Whether `hay` contains `lower` (the searched text lower-cased),
+/// ignoring case: the one text match of the console's `/` search and
+/// filter, and of `export --text`.
+///
+/// An ASCII needle (nearly every search: field names, actions, numbers)
+/// takes the fast path, a byte scan that folds ASCII case only; a needle
+/// with other letters folds the case of both sides character by character,
+/// so "é" finds "É" and "straße" finds "STRAßE". A hay that is all ASCII
+/// cannot hold a non-ASCII needle and is passed over at once.
 pub fn contains(hay: &[u8], lower: &[u8]) -> bool {
+    if lower.is_ascii() {
+        contains_ascii(hay, lower)
+    } else {
+        !hay.is_ascii()
+            && contains_folded(
+                &String::from_utf8_lossy(hay),
+                &String::from_utf8_lossy(lower),
+            )
+    }
+}
+
+/// [`contains`] for an ASCII needle.
+fn contains_ascii(hay: &[u8], lower: &[u8]) -> bool {
     let Some(&first) = lower.first() else {
         return true;
     };
@@ -51,6 +73,34 @@ pub fn contains(hay: &[u8], lower: &[u8]) -> bool {
         from = at + 1;
     }
     false
+}
+
+/// Whether `hay` contains `needle` with the case of both folded.
+fn contains_folded(hay: &str, needle: &str) -> bool {
+    let Some(first) = needle.chars().flat_map(fold).next() else {
+        return true;
+    };
+    hay.char_indices()
+        .any(|(at, c)| fold(c).next() == Some(first) && starts_with_folded(&hay[at..], needle))
+}
+
+/// Whether `hay` starts with `needle`, the case of both folded.
+fn starts_with_folded(hay: &str, needle: &str) -> bool {
+    let mut needle = needle.chars().flat_map(fold);
+    for c in hay.chars().flat_map(fold) {
+        match needle.next() {
+            None => return true,
+            Some(n) if n == c => {}
+            Some(_) => return false,
+        }
+    }
+    needle.next().is_none()
+}
+
+/// A character's case fold: its lower case, with the final sigma (which
+/// `str::to_lowercase` writes at the end of a word) the same as σ.
+fn fold(c: char) -> impl Iterator<Item = char> {
+    c.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l })
 }
 
 /// Where to look for the needle in one message.
@@ -184,7 +234,42 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_needle_ignores_ascii_case_only() {
+    fn the_needle_folds_the_case_of_all_of_unicode() {
+        for (needle, hay) in [
+            ("é", "CAFÉ"),
+            ("É", "café"),
+            ("Café", "{\"text\":\"CAFÉ ouvert\"}"),
+            ("straße", "STRAßE"),
+            ("ΟΔΟΣ", "οδος"),
+            ("οδος", "ΟΔΟΣ"),
+            ("привет", "ПРИВЕТ мир"),
+            ("ü", "aaÜ"),
+        ] {
+            assert!(
+                Needle::new(needle).is_in(hay.as_bytes()),
+                "{needle:?} in {hay:?}"
+            );
+        }
+        for (needle, hay) in [("é", "CAFE"), ("é", "cafe"), ("éa", "é"), ("ü", "ÿ")] {
+            assert!(
+                !Needle::new(needle).is_in(hay.as_bytes()),
+                "{needle:?} not in {hay:?}"
+            );
+        }
+        // Bytes that are not UTF-8 are passed over, not a panic.
+        assert!(Needle::new("é").is_in(b"\xff\xfe caf\xc3\x89"));
+        assert!(!Needle::new("é").is_in(b"\xff\xc3"));
+        // The store's callers hand `contains` text lower-cased by
+        // `str::to_lowercase`, with its final sigma.
+        assert!(contains("ΟΔΟΣ".as_bytes(), "οδος".as_bytes()));
+        assert!(contains(
+            "οδοσ".as_bytes(),
+            "ΟΔΟΣ".to_lowercase().as_bytes()
+        ));
+    }
+
+    #[test]
+    fn the_needle_ignores_ascii_case() {
         let needle = Needle::new("UnLock");
         assert!(needle.is_in(br#"{"action":"unlock"}"#));
         assert!(needle.is_in(b"UNLOCK"));
