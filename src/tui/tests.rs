@@ -1566,6 +1566,17 @@ fn every_rule_holds_for_one_vehicle_and_for_marked_vehicles() {
             !publish_through(&mut app, entry, data, true).is_empty(),
             "{entry:?}"
         );
+        // The single-vehicle question says what kind of message it is.
+        if let EntryPoint::OneVehicle = entry {
+            let mut app = fresh();
+            app.rules.production = true;
+            publish_through(&mut app, entry, popup, false);
+            assert!(
+                screen(&app).contains("a POPUP message of"),
+                "{}",
+                screen(&app)
+            );
+        }
         // Read-only: nothing, even with a yes.
         let mut app = fresh();
         app.rules.read_only = true;

@@ -909,7 +909,12 @@ fn confirm_publish(
         )),
         Line::raw(format!(" {}", app.header.broker)),
         Line::raw(format!(
-            " {} bytes to {}",
+            " a {} message of {} bytes to {}",
+            if outgoing.payload.kind == crate::domain::MessageKind::Popup {
+                "POPUP"
+            } else {
+                "data"
+            },
             group(outgoing.payload.size.payload),
             outgoing.topic
         )),
