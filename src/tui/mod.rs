@@ -5,6 +5,7 @@
 pub mod app;
 pub mod detail;
 pub mod editor;
+pub mod help;
 mod intake;
 pub mod keys;
 pub mod layout;

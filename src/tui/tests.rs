@@ -394,7 +394,7 @@ fn copy_gives_the_raw_payload_and_reply_loads_it_into_the_editor() {
 fn help_lists_the_focused_panes_keys_and_closes() {
     let mut app = app();
     key(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.modal, Some(Modal::Help));
+    assert_eq!(app.modal, Some(Modal::Help { scroll: 0 }));
     key(&mut app, KeyCode::Char('q'));
     assert_eq!(app.modal, None, "q closes help rather than quitting");
 }
@@ -1928,5 +1928,6 @@ fn tracking_figures_sit_beside_the_label_and_count_unacknowledged_only_after_the
     }
 }
 
+mod help;
 mod log_pane;
 mod status_bar;

@@ -42,7 +42,7 @@ pub fn view(frame: &mut Frame, app: &App) {
     status_bar(frame, app, theme, areas.status);
     footer(frame, app, theme, areas.footer);
     match &app.modal {
-        Some(Modal::Help) => help(frame, app, theme),
+        Some(Modal::Help { scroll }) => help(frame, app, theme, *scroll),
         Some(Modal::Templates { selected }) => templates(frame, app, theme, *selected),
         Some(Modal::ConfirmPublish(outgoing)) => confirm_publish(frame, app, theme, outgoing),
         Some(Modal::ConfirmFleet {
@@ -719,65 +719,23 @@ fn centered(area: Rect, width: u16, height: u16) -> Rect {
     )
 }
 
-fn help(frame: &mut Frame, app: &App, theme: Theme) {
-    let scope = match app.focus {
-        Focus::Vehicles => Scope::Vehicles,
-        Focus::Log => Scope::Log,
-        Focus::Detail => Scope::Detail,
-        Focus::Editor => Scope::Editor,
+fn help(frame: &mut Frame, app: &App, theme: Theme, scroll: usize) {
+    let width = super::help::text_width(frame.area());
+    let lines = super::help::lines(app, theme, width);
+    let area = super::help::area(frame.area(), lines.len());
+    let below = lines
+        .len()
+        .saturating_sub(scroll + usize::from(area.height.saturating_sub(2)));
+    // A help taller than the terminal says so where the eye is.
+    let title = if below > 0 {
+        format!(" Help: {below} more below (↓, PgDn) ")
+    } else {
+        " Help ".to_owned()
     };
-    let mut lines = Vec::new();
-    if matches!(app.connection, ConnectionState::LoginRefused { .. }) {
-        lines.push(Line::styled(
-            format!("{} keys", Scope::LoginRefused.title()),
-            theme.title(false),
-        ));
-        for binding in keys::help_rows(Scope::LoginRefused, app.offer()) {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<14}", binding.keys_label), theme.key()),
-                Span::raw(binding.help),
-            ]));
-        }
-        lines.push(Line::raw(""));
-    }
-    for section in [scope, Scope::Global] {
-        lines.push(Line::styled(
-            format!("{} keys", section.title()),
-            theme.title(false),
-        ));
-        let in_section = |b: &&&keys::Binding| {
-            if section == Scope::Global {
-                b.scope != scope
-            } else {
-                b.scope == scope
-            }
-        };
-        for binding in keys::help_rows(scope, app.offer())
-            .iter()
-            .filter(in_section)
-        {
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<14}", binding.keys_label), theme.key()),
-                Span::raw(binding.help),
-            ]));
-        }
-        lines.push(Line::raw(""));
-    }
-    if let Some(why) = app.read_only_reason() {
-        lines.push(Line::styled(
-            format!("Read-only: nothing can be published ({why})"),
-            theme.warning(),
-        ));
-    }
-    lines.push(Line::styled(
-        "Esc or ? closes this help; Ctrl-C quits from anywhere",
-        theme.dim(),
-    ));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let area = centered(frame.area(), 76, height);
+    let shown: Vec<Line> = lines.into_iter().skip(scroll).collect();
     frame.render_widget(Clear, area);
     frame.render_widget(
-        Paragraph::new(lines).block(pane_block(Line::from(" Help "), true, theme)),
+        Paragraph::new(shown).block(pane_block(Line::from(title), true, theme)),
         area,
     );
 }

@@ -85,7 +85,10 @@ pub enum ConnectionState {
 /// A popup over the panes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Modal {
-    Help,
+    /// The `?` help, scrolled down `scroll` lines.
+    Help {
+        scroll: usize,
+    },
     Templates {
         selected: usize,
     },
@@ -796,7 +799,7 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
                 return Some(Command::RetryLogin);
             }
         }
-        Action::Help => app.modal = Some(Modal::Help),
+        Action::Help => app.modal = Some(Modal::Help { scroll: 0 }),
         Action::FocusNext => app.focus = app.focus.step(true),
         Action::FocusPrevious => app.focus = app.focus.step(false),
         Action::FocusEditor => app.focus = Focus::Editor,
@@ -961,13 +964,25 @@ fn on_fleet_confirmation_key(
 
 fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) -> Option<Command> {
     match modal {
-        Modal::Help => {
-            if matches!(
-                key.code,
-                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter
-            ) {
-                app.modal = None;
-            }
+        Modal::Help { scroll } => {
+            let last = super::help::max_scroll(app);
+            let page = usize::from(app.size.1.saturating_sub(4)).max(1);
+            let scroll = match key.code {
+                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => {
+                    app.modal = None;
+                    return None;
+                }
+                KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
+                KeyCode::Down | KeyCode::Char('j') => scroll + 1,
+                KeyCode::PageUp => scroll.saturating_sub(page),
+                KeyCode::PageDown => scroll + page,
+                KeyCode::Home | KeyCode::Char('g') => 0,
+                KeyCode::End | KeyCode::Char('G') => last,
+                _ => scroll,
+            };
+            app.modal = Some(Modal::Help {
+                scroll: scroll.min(last),
+            });
         }
         Modal::Templates { selected } => match key.code {
             KeyCode::Esc => app.modal = None,

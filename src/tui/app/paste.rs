@@ -160,7 +160,11 @@ mod tests {
         let mut app = app();
         key(&mut app, KeyCode::Char('?'));
         paste(&mut app, "q");
-        assert_eq!(app.modal, Some(Modal::Help), "the help stays open");
+        assert_eq!(
+            app.modal,
+            Some(Modal::Help { scroll: 0 }),
+            "the help stays open"
+        );
         assert!(
             notice(&app).starts_with("paste ignored"),
             "{}",
