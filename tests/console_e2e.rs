@@ -264,6 +264,12 @@ fn the_demo_opens_the_console_labelled_demo_with_its_fleet() {
         screen.contains("Vehicles (5)"),
         "the simulated fleet is listed before it talks:\n{screen}"
     );
+    // The editor starts from an action of the demo's catalog, not one it
+    // warns about.
+    assert!(
+        screen.contains("\"action\": \"unlock\"") && !screen.contains("not in the catalog"),
+        "{screen}"
+    );
     terminal
         .wait_for("Peugeot 208 #1", Duration::from_secs(5))
         .unwrap_or_else(|screen| panic!("fleet labels shown:\n{screen}"));

@@ -18,6 +18,22 @@ use crate::tui::{
 /// cap); older ones leave the index, are counted, and stay in the journal.
 pub const HISTORY_CAP: usize = 4_000_000;
 
+/// The templates offered, the editor starting from the first: with a
+/// catalog its actions come first (the built-in data action is one no
+/// catalog knows, a warning on the first screen), then the built-in ones,
+/// then the user's.
+fn templates(
+    catalog: Option<&crate::domain::catalog::Catalog>,
+    user_dir: Option<&std::path::Path>,
+) -> Vec<crate::tui::editor::Template> {
+    let mut templates = catalog.map_or_else(Vec::new, crate::tui::editor::catalog_templates);
+    templates.extend(builtin_templates());
+    if let Some(dir) = user_dir {
+        templates.extend(user_templates(dir));
+    }
+    templates
+}
+
 /// Where user templates are read from.
 pub fn templates_dir() -> Option<std::path::PathBuf> {
     dirs::config_dir().map(|d| d.join("wpconsole").join("templates"))
@@ -39,19 +55,13 @@ pub async fn run(
         None => HistoryOf::NoJournal(settings.account()?),
     };
     let options = connection.mqtt_options().map_err(CliError::usage)?;
-    let mut templates = builtin_templates();
-    if let Some(dir) = templates_dir() {
-        templates.extend(user_templates(&dir));
-    }
     // The demo fleet's app has a catalog of its own.
     let catalog = match settings.catalog()? {
         Some(catalog) => Some(catalog),
         None if demo => Some(crate::domain::catalog::Catalog::demo()),
         None => None,
     };
-    if let Some(catalog) = &catalog {
-        templates.extend(crate::tui::editor::catalog_templates(catalog));
-    }
+    let templates = templates(catalog.as_ref(), templates_dir().as_deref());
     let mut app = App::new(AppConfig {
         rules: settings.outbound_rules(catalog)?,
         header: Header {
@@ -123,4 +133,39 @@ pub fn configured_fleet(settings: &Settings) -> Vec<(Vin, Option<String>)> {
                 .map(|vin| (vin, entry.label.clone()))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::templates;
+    use crate::domain::catalog::Catalog;
+    use crate::domain::outbound::OutboundRules;
+    use crate::domain::{TopicScheme, Vin};
+
+    #[cfg(feature = "demo")]
+    #[test]
+    fn the_demo_editor_starts_from_an_action_its_catalog_knows() {
+        use crate::sim::{DEMO_APP_ID, DEMO_UID};
+        let catalog = Catalog::demo();
+        let first = templates(Some(&catalog), None).remove(0);
+        let topics = TopicScheme::new(crate::domain::DEFAULT_PREFIX, DEMO_UID, true).unwrap();
+        let rules = OutboundRules {
+            app_id: Some(DEMO_APP_ID.into()),
+            catalog: Some(std::sync::Arc::new(catalog)),
+            ..OutboundRules::new(topics)
+        };
+        let vin = Vin::parse("VF3ABCDEFGH123456").unwrap();
+        let (_, validation) = rules.validate(&first.text, &vin);
+        assert!(
+            validation.problems.is_empty(),
+            "{}: {:?}",
+            first.name,
+            validation.problems
+        );
+    }
+
+    #[test]
+    fn without_a_catalog_the_editor_starts_from_the_built_in_data_action() {
+        assert_eq!(templates(None, None)[0].name, "data action");
+    }
 }

@@ -14,6 +14,9 @@ pub struct Template {
     pub name: String,
     /// With `{vin}`, `{uid}` and `{idApp}` placeholders.
     pub text: String,
+    /// Why a user's template file cannot serve as it is (not JSON, not
+    /// readable): listed with a mark and this reason, not left out.
+    pub broken: Option<String>,
 }
 
 /// The templates shipped in `assets/templates/`.
@@ -36,12 +39,15 @@ pub fn builtin_templates() -> Vec<Template> {
     .map(|(name, text)| Template {
         name: name.to_owned(),
         text: text.to_owned(),
+        broken: None,
     })
     .collect()
 }
 
 /// Templates from a user directory (`*.json`, named by file), sorted.
-/// A missing directory is no templates; unreadable files are skipped.
+/// A missing directory is no templates; a file that cannot be read, or is
+/// not JSON, is listed broken with the reason (the user wrote it to use
+/// it: silence would leave them guessing).
 pub fn user_templates(dir: &Path) -> Vec<Template> {
     let Ok(read) = std::fs::read_dir(dir) else {
         return Vec::new();
@@ -51,9 +57,27 @@ pub fn user_templates(dir: &Path) -> Vec<Template> {
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .filter_map(|path| {
-            let text = std::fs::read_to_string(&path).ok()?;
             let name = path.file_stem()?.to_string_lossy().into_owned();
-            Some(Template { name, text })
+            Some(match std::fs::read_to_string(&path) {
+                Ok(text) => {
+                    let broken = serde_json::from_str::<serde::de::IgnoredAny>(&text)
+                        .err()
+                        .map(|err| {
+                            format!(
+                                "not JSON at {}:{}: {}",
+                                err.line(),
+                                err.column(),
+                                without_position(&err)
+                            )
+                        });
+                    Template { name, text, broken }
+                }
+                Err(err) => Template {
+                    name,
+                    text: String::new(),
+                    broken: Some(format!("cannot read {}: {err}", path.display())),
+                },
+            })
         })
         .collect();
     templates.sort_by(|a, b| a.name.cmp(&b.name));
@@ -174,6 +198,16 @@ impl EditorState {
     }
 }
 
+/// serde_json's message without the " at line L column C" it ends with
+/// (the position is said first, as line:col like every other error).
+fn without_position(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_owned(),
+        None => text,
+    }
+}
+
 /// Each catalog action as a template: its skeleton with the required params.
 pub fn catalog_templates(catalog: &crate::domain::catalog::Catalog) -> Vec<Template> {
     catalog
@@ -183,6 +217,7 @@ pub fn catalog_templates(catalog: &crate::domain::catalog::Catalog) -> Vec<Templ
             app.actions.iter().map(move |action| Template {
                 name: format!("{} {}: {}", app.app, action.name, action.description),
                 text: crate::domain::catalog::Catalog::skeleton(app, action),
+                broken: None,
             })
         })
         .collect()
@@ -229,6 +264,26 @@ mod tests {
             .collect();
         assert_eq!(names, ["a-first", "b-second"]);
         assert!(user_templates(&dir.path().join("missing")).is_empty());
+    }
+
+    #[test]
+    fn a_user_template_that_is_not_json_is_listed_broken_with_the_reason() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("good.json"), "{\"popup\": false}").unwrap();
+        std::fs::write(dir.path().join("half.json"), "{\n  \"popup\": false,\n").unwrap();
+        let templates = user_templates(dir.path());
+        assert_eq!(
+            templates.len(),
+            2,
+            "a broken template is listed, not left out"
+        );
+        assert_eq!(templates[0].name, "good");
+        assert_eq!(templates[0].broken, None);
+        assert_eq!(templates[1].name, "half");
+        assert_eq!(
+            templates[1].broken.as_deref(),
+            Some("not JSON at 3:0: EOF while parsing an object")
+        );
     }
 
     #[test]

@@ -1931,3 +1931,4 @@ fn tracking_figures_sit_beside_the_label_and_count_unacknowledged_only_after_the
 mod help;
 mod log_pane;
 mod status_bar;
+mod templates;

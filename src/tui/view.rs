@@ -746,7 +746,16 @@ fn templates(frame: &mut Frame, app: &App, theme: Theme, selected: usize) {
         .iter()
         .enumerate()
         .map(|(i, t)| {
-            let line = Line::raw(format!("  {}", t.name));
+            let line = match &t.broken {
+                None => Line::raw(format!("  {}", t.name)),
+                // Listed, so the user knows the file was found and why it
+                // will not serve as it is.
+                Some(why) => Line::from(vec![
+                    Span::styled("✗ ", theme.error()),
+                    Span::raw(format!("{} ", t.name)),
+                    Span::styled(format!("({why})"), theme.error()),
+                ]),
+            };
             if i == selected {
                 line.style(theme.selected())
             } else {
@@ -755,7 +764,9 @@ fn templates(frame: &mut Frame, app: &App, theme: Theme, selected: usize) {
         })
         .collect();
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let area = centered(frame.area(), 50, height);
+    let widest = lines.iter().map(Line::width).max().unwrap_or(0) + 2;
+    let width = u16::try_from(widest).unwrap_or(u16::MAX).clamp(50, 100);
+    let area = centered(frame.area(), width, height);
     frame.render_widget(Clear, area);
     let block = pane_block(
         Line::from(" Templates (Enter loads, Esc cancels) "),

@@ -1004,8 +1004,16 @@ fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) -> Option<Command> {
                     let text = template.text.clone();
                     app.editor.set_text(&text);
                     app.revalidate();
-                    app.editor.status =
-                        Some((StatusLevel::Info, format!("template: {}", template.name)));
+                    app.editor.status = Some(match &template.broken {
+                        None => (StatusLevel::Info, format!("template: {}", template.name)),
+                        Some(why) => (
+                            StatusLevel::Error,
+                            format!(
+                                "template {} is broken ({why}): fix its file in the templates directory",
+                                template.name
+                            ),
+                        ),
+                    });
                     app.focus = Focus::Editor;
                 }
             }
