@@ -265,7 +265,7 @@ impl Catalog {
         let Value::String(action) = &action_node.value else {
             return Vec::new();
         };
-        let Some(spec) = app.actions.iter().find(|a| &a.name == action) else {
+        let Some(spec) = app.actions.iter().find(|a| a.name == *action) else {
             let known: Vec<&str> = app.actions.iter().map(|a| a.name.as_str()).collect();
             return vec![Problem {
                 severity: Severity::Warning,
@@ -510,12 +510,12 @@ fn placeholder(root: &serde_json::Value, schema: &serde_json::Value) -> serde_js
 
 /// The value of member `key` (the first; for reading the envelope's own
 /// members, whose duplicates are errors of their own).
-fn get<'a>(members: &'a [json::Member], key: &str) -> Option<&'a Node> {
+fn get<'a, 't>(members: &'a [json::Member<'t>], key: &str) -> Option<&'a Node<'t>> {
     members.iter().find(|m| m.key == key).map(|m| &m.value)
 }
 
 /// The value of member `key` that a JSON reader keeps: the last.
-fn last<'a>(members: &'a [json::Member], key: &str) -> Option<&'a Node> {
+fn last<'a, 't>(members: &'a [json::Member<'t>], key: &str) -> Option<&'a Node<'t>> {
     members.iter().rfind(|m| m.key == key).map(|m| &m.value)
 }
 
@@ -527,12 +527,12 @@ fn to_serde(value: &Value) -> serde_json::Value {
         Value::Null => J::Null,
         Value::Bool(b) => J::Bool(*b),
         Value::Number(n) => n.parse::<serde_json::Number>().map_or(J::Null, J::Number),
-        Value::String(s) => J::String(s.clone()),
+        Value::String(s) => J::String(s.as_ref().to_owned()),
         Value::Array(items) => J::Array(items.iter().map(|n| to_serde(&n.value)).collect()),
         Value::Object(members) => J::Object(
             members
                 .iter()
-                .map(|m| (m.key.clone(), to_serde(&m.value.value)))
+                .map(|m| (m.key.as_ref().to_owned(), to_serde(&m.value.value)))
                 .collect(),
         ),
     }

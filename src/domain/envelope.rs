@@ -262,7 +262,7 @@ impl Checker<'_> {
                             .find(|m| m.key == member.key)
                             .map(|m| m.key_offset)
                     } else {
-                        let first = first_seen.get(member.key.as_str()).copied();
+                        let first = first_seen.get(&*member.key).copied();
                         if first.is_none() {
                             first_seen.insert(&member.key, member.key_offset);
                         }
@@ -384,7 +384,7 @@ impl Checker<'_> {
         }
 
         for member in members {
-            if !KNOWN_KEYS.contains(&member.key.as_str()) {
+            if !KNOWN_KEYS.contains(&&*member.key) {
                 self.push(
                     Severity::Warning,
                     child_path("$", &member.key),
@@ -401,14 +401,14 @@ impl Checker<'_> {
     }
 
     /// A top-level member that must be there, of the expected type.
-    fn required<'n>(
+    fn required<'n, 't>(
         &mut self,
-        root: &Node,
-        members: &'n [Member],
+        root: &Node<'_>,
+        members: &'n [Member<'t>],
         key: &str,
         expected: Expected,
         fix: &str,
-    ) -> Option<&'n Node> {
+    ) -> Option<&'n Node<'t>> {
         if let Some(member) = members.iter().find(|m| m.key == key) {
             self.typed(member, expected)
         } else {
@@ -418,7 +418,11 @@ impl Checker<'_> {
     }
 
     /// The member's value when it has the expected type; an error otherwise.
-    fn typed<'n>(&mut self, member: &'n Member, expected: Expected) -> Option<&'n Node> {
+    fn typed<'n, 't>(
+        &mut self,
+        member: &'n Member<'t>,
+        expected: Expected,
+    ) -> Option<&'n Node<'t>> {
         if expected.matches(&member.value.value) {
             Some(&member.value)
         } else {

@@ -5,6 +5,8 @@
 //! duplicate keys and would re-serialise numbers and escapes; validation
 //! needs all three, so envelopes are read with this parser instead.
 
+use std::borrow::Cow;
+
 /// A place in the source text: byte offset plus 1-based line and column
 /// (the column counts characters, as an editor does).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -88,34 +90,40 @@ impl<'a> Locator<'a> {
     }
 }
 
-/// A JSON value with the byte offset where it starts.
+/// A JSON value with the byte offset where it starts, borrowing from the
+/// text it was read from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Node {
+pub struct Node<'a> {
     pub offset: usize,
-    pub value: Value,
+    pub value: Value<'a>,
 }
 
 /// A JSON value as written: numbers keep their spelling.
+///
+/// Keys, strings and numbers borrow from the text; only a string with an
+/// escape owns its decoded text (a 128 KiB envelope is read on every
+/// keystroke, and an allocation for each of its thousands of keys and
+/// values cost more than the reading itself).
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     Null,
     Bool(bool),
-    Number(String),
-    String(String),
-    Array(Vec<Node>),
+    Number(&'a str),
+    String(Cow<'a, str>),
+    Array(Vec<Node<'a>>),
     /// Members in source order, duplicates included.
-    Object(Vec<Member>),
+    Object(Vec<Member<'a>>),
 }
 
 /// One `"key": value` of an object.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    pub key: String,
+pub struct Member<'a> {
+    pub key: Cow<'a, str>,
     pub key_offset: usize,
-    pub value: Node,
+    pub value: Node<'a>,
 }
 
-impl Value {
+impl Value<'_> {
     /// The JSON type's name, for messages.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -141,7 +149,7 @@ pub struct SyntaxError {
 pub const MAX_DEPTH: usize = 128;
 
 /// Reads one JSON document; trailing non-whitespace is an error.
-pub fn parse(text: &str) -> Result<Node, SyntaxError> {
+pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     Reader::new(text, None).document()
 }
 
@@ -149,7 +157,7 @@ pub fn parse(text: &str) -> Result<Node, SyntaxError> {
 /// whitespace the reader skips between tokens is all there is to remove
 /// (validation reads a 128 KiB envelope on every keystroke; one pass over it
 /// instead of two).
-pub fn parse_and_minify(text: &str) -> Result<(Node, String), SyntaxError> {
+pub fn parse_and_minify(text: &str) -> Result<(Node<'_>, String), SyntaxError> {
     let mut reader = Reader::new(text, Some(String::with_capacity(text.len())));
     let node = reader.document()?;
     let mut minified = reader.minified.take().unwrap_or_default();
@@ -166,6 +174,12 @@ struct Reader<'a> {
     minified: Option<String>,
     /// Where the text not yet copied to `minified` starts.
     copied_to: usize,
+    /// The members of the objects being read, innermost last: each object
+    /// takes its own off the top when it closes, in a vector of exactly
+    /// their number (no growth and copy per object, no spare capacity).
+    members: Vec<Member<'a>>,
+    /// The same for the items of the arrays being read.
+    items: Vec<Node<'a>>,
 }
 
 impl<'a> Reader<'a> {
@@ -177,11 +191,13 @@ impl<'a> Reader<'a> {
             depth: 0,
             minified,
             copied_to: 0,
+            members: Vec::new(),
+            items: Vec::new(),
         }
     }
 
     /// One JSON document; trailing non-whitespace is an error.
-    fn document(&mut self) -> Result<Node, SyntaxError> {
+    fn document(&mut self) -> Result<Node<'a>, SyntaxError> {
         self.skip_whitespace();
         let node = self.value()?;
         self.skip_whitespace();
@@ -209,11 +225,20 @@ impl<'a> Reader<'a> {
         if self.peek().is_none_or(|b| b > b' ') {
             return;
         }
+        self.skip_whitespace_run();
+    }
+
+    /// The whitespace from here to the next token, copying the text before
+    /// it to `minified`.
+    fn skip_whitespace_run(&mut self) {
         let start = self.at;
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.at += 1;
-        }
-        if self.at > start
+        let rest = &self.bytes[start..];
+        let run = rest
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .unwrap_or(rest.len());
+        self.at += run;
+        if run > 0
             && let Some(minified) = &mut self.minified
         {
             // Both ends are ASCII whitespace or the text's ends: char
@@ -230,7 +255,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn value(&mut self) -> Result<Node, SyntaxError> {
+    fn value(&mut self) -> Result<Node<'a>, SyntaxError> {
         let offset = self.at;
         let value = match self.peek() {
             Some(b'{') => self.object()?,
@@ -247,7 +272,7 @@ impl<'a> Reader<'a> {
         Ok(Node { offset, value })
     }
 
-    fn literal(&mut self, word: &str, value: Value) -> Result<Value, SyntaxError> {
+    fn literal(&mut self, word: &str, value: Value<'a>) -> Result<Value<'a>, SyntaxError> {
         if self.bytes[self.at..].starts_with(word.as_bytes()) {
             self.at += word.len();
             Ok(value)
@@ -269,16 +294,18 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
-    fn object(&mut self) -> Result<Value, SyntaxError> {
+    fn object(&mut self) -> Result<Value<'a>, SyntaxError> {
         self.enter()?;
         self.at += 1;
-        let mut members = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.at += 1;
             self.depth -= 1;
-            return Ok(Value::Object(members));
+            return Ok(Value::Object(Vec::new()));
         }
+        // This object's members sit above `first` until it closes; the
+        // members of objects inside them come and go above those.
+        let first = self.members.len();
         loop {
             self.skip_whitespace();
             if self.peek() != Some(b'"') {
@@ -299,7 +326,7 @@ impl<'a> Reader<'a> {
             self.at += 1;
             self.skip_whitespace();
             let value = self.value()?;
-            members.push(Member {
+            self.members.push(Member {
                 key,
                 key_offset,
                 value,
@@ -310,7 +337,7 @@ impl<'a> Reader<'a> {
                 Some(b'}') => {
                     self.at += 1;
                     self.depth -= 1;
-                    return Ok(Value::Object(members));
+                    return Ok(Value::Object(self.members.drain(first..).collect()));
                 }
                 _ => {
                     return Err(self.error(format!(
@@ -322,26 +349,28 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn array(&mut self) -> Result<Value, SyntaxError> {
+    fn array(&mut self) -> Result<Value<'a>, SyntaxError> {
         self.enter()?;
         self.at += 1;
-        let mut items = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.at += 1;
             self.depth -= 1;
-            return Ok(Value::Array(items));
+            return Ok(Value::Array(Vec::new()));
         }
+        // As for an object's members.
+        let first = self.items.len();
         loop {
             self.skip_whitespace();
-            items.push(self.value()?);
+            let item = self.value()?;
+            self.items.push(item);
             self.skip_whitespace();
             match self.peek() {
                 Some(b',') => self.at += 1,
                 Some(b']') => {
                     self.at += 1;
                     self.depth -= 1;
-                    return Ok(Value::Array(items));
+                    return Ok(Value::Array(self.items.drain(first..).collect()));
                 }
                 _ => {
                     return Err(self.error(format!(
@@ -353,7 +382,7 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn number(&mut self) -> Result<Value, SyntaxError> {
+    fn number(&mut self) -> Result<Value<'a>, SyntaxError> {
         let start = self.at;
         if self.peek() == Some(b'-') {
             self.at += 1;
@@ -383,7 +412,7 @@ impl<'a> Reader<'a> {
         if matches!(self.peek(), Some(b'0'..=b'9')) {
             return Err(self.error("numbers cannot have leading zeros"));
         }
-        Ok(Value::Number(self.text[start..self.at].to_owned()))
+        Ok(Value::Number(&self.text[start..self.at]))
     }
 
     fn digits(&mut self) {
@@ -392,7 +421,9 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn string(&mut self) -> Result<String, SyntaxError> {
+    /// A string's text: borrowed from the source when it has no escape,
+    /// decoded into its own otherwise.
+    fn string(&mut self) -> Result<Cow<'a, str>, SyntaxError> {
         let opening = self.at;
         self.at += 1;
         let mut out = String::new();
@@ -412,15 +443,15 @@ impl<'a> Reader<'a> {
                         offset: opening,
                     });
                 }
-                // The usual string, with no escape: one exact allocation.
-                Some(b'"') if out.is_empty() => {
+                // The usual string, with no escape: the source's own text.
+                Some(b'"') if run_start == opening + 1 => {
                     self.at += 1;
-                    return Ok(run.to_owned());
+                    return Ok(Cow::Borrowed(run));
                 }
                 Some(b'"') => {
                     out.push_str(run);
                     self.at += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     out.push_str(run);
@@ -595,10 +626,7 @@ mod tests {
 
     #[test]
     fn numbers_keep_their_spelling() {
-        assert_eq!(
-            parse("1.50E+3").unwrap().value,
-            Value::Number("1.50E+3".into())
-        );
+        assert_eq!(parse("1.50E+3").unwrap().value, Value::Number("1.50E+3"));
     }
 
     #[test]
@@ -645,6 +673,25 @@ mod tests {
         assert_eq!(
             parse(r#""a\n\u00e9\ud83d\ude00""#).unwrap().value,
             Value::String("a\né😀".into())
+        );
+    }
+
+    #[test]
+    fn only_strings_with_escapes_own_their_text() {
+        let Value::Object(members) = parse(r#"{"plain": "text", "esc\\aped": "a\nb"}"#)
+            .unwrap()
+            .value
+        else {
+            panic!()
+        };
+        assert!(matches!(members[0].key, Cow::Borrowed("plain")));
+        assert!(matches!(
+            members[0].value.value,
+            Value::String(Cow::Borrowed("text"))
+        ));
+        assert!(matches!(&members[1].key, Cow::Owned(key) if key == "esc\\aped"));
+        assert!(
+            matches!(&members[1].value.value, Value::String(Cow::Owned(text)) if text == "a\nb")
         );
     }
 

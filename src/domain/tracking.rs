@@ -95,8 +95,8 @@ impl Tracking {
         };
         if let Some(own) = members.iter().rev().find(|m| m.key == self.stamp_field) {
             let id = match &own.value.value {
-                JsonValue::String(text) => text.clone(),
-                JsonValue::Number(number) => number.clone(),
+                JsonValue::String(text) => text.as_ref().to_owned(),
+                JsonValue::Number(number) => (*number).to_owned(),
                 other => {
                     return Err(format!(
                         "content.{} is {}; a tracking id is a string",

@@ -14,10 +14,10 @@ pub struct Positioned;
 
 /// A string node lent to the validator for `propertyNames`.
 #[derive(Default)]
-pub struct StringNode(Option<Node>);
+pub struct StringNode(Option<Node<'static>>);
 
 impl json::Json for Positioned {
-    type Node<'a> = &'a Node;
+    type Node<'a> = &'a Node<'a>;
     type PreparedKey = String;
     type StringBuffer = StringNode;
 
@@ -29,10 +29,14 @@ impl json::Json for Positioned {
         key.to_owned()
     }
 
-    fn with_string_node<T>(buffer: &mut StringNode, string: &str, f: impl FnOnce(&Node) -> T) -> T {
+    fn with_string_node<T>(
+        buffer: &mut StringNode,
+        string: &str,
+        f: impl for<'n> FnOnce(&'n Node<'n>) -> T,
+    ) -> T {
         let node = buffer.0.insert(Node {
             offset: 0,
-            value: Value::String(string.to_owned()),
+            value: Value::String(Cow::Owned(string.to_owned())),
         });
         f(node)
     }
@@ -92,19 +96,19 @@ impl JsonNumber for Number<'_> {
     }
 }
 
-impl<'a> json::Node<'a, Positioned> for &'a Node {
-    type Object = &'a [Member];
-    type Array = &'a [Node];
+impl<'a> json::Node<'a, Positioned> for &'a Node<'a> {
+    type Object = &'a [Member<'a>];
+    type Array = &'a [Node<'a>];
     type Number = Number<'a>;
 
-    fn as_object(&self) -> Option<&'a [Member]> {
+    fn as_object(&self) -> Option<&'a [Member<'a>]> {
         match &self.value {
             Value::Object(members) => Some(members),
             _ => None,
         }
     }
 
-    fn as_array(&self) -> Option<&'a [Node]> {
+    fn as_array(&self) -> Option<&'a [Node<'a>]> {
         match &self.value {
             Value::Array(items) => Some(items),
             _ => None,
@@ -152,33 +156,35 @@ impl<'a> json::Node<'a, Positioned> for &'a Node {
     }
 
     fn identity(&self) -> Option<NodeIdentity> {
-        Some(NodeIdentity::new(std::ptr::from_ref::<Node>(self) as usize))
+        Some(NodeIdentity::new(
+            std::ptr::from_ref::<Node<'_>>(self) as usize
+        ))
     }
 }
 
 /// The members of an object, in source order.
-pub struct Members<'a>(std::slice::Iter<'a, Member>);
+pub struct Members<'a>(std::slice::Iter<'a, Member<'a>>);
 
 impl<'a> Iterator for Members<'a> {
-    type Item = (&'a str, &'a Node);
+    type Item = (&'a str, &'a Node<'a>);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|m| (m.key.as_str(), &m.value))
+        self.0.next().map(|m| (&*m.key, &m.value))
     }
 }
 
-impl<'a> json::Object<'a, Positioned> for &'a [Member] {
-    type Node = &'a Node;
+impl<'a> json::Object<'a, Positioned> for &'a [Member<'a>] {
+    type Node = &'a Node<'a>;
     type MemberName = &'a str;
     type MembersIter = Members<'a>;
 
     fn len(&self) -> usize {
-        <[Member]>::len(self)
+        <[Member<'a>]>::len(self)
     }
 
     /// The last of duplicate keys, as a JSON reader keeps it (duplicates
     /// are errors of their own).
-    fn get(&self, key: &String) -> Option<&'a Node> {
+    fn get(&self, key: &String) -> Option<&'a Node<'a>> {
         self.iter().rfind(|m| m.key == *key).map(|m| &m.value)
     }
 
@@ -187,15 +193,15 @@ impl<'a> json::Object<'a, Positioned> for &'a [Member] {
     }
 }
 
-impl<'a> json::Array<'a, Positioned> for &'a [Node] {
-    type Node = &'a Node;
-    type ElementsIter = std::slice::Iter<'a, Node>;
+impl<'a> json::Array<'a, Positioned> for &'a [Node<'a>] {
+    type Node = &'a Node<'a>;
+    type ElementsIter = std::slice::Iter<'a, Node<'a>>;
 
     fn len(&self) -> usize {
-        <[Node]>::len(self)
+        <[Node<'a>]>::len(self)
     }
 
-    fn elements(&self) -> std::slice::Iter<'a, Node> {
+    fn elements(&self) -> std::slice::Iter<'a, Node<'a>> {
         self.iter()
     }
 }
