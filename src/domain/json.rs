@@ -337,7 +337,7 @@ impl<'a> Reader<'a> {
                 Some(b'}') => {
                     self.at += 1;
                     self.depth -= 1;
-                    return Ok(Value::Object(self.members.drain(first..).collect()));
+                    return Ok(Value::Object(self.members.split_off(first)));
                 }
                 _ => {
                     return Err(self.error(format!(
@@ -370,7 +370,7 @@ impl<'a> Reader<'a> {
                 Some(b']') => {
                     self.at += 1;
                     self.depth -= 1;
-                    return Ok(Value::Array(self.items.drain(first..).collect()));
+                    return Ok(Value::Array(self.items.split_off(first)));
                 }
                 _ => {
                     return Err(self.error(format!(
