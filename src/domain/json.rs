@@ -429,12 +429,11 @@ impl<'a> Reader<'a> {
         let mut out = String::new();
         loop {
             let run_start = self.at;
-            while let Some(b) = self.peek() {
-                if b == b'"' || b == b'\\' || b < 0x20 {
-                    break;
-                }
-                self.at += 1;
-            }
+            let rest = &self.bytes[run_start..];
+            self.at += rest
+                .iter()
+                .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+                .unwrap_or(rest.len());
             let run = &self.text[run_start..self.at];
             match self.peek() {
                 None => {
