@@ -101,11 +101,6 @@ pub fn resolve(text: &str, recipient: Recipient<'_>) -> Resolved {
     Resolved { text: out, spans }
 }
 
-/// Whether a text holds placeholders that are resolved per recipient.
-pub fn has_placeholders(text: &str) -> bool {
-    PLACEHOLDERS.iter().any(|p| text.contains(p))
-}
-
 /// The rules of one account and one run.
 #[derive(Debug, Clone)]
 pub struct OutboundRules {
@@ -259,7 +254,7 @@ impl OutboundRules {
     }
 
     /// [`Self::prepare`] for a text already validated for `vin`.
-    pub fn prepare_validated(
+    fn prepare_validated(
         &self,
         validation: &envelope::Validation,
         vin: &Vin,
