@@ -75,9 +75,14 @@ pub struct SizeReport {
 impl SizeReport {
     /// Measures `payload` published on `topic`.
     pub fn measure(payload: &[u8], topic: &str, limit: usize) -> Self {
+        Self::of_length(payload.len(), topic, limit)
+    }
+
+    /// The size of a payload of `payload` bytes on `topic`.
+    pub fn of_length(payload: usize, topic: &str, limit: usize) -> Self {
         Self {
-            payload: payload.len(),
-            packet: publish_packet_len(topic.len(), payload.len()),
+            payload,
+            packet: publish_packet_len(topic.len(), payload),
             limit,
         }
     }
@@ -151,6 +156,9 @@ pub struct Validation {
     /// The exact bytes that would be published (whitespace removed);
     /// present when the text is JSON at all.
     pub payload: Option<String>,
+    /// The keys of `content` when it is an object: what the tracking stamp
+    /// needs to know to tell its length without reading the text again.
+    pub content_keys: Option<Vec<String>>,
 }
 
 impl Validation {
@@ -191,6 +199,7 @@ pub fn validate_with(text: &str, catalog: Option<&super::catalog::Catalog>) -> V
                 }],
                 kind: None,
                 payload: None,
+                content_keys: None,
             };
         }
     };
@@ -209,6 +218,25 @@ pub fn validate_with(text: &str, catalog: Option<&super::catalog::Catalog>) -> V
         problems: checker.problems,
         kind,
         payload: Some(payload),
+        content_keys: content_keys(&root),
+    }
+}
+
+/// The keys of the envelope's `content` object (the last `content`, as
+/// the stamp and the WebPortal read it).
+fn content_keys(root: &Node) -> Option<Vec<String>> {
+    let Value::Object(members) = &root.value else {
+        return None;
+    };
+    match &members
+        .iter()
+        .rev()
+        .find(|m| m.key == "content")?
+        .value
+        .value
+    {
+        Value::Object(content) => Some(content.iter().map(|m| m.key.to_string()).collect()),
+        _ => None,
     }
 }
 
@@ -561,6 +589,7 @@ pub fn check_with(
         problems,
         payload: Some(bytes),
         kind: Some(kind),
+        ..
     } = validation
     else {
         unreachable!("a valid envelope is JSON with a boolean popup");

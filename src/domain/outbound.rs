@@ -222,17 +222,18 @@ impl OutboundRules {
     /// the editor's meter shows. `None` when the text is not JSON.
     pub fn measure(&self, validation: &envelope::Validation, vin: &Vin) -> Option<SizeReport> {
         let payload = validation.payload.as_ref()?;
-        // Stamped whenever the content can carry the id, errors or not, so
-        // fixing an error never moves the meter by the id's length.
-        let bytes = if self.track {
+        // Counted whenever the content can carry the id, errors or not, so
+        // fixing an error never moves the meter by the id's length; from
+        // the keys validation read, not by stamping the text again (this
+        // runs on every keystroke).
+        let stamp = if self.track {
             self.tracking
-                .stamp(payload, SAMPLE_ID)
-                .map_or_else(|_| payload.clone(), |stamped| stamped.bytes)
+                .stamp_len(validation.content_keys.as_deref(), SAMPLE_ID)
         } else {
-            payload.clone()
+            0
         };
-        Some(SizeReport::measure(
-            bytes.as_bytes(),
+        Some(SizeReport::of_length(
+            payload.len() + stamp,
             &self.topics.from_topic(vin),
             self.size_limit,
         ))

@@ -130,6 +130,25 @@ impl Tracking {
         })
     }
 
+    /// How many bytes [`Self::stamp`] adds to an envelope whose content has
+    /// `content_keys` (`None`: content is not an object, nothing is
+    /// added): the meter's figure on every keystroke, without reading the
+    /// text a second time.
+    pub fn stamp_len(&self, content_keys: Option<&[String]>, id: &str) -> usize {
+        let Some(keys) = content_keys else {
+            return 0;
+        };
+        if keys.contains(&self.stamp_field) {
+            return 0;
+        }
+        let member = serde_json::Value::String(self.stamp_field.clone())
+            .to_string()
+            .len()
+            + 1
+            + serde_json::Value::String(id.to_owned()).to_string().len();
+        member + usize::from(!keys.is_empty())
+    }
+
     /// What an inbound message acknowledges, if anything: a data reply
     /// carrying an id in `content.<reply_field>`, or a popup answer
     /// (`popupAction`) carrying it in `content.<stamp_field>` (or, from an
@@ -314,6 +333,27 @@ mod tests {
             .stamp(r#"{"content":{"cid":null}}"#, "x")
             .unwrap_err();
         assert!(err.contains("content.cid is null"), "{err}");
+    }
+
+    #[test]
+    fn the_stamp_length_is_told_without_reading_the_text() {
+        let tracking = Tracking::default();
+        for text in [
+            r#"{"content":{}}"#,
+            r#"{"content":{"a":1,"b":[2]}}"#,
+            r#"{"content":{"cid":"mine"}}"#,
+            r#"{"content":"text"}"#,
+        ] {
+            let validation = crate::domain::envelope::validate(text);
+            let added = tracking
+                .stamp(text, "wpc-000000000000")
+                .map_or(0, |stamped| stamped.bytes.len() - text.len());
+            assert_eq!(
+                tracking.stamp_len(validation.content_keys.as_deref(), "wpc-000000000000"),
+                added,
+                "{text}"
+            );
+        }
     }
 
     #[test]
