@@ -356,6 +356,11 @@ fn a_send_that_published_exits_0_even_when_its_output_is_closed() {
         stderr(&sent)
     );
     assert_eq!(received(&observer, Duration::from_secs(2)).len(), 1);
+    assert!(
+        stderr(&sent).contains("cannot write to standard output"),
+        "a full output is said, not lost without a word: {}",
+        stderr(&sent)
+    );
 }
 
 #[test]

@@ -3,12 +3,28 @@
 
 /// A line on standard output. A closed or full output (`| head`,
 /// `>/dev/full`) is no reason to fail a command that already did its work:
-/// a script that retried a `send` on that would publish twice.
+/// a script that retried a `send` on that would publish twice. A closed
+/// pipe ends quietly; any other failure is said once on standard error.
 macro_rules! say {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        let _ = writeln!(std::io::stdout(), $($arg)*);
+        if let Err(err) = writeln!(std::io::stdout(), $($arg)*) {
+            $crate::cli::output_lost(&err);
+        }
     }};
+}
+
+/// Says once, on standard error, that standard output could not be written
+/// (a reader that went away is not worth a word).
+pub(crate) fn output_lost(err: &std::io::Error) {
+    static SAID: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+    if err.kind() != std::io::ErrorKind::BrokenPipe
+        && !SAID.swap(true, std::sync::atomic::Ordering::Relaxed)
+    {
+        eprintln!(
+            "wpconsole: warning: cannot write to standard output ({err}); what this command did is unchanged"
+        );
+    }
 }
 
 pub mod confirm;

@@ -158,7 +158,7 @@ pub enum NotReady {
     #[error("{0}")]
     TooSoon(PopupTooSoon),
     #[error(
-        "this profile is read-only (--read-only, WPCONSOLE_READ_ONLY or read-only = true): nothing can be published"
+        "publishing is off here (read-only: --read-only, WPCONSOLE_READ_ONLY or a profile's read-only = true): nothing can be published"
     )]
     ReadOnly,
     #[error("this is a production profile: every publish must be confirmed")]

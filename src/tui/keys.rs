@@ -247,7 +247,7 @@ pub const BINDINGS: &[Binding] = &[
         keys_label: "s",
         action: Action::ToggleSort,
         hint: "sort",
-        help: "sort by last seen / by VIN",
+        help: "sort by last seen / by label",
     },
     Binding {
         scope: Scope::Log,

@@ -1932,3 +1932,42 @@ mod help;
 mod log_pane;
 mod status_bar;
 mod templates;
+
+#[test]
+fn the_vehicle_list_holds_still_after_its_filter_is_cleared() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    app.focus = Focus::Vehicles;
+    key(&mut app, KeyCode::Char('/'));
+    for c in "VF3".chars() {
+        key(&mut app, KeyCode::Char(c));
+    }
+    key(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.vehicles.filter.is_empty());
+    let before = app.vehicle_rows();
+    let Some(VehicleRow::Vehicle(last)) = before.last().cloned() else {
+        panic!("rows: {before:?}");
+    };
+    receive(
+        &mut app,
+        &to_topic(last.as_str()),
+        br#"{"content":{}}"#,
+        60_000,
+    );
+    assert_eq!(
+        app.vehicle_rows(),
+        before,
+        "the rows the filter had hidden hold still too"
+    );
+}
+
+#[test]
+fn a_read_only_production_console_does_not_promise_to_ask_before_publishing() {
+    let mut app = app();
+    app.rules.production = true;
+    app.rules.read_only = true;
+    let shown = screen(&app);
+    assert!(shown.contains("PRODUCTION READ-ONLY"), "{shown}");
+    assert!(!shown.contains("every publish asks first"), "{shown}");
+}

@@ -91,7 +91,14 @@ fn title_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     if app.header.demo {
         spans.push(Span::styled("DEMO ", theme.title(true)));
     }
-    if app.rules.production {
+    if app.rules.production && app.rules.read_only {
+        spans.push(Span::styled(
+            "PRODUCTION ",
+            theme
+                .warning()
+                .add_modifier(ratatui::style::Modifier::REVERSED),
+        ));
+    } else if app.rules.production {
         spans.push(Span::styled(
             "PRODUCTION: every publish asks first ",
             theme

@@ -53,6 +53,8 @@ pub(super) fn set_filter_text(app: &mut App, target: Focus, text: String) {
     if target == Focus::Vehicles {
         app.vehicles.filter = text;
         app.vehicles.selected = VehicleRow::All;
+        // Other rows now: the order to hold is the one they come back in.
+        app.vehicles.held_order = None;
     } else {
         app.log.filter.text = text.to_lowercase();
         rebuild_matches(app);
@@ -64,6 +66,7 @@ pub(super) fn set_filter_text(app: &mut App, target: Focus, text: String) {
 pub(super) fn clear_filter(app: &mut App) {
     if app.focus == Focus::Vehicles {
         app.vehicles.filter.clear();
+        app.vehicles.held_order = None;
         return;
     }
     if let Some(search) = app.log.search.take() {
