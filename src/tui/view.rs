@@ -642,16 +642,20 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         ));
     }
     spans.push(Span::raw(format!(" {:.1} msg/s ", app.rate)));
+    // What gives way when the line is too long: the broker and the
+    // profile (the title bar names them), then the end of a failure's
+    // reason; the counters and a notice are never cut.
+    let mut broker = vec![Span::raw(format!(" {} ", app.header.broker))];
     if let Some(profile) = &app.header.profile {
-        spans.push(Span::raw(format!(" profile {profile} ")));
+        broker.insert(0, Span::raw(format!(" profile {profile} ")));
     }
-    spans.push(Span::raw(format!(" {} ", app.header.broker)));
+    let mut after = Vec::new();
     match &app.journal {
-        JournalState::Off => spans.push(Span::styled(" no journal ", theme.dim())),
+        JournalState::Off => after.push(Span::styled(" no journal ", theme.dim())),
         JournalState::Writing { unwritten: 0, .. } => {}
         JournalState::Writing {
             unwritten, error, ..
-        } => spans.push(Span::styled(
+        } => after.push(Span::styled(
             format!(
                 " journal: {unwritten} unwritten ({}) ",
                 error.as_deref().unwrap_or("unknown reason")
@@ -659,17 +663,34 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             theme.error(),
         )),
     }
-    if let Some(reason) = reason {
-        spans.push(Span::styled(format!(" {reason} "), theme.error()));
-    }
-    if let Some((level, text)) = &app.notice {
+    let mut reason = reason.map(|reason| Span::styled(format!(" {reason} "), theme.error()));
+    let notice = app.notice.as_ref().map(|(level, text)| {
         let style = match level {
             StatusLevel::Info => Style::new(),
             StatusLevel::Success => theme.good(),
             StatusLevel::Error => theme.error(),
         };
-        spans.push(Span::styled(format!(" {text} "), style));
+        Span::styled(format!(" {text} "), style)
+    });
+    let width = |spans: &[Span<'_>]| spans.iter().map(Span::width).sum::<usize>();
+    let room = usize::from(area.width);
+    let others = width(&spans) + width(&after) + notice.as_ref().map_or(0, Span::width);
+    while !broker.is_empty()
+        && others + width(&broker) + reason.as_ref().map_or(0, Span::width) > room
+    {
+        broker.pop();
     }
+    if let Some(span) = &reason {
+        let left = room.saturating_sub(others + width(&broker));
+        if span.width() > left {
+            reason = (left > 2)
+                .then(|| Span::styled(truncate(span.content.trim_end(), left), span.style));
+        }
+    }
+    spans.extend(broker);
+    spans.extend(after);
+    spans.extend(reason);
+    spans.extend(notice);
     frame.render_widget(Line::from(spans), area);
 }
 

@@ -333,6 +333,9 @@ pub struct App {
     pub journal: JournalState,
     /// The last background outcome (an export), for the status bar.
     pub notice: Option<(StatusLevel, String)>,
+    /// When the notice was given: one that tells of something done fades
+    /// after [`NOTICE_FADES_AFTER`]; an error stays until replaced.
+    notice_since: DateTime<Utc>,
     /// Files being indexed, for the status bar's progress bar.
     pub progress: Option<Progress>,
     pub deliveries: Deliveries,
@@ -413,6 +416,7 @@ impl App {
             no_color: config.no_color,
             journal: JournalState::Off,
             notice: None,
+            notice_since: config.now,
             progress: None,
             deliveries: Deliveries::new(Duration::from_secs(30)),
         };
@@ -587,7 +591,12 @@ impl App {
 
 /// Applies one message; returns what the loop must do, if anything.
 pub fn update(app: &mut App, msg: Msg) -> Option<Command> {
+    // A notice that changed starts its own clock (notices are short and rare).
+    let notice_before = app.notice.clone();
     let command = apply(app, msg);
+    if app.notice != notice_before {
+        app.notice_since = app.now;
+    }
     if app.detail.stale {
         refresh_detail(app);
     }
@@ -713,8 +722,19 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
     }
 }
 
+/// How long a notice of something done (an export, a fleet publish)
+/// stays in the status bar: long enough to read, short enough not to be
+/// taken for the state of now.
+pub const NOTICE_FADES_AFTER: chrono::Duration = chrono::Duration::seconds(10);
+
 fn on_tick(app: &mut App, now: DateTime<Utc>) {
     app.now = now;
+    if let Some((level, _)) = &app.notice
+        && *level != StatusLevel::Error
+        && now - app.notice_since >= NOTICE_FADES_AFTER
+    {
+        app.notice = None;
+    }
     pump_search(app);
     app.deliveries.expire(now);
     let (mark_at, mark_rx) = app.rate_mark;

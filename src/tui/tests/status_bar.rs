@@ -105,3 +105,60 @@ fn open_says_it_reads_files_until_it_is_done() {
         "{status}"
     );
 }
+
+#[test]
+fn a_notice_of_something_done_goes_away_but_an_error_stays() {
+    let mut app = app();
+    update(&mut app, Msg::Tick(t0()));
+    update(
+        &mut app,
+        Msg::Notice(StatusLevel::Success, "published to 3 of 3 vehicles".into()),
+    );
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(2)));
+    assert!(
+        status_line(&app).contains("published to 3 of 3"),
+        "shown at first"
+    );
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(30)));
+    assert!(
+        !status_line(&app).contains("published to 3 of 3"),
+        "stale: {}",
+        status_line(&app)
+    );
+    update(
+        &mut app,
+        Msg::Notice(StatusLevel::Error, "export failed: disk full".into()),
+    );
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(300)));
+    assert!(
+        status_line(&app).contains("export failed: disk full"),
+        "an error stays until something replaces it: {}",
+        status_line(&app)
+    );
+}
+
+#[test]
+fn a_notice_is_not_cut_off_by_the_broker_and_a_reconnect_reason() {
+    let mut app = app();
+    app.header.broker = "mqtts://iot-partners-preprod.mpsa.example.com:8886".into();
+    update(
+        &mut app,
+        Msg::Session(crate::mqtt::SessionEvent::Disconnected {
+            reason: DisconnectReason {
+                kind: FailureKind::Unreachable,
+                text: "connection refused: nothing accepts connections at iot-partners-preprod.mpsa.example.com:8886".into(),
+            },
+            attempt: 3,
+            retry_in: Some(std::time::Duration::from_secs(4)),
+        }),
+    );
+    let notice =
+        "exported 12,345 messages to /home/support/.local/share/wpconsole/exports/export.jsonl";
+    update(&mut app, Msg::Notice(StatusLevel::Success, notice.into()));
+    let status = status_line(&app);
+    assert!(
+        status.contains(notice),
+        "the whole notice at 160 columns: {status}"
+    );
+    assert!(status.contains("reconnecting (attempt 3)"), "{status}");
+}
