@@ -1104,6 +1104,62 @@ fn every_switch_takes_1_0_true_false_yes_no_from_the_environment_in_any_case() {
 }
 
 #[test]
+fn a_bad_value_in_the_environment_names_the_variable_its_value_and_what_is_accepted() {
+    let sandbox = Sandbox::new();
+    let envelope = sandbox.write("e.json", r#"{"idApp":"A","popup":false,"content":{}}"#);
+    let run = |var: &str, value: &str, flags: &[&str]| {
+        let output = sandbox
+            .wpconsole()
+            .env(var, value)
+            .args(flags)
+            .arg("validate")
+            .arg(&envelope)
+            .output()
+            .unwrap();
+        let (_, stderr) = text(&output);
+        (output.status.code(), stderr)
+    };
+    for var in [
+        "WPCONSOLE_READ_ONLY",
+        "WPCONSOLE_INSECURE",
+        "WPCONSOLE_FRESH",
+        "WPCONSOLE_NO_JOURNAL",
+        "WPCONSOLE_NO_TRACK",
+        "WPCONSOLE_TRAILING_SLASH",
+    ] {
+        let (code, stderr) = run(var, "maybe", &[]);
+        assert_eq!(code, Some(2), "{var}=maybe: {stderr}");
+        assert!(
+            stderr.contains(&format!("{var}=maybe"))
+                && stderr.contains("environment")
+                && stderr.contains("1/0, true/false, yes/no or on/off"),
+            "{stderr}"
+        );
+        let flag = format!(
+            "--{}",
+            var["WPCONSOLE_".len()..].to_lowercase().replace('_', "-")
+        );
+        assert!(
+            !stderr.contains(&format!("for '{flag}")),
+            "the flag was not given: {stderr}"
+        );
+    }
+    // Numbers too; and the flag, when it is the flag that is wrong.
+    let (code, stderr) = run("WPCONSOLE_SIZE_LIMIT", "lots", &[]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("WPCONSOLE_SIZE_LIMIT=lots") && stderr.contains("environment"),
+        "{stderr}"
+    );
+    let (code, stderr) = run("WPCONSOLE_READ_ONLY", "1", &["--read-only=maybe"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--read-only") && !stderr.contains("WPCONSOLE_READ_ONLY"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn read_only_is_flag_over_environment_over_profile_either_way() {
     let sandbox = Sandbox::new();
     let config = sandbox.write(

@@ -31,6 +31,7 @@ pub mod confirm;
 pub mod console;
 #[cfg(feature = "demo")]
 pub mod demo;
+pub mod environment;
 pub mod export;
 pub mod open;
 pub mod replay;
@@ -313,7 +314,19 @@ impl CliError {
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
     end_on_any_panic();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => {
+            let argv: Vec<_> = std::env::args_os().collect();
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            cmd.build();
+            if let Some(message) = environment::blame(&err, &cmd, &argv) {
+                eprintln!("wpconsole: {message}");
+                return ExitCode::from(exit::USAGE);
+            }
+            err.exit()
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
