@@ -1,6 +1,7 @@
 //! The detail pane's content: a message pretty-printed and split into
 //! coloured tokens once, when it is first shown.
 
+use super::width::of as cells;
 use crate::domain::display;
 use crate::store::LogEntry;
 use std::fmt::Write as _;
@@ -39,10 +40,10 @@ pub fn lines(entry: &LogEntry, offset: chrono::FixedOffset, width: usize) -> Vec
     wrapped
 }
 
-/// Splits a line into pieces of at most `width` characters, keeping each
-/// piece's token colours.
+/// Splits a line into pieces of at most `width` cells (a wide character
+/// takes two), keeping each piece's token colours.
 fn wrap(line: DetailLine, width: usize, out: &mut Vec<DetailLine>) {
-    let total: usize = line.iter().map(|(_, text)| text.chars().count()).sum();
+    let total: usize = line.iter().map(|(_, text)| cells(text)).sum();
     if total <= width {
         out.push(line);
         return;
@@ -52,12 +53,21 @@ fn wrap(line: DetailLine, width: usize, out: &mut Vec<DetailLine>) {
     for (token, text) in line {
         let mut rest = text.as_str();
         while !rest.is_empty() {
-            let cut = rest.char_indices().nth(room).map_or(rest.len(), |(i, _)| i);
-            let (piece, after) = rest.split_at(cut);
-            room -= piece.chars().count();
-            current.push((token, piece.to_owned()));
+            let (mut piece, mut after) = super::width::split(rest, room);
+            if piece.is_empty() && current.is_empty() {
+                // Not even one character fits an empty line: it goes alone.
+                let first = rest.chars().next().map_or(rest.len(), char::len_utf8);
+                (piece, after) = rest.split_at(first);
+            }
+            // A wide character that does not fit in the last cell starts
+            // the next line.
+            let line_full = piece.len() < rest.len();
+            if !piece.is_empty() {
+                room = room.saturating_sub(cells(piece));
+                current.push((token, piece.to_owned()));
+            }
             rest = after;
-            if room == 0 {
+            if room == 0 || line_full {
                 out.push(std::mem::take(&mut current));
                 room = width;
             }
@@ -318,7 +328,7 @@ mod tests {
         assert!(
             lines
                 .iter()
-                .all(|l| l.iter().map(|(_, t)| t.chars().count()).sum::<usize>() <= 100)
+                .all(|l| l.iter().map(|(_, t)| cells(t)).sum::<usize>() <= 100)
         );
         assert!(body[1].iter().all(|(token, _)| *token == Token::String));
         let joined: String = body

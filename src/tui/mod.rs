@@ -17,6 +17,7 @@ mod testing;
 mod tests;
 pub mod theme;
 pub mod view;
+pub mod width;
 
 pub use app::{App, AppConfig, Command, Msg, update};
 pub use view::view;

@@ -1932,6 +1932,7 @@ mod help;
 mod log_pane;
 mod status_bar;
 mod templates;
+mod wide_text;
 
 #[test]
 fn the_vehicle_list_holds_still_after_its_filter_is_cleared() {

@@ -7,6 +7,7 @@ use super::app::{
 use super::editor::StatusLevel;
 use super::keys::{self, Scope};
 use super::theme::Theme;
+use super::width::{self, fit, pad, pad_left};
 use crate::account::Account;
 use crate::domain::PopupAction;
 use crate::domain::envelope::group;
@@ -61,17 +62,6 @@ fn pane_block(title: Line<'_>, focused: bool, theme: Theme) -> Block<'_> {
         .borders(Borders::ALL)
         .border_style(theme.border(focused))
         .title(title)
-}
-
-fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_owned();
-    }
-    let mut out: String = text.chars().take(width.saturating_sub(1)).collect();
-    // "bench…", not "bench …": a cut between words ends at the word.
-    out.truncate(out.trim_end().len());
-    out.push('…');
-    out
 }
 
 /// `5s`, `3m`, `2h`, `4d`; `-` for never.
@@ -140,11 +130,7 @@ fn title_text(app: &App, room: usize) -> String {
         }
     };
     // Past the edge the line is cut: the prefix goes before the account.
-    format!(
-        "{} ─ prefix {}",
-        truncate(&whose, room),
-        app.rules.topics.prefix
-    )
+    format!("{} ─ prefix {}", fit(&whose, room), app.rules.topics.prefix)
 }
 
 /// The accounts of opened files: each UID their records name, with its
@@ -225,15 +211,20 @@ fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             let (text, silent) = match row {
                 VehicleRow::All => (
                     format!(
-                        "  {:<18}{:<label_width$} rx {:<6} tx {:<5}",
-                        "all vehicles", "", app.history.rx, app.history.tx
+                        "  {:<18}{} rx {:<6} tx {:<5}",
+                        "all vehicles",
+                        pad("", label_width),
+                        app.history.rx,
+                        app.history.tx
                     ),
                     false,
                 ),
                 VehicleRow::Unrecognised => (
                     format!(
-                        "  {:<18}{:<label_width$} rx {:<6}",
-                        "unrecognised", "(other topics)", app.history.unrecognised
+                        "  {:<18}{} rx {:<6}",
+                        "unrecognised",
+                        pad("(other topics)", label_width),
+                        app.history.unrecognised
                     ),
                     false,
                 ),
@@ -258,10 +249,17 @@ fn vehicles(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                     };
                     (
                         format!(
-                            "{marker}{vin} {:<label_width$} rx {:<6} tx {:<5}{:>4}",
+                            "{marker}{vin} {} rx {:<6} tx {:<5}{:>4}",
                             // The label says which vehicle; tracking's figures
                             // stand beside it.
-                            label_and_figures(&vehicle_label(app, stats), deliveries, label_width),
+                            pad(
+                                &label_and_figures(
+                                    &vehicle_label(app, stats),
+                                    deliveries,
+                                    label_width
+                                ),
+                                label_width
+                            ),
                             stats.rx,
                             stats.tx,
                             age(app.now, stats.last_seen),
@@ -368,14 +366,15 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 |vin| {
                     app.history
                         .label(vin)
-                        .map_or_else(|| vin.to_string(), |l| truncate(l, 17))
+                        .map_or_else(|| vin.to_string(), |l| fit(l, 17))
                 },
             );
             let head = format!(
-                "{} {arrow} {who:<17} {:<14} {:<18} {:>7} ",
+                "{} {arrow} {} {:<14} {} {:>7} ",
                 entry.at.with_timezone(&app.offset).format("%H:%M:%S%.3f"),
+                pad(&who, 17),
                 entry.kind,
-                truncate(entry.action.as_deref().unwrap_or("-"), 18),
+                pad(entry.action.as_deref().unwrap_or("-"), 18),
                 format!("{}B", entry.size),
             );
             let (delivery, delivery_style) = match app.deliveries.state(entry.seq) {
@@ -395,12 +394,12 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 Some(Delivery::NoReply) => ("✗ no reply ".to_owned(), theme.error()),
                 Some(Delivery::Refused(reason)) => (format!("refused: {reason} "), theme.error()),
             };
-            let rest = width.saturating_sub(head.chars().count() + delivery.chars().count());
+            let rest = width.saturating_sub(width::of(&head) + width::of(&delivery));
             let mut line = Line::from(vec![
                 Span::raw(head[..13].to_owned()),
                 Span::styled(head[13..].to_owned(), arrow_style),
                 Span::styled(delivery, delivery_style),
-                Span::raw(truncate(&entry.preview(), rest)),
+                Span::raw(fit(&entry.preview(), rest)),
             ]);
             if app.log.selected == Some(entry.seq) {
                 line = line.style(theme.selected());
@@ -497,7 +496,7 @@ fn editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 crate::domain::envelope::Severity::Warning => theme.warning(),
             };
             Line::styled(
-                truncate(
+                fit(
                     &crate::domain::display::one_line(&p.to_string()),
                     usize::from(inner.width),
                 ),
@@ -516,7 +515,7 @@ fn editor(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             StatusLevel::Error => theme.error(),
         };
         frame.render_widget(
-            Line::styled(truncate(text, usize::from(inner.width)), style),
+            Line::styled(fit(text, usize::from(inner.width)), style),
             status_area,
         );
     }
@@ -672,19 +671,18 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         };
         Span::styled(format!(" {text} "), style)
     });
-    let width = |spans: &[Span<'_>]| spans.iter().map(Span::width).sum::<usize>();
+    let cells = |span: &Span<'_>| width::of(&span.content);
+    let width = |spans: &[Span<'_>]| spans.iter().map(cells).sum::<usize>();
     let room = usize::from(area.width);
-    let others = width(&spans) + width(&after) + notice.as_ref().map_or(0, Span::width);
-    while !broker.is_empty()
-        && others + width(&broker) + reason.as_ref().map_or(0, Span::width) > room
-    {
+    let others = width(&spans) + width(&after) + notice.as_ref().map_or(0, cells);
+    while !broker.is_empty() && others + width(&broker) + reason.as_ref().map_or(0, cells) > room {
         broker.pop();
     }
     if let Some(span) = &reason {
         let left = room.saturating_sub(others + width(&broker));
-        if span.width() > left {
-            reason = (left > 2)
-                .then(|| Span::styled(truncate(span.content.trim_end(), left), span.style));
+        if cells(span) > left {
+            reason =
+                (left > 2).then(|| Span::styled(fit(span.content.trim_end(), left), span.style));
         }
     }
     spans.extend(broker);
@@ -864,9 +862,9 @@ fn delivery_summary(deliveries: &VehicleDeliveries, compact: bool) -> String {
 /// which vehicle), then the figures are cut.
 fn label_and_figures(label: &str, deliveries: Option<&VehicleDeliveries>, width: usize) -> String {
     let Some(deliveries) = deliveries else {
-        return truncate(label, width);
+        return fit(label, width);
     };
-    let fits = |figures: &str| label.chars().count() + 1 + figures.chars().count() <= width;
+    let fits = |figures: &str| width::of(label) + 1 + width::of(figures) <= width;
     let full = delivery_summary(deliveries, false);
     let figures = if fits(&full) {
         full
@@ -874,22 +872,21 @@ fn label_and_figures(label: &str, deliveries: Option<&VehicleDeliveries>, width:
         delivery_summary(deliveries, true)
     };
     if figures.is_empty() {
-        return truncate(label, width);
+        return fit(label, width);
     }
     if label.is_empty() {
-        return format!("{:>width$}", truncate(&figures, width));
+        return pad_left(&figures, width);
     }
-    let figures_width = figures.chars().count();
     let label_room = width
-        .saturating_sub(figures_width + 1)
-        .max(label.chars().count().min(6))
+        .saturating_sub(width::of(&figures) + 1)
+        .max(width::of(label).min(6))
         .min(width);
-    let label = truncate(label, label_room);
-    let room = width.saturating_sub(label.chars().count() + 1);
+    let label = fit(label, label_room);
+    let room = width.saturating_sub(width::of(&label) + 1);
     if room == 0 {
         return label;
     }
-    format!("{label} {:>room$}", truncate(&figures, room))
+    format!("{label} {}", pad_left(&figures, room))
 }
 
 /// The production profile's question before a publish.
