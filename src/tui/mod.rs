@@ -3,6 +3,7 @@
 //! `run` is the loop that connects them to the terminal and the broker.
 
 pub mod app;
+pub mod columns;
 pub mod detail;
 pub mod editor;
 pub mod help;

@@ -4,6 +4,7 @@
 use super::app::{
     App, ConnectionState, Focus, HistoryOf, JournalState, Modal, VehicleRow, VehicleSort,
 };
+use super::columns;
 use super::editor::StatusLevel;
 use super::keys::{self, Scope};
 use super::theme::Theme;
@@ -320,6 +321,13 @@ fn log_title(app: &App, theme: Theme) -> Vec<Span<'static>> {
             theme.warning(),
         ));
     }
+    let hidden = app.log.columns.hidden();
+    if !hidden.is_empty() {
+        title.push(Span::styled(
+            format!("hiding {} ", hidden.join(", ")),
+            theme.dim(),
+        ));
+    }
     if app.log.follow {
         title.push(Span::styled("following ", theme.dim()));
     } else {
@@ -343,6 +351,20 @@ fn log_title(app: &App, theme: Theme) -> Vec<Span<'static>> {
     title
 }
 
+/// The account column's width: the widest UID, when files of several
+/// accounts are open (it shows only then).
+fn account_column(app: &App) -> Option<usize> {
+    (app.history.accounts.len() > 1).then(|| {
+        app.history
+            .accounts
+            .iter()
+            .map(|uid| width::of(&crate::domain::display::one_line(uid)))
+            .max()
+            .unwrap_or(0)
+            .clamp(3, 16)
+    })
+}
+
 fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let focused = app.focus == Focus::Log;
     let len = app.log_len();
@@ -350,7 +372,11 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let block = pane_block(Line::from(title), focused, theme);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let width = usize::from(inner.width);
+    let row = columns::decide(
+        usize::from(inner.width),
+        app.log.columns,
+        account_column(app),
+    );
     let top = app.log_top();
     let lines: Vec<Line> = (top..len.min(top + usize::from(inner.height)))
         .filter_map(|index| app.log_seq_at(index))
@@ -361,22 +387,8 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 Direction::Outbound => ("→", theme.outbound()),
                 Direction::Refused => ("✗", theme.error()),
             };
-            let who = entry.vin.as_ref().map_or_else(
-                || "?".to_owned(),
-                |vin| {
-                    app.history
-                        .label(vin)
-                        .map_or_else(|| vin.to_string(), |l| fit(l, 17))
-                },
-            );
-            let head = format!(
-                "{} {arrow} {} {:<14} {} {:>7} ",
-                entry.at.with_timezone(&app.offset).format("%H:%M:%S%.3f"),
-                pad(&who, 17),
-                entry.kind,
-                pad(entry.action.as_deref().unwrap_or("-"), 18),
-                format!("{}B", entry.size),
-            );
+            let label = entry.vin.as_ref().and_then(|vin| app.history.label(vin));
+            let (time, head) = columns::texts(&row, &entry, label, app.offset, arrow);
             let (delivery, delivery_style) = match app.deliveries.state(entry.seq) {
                 None => (String::new(), Style::new()),
                 Some(Delivery::Sent) => ("sent… ".to_owned(), theme.dim()),
@@ -394,10 +406,10 @@ fn log(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 Some(Delivery::NoReply) => ("✗ no reply ".to_owned(), theme.error()),
                 Some(Delivery::Refused(reason)) => (format!("refused: {reason} "), theme.error()),
             };
-            let rest = width.saturating_sub(width::of(&head) + width::of(&delivery));
+            let rest = row.payload.saturating_sub(width::of(&delivery));
             let mut line = Line::from(vec![
-                Span::raw(head[..13].to_owned()),
-                Span::styled(head[13..].to_owned(), arrow_style),
+                Span::raw(time),
+                Span::styled(head, arrow_style),
                 Span::styled(delivery, delivery_style),
                 Span::raw(fit(&entry.preview(), rest)),
             ]);

@@ -271,6 +271,8 @@ pub struct LogPane {
     pub waiting: u64,
     /// Index (in the filtered view) of the first visible row.
     pub top: usize,
+    /// The optional columns the user has on.
+    pub columns: super::columns::ColumnChoice,
 }
 
 /// The detail pane: the message shown and its lines, built once.
@@ -404,6 +406,7 @@ impl App {
                 follow: true,
                 waiting: 0,
                 top: 0,
+                columns: super::columns::ColumnChoice::default(),
             },
             detail: DetailPane::default(),
             editor: EditorState::new(&first_template),
@@ -810,6 +813,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Command> {
     }
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one arm per action of the key table, until the panes take their own"
+)]
 fn on_action(app: &mut App, action: Action) -> Option<Command> {
     match action {
         Action::Quit => return Some(Command::Quit),
@@ -864,6 +871,9 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
         }
         Action::MarkNone => app.vehicles.marked.clear(),
         Action::CycleKind => cycle_kind(app),
+        Action::ToggleLabelColumn => app.log.columns.label ^= true,
+        Action::ToggleKindColumn => app.log.columns.kind ^= true,
+        Action::ToggleActionColumn => app.log.columns.action ^= true,
         Action::ToggleSort => {
             app.vehicles.sort = match app.vehicles.sort {
                 VehicleSort::LastSeen => VehicleSort::Vin,

@@ -123,3 +123,63 @@ fn a_paused_log_keeps_its_selection_and_fills_the_pane() {
     assert_eq!(drawn_log_rows(&app), log_rows(&app), "{}", screen(&app));
     assert!(screen(&app).contains("PAUSED"));
 }
+
+/// The screen line where `needle` is drawn first.
+fn line_with(app: &super::super::App, needle: &str) -> String {
+    screen(app)
+        .lines()
+        .find(|line| line.contains(needle))
+        .unwrap_or_else(|| panic!("{needle:?} is not on the screen:\n{}", screen(app)))
+        .to_owned()
+}
+
+const LONG_TEXT: &str = "the quick brown fox jumps over the lazy dog, twice over";
+
+#[test]
+fn a_narrow_log_row_keeps_a_third_of_its_width_for_the_payload() {
+    for (width, height) in [(80, 24), (60, 20)] {
+        let mut app = app_with(width, height, 1_000);
+        receive(&mut app, &to_topic(VIN_A), LONG_TEXT.as_bytes(), 0);
+        app.focus = Focus::Log;
+        let third = usize::from(width - 2).div_ceil(3);
+        let start: String = LONG_TEXT.chars().take(third - 1).collect();
+        assert!(
+            screen(&app).contains(&start),
+            "{width}x{height} shows less than {start:?}:\n{}",
+            screen(&app)
+        );
+        // Which vehicle it is of stays.
+        assert!(line_with(&app, "the quick").contains("bench NAC"));
+    }
+}
+
+#[test]
+fn label_kind_and_action_columns_are_toggled_from_the_log() {
+    let mut app = app();
+    receive(&mut app, &to_topic(VIN_A), action("unlock").as_bytes(), 0);
+    app.focus = Focus::Log;
+    // The columns are what comes before the payload preview.
+    let columns = |app: &super::super::App| {
+        let line = line_with(app, "←");
+        line[..line.find("{\"content").unwrap()].to_owned()
+    };
+    let all = columns(&app);
+    assert!(all.contains("bench NAC") && all.contains("content") && all.contains("unlock"));
+    for (key_char, shown) in [('1', "bench NAC"), ('2', "content"), ('3', "unlock")] {
+        key(&mut app, KeyCode::Char(key_char));
+        assert!(
+            !columns(&app).contains(shown),
+            "{key_char}: {}",
+            screen(&app)
+        );
+        key(&mut app, KeyCode::Char(key_char));
+        assert_eq!(columns(&app), all, "{key_char} again shows it again");
+    }
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Char('3'));
+    assert!(
+        line_with(&app, " Log (").contains("hiding kind, action"),
+        "the title says what is hidden: {}",
+        screen(&app)
+    );
+}
