@@ -183,3 +183,40 @@ fn label_kind_and_action_columns_are_toggled_from_the_log() {
         screen(&app)
     );
 }
+
+#[test]
+fn with_files_of_two_accounts_each_log_row_carries_its_uid() {
+    let mut app = app();
+    app.header.history_of = super::super::app::HistoryOf::Files(Vec::new());
+    load_lines(&mut app, &[line_of("PARTNER1", VIN_C)]);
+    app.focus = Focus::Log;
+    let row = |app: &super::super::App| {
+        line_with(app, "←")
+            .split("││")
+            .nth(1)
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(
+        !row(&app).contains("PARTNER1"),
+        "one account: no UID column\n{}",
+        screen(&app)
+    );
+    load_lines(&mut app, &[line_of("PARTNER2", VIN_C)]);
+    let shown = screen(&app);
+    let rows: Vec<&str> = shown
+        .lines()
+        .filter_map(|l| l.split("││").nth(1))
+        .filter(|l| l.contains('←'))
+        .collect();
+    assert_eq!(rows.len(), 2, "{shown}");
+    assert!(rows[0].contains("← PARTNER1 W0L0000000000A1B2"), "{shown}");
+    assert!(rows[1].contains("← PARTNER2 W0L0000000000A1B2"), "{shown}");
+    // Narrow, the UID stays with the vehicle.
+    update(&mut app, Msg::Resize(60, 20));
+    assert!(
+        line_with(&app, "←").contains("PARTNER1"),
+        "{}",
+        screen(&app)
+    );
+}
