@@ -81,7 +81,7 @@ pub async fn run(
         no_color: !Theme::from_env().color,
     });
     app.history
-        .set_cache_bytes(global.cache_mb.saturating_mul(1024 * 1024));
+        .set_cache_bytes(global.options.cache_mb.saturating_mul(1024 * 1024));
     app.deliveries.timeout = settings.track_timeout;
     let session = SessionOptions {
         subscriptions: vec![topics.to_filter()],
@@ -100,7 +100,7 @@ pub async fn run(
     if let Some(notice) = journal.as_ref().and_then(AccountJournal::old_layout_notice) {
         app.notice = Some((StatusLevel::Info, notice));
     }
-    let history = match (&journal, global.fresh.unwrap_or(false)) {
+    let history = match (&journal, global.options.fresh.unwrap_or(false)) {
         (Some(journal), false) => journal.today(),
         _ => Vec::new(),
     };

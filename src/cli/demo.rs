@@ -31,6 +31,7 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<u8, CliError> {
         super::no_console_without_a_terminal()?;
     }
     let prefix = global
+        .options
         .prefix
         .clone()
         .unwrap_or_else(|| crate::domain::DEFAULT_PREFIX.to_owned());
@@ -56,12 +57,13 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<u8, CliError> {
     let fleet_task = tokio::spawn(sim::run_fleet(url.clone(), topics, fleet));
     if !args.headless {
         let mut console_args = global.clone();
-        console_args.broker = Some(url.to_string());
-        console_args.uid = Some(DEMO_UID.to_owned());
-        console_args.app_id = Some(DEMO_APP_ID.to_owned());
+        let options = &mut console_args.options;
+        options.broker = Some(url.to_string());
+        options.uid = Some(DEMO_UID.to_owned());
+        options.app_id = Some(DEMO_APP_ID.to_owned());
         // The demo ignores the user's config: its world is its own, and it
         // keeps a journal only where one is asked for.
-        console_args.no_journal = Some(console_args.journal.is_none());
+        options.no_journal = Some(options.journal.is_none());
         let settings = super::settings::Settings::merge(
             &console_args,
             Some("demo".to_owned()),

@@ -40,7 +40,6 @@ pub mod settings;
 pub mod tail;
 pub mod validate;
 
-use clap::builder::BoolishValueParser;
 use clap::{Args, Parser, Subcommand};
 use std::fmt;
 use std::path::PathBuf;
@@ -92,14 +91,9 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
-/// Options accepted before or after the subcommand.
-///
-/// Every switch is an `Option<bool>`: `None` when neither the flag nor its
-/// environment variable was given, so a profile's setting shows through and
-/// an explicit `false` (`--read-only=false`, `WPCONSOLE_READ_ONLY=0`)
-/// overrides it. Flag and environment accept 1/0, true/false, yes/no, on/off
-/// in any case; `--read-only` alone means true. `require_equals` keeps
-/// `--read-only send` from reading `send` as the switch's value.
+/// Options accepted before or after the subcommand: which config file
+/// and profile, and the [`Options`](crate::config::Options) a profile can
+/// also give.
 #[derive(Debug, Clone, Default, Args)]
 #[command(next_help_heading = "Connection options (before or after the command)")]
 pub struct GlobalArgs {
@@ -109,157 +103,8 @@ pub struct GlobalArgs {
     /// Profile of the config file to use, e.g. --profile preprod.
     #[arg(long, global = true, env = "WPCONSOLE_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
-    /// Broker URL: mqtts://host:port (TLS), mqtt://, ws:// or wss://.
-    /// e.g. --broker mqtts://iot-partners-preprod.mpsa.com:8886
-    #[arg(long, global = true, env = "WPCONSOLE_BROKER", value_name = "URL")]
-    pub broker: Option<String>,
-    /// Partner login (UID): the MQTT username and part of every topic.
-    #[arg(long, global = true, env = "WPCONSOLE_UID", value_name = "UID")]
-    pub uid: Option<String>,
-    /// File holding the MQTT password (first line). Or set WPCONSOLE_PASSWORD;
-    /// with neither, TLS connections ask for it when a terminal is attached.
-    #[arg(
-        long,
-        global = true,
-        env = "WPCONSOLE_PASSWORD_FILE",
-        value_name = "FILE"
-    )]
-    pub password_file: Option<PathBuf>,
-    /// CA certificates (PEM) that replace the system trust roots.
-    #[arg(long, global = true, env = "WPCONSOLE_CA", value_name = "FILE")]
-    pub ca: Option<PathBuf>,
-    /// Client certificate (PEM) issued by Stellantis; needs --key.
-    #[arg(
-        long,
-        global = true,
-        env = "WPCONSOLE_CERT",
-        value_name = "FILE",
-        requires = "key"
-    )]
-    pub cert: Option<PathBuf>,
-    /// Private key (PEM) of the client certificate.
-    #[arg(
-        long,
-        global = true,
-        env = "WPCONSOLE_KEY",
-        value_name = "FILE",
-        requires = "cert"
-    )]
-    pub key: Option<PathBuf>,
-    /// Do not verify the broker's certificate. Dangerous: only for test brokers.
-    #[arg(
-        long,
-        global = true,
-        env = "WPCONSOLE_INSECURE",
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        value_parser = BoolishValueParser::new()
-    )]
-    pub insecure: Option<bool>,
-    /// MQTT client id [default: wpconsole-<pid>-<random>].
-    #[arg(long, global = true, env = "WPCONSOLE_CLIENT_ID", value_name = "ID")]
-    pub client_id: Option<String>,
-    /// Topic prefix [default: psa/OVIPPartners-Dev].
-    #[arg(long, global = true, env = "WPCONSOLE_PREFIX", value_name = "PREFIX")]
-    pub prefix: Option<String>,
-    /// Application id (idApp) issued by Stellantis, used when composing envelopes.
-    #[arg(long, global = true, env = "WPCONSOLE_APP_ID", value_name = "ID")]
-    pub app_id: Option<String>,
-    /// Whether outbound topics end with '/' (the documented form) [default: true].
-    #[arg(
-        long,
-        global = true,
-        env = "WPCONSOLE_TRAILING_SLASH",
-        value_name = "BOOL",
-        value_parser = BoolishValueParser::new()
-    )]
-    pub trailing_slash: Option<bool>,
-    /// The broker's maximum payload size in bytes [default: 131072].
-    #[arg(
-        long,
-        global = true,
-        env = "WPCONSOLE_SIZE_LIMIT",
-        value_name = "BYTES"
-    )]
-    pub size_limit: Option<usize>,
-    /// Directory of the console's journal (every message in and out, JSON Lines, a file
-    /// per day) [default: ~/.local/share/wpconsole/journal; the demo keeps none unless given].
-    #[arg(long, global = true, env = "WPCONSOLE_JOURNAL", value_name = "DIR")]
-    pub journal: Option<PathBuf>,
-    /// Start the console with an empty log instead of today's journal.
-    #[arg(
-        long,
-        global = true,
-        env = "WPCONSOLE_FRESH",
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        value_parser = BoolishValueParser::new()
-    )]
-    pub fresh: Option<bool>,
-    /// Memory for recent payloads, in MiB; older ones are read back from the journal
-    /// (or the opened file) when shown.
-    #[arg(
-        long,
-        global = true,
-        env = "WPCONSOLE_CACHE_MB",
-        value_name = "MIB",
-        default_value_t = 64
-    )]
-    pub cache_mb: usize,
-    /// A directory of action catalogs: content.params is checked against each action's JSON
-    /// Schema (assets/catalog/ shows the format; the demo uses its own).
-    #[arg(long, global = true, env = "WPCONSOLE_CATALOG", value_name = "DIR")]
-    pub catalog: Option<PathBuf>,
-    /// Do not stamp a tracking id into published content nor wait for replies (profile:
-    /// track = false; in the console's editor Ctrl-G turns it on and off).
-    #[arg(
-        long,
-        global = true,
-        env = "WPCONSOLE_NO_TRACK",
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        value_parser = BoolishValueParser::new()
-    )]
-    pub no_track: Option<bool>,
-    /// Remove publishing: `send` and the console's Ctrl-S refuse (validation still works).
-    #[arg(
-        long,
-        global = true,
-        env = "WPCONSOLE_READ_ONLY",
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        value_parser = BoolishValueParser::new()
-    )]
-    pub read_only: Option<bool>,
-    /// Keep no journal.
-    #[arg(
-        long,
-        global = true,
-        env = "WPCONSOLE_NO_JOURNAL",
-        value_name = "BOOL",
-        num_args = 0..=1,
-        require_equals = true,
-        default_missing_value = "true",
-        value_parser = BoolishValueParser::new()
-    )]
-    pub no_journal: Option<bool>,
-    /// MQTT keep-alive in seconds: a broker that stops answering is noticed within 2x this
-    /// [default: 30].
-    #[arg(
-        long,
-        global = true,
-        env = "WPCONSOLE_KEEP_ALIVE",
-        value_name = "SECONDS"
-    )]
-    pub keep_alive: Option<u64>,
+    #[command(flatten)]
+    pub options: crate::config::Options,
 }
 
 /// The headless commands.
@@ -415,7 +260,17 @@ mod tests {
             "--no-journal",
             "--no-track",
         ];
-        let pick = |g: &GlobalArgs| [g.read_only, g.insecure, g.fresh, g.no_journal, g.no_track];
+        let pick = |g: &GlobalArgs| {
+            let o = &g.options;
+            // `--no-track` is the profile's `track = false`.
+            [
+                o.read_only,
+                o.insecure,
+                o.fresh,
+                o.no_journal,
+                o.track.map(|track| !track),
+            ]
+        };
         for (i, switch) in switches.into_iter().enumerate() {
             let unset = global(&["validate", "-"]);
             assert_eq!(pick(&unset)[i], None, "{switch}");

@@ -39,7 +39,8 @@ pub struct Settings {
     pub journal_root: Option<PathBuf>,
     /// `production = true` in the profile.
     pub production: bool,
-    /// `--read-only` or `read_only = true`: nothing can be published.
+    /// `--read-only` or a profile's `read-only = true`: nothing can be
+    /// published.
     pub read_only: bool,
     /// `--catalog DIR` or `catalog = "DIR"`.
     pub catalog_dir: Option<PathBuf>,
@@ -62,7 +63,7 @@ impl Settings {
                 false,
             ),
         };
-        if global.no_journal == Some(true) && global.journal.is_some() {
+        if global.options.no_journal == Some(true) && global.options.journal.is_some() {
             return Err(CliError::usage(
                 "--no-journal (or WPCONSOLE_NO_JOURNAL) and --journal DIR (or WPCONSOLE_JOURNAL) both given: keep one",
             ));
@@ -72,7 +73,7 @@ impl Settings {
         // without --profile is another account than the default profile's:
         // it does not inherit that account's app id, fleet, production or
         // read-only setting. A named --profile is merged under the flags.
-        let account_named = global.broker.is_some() || global.uid.is_some();
+        let account_named = global.options.broker.is_some() || global.options.uid.is_some();
         let (profile_name, profile) = if global.profile.is_none() && account_named {
             (None, Profile::default())
         } else {
@@ -82,71 +83,50 @@ impl Settings {
         Ok(Self::merge(global, profile_name, profile))
     }
 
+    /// The command line's options (`global`) over the profile's, over the
+    /// defaults.
     pub(crate) fn merge(
         global: &GlobalArgs,
         profile_name: Option<String>,
         profile: Profile,
     ) -> Self {
-        let cert = global.cert.clone().or(profile.cert).map(expand_home);
-        let key = global.key.clone().or(profile.key).map(expand_home);
+        let given = global.options.clone().over(profile);
+        let cert = given.cert.map(expand_home);
+        let key = given.key.map(expand_home);
         Self {
             profile_name,
-            broker: global.broker.clone().or(profile.broker),
-            uid: global.uid.clone().or(profile.uid),
-            client_id: global.client_id.clone().or(profile.client_id),
-            prefix: global
-                .prefix
-                .clone()
-                .or(profile.prefix)
-                .unwrap_or_else(|| DEFAULT_PREFIX.to_owned()),
-            app_id: global.app_id.clone().or(profile.app_id),
-            trailing_slash: global
-                .trailing_slash
-                .or(profile.trailing_slash)
-                .unwrap_or(true),
-            size_limit: global
-                .size_limit
-                .or(profile.size_limit)
-                .unwrap_or(DEFAULT_SIZE_LIMIT),
-            keep_alive: Duration::from_secs(
-                global
-                    .keep_alive
-                    .or(profile.keep_alive)
-                    .unwrap_or(30)
-                    .max(1),
-            ),
-            password_file: global
-                .password_file
-                .clone()
-                .or(profile.password_file)
-                .map(expand_home),
+            broker: given.broker,
+            uid: given.uid,
+            client_id: given.client_id,
+            prefix: given.prefix.unwrap_or_else(|| DEFAULT_PREFIX.to_owned()),
+            app_id: given.app_id,
+            trailing_slash: given.trailing_slash.unwrap_or(true),
+            size_limit: given.size_limit.unwrap_or(DEFAULT_SIZE_LIMIT),
+            keep_alive: Duration::from_secs(given.keep_alive.unwrap_or(30).max(1)),
+            password_file: given.password_file.map(expand_home),
             tls: TlsFiles {
-                ca: global.ca.clone().or(profile.ca).map(expand_home),
+                ca: given.ca.map(expand_home),
                 client: cert.zip(key),
-                insecure: global.insecure.or(profile.insecure).unwrap_or(false),
+                insecure: given.insecure.unwrap_or(false),
             },
-            journal_root: if global.no_journal == Some(true) {
+            journal_root: if given.no_journal == Some(true) {
                 None
             } else {
-                Some(global.journal.clone().or(profile.journal).map_or_else(
+                Some(given.journal.map_or_else(
                     crate::store::journal::JournalConfig::default_dir,
                     expand_home,
                 ))
             },
-            production: profile.production.unwrap_or(false),
-            read_only: global.read_only.or(profile.read_only).unwrap_or(false),
-            catalog_dir: global.catalog.clone().or(profile.catalog).map(expand_home),
+            production: given.production.unwrap_or(false),
+            read_only: given.read_only.unwrap_or(false),
+            catalog_dir: given.catalog.map(expand_home),
             tracking: crate::domain::tracking::Tracking {
-                stamp_field: profile.track_field.unwrap_or_else(|| "cid".into()),
-                reply_field: profile.reply_field.unwrap_or_else(|| "ref".into()),
+                stamp_field: given.track_field.unwrap_or_else(|| "cid".into()),
+                reply_field: given.reply_field.unwrap_or_else(|| "ref".into()),
             },
-            track_timeout: Duration::from_secs(profile.track_timeout.unwrap_or(30).max(1)),
-            track: global
-                .no_track
-                .map(|no_track| !no_track)
-                .or(profile.track)
-                .unwrap_or(true),
-            fleet: profile.fleet,
+            track_timeout: Duration::from_secs(given.track_timeout.unwrap_or(30).max(1)),
+            track: given.track.unwrap_or(true),
+            fleet: given.fleet,
         }
     }
 
@@ -343,6 +323,14 @@ pub fn expand_home(path: PathBuf) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Options;
+
+    fn given(options: Options) -> GlobalArgs {
+        GlobalArgs {
+            options,
+            ..GlobalArgs::default()
+        }
+    }
 
     fn profile() -> Profile {
         let text = "[profiles.p]\nbroker = \"mqtt://profile:1\"\nuid = \"PROFILE\"\nprefix = \"p/x\"\ntrailing-slash = false\ncert = \"~/c.pem\"\nkey = \"~/k.pem\"\n";
@@ -351,10 +339,10 @@ mod tests {
 
     #[test]
     fn flags_win_over_the_profile_and_the_profile_over_defaults() {
-        let global = GlobalArgs {
+        let global = given(Options {
             broker: Some("mqtt://flag:1".into()),
-            ..GlobalArgs::default()
-        };
+            ..Options::default()
+        });
         let s = Settings::merge(&global, Some("p".into()), profile());
         assert_eq!(s.broker.as_deref(), Some("mqtt://flag:1"));
         assert_eq!(s.uid.as_deref(), Some("PROFILE"));
@@ -378,12 +366,13 @@ mod tests {
 
     #[test]
     fn the_journal_is_the_connected_accounts_own_directory() {
-        let global = GlobalArgs {
+        let options = Options {
             broker: Some("mqtts://iot-partners-preprod.mpsa.com:8886".into()),
             uid: Some("PARTNER1".into()),
             journal: Some(PathBuf::from("/j")),
-            ..GlobalArgs::default()
+            ..Options::default()
         };
+        let global = given(options.clone());
         let journal = Settings::merge(&global, None, Profile::default())
             .journal()
             .unwrap()
@@ -399,11 +388,11 @@ mod tests {
             ("mqtts://iot-partners-preprod.mpsa.com:8886", "PARTNER2"),
             ("mqtts://iot-partners-mpsa.com:8886", "PARTNER1"),
         ] {
-            let other = GlobalArgs {
+            let other = given(Options {
                 broker: Some(broker.into()),
                 uid: Some(uid.into()),
-                ..global.clone()
-            };
+                ..options.clone()
+            });
             let dir = Settings::merge(&other, None, Profile::default())
                 .journal()
                 .unwrap()
@@ -411,21 +400,21 @@ mod tests {
                 .dir;
             assert_ne!(dir, journal.dir);
         }
-        let none = GlobalArgs {
+        let none = given(Options {
             no_journal: Some(true),
             journal: None,
-            ..global.clone()
-        };
+            ..options.clone()
+        });
         assert_eq!(
             Settings::merge(&none, None, Profile::default())
                 .journal()
                 .unwrap(),
             None
         );
-        let unknown = GlobalArgs {
+        let unknown = given(Options {
             uid: None,
-            ..global
-        };
+            ..options
+        });
         let err = Settings::merge(&unknown, None, Profile::default())
             .journal()
             .unwrap_err();
@@ -438,18 +427,18 @@ mod tests {
         let profile = ConfigFile::parse(text, Path::new("t")).unwrap().profiles["p"].clone();
         let unset = Settings::merge(&GlobalArgs::default(), None, profile.clone());
         assert!(unset.read_only && unset.tls.insecure && !unset.track);
-        let off = GlobalArgs {
+        let off = given(Options {
             read_only: Some(false),
             insecure: Some(false),
-            no_track: Some(false),
-            ..GlobalArgs::default()
-        };
+            track: Some(true),
+            ..Options::default()
+        });
         let s = Settings::merge(&off, None, profile);
         assert!(!s.read_only && !s.tls.insecure && s.track);
-        let on = GlobalArgs {
-            no_track: Some(true),
-            ..GlobalArgs::default()
-        };
+        let on = given(Options {
+            track: Some(false),
+            ..Options::default()
+        });
         assert!(!Settings::merge(&on, None, Profile::default()).track);
     }
 
