@@ -210,7 +210,7 @@ fn search_100k(c: &mut Criterion) {
                     key(&mut app, KeyCode::Char(c));
                 }
                 key(&mut app, KeyCode::Enter);
-                while app.log.search.is_some() {
+                while app.log.searching() {
                     std::thread::sleep(std::time::Duration::from_micros(200));
                     let now = app.now;
                     update(&mut app, Msg::Tick(now));

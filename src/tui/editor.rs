@@ -1,12 +1,10 @@
-//! The payload editor's state: the text, its validation as you type, the
-//! target vehicle, the templates and the in-session history.
+//! The editor's templates (built in, from the catalog, from a user
+//! directory) and how its status line is coloured; the editor pane itself
+//! is [`super::panes::editor`].
 
-use crate::domain::Vin;
-use crate::domain::envelope::{self, SizeReport, Validation};
-use crate::domain::json::Location;
-use crate::domain::outbound::OutboundRules;
-use ratatui_textarea::{CursorMove, TextArea};
 use std::path::Path;
+
+pub use super::panes::editor::EditorState;
 
 /// A starting point for the editor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,118 +82,12 @@ pub fn user_templates(dir: &Path) -> Vec<Template> {
     templates
 }
 
-/// Everything the editor pane shows and does.
-pub struct EditorState {
-    pub textarea: TextArea<'static>,
-    pub validation: Validation,
-    /// Size of the exact bytes that would be published.
-    pub size: Option<SizeReport>,
-    pub target: Option<Vin>,
-    /// What was published this session, oldest first.
-    pub history: Vec<String>,
-    /// Where recall is in `history`.
-    pub history_pos: Option<usize>,
-    /// The last outcome or refusal, in words.
-    pub status: Option<(StatusLevel, String)>,
-    /// The vehicle the text's placeholders were resolved for, when it
-    /// holds any (the meter measures that vehicle's bytes).
-    pub resolved_for: Option<Vin>,
-}
-
 /// How the editor's status line is coloured.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StatusLevel {
     Info,
     Success,
     Error,
-}
-
-impl EditorState {
-    pub fn new(text: &str) -> Self {
-        let mut state = Self {
-            textarea: TextArea::default(),
-            validation: envelope::validate(""),
-            size: None,
-            target: None,
-            history: Vec::new(),
-            history_pos: None,
-            status: None,
-            resolved_for: None,
-        };
-        state.set_text(text);
-        state
-    }
-
-    pub fn text(&self) -> String {
-        self.textarea.lines().join("\n")
-    }
-
-    /// Replaces the text (cursor at the top) and validates it.
-    pub fn set_text(&mut self, text: &str) {
-        let lines: Vec<String> = text.lines().map(str::to_owned).collect();
-        self.textarea = TextArea::new(if lines.is_empty() {
-            vec![String::new()]
-        } else {
-            lines
-        });
-        self.textarea.set_tab_length(2);
-        self.textarea.set_hard_tab_indent(false);
-        self.textarea
-            .set_cursor_line_style(ratatui::style::Style::default());
-        self.textarea
-            .set_placeholder_text("compose an envelope here, or press Ctrl-T for a template");
-    }
-
-    /// Validates the text as it would go to `recipient` (placeholders
-    /// resolved; a sample VIN without one) and measures the exact bytes
-    /// that would be published, tracking id included. Every VIN has 17
-    /// characters and the other placeholders take the account's values,
-    /// so every recipient of a fleet publish gets a payload of this size.
-    pub fn revalidate(&mut self, rules: &OutboundRules, recipient: Option<&Vin>) {
-        let text = self.text();
-        let sample = Vin::parse("0123456789ABCDEFG").expect("a valid VIN");
-        let vin = recipient.unwrap_or(&sample);
-        let (resolved, validation) = rules.validate(&text, vin);
-        self.size = rules.measure(&validation, vin);
-        self.validation = validation;
-        self.resolved_for =
-            (resolved.had_placeholders() && recipient.is_some()).then(|| vin.clone());
-    }
-
-    /// Moves the cursor to the first error after it (wrapping around).
-    pub fn jump_to_next_error(&mut self) -> Option<Location> {
-        let ratatui_textarea::DataCursor(row, col) = self.textarea.cursor();
-        let errors: Vec<Location> = self.validation.errors().map(|p| p.location).collect();
-        let next = errors
-            .iter()
-            .find(|l| (l.line - 1, l.column - 1) > (row, col))
-            .or_else(|| errors.first())
-            .copied()?;
-        let to_u16 = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
-        self.textarea.move_cursor(CursorMove::Jump(
-            to_u16(next.line - 1),
-            to_u16(next.column - 1),
-        ));
-        Some(next)
-    }
-
-    /// Steps through the publish history: `back` to older payloads.
-    pub fn recall(&mut self, back: bool) -> bool {
-        if self.history.is_empty() {
-            return false;
-        }
-        let last = self.history.len() - 1;
-        let pos = match (self.history_pos, back) {
-            (None, true) => last,
-            (Some(p), true) => p.saturating_sub(1),
-            (Some(p), false) if p < last => p + 1,
-            (None | Some(_), false) => return false,
-        };
-        self.history_pos = Some(pos);
-        let text = self.history[pos].clone();
-        self.set_text(&text);
-        true
-    }
 }
 
 /// serde_json's message without the " at line L column C" it ends with
@@ -226,6 +118,8 @@ pub fn catalog_templates(catalog: &crate::domain::catalog::Catalog) -> Vec<Templ
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Vin;
+    use crate::domain::outbound::OutboundRules;
 
     fn rules() -> OutboundRules {
         OutboundRules {
@@ -284,36 +178,5 @@ mod tests {
             templates[1].broken.as_deref(),
             Some("not JSON at 3:0: EOF while parsing an object")
         );
-    }
-
-    #[test]
-    fn the_cursor_jumps_to_errors_in_turn() {
-        let mut editor =
-            EditorState::new("{\n  \"idApp\": 1,\n  \"popup\": \"x\",\n  \"content\": {}\n}");
-        editor.revalidate(&rules(), None);
-        assert_eq!(editor.jump_to_next_error().unwrap().to_string(), "2:12");
-        assert_eq!(
-            editor.textarea.cursor(),
-            ratatui_textarea::DataCursor(1, 11)
-        );
-        assert_eq!(editor.jump_to_next_error().unwrap().to_string(), "3:12");
-        assert_eq!(
-            editor.jump_to_next_error().unwrap().to_string(),
-            "2:12",
-            "wraps around"
-        );
-    }
-
-    #[test]
-    fn history_recall_walks_back_and_forth() {
-        let mut editor = EditorState::new("");
-        editor.history = vec!["one".into(), "two".into()];
-        assert!(editor.recall(true));
-        assert_eq!(editor.text(), "two");
-        assert!(editor.recall(true));
-        assert_eq!(editor.text(), "one");
-        assert!(editor.recall(false));
-        assert_eq!(editor.text(), "two");
-        assert!(!editor.recall(false));
     }
 }

@@ -4,7 +4,7 @@
 //! description instead of being cut, so it reads whole at 60 columns; the
 //! popup scrolls when the terminal is shorter than the help.
 
-use super::app::{App, ConnectionState, Focus};
+use super::app::{App, ConnectionState};
 use super::keys::{self, Action, BINDINGS, Binding, Scope};
 use super::theme::Theme;
 use ratatui::layout::Rect;
@@ -50,12 +50,7 @@ pub fn max_scroll(app: &App) -> usize {
 
 /// The help's lines, wrapped to `width` columns.
 pub fn lines(app: &App, theme: Theme, width: usize) -> Vec<Line<'static>> {
-    let scope = match app.focus {
-        Focus::Vehicles => Scope::Vehicles,
-        Focus::Log => Scope::Log,
-        Focus::Detail => Scope::Detail,
-        Focus::Editor => Scope::Editor,
-    };
+    let scope = app.focus.scope();
     let offer = app.offer();
     let mut out = Vec::new();
     if matches!(app.connection, ConnectionState::LoginRefused { .. }) {

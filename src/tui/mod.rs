@@ -4,12 +4,13 @@
 
 pub mod app;
 pub mod columns;
-pub mod detail;
+pub mod draw;
 pub mod editor;
 pub mod help;
 mod intake;
 pub mod keys;
 pub mod layout;
+pub mod panes;
 pub mod run;
 pub mod terminal;
 #[cfg(test)]

@@ -172,7 +172,7 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
             _ = frames.tick() => {
                 let now = Utc::now();
                 // A search streams its hits in at frame rate.
-                if now.timestamp() != shown_second || app.log.search.is_some() {
+                if now.timestamp() != shown_second || app.log.searching() {
                     shown_second = now.timestamp();
                     update(&mut app, Msg::Tick(now));
                     look_around(&mut app, journal.as_deref(), popups.as_ref());

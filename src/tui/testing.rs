@@ -99,7 +99,7 @@ pub fn three_vehicles(app: &mut App) {
 /// Lets a text search run to its end (it streams hits in on ticks).
 pub fn finish_search(app: &mut App) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while app.log.search.is_some() {
+    while app.log.searching() {
         assert!(
             std::time::Instant::now() < deadline,
             "the search never ended"
@@ -108,4 +108,26 @@ pub fn finish_search(app: &mut App) {
         let now = app.now;
         update(app, Msg::Tick(now));
     }
+}
+
+/// Moves the focus to `pane` as a user does: Esc leaves the editor, `e`
+/// enters it, Tab steps through the others.
+pub fn focus(app: &mut App, pane: super::app::Focus) {
+    use super::app::Focus;
+    if app.focus == pane {
+        return;
+    }
+    if app.focus == Focus::Editor {
+        key(app, KeyCode::Esc);
+    }
+    if pane == Focus::Editor {
+        key(app, KeyCode::Char('e'));
+    }
+    for _ in 0..4 {
+        if app.focus == pane {
+            break;
+        }
+        key(app, KeyCode::Tab);
+    }
+    assert_eq!(app.focus, pane, "the focus could not be moved by keys");
 }

@@ -18,15 +18,15 @@ fn vin(text: &str) -> Vin {
 
 fn status(app: &super::App) -> String {
     app.editor
-        .status
+        .status()
         .as_ref()
         .map(|(_, s)| s.clone())
         .unwrap_or_default()
 }
 
 fn select_vehicle(app: &mut super::App, target: &str) {
-    app.focus = Focus::Vehicles;
-    app.vehicles.selected = VehicleRow::Vehicle(vin(target));
+    focus(app, Focus::Vehicles);
+    app.vehicles.select(VehicleRow::Vehicle(vin(target)));
     key(app, KeyCode::Enter);
 }
 
@@ -48,7 +48,7 @@ fn traffic_from_three_vehicles_lists_them_and_counts_it() {
         "most recently seen first"
     );
     key(&mut app, KeyCode::Tab);
-    app.focus = Focus::Vehicles;
+    focus(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('s'));
     let by_label = app.vehicle_rows();
     assert_eq!(
@@ -62,12 +62,16 @@ fn traffic_from_three_vehicles_lists_them_and_counts_it() {
 fn the_cursor_stays_on_its_vehicle_when_the_list_reorders() {
     let mut app = app();
     three_vehicles(&mut app);
-    app.focus = Focus::Vehicles;
+    focus(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('j'));
-    let chosen = app.vehicles.selected.clone();
+    let chosen = app.vehicles.selected().clone();
     receive(&mut app, &to_topic(VIN_A), b"{}", 80_000);
-    assert_eq!(app.vehicles.selected, chosen);
+    assert_eq!(*app.vehicles.selected(), chosen);
+}
+
+fn is_silent(app: &super::App, last_seen: Option<chrono::DateTime<chrono::Utc>>) -> bool {
+    crate::tui::panes::vehicles::is_silent(app.now, last_seen, app.silent_after)
 }
 
 #[test]
@@ -75,9 +79,12 @@ fn vehicles_silent_too_long_are_marked() {
     let mut app = app();
     three_vehicles(&mut app);
     let a = app.history.vehicles[&vin(VIN_A)].last_seen;
-    assert!(app.is_silent(a), "75 s without a word");
+    assert!(is_silent(&app, a), "75 s without a word");
     receive(&mut app, &to_topic(VIN_A), b"{}", 74_000);
-    assert!(!app.is_silent(app.history.vehicles[&vin(VIN_A)].last_seen));
+    assert!(!is_silent(
+        &app,
+        app.history.vehicles[&vin(VIN_A)].last_seen
+    ));
 }
 
 #[test]
@@ -85,14 +92,14 @@ fn selecting_a_vehicle_filters_the_log_and_targets_the_editor() {
     let mut app = app();
     three_vehicles(&mut app);
     select_vehicle(&mut app, VIN_B);
-    assert_eq!(app.log.filter.vehicle, VehicleFilter::Vehicle(vin(VIN_B)));
+    assert_eq!(app.log.filter().vehicle, VehicleFilter::Vehicle(vin(VIN_B)));
     assert_eq!(app.log_len(), 2);
-    assert_eq!(app.editor.target, Some(vin(VIN_B)));
+    assert_eq!(app.editor.target(), Some(&vin(VIN_B)));
     receive(&mut app, &to_topic(VIN_A), b"{}", 90_000);
     assert_eq!(app.log_len(), 2, "other vehicles stay out");
     receive(&mut app, &to_topic(VIN_B), b"{}", 91_000);
     assert_eq!(app.log_len(), 3);
-    app.vehicles.selected = VehicleRow::All;
+    app.vehicles.select(VehicleRow::All);
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.log_len(), 6, "all vehicles removes the filter");
 }
@@ -104,8 +111,8 @@ fn unrecognised_topics_are_grouped_not_lost() {
     receive(&mut app, &to_topic("NOT-A-VIN"), b"y", 1);
     assert_eq!(app.history.unrecognised, 2);
     assert_eq!(app.vehicle_rows().last(), Some(&VehicleRow::Unrecognised));
-    app.focus = Focus::Vehicles;
-    app.vehicles.selected = VehicleRow::Unrecognised;
+    focus(&mut app, Focus::Vehicles);
+    app.vehicles.select(VehicleRow::Unrecognised);
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.log_len(), 2);
 }
@@ -114,33 +121,34 @@ fn unrecognised_topics_are_grouped_not_lost() {
 fn scrolling_up_pauses_follow_and_counts_what_waits() {
     let mut app = app();
     three_vehicles(&mut app);
-    app.focus = Focus::Log;
-    assert!(app.log.follow);
+    focus(&mut app, Focus::Log);
+    assert!(app.log.follows());
     key(&mut app, KeyCode::Up);
-    assert!(!app.log.follow);
-    let held = app.log.selected;
+    assert!(!app.log.follows());
+    let held = app.log.selected();
     receive(&mut app, &to_topic(VIN_A), b"{}", 80_000);
     receive(&mut app, &to_topic(VIN_A), b"{}", 81_000);
     assert_eq!(
-        app.log.selected, held,
+        app.log.selected(),
+        held,
         "the selection does not move while paused"
     );
-    assert_eq!(app.log.waiting, 2);
+    assert_eq!(app.log.waiting(), 2);
     key(&mut app, KeyCode::Char('G'));
-    assert!(app.log.follow);
-    assert_eq!(app.log.waiting, 0);
-    assert_eq!(app.log.selected, Some(5));
+    assert!(app.log.follows());
+    assert_eq!(app.log.waiting(), 0);
+    assert_eq!(app.log.selected(), Some(5));
     key(&mut app, KeyCode::Char('f'));
-    assert!(!app.log.follow, "f toggles follow off");
+    assert!(!app.log.follows(), "f toggles follow off");
     key(&mut app, KeyCode::Char('f'));
-    assert!(app.log.follow);
+    assert!(app.log.follows());
 }
 
 #[test]
 fn text_filter_searches_payloads_and_combines_with_the_vehicle() {
     let mut app = app();
     three_vehicles(&mut app);
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "CLIMATE");
     assert!(matches!(app.modal, Some(Modal::FilterInput { .. })));
@@ -155,7 +163,7 @@ fn text_filter_searches_payloads_and_combines_with_the_vehicle() {
     );
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.modal, None);
-    assert_eq!(app.log.filter.text, "climate");
+    assert_eq!(app.log.filter().text, "climate");
     receive(
         &mut app,
         &to_topic(VIN_A),
@@ -166,23 +174,23 @@ fn text_filter_searches_payloads_and_combines_with_the_vehicle() {
     select_vehicle(&mut app, VIN_A);
     finish_search(&mut app);
     assert_eq!(app.log_len(), 1);
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.log.filter.text, "");
+    assert_eq!(app.log.filter().text, "");
     assert_eq!(
         app.log_len(),
         2,
         "first Esc clears the text, the vehicle stays"
     );
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.log.filter.vehicle, VehicleFilter::All);
+    assert_eq!(app.log.filter().vehicle, VehicleFilter::All);
     assert_eq!(app.log_len(), 5);
 }
 
 #[test]
 fn publish_is_refused_without_a_target() {
     let mut app = app();
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(
         status(&app).contains("no target vehicle"),
@@ -196,7 +204,7 @@ fn publish_is_refused_for_an_invalid_payload() {
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
     set_editor(&mut app, r#"{"idApp":"APP","popup":"no","content":{}}"#);
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(
         status(&app).contains("1 error(s)") && status(&app).contains("$.popup"),
@@ -215,7 +223,7 @@ fn publish_is_refused_for_an_oversized_payload() {
         &mut app,
         &format!(r#"{{"idApp":"APP","popup":false,"content":{{"pad":"{pad}"}}}}"#),
     );
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(
         status(&app).contains("the broker accepts 131,072"),
@@ -230,7 +238,7 @@ fn publish_is_refused_for_a_popup_too_soon() {
     select_vehicle(&mut app, VIN_A);
     let popup = r#"{"idApp":"APP","popup":true,"popupBtn":true,"popupText":"hi","content":{}}"#;
     set_editor(&mut app, popup);
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
         panic!("the first popup goes: {}", status(&app));
     };
@@ -268,7 +276,7 @@ fn publish_is_refused_while_disconnected() {
             reason: "connection lost".into()
         }
     );
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(status(&app).contains("not connected"), "{}", status(&app));
 }
@@ -277,7 +285,7 @@ fn publish_is_refused_while_disconnected() {
 fn a_published_payload_is_logged_counted_and_recallable() {
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     let text = app.editor.text();
     let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
         panic!("the template publishes: {}", status(&app));
@@ -325,15 +333,15 @@ fn a_failed_publish_is_shown() {
         Msg::PublishFailed("the outgoing queue is full".into()),
     );
     assert_eq!(
-        app.editor.status,
-        Some((StatusLevel::Error, "the outgoing queue is full".into()))
+        app.editor.status(),
+        Some(&(StatusLevel::Error, "the outgoing queue is full".into()))
     );
 }
 
 #[test]
 fn q_quits_but_is_a_letter_inside_the_editor() {
     let mut app = app();
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     set_editor(&mut app, "");
     assert_eq!(key(&mut app, KeyCode::Char('q')), None);
     assert_eq!(app.editor.text(), "q");
@@ -346,25 +354,25 @@ fn q_quits_but_is_a_letter_inside_the_editor() {
 #[test]
 fn typing_in_the_editor_validates_as_you_type() {
     let mut app = app();
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     set_editor(&mut app, "");
     type_text(&mut app, "{\"idApp\":\"A\",\"popup\":false");
-    assert!(!app.editor.validation.is_valid());
+    assert!(!app.editor.validation().is_valid());
     type_text(&mut app, ",\"content\":{}}");
     assert!(
-        app.editor.validation.is_valid(),
+        app.editor.validation().is_valid(),
         "{:?}",
-        app.editor.validation.problems
+        app.editor.validation().problems
     );
     // The meter measures what is published: the tracking id included.
     assert_eq!(
-        app.editor.size.map(|s| s.payload),
+        app.editor.size().map(|s| s.payload),
         Some(40 + r#""cid":"wpc-000000000000""#.len())
     );
     ctrl(&mut app, 'g');
     assert!(!app.rules.track);
     assert_eq!(
-        app.editor.size.map(|s| s.payload),
+        app.editor.size().map(|s| s.payload),
         Some(40),
         "tracking off: the bytes as written"
     );
@@ -374,18 +382,18 @@ fn typing_in_the_editor_validates_as_you_type() {
 fn copy_gives_the_raw_payload_and_reply_loads_it_into_the_editor() {
     let mut app = app();
     receive(&mut app, &to_topic(VIN_B), action("unlock").as_bytes(), 0);
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     assert_eq!(
         key(&mut app, KeyCode::Char('c')),
         Some(Command::Copy(action("unlock").into_bytes()))
     );
     key(&mut app, KeyCode::Char('r'));
     assert_eq!(app.focus, Focus::Editor);
-    assert_eq!(app.editor.target, Some(vin(VIN_B)));
+    assert_eq!(app.editor.target(), Some(&vin(VIN_B)));
     assert!(
-        app.editor.validation.is_valid(),
+        app.editor.validation().is_valid(),
         "{:?}",
-        app.editor.validation.problems
+        app.editor.validation().problems
     );
     assert!(app.editor.text().contains("\"action\": \"unlock\""));
 }
@@ -412,8 +420,8 @@ fn a_template_keeps_its_placeholders_and_is_checked_for_the_target() {
         text.contains("\"popupBtn\": true") && text.contains("{vin}") && !text.contains(VIN_A),
         "{text}"
     );
-    assert!(app.editor.validation.is_valid());
-    assert_eq!(app.editor.resolved_for, Some(vin(VIN_A)));
+    assert!(app.editor.validation().is_valid());
+    assert_eq!(app.editor.resolved_for(), Some(&vin(VIN_A)));
     let shown = screen(&app);
     assert!(shown.contains("placeholders resolved"), "{shown}");
 }
@@ -428,12 +436,12 @@ fn a_fleet_publish_resolves_placeholders_for_each_vehicle() {
         &mut app,
         "{\"idApp\": \"{idApp}\", \"popup\": true, \"popupText\": \"Hello {vin}\",\n \"content\": {\"type\": \"action\", \"params\": {\"vin\": \"{vin}\"}}}",
     );
-    app.focus = Focus::Vehicles;
+    focus(&mut app, Focus::Vehicles);
     for target in [VIN_A, VIN_B, VIN_C] {
-        app.vehicles.selected = VehicleRow::Vehicle(vin(target));
+        app.vehicles.select(VehicleRow::Vehicle(vin(target)));
         key(&mut app, KeyCode::Char(' '));
     }
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None, "the confirmation comes first");
     let shown = screen(&app);
     for target in [VIN_A, VIN_B, VIN_C] {
@@ -461,9 +469,9 @@ fn the_fleet_confirmation_scrolls_through_every_recipient() {
     let vins: Vec<String> = (0..30).map(|n| format!("VF3ABCDEFGH1234{n:02}")).collect();
     for each in &vins {
         receive(&mut app, &to_topic(each), br#"{"content":{}}"#, 0);
-        app.vehicles.marked.insert(vin(each));
+        app.vehicles.toggle_mark(&vin(each));
     }
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     set_editor(&mut app, r#"{"idApp":"APP","popup":false,"content":{}}"#);
     ctrl(&mut app, 's');
     assert!(screen(&app).contains(&format!("→ {}", vins[0])));
@@ -495,8 +503,8 @@ fn a_mouse_click_focuses_and_selects() {
         }),
     );
     assert_eq!(app.focus, Focus::Log);
-    assert_eq!(app.log.selected, Some(0));
-    assert!(!app.log.follow);
+    assert_eq!(app.log.selected(), Some(0));
+    assert!(!app.log.follows());
     let vehicles = app.areas().vehicles.unwrap();
     update(
         &mut app,
@@ -508,7 +516,7 @@ fn a_mouse_click_focuses_and_selects() {
         }),
     );
     assert_eq!(app.focus, Focus::Vehicles);
-    assert_eq!(app.log.filter.vehicle, VehicleFilter::Vehicle(vin(VIN_B)));
+    assert_eq!(app.log.filter().vehicle, VehicleFilter::Vehicle(vin(VIN_B)));
 }
 
 #[test]
@@ -525,7 +533,7 @@ fn memory_is_bounded_and_what_is_dropped_is_counted() {
     assert_eq!(app.history.len(), 100);
     assert_eq!(app.history.evicted, 150);
     assert_eq!(app.history.rx, 250);
-    assert_eq!(app.log.selected, Some(249));
+    assert_eq!(app.log.selected(), Some(249));
 }
 
 #[test]
@@ -564,22 +572,22 @@ fn snapshot_live_traffic_across_three_vehicles() {
 fn esc_stops_a_running_search_and_keeps_the_filter() {
     let mut app = app();
     three_vehicles(&mut app);
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "climate");
     key(&mut app, KeyCode::Enter);
-    assert!(app.log.search.is_some(), "the hits come on later ticks");
+    assert!(app.log.searching(), "the hits come on later ticks");
     assert!(screen(&app).contains("searching… 0 of 4 scanned (Esc stops)"));
     key(&mut app, KeyCode::Esc);
-    assert!(app.log.search.is_none());
-    assert_eq!(app.log.filter.text, "climate", "the first Esc only stops");
+    assert!(!app.log.searching());
+    assert_eq!(app.log.filter().text, "climate", "the first Esc only stops");
     let (_, notice) = app.notice.clone().unwrap();
     assert!(
         notice.starts_with("search stopped after 0 of 4"),
         "{notice}"
     );
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.log.filter.text, "");
+    assert_eq!(app.log.filter().text, "");
     assert_eq!(app.log_len(), 4);
 }
 
@@ -588,18 +596,18 @@ fn the_kind_filter_steps_through_the_kinds_present() {
     let mut app = app();
     three_vehicles(&mut app);
     receive(&mut app, &to_topic(VIN_C), b"just text", 90_000);
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     let kinds = app.history.kinds();
     assert!(kinds.len() >= 2, "{kinds:?}");
     key(&mut app, KeyCode::Char('K'));
-    assert_eq!(app.log.filter.kind, Some(kinds[0]));
+    assert_eq!(app.log.filter().kind, Some(kinds[0]));
     let first_kind = app.log_len();
     assert!(first_kind > 0);
     assert!(screen(&app).contains(&format!("kind {}", kinds[0])));
     for _ in 1..kinds.len() {
         key(&mut app, KeyCode::Char('K'));
     }
-    assert_eq!(app.log.filter.kind, kinds.last().copied());
+    assert_eq!(app.log.filter().kind, kinds.last().copied());
     assert_eq!(
         (0..app.log_len())
             .filter_map(|i| app.log_seq_at(i))
@@ -609,7 +617,11 @@ fn the_kind_filter_steps_through_the_kinds_present() {
         0
     );
     key(&mut app, KeyCode::Char('K'));
-    assert_eq!(app.log.filter.kind, None, "after the last kind, all again");
+    assert_eq!(
+        app.log.filter().kind,
+        None,
+        "after the last kind, all again"
+    );
     assert_eq!(app.log_len(), 5);
 }
 
@@ -618,7 +630,7 @@ fn snapshot_filtered_log() {
     let mut app = app();
     three_vehicles(&mut app);
     select_vehicle(&mut app, VIN_B);
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "popup");
     finish_search(&mut app);
@@ -629,7 +641,7 @@ fn snapshot_filtered_log() {
 fn snapshot_detail_of_a_json_message() {
     let mut app = app();
     three_vehicles(&mut app);
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('g'));
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.focus, Focus::Detail);
@@ -644,7 +656,7 @@ fn snapshot_editor_with_an_error() {
         &mut app,
         "{\n  \"idApp\": \"APP\",\n  \"popup\": \"yes\",\n  \"content\": []\n}",
     );
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     insta::assert_snapshot!(screen(&app));
 }
 
@@ -657,7 +669,7 @@ fn snapshot_editor_over_the_limit() {
         &mut app,
         &format!("{{\"idApp\":\"APP\",\"popup\":false,\"content\":{{\"pad\":\"{pad}\"}}}}"),
     );
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     ctrl(&mut app, 's');
     insta::assert_snapshot!(screen(&app));
 }
@@ -665,7 +677,7 @@ fn snapshot_editor_over_the_limit() {
 #[test]
 fn snapshot_help_popup() {
     let mut app = app();
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('?'));
     insta::assert_snapshot!(screen(&app));
 }
@@ -731,18 +743,18 @@ fn a_128_kib_message_scrolls_in_the_detail_pane() {
         payload.len()
     );
     receive(&mut app, &to_topic(VIN_A), payload.as_bytes(), 0);
-    app.focus = Focus::Detail;
+    focus(&mut app, Focus::Detail);
     assert!(
-        app.detail.lines.len() > 16_000,
+        app.detail.lines().len() > 16_000,
         "{}",
-        app.detail.lines.len()
+        app.detail.lines().len()
     );
     key(&mut app, KeyCode::PageDown);
     key(&mut app, KeyCode::PageDown);
     let page = usize::from(app.areas().detail.unwrap().height - 2);
-    assert_eq!(app.detail.scroll, 2 * page);
+    assert_eq!(app.detail.scroll(), 2 * page);
     key(&mut app, KeyCode::End);
-    assert!(app.detail.scroll > 16_000 - page);
+    assert!(app.detail.scroll() > 16_000 - page);
     let screen = screen(&app);
     assert!(screen.contains("\"i\": 3999"), "the end is reachable");
 }
@@ -812,7 +824,7 @@ fn a_refused_login_waits_for_the_retry_key_and_says_where_the_password_came_from
     assert!(screen(&app).contains("try the refused login once more"));
     key(&mut app, KeyCode::Esc);
     // From any pane, the editor included: one attempt per press.
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 'r'), Some(Command::RetryLogin));
     assert_eq!(app.connection, ConnectionState::Connecting);
     assert_eq!(ctrl(&mut app, 'r'), None, "one press, one attempt");
@@ -856,13 +868,13 @@ mod rules {
 fn every_validation_rule_refuses_to_publish_from_the_editor() {
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     for (rule, envelope, says) in rules::BROKEN_ENVELOPES {
         set_editor(&mut app, envelope);
         assert_eq!(ctrl(&mut app, 's'), None, "{rule}");
         let problems: Vec<String> = app
             .editor
-            .validation
+            .validation()
             .problems
             .iter()
             .map(ToString::to_string)
@@ -883,7 +895,7 @@ fn every_validation_rule_refuses_to_publish_from_the_editor() {
 #[test]
 fn export_writes_the_log_as_filtered() {
     let mut app = app();
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     assert_eq!(key(&mut app, KeyCode::Char('x')), None);
     assert!(
         app.notice
@@ -892,7 +904,7 @@ fn export_writes_the_log_as_filtered() {
     );
     three_vehicles(&mut app);
     select_vehicle(&mut app, VIN_B);
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     let Some(Command::Export(lines)) = key(&mut app, KeyCode::Char('x')) else {
         panic!("x exports");
     };
@@ -943,7 +955,7 @@ fn records_read_back_from_files_fill_the_log_both_ways() {
         Msg::Loaded(vec![stored(&first, 0), stored(outbound, first.len() + 1)]),
     );
     assert_eq!((app.history.rx, app.history.tx), (1, 1));
-    assert_eq!(app.log.selected, Some(1), "following the newest record");
+    assert_eq!(app.log.selected(), Some(1), "following the newest record");
     assert_eq!(app.history.vehicles[&vin(VIN_B)].tx, 1);
     let old = app.history.by_seq(0).unwrap();
     assert_eq!(old.action.as_deref(), Some("old"));
@@ -958,7 +970,7 @@ fn records_read_back_from_files_fill_the_log_both_ways() {
     assert_eq!(out.size, 42);
     app.connection = ConnectionState::Offline;
     select_vehicle(&mut app, VIN_B);
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(status(&app).contains("no broker"), "{}", status(&app));
 }
@@ -975,7 +987,7 @@ fn the_mouse_wheel_scrolls_the_pane_under_it() {
         );
     }
     let log = app.areas().log.unwrap();
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     update(
         &mut app,
         Msg::Mouse(MouseEvent {
@@ -985,8 +997,12 @@ fn the_mouse_wheel_scrolls_the_pane_under_it() {
             modifiers: ratatui::crossterm::event::KeyModifiers::NONE,
         }),
     );
-    assert_eq!(app.log.selected, Some(16), "three rows up from the newest");
-    assert!(!app.log.follow);
+    assert_eq!(
+        app.log.selected(),
+        Some(16),
+        "three rows up from the newest"
+    );
+    assert!(!app.log.follows());
     assert_eq!(
         app.focus,
         Focus::Editor,
@@ -1005,7 +1021,7 @@ fn a_resize_moves_to_the_compact_layout_and_back() {
     update(&mut app, Msg::Resize(160, 45));
     assert!(app.areas().vehicles.is_some() && app.areas().detail.is_some());
     assert!(
-        !app.detail.lines.is_empty(),
+        !app.detail.lines().is_empty(),
         "the detail is drawn again for the new width"
     );
 }
@@ -1019,7 +1035,7 @@ fn a_payload_that_cannot_be_read_back_is_said_not_shown_copied_or_replied() {
     // and with no journal there is nowhere to read it back from.
     let big = format!("{{\"content\":{{\"pad\":\"{}\"}}}}", "x".repeat(1 << 20));
     receive(&mut app, &to_topic(VIN_A), big.as_bytes(), 10);
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('g'));
     key(&mut app, KeyCode::Enter);
     let shown = screen(&app);
@@ -1035,7 +1051,7 @@ fn a_payload_that_cannot_be_read_back_is_said_not_shown_copied_or_replied() {
     );
     key(&mut app, KeyCode::Char('r'));
     assert!(status(&app).starts_with("cannot reply"), "{}", status(&app));
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     let Some(Command::Export(lines)) = key(&mut app, KeyCode::Char('x')) else {
         panic!("x exports what can be read");
     };
@@ -1052,7 +1068,7 @@ fn a_tracked_publish_is_acknowledged_by_the_reply_carrying_its_id_or_times_out()
     use crate::domain::tracking::Delivery;
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     let publish = |app: &mut super::App| {
         let Some(Command::Publish(outgoing)) = ctrl(app, 's') else {
             panic!("publishes: {}", status(app));
@@ -1086,7 +1102,7 @@ fn a_tracked_publish_is_acknowledged_by_the_reply_carrying_its_id_or_times_out()
     let second_seq = app.history.end_seq() - 1;
     update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(31)));
     assert_eq!(app.deliveries.state(second_seq), Some(Delivery::NoReply));
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     let shown = screen(&app);
     assert!(shown.contains("✓ 120 ms"), "{shown}");
     assert!(shown.contains("✗ no reply"), "{shown}");
@@ -1106,7 +1122,7 @@ fn a_tracked_popup_is_acknowledged_by_the_popup_answer_carrying_its_id() {
         &mut app,
         r#"{"idApp":"APP","popup":true,"popupBtn":true,"popupText":"hello","content":{"type":"action","action":"hello"}}"#,
     );
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
         panic!("the popup goes: {}", status(&app));
     };
@@ -1148,7 +1164,7 @@ fn a_tracked_popup_is_acknowledged_by_the_popup_answer_carrying_its_id() {
             Duration::from_millis(812)
         ))
     );
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     let shown = screen(&app);
     assert!(shown.contains("✓ OK 812 ms"), "{shown}");
     assert!(!shown.contains("no reply"), "{shown}");
@@ -1156,8 +1172,10 @@ fn a_tracked_popup_is_acknowledged_by_the_popup_answer_carrying_its_id() {
         shown.contains("bench… OK 812ms"),
         "the vehicle's row, label then answer: {shown}"
     );
-    app.log.selected = Some(seq);
-    app.log.follow = false;
+    // The popup is the oldest of the vehicle's messages.
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.log.selected(), Some(seq));
+    assert!(!app.log.follows());
     key(&mut app, KeyCode::Enter);
     let shown = screen(&app);
     assert!(
@@ -1170,7 +1188,7 @@ fn a_tracked_popup_is_acknowledged_by_the_popup_answer_carrying_its_id() {
 fn more_than_ten_unacknowledged_messages_to_one_vehicle_are_flagged() {
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     for _ in 0..11 {
         let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
             panic!("publishes: {}", status(&app));
@@ -1196,7 +1214,7 @@ fn a_production_profile_asks_before_every_publish() {
     let mut app = app();
     app.rules.production = true;
     select_vehicle(&mut app, VIN_A);
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     assert_eq!(
         ctrl(&mut app, 's'),
         None,
@@ -1241,13 +1259,13 @@ fn a_read_only_console_cannot_publish_by_any_key() {
             }
         }
     }
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     app.modal = None;
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(status(&app).contains("read-only"), "{}", status(&app));
     set_editor(&mut app, "{");
     assert!(
-        !app.editor.validation.problems.is_empty(),
+        !app.editor.validation().problems.is_empty(),
         "the editor still validates"
     );
 }
@@ -1278,9 +1296,9 @@ fn catalog_actions_are_templates_and_the_editor_checks_params_against_them() {
         app.editor.text()
     );
     assert!(
-        app.editor.validation.is_valid(),
+        app.editor.validation().is_valid(),
         "{:?}",
-        app.editor.validation.problems
+        app.editor.validation().problems
     );
     let too_hot = app
         .editor
@@ -1289,7 +1307,7 @@ fn catalog_actions_are_templates_and_the_editor_checks_params_against_them() {
     set_editor(&mut app, &too_hot);
     let problems: Vec<String> = app
         .editor
-        .validation
+        .validation()
         .problems
         .iter()
         .map(ToString::to_string)
@@ -1317,7 +1335,7 @@ fn the_editor_checks_the_whole_schema_as_you_type_with_paths_and_positions() {
     let mut app = app();
     app.rules.catalog = Some(std::sync::Arc::new(crate::domain::catalog::Catalog::demo()));
     select_vehicle(&mut app, VIN_A);
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     set_editor(&mut app, "");
     // Typed key by key: each keystroke goes through update() and validates.
     type_text(
@@ -1331,7 +1349,7 @@ fn the_editor_checks_the_whole_schema_as_you_type_with_paths_and_positions() {
     );
     let problems: Vec<String> = app
         .editor
-        .validation
+        .validation()
         .problems
         .iter()
         .map(ToString::to_string)
@@ -1369,14 +1387,14 @@ fn the_editor_checks_the_whole_schema_as_you_type_with_paths_and_positions() {
 fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() {
     let mut app = app();
     three_vehicles(&mut app);
-    app.focus = Focus::Vehicles;
+    focus(&mut app, Focus::Vehicles);
     for target in [VIN_A, VIN_B, VIN_C] {
-        app.vehicles.selected = VehicleRow::Vehicle(vin(target));
+        app.vehicles.select(VehicleRow::Vehicle(vin(target)));
         key(&mut app, KeyCode::Char(' '));
     }
-    app.vehicles.selected = VehicleRow::Vehicle(vin(VIN_C));
+    app.vehicles.select(VehicleRow::Vehicle(vin(VIN_C)));
     key(&mut app, KeyCode::Char(' '));
-    assert_eq!(app.vehicles.marked.len(), 2, "Space again unmarks");
+    assert_eq!(app.vehicles.marked().len(), 2, "Space again unmarks");
     let shown = screen(&app);
     assert!(
         shown.contains(&format!("!*{VIN_A}")) && shown.contains(&format!("!*{VIN_B}")),
@@ -1387,7 +1405,7 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
         &vin(VIN_A),
         t0().timestamp_millis().cast_unsigned() + 70_000,
     );
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     set_editor(
         &mut app,
         r#"{"idApp":"APP","popup":true,"popupBtn":true,"popupText":"Service due","content":{"type":"notice"}}"#,
@@ -1410,23 +1428,24 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
     assert_eq!(refused.kind, "popup", "the kind of what was refused");
     assert_eq!(refused.vin, Some(vin(VIN_A)));
     assert_eq!(app.history.tx, 0, "a refusal is not counted as sent");
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     let shown = screen(&app);
     assert!(
         shown.contains("refused: popup too soon"),
         "the log says why:\n{shown}"
     );
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     assert!(
         app.notice
             .as_ref()
             .is_some_and(|(_, t)| t.contains("refused 1") && t.contains("2 mark(s) cleared"))
     );
     assert!(
-        app.vehicles.marked.is_empty(),
+        app.vehicles.marked().is_empty(),
         "the marks were for that publish"
     );
-    app.vehicles.marked.extend([vin(VIN_A), vin(VIN_B)]);
+    app.vehicles.toggle_mark(&vin(VIN_A));
+    app.vehicles.toggle_mark(&vin(VIN_B));
 
     set_editor(
         &mut app,
@@ -1485,12 +1504,12 @@ fn publish_through(
     answer: bool,
 ) -> Vec<super::app::Outgoing> {
     select_vehicle(app, VIN_A);
-    app.vehicles.marked.clear();
+    key(app, KeyCode::Char('n'));
     if let EntryPoint::MarkedVehicles = entry {
-        app.vehicles.marked.insert(vin(VIN_A));
-        app.vehicles.marked.insert(vin(VIN_B));
+        app.vehicles.toggle_mark(&vin(VIN_A));
+        app.vehicles.toggle_mark(&vin(VIN_B));
     }
-    app.focus = Focus::Editor;
+    focus(app, Focus::Editor);
     set_editor(app, text);
     let command = match ctrl(app, 's') {
         None if answer && app.modal.is_some() => key(app, KeyCode::Char('y')),
@@ -1702,7 +1721,7 @@ fn files_of_two_accounts_say_so_and_label_each_vehicle_with_its_uid() {
         "one VIN in both:\n{shown}"
     );
     // The vehicle filter finds an account's vehicles by its UID.
-    app.vehicles.filter = "partner2".into();
+    app.vehicles.set_filter("partner2".into());
     let rows = app.vehicle_rows();
     assert_eq!(
         rows.len(),
@@ -1716,10 +1735,10 @@ fn files_of_two_accounts_say_so_and_label_each_vehicle_with_its_uid() {
 fn the_vehicle_list_holds_still_while_it_has_the_focus() {
     let mut app = app();
     three_vehicles(&mut app);
-    app.focus = Focus::Vehicles;
+    focus(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('j'));
     let before = app.vehicle_rows();
-    let under_cursor = app.vehicles.selected.clone();
+    let under_cursor = app.vehicles.selected().clone();
     // The vehicle at the bottom talks: by last seen it would go to the top.
     let Some(VehicleRow::Vehicle(last)) = before.last().cloned() else {
         panic!("rows: {before:?}");
@@ -1737,16 +1756,16 @@ fn the_vehicle_list_holds_still_while_it_has_the_focus() {
     );
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(
-        app.vehicles.selected,
-        before[app.vehicle_cursor(&before)].clone(),
+        *app.vehicles.selected(),
+        before[app.vehicles.cursor(&before)].clone(),
         "j moves to the row that was shown below"
     );
-    assert_ne!(app.vehicles.selected, under_cursor);
+    assert_ne!(*app.vehicles.selected(), under_cursor);
     // Leaving the pane: the sort applies again.
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.vehicle_rows()[1], VehicleRow::Vehicle(last.clone()));
     // A vehicle never seen before, while focused, comes last.
-    app.focus = Focus::Vehicles;
+    focus(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('k'));
     receive(
         &mut app,
@@ -1765,7 +1784,7 @@ fn a_read_only_console_offers_no_publishing_in_its_footer_or_help() {
     let mut app = app();
     app.rules.read_only = true;
     select_vehicle(&mut app, VIN_A);
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     let shown = screen(&app);
     let footer = shown.lines().nth(usize::from(app.size.1) - 1).unwrap_or("");
     assert!(
@@ -1773,13 +1792,13 @@ fn a_read_only_console_offers_no_publishing_in_its_footer_or_help() {
         "footer offers publishing:\n{shown}"
     );
     assert!(footer.contains("read-only"), "{footer}");
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('?'));
     let help = screen(&app);
     assert!(!help.contains("Ctrl-S"), "help offers publishing:\n{help}");
     assert!(help.contains("Read-only"), "{help}");
     key(&mut app, KeyCode::Esc);
-    app.focus = Focus::Vehicles;
+    focus(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('?'));
     let help = screen(&app);
     assert!(
@@ -1788,7 +1807,7 @@ fn a_read_only_console_offers_no_publishing_in_its_footer_or_help() {
     );
     // A console that may publish still offers it.
     let mut app = super::testing::app();
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     assert!(screen(&app).contains("Ctrl-S"));
 }
 
@@ -1800,12 +1819,12 @@ fn a_publish_from_open_says_there_is_no_broker_not_read_only_flag() {
     update(&mut app, Msg::Session(SessionEvent::Connected));
     app.connection = ConnectionState::Offline;
     select_vehicle(&mut app, VIN_A);
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None);
     let said = status(&app);
     assert!(said.contains("no broker"), "{said}");
     assert!(!said.contains("--read-only"), "{said}");
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('?'));
     assert!(screen(&app).contains("no broker"));
 }
@@ -1814,7 +1833,7 @@ fn a_publish_from_open_says_there_is_no_broker_not_read_only_flag() {
 fn mark_all_and_none_are_keys_of_the_vehicles_pane_shown_in_its_footer() {
     let mut app = app();
     three_vehicles(&mut app);
-    app.focus = Focus::Vehicles;
+    focus(&mut app, Focus::Vehicles);
     let shown = screen(&app);
     assert!(shown.contains("Space mark  a all  n none"), "{shown}");
     // At 80 columns the footer still ends with the way to the help.
@@ -1827,32 +1846,32 @@ fn mark_all_and_none_are_keys_of_the_vehicles_pane_shown_in_its_footer() {
     update(&mut app, Msg::Resize(160, 45));
     key(&mut app, KeyCode::Char('a'));
     assert_eq!(
-        app.vehicles.marked,
-        [vin(VIN_A), vin(VIN_B), vin(VIN_C)].into_iter().collect()
+        app.vehicles.marked(),
+        &[vin(VIN_A), vin(VIN_B), vin(VIN_C)].into_iter().collect()
     );
     key(&mut app, KeyCode::Char('n'));
-    assert!(app.vehicles.marked.is_empty());
+    assert!(app.vehicles.marked().is_empty());
     // Mark all keeps to the vehicles the filter lists.
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, VIN_C);
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('a'));
-    assert_eq!(app.vehicles.marked, [vin(VIN_C)].into_iter().collect());
+    assert_eq!(app.vehicles.marked(), &[vin(VIN_C)].into_iter().collect());
 }
 
 #[test]
 fn a_fleet_confirmation_with_nothing_to_confirm_says_why_and_swallows_the_answer() {
     let mut app = app();
     three_vehicles(&mut app);
-    app.focus = Focus::Vehicles;
-    app.vehicles.selected = VehicleRow::Vehicle(vin(VIN_A));
+    focus(&mut app, Focus::Vehicles);
+    app.vehicles.select(VehicleRow::Vehicle(vin(VIN_A)));
     key(&mut app, KeyCode::Char(' '));
     // A popup to VIN_A went out 5 s ago: the only marked vehicle refuses it.
     app.popups.record(
         &vin(VIN_A),
         t0().timestamp_millis().cast_unsigned() + 70_000,
     );
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     let text = r#"{"idApp":"APP","popup":true,"popupBtn":true,"popupText":"Service due","content":{"type":"notice"}}"#;
     set_editor(&mut app, text);
     assert_eq!(ctrl(&mut app, 's'), None);
@@ -1884,13 +1903,13 @@ fn vehicle_row(app: &super::App, target: &str) -> String {
 fn tracking_figures_sit_beside_the_label_and_count_unacknowledged_only_after_the_timeout() {
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
-    app.focus = Focus::Editor;
+    focus(&mut app, Focus::Editor);
     let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
         panic!("publishes: {}", status(&app));
     };
     let cid = outgoing.cid.clone().unwrap();
     update(&mut app, Msg::Published(outgoing));
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     let row = vehicle_row(&app, VIN_A);
     assert!(row.contains("bench NAC"), "the label stays: {row}");
     assert!(
@@ -1917,7 +1936,7 @@ fn tracking_figures_sit_beside_the_label_and_count_unacknowledged_only_after_the
     );
     // Narrow terminals (only the focused pane): the label gives way only
     // in part, the figures stay.
-    app.focus = Focus::Vehicles;
+    focus(&mut app, Focus::Vehicles);
     for (width, height) in [(80, 24), (60, 20)] {
         update(&mut app, Msg::Resize(width, height));
         let row = vehicle_row(&app, VIN_A);
@@ -1938,14 +1957,14 @@ mod wide_text;
 fn the_vehicle_list_holds_still_after_its_filter_is_cleared() {
     let mut app = app();
     three_vehicles(&mut app);
-    app.focus = Focus::Vehicles;
+    focus(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('/'));
     for c in "VF3".chars() {
         key(&mut app, KeyCode::Char(c));
     }
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Esc);
-    assert!(app.vehicles.filter.is_empty());
+    assert!(app.vehicles.filter().is_empty());
     let before = app.vehicle_rows();
     let Some(VehicleRow::Vehicle(last)) = before.last().cloned() else {
         panic!("rows: {before:?}");

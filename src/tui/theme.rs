@@ -1,7 +1,7 @@
 //! Colours that read on dark and light backgrounds (the terminal's own
 //! palette, no fixed greys), and plain modifiers when `NO_COLOR` is set.
 
-use super::detail::Token;
+use super::panes::detail::Token;
 use ratatui::style::{Color, Modifier, Style};
 
 /// The console's styles.

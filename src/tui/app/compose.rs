@@ -18,38 +18,35 @@ pub(super) fn on_published(app: &mut App, outgoing: Outgoing) {
         app.popups.forget_before(unix_ms(now));
         app.popups.record(&outgoing.vin, unix_ms(now));
     }
-    if app.editor.history.last() != Some(&outgoing.text) {
-        app.editor.history.push(outgoing.text);
-    }
-    app.editor.history_pos = None;
-    app.editor.status = Some((
+    app.editor.remember_published(outgoing.text);
+    app.editor.set_status(
         StatusLevel::Success,
         format!(
             "published {} bytes to {}",
             envelope::group(outgoing.payload.size.payload),
             outgoing.vin
         ),
-    ));
+    );
     if let Some(cid) = cid {
         app.deliveries.sent(cid, seq, outgoing.vin.clone(), now);
     }
-    after_push(app, seq);
+    app.after_push(seq);
 }
 
 pub(super) fn reply(app: &mut App) {
     let Some(entry) = app
         .detail
-        .seq
-        .or(app.log.selected)
+        .seq()
+        .or(app.log.selected())
         .and_then(|s| app.history.by_seq(s))
     else {
         return;
     };
     if let Some(reason) = &entry.unavailable {
-        app.editor.status = Some((
+        app.editor.set_status(
             StatusLevel::Error,
             format!("cannot reply: the payload is unavailable ({reason})"),
-        ));
+        );
         return;
     }
     let content = serde_json::from_slice::<serde_json::Value>(&entry.payload).map_or_else(
@@ -63,29 +60,30 @@ pub(super) fn reply(app: &mut App) {
     });
     let text = serde_json::to_string_pretty(&envelope).unwrap_or_default();
     if let Some(vin) = entry.vin.clone() {
-        app.editor.target = Some(vin);
+        app.editor.set_target(vin);
     }
     app.editor.set_text(&text);
     app.revalidate();
-    app.editor.status = Some((
+    app.editor.set_status(
         StatusLevel::Info,
-        "loaded the message; edit and press Ctrl-S to publish".into(),
-    ));
+        "loaded the message; edit and press Ctrl-S to publish",
+    );
     app.focus = Focus::Editor;
 }
 
 pub(super) fn publish(app: &mut App) -> Option<Command> {
     let refuse = |app: &mut App, reason: String| {
-        app.editor.status = Some((StatusLevel::Error, format!("not published: {reason}")));
+        app.editor
+            .set_status(StatusLevel::Error, format!("not published: {reason}"));
         None
     };
     if let Some(why) = app.read_only_reason() {
         return refuse(app, format!("{why}; the editor still validates"));
     }
-    if !app.vehicles.marked.is_empty() {
+    if !app.vehicles.marked().is_empty() {
         return publish_to_marked(app);
     }
-    let Some(vin) = app.editor.target.clone() else {
+    let Some(vin) = app.editor.target().cloned() else {
         return refuse(
             app,
             "no target vehicle: select one in Vehicles with Enter".into(),
@@ -118,20 +116,20 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
         return refuse(app, reason);
     }
     if app.rules.admit(false).is_err() {
-        app.editor.status = Some((
+        app.editor.set_status(
             StatusLevel::Info,
             format!(
                 "PRODUCTION: publish to {}? y publishes, any other key cancels",
                 outgoing.vin
             ),
-        ));
+        );
         app.modal = Some(Modal::ConfirmPublish(outgoing));
         return None;
     }
-    app.editor.status = Some((
+    app.editor.set_status(
         StatusLevel::Info,
         format!("publishing to {}…", outgoing.vin),
-    ));
+    );
     Some(Command::Publish(outgoing))
 }
 
@@ -153,10 +151,11 @@ fn not_connected(app: &App) -> Option<String> {
 fn publish_to_marked(app: &mut App) -> Option<Command> {
     let text = app.editor.text();
     let refuse = |app: &mut App, reason: String| {
-        app.editor.status = Some((StatusLevel::Error, format!("not published: {reason}")));
+        app.editor
+            .set_status(StatusLevel::Error, format!("not published: {reason}"));
         None
     };
-    if !app.editor.validation.is_valid() {
+    if !app.editor.validation().is_valid() {
         return refuse(app, "the payload has errors (Ctrl-E jumps to them)".into());
     }
     if let Some(reason) = not_connected(app) {
@@ -164,7 +163,7 @@ fn publish_to_marked(app: &mut App) -> Option<Command> {
     }
     let mut outgoing = Vec::new();
     let mut refused = Vec::new();
-    for vin in app.vehicles.marked.clone() {
+    for vin in app.vehicles.marked().clone() {
         match prepare(app, &vin, &text) {
             Ok(ready) => outgoing.push(ready),
             Err(not_ready) => refused.push((vin, not_ready.to_string())),
@@ -174,13 +173,13 @@ fn publish_to_marked(app: &mut App) -> Option<Command> {
         // Still a confirmation window, with nothing to confirm: it says why
         // and takes the key meant as the answer, so a habitual `y` does not
         // land in the payload.
-        app.editor.status = Some((
+        app.editor.set_status(
             StatusLevel::Error,
             format!(
                 "not published: every marked vehicle refused it ({} of them); nothing was sent",
                 refused.len()
             ),
-        ));
+        );
     }
     app.modal = Some(Modal::ConfirmFleet {
         outgoing,
@@ -210,7 +209,7 @@ fn prepare(app: &App, vin: &Vin, text: &str) -> Result<Outgoing, NotReady> {
 pub(super) fn toggle_tracking(app: &mut App) {
     app.rules.track = !app.rules.track;
     app.revalidate();
-    app.editor.status = Some((
+    app.editor.set_status(
         StatusLevel::Info,
         if app.rules.track {
             format!(
@@ -220,7 +219,7 @@ pub(super) fn toggle_tracking(app: &mut App) {
         } else {
             "tracking off: publishes go out exactly as written, untracked".to_owned()
         },
-    ));
+    );
 }
 
 /// A fleet publish went out: the editor says to how many, not only the
@@ -231,8 +230,8 @@ pub(super) fn on_published_to_fleet(app: &mut App, sent: usize, of: usize) {
     } else {
         StatusLevel::Error
     };
-    app.editor.status = Some((
+    app.editor.set_status(
         level,
         format!("published to {sent} of {of} vehicle(s); the log shows each one's delivery"),
-    ));
+    );
 }

@@ -1,67 +1,32 @@
 //! The console's state and its pure `update`: messages in, state and
 //! commands out. No I/O, no waiting; the run loop executes the commands.
+//! `App` routes: keys, clicks and scrolls go to the pane they are for
+//! (see [`super::panes`]), and `App` acts on what the pane answers.
 
 mod compose;
-mod log;
 mod mouse;
 mod paste;
 
-use super::detail::{self, DetailLine};
 use super::editor::{EditorState, StatusLevel, Template};
 use super::keys::{self, Action, Scope};
 use super::layout::{self, Areas};
+use super::panes::detail::DetailPane;
+use super::panes::log::{DetailUpdate, LogPane, LogReaction};
+use super::panes::vehicles::VehiclesPane;
 use crate::domain::envelope::{self, CheckedPayload, MessageKind};
 use crate::domain::outbound::{NotReady, OutboundRules};
 use crate::domain::tracking::Deliveries;
 use crate::domain::{InboundMessage, PopupLedger, Vin};
 use crate::mqtt::SessionEvent;
-use crate::store::search::{Piece, SearchJob};
-use crate::store::{History, LogFilter, NameHits, Place, StoredRecord, VehicleFilter};
+use crate::store::{History, Place, StoredRecord, VehicleFilter};
 use chrono::{DateTime, FixedOffset, Utc};
 use compose::{on_published, publish, reply, toggle_tracking};
-use log::{
-    after_push, clear_filter, cycle_kind, export, follow_tail, keep_log_selection_visible,
-    move_log, pump_search, rebuild_matches, refresh_detail, set_filter_text, settle, track,
-};
-use mouse::on_mouse;
-pub use mouse::vehicle_list_top;
-use ratatui::crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
-use ratatui::layout::{Position, Rect};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
+use ratatui::layout::Rect;
 use std::time::Duration;
 
-/// The panes, in focus order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Focus {
-    Vehicles,
-    Log,
-    Detail,
-    Editor,
-}
-
-impl Focus {
-    const ORDER: [Focus; 4] = [Focus::Vehicles, Focus::Log, Focus::Detail, Focus::Editor];
-
-    fn scope(self) -> Scope {
-        match self {
-            Focus::Vehicles => Scope::Vehicles,
-            Focus::Log => Scope::Log,
-            Focus::Detail => Scope::Detail,
-            Focus::Editor => Scope::Editor,
-        }
-    }
-
-    fn step(self, forward: bool) -> Focus {
-        let i = Self::ORDER.iter().position(|f| *f == self).unwrap_or(0);
-        let n = Self::ORDER.len();
-        Self::ORDER[if forward {
-            (i + 1) % n
-        } else {
-            (i + n - 1) % n
-        }]
-    }
-}
+pub use super::panes::Focus;
+pub use super::panes::vehicles::{VehicleRow, VehicleSort};
 
 /// The connection as the status bar tells it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,21 +72,6 @@ pub enum Modal {
         /// The first row of the list shown.
         scroll: usize,
     },
-}
-
-/// How the vehicle list is sorted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum VehicleSort {
-    LastSeen,
-    Vin,
-}
-
-/// A row of the vehicle list.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum VehicleRow {
-    All,
-    Vehicle(Vin),
-    Unrecognised,
 }
 
 /// What the title bar says about where the console is connected.
@@ -238,69 +188,6 @@ pub enum Loaded {
     },
 }
 
-/// A text search running over the history (see [`crate::store::search`]).
-#[derive(Debug)]
-pub struct SearchState {
-    pub job: SearchJob,
-    /// The names that contain the text, worked out when the search began.
-    pub names: NameHits,
-    /// Messages below this sequence number are still to be handed over.
-    pub next: u64,
-    /// A piece the thread had no room for yet.
-    pub held: Option<Piece>,
-    /// Index positions handed over and searched.
-    pub scanned: u64,
-    pub total: u64,
-    pub fed: u64,
-    pub found: u64,
-    /// Payloads that could not be read (not written, journal off).
-    pub unreadable: u64,
-}
-
-/// The log pane's position and filter.
-#[derive(Debug)]
-pub struct LogPane {
-    pub filter: LogFilter,
-    /// The search for the filter's text, while it runs.
-    pub search: Option<SearchState>,
-    /// Sequence numbers that pass the filter (only kept while one is active).
-    pub matches: Vec<u64>,
-    pub selected: Option<u64>,
-    pub follow: bool,
-    /// Arrived while follow was paused.
-    pub waiting: u64,
-    /// Index (in the filtered view) of the first visible row.
-    pub top: usize,
-    /// The optional columns the user has on.
-    pub columns: super::columns::ColumnChoice,
-}
-
-/// The detail pane: the message shown and its lines, built once.
-#[derive(Debug, Clone, Default)]
-pub struct DetailPane {
-    pub seq: Option<u64>,
-    /// The selection moved; the lines are rebuilt at the end of the update.
-    pub stale: bool,
-    pub lines: Vec<DetailLine>,
-    pub scroll: usize,
-}
-
-/// The vehicle pane's selection, order and filter.
-#[derive(Debug, Clone)]
-pub struct VehiclesPane {
-    /// The row under the cursor, by identity: the list reorders as
-    /// vehicles talk, the cursor stays on its vehicle.
-    pub selected: VehicleRow,
-    pub sort: VehicleSort,
-    pub filter: String,
-    /// Vehicles marked (Space) for a fleet publish.
-    pub marked: std::collections::BTreeSet<Vin>,
-    /// The order the list had when the pane took the focus: it holds still
-    /// while you move and mark in it (a row never slides under the
-    /// cursor); vehicles that appear meanwhile come last.
-    pub held_order: Option<Vec<Vin>>,
-}
-
 /// The whole console state.
 pub struct App {
     pub now: DateTime<Utc>,
@@ -391,23 +278,8 @@ impl App {
             dropped: 0,
             focus: Focus::Log,
             modal: None,
-            vehicles: VehiclesPane {
-                selected: VehicleRow::All,
-                sort: VehicleSort::LastSeen,
-                filter: String::new(),
-                marked: std::collections::BTreeSet::new(),
-                held_order: None,
-            },
-            log: LogPane {
-                filter: LogFilter::default(),
-                search: None,
-                matches: Vec::new(),
-                selected: None,
-                follow: true,
-                waiting: 0,
-                top: 0,
-                columns: super::columns::ColumnChoice::default(),
-            },
+            vehicles: VehiclesPane::default(),
+            log: LogPane::default(),
             detail: DetailPane::default(),
             editor: EditorState::new(&first_template),
             templates: config.templates,
@@ -432,110 +304,31 @@ impl App {
         layout::areas(Rect::new(0, 0, self.size.0, self.size.1), self.focus)
     }
 
+    /// The log pane's height in rows (10 while it is not shown).
     fn log_rows_visible(&self) -> usize {
         self.areas()
             .log
             .map_or(10, |r| usize::from(r.height.saturating_sub(2)).max(1))
     }
 
-    /// The first row of the filtered view the log pane shows. Derived
-    /// from the remembered `top` with the pane's height at this moment, so
-    /// a resize, a focus change in a small terminal or a filter that
-    /// shortened the view never leaves rows empty below the newest one.
+    /// The first row of the filtered view the log pane shows.
     pub fn log_top(&self) -> usize {
-        log::window_top(
-            self.log.top,
-            self.log.selected.and_then(|s| self.log_index_of(s)),
-            self.log_len(),
-            self.log_rows_visible(),
-        )
+        self.log.top(&self.history, self.log_rows_visible())
     }
 
     /// How many messages the log shows under the current filter.
     pub fn log_len(&self) -> usize {
-        if self.log.filter.is_active() {
-            self.log.matches.len()
-        } else {
-            self.history.len()
-        }
+        self.log.len(&self.history)
     }
 
     /// The sequence number at `index` of the filtered view.
     pub fn log_seq_at(&self, index: usize) -> Option<u64> {
-        if self.log.filter.is_active() {
-            self.log.matches.get(index).copied()
-        } else {
-            let first = self.history.first_seq()?;
-            (index < self.history.len()).then(|| first + index as u64)
-        }
-    }
-
-    /// The index of `seq` in the filtered view.
-    pub fn log_index_of(&self, seq: u64) -> Option<usize> {
-        if self.log.filter.is_active() {
-            self.log.matches.binary_search(&seq).ok()
-        } else {
-            let first = self.history.first_seq()?;
-            let index = usize::try_from(seq.checked_sub(first)?).ok()?;
-            (index < self.history.len()).then_some(index)
-        }
+        self.log.seq_at(index, &self.history)
     }
 
     /// The vehicle list as shown: "all", each vehicle, "unrecognised".
     pub fn vehicle_rows(&self) -> Vec<VehicleRow> {
-        let needle = self.vehicles.filter.to_lowercase();
-        let mut vins: Vec<(&Vin, &crate::store::VehicleStats)> = self
-            .history
-            .vehicles
-            .iter()
-            .filter(|(vin, stats)| {
-                needle.is_empty()
-                    || vin.as_str().to_lowercase().contains(&needle)
-                    || stats
-                        .label
-                        .as_deref()
-                        .is_some_and(|l| l.to_lowercase().contains(&needle))
-                    || stats
-                        .accounts
-                        .iter()
-                        .any(|uid| uid.to_lowercase().contains(&needle))
-            })
-            .collect();
-        match self.vehicles.sort {
-            VehicleSort::LastSeen => {
-                vins.sort_by(|a, b| b.1.last_seen.cmp(&a.1.last_seen).then(a.0.cmp(b.0)));
-            }
-            VehicleSort::Vin => vins.sort_by(|a, b| {
-                a.1.label
-                    .is_none()
-                    .cmp(&b.1.label.is_none())
-                    .then(a.1.label.cmp(&b.1.label))
-                    .then(a.0.cmp(b.0))
-            }),
-        }
-        if let Some(held) = &self.vehicles.held_order {
-            let place: std::collections::HashMap<&Vin, usize> =
-                held.iter().enumerate().map(|(at, vin)| (vin, at)).collect();
-            // Stable: newcomers keep the sort's order among themselves.
-            vins.sort_by_key(|(vin, _)| place.get(vin).copied().unwrap_or(usize::MAX));
-        }
-        let mut rows = vec![VehicleRow::All];
-        rows.extend(
-            vins.into_iter()
-                .map(|(vin, _)| VehicleRow::Vehicle(vin.clone())),
-        );
-        if self.history.unrecognised > 0 {
-            rows.push(VehicleRow::Unrecognised);
-        }
-        rows
-    }
-
-    /// Where the cursor is in `rows` (the first row when its vehicle is
-    /// filtered out).
-    pub fn vehicle_cursor(&self, rows: &[VehicleRow]) -> usize {
-        rows.iter()
-            .position(|r| *r == self.vehicles.selected)
-            .unwrap_or(0)
+        self.vehicles.rows(&self.history)
     }
 
     /// Why nothing can be published from this console, if so: no broker
@@ -562,33 +355,125 @@ impl App {
         }
     }
 
-    /// Whether a vehicle has been silent longer than the threshold.
-    pub fn is_silent(&self, last_seen: Option<DateTime<Utc>>) -> bool {
-        last_seen.is_some_and(|seen| {
-            (self.now - seen)
-                .to_std()
-                .is_ok_and(|age| age > self.silent_after)
-        })
-    }
-
     /// Validates the editor's text for its target (placeholders resolved)
     /// and measures the exact bytes that would be published.
     pub fn revalidate(&mut self) {
         let recipient = self
             .editor
-            .target
-            .clone()
-            .or_else(|| self.vehicles.marked.first().cloned());
+            .target()
+            .cloned()
+            .or_else(|| self.vehicles.marked().first().cloned());
         self.editor.revalidate(&self.rules, recipient.as_ref());
     }
 
     /// Seconds to wait before a popup to the editor's target is allowed.
     pub fn popup_wait(&self) -> Option<u64> {
-        let vin = self.editor.target.as_ref()?;
+        let vin = self.editor.target()?;
         self.popups
             .check(vin, unix_ms(self.now))
             .err()
             .map(|e| e.seconds_left)
+    }
+
+    /// Acts on what the log answered: a notice, the detail to show, the
+    /// vehicle list's cursor, the focus, a command for the loop.
+    fn react(&mut self, reaction: LogReaction) -> Option<Command> {
+        if let Some(notice) = reaction.notice {
+            self.notice = Some(notice);
+        }
+        if reaction.vehicle_cleared {
+            self.vehicles.select(VehicleRow::All);
+        }
+        match reaction.detail {
+            DetailUpdate::Keep => {}
+            DetailUpdate::Now => self.refresh_detail(),
+            DetailUpdate::Later => self.detail.mark_stale(),
+        }
+        if reaction.open_detail {
+            self.focus = Focus::Detail;
+        }
+        reaction.command
+    }
+
+    /// The detail shows the log's selection, read back here, in `update`.
+    fn refresh_detail(&mut self) {
+        let width = self
+            .areas()
+            .detail
+            .map_or(80, |r| usize::from(r.width.saturating_sub(2)));
+        self.detail
+            .show(self.log.selected(), &self.history, self.offset, width);
+    }
+
+    /// Keeps the log and the detail in step with an entry just filed
+    /// (a publish, a refusal).
+    fn after_push(&mut self, seq: u64) {
+        let rows = self.log_rows_visible();
+        let detail = self.log.after_push(seq, &self.history, rows);
+        self.react(LogReaction {
+            detail,
+            ..LogReaction::default()
+        });
+    }
+
+    /// The filter prompt's text, for the pane it filters.
+    fn set_filter_text(&mut self, target: Focus, text: &str) {
+        if target == Focus::Vehicles {
+            self.vehicles.set_filter(text.to_owned());
+        } else {
+            let rows = self.log_rows_visible();
+            let reaction = self.log.set_filter_text(text, &self.history, rows);
+            self.react(reaction);
+        }
+    }
+
+    /// Enter on a vehicle row: the log shows that vehicle (or all, or the
+    /// unrecognised topics) and the editor targets it.
+    fn choose_vehicle(&mut self, row: VehicleRow) {
+        let filter = match row {
+            VehicleRow::All => VehicleFilter::All,
+            VehicleRow::Vehicle(vin) => {
+                self.editor.set_target(vin.clone());
+                self.revalidate();
+                VehicleFilter::Vehicle(vin)
+            }
+            VehicleRow::Unrecognised => VehicleFilter::Unrecognised,
+        };
+        let rows = self.log_rows_visible();
+        let reaction = self.log.show_vehicle(filter, &self.history, rows);
+        self.react(reaction);
+    }
+
+    /// An action for `pane` (the focused one for a key; the one under the
+    /// pointer for the wheel), the focus left as it is.
+    fn act_on_pane(&mut self, pane: Focus, action: Action) -> Option<Command> {
+        match pane {
+            Focus::Vehicles => {
+                if let Some(row) = self.vehicles.handle(action, &self.history) {
+                    self.choose_vehicle(row);
+                }
+                None
+            }
+            Focus::Log => {
+                let rows = self.log_rows_visible();
+                let reaction = self.log.handle(action, &self.history, rows);
+                self.react(reaction)
+            }
+            Focus::Detail => {
+                let detail_rows = self
+                    .areas()
+                    .detail
+                    .map_or(10, |r| usize::from(r.height.saturating_sub(2)));
+                self.detail.handle(action, detail_rows);
+                None
+            }
+            Focus::Editor => {
+                if self.editor.handle(action) {
+                    self.revalidate();
+                }
+                None
+            }
+        }
     }
 }
 
@@ -600,29 +485,15 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Command> {
     if app.notice != notice_before {
         app.notice_since = app.now;
     }
-    if app.detail.stale {
-        refresh_detail(app);
+    if app.detail.is_stale() {
+        app.refresh_detail();
     }
-    hold_vehicle_order(app);
+    app.vehicles
+        .hold_order(app.focus == Focus::Vehicles, &app.history);
+    // What the log will draw is read now: drawing reads no file.
+    let rows = app.log_rows_visible();
+    app.log.resolve_window(&app.history, rows);
     command
-}
-
-/// The vehicle list holds its order while it has the focus, and follows
-/// the sort again once it is left.
-fn hold_vehicle_order(app: &mut App) {
-    if app.focus != Focus::Vehicles {
-        app.vehicles.held_order = None;
-    } else if app.vehicles.held_order.is_none() {
-        let order = app
-            .vehicle_rows()
-            .into_iter()
-            .filter_map(|row| match row {
-                VehicleRow::Vehicle(vin) => Some(vin),
-                _ => None,
-            })
-            .collect();
-        app.vehicles.held_order = Some(order);
-    }
 }
 
 fn apply(app: &mut App, msg: Msg) -> Option<Command> {
@@ -630,7 +501,7 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
         Msg::Key(_) => None,
         Msg::Mouse(mouse) => {
-            on_mouse(app, mouse);
+            mouse::on_mouse(app, mouse);
             None
         }
         Msg::Paste(text) => {
@@ -640,11 +511,11 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
         Msg::Resize(width, height) => {
             let before = app.areas().detail.map(|r| r.width);
             app.size = (width, height);
-            keep_log_selection_visible(app);
+            let rows = app.log_rows_visible();
+            app.log.keep_selection_visible(&app.history, rows);
             if app.areas().detail.map(|r| r.width) != before {
                 // Rewrap the detail for the new width.
-                app.detail.seq = None;
-                app.detail.stale = true;
+                app.detail.rewrap();
             }
             None
         }
@@ -666,32 +537,7 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
             ),
         ),
         Msg::Loaded(records) => {
-            let mut last = None;
-            for record in records {
-                let seq = match record {
-                    Loaded::Received(message, place) => {
-                        if app.deliveries.awaiting()
-                            && let Some(acknowledgement) =
-                                app.rules.tracking.acknowledgement(&message.payload)
-                        {
-                            app.deliveries
-                                .acknowledge(&acknowledgement, message.received_at);
-                        }
-                        app.history.push_inbound(&message, place)
-                    }
-                    Loaded::Stored {
-                        record,
-                        file,
-                        offset,
-                    } => app.history.push_stored(&record, file, offset),
-                };
-                if track(app, seq) {
-                    last = Some(seq);
-                }
-            }
-            if let Some(seq) = last {
-                settle(app, seq);
-            }
+            on_loaded(app, records);
             None
         }
         Msg::Journal(state) => {
@@ -719,7 +565,7 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
             None
         }
         Msg::PublishFailed(reason) => {
-            app.editor.status = Some((StatusLevel::Error, reason));
+            app.editor.set_status(StatusLevel::Error, reason);
             None
         }
     }
@@ -730,6 +576,42 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
 /// taken for the state of now.
 pub const NOTICE_FADES_AFTER: chrono::Duration = chrono::Duration::seconds(10);
 
+/// Files messages into the history, the log and the deliveries they
+/// acknowledge; the log settles once per burst.
+fn on_loaded(app: &mut App, records: Vec<Loaded>) {
+    let mut last = None;
+    for record in records {
+        let seq = match record {
+            Loaded::Received(message, place) => {
+                if app.deliveries.awaiting()
+                    && let Some(acknowledgement) =
+                        app.rules.tracking.acknowledgement(&message.payload)
+                {
+                    app.deliveries
+                        .acknowledge(&acknowledgement, message.received_at);
+                }
+                app.history.push_inbound(&message, place)
+            }
+            Loaded::Stored {
+                record,
+                file,
+                offset,
+            } => app.history.push_stored(&record, file, offset),
+        };
+        if app.log.track(seq, &app.history) {
+            last = Some(seq);
+        }
+    }
+    if let Some(seq) = last {
+        let rows = app.log_rows_visible();
+        let detail = app.log.settle(seq, &app.history, rows);
+        app.react(LogReaction {
+            detail,
+            ..LogReaction::default()
+        });
+    }
+}
+
 fn on_tick(app: &mut App, now: DateTime<Utc>) {
     app.now = now;
     if let Some((level, _)) = &app.notice
@@ -738,7 +620,9 @@ fn on_tick(app: &mut App, now: DateTime<Utc>) {
     {
         app.notice = None;
     }
-    pump_search(app);
+    let rows = app.log_rows_visible();
+    let reaction = app.log.pump_search(&app.history, rows);
+    app.react(reaction);
     app.deliveries.expire(now);
     let (mark_at, mark_rx) = app.rate_mark;
     let elapsed = (now - mark_at).to_std().unwrap_or_default().as_secs_f64();
@@ -799,12 +683,10 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Command> {
     {
         return on_action(app, action);
     }
-    let scope = app.focus.scope();
-    match keys::action_for(scope, &key) {
+    match keys::action_for(app.focus.scope(), &key) {
         Some(action) => on_action(app, action),
         None if app.focus == Focus::Editor => {
-            if app.editor.textarea.input(key) {
-                app.editor.history_pos = None;
+            if app.editor.input(key) {
                 app.revalidate();
             }
             None
@@ -813,10 +695,8 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Command> {
     }
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "one arm per action of the key table, until the panes take their own"
-)]
+/// What `App` does itself (focus, windows, publishing, copying); the
+/// rest goes to the focused pane.
 fn on_action(app: &mut App, action: Action) -> Option<Command> {
     match action {
         Action::Quit => return Some(Command::Quit),
@@ -832,65 +712,18 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
         Action::FocusEditor => app.focus = Focus::Editor,
         Action::LeaveEditor => app.focus = Focus::Log,
         Action::Templates => app.modal = Some(Modal::Templates { selected: 0 }),
-        Action::Up
-        | Action::Down
-        | Action::PageUp
-        | Action::PageDown
-        | Action::Top
-        | Action::Bottom => move_in_pane(app, action),
-        Action::Select => select(app),
         Action::Filter => {
             let text = match app.focus {
-                Focus::Vehicles => app.vehicles.filter.clone(),
-                _ => app.log.filter.text.clone(),
+                Focus::Vehicles => app.vehicles.filter().to_owned(),
+                _ => app.log.filter().text.clone(),
             };
             app.modal = Some(Modal::FilterInput {
                 target: app.focus,
                 text,
             });
         }
-        Action::ClearFilter => clear_filter(app),
-        Action::Mark => {
-            let rows = app.vehicle_rows();
-            if let Some(VehicleRow::Vehicle(vin)) = rows.get(app.vehicle_cursor(&rows))
-                && !app.vehicles.marked.remove(vin)
-            {
-                app.vehicles.marked.insert(vin.clone());
-            }
-        }
-        Action::MarkAll => {
-            let listed: Vec<Vin> = app
-                .vehicle_rows()
-                .into_iter()
-                .filter_map(|row| match row {
-                    VehicleRow::Vehicle(vin) => Some(vin),
-                    VehicleRow::All | VehicleRow::Unrecognised => None,
-                })
-                .collect();
-            app.vehicles.marked.extend(listed);
-        }
-        Action::MarkNone => app.vehicles.marked.clear(),
-        Action::CycleKind => cycle_kind(app),
-        Action::ToggleLabelColumn => app.log.columns.label ^= true,
-        Action::ToggleKindColumn => app.log.columns.kind ^= true,
-        Action::ToggleActionColumn => app.log.columns.action ^= true,
-        Action::ToggleSort => {
-            app.vehicles.sort = match app.vehicles.sort {
-                VehicleSort::LastSeen => VehicleSort::Vin,
-                VehicleSort::Vin => VehicleSort::LastSeen,
-            };
-            // Asked for: the new order is the one to hold.
-            app.vehicles.held_order = None;
-        }
-        Action::ToggleFollow => {
-            if app.log.follow {
-                app.log.follow = false;
-            } else {
-                follow_tail(app);
-            }
-        }
         Action::Copy => {
-            let seq = app.detail.seq.or(app.log.selected)?;
+            let seq = app.detail.seq().or(app.log.selected())?;
             let entry = app.history.by_seq(seq)?;
             if let Some(reason) = entry.unavailable {
                 app.notice = Some((
@@ -902,24 +735,9 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
             return Some(Command::Copy(entry.payload.to_vec()));
         }
         Action::Reply => reply(app),
-        Action::Export => return export(app),
         Action::Publish => return publish(app),
         Action::ToggleTracking => toggle_tracking(app),
-        Action::JumpToError => {
-            if app.editor.jump_to_next_error().is_none() {
-                app.editor.status = Some((StatusLevel::Info, "no errors".into()));
-            }
-        }
-        Action::HistoryPrevious | Action::HistoryNext => {
-            if app.editor.recall(action == Action::HistoryPrevious) {
-                app.revalidate();
-            } else {
-                app.editor.status = Some((
-                    StatusLevel::Info,
-                    "no more published payloads in this session".into(),
-                ));
-            }
-        }
+        _ => return app.act_on_pane(app.focus, action),
     }
     None
 }
@@ -966,7 +784,7 @@ fn on_fleet_confirmation_key(
             let payload = validation.payload.unwrap_or(resolved.text);
             let seq = app.history.push_refused(vin, &topic, &payload, kind, now);
             app.deliveries.refused(seq, why.clone());
-            after_push(app, seq);
+            app.after_push(seq);
         }
         let skipped = if refused.is_empty() {
             String::new()
@@ -978,7 +796,7 @@ fn on_fleet_confirmation_key(
             format!("; refused {}: {}", refused.len(), listed.join(", "))
         };
         // The marks were for this publish; the next starts from none.
-        let unmarked = std::mem::take(&mut app.vehicles.marked).len();
+        let unmarked = app.vehicles.take_marks();
         app.notice = Some((
             StatusLevel::Info,
             format!(
@@ -988,7 +806,8 @@ fn on_fleet_confirmation_key(
         ));
         return Some(Command::PublishMany(outgoing));
     }
-    app.editor.status = Some((StatusLevel::Info, "not published: cancelled".into()));
+    app.editor
+        .set_status(StatusLevel::Info, "not published: cancelled");
     None
 }
 
@@ -1034,7 +853,7 @@ fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) -> Option<Command> {
                     let text = template.text.clone();
                     app.editor.set_text(&text);
                     app.revalidate();
-                    app.editor.status = Some(match &template.broken {
+                    let (level, text) = match &template.broken {
                         None => (StatusLevel::Info, format!("template: {}", template.name)),
                         Some(why) => (
                             StatusLevel::Error,
@@ -1043,7 +862,8 @@ fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) -> Option<Command> {
                                 template.name
                             ),
                         ),
-                    });
+                    };
+                    app.editor.set_status(level, text);
                     app.focus = Focus::Editor;
                 }
             }
@@ -1059,87 +879,27 @@ fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) -> Option<Command> {
             if key.code == KeyCode::Char('y') {
                 return Some(Command::Publish(outgoing));
             }
-            app.editor.status = Some((StatusLevel::Info, "not published: cancelled".into()));
+            app.editor
+                .set_status(StatusLevel::Info, "not published: cancelled");
         }
         Modal::FilterInput { target, mut text } => match key.code {
             KeyCode::Esc => {
                 app.modal = None;
-                set_filter_text(app, target, String::new());
+                app.set_filter_text(target, "");
             }
             KeyCode::Enter => app.modal = None,
             KeyCode::Backspace => {
                 text.pop();
-                set_filter_text(app, target, text.clone());
+                app.set_filter_text(target, &text);
                 app.modal = Some(Modal::FilterInput { target, text });
             }
             KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
                 text.push(c);
-                set_filter_text(app, target, text.clone());
+                app.set_filter_text(target, &text);
                 app.modal = Some(Modal::FilterInput { target, text });
             }
             _ => {}
         },
     }
     None
-}
-
-fn move_in_pane(app: &mut App, action: Action) {
-    match app.focus {
-        Focus::Vehicles => {
-            let rows = app.vehicle_rows();
-            let current = app.vehicle_cursor(&rows);
-            let last = rows.len().saturating_sub(1);
-            let target = match action {
-                Action::Up => current.saturating_sub(1),
-                Action::Down => (current + 1).min(last),
-                Action::PageUp | Action::Top => 0,
-                Action::PageDown | Action::Bottom => last,
-                _ => current,
-            };
-            if let Some(row) = rows.get(target) {
-                app.vehicles.selected = row.clone();
-            }
-        }
-        Focus::Log => move_log(app, action),
-        Focus::Detail => {
-            let page = app
-                .areas()
-                .detail
-                .map_or(10, |r| usize::from(r.height.saturating_sub(2)));
-            let last = app.detail.lines.len().saturating_sub(1);
-            app.detail.scroll = match action {
-                Action::Up => app.detail.scroll.saturating_sub(1),
-                Action::Down => (app.detail.scroll + 1).min(last),
-                Action::PageUp => app.detail.scroll.saturating_sub(page),
-                Action::PageDown => (app.detail.scroll + page).min(last),
-                Action::Top => 0,
-                _ => last.saturating_sub(page.saturating_sub(1)),
-            };
-        }
-        Focus::Editor => {}
-    }
-}
-
-fn select(app: &mut App) {
-    match app.focus {
-        Focus::Vehicles => {
-            let row = app.vehicles.selected.clone();
-            app.log.filter.vehicle = match &row {
-                VehicleRow::All => VehicleFilter::All,
-                VehicleRow::Vehicle(vin) => {
-                    app.editor.target = Some(vin.clone());
-                    app.revalidate();
-                    VehicleFilter::Vehicle(vin.clone())
-                }
-                VehicleRow::Unrecognised => VehicleFilter::Unrecognised,
-            };
-            app.log.follow = true;
-            rebuild_matches(app);
-        }
-        Focus::Log => {
-            refresh_detail(app);
-            app.focus = Focus::Detail;
-        }
-        Focus::Detail | Focus::Editor => {}
-    }
 }

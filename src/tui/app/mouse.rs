@@ -1,12 +1,10 @@
-//! The mouse: clicks focus and select, the wheel scrolls.
+//! The mouse: a click focuses the pane under it and selects there, the
+//! wheel scrolls the pane under it (the focus stays where it is).
 
-#[allow(clippy::wildcard_imports)]
-use super::*;
-
-/// The first visible row of the vehicle list: the cursor stays on screen.
-pub fn vehicle_list_top(cursor: usize, height: usize) -> usize {
-    cursor.saturating_sub(height.saturating_sub(1))
-}
+use super::{App, Focus};
+use crate::tui::keys::Action;
+use ratatui::crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Position;
 
 pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) {
     let at = Position::new(mouse.column, mouse.row);
@@ -19,49 +17,37 @@ pub(super) fn on_mouse(app: &mut App, mouse: MouseEvent) {
     ]
     .into_iter()
     .find_map(|(focus, area)| area.filter(|a| a.contains(at)).map(|a| (focus, a)));
-    let Some((focus, area)) = pane else {
+    let Some((pane, area)) = pane else {
         return;
     };
     match mouse.kind {
         MouseEventKind::Down(MouseButton::Left) => {
-            app.focus = focus;
+            app.focus = pane;
             let row = usize::from(mouse.row.saturating_sub(area.y + 1));
-            match focus {
-                Focus::Vehicles if row < app.vehicle_rows().len() => {
-                    let rows = app.vehicle_rows();
-                    let top = vehicle_list_top(
-                        app.vehicle_cursor(&rows),
-                        usize::from(area.height.saturating_sub(2)),
-                    );
-                    let Some(clicked) = rows.get(top + row) else {
-                        return;
-                    };
-                    app.vehicles.selected = clicked.clone();
-                    select(app);
-                    app.focus = Focus::Vehicles;
-                }
-                Focus::Log => {
-                    if let Some(seq) = app.log_seq_at(app.log_top() + row) {
-                        app.log.selected = Some(seq);
-                        app.log.follow = false;
-                        refresh_detail(app);
+            match pane {
+                Focus::Vehicles => {
+                    let height = usize::from(area.height.saturating_sub(2));
+                    if let Some(clicked) = app.vehicles.click(row, height, &app.history) {
+                        app.choose_vehicle(clicked);
                     }
                 }
-                _ => {}
+                Focus::Log => {
+                    let rows = app.log_rows_visible();
+                    let reaction = app.log.click(row, &app.history, rows);
+                    app.react(reaction);
+                }
+                Focus::Detail | Focus::Editor => {}
             }
         }
         MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
-            let previous = app.focus;
-            app.focus = focus;
             let action = if mouse.kind == MouseEventKind::ScrollUp {
                 Action::Up
             } else {
                 Action::Down
             };
             for _ in 0..3 {
-                move_in_pane(app, action);
+                app.act_on_pane(pane, action);
             }
-            app.focus = previous;
         }
         _ => {}
     }

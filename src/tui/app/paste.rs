@@ -2,7 +2,6 @@
 //! and ends) is text for the focused text field, whatever it holds: tabs,
 //! newlines, `q` or `quit` never run a key.
 
-use super::log::set_filter_text;
 use super::{App, Focus, Modal};
 use crate::tui::editor::StatusLevel;
 
@@ -19,7 +18,7 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
         }) => {
             let first_line = text.split('\n').next().unwrap_or_default();
             typed.extend(first_line.chars().filter(|c| !c.is_control()));
-            set_filter_text(app, target, typed.clone());
+            app.set_filter_text(target, &typed);
             app.modal = Some(Modal::FilterInput {
                 target,
                 text: typed,
@@ -33,8 +32,7 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
         }
         Some(_) => ignored(app, "close this window first"),
         None if app.focus == Focus::Editor => {
-            if app.editor.textarea.insert_str(&text) {
-                app.editor.history_pos = None;
+            if app.editor.paste(&text) {
                 app.revalidate();
             }
         }
@@ -52,7 +50,7 @@ fn ignored(app: &mut App, what_to_do: &str) {
 #[cfg(test)]
 mod tests {
     use crate::tui::app::{Focus, Modal, Msg, update};
-    use crate::tui::testing::{VIN_A, app, ctrl, key, three_vehicles};
+    use crate::tui::testing::{VIN_A, app, ctrl, focus, key, three_vehicles};
     use ratatui::crossterm::event::KeyCode;
 
     fn paste(app: &mut crate::tui::App, text: &str) -> Option<crate::tui::Command> {
@@ -99,9 +97,9 @@ mod tests {
             "{\"idApp\":\"APP\",\"popup\":false,\n\"content\":{\"type\":\"action\",\"action\":\"ping\",\"params\":{}}}"
         );
         assert!(
-            app.editor.validation.is_valid(),
+            app.editor.validation().is_valid(),
             "{:?}",
-            app.editor.validation
+            app.editor.validation()
         );
     }
 
@@ -116,7 +114,7 @@ mod tests {
             Some(Modal::FilterInput { text, .. }) => assert_eq!(text, "climate"),
             other => panic!("the prompt stays open: {other:?}"),
         }
-        assert_eq!(app.log.filter.text, "climate");
+        assert_eq!(app.log.filter().text, "climate");
         assert!(notice(&app).contains("first line only"), "{}", notice(&app));
     }
 
@@ -124,11 +122,11 @@ mod tests {
     fn a_paste_outside_a_text_field_is_ignored_with_a_notice() {
         let mut app = app();
         three_vehicles(&mut app);
-        let before = (app.focus, app.log.selected, app.log.follow);
+        let before = (app.focus, app.log.selected(), app.log.follows());
         // Every one of these would do something as keys.
         let command = paste(&mut app, "q\tjjy?x");
         assert_eq!(command, None, "no key ran");
-        assert_eq!((app.focus, app.log.selected, app.log.follow), before);
+        assert_eq!((app.focus, app.log.selected(), app.log.follows()), before);
         assert_eq!(app.modal, None);
         assert!(
             notice(&app).starts_with("paste ignored"),
@@ -141,11 +139,12 @@ mod tests {
     fn a_paste_holding_y_does_not_confirm_a_production_publish() {
         let mut app = app();
         app.rules.production = true;
-        app.focus = Focus::Vehicles;
-        app.vehicles.selected =
-            crate::tui::app::VehicleRow::Vehicle(crate::domain::Vin::parse(VIN_A).unwrap());
+        focus(&mut app, Focus::Vehicles);
+        app.vehicles.select(crate::tui::app::VehicleRow::Vehicle(
+            crate::domain::Vin::parse(VIN_A).unwrap(),
+        ));
         key(&mut app, KeyCode::Enter);
-        app.focus = Focus::Editor;
+        focus(&mut app, Focus::Editor);
         assert_eq!(ctrl(&mut app, 's'), None);
         assert!(matches!(app.modal, Some(Modal::ConfirmPublish(_))));
         assert_eq!(paste(&mut app, "y"), None, "nothing is published");

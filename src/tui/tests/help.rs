@@ -87,7 +87,7 @@ fn help_says_how_to_publish_whatever_pane_is_focused() {
 fn help_lines_wrap_instead_of_being_cut() {
     for (width, height) in [(160, 45), (80, 24), (60, 20)] {
         let mut app = app_with(width, height, 1000);
-        app.focus = Focus::Log;
+        focus(&mut app, Focus::Log);
         let help = whole_help(&mut app);
         let text = joined(&help);
         for whole in [
@@ -127,7 +127,7 @@ fn a_read_only_help_offers_no_publishing() {
 #[test]
 fn snapshot_help_80x24() {
     let mut app = app_with(80, 24, 1000);
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('?'));
     insta::assert_snapshot!(screen(&app));
 }
@@ -135,7 +135,7 @@ fn snapshot_help_80x24() {
 #[test]
 fn snapshot_help_60x20_scrolled_to_its_end() {
     let mut app = app_with(60, 20, 1000);
-    app.focus = Focus::Vehicles;
+    focus(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('?'));
     key(&mut app, KeyCode::End);
     insta::assert_snapshot!(screen(&app));

@@ -11,7 +11,7 @@ fn a_broken_user_template_is_listed_with_a_mark_and_why() {
         text: "{\n  \"popup\": false,\n".into(),
         broken: Some("not JSON at 3:0: EOF while parsing an object".into()),
     });
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('t'));
     let shown = screen(&app);
     assert!(

@@ -1,9 +1,9 @@
 //! The detail pane's content: a message pretty-printed and split into
 //! coloured tokens once, when it is first shown.
 
-use super::width::of as cells;
 use crate::domain::display;
 use crate::store::LogEntry;
+use crate::tui::width::of as cells;
 use std::fmt::Write as _;
 
 /// What a piece of text is, for colouring.
@@ -53,7 +53,7 @@ fn wrap(line: DetailLine, width: usize, out: &mut Vec<DetailLine>) {
     for (token, text) in line {
         let mut rest = text.as_str();
         while !rest.is_empty() {
-            let (mut piece, mut after) = super::width::split(rest, room);
+            let (mut piece, mut after) = crate::tui::width::split(rest, room);
             if piece.is_empty() && current.is_empty() {
                 // Not even one character fits an empty line: it goes alone.
                 let first = rest.chars().next().map_or(rest.len(), char::len_utf8);

@@ -1,0 +1,46 @@
+//! Drawing helpers every pane and popup shares: the bordered block, the
+//! centred popup area, ages and counts (cutting and padding by display
+//! width is [`super::width`]). They know nothing of `App` or of any pane.
+
+use super::theme::Theme;
+use chrono::{DateTime, Utc};
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Block, Borders};
+
+/// A pane's or popup's border with its title; the focused one stands out.
+pub fn pane_block(title: Line<'_>, focused: bool, theme: Theme) -> Block<'_> {
+    Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.border(focused))
+        .title(title)
+}
+
+/// A `width` x `height` area in the middle of `area` (clipped to it).
+pub fn centered(area: Rect, width: u16, height: u16) -> Rect {
+    let width = width.min(area.width);
+    let height = height.min(area.height);
+    Rect::new(
+        area.x + (area.width - width) / 2,
+        area.y + (area.height - height) / 2,
+        width,
+        height,
+    )
+}
+
+/// `5s`, `3m`, `2h`, `4d`; `-` for never.
+pub fn age(now: DateTime<Utc>, then: Option<DateTime<Utc>>) -> String {
+    let Some(then) = then else { return "-".into() };
+    let seconds = (now - then).num_seconds().max(0);
+    match seconds {
+        0..60 => format!("{seconds}s"),
+        60..3600 => format!("{}m", seconds / 60),
+        3600..86_400 => format!("{}h", seconds / 3600),
+        _ => format!("{}d", seconds / 86_400),
+    }
+}
+
+/// A count with thousands separators.
+pub fn group64(n: u64) -> String {
+    crate::domain::envelope::group(usize::try_from(n).unwrap_or(usize::MAX))
+}

@@ -1,0 +1,251 @@
+//! The editor pane: composing an envelope, validated and measured as it
+//! is typed, for the target vehicle (or the marked ones).
+
+mod render;
+
+pub use render::EditorView;
+
+use crate::domain::Vin;
+use crate::domain::envelope::{self, SizeReport, Validation};
+use crate::domain::json::Location;
+use crate::domain::outbound::OutboundRules;
+use crate::tui::editor::StatusLevel;
+use crate::tui::keys::Action;
+use ratatui::crossterm::event::KeyEvent;
+use ratatui_textarea::{CursorMove, TextArea};
+
+/// The editor pane: the text, its validation as you type, the target
+/// vehicle, the payloads published this session and the last outcome.
+pub struct EditorState {
+    textarea: TextArea<'static>,
+    validation: Validation,
+    /// Size of the exact bytes that would be published.
+    size: Option<SizeReport>,
+    target: Option<Vin>,
+    /// What was published this session, oldest first.
+    history: Vec<String>,
+    /// Where recall is in `history`.
+    history_pos: Option<usize>,
+    /// The last outcome or refusal, in words.
+    status: Option<(StatusLevel, String)>,
+    /// The vehicle the text's placeholders were resolved for, when it
+    /// holds any (the meter measures that vehicle's bytes).
+    resolved_for: Option<Vin>,
+}
+
+impl EditorState {
+    pub fn new(text: &str) -> Self {
+        let mut state = Self {
+            textarea: TextArea::default(),
+            validation: envelope::validate(""),
+            size: None,
+            target: None,
+            history: Vec::new(),
+            history_pos: None,
+            status: None,
+            resolved_for: None,
+        };
+        state.set_text(text);
+        state
+    }
+
+    /// The validation of the text as it would go to its recipient.
+    pub fn validation(&self) -> &Validation {
+        &self.validation
+    }
+
+    /// The size of the exact bytes that would be published, when the text
+    /// is JSON.
+    pub fn size(&self) -> Option<SizeReport> {
+        self.size
+    }
+
+    /// The vehicle a publish goes to (without marks).
+    pub fn target(&self) -> Option<&Vin> {
+        self.target.as_ref()
+    }
+
+    pub fn set_target(&mut self, vin: Vin) {
+        self.target = Some(vin);
+    }
+
+    /// The last outcome or refusal, in words.
+    pub fn status(&self) -> Option<&(StatusLevel, String)> {
+        self.status.as_ref()
+    }
+
+    pub fn set_status(&mut self, level: StatusLevel, text: impl Into<String>) {
+        self.status = Some((level, text.into()));
+    }
+
+    /// The vehicle the placeholders were resolved for, if any.
+    pub fn resolved_for(&self) -> Option<&Vin> {
+        self.resolved_for.as_ref()
+    }
+
+    /// A payload went out: it is recalled first (Ctrl-P), and recall
+    /// starts again from the newest.
+    pub fn remember_published(&mut self, text: String) {
+        if self.history.last() != Some(&text) {
+            self.history.push(text);
+        }
+        self.history_pos = None;
+    }
+
+    /// A key typed into the text; whether the text changed (then it is
+    /// validated again by the caller, who knows the recipient).
+    pub fn input(&mut self, key: KeyEvent) -> bool {
+        let changed = self.textarea.input(key);
+        if changed {
+            self.history_pos = None;
+        }
+        changed
+    }
+
+    /// Pasted text, inserted at the cursor as it is; whether it changed.
+    pub fn paste(&mut self, text: &str) -> bool {
+        let changed = self.textarea.insert_str(text);
+        if changed {
+            self.history_pos = None;
+        }
+        changed
+    }
+
+    /// The editor's own actions (jump to an error, recall a published
+    /// payload); whether the text changed.
+    pub fn handle(&mut self, action: Action) -> bool {
+        match action {
+            Action::JumpToError => {
+                if self.jump_to_next_error().is_none() {
+                    self.set_status(StatusLevel::Info, "no errors");
+                }
+                false
+            }
+            Action::HistoryPrevious | Action::HistoryNext => {
+                let recalled = self.recall(action == Action::HistoryPrevious);
+                if !recalled {
+                    self.set_status(
+                        StatusLevel::Info,
+                        "no more published payloads in this session",
+                    );
+                }
+                recalled
+            }
+            _ => false,
+        }
+    }
+
+    pub fn text(&self) -> String {
+        self.textarea.lines().join("\n")
+    }
+
+    /// Replaces the text (cursor at the top) and validates it.
+    pub fn set_text(&mut self, text: &str) {
+        let lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        self.textarea = TextArea::new(if lines.is_empty() {
+            vec![String::new()]
+        } else {
+            lines
+        });
+        self.textarea.set_tab_length(2);
+        self.textarea.set_hard_tab_indent(false);
+        self.textarea
+            .set_cursor_line_style(ratatui::style::Style::default());
+        self.textarea
+            .set_placeholder_text("compose an envelope here, or press Ctrl-T for a template");
+    }
+
+    /// Validates the text as it would go to `recipient` (placeholders
+    /// resolved; a sample VIN without one) and measures the exact bytes
+    /// that would be published, tracking id included. Every VIN has 17
+    /// characters and the other placeholders take the account's values,
+    /// so every recipient of a fleet publish gets a payload of this size.
+    pub fn revalidate(&mut self, rules: &OutboundRules, recipient: Option<&Vin>) {
+        let text = self.text();
+        let sample = Vin::parse("0123456789ABCDEFG").expect("a valid VIN");
+        let vin = recipient.unwrap_or(&sample);
+        let (resolved, validation) = rules.validate(&text, vin);
+        self.size = rules.measure(&validation, vin);
+        self.validation = validation;
+        self.resolved_for =
+            (resolved.had_placeholders() && recipient.is_some()).then(|| vin.clone());
+    }
+
+    /// Moves the cursor to the first error after it (wrapping around).
+    pub fn jump_to_next_error(&mut self) -> Option<Location> {
+        let ratatui_textarea::DataCursor(row, col) = self.textarea.cursor();
+        let errors: Vec<Location> = self.validation.errors().map(|p| p.location).collect();
+        let next = errors
+            .iter()
+            .find(|l| (l.line - 1, l.column - 1) > (row, col))
+            .or_else(|| errors.first())
+            .copied()?;
+        let to_u16 = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+        self.textarea.move_cursor(CursorMove::Jump(
+            to_u16(next.line - 1),
+            to_u16(next.column - 1),
+        ));
+        Some(next)
+    }
+
+    /// Steps through the publish history: `back` to older payloads.
+    pub fn recall(&mut self, back: bool) -> bool {
+        if self.history.is_empty() {
+            return false;
+        }
+        let last = self.history.len() - 1;
+        let pos = match (self.history_pos, back) {
+            (None, true) => last,
+            (Some(p), true) => p.saturating_sub(1),
+            (Some(p), false) if p < last => p + 1,
+            (None | Some(_), false) => return false,
+        };
+        self.history_pos = Some(pos);
+        let text = self.history[pos].clone();
+        self.set_text(&text);
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> OutboundRules {
+        OutboundRules {
+            app_id: Some("APP".into()),
+            ..OutboundRules::new(crate::domain::TopicScheme::new("p", "U", true).unwrap())
+        }
+    }
+
+    #[test]
+    fn the_cursor_jumps_to_errors_in_turn() {
+        let mut editor =
+            EditorState::new("{\n  \"idApp\": 1,\n  \"popup\": \"x\",\n  \"content\": {}\n}");
+        editor.revalidate(&rules(), None);
+        assert_eq!(editor.jump_to_next_error().unwrap().to_string(), "2:12");
+        assert_eq!(
+            editor.textarea.cursor(),
+            ratatui_textarea::DataCursor(1, 11)
+        );
+        assert_eq!(editor.jump_to_next_error().unwrap().to_string(), "3:12");
+        assert_eq!(
+            editor.jump_to_next_error().unwrap().to_string(),
+            "2:12",
+            "wraps around"
+        );
+    }
+
+    #[test]
+    fn history_recall_walks_back_and_forth() {
+        let mut editor = EditorState::new("");
+        editor.history = vec!["one".into(), "two".into()];
+        assert!(editor.recall(true));
+        assert_eq!(editor.text(), "two");
+        assert!(editor.recall(true));
+        assert_eq!(editor.text(), "one");
+        assert!(editor.recall(false));
+        assert_eq!(editor.text(), "two");
+        assert!(!editor.recall(false));
+    }
+}

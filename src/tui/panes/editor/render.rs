@@ -1,0 +1,158 @@
+//! Drawing the editor: the text, its first problems, the size meter of
+//! the exact bytes that would be published, and the last outcome.
+
+use super::EditorState;
+use crate::domain::envelope::group;
+use crate::tui::draw::pane_block;
+use crate::tui::editor::StatusLevel;
+use crate::tui::theme::Theme;
+use crate::tui::width::fit;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// What the editor draws from besides its own state.
+pub struct EditorView<'a> {
+    /// The target's label from the fleet, shown beside its VIN.
+    pub target_label: Option<&'a str>,
+    /// Whether publishes carry a tracking id (the meter counts it).
+    pub tracked: bool,
+    /// Seconds before a popup to the target is allowed.
+    pub popup_wait: Option<u64>,
+    pub focused: bool,
+    pub theme: Theme,
+}
+
+impl EditorState {
+    pub fn render(&self, frame: &mut Frame, area: Rect, view: &EditorView<'_>) {
+        let theme = view.theme;
+        let target = self.target.as_ref().map_or_else(
+            || "no target: select a vehicle".to_owned(),
+            |vin| match view.target_label {
+                Some(label) => format!("{vin} ({label})"),
+                None => vin.to_string(),
+            },
+        );
+        let block = pane_block(
+            Line::from(format!(" Editor → {target} ")),
+            view.focused,
+            theme,
+        );
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let errors: Vec<_> = self.validation.problems.iter().collect();
+        let problem_rows = u16::try_from(errors.len().min(4)).unwrap_or(4);
+        let [text_area, problems_area, meter_area, status_area] = Layout::vertical([
+            Constraint::Min(1),
+            Constraint::Length(problem_rows),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(inner);
+        frame.render_widget(&self.textarea, text_area);
+
+        let problem_lines: Vec<Line> = errors
+            .iter()
+            .take(usize::from(problem_rows))
+            .map(|p| {
+                let style = match p.severity {
+                    crate::domain::envelope::Severity::Error => theme.error(),
+                    crate::domain::envelope::Severity::Warning => theme.warning(),
+                };
+                Line::styled(
+                    fit(
+                        &crate::domain::display::one_line(&p.to_string()),
+                        usize::from(inner.width),
+                    ),
+                    style,
+                )
+            })
+            .collect();
+        frame.render_widget(Paragraph::new(problem_lines), problems_area);
+
+        frame.render_widget(self.meter(view), meter_area);
+        if let Some((level, text)) = &self.status {
+            let style = match level {
+                StatusLevel::Info => Style::new(),
+                StatusLevel::Success => theme.good(),
+                StatusLevel::Error => theme.error(),
+            };
+            frame.render_widget(
+                Line::styled(fit(text, usize::from(inner.width)), style),
+                status_area,
+            );
+        }
+    }
+
+    /// The size meter of the exact bytes that would be published, and what
+    /// they include.
+    fn meter(&self, view: &EditorView<'_>) -> Line<'static> {
+        let theme = view.theme;
+        let Some(size) = self.size else {
+            return Line::styled("not JSON yet", theme.dim());
+        };
+        #[allow(clippy::cast_precision_loss)]
+        let share = size.payload as f64 / size.limit.max(1) as f64;
+        let bar_width = 20usize;
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let filled = ((share * 20.0).ceil() as usize).min(bar_width);
+        let style = if share > 1.0 {
+            theme.error()
+        } else if share > 0.9 {
+            theme.warning()
+        } else {
+            theme.good()
+        };
+        let mut spans = vec![
+            Span::raw(format!(
+                "{} / {} B ",
+                group(size.payload),
+                group(size.limit)
+            )),
+            Span::styled(
+                format!("[{}{}]", "█".repeat(filled), "·".repeat(bar_width - filled)),
+                style,
+            ),
+            // Rounded away from 100 %, so over the limit never reads 100.0 %.
+            Span::styled(
+                format!(
+                    " {:.1}%",
+                    if share > 1.0 {
+                        (share * 1000.0).ceil() / 10.0
+                    } else {
+                        (share * 1000.0).floor() / 10.0
+                    }
+                ),
+                style,
+            ),
+        ];
+        if share > 1.0 {
+            spans.push(Span::styled(
+                format!(" over by {} B", group(size.payload - size.limit)),
+                theme.error(),
+            ));
+        }
+        // What the meter measured: the bytes published, id and
+        // placeholder values included.
+        spans.push(Span::styled(
+            if view.tracked {
+                "  tracked"
+            } else {
+                "  untracked"
+            },
+            theme.dim(),
+        ));
+        if self.resolved_for.is_some() {
+            spans.push(Span::styled("  placeholders resolved", theme.dim()));
+        }
+        if let Some(wait) = view.popup_wait {
+            spans.push(Span::styled(
+                format!("  popup allowed in {wait} s"),
+                theme.warning(),
+            ));
+        }
+        Line::from(spans)
+    }
+}

@@ -1,0 +1,452 @@
+//! The log pane: the history as filtered, the selected message, following
+//! the newest one or paused, the search that streams its hits in, and the
+//! window of rows it draws (read back from the history in `update`).
+
+mod render;
+mod search;
+
+pub use render::LogView;
+pub use search::SearchState;
+
+use super::Notice;
+use crate::store::{History, LogEntry, LogFilter, VehicleFilter};
+use crate::tui::app::Command;
+use crate::tui::columns::ColumnChoice;
+use crate::tui::editor::StatusLevel;
+use crate::tui::keys::Action;
+
+/// The log pane's position, filter and drawn window.
+#[derive(Debug)]
+pub struct LogPane {
+    filter: LogFilter,
+    /// The search for the filter's text, while it runs.
+    search: Option<SearchState>,
+    /// Sequence numbers that pass the filter (only kept while one is active).
+    matches: Vec<u64>,
+    selected: Option<u64>,
+    follow: bool,
+    /// Arrived while follow was paused.
+    waiting: u64,
+    /// Index (in the filtered view) of the first visible row.
+    top: usize,
+    /// The rows the pane draws, read from the history at the end of each
+    /// update: drawing reads no file.
+    window: Vec<LogRow>,
+    /// The optional columns the user has on.
+    columns: ColumnChoice,
+}
+
+/// A row of the log as drawn: the entry without its payload, and the
+/// payload's one-line preview.
+#[derive(Debug, Clone)]
+pub struct LogRow {
+    pub entry: LogEntry,
+    pub preview: String,
+}
+
+/// What the detail pane does after the log moved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum DetailUpdate {
+    /// Nothing changed for it.
+    #[default]
+    Keep,
+    /// Show the selection now.
+    Now,
+    /// Show the selection at the end of the update (once per burst).
+    Later,
+}
+
+/// What the log tells `App` after an action or a change.
+#[derive(Debug, Default)]
+#[must_use]
+pub struct LogReaction {
+    pub detail: DetailUpdate,
+    pub notice: Option<Notice>,
+    pub command: Option<Command>,
+    /// The vehicle filter was cleared: the vehicle list's cursor goes back
+    /// to "all vehicles".
+    pub vehicle_cleared: bool,
+    /// Enter: the detail pane takes the focus.
+    pub open_detail: bool,
+}
+
+impl LogReaction {
+    fn detail(detail: DetailUpdate) -> Self {
+        Self {
+            detail,
+            ..Self::default()
+        }
+    }
+
+    fn notice(level: StatusLevel, text: String) -> Self {
+        Self {
+            notice: Some((level, text)),
+            ..Self::default()
+        }
+    }
+}
+
+impl Default for LogPane {
+    fn default() -> Self {
+        Self {
+            filter: LogFilter::default(),
+            search: None,
+            matches: Vec::new(),
+            selected: None,
+            follow: true,
+            waiting: 0,
+            top: 0,
+            window: Vec::new(),
+            columns: ColumnChoice::default(),
+        }
+    }
+}
+
+fn group(n: u64) -> String {
+    crate::tui::draw::group64(n)
+}
+
+impl LogPane {
+    pub fn filter(&self) -> &LogFilter {
+        &self.filter
+    }
+
+    /// The selected message, by sequence number.
+    pub fn selected(&self) -> Option<u64> {
+        self.selected
+    }
+
+    /// Whether the selection follows the newest message.
+    pub fn follows(&self) -> bool {
+        self.follow
+    }
+
+    /// Messages that arrived while paused.
+    pub fn waiting(&self) -> u64 {
+        self.waiting
+    }
+
+    /// Whether a text search is still running.
+    pub fn searching(&self) -> bool {
+        self.search.is_some()
+    }
+
+    /// The rows drawn, as resolved at the end of the last update.
+    pub fn window(&self) -> &[LogRow] {
+        &self.window
+    }
+
+    /// How many messages the log shows under the current filter.
+    pub fn len(&self, history: &History) -> usize {
+        if self.filter.is_active() {
+            self.matches.len()
+        } else {
+            history.len()
+        }
+    }
+
+    /// The sequence number at `index` of the filtered view.
+    pub fn seq_at(&self, index: usize, history: &History) -> Option<u64> {
+        if self.filter.is_active() {
+            self.matches.get(index).copied()
+        } else {
+            let first = history.first_seq()?;
+            (index < history.len()).then(|| first + index as u64)
+        }
+    }
+
+    /// The index of `seq` in the filtered view.
+    pub fn index_of(&self, seq: u64, history: &History) -> Option<usize> {
+        if self.filter.is_active() {
+            self.matches.binary_search(&seq).ok()
+        } else {
+            let first = history.first_seq()?;
+            let index = usize::try_from(seq.checked_sub(first)?).ok()?;
+            (index < history.len()).then_some(index)
+        }
+    }
+
+    /// The first row of the filtered view shown in a pane of `rows` rows.
+    /// Derived from the remembered top with the pane's height at this
+    /// moment, so a resize, a focus change in a small terminal or a filter
+    /// that shortened the view never leaves rows empty below the newest one.
+    pub fn top(&self, history: &History, rows: usize) -> usize {
+        window_top(
+            self.top,
+            self.selected.and_then(|s| self.index_of(s, history)),
+            self.len(history),
+            rows,
+        )
+    }
+
+    /// Reads the rows a pane of `rows` rows shows from the history (only
+    /// those it did not hold already), for `render` to draw.
+    pub fn resolve_window(&mut self, history: &History, rows: usize) {
+        let top = self.top(history, rows);
+        let end = self.len(history).min(top + rows);
+        let mut old = std::mem::take(&mut self.window).into_iter().peekable();
+        let mut window = Vec::with_capacity(end.saturating_sub(top));
+        for seq in (top..end).filter_map(|index| self.seq_at(index, history)) {
+            // Both ascend: skip what scrolled out, keep what is still in.
+            while old.next_if(|row| row.entry.seq < seq).is_some() {}
+            if let Some(row) = old.next_if(|row| row.entry.seq == seq) {
+                window.push(row);
+            } else if let Some(mut entry) = history.by_seq(seq) {
+                let preview = entry.preview();
+                // The preview is what is drawn; the payload stays in the history.
+                entry.payload = bytes::Bytes::new();
+                window.push(LogRow { entry, preview });
+            }
+        }
+        self.window = window;
+    }
+
+    /// Files a new entry into the filtered view; true when the log shows it.
+    pub fn track(&mut self, seq: u64, history: &History) -> bool {
+        if self.filter.is_active() {
+            if !history.passes(seq, &self.filter) {
+                return false;
+            }
+            self.matches.push(seq);
+        }
+        if !self.follow {
+            self.waiting += 1;
+        }
+        true
+    }
+
+    /// Moves the selection (following) or keeps it (paused) after new
+    /// entries, once per burst: `seq` is the newest one the log shows.
+    /// Whether the detail must show the new selection.
+    pub fn settle(&mut self, seq: u64, history: &History, rows: usize) -> DetailUpdate {
+        if let Some(first) = history.first_seq() {
+            let stale = self.matches.partition_point(|s| *s < first);
+            self.matches.drain(..stale);
+        }
+        if self.follow {
+            self.selected = Some(seq);
+            self.keep_selection_visible(history, rows);
+            DetailUpdate::Later
+        } else {
+            if self.selected.is_some_and(|s| history.by_seq(s).is_none()) {
+                // The selected message was evicted: hold the oldest kept one.
+                self.selected = self.seq_at(0, history);
+            }
+            self.keep_selection_visible(history, rows);
+            DetailUpdate::Keep
+        }
+    }
+
+    /// `track` then `settle`, for one entry.
+    pub fn after_push(&mut self, seq: u64, history: &History, rows: usize) -> DetailUpdate {
+        if self.track(seq, history) {
+            self.settle(seq, history, rows)
+        } else {
+            DetailUpdate::Keep
+        }
+    }
+
+    pub fn keep_selection_visible(&mut self, history: &History, rows: usize) {
+        self.top = self.top(history, rows);
+    }
+
+    /// The vehicle filter (Enter on a vehicle): the log follows it.
+    pub fn show_vehicle(
+        &mut self,
+        vehicle: VehicleFilter,
+        history: &History,
+        rows: usize,
+    ) -> LogReaction {
+        self.filter.vehicle = vehicle;
+        self.follow = true;
+        self.rebuild_matches(history, rows)
+    }
+
+    /// The filter prompt's text.
+    pub fn set_filter_text(&mut self, text: &str, history: &History, rows: usize) -> LogReaction {
+        self.filter.text = text.to_lowercase();
+        self.rebuild_matches(history, rows)
+    }
+
+    /// An action of the log's scope.
+    pub fn handle(&mut self, action: Action, history: &History, rows: usize) -> LogReaction {
+        match action {
+            Action::Up
+            | Action::Down
+            | Action::PageUp
+            | Action::PageDown
+            | Action::Top
+            | Action::Bottom => self.move_selection(action, history, rows),
+            Action::Select => LogReaction {
+                detail: DetailUpdate::Now,
+                open_detail: true,
+                ..LogReaction::default()
+            },
+            Action::ClearFilter => self.clear_filter(history, rows),
+            Action::CycleKind => self.cycle_kind(history, rows),
+            Action::ToggleFollow if self.follow => {
+                self.follow = false;
+                LogReaction::default()
+            }
+            Action::ToggleFollow => self.follow_tail(history, rows),
+            Action::Export => self.export(history),
+            Action::ToggleLabelColumn => self.toggle(|c| &mut c.label),
+            Action::ToggleKindColumn => self.toggle(|c| &mut c.kind),
+            Action::ToggleActionColumn => self.toggle(|c| &mut c.action),
+            _ => LogReaction::default(),
+        }
+    }
+
+    /// Hides or shows an optional column.
+    fn toggle(&mut self, column: impl Fn(&mut ColumnChoice) -> &mut bool) -> LogReaction {
+        *column(&mut self.columns) ^= true;
+        LogReaction::default()
+    }
+
+    /// A click on the `row`th line of the pane selects its message.
+    pub fn click(&mut self, row: usize, history: &History, rows: usize) -> LogReaction {
+        match self.seq_at(self.top(history, rows) + row, history) {
+            Some(seq) => {
+                self.selected = Some(seq);
+                self.follow = false;
+                LogReaction::detail(DetailUpdate::Now)
+            }
+            None => LogReaction::default(),
+        }
+    }
+
+    /// Esc in the log: stops a running search (keeping what it found), then
+    /// clears the text, then the kind, then the vehicle.
+    fn clear_filter(&mut self, history: &History, rows: usize) -> LogReaction {
+        if let Some(search) = self.search.take() {
+            return LogReaction::notice(
+                StatusLevel::Info,
+                format!(
+                    "search stopped after {} of {} messages: {} found",
+                    group(search.scanned),
+                    group(search.total),
+                    group(search.found)
+                ),
+            );
+        }
+        let mut vehicle_cleared = false;
+        if !self.filter.text.is_empty() {
+            self.filter.text.clear();
+        } else if self.filter.kind.is_some() {
+            self.filter.kind = None;
+        } else {
+            self.filter.vehicle = VehicleFilter::All;
+            vehicle_cleared = true;
+        }
+        LogReaction {
+            vehicle_cleared,
+            ..self.rebuild_matches(history, rows)
+        }
+    }
+
+    /// `K`: the next kind present in the history, then all kinds again.
+    fn cycle_kind(&mut self, history: &History, rows: usize) -> LogReaction {
+        let kinds = history.kinds();
+        let next = match self.filter.kind {
+            None => kinds.first().copied(),
+            Some(current) => kinds.iter().skip_while(|k| **k != current).nth(1).copied(),
+        };
+        self.filter.kind = next;
+        self.rebuild_matches(history, rows)
+    }
+
+    fn follow_tail(&mut self, history: &History, rows: usize) -> LogReaction {
+        self.follow = true;
+        self.waiting = 0;
+        self.selected = self.newest(history);
+        self.keep_selection_visible(history, rows);
+        LogReaction::detail(DetailUpdate::Now)
+    }
+
+    fn newest(&self, history: &History) -> Option<u64> {
+        self.len(history)
+            .checked_sub(1)
+            .and_then(|i| self.seq_at(i, history))
+    }
+
+    fn move_selection(&mut self, action: Action, history: &History, rows: usize) -> LogReaction {
+        let len = self.len(history);
+        if len == 0 {
+            return LogReaction::default();
+        }
+        if action == Action::Bottom {
+            return self.follow_tail(history, rows);
+        }
+        let page = rows;
+        let current = self
+            .selected
+            .and_then(|s| self.index_of(s, history))
+            .unwrap_or(len - 1);
+        let target = match action {
+            Action::Up => current.saturating_sub(1),
+            Action::Down => (current + 1).min(len - 1),
+            Action::PageUp => current.saturating_sub(page),
+            Action::PageDown => (current + page).min(len - 1),
+            _ => 0,
+        };
+        self.follow = false;
+        self.selected = self.seq_at(target, history);
+        if target == len - 1 && action != Action::Up {
+            self.follow = true;
+            self.waiting = 0;
+        }
+        self.keep_selection_visible(history, rows);
+        LogReaction::detail(DetailUpdate::Now)
+    }
+
+    /// The log as filtered, as journal lines, for the loop to write. A
+    /// message whose payload cannot be read back is left out and counted.
+    fn export(&self, history: &History) -> LogReaction {
+        let mut left_out = 0;
+        let lines: Vec<String> = (0..self.len(history))
+            .filter_map(|index| self.seq_at(index, history))
+            .filter_map(|seq| history.by_seq(seq))
+            .filter(|entry| {
+                let whole = entry.unavailable.is_none();
+                left_out += u64::from(!whole);
+                whole
+            })
+            .map(|entry| crate::domain::record::json_line(&entry.record()))
+            .collect();
+        let left_out = if left_out > 0 {
+            format!(" ({} left out: payload unavailable)", group(left_out))
+        } else {
+            String::new()
+        };
+        if lines.is_empty() {
+            return LogReaction::notice(
+                StatusLevel::Info,
+                format!("nothing to export: the log is empty{left_out}"),
+            );
+        }
+        LogReaction {
+            notice: Some((
+                StatusLevel::Info,
+                format!("exporting {} message(s)…{left_out}", lines.len()),
+            )),
+            command: Some(Command::Export(lines)),
+            ..LogReaction::default()
+        }
+    }
+}
+
+/// The first row of a log window of `rows` rows over `len` rows, moved
+/// from `top` as little as keeps the `selected` row in it, and never so far
+/// down that rows stay empty below the last one while older rows exist:
+/// a following log (its selection the newest row) shows the newest rows
+/// from the pane's top to its bottom.
+pub(crate) fn window_top(top: usize, selected: Option<usize>, len: usize, rows: usize) -> usize {
+    let rows = rows.max(1);
+    let top = match selected {
+        Some(index) if index < top => index,
+        Some(index) if index >= top + rows => index + 1 - rows,
+        Some(_) => top,
+        None => len,
+    };
+    top.min(len.saturating_sub(rows))
+}

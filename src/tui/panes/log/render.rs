@@ -1,0 +1,177 @@
+//! Drawing the log: its title (count, filters, search, follow state) and
+//! the window of rows resolved in `update`.
+
+use super::{LogPane, group};
+use crate::domain::PopupAction;
+use crate::domain::tracking::{Deliveries, Delivery};
+use crate::store::{Direction, History};
+use crate::tui::columns;
+use crate::tui::draw::pane_block;
+use crate::tui::theme::Theme;
+use crate::tui::width::{self, fit};
+use chrono::FixedOffset;
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+/// What the log draws from besides its own state.
+pub struct LogView<'a> {
+    /// For counts and labels (held in memory: nothing is read from files).
+    pub history: &'a History,
+    pub deliveries: &'a Deliveries,
+    /// The time zone times are shown in.
+    pub offset: FixedOffset,
+    /// The filter being typed, when the prompt is open for this pane.
+    pub prompt: Option<&'a str>,
+    pub focused: bool,
+    pub theme: Theme,
+}
+
+impl LogPane {
+    /// The log's title: count, filters, search progress, follow state.
+    fn title(&self, view: &LogView<'_>) -> Vec<Span<'static>> {
+        let theme = view.theme;
+        let len = self.len(view.history) as u64;
+        let mut title = vec![Span::raw(format!(" Log ({}) ", group(len)))];
+        match &self.filter.vehicle {
+            crate::store::VehicleFilter::All => {}
+            crate::store::VehicleFilter::Vehicle(vin) => {
+                title.push(Span::raw(format!("vehicle {vin} ")));
+            }
+            crate::store::VehicleFilter::Unrecognised => {
+                title.push(Span::raw("unrecognised topics "));
+            }
+        }
+        if let Some(kind) = self.filter.kind {
+            title.push(Span::raw(format!("kind {kind} ")));
+        }
+        if let Some(text) = view.prompt {
+            title.push(Span::styled(format!("/{text}█ "), theme.key()));
+            title.push(Span::raw(format!("{} match(es) ", group(len))));
+        } else if !self.filter.text.is_empty() {
+            title.push(Span::raw(format!(
+                "/{} {} match(es) ",
+                self.filter.text,
+                group(len)
+            )));
+        }
+        if let Some(search) = &self.search {
+            title.push(Span::styled(
+                format!(
+                    "searching… {} of {} scanned (Esc stops) ",
+                    group(search.scanned),
+                    group(search.total)
+                ),
+                theme.warning(),
+            ));
+        }
+        let hidden = self.columns.hidden();
+        if !hidden.is_empty() {
+            title.push(Span::styled(
+                format!("hiding {} ", hidden.join(", ")),
+                theme.dim(),
+            ));
+        }
+        if self.follow {
+            title.push(Span::styled("following ", theme.dim()));
+        } else {
+            title.push(Span::styled(
+                format!("PAUSED, {} new (G or f to follow) ", group(self.waiting)),
+                theme.warning(),
+            ));
+        }
+        if view.history.evicted > 0 {
+            title.push(Span::styled(
+                format!(
+                    "{} oldest dropped from memory ",
+                    group(view.history.evicted)
+                ),
+                theme.warning(),
+            ));
+        }
+        title
+    }
+
+    pub fn render(&self, frame: &mut Frame, area: Rect, view: &LogView<'_>) {
+        let theme = view.theme;
+        let block = pane_block(Line::from(self.title(view)), view.focused, theme);
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        let layout = columns::decide(
+            usize::from(inner.width),
+            self.columns,
+            account_column(view.history),
+        );
+        let lines: Vec<Line> = self
+            .window
+            .iter()
+            .take(usize::from(inner.height))
+            .map(|row| {
+                let entry = &row.entry;
+                let (arrow, arrow_style) = match entry.direction {
+                    Direction::Inbound => ("←", theme.inbound()),
+                    Direction::Outbound => ("→", theme.outbound()),
+                    Direction::Refused => ("✗", theme.error()),
+                };
+                let label = entry.vin.as_ref().and_then(|vin| view.history.label(vin));
+                let (time, head) = columns::texts(&layout, entry, label, view.offset, arrow);
+                let (delivery, delivery_style) = match view.deliveries.state(entry.seq) {
+                    None => (String::new(), Style::new()),
+                    Some(Delivery::Sent) => ("sent… ".to_owned(), theme.dim()),
+                    Some(Delivery::Acknowledged(rtt)) => {
+                        (format!("✓ {} ms ", rtt.as_millis()), theme.good())
+                    }
+                    Some(Delivery::Answered(answer, rtt)) => (
+                        format!("✓ {} {} ms ", answer.label(), rtt.as_millis()),
+                        if answer == PopupAction::Ok {
+                            theme.good()
+                        } else {
+                            theme.warning()
+                        },
+                    ),
+                    Some(Delivery::NoReply) => ("✗ no reply ".to_owned(), theme.error()),
+                    Some(Delivery::Refused(reason)) => {
+                        (format!("refused: {reason} "), theme.error())
+                    }
+                };
+                let rest = layout.payload.saturating_sub(width::of(&delivery));
+                let mut line = Line::from(vec![
+                    Span::raw(time),
+                    Span::styled(head, arrow_style),
+                    Span::styled(delivery, delivery_style),
+                    Span::raw(fit(&row.preview, rest)),
+                ]);
+                if self.selected == Some(entry.seq) {
+                    line = line.style(theme.selected());
+                }
+                line
+            })
+            .collect();
+        if lines.is_empty() {
+            let waiting = if self.filter.is_active() {
+                "no message matches the filter (Esc clears it)"
+            } else {
+                "waiting for messages from vehicles…"
+            };
+            frame.render_widget(Paragraph::new(Line::styled(waiting, theme.dim())), inner);
+        } else {
+            frame.render_widget(Paragraph::new(lines), inner);
+        }
+    }
+}
+
+/// The account column's width: the widest UID, when files of several
+/// accounts are open (it shows only then).
+fn account_column(history: &History) -> Option<usize> {
+    (history.accounts.len() > 1).then(|| {
+        history
+            .accounts
+            .iter()
+            .map(|uid| width::of(&crate::domain::display::one_line(uid)))
+            .max()
+            .unwrap_or(0)
+            .clamp(3, 16)
+    })
+}
