@@ -1949,6 +1949,7 @@ fn tracking_figures_sit_beside_the_label_and_count_unacknowledged_only_after_the
 
 mod help;
 mod log_pane;
+mod screens;
 mod status_bar;
 mod templates;
 mod wide_text;

@@ -395,12 +395,18 @@ impl App {
         reaction.command
     }
 
+    /// The detail pane's inner width, while it is on the screen.
+    fn detail_width(&self) -> Option<usize> {
+        self.areas()
+            .detail
+            .map(|r| usize::from(r.width.saturating_sub(2)))
+    }
+
     /// The detail shows the log's selection, read back here, in `update`.
     fn refresh_detail(&mut self) {
-        let width = self
-            .areas()
-            .detail
-            .map_or(80, |r| usize::from(r.width.saturating_sub(2)));
+        // Hidden (a small terminal shows the focused pane only), it is
+        // wrapped as it was; once it shows, at the width it gets.
+        let width = self.detail_width().or(self.detail.width()).unwrap_or(80);
         self.detail
             .show(self.log.selected(), &self.history, self.offset, width);
     }
@@ -485,7 +491,12 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Command> {
     if app.notice != notice_before {
         app.notice_since = app.now;
     }
-    if app.detail.is_stale() {
+    // In a small terminal the detail pane shows only once it has the
+    // focus: it is wrapped again at the width it gets then.
+    let rewrap = app
+        .detail_width()
+        .is_some_and(|width| !app.detail.wrapped_at(width));
+    if app.detail.is_stale() || rewrap {
         app.refresh_detail();
     }
     app.vehicles

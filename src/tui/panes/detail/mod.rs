@@ -25,6 +25,8 @@ pub struct DetailPane {
     stale: bool,
     lines: Vec<DetailLine>,
     scroll: usize,
+    /// The width the lines were wrapped at.
+    width: usize,
 }
 
 /// What the detail pane draws from besides its own state.
@@ -60,6 +62,16 @@ impl DetailPane {
         self.stale
     }
 
+    /// Whether the lines shown were wrapped at `width` (or there are none).
+    pub fn wrapped_at(&self, width: usize) -> bool {
+        self.seq.is_none() || self.width == width
+    }
+
+    /// The width the lines were wrapped at, once there are lines.
+    pub fn width(&self) -> Option<usize> {
+        self.seq.map(|_| self.width)
+    }
+
     /// The pane's width changed: the lines are wrapped again.
     pub fn rewrap(&mut self) {
         self.seq = None;
@@ -68,7 +80,9 @@ impl DetailPane {
 
     /// Shows `selected`, read back from `history` now (in `update`), its
     /// lines wrapped at `width`; nothing is rebuilt when it is already
-    /// shown. A message the history no longer has leaves the pane as is.
+    /// shown at that width (at another, the same message is wrapped again
+    /// and keeps about its scroll). A message the history no longer has
+    /// leaves the pane as is.
     pub fn show(
         &mut self,
         selected: Option<u64>,
@@ -81,15 +95,23 @@ impl DetailPane {
             *self = Self::default();
             return;
         };
-        if self.seq == Some(seq) {
+        let same = self.seq == Some(seq);
+        if same && self.width == width {
             return;
         }
         if let Some(entry) = history.by_seq(seq) {
+            let lines = lines::lines(&entry, offset, width);
+            let scroll = if same {
+                self.scroll.min(lines.len().saturating_sub(1))
+            } else {
+                0
+            };
             *self = Self {
                 seq: Some(seq),
                 stale: false,
-                lines: lines::lines(&entry, offset, width),
-                scroll: 0,
+                lines,
+                scroll,
+                width,
             };
         }
     }
