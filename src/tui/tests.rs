@@ -1947,6 +1947,7 @@ fn tracking_figures_sit_beside_the_label_and_count_unacknowledged_only_after_the
     }
 }
 
+mod drawing;
 mod help;
 mod log_pane;
 mod screens;
