@@ -861,7 +861,7 @@ fn journal_trouble_is_shown_with_its_count_and_reason() {
 }
 
 mod rules {
-    include!("../../tests/common/rules.rs");
+    include!("../../tests/it/util/rules.rs");
 }
 
 #[test]

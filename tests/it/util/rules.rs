@@ -2,7 +2,8 @@
 // words of the refusal. Shared by the CLI tests and the console's tests
 // (which include this file), so both front ends are held to every rule.
 
-/// (rule, envelope, what the refusal says)
+/// (rule, envelope, what the refusal says); one rule a line, as a table.
+#[rustfmt::skip]
 pub const BROKEN_ENVELOPES: &[(&str, &str, &str)] = &[
     ("not JSON", r#"{"idApp": "A", "popup": false,"#, "not JSON"),
     ("not an object", r#"["idApp", "A"]"#, "must be a JSON object"),

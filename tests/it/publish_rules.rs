@@ -8,9 +8,7 @@
 //! (`every_rule_holds_for_one_vehicle_and_for_marked_vehicles`), and the
 //! popup interval across processes in `tests/console_e2e.rs`.
 
-mod common;
-
-use common::{Observer, Sandbox, UID, VIN, envelope_of_size, from_topic};
+use crate::util::{Observer, Sandbox, UID, VIN, envelope_of_size, from_topic};
 use std::process::Output;
 use std::time::Duration;
 

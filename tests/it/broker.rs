@@ -2,9 +2,9 @@
 //! `send` to a simulated vehicle and its acknowledgement seen by `tail`,
 //! the 128 KiB limit both ways, and a broker that is not there.
 
-mod common;
-
-use common::{Observer, Running, Sandbox, UID, VIN, envelope_of_size, from_topic, to_topic};
+use crate::util::{
+    self, Observer, Running, Sandbox, UID, VIN, envelope_of_size, from_topic, to_topic,
+};
 use std::time::Duration;
 use wpconsole::domain::{TopicScheme, Vin};
 use wpconsole::mqtt::BrokerUrl;
@@ -187,7 +187,7 @@ fn every_inbound_kind_is_printed_never_dropped() {
             br#"{"popupAction":"WebPortal.closeTimeoutPopupRequest","content":{}}"#.to_vec(),
         ),
         (
-            format!("{}/to/uid/{UID}/opa/NOT-A-VIN/", common::PREFIX),
+            format!("{}/to/uid/{UID}/opa/NOT-A-VIN/", util::PREFIX),
             b"{}".to_vec(),
         ),
     ];
@@ -252,7 +252,7 @@ fn human_tail_escapes_terminal_control_sequences() {
 #[test]
 fn an_unreachable_broker_exits_3_with_a_clear_message() {
     let sandbox = Sandbox::new();
-    let port = common::free_port();
+    let port = util::free_port();
     for command in [vec!["tail"], vec!["send", "--vin", VIN, "--content", "{}"]] {
         let out = sandbox
             .wpconsole()
@@ -463,7 +463,7 @@ fn tail_and_send_work_over_websockets() {
 fn broker_with_fleet() -> (u16, tokio::runtime::Runtime, Vec<String>) {
     let port = broker();
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let topics = TopicScheme::new(common::PREFIX, UID, true).unwrap();
+    let topics = TopicScheme::new(util::PREFIX, UID, true).unwrap();
     let fleet = Fleet::new(topics.clone(), 3, 11).with_malformed_share(0.0);
     let vins = fleet.vehicles.iter().map(|v| v.vin.to_string()).collect();
     let url = BrokerUrl::parse(&format!("mqtt://127.0.0.1:{port}")).unwrap();
@@ -718,7 +718,7 @@ fn replay_publishes_what_was_sent_to_another_vehicle_and_refuses_a_bad_record_wh
 fn send_track_of_a_popup_prints_the_drivers_answer_and_exits_by_it() {
     use wpconsole::domain::PopupAction;
     let runtime = tokio::runtime::Runtime::new().unwrap();
-    let topics = TopicScheme::new(common::PREFIX, UID, true).unwrap();
+    let topics = TopicScheme::new(util::PREFIX, UID, true).unwrap();
     let sandbox = Sandbox::new();
     for (seed, answer, code, said) in [
         (

@@ -3,9 +3,9 @@
 //! bytes. Through mosquitto (which has no size limit) with `tail`, the
 //! console in tmux, and the console's drawing on a test backend.
 
-mod common;
-
-use common::{Observer, Sandbox, UID, VIN, mosquitto_available, tmux_available, to_topic};
+use crate::util::{
+    self, Observer, Sandbox, UID, VIN, mosquitto_available, tmux_available, to_topic,
+};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::time::Duration;
@@ -43,9 +43,9 @@ fn corpus() -> Vec<(&'static str, String, Vec<u8>)> {
         ("very long single line", vehicle.clone(), format!(r#"{{"content":{{"line":"{}"}}}}"#, "w".repeat(200_000)).into_bytes()),
         ("pretty JSON over lines", vehicle.clone(), b"{\n  \"content\": {\n    \"a\": 1\n  }\n}\n".to_vec()),
         ("empty payload", vehicle, Vec::new()),
-        ("double slash topic", format!("{}/to/uid/{UID}/opa/{VIN}//", common::PREFIX), b"{}".to_vec()),
+        ("double slash topic", format!("{}/to/uid/{UID}/opa/{VIN}//", util::PREFIX), b"{}".to_vec()),
         ("leading slash topic", "/leading/slash".to_owned(), b"{}".to_vec()),
-        ("unicode topic", format!("{}/to/uid/{UID}/opa/ünïcödé", common::PREFIX), b"{}".to_vec()),
+        ("unicode topic", format!("{}/to/uid/{UID}/opa/ünïcödé", util::PREFIX), b"{}".to_vec()),
     ]
 }
 
@@ -54,7 +54,7 @@ fn corpus() -> Vec<(&'static str, String, Vec<u8>)> {
 fn undeliverable() -> Vec<(&'static str, String, Vec<u8>)> {
     vec![(
         "control characters in topic",
-        format!("{}/to/uid/{UID}/opa/\u{1b}]0;topic\u{7}", common::PREFIX),
+        format!("{}/to/uid/{UID}/opa/\u{1b}]0;topic\u{7}", util::PREFIX),
         b"{}".to_vec(),
     )]
 }
@@ -65,7 +65,7 @@ fn tail_prints_every_hostile_message_and_keeps_its_exact_bytes() {
         return;
     }
     let sandbox = Sandbox::new();
-    let broker = common::Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let broker = util::Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
     let corpus = corpus();
     // tail subscribes to the account's filter; odd topics outside it are
     // covered by the console test below.
@@ -74,7 +74,7 @@ fn tail_prints_every_hostile_message_and_keeps_its_exact_bytes() {
     let tail = sandbox.tail(&url, &["--json", "--count", &count]);
     let inside: Vec<_> = corpus
         .iter()
-        .filter(|(_, topic, _)| topic.starts_with(&format!("{}/to/uid/{UID}/opa/", common::PREFIX)))
+        .filter(|(_, topic, _)| topic.starts_with(&format!("{}/to/uid/{UID}/opa/", util::PREFIX)))
         .collect();
     for (_, topic, payload) in &inside {
         Observer::publish(broker.port, topic, payload.clone());
@@ -108,7 +108,7 @@ fn the_console_shows_every_hostile_message_safely_and_journals_it_exactly() {
         return;
     }
     let sandbox = Sandbox::new();
-    let broker = common::Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let broker = util::Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
     let url = format!("mqtt://127.0.0.1:{}", broker.port);
     let journal = sandbox.path("journal").display().to_string();
     // Subscribe to everything so odd topics reach the console too.
@@ -119,7 +119,7 @@ fn the_console_shows_every_hostile_message_safely_and_journals_it_exactly() {
             "--uid",
             UID,
             "--prefix",
-            common::PREFIX,
+            util::PREFIX,
             "--journal",
             &journal,
         ],
@@ -133,7 +133,7 @@ fn the_console_shows_every_hostile_message_safely_and_journals_it_exactly() {
     let corpus = corpus();
     let inside: Vec<_> = corpus
         .iter()
-        .filter(|(_, topic, _)| topic.starts_with(&format!("{}/to/uid/{UID}/opa/", common::PREFIX)))
+        .filter(|(_, topic, _)| topic.starts_with(&format!("{}/to/uid/{UID}/opa/", util::PREFIX)))
         .collect();
     for (_, topic, payload) in &inside {
         Observer::publish(broker.port, topic, payload.clone());
@@ -178,7 +178,7 @@ fn the_console_shows_every_hostile_message_safely_and_journals_it_exactly() {
 #[test]
 fn drawing_any_hostile_message_puts_nothing_unsafe_on_screen() {
     use wpconsole::tui::app::{App, AppConfig, Focus, Header, Msg, update};
-    let topics = TopicScheme::new(common::PREFIX, UID, true).unwrap();
+    let topics = TopicScheme::new(util::PREFIX, UID, true).unwrap();
     let mut app = App::new(AppConfig {
         header: Header {
             profile: None,

@@ -5,9 +5,9 @@
 //! Skipped with a notice when mosquitto is not installed; CI sets
 //! `WPCONSOLE_REQUIRE_MOSQUITTO=1`, which turns the skip into a failure.
 
-mod common;
-
-use common::{Mosquitto, Running, Sandbox, UID, VIN, from_topic, mosquitto_available, to_topic};
+use crate::util::{
+    self, Mosquitto, Running, Sandbox, UID, VIN, from_topic, mosquitto_available, to_topic,
+};
 use rcgen::{
     BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,
@@ -388,7 +388,7 @@ fn insecure_connects_to_an_unverified_broker_but_warns_every_time() {
 #[test]
 fn the_password_is_asked_for_on_a_terminal_and_never_echoed() {
     let test = "the_password_is_asked_for_on_a_terminal_and_never_echoed";
-    if !mosquitto_available(test) || !common::tmux_available(test) {
+    if !mosquitto_available(test) || !util::tmux_available(test) {
         return;
     }
     let sandbox = Sandbox::new();
@@ -583,7 +583,7 @@ fn client_certificate_problems_each_say_what_to_do() {
 #[test]
 fn the_password_never_shows_in_ps_logs_journal_errors_or_on_screen() {
     let test = "the_password_never_shows_in_ps_logs_journal_errors_or_on_screen";
-    if !mosquitto_available(test) || !common::tmux_available(test) {
+    if !mosquitto_available(test) || !util::tmux_available(test) {
         return;
     }
     let sandbox = Sandbox::new();
@@ -626,7 +626,7 @@ fn the_password_never_shows_in_ps_logs_journal_errors_or_on_screen() {
     mosquitto_client_tls(&mut publish, &pki, &broker);
     assert!(
         publish
-            .args(["-t", &common::to_topic(VIN), "-m", "{\"content\":{}}"])
+            .args(["-t", &util::to_topic(VIN), "-m", "{\"content\":{}}"])
             .status()
             .unwrap()
             .success()
@@ -691,7 +691,7 @@ fn send_track_is_acknowledged_by_a_reply_that_comes_after_a_broker_restart() {
     }
     let sandbox = Sandbox::new();
     let mut broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
-    let observer = common::Observer::subscribe(broker.port, &from_topic(VIN));
+    let observer = util::Observer::subscribe(broker.port, &from_topic(VIN));
     let mut cmd = sandbox.wpconsole();
     cmd.args([
         "--broker",
@@ -755,8 +755,8 @@ fn a_size_limit_above_the_default_raises_the_clients_packet_limit_too() {
     let sandbox = Sandbox::new();
     // mosquitto carries messages of any size unless told otherwise.
     let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
-    let observer = common::Observer::subscribe(broker.port, &from_topic(VIN));
-    let envelope = common::envelope_of_size(200_000);
+    let observer = util::Observer::subscribe(broker.port, &from_topic(VIN));
+    let envelope = util::envelope_of_size(200_000);
     let file = sandbox.write("env200k.json", &envelope);
     let out = sandbox
         .wpconsole()
@@ -792,7 +792,7 @@ fn a_size_limit_above_the_default_raises_the_clients_packet_limit_too() {
 fn a_refused_login_is_tried_once_per_user_action_and_says_where_the_password_came_from() {
     let test =
         "a_refused_login_is_tried_once_per_user_action_and_says_where_the_password_came_from";
-    if !mosquitto_available(test) || !common::tmux_available(test) {
+    if !mosquitto_available(test) || !util::tmux_available(test) {
         return;
     }
     let sandbox = Sandbox::new();
@@ -800,7 +800,7 @@ fn a_refused_login_is_tried_once_per_user_action_and_says_where_the_password_cam
     let broker = production_like(&sandbox, &pki);
     let wrong = sandbox.write("wrong-password", "not the password 4711\n");
     // The console connects through a relay that counts its attempts.
-    let relay = common::CountingRelay::start(broker.port);
+    let relay = util::CountingRelay::start(broker.port);
     let url = format!("mqtts://127.0.0.1:{}", relay.port);
     let (ca, cert, key, pw) = (
         pki.ca.display().to_string(),

@@ -4,10 +4,8 @@
 //! Skipped with a notice when mosquitto or tmux is missing; CI
 //! (`WPCONSOLE_REQUIRE_MOSQUITTO=1`) requires both.
 
-mod common;
-
-use common::{
-    Mosquitto, Running, Sandbox, Tmux, UID, mosquitto_available, tmux_available, to_topic,
+use crate::util::{
+    self, Mosquitto, Running, Sandbox, Tmux, UID, mosquitto_available, tmux_available, to_topic,
 };
 use std::fmt::Write as _;
 use std::process::Command;
@@ -122,7 +120,7 @@ fn an_action_composed_in_the_editor_reaches_the_vehicle_topic() {
         "-p",
         &broker.port.to_string(),
     ])
-    .args(["-t", &common::from_topic(vin), "-C", "1"]);
+    .args(["-t", &util::from_topic(vin), "-C", "1"]);
     let sub = Running::spawn(sub);
     let terminal = console(&sandbox, &broker);
     broker.publish(
@@ -290,7 +288,7 @@ fn open_browses_a_journal_offline() {
             at: chrono::Utc::now(),
             vin: Some(vin),
             topic: &if dir == "out" {
-                common::from_topic(vin)
+                util::from_topic(vin)
             } else {
                 to_topic(vin)
             },
@@ -581,7 +579,7 @@ fn a_console_whose_output_goes_to_a_file_says_it_needs_a_terminal() {
     }
     let sandbox = Sandbox::new();
     // The keyboard is a terminal, standard output is not.
-    let here = common::shell_quote(&sandbox.dir.path().display().to_string());
+    let here = util::shell_quote(&sandbox.dir.path().display().to_string());
     let line = format!(
         "cd {here} && {} > out.txt; echo EXITED $?; sleep 60",
         sandbox.shell_line(&["--broker", "mqtt://127.0.0.1:1", "--uid", "U"])
@@ -701,7 +699,7 @@ fn record_of(uid: &str, vin: &str, action: &str) -> String {
     wpconsole::domain::record::json_line(&wpconsole::domain::record::Record {
         at: chrono::Utc::now() - chrono::Duration::minutes(5),
         vin: Some(vin),
-        topic: &format!("{}/to/uid/{uid}/opa/{vin}/", common::PREFIX),
+        topic: &format!("{}/to/uid/{uid}/opa/{vin}/", util::PREFIX),
         payload: format!(r#"{{"content":{{"action":"{action}"}}}}"#).as_bytes(),
         kind: "content",
         is_json: true,
@@ -873,7 +871,7 @@ fn the_demo_keeps_no_journal_unless_asked_and_then_its_own_accounts() {
         return;
     }
     let sandbox = Sandbox::new();
-    let port = common::free_port();
+    let port = util::free_port();
     let port_arg = port.to_string();
     let terminal = sandbox.in_terminal(&["demo", "--port", &port_arg, "--vehicles", "3"], 160, 45);
     let screen = terminal

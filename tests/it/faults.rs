@@ -4,11 +4,9 @@
 //!
 //! Skipped with a notice when mosquitto or tmux is missing; CI requires them.
 
-mod common;
-
-use common::{
-    Mosquitto, Running, Sandbox, Tmux, UID, VIN, from_topic, mosquitto_available, tmux_available,
-    to_topic,
+use crate::util::{
+    self, Mosquitto, Running, Sandbox, Tmux, UID, VIN, from_topic, mosquitto_available,
+    tmux_available, to_topic,
 };
 use std::net::TcpListener;
 use std::process::Command;
@@ -238,11 +236,11 @@ fn a_broker_that_stops_answering_is_noticed_by_keep_alive() {
     let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
     let url = format!("mqtt://127.0.0.1:{}", broker.port);
     let mut tail = sandbox.tail(&url, &["--keep-alive", "2"]);
-    common::signal(broker.pid(), "-STOP");
+    util::signal(broker.pid(), "-STOP");
     let stopped = Instant::now();
     let noticed = tail.wait_stderr_new("disconnected", Duration::from_secs(10));
     let after = stopped.elapsed();
-    common::signal(broker.pid(), "-CONT");
+    util::signal(broker.pid(), "-CONT");
     assert!(
         noticed,
         "a paused broker was never noticed: {}",
@@ -335,7 +333,7 @@ fn ending_keeps_every_message_and_restores_the_terminal(ending: Ending) {
         &[]
     };
     let terminal = if ending == Ending::TerminalClosedWithoutHangup {
-        let here = common::shell_quote(&sandbox.dir.path().display().to_string());
+        let here = util::shell_quote(&sandbox.dir.path().display().to_string());
         let line = format!(
             "cd {here} && setsid -w {}; echo EXITED $?; sleep 60",
             sandbox.shell_line_with_env(env, &args)
@@ -347,7 +345,7 @@ fn ending_keeps_every_message_and_restores_the_terminal(ending: Ending) {
     terminal
         .wait_for("● connected", Duration::from_secs(15))
         .unwrap_or_else(|screen| panic!("{ending:?}: not connected:\n{screen}"));
-    let pid = common::wpconsole_pid(&journal).expect("the console's pid");
+    let pid = util::wpconsole_pid(&journal).expect("the console's pid");
     let mut lines = String::new();
     for n in 0..FLOOD {
         lines.push_str(r#"{"content":{"type":"telemetry","action":"vehicleStatus","params":{"n":"#);
@@ -362,7 +360,7 @@ fn ending_keeps_every_message_and_restores_the_terminal(ending: Ending) {
 
     match ending {
         Ending::Key(key) => terminal.send_keys(&[key]),
-        Ending::Signal(name) => common::signal(pid, name),
+        Ending::Signal(name) => util::signal(pid, name),
         Ending::TerminalClosed | Ending::TerminalClosedWithoutHangup => terminal.kill_session(),
         Ending::Panic => broker.publish(&to_topic(VIN), PANIC_PAYLOAD.as_bytes()),
         Ending::PanicWhileDrawing => broker.publish(
@@ -372,7 +370,7 @@ fn ending_keeps_every_message_and_restores_the_terminal(ending: Ending) {
     }
     if ending.closes_the_terminal() {
         assert!(
-            common::wait_until_gone(pid, Duration::from_secs(20)),
+            util::wait_until_gone(pid, Duration::from_secs(20)),
             "the console did not end when its terminal closed"
         );
         if ending == Ending::TerminalClosedWithoutHangup {

@@ -1,9 +1,7 @@
 //! The command line without a broker: option precedence, profiles,
 //! `validate`, `send --dry-run`, and the errors that say what to fix.
 
-mod common;
-
-use common::{Sandbox, VIN};
+use crate::util::{self, Sandbox, VIN, rules};
 use std::process::Output;
 
 fn text(output: &Output) -> (String, String) {
@@ -270,7 +268,7 @@ fn validate_reports_every_problem_with_path_and_line_column() {
     assert_eq!(out.status.code(), Some(0));
     assert!(text(&out).0.starts_with("valid data message"));
 
-    let big = sandbox.write("big.json", common::envelope_of_size(131_073));
+    let big = sandbox.write("big.json", util::envelope_of_size(131_073));
     let out = sandbox
         .wpconsole()
         .arg("validate")
@@ -383,10 +381,6 @@ fn every_command_has_help_with_examples() {
     let (stdout, _) = text(&out);
     assert!(stdout.contains("Exit codes") && stdout.contains("WPCONSOLE_PASSWORD"));
     assert!(!stdout.contains("--password "), "no plain password flag");
-}
-
-mod rules {
-    include!("common/rules.rs");
 }
 
 #[test]
@@ -973,10 +967,10 @@ fn the_console_demo_and_open_without_a_terminal_say_so_in_one_line_and_exit_2() 
 fn tail_count_zero_is_refused_at_once_and_the_help_says_so() {
     let sandbox = Sandbox::new();
     // A port where nothing listens: the refusal must come before connecting.
-    let broker = format!("mqtt://127.0.0.1:{}", common::free_port());
+    let broker = format!("mqtt://127.0.0.1:{}", util::free_port());
     let mut cmd = sandbox.wpconsole();
     cmd.args(["--broker", &broker, "--uid", "U", "tail", "--count", "0"]);
-    let mut tail = common::Running::spawn(cmd);
+    let mut tail = util::Running::spawn(cmd);
     let code = tail.wait(std::time::Duration::from_secs(10));
     let stderr = tail.drain_stderr();
     assert_eq!(code, Some(2), "{stderr}");
