@@ -1487,7 +1487,7 @@ fn indexing_files_shows_a_progress_bar_until_done() {
 
 /// The console's two entry points, to one vehicle and to marked
 /// vehicles, against every rule of the matrix (the headless entry points
-/// are in `tests/publish_rules.rs`).
+/// are in `tests/it/publish_rules.rs`).
 #[derive(Debug, Clone, Copy)]
 enum EntryPoint {
     OneVehicle,

@@ -6,7 +6,7 @@
 //! The console's two entry points (one vehicle, marked vehicles) are
 //! held to the same rules in `src/tui/tests.rs`
 //! (`every_rule_holds_for_one_vehicle_and_for_marked_vehicles`), and the
-//! popup interval across processes in `tests/console_e2e.rs`.
+//! popup interval across processes in `tests/it/console/`.
 
 use crate::util::{Observer, Sandbox, UID, VIN, envelope_of_size, from_topic};
 use std::process::Output;

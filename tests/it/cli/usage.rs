@@ -1,0 +1,98 @@
+//! What a command says about its own use: `--help` with examples, the
+//! console without a terminal, a count that would never end.
+
+use super::text;
+use crate::util::{self, Sandbox};
+
+#[test]
+fn every_command_has_help_with_examples() {
+    let sandbox = Sandbox::new();
+    for command in ["validate", "send", "tail", "demo", "export", "open"] {
+        let out = sandbox
+            .wpconsole()
+            .args([command, "--help"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let (stdout, _) = text(&out);
+        assert!(
+            stdout.contains("Examples:") && stdout.contains("wpconsole "),
+            "{command}:\n{stdout}"
+        );
+    }
+    let out = sandbox.wpconsole().arg("--help").output().unwrap();
+    let (stdout, _) = text(&out);
+    assert!(stdout.contains("Exit codes") && stdout.contains("WPCONSOLE_PASSWORD"));
+    assert!(!stdout.contains("--password "), "no plain password flag");
+}
+
+#[test]
+fn the_console_demo_and_open_without_a_terminal_say_so_in_one_line_and_exit_2() {
+    let sandbox = Sandbox::new();
+    let capture = sandbox.write("capture.jsonl", "");
+    let capture = capture.display().to_string();
+    let runs: [&[&str]; 3] = [
+        &["--broker", "mqtt://127.0.0.1:1", "--uid", "U"],
+        &["demo", "--port", "0"],
+        &["open", &capture],
+    ];
+    for args in runs {
+        // Standard input from /dev/null (the sandbox's default), standard
+        // output to a file, as a script or a cron job would start it.
+        let stdout_path = sandbox.path("stdout.txt");
+        let stdout = std::fs::File::create(&stdout_path).unwrap();
+        let out = sandbox
+            .wpconsole()
+            .args(args)
+            .stdout(stdout)
+            .output()
+            .unwrap();
+        let written = std::fs::read(&stdout_path).unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            written.is_empty(),
+            "{args:?}: nothing on standard output: {:?}",
+            String::from_utf8_lossy(&written)
+        );
+        assert!(
+            !out.stderr.contains(&0x1b),
+            "{args:?}: no escape sequence: {stderr:?}"
+        );
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: one line: {stderr}");
+        for needed in [
+            "needs a terminal",
+            "wpconsole tail",
+            "wpconsole send",
+            "demo --headless",
+        ] {
+            assert!(
+                stderr.contains(needed),
+                "{args:?}: says {needed:?}: {stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn tail_count_zero_is_refused_at_once_and_the_help_says_so() {
+    let sandbox = Sandbox::new();
+    // A port where nothing listens: the refusal must come before connecting.
+    let broker = format!("mqtt://127.0.0.1:{}", util::free_port());
+    let mut cmd = sandbox.wpconsole();
+    cmd.args(["--broker", &broker, "--uid", "U", "tail", "--count", "0"]);
+    let mut tail = util::Running::spawn(cmd);
+    let code = tail.wait(std::time::Duration::from_secs(10));
+    let stderr = tail.drain_stderr();
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--count 0") && stderr.contains("1 or more"),
+        "{stderr}"
+    );
+    let help = sandbox
+        .wpconsole()
+        .args(["tail", "--help"])
+        .output()
+        .unwrap();
+    assert!(text(&help).0.contains("0 is refused"), "{}", text(&help).0);
+}

@@ -1,0 +1,170 @@
+//! One journal root, several accounts: each console opens with its own
+//! account's history, and files of two accounts say so.
+
+use super::{VINS, available, console, quit};
+use crate::util::{self, Mosquitto, Sandbox, UID, tmux_available, to_topic};
+use std::time::Duration;
+
+/// A record of `vin` on `uid`'s topic, as the journal writes it.
+fn record_of(uid: &str, vin: &str, action: &str) -> String {
+    wpconsole::domain::record::json_line(&wpconsole::domain::record::Record {
+        at: chrono::Utc::now() - chrono::Duration::minutes(5),
+        vin: Some(vin),
+        topic: &format!("{}/to/uid/{uid}/opa/{vin}/", util::PREFIX),
+        payload: format!(r#"{{"content":{{"action":"{action}"}}}}"#).as_bytes(),
+        kind: "content",
+        is_json: true,
+        dir: Some("in"),
+    })
+}
+
+#[test]
+fn each_account_opens_with_its_own_history_and_none_of_anothers() {
+    if !available("each_account_opens_with_its_own_history_and_none_of_anothers") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let first = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let second = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    // A journal of the old flat layout, which every account used to share.
+    let root = sandbox.path("journal");
+    std::fs::create_dir_all(&root).unwrap();
+    let old = root.join(format!("{}.jsonl", chrono::Utc::now().date_naive()));
+    std::fs::write(&old, record_of(UID, VINS[2], "before") + "\n").unwrap();
+
+    // PARTNER1 on the first broker: the title names its journal, the old
+    // file is pointed to and not taken as its history.
+    let terminal = console(&sandbox, &first);
+    let screen = terminal.capture();
+    assert!(
+        screen.contains(&format!("─ journal {UID}@127.0.0.1:{} ─", first.port)),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("1 journal file(s) from before one journal per account are in"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("rx 0 ") && !screen.contains(VINS[2]),
+        "{screen}"
+    );
+    for vin in &VINS[..2] {
+        first.publish(&to_topic(vin), br#"{"content":{"action":"hello"}}"#);
+    }
+    terminal
+        .wait_for("rx 2 ", Duration::from_secs(10))
+        .unwrap_or_else(|s| panic!("{s}"));
+    quit(&terminal);
+    drop(terminal);
+
+    // The same login on another broker, and another login on the same
+    // broker, with the same journal root: none of PARTNER1's messages or
+    // vehicles.
+    let root_arg = root.display().to_string();
+    for (broker, uid) in [(&second, UID), (&first, "PARTNER2")] {
+        let url = format!("mqtt://127.0.0.1:{}", broker.port);
+        let terminal = sandbox.in_terminal(
+            &["--broker", &url, "--uid", uid, "--journal", &root_arg],
+            160,
+            45,
+        );
+        terminal
+            .wait_for("● connected", Duration::from_secs(15))
+            .unwrap_or_else(|s| panic!("{s}"));
+        // Give a loader, had one started, time to show itself.
+        std::thread::sleep(Duration::from_millis(500));
+        let screen = terminal.capture();
+        assert!(
+            screen.contains(&format!("─ journal {uid}@127.0.0.1:{} ─", broker.port)),
+            "{screen}"
+        );
+        assert!(
+            screen.contains("rx 0 ") && !screen.contains("loaded"),
+            "{uid}@{url} starts empty:\n{screen}"
+        );
+        for vin in VINS {
+            assert!(!screen.contains(vin), "{uid}@{url} shows {vin}:\n{screen}");
+        }
+        quit(&terminal);
+    }
+
+    // PARTNER1 on the first broker again: its own history, and only it.
+    let url = format!("mqtt://127.0.0.1:{}", first.port);
+    let terminal = sandbox.in_terminal(
+        &["--broker", &url, "--uid", UID, "--journal", &root_arg],
+        160,
+        45,
+    );
+    let screen = terminal
+        .wait_for(
+            "loaded 2 message(s) from 1 file(s)",
+            Duration::from_secs(15),
+        )
+        .unwrap_or_else(|s| panic!("its own history was not read:\n{s}"));
+    assert!(
+        screen.contains(VINS[0]) && screen.contains(VINS[1]) && !screen.contains(VINS[2]),
+        "{screen}"
+    );
+    quit(&terminal);
+
+    // The old flat journal still opens.
+    let terminal = sandbox.in_terminal(&["open", &old.display().to_string()], 160, 45);
+    let screen = terminal
+        .wait_for(
+            "loaded 1 message(s) from 1 file(s)",
+            Duration::from_secs(15),
+        )
+        .unwrap_or_else(|s| panic!("the old journal did not open:\n{s}"));
+    assert!(screen.contains(VINS[2]), "{screen}");
+    assert!(screen.contains(&format!("─ files of {UID} ─")), "{screen}");
+    quit(&terminal);
+}
+
+#[test]
+fn opening_two_accounts_files_says_so_and_labels_vehicles_by_uid() {
+    if !tmux_available("opening_two_accounts_files_says_so_and_labels_vehicles_by_uid") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let mut files = Vec::new();
+    for (uid, vin) in [("PARTNER1", VINS[0]), ("PARTNER2", VINS[1])] {
+        let file = sandbox
+            .account_journal(8886, uid)
+            .join(format!("{}.jsonl", chrono::Utc::now().date_naive()));
+        std::fs::write(&file, record_of(uid, vin, "hello") + "\n").unwrap();
+        files.push(file.display().to_string());
+    }
+    // One account's file: its account, with the broker its directory names.
+    let terminal = sandbox.in_terminal(&["open", &files[0]], 160, 45);
+    let screen = terminal
+        .wait_for("loaded 1 message(s)", Duration::from_secs(15))
+        .unwrap_or_else(|s| panic!("{s}"));
+    assert!(
+        screen.contains("─ files of PARTNER1@127.0.0.1:8886 ─"),
+        "{screen}"
+    );
+    quit(&terminal);
+    // Both: said in the title, and each vehicle carries its UID.
+    let terminal = sandbox.in_terminal(&["open", &files[0], &files[1]], 160, 45);
+    let screen = terminal
+        .wait_for(
+            "loaded 2 message(s) from 2 file(s)",
+            Duration::from_secs(15),
+        )
+        .unwrap_or_else(|s| panic!("{s}"));
+    assert!(
+        screen.contains(
+            "files of 2 accounts, vehicles labelled by UID: PARTNER1@127.0.0.1:8886, PARTNER2@127.0.0.1:8886"
+        ),
+        "{screen}"
+    );
+    for (uid, vin) in [("PARTNER1", VINS[0]), ("PARTNER2", VINS[1])] {
+        assert!(
+            screen
+                .lines()
+                .any(|line| line.contains(&format!("{vin} {uid}"))),
+            "{vin} is not labelled {uid}:\n{screen}"
+        );
+    }
+    quit(&terminal);
+}
