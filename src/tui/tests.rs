@@ -151,7 +151,7 @@ fn text_filter_searches_payloads_and_combines_with_the_vehicle() {
     focus(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "CLIMATE");
-    assert!(matches!(app.modal, Some(Modal::FilterInput { .. })));
+    assert!(matches!(app.modal, Some(Modal::FilterPrompt(_))));
     finish_search(&mut app);
     assert_eq!(app.log_len(), 1, "case-insensitive payload search");
     assert!(
@@ -402,7 +402,7 @@ fn copy_gives_the_raw_payload_and_reply_loads_it_into_the_editor() {
 fn help_lists_the_focused_panes_keys_and_closes() {
     let mut app = app();
     key(&mut app, KeyCode::Char('?'));
-    assert_eq!(app.modal, Some(Modal::Help { scroll: 0 }));
+    assert!(matches!(app.modal, Some(Modal::Help(_))));
     key(&mut app, KeyCode::Char('q'));
     assert_eq!(app.modal, None, "q closes help rather than quitting");
 }
@@ -1239,15 +1239,14 @@ fn a_production_profile_asks_before_every_publish() {
 
 #[test]
 fn a_read_only_console_cannot_publish_by_any_key() {
-    use super::keys::BINDINGS;
     use ratatui::crossterm::event::KeyEvent;
     let mut app = app();
     app.rules.read_only = true;
     select_vehicle(&mut app, VIN_A);
     assert!(screen(&app).contains("READ-ONLY"));
     for focus in [Focus::Vehicles, Focus::Log, Focus::Detail, Focus::Editor] {
-        for binding in BINDINGS {
-            for k in binding.keys {
+        for binding in app.keys.clone().bindings() {
+            for k in &binding.keys {
                 app.focus = focus;
                 app.modal = None;
                 let command = update(&mut app, Msg::Key(KeyEvent::new(k.code, k.modifiers)));

@@ -2,10 +2,9 @@
 //! draws from what `update` resolved for it. Here: the title bar, the
 //! status bar, the footer, the popups, and the panes placed.
 
-use super::app::{App, ConnectionState, Focus, HistoryOf, JournalState, Modal};
-use super::draw::{centered, pane_block};
+use super::app::{App, ConnectionState, Focus, HistoryOf, JournalState};
 use super::editor::StatusLevel;
-use super::keys::{self, Scope};
+use super::keys::{Action, Scope};
 use super::layout::Areas;
 use super::panes::detail::DetailView;
 use super::panes::editor::EditorView;
@@ -14,46 +13,28 @@ use super::panes::vehicles::VehiclesView;
 use super::theme::Theme;
 use super::width::{self, fit};
 use crate::account::Account;
-use crate::domain::envelope::group;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
 
 /// Draws the whole screen.
 pub fn view(frame: &mut Frame, app: &App) {
-    let theme = Theme {
-        color: !app.no_color,
-        production: app.rules.production,
-    };
+    let theme = app.theme();
     let areas = app.areas();
     title_bar(frame, app, theme, areas.title);
     panes(frame, app, theme, &areas);
     status_bar(frame, app, theme, areas.status);
     footer(frame, app, theme, areas.footer);
-    match &app.modal {
-        Some(Modal::Help { scroll }) => help(frame, app, theme, *scroll),
-        Some(Modal::Templates { selected }) => templates(frame, app, theme, *selected),
-        Some(Modal::ConfirmPublish(outgoing)) => confirm_publish(frame, app, theme, outgoing),
-        Some(Modal::ConfirmFleet {
-            outgoing,
-            refused,
-            scroll,
-        }) => {
-            confirm_fleet(frame, app, theme, outgoing, refused, *scroll);
-        }
-        Some(Modal::FilterInput { .. }) | None => {}
+    if let Some(modal) = &app.modal {
+        modal.render(frame, theme);
     }
 }
 
 /// Each pane shown draws itself from its own state and what `App` lends
 /// it: nothing here reads a file.
 fn panes(frame: &mut Frame, app: &App, theme: Theme, areas: &Areas) {
-    let prompt = |pane: Focus| match &app.modal {
-        Some(Modal::FilterInput { target, text }) if *target == pane => Some(text.as_str()),
-        _ => None,
-    };
+    let prompt = |pane: Focus| app.modal.as_ref().and_then(|m| m.filter_text(pane));
     if let Some(area) = areas.vehicles {
         let view = VehiclesView {
             history: &app.history,
@@ -281,26 +262,28 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
 }
 
 fn footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
-    if let Some(Modal::FilterInput { .. }) = &app.modal {
-        frame.render_widget(
-            Line::from(vec![
-                Span::styled(" type to filter ", theme.key()),
-                Span::raw(" Enter keeps it, Esc clears it, Backspace deletes"),
-            ]),
-            area,
-        );
+    let mut spans = Vec::new();
+    let offer = app.offer();
+    // A popup's own keys while it is open: nothing else works then.
+    if let Some(modal) = &app.modal {
+        if modal.filter_text(Focus::Vehicles).is_some() || modal.filter_text(Focus::Log).is_some() {
+            spans.push(Span::styled(" type to filter ", theme.key()));
+        }
+        for (keys, hint) in app.keys.hints(modal.scope(), offer) {
+            spans.push(Span::styled(format!(" {keys}"), theme.key()));
+            spans.push(Span::raw(format!(" {hint} ")));
+        }
+        frame.render_widget(Line::from(spans), area);
         return;
     }
     let scope = app.focus.scope();
-    let mut spans = Vec::new();
     let refused = matches!(app.connection, ConnectionState::LoginRefused { .. });
-    let offer = app.offer();
     let first = if refused {
-        keys::hints(Scope::LoginRefused, offer)
+        app.keys.hints(Scope::LoginRefused, offer)
     } else {
         Vec::new()
     };
-    for (keys, hint) in first.into_iter().chain(keys::hints(scope, offer)) {
+    for (keys, hint) in first.into_iter().chain(app.keys.hints(scope, offer)) {
         spans.push(Span::styled(format!(" {keys}"), theme.key()));
         spans.push(Span::raw(format!(" {hint} ")));
     }
@@ -311,67 +294,13 @@ fn footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         ));
     }
     if scope == Scope::Editor {
-        spans.push(Span::styled(" ?", theme.key()));
+        spans.push(Span::styled(
+            format!(" {}", app.keys.label(Scope::Global, Action::Help)),
+            theme.key(),
+        ));
         spans.push(Span::raw(" help (outside the editor)"));
     }
     frame.render_widget(Line::from(spans), area);
-}
-
-fn help(frame: &mut Frame, app: &App, theme: Theme, scroll: usize) {
-    let width = super::help::text_width(frame.area());
-    let lines = super::help::lines(app, theme, width);
-    let area = super::help::area(frame.area(), lines.len());
-    let below = lines
-        .len()
-        .saturating_sub(scroll + usize::from(area.height.saturating_sub(2)));
-    // A help taller than the terminal says so where the eye is.
-    let title = if below > 0 {
-        format!(" Help: {below} more below (↓, PgDn) ")
-    } else {
-        " Help ".to_owned()
-    };
-    let shown: Vec<Line> = lines.into_iter().skip(scroll).collect();
-    frame.render_widget(Clear, area);
-    frame.render_widget(
-        Paragraph::new(shown).block(pane_block(Line::from(title), true, theme)),
-        area,
-    );
-}
-
-fn templates(frame: &mut Frame, app: &App, theme: Theme, selected: usize) {
-    let lines: Vec<Line> = app
-        .templates
-        .iter()
-        .enumerate()
-        .map(|(i, t)| {
-            let line = match &t.broken {
-                None => Line::raw(format!("  {}", t.name)),
-                // Listed, so the user knows the file was found and why it
-                // will not serve as it is.
-                Some(why) => Line::from(vec![
-                    Span::styled("✗ ", theme.error()),
-                    Span::raw(format!("{} ", t.name)),
-                    Span::styled(format!("({why})"), theme.error()),
-                ]),
-            };
-            if i == selected {
-                line.style(theme.selected())
-            } else {
-                line
-            }
-        })
-        .collect();
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let widest = lines.iter().map(Line::width).max().unwrap_or(0) + 2;
-    let width = u16::try_from(widest).unwrap_or(u16::MAX).clamp(50, 100);
-    let area = centered(frame.area(), width, height);
-    frame.render_widget(Clear, area);
-    let block = pane_block(
-        Line::from(" Templates (Enter loads, Esc cancels) "),
-        true,
-        theme,
-    );
-    frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 /// A text progress bar `width` cells wide, with the percentage.
@@ -393,112 +322,4 @@ fn bar(done: u64, total: u64, width: usize) -> String {
         "█".repeat(filled),
         "░".repeat(width - filled)
     )
-}
-
-/// The production profile's question before a publish.
-fn confirm_publish(
-    frame: &mut Frame,
-    app: &App,
-    theme: Theme,
-    outgoing: &crate::tui::app::Outgoing,
-) {
-    let lines = vec![
-        Line::raw(format!(
-            " Publish to {} on the PRODUCTION broker",
-            outgoing.vin
-        )),
-        Line::raw(format!(" {}", app.header.broker)),
-        Line::raw(format!(
-            " a {} message of {} bytes to {}",
-            if outgoing.payload.kind == crate::domain::MessageKind::Popup {
-                "POPUP"
-            } else {
-                "data"
-            },
-            group(outgoing.payload.size.payload),
-            outgoing.topic
-        )),
-        Line::raw(""),
-        Line::styled(" y publishes; any other key cancels", theme.key()),
-    ];
-    let area = centered(frame.area(), 90, 7);
-    frame.render_widget(Clear, area);
-    let block = pane_block(Line::from(" Confirm publish "), true, theme);
-    frame.render_widget(Paragraph::new(lines).block(block), area);
-}
-
-/// A fleet publish lists who will receive it (VIN and label), and who it
-/// skips and why; the list scrolls.
-fn confirm_fleet(
-    frame: &mut Frame,
-    app: &App,
-    theme: Theme,
-    outgoing: &[crate::tui::app::Outgoing],
-    refused: &[(crate::domain::Vin, String)],
-    scroll: usize,
-) {
-    let where_to = if app.rules.production {
-        format!(" on the PRODUCTION broker {}", app.header.broker)
-    } else {
-        String::new()
-    };
-    let largest = outgoing
-        .iter()
-        .map(|o| o.payload.size.payload)
-        .max()
-        .unwrap_or(0);
-    let nothing = outgoing.is_empty();
-    let head = if nothing {
-        Line::styled(
-            format!(
-                " Nothing to publish: every marked vehicle ({}) refused it; nothing was sent",
-                refused.len()
-            ),
-            theme.warning(),
-        )
-    } else {
-        Line::raw(format!(
-            " Publish to {} vehicle(s){where_to}, up to {} bytes each; {} skipped",
-            outgoing.len(),
-            group(largest),
-            refused.len()
-        ))
-    };
-    let rows: Vec<Line> = outgoing
-        .iter()
-        .map(|o| {
-            let label = app.history.label(&o.vin).unwrap_or_default();
-            Line::raw(format!(" → {} {label}", o.vin))
-        })
-        .chain(refused.iter().map(|(vin, why)| {
-            let label = app.history.label(vin).unwrap_or_default();
-            Line::styled(format!(" ✗ {vin} {label}: skipped, {why}"), theme.warning())
-        }))
-        .collect();
-    let total = rows.len();
-    let room = usize::from(frame.area().height.saturating_sub(8)).clamp(1, 20);
-    let first = scroll.min(total.saturating_sub(room));
-    let mut lines = vec![head];
-    lines.extend(rows.into_iter().skip(first).take(room));
-    lines.push(Line::raw(""));
-    let more = if total > room {
-        format!(
-            " rows {}-{} of {total}, ↑/↓ scroll; ",
-            first + 1,
-            (first + room).min(total)
-        )
-    } else {
-        " ".to_owned()
-    };
-    let answer = if nothing {
-        "any key closes"
-    } else {
-        "y publishes; any other key cancels"
-    };
-    lines.push(Line::styled(format!("{more}{answer}"), theme.key()));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-    let area = centered(frame.area(), 90, height);
-    frame.render_widget(Clear, area);
-    let block = pane_block(Line::from(" Confirm fleet publish "), true, theme);
-    frame.render_widget(Paragraph::new(lines).block(block), area);
 }

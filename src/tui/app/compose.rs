@@ -66,7 +66,10 @@ pub(super) fn reply(app: &mut App) {
     app.revalidate();
     app.editor.set_status(
         StatusLevel::Info,
-        "loaded the message; edit and press Ctrl-S to publish",
+        format!(
+            "loaded the message; edit and press {} to publish",
+            app.keys.label(Scope::Editor, Action::Publish)
+        ),
     );
     app.focus = Focus::Editor;
 }
@@ -84,9 +87,10 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
         return publish_to_marked(app);
     }
     let Some(vin) = app.editor.target().cloned() else {
+        let select = app.keys.label(Scope::Vehicles, Action::Select);
         return refuse(
             app,
-            "no target vehicle: select one in Vehicles with Enter".into(),
+            format!("no target vehicle: select one in Vehicles with {select}"),
         );
     };
     let text = app.editor.text();
@@ -105,8 +109,9 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
             return refuse(
                 app,
                 format!(
-                    "{} error(s), Ctrl-E jumps to them; first: {first}",
-                    problems.len()
+                    "{} error(s), {} jumps to them; first: {first}",
+                    problems.len(),
+                    app.keys.label(Scope::Editor, Action::JumpToError)
                 ),
             );
         }
@@ -119,11 +124,12 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
         app.editor.set_status(
             StatusLevel::Info,
             format!(
-                "PRODUCTION: publish to {}? y publishes, any other key cancels",
-                outgoing.vin
+                "PRODUCTION: publish to {}? {} publishes, any other key cancels",
+                outgoing.vin,
+                app.keys.label(Scope::Confirm, Action::Confirm)
             ),
         );
-        app.modal = Some(Modal::ConfirmPublish(outgoing));
+        super::modals::confirm_publish(app, outgoing);
         return None;
     }
     app.editor.set_status(
@@ -156,7 +162,11 @@ fn publish_to_marked(app: &mut App) -> Option<Command> {
         None
     };
     if !app.editor.validation().is_valid() {
-        return refuse(app, "the payload has errors (Ctrl-E jumps to them)".into());
+        let jump = app.keys.label(Scope::Editor, Action::JumpToError);
+        return refuse(
+            app,
+            format!("the payload has errors ({jump} jumps to them)"),
+        );
     }
     if let Some(reason) = not_connected(app) {
         return refuse(app, reason);
@@ -181,11 +191,7 @@ fn publish_to_marked(app: &mut App) -> Option<Command> {
             ),
         );
     }
-    app.modal = Some(Modal::ConfirmFleet {
-        outgoing,
-        refused,
-        scroll: 0,
-    });
+    super::modals::confirm_fleet(app, outgoing, refused);
     None
 }
 

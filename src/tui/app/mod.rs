@@ -4,11 +4,12 @@
 //! (see [`super::panes`]), and `App` acts on what the pane answers.
 
 mod compose;
+mod modals;
 mod mouse;
 mod paste;
 
 use super::editor::{EditorState, StatusLevel, Template};
-use super::keys::{self, Action, Scope};
+use super::keys::{Action, KeyTable, Scope};
 use super::layout::{self, Areas};
 use super::panes::detail::DetailPane;
 use super::panes::log::{DetailUpdate, LogPane, LogReaction};
@@ -21,12 +22,14 @@ use crate::mqtt::SessionEvent;
 use crate::store::{History, Place, StoredRecord, VehicleFilter};
 use chrono::{DateTime, FixedOffset, Utc};
 use compose::{on_published, publish, reply, toggle_tracking};
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent};
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
 use ratatui::layout::Rect;
 use std::time::Duration;
 
+pub use super::modal::Modal;
 pub use super::panes::Focus;
 pub use super::panes::vehicles::{VehicleRow, VehicleSort};
+pub(crate) use modals::open_help;
 
 /// The connection as the status bar tells it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,33 +48,6 @@ pub enum ConnectionState {
     /// `wpconsole open`: files, no broker (reading them while
     /// [`App::progress`] is set).
     Offline,
-}
-
-/// A popup over the panes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Modal {
-    /// The `?` help, scrolled down `scroll` lines.
-    Help {
-        scroll: usize,
-    },
-    Templates {
-        selected: usize,
-    },
-    /// Typing a filter for the vehicles or the log.
-    FilterInput {
-        target: Focus,
-        text: String,
-    },
-    /// A production profile asks before every publish.
-    ConfirmPublish(Outgoing),
-    /// A fleet publish lists who will receive it (scrollable) and the
-    /// vehicles it will skip and why.
-    ConfirmFleet {
-        outgoing: Vec<Outgoing>,
-        refused: Vec<(Vin, String)>,
-        /// The first row of the list shown.
-        scroll: usize,
-    },
 }
 
 /// What the title bar says about where the console is connected.
@@ -228,6 +204,8 @@ pub struct App {
     /// Files being indexed, for the status bar's progress bar.
     pub progress: Option<Progress>,
     pub deliveries: Deliveries,
+    /// Every key: dispatch, footer and help read it.
+    pub keys: KeyTable,
 }
 
 /// The journal as the status bar tells it.
@@ -294,9 +272,25 @@ impl App {
             notice_since: config.now,
             progress: None,
             deliveries: Deliveries::new(Duration::from_secs(30)),
+            keys: KeyTable::default(),
         };
         app.revalidate();
         app
+    }
+
+    /// The console with the keys of the config file's `[keys]`.
+    #[must_use]
+    pub fn with_keys(mut self, keys: KeyTable) -> Self {
+        self.keys = keys;
+        self
+    }
+
+    /// The colours the console draws with.
+    pub fn theme(&self) -> super::theme::Theme {
+        super::theme::Theme {
+            color: !self.no_color,
+            production: self.rules.production,
+        }
     }
 
     /// Where each pane is on the current terminal.
@@ -504,6 +498,7 @@ pub fn update(app: &mut App, msg: Msg) -> Option<Command> {
     // What the log will draw is read now: drawing reads no file.
     let rows = app.log_rows_visible();
     app.log.resolve_window(&app.history, rows);
+    modals::refresh_help(app);
     command
 }
 
@@ -682,19 +677,16 @@ fn on_session(app: &mut App, event: SessionEvent) {
 }
 
 fn on_key(app: &mut App, key: KeyEvent) -> Option<Command> {
-    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-        return Some(Command::Quit);
-    }
-    if let Some(modal) = app.modal.clone() {
-        return on_modal_key(app, modal, key);
+    if app.modal.is_some() {
+        return modals::on_modal_key(app, key);
     }
     // Keys that only work while the login is refused come first.
     if matches!(app.connection, ConnectionState::LoginRefused { .. })
-        && let Some(action) = keys::action_for(Scope::LoginRefused, &key)
+        && let Some(action) = app.keys.action_for(Scope::LoginRefused, &key)
     {
         return on_action(app, action);
     }
-    match keys::action_for(app.focus.scope(), &key) {
+    match app.keys.action_for(app.focus.scope(), &key) {
         Some(action) => on_action(app, action),
         None if app.focus == Focus::Editor => {
             if app.editor.input(key) {
@@ -710,29 +702,20 @@ fn on_key(app: &mut App, key: KeyEvent) -> Option<Command> {
 /// rest goes to the focused pane.
 fn on_action(app: &mut App, action: Action) -> Option<Command> {
     match action {
-        Action::Quit => return Some(Command::Quit),
+        Action::Quit | Action::Interrupt => return Some(Command::Quit),
         Action::RetryLogin => {
             if matches!(app.connection, ConnectionState::LoginRefused { .. }) {
                 app.connection = ConnectionState::Connecting;
                 return Some(Command::RetryLogin);
             }
         }
-        Action::Help => app.modal = Some(Modal::Help { scroll: 0 }),
+        Action::Help => open_help(app),
         Action::FocusNext => app.focus = app.focus.step(true),
         Action::FocusPrevious => app.focus = app.focus.step(false),
         Action::FocusEditor => app.focus = Focus::Editor,
         Action::LeaveEditor => app.focus = Focus::Log,
-        Action::Templates => app.modal = Some(Modal::Templates { selected: 0 }),
-        Action::Filter => {
-            let text = match app.focus {
-                Focus::Vehicles => app.vehicles.filter().to_owned(),
-                _ => app.log.filter().text.clone(),
-            };
-            app.modal = Some(Modal::FilterInput {
-                target: app.focus,
-                text,
-            });
-        }
+        Action::Templates => modals::open_templates(app),
+        Action::Filter => modals::open_filter(app),
         Action::Copy => {
             let seq = app.detail.seq().or(app.log.selected())?;
             let entry = app.history.by_seq(seq)?;
@@ -749,168 +732,6 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
         Action::Publish => return publish(app),
         Action::ToggleTracking => toggle_tracking(app),
         _ => return app.act_on_pane(app.focus, action),
-    }
-    None
-}
-
-/// The fleet confirmation: arrows scroll the list of recipients, `y`
-/// publishes, any other key cancels.
-fn on_fleet_confirmation_key(
-    app: &mut App,
-    outgoing: Vec<Outgoing>,
-    refused: Vec<(Vin, String)>,
-    scroll: usize,
-    key: KeyEvent,
-) -> Option<Command> {
-    let rows = outgoing.len() + refused.len();
-    let scrolled = match key.code {
-        KeyCode::Down | KeyCode::Char('j') => Some(scroll + 1),
-        KeyCode::Up | KeyCode::Char('k') => Some(scroll.saturating_sub(1)),
-        KeyCode::PageDown => Some(scroll + 10),
-        KeyCode::PageUp => Some(scroll.saturating_sub(10)),
-        _ => None,
-    };
-    if let Some(scroll) = scrolled {
-        app.modal = Some(Modal::ConfirmFleet {
-            outgoing,
-            refused,
-            scroll: scroll.min(rows.saturating_sub(1)),
-        });
-        return None;
-    }
-    app.modal = None;
-    if outgoing.is_empty() {
-        // Nothing to confirm: whatever key was meant as the answer (a
-        // habitual `y`) closes this and goes nowhere else.
-        return None;
-    }
-    if key.code == KeyCode::Char('y') {
-        let text = app.editor.text();
-        let now = app.now;
-        for (vin, why) in &refused {
-            let topic = app.rules.topics.from_topic(vin);
-            // What that vehicle would have got: its own values, its kind.
-            let (resolved, validation) = app.rules.validate(&text, vin);
-            let kind = validation.kind.map_or("data", MessageKind::name);
-            let payload = validation.payload.unwrap_or(resolved.text);
-            let seq = app.history.push_refused(vin, &topic, &payload, kind, now);
-            app.deliveries.refused(seq, why.clone());
-            app.after_push(seq);
-        }
-        let skipped = if refused.is_empty() {
-            String::new()
-        } else {
-            let listed: Vec<String> = refused
-                .iter()
-                .map(|(vin, why)| format!("{vin} ({why})"))
-                .collect();
-            format!("; refused {}: {}", refused.len(), listed.join(", "))
-        };
-        // The marks were for this publish; the next starts from none.
-        let unmarked = app.vehicles.take_marks();
-        app.notice = Some((
-            StatusLevel::Info,
-            format!(
-                "fleet publish to {} vehicle(s){skipped}; {unmarked} mark(s) cleared",
-                outgoing.len()
-            ),
-        ));
-        return Some(Command::PublishMany(outgoing));
-    }
-    app.editor
-        .set_status(StatusLevel::Info, "not published: cancelled");
-    None
-}
-
-fn on_modal_key(app: &mut App, modal: Modal, key: KeyEvent) -> Option<Command> {
-    match modal {
-        Modal::Help { scroll } => {
-            let last = super::help::max_scroll(app);
-            let page = usize::from(app.size.1.saturating_sub(4)).max(1);
-            let scroll = match key.code {
-                KeyCode::Esc | KeyCode::Char('?' | 'q') | KeyCode::Enter => {
-                    app.modal = None;
-                    return None;
-                }
-                KeyCode::Up | KeyCode::Char('k') => scroll.saturating_sub(1),
-                KeyCode::Down | KeyCode::Char('j') => scroll + 1,
-                KeyCode::PageUp => scroll.saturating_sub(page),
-                KeyCode::PageDown => scroll + page,
-                KeyCode::Home | KeyCode::Char('g') => 0,
-                KeyCode::End | KeyCode::Char('G') => last,
-                _ => scroll,
-            };
-            app.modal = Some(Modal::Help {
-                scroll: scroll.min(last),
-            });
-        }
-        Modal::Templates { selected } => match key.code {
-            KeyCode::Esc => app.modal = None,
-            KeyCode::Up | KeyCode::Char('k') => {
-                app.modal = Some(Modal::Templates {
-                    selected: selected.saturating_sub(1),
-                });
-            }
-            KeyCode::Down | KeyCode::Char('j') => {
-                let last = app.templates.len().saturating_sub(1);
-                app.modal = Some(Modal::Templates {
-                    selected: (selected + 1).min(last),
-                });
-            }
-            KeyCode::Enter => {
-                app.modal = None;
-                if let Some(template) = app.templates.get(selected).cloned() {
-                    // Placeholders stay: each recipient gets its own values.
-                    let text = template.text.clone();
-                    app.editor.set_text(&text);
-                    app.revalidate();
-                    let (level, text) = match &template.broken {
-                        None => (StatusLevel::Info, format!("template: {}", template.name)),
-                        Some(why) => (
-                            StatusLevel::Error,
-                            format!(
-                                "template {} is broken ({why}): fix its file in the templates directory",
-                                template.name
-                            ),
-                        ),
-                    };
-                    app.editor.set_status(level, text);
-                    app.focus = Focus::Editor;
-                }
-            }
-            _ => {}
-        },
-        Modal::ConfirmFleet {
-            outgoing,
-            refused,
-            scroll,
-        } => return on_fleet_confirmation_key(app, outgoing, refused, scroll, key),
-        Modal::ConfirmPublish(outgoing) => {
-            app.modal = None;
-            if key.code == KeyCode::Char('y') {
-                return Some(Command::Publish(outgoing));
-            }
-            app.editor
-                .set_status(StatusLevel::Info, "not published: cancelled");
-        }
-        Modal::FilterInput { target, mut text } => match key.code {
-            KeyCode::Esc => {
-                app.modal = None;
-                app.set_filter_text(target, "");
-            }
-            KeyCode::Enter => app.modal = None,
-            KeyCode::Backspace => {
-                text.pop();
-                app.set_filter_text(target, &text);
-                app.modal = Some(Modal::FilterInput { target, text });
-            }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                text.push(c);
-                app.set_filter_text(target, &text);
-                app.modal = Some(Modal::FilterInput { target, text });
-            }
-            _ => {}
-        },
     }
     None
 }

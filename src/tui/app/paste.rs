@@ -4,6 +4,7 @@
 
 use super::{App, Focus, Modal};
 use crate::tui::editor::StatusLevel;
+use crate::tui::keys::{Action, Scope};
 
 /// Puts pasted text where the user is typing: the editor takes it whole;
 /// the filter prompt takes its first line (a filter is one line) without
@@ -11,18 +12,10 @@ use crate::tui::editor::StatusLevel;
 pub(super) fn on_paste(app: &mut App, text: &str) {
     // Terminals send a pasted line break as a carriage return.
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
-    match app.modal.clone() {
-        Some(Modal::FilterInput {
-            target,
-            text: mut typed,
-        }) => {
-            let first_line = text.split('\n').next().unwrap_or_default();
-            typed.extend(first_line.chars().filter(|c| !c.is_control()));
-            app.set_filter_text(target, &typed);
-            app.modal = Some(Modal::FilterInput {
-                target,
-                text: typed,
-            });
+    match app.modal.as_mut() {
+        Some(Modal::FilterPrompt(prompt)) => {
+            let outcome = prompt.paste(&text);
+            super::modals::carry_out(app, outcome);
             if text.trim_end_matches('\n').contains('\n') {
                 app.notice = Some((
                     StatusLevel::Info,
@@ -36,7 +29,14 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
                 app.revalidate();
             }
         }
-        None => ignored(app, "press e for the editor or / for a filter, then paste"),
+        None => {
+            let what_to_do = format!(
+                "press {} for the editor or {} for a filter, then paste",
+                app.keys.label(Scope::Global, Action::FocusEditor),
+                app.keys.label(app.focus.scope(), Action::Filter)
+            );
+            ignored(app, &what_to_do);
+        }
     }
 }
 
@@ -111,7 +111,7 @@ mod tests {
         let command = paste(&mut app, "clim\tate\rq\rquit");
         assert_eq!(command, None);
         match &app.modal {
-            Some(Modal::FilterInput { text, .. }) => assert_eq!(text, "climate"),
+            Some(Modal::FilterPrompt(prompt)) => assert_eq!(prompt.text(), "climate"),
             other => panic!("the prompt stays open: {other:?}"),
         }
         assert_eq!(app.log.filter().text, "climate");
@@ -158,12 +158,10 @@ mod tests {
     fn a_paste_never_answers_a_window() {
         let mut app = app();
         key(&mut app, KeyCode::Char('?'));
+        let help = app.modal.clone();
+        assert!(matches!(help, Some(Modal::Help(_))));
         paste(&mut app, "q");
-        assert_eq!(
-            app.modal,
-            Some(Modal::Help { scroll: 0 }),
-            "the help stays open"
-        );
+        assert_eq!(app.modal, help, "the help stays open");
         assert!(
             notice(&app).starts_with("paste ignored"),
             "{}",

@@ -8,16 +8,13 @@ use super::*;
 fn whole_help(app: &mut super::super::App) -> Vec<String> {
     // `?` is a letter inside the editor: the help is opened as `?` does
     // elsewhere.
-    app.modal = Some(Modal::Help { scroll: 0 });
+    super::super::app::open_help(app);
     let mut seen: Vec<String> = Vec::new();
     loop {
-        let whole = ratatui::layout::Rect::new(0, 0, app.size.0, app.size.1);
-        let theme = super::super::theme::Theme {
-            color: false,
-            production: false,
+        let Some(Modal::Help(help)) = &app.modal else {
+            panic!("the help is open");
         };
-        let rows = super::super::help::lines(app, theme, super::super::help::text_width(whole));
-        let area = super::super::help::area(whole, rows.len());
+        let area = help.area();
         let screen = screen(app);
         let rows: Vec<String> = screen
             .lines()
@@ -44,7 +41,7 @@ fn whole_help(app: &mut super::super::App) -> Vec<String> {
             break;
         }
     }
-    key(app, KeyCode::Esc);
+    app.modal = None;
     seen
 }
 
@@ -93,7 +90,7 @@ fn help_lines_wrap_instead_of_being_cut() {
         for whole in [
             "focus the next pane (in the editor too: indent with spaces)",
             "search all history: VIN, label, topic, kind, payload",
-            "Esc or ? closes this help",
+            "Esc/?/q/Enter closes this help",
         ] {
             assert!(
                 text.contains(whole),
@@ -139,4 +136,132 @@ fn snapshot_help_60x20_scrolled_to_its_end() {
     key(&mut app, KeyCode::Char('?'));
     key(&mut app, KeyCode::End);
     insta::assert_snapshot!(screen(&app));
+}
+
+/// Every key a terminal can send that the table might bind: characters,
+/// named keys, Ctrl- and Alt- combinations.
+fn every_key() -> Vec<ratatui::crossterm::event::KeyEvent> {
+    use ratatui::crossterm::event::{KeyEvent, KeyModifiers};
+    let mut codes: Vec<KeyCode> = (' '..='~').map(KeyCode::Char).collect();
+    codes.extend([
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Backspace,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::Delete,
+        KeyCode::Insert,
+    ]);
+    let mut keys = Vec::new();
+    for code in codes {
+        for modifiers in [
+            KeyModifiers::NONE,
+            KeyModifiers::SHIFT,
+            KeyModifiers::CONTROL,
+            KeyModifiers::ALT,
+        ] {
+            keys.push(KeyEvent::new(code, modifiers));
+        }
+    }
+    keys
+}
+
+/// The keys the help's closing line says close it.
+fn said_to_close(help: &str) -> Vec<String> {
+    let (before, _) = help
+        .split_once(" closes this help")
+        .unwrap_or_else(|| panic!("{help}"));
+    let label = before.rsplit(' ').next().unwrap_or_default();
+    label.split('/').map(str::to_owned).collect()
+}
+
+#[test]
+fn every_key_that_closes_the_help_is_one_the_help_names() {
+    use crate::tui::keys::Key;
+    let mut app = app();
+    app.focus = Focus::Log;
+    let said = said_to_close(&joined(&whole_help(&mut app)));
+    let mut closing = Vec::new();
+    for pressed in every_key() {
+        super::super::app::open_help(&mut app);
+        let command = update(&mut app, Msg::Key(pressed));
+        if app.modal.is_none() {
+            assert_eq!(command, None, "{pressed:?} closed the help and did more");
+            let label = Key {
+                code: pressed.code,
+                modifiers: pressed.modifiers,
+            }
+            .label();
+            assert!(
+                said.contains(&label),
+                "{label} closes the help, which names only {said:?}"
+            );
+            closing.push(label);
+        } else if command == Some(Command::Quit) {
+            let label = Key {
+                code: pressed.code,
+                modifiers: pressed.modifiers,
+            }
+            .label();
+            assert!(
+                joined(&whole_help(&mut app)).contains(&format!("{label} quits from anywhere")),
+                "{label}"
+            );
+        }
+    }
+    // And each key the help names closes it.
+    for label in &said {
+        assert!(
+            closing.contains(label),
+            "{label} is named but does not close"
+        );
+    }
+}
+
+#[test]
+fn a_rebinding_shows_in_dispatch_footer_and_help() {
+    let keys = crate::tui::keys::KeyTable::rebound(
+        &"publish = \"ctrl-o\"\nquit = [\"q\", \"ctrl-q\"]\n[help]\nclose = \"x\""
+            .parse::<toml::Table>()
+            .unwrap(),
+    )
+    .unwrap();
+    let mut app = app().with_keys(keys);
+    app.focus = Focus::Editor;
+    assert!(screen(&app).contains("Ctrl-O publish"), "{}", screen(&app));
+    let help = joined(&whole_help(&mut app));
+    assert!(
+        help.contains("Ctrl-O editor: validate, size-check and publish"),
+        "{help}"
+    );
+    assert!(help.contains("x closes this help"), "{help}");
+    assert!(!help.contains("Ctrl-S"), "{help}");
+    assert!(ctrl(&mut app, 's').is_none());
+    assert!(
+        status(&app).is_empty(),
+        "Ctrl-S is no longer publish: {}",
+        status(&app)
+    );
+    ctrl(&mut app, 'o');
+    assert!(
+        status(&app).contains("not published: no target vehicle"),
+        "{}",
+        status(&app)
+    );
+    app.focus = Focus::Log;
+    assert!(screen(&app).contains("q/Ctrl-Q quit"), "{}", screen(&app));
+    assert_eq!(ctrl(&mut app, 'q'), Some(Command::Quit));
+    key(&mut app, KeyCode::Char('?'));
+    key(&mut app, KeyCode::Esc);
+    assert!(app.modal.is_some(), "Esc no longer closes the help");
+    key(&mut app, KeyCode::Char('x'));
+    assert_eq!(app.modal, None);
 }

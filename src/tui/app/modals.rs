@@ -1,0 +1,184 @@
+//! The popups as `App` routes them: a key goes to the open popup as the
+//! action the key table gives it in the popup's scope, and what the popup
+//! answers (an [`Outcome`]) is carried out here, where the state is.
+
+#[allow(clippy::wildcard_imports)]
+use super::*;
+use crate::tui::modal::{
+    FilterPrompt, FleetConfirmation, HelpContent, HelpPopup, Input, Outcome, PublishConfirmation,
+    TemplatePicker,
+};
+
+/// A key while a popup is open: the popup's own keys, and the interrupt.
+pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Option<Command> {
+    let scope = app.modal.as_ref()?.scope();
+    let input = match app.keys.action_for(scope, &key) {
+        Some(Action::Interrupt) => return Some(Command::Quit),
+        Some(action) => Input::Action(action),
+        None => Input::Unbound(key),
+    };
+    let outcome = app.modal.as_mut()?.handle(input);
+    carry_out(app, outcome)
+}
+
+/// Does what a popup answered.
+pub(super) fn carry_out(app: &mut App, outcome: Outcome) -> Option<Command> {
+    match outcome {
+        Outcome::Keep => {}
+        Outcome::Close | Outcome::FilterKept => app.modal = None,
+        Outcome::Cancelled => {
+            app.modal = None;
+            app.editor
+                .set_status(StatusLevel::Info, "not published: cancelled");
+        }
+        Outcome::Publish(outgoing) => {
+            app.modal = None;
+            return Some(Command::Publish(outgoing));
+        }
+        Outcome::PublishFleet { outgoing, refused } => {
+            app.modal = None;
+            return Some(publish_fleet(app, outgoing, &refused));
+        }
+        Outcome::LoadTemplate(index) => {
+            app.modal = None;
+            load_template(app, index);
+        }
+        Outcome::Filter { target, text } => app.set_filter_text(target, &text),
+        Outcome::FilterCleared(target) => {
+            app.modal = None;
+            app.set_filter_text(target, "");
+        }
+    }
+    None
+}
+
+/// What the help says, from where the console stands now.
+fn help_content<'a>(app: &'a App, read_only: Option<&'a str>) -> HelpContent<'a> {
+    HelpContent {
+        keys: &app.keys,
+        scope: app.focus.scope(),
+        offer: app.offer(),
+        login_refused: matches!(app.connection, ConnectionState::LoginRefused { .. }),
+        read_only,
+    }
+}
+
+fn screen(app: &App) -> Rect {
+    Rect::new(0, 0, app.size.0, app.size.1)
+}
+
+/// Opens the `?` help for the focused pane.
+pub(crate) fn open_help(app: &mut App) {
+    let why = app.read_only_reason();
+    let help = HelpPopup::new(help_content(app, why.as_deref()), app.theme(), screen(app));
+    app.modal = Some(Modal::Help(help));
+}
+
+/// The open help written again for the console as it is now (a resize,
+/// a refused login), keeping its place.
+pub(super) fn refresh_help(app: &mut App) {
+    match app.modal.take() {
+        Some(Modal::Help(mut help)) => {
+            let why = app.read_only_reason();
+            help.refresh(help_content(app, why.as_deref()), app.theme(), screen(app));
+            app.modal = Some(Modal::Help(help));
+        }
+        other => app.modal = other,
+    }
+}
+
+pub(super) fn open_templates(app: &mut App) {
+    app.modal = Some(Modal::Templates(TemplatePicker::new(
+        &app.templates,
+        &app.keys,
+    )));
+}
+
+/// The `/` prompt for the focused pane's filter, starting from its text.
+pub(super) fn open_filter(app: &mut App) {
+    let text = match app.focus {
+        Focus::Vehicles => app.vehicles.filter().to_owned(),
+        _ => app.log.filter().text.clone(),
+    };
+    app.modal = Some(Modal::FilterPrompt(FilterPrompt::new(app.focus, text)));
+}
+
+/// The production question before publishing `outgoing`.
+pub(super) fn confirm_publish(app: &mut App, outgoing: Outgoing) {
+    app.modal = Some(Modal::ConfirmPublish(PublishConfirmation::new(
+        outgoing,
+        app.header.broker.clone(),
+        &app.keys,
+    )));
+}
+
+/// The fleet question: who receives the payload, who is skipped and why.
+pub(super) fn confirm_fleet(app: &mut App, outgoing: Vec<Outgoing>, refused: Vec<(Vin, String)>) {
+    let production = app.rules.production.then(|| app.header.broker.clone());
+    let question = FleetConfirmation::new(
+        outgoing,
+        refused,
+        |vin| app.history.label(vin).unwrap_or_default().to_owned(),
+        production,
+        &app.keys,
+    );
+    app.modal = Some(Modal::ConfirmFleet(question));
+}
+
+/// The fleet question answered yes: the refused vehicles go into the log
+/// as refused, the marks are cleared, and the rest is published.
+fn publish_fleet(app: &mut App, outgoing: Vec<Outgoing>, refused: &[(Vin, String)]) -> Command {
+    let text = app.editor.text();
+    let now = app.now;
+    for (vin, why) in refused {
+        let topic = app.rules.topics.from_topic(vin);
+        // What that vehicle would have got: its own values, its kind.
+        let (resolved, validation) = app.rules.validate(&text, vin);
+        let kind = validation.kind.map_or("data", MessageKind::name);
+        let payload = validation.payload.unwrap_or(resolved.text);
+        let seq = app.history.push_refused(vin, &topic, &payload, kind, now);
+        app.deliveries.refused(seq, why.clone());
+        app.after_push(seq);
+    }
+    let skipped = if refused.is_empty() {
+        String::new()
+    } else {
+        let listed: Vec<String> = refused
+            .iter()
+            .map(|(vin, why)| format!("{vin} ({why})"))
+            .collect();
+        format!("; refused {}: {}", refused.len(), listed.join(", "))
+    };
+    // The marks were for this publish; the next starts from none.
+    let unmarked = app.vehicles.take_marks();
+    app.notice = Some((
+        StatusLevel::Info,
+        format!(
+            "fleet publish to {} vehicle(s){skipped}; {unmarked} mark(s) cleared",
+            outgoing.len()
+        ),
+    ));
+    Command::PublishMany(outgoing)
+}
+
+/// Loads the template at `index` into the editor, placeholders and all
+/// (each recipient gets its own values).
+fn load_template(app: &mut App, index: usize) {
+    let Some(template) = app.templates.get(index).cloned() else {
+        return;
+    };
+    app.editor.set_text(&template.text);
+    app.revalidate();
+    let (level, text) = match &template.broken {
+        None => (StatusLevel::Info, format!("template: {}", template.name)),
+        Some(why) => (
+            StatusLevel::Error,
+            format!(
+                "template {} is broken ({why}): fix its file in the templates directory",
+                template.name
+            ),
+        ),
+    };
+    app.editor.set_status(level, text);
+    app.focus = Focus::Editor;
+}

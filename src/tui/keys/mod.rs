@@ -1,0 +1,489 @@
+//! The one key table: it drives dispatch, the footer hints and the `?`
+//! help popup, for the panes and the popups alike, and every key label on
+//! the screen is written from the keys bound, so a rebinding (`[keys]` in
+//! the config file, see [`rebind`]) shows wherever the key is named.
+
+mod defaults;
+mod names;
+pub mod rebind;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where a binding applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// In every pane and every popup: the way out.
+    Always,
+    /// Everywhere, the editor included.
+    Everywhere,
+    /// Everywhere except inside the editor, where letters are text.
+    Global,
+    Vehicles,
+    Log,
+    Detail,
+    Editor,
+    /// While the broker refuses the login, in every pane (the editor too).
+    LoginRefused,
+    /// The `?` help popup.
+    Help,
+    /// The list of templates.
+    Templates,
+    /// A question before publishing (production, fleet).
+    Confirm,
+    /// The fleet publish's question, which also scrolls its list.
+    FleetConfirm,
+    /// Typing a filter: letters are text.
+    FilterPrompt,
+}
+
+impl Scope {
+    /// Every scope, for the config file's names.
+    pub const ALL: [Scope; 13] = [
+        Scope::Always,
+        Scope::Everywhere,
+        Scope::Global,
+        Scope::Vehicles,
+        Scope::Log,
+        Scope::Detail,
+        Scope::Editor,
+        Scope::LoginRefused,
+        Scope::Help,
+        Scope::Templates,
+        Scope::Confirm,
+        Scope::FleetConfirm,
+        Scope::FilterPrompt,
+    ];
+
+    /// The heading the help gives the scope's keys.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Always | Self::Everywhere | Self::Global => "Global",
+            Self::Vehicles => "Vehicles",
+            Self::Log => "Log",
+            Self::Detail => "Detail",
+            Self::Editor => "Editor",
+            Self::LoginRefused => "Login refused",
+            Self::Help => "Help",
+            Self::Templates => "Templates",
+            Self::Confirm => "Confirmation",
+            Self::FleetConfirm => "Fleet confirmation",
+            Self::FilterPrompt => "Filter prompt",
+        }
+    }
+
+    /// The scope's name in the config file (`[keys.editor]`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Always => "always",
+            Self::Everywhere => "everywhere",
+            Self::Global => "global",
+            Self::Vehicles => "vehicles",
+            Self::Log => "log",
+            Self::Detail => "detail",
+            Self::Editor => "editor",
+            Self::LoginRefused => "login-refused",
+            Self::Help => "help",
+            Self::Templates => "template-list",
+            Self::Confirm => "confirm",
+            Self::FleetConfirm => "fleet-confirm",
+            Self::FilterPrompt => "filter-prompt",
+        }
+    }
+
+    /// Scopes where a key without Ctrl or Alt is text being typed.
+    fn types_text(self) -> bool {
+        matches!(self, Self::Editor | Self::FilterPrompt)
+    }
+
+    /// A popup's scope: only its own keys (and [`Scope::Always`]) work.
+    fn is_popup(self) -> bool {
+        matches!(
+            self,
+            Self::Help | Self::Templates | Self::Confirm | Self::FleetConfirm | Self::FilterPrompt
+        )
+    }
+}
+
+macro_rules! actions {
+    ($($(#[$doc:meta])* $variant:ident = $name:literal,)*) => {
+        /// What a key does.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Action {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl Action {
+            /// Every action, for the config file's names.
+            pub const ALL: &[Action] = &[$(Action::$variant,)*];
+
+            /// The action's name in the config file (`[keys]`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Action::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+actions! {
+    Quit = "quit",
+    /// Ctrl-C: quits from anywhere.
+    Interrupt = "interrupt",
+    Help = "help",
+    FocusNext = "focus-next",
+    FocusPrevious = "focus-previous",
+    FocusEditor = "focus-editor",
+    Up = "up",
+    Down = "down",
+    PageUp = "page-up",
+    PageDown = "page-down",
+    Top = "top",
+    Bottom = "bottom",
+    Select = "select",
+    Filter = "filter",
+    ClearFilter = "clear-filter",
+    CycleKind = "cycle-kind",
+    ToggleLabelColumn = "toggle-label-column",
+    ToggleKindColumn = "toggle-kind-column",
+    ToggleActionColumn = "toggle-action-column",
+    Mark = "mark",
+    MarkAll = "mark-all",
+    MarkNone = "mark-none",
+    ToggleSort = "toggle-sort",
+    ToggleFollow = "toggle-follow",
+    Copy = "copy",
+    Reply = "reply",
+    Export = "export",
+    Templates = "templates",
+    Publish = "publish",
+    LeaveEditor = "leave-editor",
+    JumpToError = "jump-to-error",
+    ToggleTracking = "toggle-tracking",
+    HistoryPrevious = "history-previous",
+    HistoryNext = "history-next",
+    RetryLogin = "retry-login",
+    /// Closes a popup.
+    Close = "close",
+    /// Answers a confirmation yes.
+    Confirm = "confirm",
+    /// Answers a confirmation no.
+    Cancel = "cancel",
+    /// Keeps the filter typed and leaves the prompt.
+    Accept = "accept",
+    /// Deletes the character before the prompt's cursor.
+    DeleteBack = "delete-back",
+}
+
+/// One key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
+}
+
+impl Key {
+    /// How the key is written on the screen and in the config file:
+    /// `q`, `Ctrl-S`, `Alt-↑`, `PgDn`, `Space`.
+    pub fn label(self) -> String {
+        names::label(self)
+    }
+
+    /// Whether the key, in a scope where letters are text, would be typed.
+    fn is_text(self) -> bool {
+        matches!(self.code, KeyCode::Char(_))
+            && !self
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
+    }
+}
+
+/// A row of the default table.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    scope: Scope,
+    keys: &'static [Key],
+    action: Action,
+    hint: &'static str,
+    help: &'static str,
+}
+
+/// A row of the key table: the keys bound to an action in a scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub scope: Scope,
+    pub keys: Vec<Key>,
+    pub action: Action,
+    /// Short, for the footer; empty keeps it out of the footer.
+    pub hint: &'static str,
+    /// What the help popup says.
+    pub help: &'static str,
+}
+
+impl Binding {
+    /// The keys as hints and help write them: `k/↑`, `G/End`.
+    pub fn label(&self) -> String {
+        let mut labels: Vec<String> = Vec::new();
+        for key in &self.keys {
+            let label = key.label();
+            if !labels.contains(&label) {
+                labels.push(label);
+            }
+        }
+        labels.join("/")
+    }
+}
+
+/// Every key of the console: the defaults, with the config file's
+/// rebindings applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyTable {
+    bindings: Vec<Binding>,
+}
+
+impl Default for KeyTable {
+    fn default() -> Self {
+        Self {
+            bindings: defaults::DEFAULTS
+                .iter()
+                .map(|row| Binding {
+                    scope: row.scope,
+                    keys: row.keys.to_vec(),
+                    action: row.action,
+                    hint: row.hint,
+                    help: row.help,
+                })
+                .collect(),
+        }
+    }
+}
+
+impl KeyTable {
+    /// Every row, in the table's order.
+    pub fn bindings(&self) -> &[Binding] {
+        &self.bindings
+    }
+
+    /// The action of `key` in `scope` (global keys apply outside the
+    /// editor, none but a popup's own in a popup).
+    pub fn action_for(&self, scope: Scope, key: &KeyEvent) -> Option<Action> {
+        let pressed = Key {
+            code: key.code,
+            modifiers: key.modifiers,
+        };
+        self.bindings
+            .iter()
+            .filter(|binding| applies(binding.scope, scope))
+            .find(|binding| binding.keys.contains(&pressed))
+            .map(|binding| binding.action)
+    }
+
+    /// The row for `action` in exactly `scope`.
+    pub fn binding(&self, scope: Scope, action: Action) -> Option<&Binding> {
+        self.bindings
+            .iter()
+            .find(|b| b.scope == scope && b.action == action)
+    }
+
+    /// How the keys of `action` in `scope` (or a scope that applies
+    /// there) are written: `Esc/?/q/Enter`.
+    pub fn label(&self, scope: Scope, action: Action) -> String {
+        self.bindings
+            .iter()
+            .find(|b| b.action == action && applies(b.scope, scope))
+            .map(Binding::label)
+            .unwrap_or_default()
+    }
+
+    /// The footer: the focused pane's (or popup's) hints first, then the
+    /// shared ones.
+    pub fn hints(&self, scope: Scope, offer: Offer) -> Vec<(String, &'static str)> {
+        let own = self.bindings.iter().filter(|b| b.scope == scope);
+        let shared = self
+            .bindings
+            .iter()
+            .filter(|b| b.scope != scope && applies(b.scope, scope));
+        own.chain(shared)
+            .filter(|b| !b.hint.is_empty() && offer.offers(b))
+            .map(|b| (b.label(), b.hint))
+            .collect()
+    }
+
+    /// The help popup's rows: every key that works in the focused pane
+    /// (the interrupt is said on the help's closing line).
+    pub fn help_rows(&self, scope: Scope, offer: Offer) -> Vec<&Binding> {
+        self.bindings
+            .iter()
+            .filter(|b| b.scope != Scope::Always || scope == Scope::Always)
+            .filter(|b| applies(b.scope, scope) && offer.offers(b))
+            .collect()
+    }
+}
+
+/// Whether a binding of `binding` scope works when `focused` has focus.
+fn applies(binding: Scope, focused: Scope) -> bool {
+    if binding == focused {
+        return true;
+    }
+    // The login-refused keys are a table of their own, asked for besides
+    // the focused pane's (global keys are not theirs to repeat).
+    if focused == Scope::LoginRefused {
+        return false;
+    }
+    if binding == Scope::Always {
+        return true;
+    }
+    if focused.is_popup() {
+        return focused == Scope::FleetConfirm && binding == Scope::Confirm;
+    }
+    binding == Scope::Everywhere || (binding == Scope::Global && focused != Scope::Editor)
+}
+
+/// What the console can do now, for what the footer and help offer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Offer {
+    /// The publishing rules are read-only (or there is no broker): no
+    /// key that publishes is offered.
+    pub read_only: bool,
+}
+
+impl Offer {
+    /// Whether `binding` is worth offering: publishing, and marking for a
+    /// fleet publish, are not when nothing can be published.
+    fn offers(self, binding: &Binding) -> bool {
+        let publishing = matches!(
+            binding.action,
+            Action::Publish | Action::Mark | Action::MarkAll | Action::MarkNone
+        );
+        !(self.read_only && publishing)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode, modifiers: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(code, modifiers)
+    }
+
+    fn table() -> KeyTable {
+        KeyTable::default()
+    }
+
+    #[test]
+    fn q_quits_everywhere_but_in_the_editor() {
+        let q = key(KeyCode::Char('q'), KeyModifiers::NONE);
+        assert_eq!(table().action_for(Scope::Log, &q), Some(Action::Quit));
+        assert_eq!(table().action_for(Scope::Vehicles, &q), Some(Action::Quit));
+        assert_eq!(table().action_for(Scope::Editor, &q), None);
+        assert_eq!(
+            table().action_for(Scope::Help, &q),
+            Some(Action::Close),
+            "q closes the help, it does not quit"
+        );
+    }
+
+    #[test]
+    fn pane_keys_win_over_nothing_and_differ_by_pane() {
+        let slash = key(KeyCode::Char('/'), KeyModifiers::NONE);
+        assert_eq!(table().action_for(Scope::Log, &slash), Some(Action::Filter));
+        let enter = key(KeyCode::Enter, KeyModifiers::NONE);
+        assert_eq!(
+            table().action_for(Scope::Vehicles, &enter),
+            Some(Action::Select)
+        );
+        assert_eq!(
+            table().action_for(
+                Scope::Editor,
+                &key(KeyCode::Char('s'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Publish)
+        );
+    }
+
+    #[test]
+    fn a_popup_takes_only_its_own_keys_and_the_interrupt() {
+        let t = key(KeyCode::Char('t'), KeyModifiers::NONE);
+        let ctrl_c = key(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        for popup in [
+            Scope::Help,
+            Scope::Templates,
+            Scope::Confirm,
+            Scope::FleetConfirm,
+            Scope::FilterPrompt,
+        ] {
+            assert_eq!(table().action_for(popup, &t), None, "{popup:?}");
+            assert_eq!(
+                table().action_for(popup, &ctrl_c),
+                Some(Action::Interrupt),
+                "{popup:?}"
+            );
+        }
+        let y = key(KeyCode::Char('y'), KeyModifiers::NONE);
+        assert_eq!(
+            table().action_for(Scope::FleetConfirm, &y),
+            Some(Action::Confirm),
+            "the fleet question answers as the other one"
+        );
+    }
+
+    #[test]
+    fn labels_are_written_from_the_keys() {
+        let table = table();
+        assert_eq!(table.label(Scope::Log, Action::Up), "k/↑");
+        assert_eq!(table.label(Scope::Log, Action::Bottom), "G/End");
+        assert_eq!(table.label(Scope::Log, Action::CycleKind), "K");
+        assert_eq!(table.label(Scope::Log, Action::FocusPrevious), "Shift-Tab");
+        assert_eq!(table.label(Scope::Detail, Action::PageDown), "PgDn/Space");
+        assert_eq!(table.label(Scope::Editor, Action::Publish), "Ctrl-S");
+        assert_eq!(
+            table.label(Scope::Editor, Action::HistoryPrevious),
+            "Ctrl-P/Alt-↑"
+        );
+        assert_eq!(table.label(Scope::Help, Action::Close), "Esc/?/q/Enter");
+        assert_eq!(table.label(Scope::Log, Action::Interrupt), "Ctrl-C");
+    }
+
+    #[test]
+    fn the_retry_key_works_only_while_the_login_is_refused_and_takes_no_pane_key() {
+        let table = table();
+        let ctrl_r = key(KeyCode::Char('r'), KeyModifiers::CONTROL);
+        assert_eq!(
+            table.action_for(Scope::LoginRefused, &ctrl_r),
+            Some(Action::RetryLogin)
+        );
+        let retry = ("Ctrl-R".to_owned(), "retry login");
+        for scope in [Scope::Vehicles, Scope::Log, Scope::Detail, Scope::Editor] {
+            assert_eq!(table.action_for(scope, &ctrl_r), None, "{scope:?}");
+            assert!(!table.hints(scope, Offer::default()).contains(&retry));
+        }
+        assert_eq!(table.hints(Scope::LoginRefused, Offer::default()), [retry]);
+    }
+
+    #[test]
+    fn footer_and_help_come_from_the_same_table() {
+        let table = table();
+        let publish = ("Ctrl-S".to_owned(), "publish");
+        let hints = table.hints(Scope::Editor, Offer::default());
+        assert!(hints.contains(&publish));
+        assert!(
+            !hints.iter().any(|(_, h)| *h == "quit"),
+            "q is a letter in the editor"
+        );
+        let read_only = Offer { read_only: true };
+        assert!(
+            !table.hints(Scope::Editor, read_only).contains(&publish),
+            "a read-only console offers no publishing"
+        );
+        assert!(
+            !table
+                .help_rows(Scope::Editor, read_only)
+                .iter()
+                .any(|b| b.action == Action::Publish)
+        );
+        let help = table.help_rows(Scope::Log, Offer::default());
+        assert!(help.iter().any(|b| b.action == Action::ToggleFollow));
+        assert!(help.iter().any(|b| b.action == Action::Quit));
+    }
+}

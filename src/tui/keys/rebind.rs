@@ -1,0 +1,304 @@
+//! `[keys]` in the config file: actions bound to other keys, checked at
+//! start so a key never means two things where it is pressed.
+//!
+//! ```toml
+//! [keys]
+//! publish = "ctrl-p"          # every scope where publish has a key
+//! quit = ["q", "ctrl-q"]
+//! [keys.editor]               # one scope only
+//! templates = "ctrl-o"
+//! ```
+
+use super::{Action, Binding, Key, KeyTable, Scope, applies, names};
+
+/// Why the `[keys]` table cannot be used; each says what to change.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum RebindError {
+    #[error("[keys]: unknown action {name:?}; the actions are: {known}")]
+    UnknownAction { name: String, known: String },
+    #[error("[keys]: unknown scope [keys.{name}]; the scopes are: {known}")]
+    UnknownScope { name: String, known: String },
+    #[error(
+        "[keys.{scope}]: {action} has no key there to rebind; bind it in [keys] or in a scope where it works"
+    )]
+    NotInScope { scope: String, action: String },
+    #[error("[keys]: {action} = {key:?} is not a key; a key is {known}")]
+    UnknownKey {
+        action: String,
+        key: String,
+        known: &'static str,
+    },
+    #[error(
+        "[keys]: {action} must be a key or a list of keys, like \"ctrl-p\" or [\"q\", \"ctrl-q\"]"
+    )]
+    NotKeys { action: String },
+    #[error(
+        "[keys]: {key} would mean both {first} and {second} in the {scope}; bind one of them to another key in [keys]"
+    )]
+    Collision {
+        key: String,
+        first: &'static str,
+        second: &'static str,
+        scope: &'static str,
+    },
+    #[error(
+        "[keys]: {action} = {key:?} would be typed as text in the {scope}; give it Ctrl- or Alt- (like \"ctrl-{key}\"), or bind it only outside it with [keys.<scope>]"
+    )]
+    TypedAsText {
+        action: &'static str,
+        key: String,
+        scope: &'static str,
+    },
+}
+
+impl KeyTable {
+    /// The default table with the config file's `[keys]` applied; refused
+    /// when a name is unknown or a key would mean two things.
+    pub fn rebound(keys: &toml::Table) -> Result<Self, RebindError> {
+        let mut table = Self::default();
+        for (name, value) in keys {
+            if let toml::Value::Table(scoped) = value {
+                let scope = scope_named(name)?;
+                for (name, value) in scoped {
+                    let action = action_named(name)?;
+                    let keys = keys_of(name, value)?;
+                    let binding = table
+                        .bindings
+                        .iter_mut()
+                        .find(|b| b.scope == scope && b.action == action)
+                        .ok_or_else(|| RebindError::NotInScope {
+                            scope: scope.name().to_owned(),
+                            action: action.name().to_owned(),
+                        })?;
+                    binding.keys = keys;
+                }
+            } else {
+                let action = action_named(name)?;
+                let keys = keys_of(name, value)?;
+                for binding in table.bindings.iter_mut().filter(|b| b.action == action) {
+                    binding.keys.clone_from(&keys);
+                }
+            }
+        }
+        table.check()?;
+        Ok(table)
+    }
+
+    /// No key means two things where it is pressed, and no key of a
+    /// scope that types text is a letter.
+    pub fn check(&self) -> Result<(), RebindError> {
+        for focused in Scope::ALL {
+            if matches!(focused, Scope::Always | Scope::Everywhere | Scope::Global) {
+                continue;
+            }
+            let live: Vec<&Binding> = self
+                .bindings
+                .iter()
+                .filter(|b| {
+                    applies(b.scope, focused)
+                        // While the login is refused its keys come first
+                        // in every pane.
+                        || (b.scope == Scope::LoginRefused && !focused.is_popup())
+                })
+                .collect();
+            for (at, first) in live.iter().enumerate() {
+                if focused.types_text()
+                    && let Some(key) = first.keys.iter().find(|k| k.is_text())
+                {
+                    return Err(RebindError::TypedAsText {
+                        action: first.action.name(),
+                        key: key.label(),
+                        scope: place(focused),
+                    });
+                }
+                for second in &live[at + 1..] {
+                    if first.action == second.action {
+                        continue;
+                    }
+                    if let Some(key) = first.keys.iter().find(|k| second.keys.contains(k)) {
+                        return Err(RebindError::Collision {
+                            key: key.label(),
+                            first: first.action.name(),
+                            second: second.action.name(),
+                            scope: place(focused),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The scope as a refusal names it.
+fn place(scope: Scope) -> &'static str {
+    match scope {
+        Scope::Always | Scope::Everywhere | Scope::Global => "whole console",
+        Scope::Vehicles => "vehicles pane",
+        Scope::Log => "log pane",
+        Scope::Detail => "detail pane",
+        Scope::Editor => "editor",
+        Scope::LoginRefused => "login-refused keys",
+        Scope::Help => "help popup",
+        Scope::Templates => "template list",
+        Scope::Confirm => "publish confirmation",
+        Scope::FleetConfirm => "fleet publish confirmation",
+        Scope::FilterPrompt => "filter prompt",
+    }
+}
+
+fn action_named(name: &str) -> Result<Action, RebindError> {
+    Action::ALL
+        .iter()
+        .copied()
+        .find(|a| a.name() == name)
+        .ok_or_else(|| RebindError::UnknownAction {
+            name: name.to_owned(),
+            known: Action::ALL
+                .iter()
+                .map(|a| a.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+fn scope_named(name: &str) -> Result<Scope, RebindError> {
+    Scope::ALL
+        .iter()
+        .copied()
+        .find(|s| s.name() == name)
+        .ok_or_else(|| RebindError::UnknownScope {
+            name: name.to_owned(),
+            known: Scope::ALL
+                .iter()
+                .map(|s| s.name())
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+/// The keys a value names: one key or a list of them.
+fn keys_of(action: &str, value: &toml::Value) -> Result<Vec<Key>, RebindError> {
+    let texts: Vec<&str> = match value {
+        toml::Value::String(text) => vec![text.as_str()],
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|item| item.as_str())
+            .collect::<Option<_>>()
+            .ok_or_else(|| RebindError::NotKeys {
+                action: action.to_owned(),
+            })?,
+        _ => {
+            return Err(RebindError::NotKeys {
+                action: action.to_owned(),
+            });
+        }
+    };
+    if texts.is_empty() {
+        return Err(RebindError::NotKeys {
+            action: action.to_owned(),
+        });
+    }
+    let mut keys = Vec::new();
+    for text in texts {
+        let parsed = names::parse(text).ok_or_else(|| RebindError::UnknownKey {
+            action: action.to_owned(),
+            key: text.to_owned(),
+            known: names::KNOWN,
+        })?;
+        keys.extend(parsed);
+    }
+    Ok(keys)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    fn rebound(text: &str) -> Result<KeyTable, RebindError> {
+        KeyTable::rebound(&text.parse::<toml::Table>().unwrap())
+    }
+
+    #[test]
+    fn the_default_table_means_one_thing_per_key_wherever_it_is_pressed() {
+        assert_eq!(KeyTable::default().check(), Ok(()));
+    }
+
+    #[test]
+    fn an_action_takes_its_new_keys_in_every_scope_it_works_in() {
+        let table =
+            rebound("publish = \"ctrl-o\"\nquit = [\"q\", \"ctrl-q\"]\nup = \"w\"").unwrap();
+        let ctrl = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL);
+        assert_eq!(
+            table.action_for(Scope::Editor, &ctrl('o')),
+            Some(Action::Publish)
+        );
+        assert_eq!(table.action_for(Scope::Editor, &ctrl('s')), None);
+        assert_eq!(table.action_for(Scope::Log, &ctrl('q')), Some(Action::Quit));
+        assert_eq!(table.label(Scope::Log, Action::Quit), "q/Ctrl-Q");
+        for scope in [Scope::Vehicles, Scope::Log, Scope::Help, Scope::Templates] {
+            assert_eq!(table.label(scope, Action::Up), "w", "{scope:?}");
+        }
+    }
+
+    #[test]
+    fn a_scoped_rebinding_changes_that_scope_only() {
+        let table = rebound("[editor]\ntemplates = \"ctrl-o\"").unwrap();
+        assert_eq!(table.label(Scope::Editor, Action::Templates), "Ctrl-O");
+        assert_eq!(table.label(Scope::Log, Action::Templates), "t");
+        let err = rebound("[vehicles]\npublish = \"p\"").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "[keys.vehicles]: publish has no key there to rebind; bind it in [keys] or in a scope where it works"
+        );
+    }
+
+    #[test]
+    fn a_key_taken_by_another_action_is_refused_with_both_named() {
+        let err = rebound("publish = \"ctrl-e\"").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "[keys]: Ctrl-E would mean both publish and jump-to-error in the editor; bind one of them to another key in [keys]"
+        );
+        let err = rebound("copy = \"f\"").unwrap_err();
+        assert!(err.to_string().contains("toggle-follow"), "{err}");
+        let err = rebound("[help]\nup = \"q\"").unwrap_err();
+        assert!(err.to_string().contains("close"), "{err}");
+        assert!(err.to_string().contains("help popup"), "{err}");
+        // A global key against a pane's.
+        let err = rebound("help = \"c\"").unwrap_err();
+        assert!(err.to_string().contains("both help and copy"), "{err}");
+    }
+
+    #[test]
+    fn a_letter_where_letters_are_text_is_refused() {
+        let err = rebound("publish = \"p\"").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "[keys]: publish = \"p\" would be typed as text in the editor; give it Ctrl- or Alt- (like \"ctrl-p\"), or bind it only outside it with [keys.<scope>]"
+        );
+    }
+
+    #[test]
+    fn unknown_names_are_refused_with_the_known_ones() {
+        let err = rebound("publsh = \"ctrl-p\"").unwrap_err();
+        assert!(
+            err.to_string().starts_with(
+                "[keys]: unknown action \"publsh\"; the actions are: quit, interrupt, help,"
+            ),
+            "{err}"
+        );
+        assert!(err.to_string().contains("publish"), "{err}");
+        let err = rebound("publish = \"ctrl-pp\"").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("[keys]: publish = \"ctrl-pp\" is not a key; a key is a character"),
+            "{err}"
+        );
+        let err = rebound("[edtor]\npublish = \"ctrl-p\"").unwrap_err();
+        assert!(err.to_string().contains("editor, login-refused"), "{err}");
+        let err = rebound("publish = 3").unwrap_err();
+        assert!(err.to_string().contains("a key or a list of keys"), "{err}");
+    }
+}
