@@ -1,0 +1,150 @@
+//! The index's own shapes: one message as 40 bytes (a slot), the names
+//! it points to by number, the kinds by index, and where a line is.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+
+/// Where a message's line is on disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    /// The line of this ticket in the running journal.
+    Journal(u64),
+    /// The line at `offset` in an opened file ([`History::add_file`]).
+    File { file: u16, offset: u64 },
+    /// Nowhere: the journal is off.
+    Nowhere,
+}
+
+/// The kinds a message can have, by index: inbound kinds, then what the
+/// console publishes, then anything a file names otherwise.
+pub(super) const KINDS: [&str; 12] = [
+    "content",
+    "content-string",
+    "popup-ok",
+    "popup-cancel",
+    "popup-timeout",
+    "popup-other",
+    "no-content",
+    "text",
+    "binary",
+    "data",
+    "popup",
+    "other",
+];
+
+/// The kinds a record can have: the one list `export --kind` accepts.
+pub fn record_kinds() -> &'static [&'static str] {
+    // The last entry stands for a kind no record should name.
+    &KINDS[..KINDS.len() - 1]
+}
+
+pub(super) fn kind_id(name: &str) -> u8 {
+    let index = KINDS
+        .iter()
+        .position(|k| *k == name)
+        .unwrap_or(KINDS.len() - 1);
+    u8::try_from(index).unwrap_or(u8::MAX)
+}
+
+pub(super) const NONE: u32 = u32::MAX;
+/// An action that was not interned (too many distinct ones): it is read
+/// from the payload when shown.
+pub(super) const UNINTERNED: u32 = u32::MAX - 1;
+pub(super) const FILE_JOURNAL: u16 = u16::MAX;
+pub(super) const FILE_NOWHERE: u16 = u16::MAX - 1;
+pub(super) const OUTBOUND: u8 = 1;
+pub(super) const REFUSED: u8 = 4;
+pub(super) const JSON: u8 = 2;
+
+/// One message in the index: 40 bytes.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Slot {
+    /// Microseconds since the Unix epoch.
+    pub(super) at: i64,
+    /// The journal ticket or the file offset, as `file` says.
+    pub(super) offset: u64,
+    pub(super) size: u32,
+    pub(super) vehicle: u32,
+    pub(super) topic: u32,
+    pub(super) action: u32,
+    pub(super) file: u16,
+    pub(super) kind: u8,
+    pub(super) flags: u8,
+}
+
+impl Slot {
+    pub(super) fn place(&self) -> Place {
+        match self.file {
+            FILE_JOURNAL => Place::Journal(self.offset),
+            FILE_NOWHERE => Place::Nowhere,
+            file => Place::File {
+                file,
+                offset: self.offset,
+            },
+        }
+    }
+
+    pub(super) fn set_place(&mut self, place: Place) {
+        (self.file, self.offset) = match place {
+            Place::Journal(ticket) => (FILE_JOURNAL, ticket),
+            Place::File { file, offset } => (file, offset),
+            Place::Nowhere => (FILE_NOWHERE, 0),
+        };
+    }
+}
+
+/// Strings stored once and named by a number.
+#[derive(Debug)]
+pub(super) struct Names<T> {
+    pub(super) list: Vec<T>,
+    pub(super) ids: HashMap<T, u32>,
+}
+
+impl<T> Default for Names<T> {
+    fn default() -> Self {
+        Self {
+            list: Vec::new(),
+            ids: HashMap::new(),
+        }
+    }
+}
+
+impl<T: Clone + Eq + Hash> Names<T> {
+    /// The id of `name`, made with `make` the first time (no allocation
+    /// for a name already known); `None` past `cap` names.
+    pub(super) fn id<Q>(&mut self, name: &Q, make: impl FnOnce(&Q) -> T, cap: usize) -> Option<u32>
+    where
+        T: std::borrow::Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        if let Some(id) = self.ids.get(name) {
+            return Some(*id);
+        }
+        if self.list.len() >= cap {
+            return None;
+        }
+        let id = u32::try_from(self.list.len()).ok()?;
+        let name = make(name);
+        self.list.push(name.clone());
+        self.ids.insert(name, id);
+        Some(id)
+    }
+
+    pub(super) fn get(&self, id: u32) -> Option<&T> {
+        self.list.get(usize::try_from(id).ok()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Slot;
+
+    #[test]
+    fn an_index_entry_fits_in_40_bytes() {
+        assert!(
+            std::mem::size_of::<Slot>() <= 40,
+            "{}",
+            std::mem::size_of::<Slot>()
+        );
+    }
+}
