@@ -152,7 +152,7 @@ impl<'a> json::Node<'a, Positioned> for &'a Node<'a> {
     }
 
     fn to_value(&self) -> Cow<'a, serde_json::Value> {
-        Cow::Owned(super::to_serde(&self.value))
+        Cow::Owned(to_serde(&self.value))
     }
 
     fn identity(&self) -> Option<NodeIdentity> {
@@ -203,5 +203,24 @@ impl<'a> json::Array<'a, Positioned> for &'a [Node<'a>] {
 
     fn elements(&self) -> std::slice::Iter<'a, Node<'a>> {
         self.iter()
+    }
+}
+
+/// A spanned value as a `serde_json` value, for the schema validator;
+/// numbers keep their spelling (arbitrary precision).
+fn to_serde(value: &Value) -> serde_json::Value {
+    use serde_json::Value as J;
+    match value {
+        Value::Null => J::Null,
+        Value::Bool(b) => J::Bool(*b),
+        Value::Number(n) => n.parse::<serde_json::Number>().map_or(J::Null, J::Number),
+        Value::String(s) => J::String(s.as_ref().to_owned()),
+        Value::Array(items) => J::Array(items.iter().map(|n| to_serde(&n.value)).collect()),
+        Value::Object(members) => J::Object(
+            members
+                .iter()
+                .map(|m| (m.key.as_ref().to_owned(), to_serde(&m.value.value)))
+                .collect(),
+        ),
     }
 }
