@@ -33,6 +33,7 @@ pub mod console;
 pub mod demo;
 pub mod environment;
 pub mod export;
+pub mod needed;
 pub mod open;
 pub mod replay;
 pub mod send;
@@ -220,11 +221,17 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         None => {
             no_console_without_a_terminal()?;
             let settings = settings::Settings::resolve(&cli.global)?;
-            if settings.broker.is_none() {
-                return Err(CliError::usage(
-                    "no broker to open the console on: pass --broker URL and --uid UID (or --profile NAME); to try it without an account, run `wpconsole demo`",
-                ));
-            }
+            settings
+                .require(
+                    &[needed::Needed::Broker, needed::Needed::Uid],
+                    "open the console",
+                )
+                .map_err(|err| {
+                    CliError::usage(format!(
+                        "{}; to try it without an account, run `wpconsole demo`",
+                        err.message
+                    ))
+                })?;
             let connection = settings.connection()?;
             let fleet = console::configured_fleet(&settings);
             console::run(&settings, connection, fleet, false, &cli.global).await

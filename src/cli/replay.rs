@@ -181,6 +181,12 @@ fn read_records(args: &ReplayArgs, settings: &Settings) -> Result<Vec<Recorded>,
 pub async fn run(global: &GlobalArgs, args: &ReplayArgs) -> Result<u8, CliError> {
     let settings = Settings::resolve(global)?;
     let vin = Vin::parse(&args.to).map_err(CliError::usage)?;
+    // Everything missing is named at once; a dry run connects to nothing.
+    let needed = [
+        (!args.dry_run).then_some(super::needed::Needed::Broker),
+        Some(super::needed::Needed::Uid),
+    ];
+    settings.require(&needed.into_iter().flatten().collect::<Vec<_>>(), "replay")?;
     let mut rules = settings.outbound_rules(settings.catalog()?)?;
     // Recorded bytes go out as recorded: an id they carry stays, none is added.
     rules.track = false;

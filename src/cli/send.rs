@@ -1,6 +1,7 @@
 //! `wpconsole send`: validate, size-check, respect the popup rule, then
 //! publish one envelope to a vehicle's "from" topic.
 
+use super::needed::Needed;
 use super::settings::Settings;
 use super::validate::{print_problems, read_input};
 use super::{CliError, GlobalArgs, exit};
@@ -83,6 +84,19 @@ fn parse_duration(text: &str) -> Result<Duration, String> {
 }
 
 impl SendArgs {
+    /// What this send cannot go without, all named at once when missing:
+    /// a dry run connects to nothing, a whole envelope carries its idApp.
+    fn needed(&self) -> Vec<Needed> {
+        [
+            (!self.dry_run).then_some(Needed::Broker),
+            Some(Needed::Uid),
+            self.content.is_some().then_some(Needed::AppId),
+        ]
+        .into_iter()
+        .flatten()
+        .collect()
+    }
+
     /// The field names: the flags, else the profile's, else `cid`/`ref`.
     fn tracking(&self, settings: &Settings) -> Tracking {
         Tracking {
@@ -238,6 +252,7 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
     let settings = Settings::resolve(global)?;
     let vin = Vin::parse(&args.vin).map_err(CliError::usage)?;
     args.refuse_composing_options_with_a_whole_envelope()?;
+    settings.require(&args.needed(), "send")?;
     let text = args.envelope_text(&settings)?;
     let typed = TypedContent::of(args.content.as_deref(), &text);
     let mut rules = settings.outbound_rules(settings.catalog()?)?;

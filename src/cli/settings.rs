@@ -1,6 +1,7 @@
 //! Resolving what a command runs with: flags and environment (from clap)
 //! over the profile over the defaults.
 
+use super::needed::{self, Needed};
 use super::{CliError, GlobalArgs};
 use crate::account::Account;
 use crate::config::{self, ConfigFile, FleetEntry, Profile};
@@ -134,18 +135,35 @@ impl Settings {
     /// plus the UID. Every command that reads or writes an account's
     /// history asks here.
     pub fn account(&self) -> Result<Account, CliError> {
-        let Some(broker) = &self.broker else {
-            return Err(CliError::usage(
-                "no broker: pass --broker URL (e.g. mqtts://iot-partners-preprod.mpsa.com:8886), set WPCONSOLE_BROKER, or choose a profile with --profile",
-            ));
+        self.require(&[Needed::Broker, Needed::Uid], "tell which account this is")?;
+        let (Some(broker), Some(uid)) = (&self.broker, &self.uid) else {
+            unreachable!("required above");
         };
         let broker = BrokerUrl::parse(broker).map_err(CliError::usage)?;
-        let Some(uid) = &self.uid else {
-            return Err(CliError::usage(
-                "no UID: pass --uid UID, set WPCONSOLE_UID, or add uid to the profile",
-            ));
-        };
         Ok(Account::of(&broker, uid))
+    }
+
+    /// Refuses, naming each of `needed` that is not set and where it is
+    /// given; `doing` is what the command was about to do ("send").
+    pub fn require(&self, needed: &[Needed], doing: &str) -> Result<(), CliError> {
+        let missing: Vec<Needed> = needed
+            .iter()
+            .copied()
+            .filter(|needed| match needed {
+                Needed::Broker => self.broker.is_none(),
+                Needed::Uid => self.uid.is_none(),
+                Needed::AppId => self.app_id().is_err(),
+            })
+            .collect();
+        if missing.is_empty() {
+            Ok(())
+        } else {
+            Err(needed::missing(
+                &missing,
+                doing,
+                self.profile_name.as_deref(),
+            ))
+        }
     }
 
     /// The journal of the account this run is connected to
@@ -202,8 +220,10 @@ impl Settings {
     /// The topic scheme; needs the UID.
     pub fn topics(&self) -> Result<TopicScheme, CliError> {
         let Some(uid) = &self.uid else {
-            return Err(CliError::usage(
-                "no UID: pass --uid UID, set WPCONSOLE_UID, or add uid to the profile",
+            return Err(needed::missing(
+                &[Needed::Uid],
+                "name the account's topics",
+                self.profile_name.as_deref(),
             ));
         };
         TopicScheme::new(&self.prefix, uid, self.trailing_slash).map_err(CliError::usage)
@@ -211,18 +231,25 @@ impl Settings {
 
     /// The application id for composing envelopes.
     pub fn app_id(&self) -> Result<&str, CliError> {
-        self.app_id.as_deref().filter(|id| !id.trim().is_empty()).ok_or_else(|| {
-            CliError::usage(
-                "no application id (idApp) to compose with: pass --app-id ID, set WPCONSOLE_APP_ID, or add app-id to the profile",
-            )
-        })
+        self.app_id
+            .as_deref()
+            .filter(|id| !id.trim().is_empty())
+            .ok_or_else(|| {
+                needed::missing(
+                    &[Needed::AppId],
+                    "compose an envelope around the content",
+                    self.profile_name.as_deref(),
+                )
+            })
     }
 
     /// Connection settings, reading (or asking for) the password.
     pub fn connection(&self) -> Result<ConnectionSettings, CliError> {
         let Some(broker) = &self.broker else {
-            return Err(CliError::usage(
-                "no broker: pass --broker URL (e.g. mqtts://iot-partners-preprod.mpsa.com:8886), set WPCONSOLE_BROKER, or choose a profile with --profile",
+            return Err(needed::missing(
+                &[Needed::Broker],
+                "connect",
+                self.profile_name.as_deref(),
             ));
         };
         let broker = BrokerUrl::parse(broker).map_err(CliError::usage)?;

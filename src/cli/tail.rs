@@ -44,6 +44,10 @@ pub async fn run(global: &GlobalArgs, args: &TailArgs) -> Result<u8, CliError> {
         ));
     }
     let settings = Settings::resolve(global)?;
+    settings.require(
+        &[super::needed::Needed::Broker, super::needed::Needed::Uid],
+        "tail",
+    )?;
     let topics = settings.topics()?;
     let vins = args
         .vin

@@ -141,7 +141,7 @@ fn configuration_mistakes_are_usage_errors_that_say_where_to_fix_them() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out).1.contains("no broker: pass --broker URL"));
+    assert!(text(&out).1.contains("no broker URL (--broker URL"));
 
     let config = sandbox.write("secret.toml", "[profiles.p]\npassword = \"hunter2\"\n");
     let out = sandbox

@@ -1,8 +1,10 @@
 //! What a command says about its own use: `--help` with examples, the
-//! console without a terminal, a count that would never end.
+//! console without a terminal, a count that would never end, a broker,
+//! UID or application id that is missing.
 
 use super::text;
-use crate::util::{self, Sandbox};
+use crate::util::{self, Sandbox, VIN};
+use std::time::Duration;
 
 #[test]
 fn every_command_has_help_with_examples() {
@@ -95,4 +97,119 @@ fn tail_count_zero_is_refused_at_once_and_the_help_says_so() {
         .output()
         .unwrap();
     assert!(text(&help).0.contains("0 is refused"), "{}", text(&help).0);
+}
+
+#[test]
+fn a_command_without_broker_uid_or_app_id_names_each_missing_one_and_where_to_give_it() {
+    let sandbox = Sandbox::new();
+    let run = |args: &[&str]| {
+        let output = sandbox.wpconsole().args(args).output().unwrap();
+        let (_, stderr) = text(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        stderr
+    };
+    let broker = [
+        "broker URL",
+        "--broker URL",
+        "WPCONSOLE_BROKER",
+        "broker in",
+    ];
+    let uid = ["UID", "--uid UID", "WPCONSOLE_UID", "uid in"];
+    let app_id = [
+        "application id",
+        "--app-id ID",
+        "WPCONSOLE_APP_ID",
+        "app-id in",
+    ];
+    let says = |stderr: &str, what: &[&str]| what.iter().all(|needle| stderr.contains(needle));
+    let send = ["send", "--vin", VIN, "--content", "{}"];
+    // Nothing given: all three, in one message.
+    let stderr = run(&send);
+    assert!(
+        says(&stderr, &broker) && says(&stderr, &uid) && says(&stderr, &app_id),
+        "{stderr}"
+    );
+    // Each one missing alone is the only one named.
+    let stderr = run(&[&["--uid", "U", "--app-id", "A"][..], &send].concat());
+    assert!(
+        says(&stderr, &broker) && !stderr.contains("--uid") && !stderr.contains("--app-id"),
+        "{stderr}"
+    );
+    let stderr = run(&[
+        &["--broker", "mqtt://127.0.0.1:1", "--app-id", "A"][..],
+        &send,
+    ]
+    .concat());
+    assert!(
+        says(&stderr, &uid) && !stderr.contains("--broker") && !stderr.contains("--app-id"),
+        "{stderr}"
+    );
+    // A dry run connects to nothing: no broker needed.
+    let stderr = run(&[&send[..], &["--dry-run"]].concat());
+    assert!(
+        says(&stderr, &uid) && says(&stderr, &app_id) && !stderr.contains("--broker"),
+        "{stderr}"
+    );
+    // A whole envelope needs no app id.
+    let envelope = sandbox.write("e.json", r#"{"idApp":"A","popup":false,"content":{}}"#);
+    let stderr = run(&["send", "--vin", VIN, "--file", envelope.to_str().unwrap()]);
+    assert!(
+        says(&stderr, &broker) && says(&stderr, &uid) && !stderr.contains("--app-id"),
+        "{stderr}"
+    );
+    let stderr = run(&["tail"]);
+    assert!(
+        says(&stderr, &broker) && says(&stderr, &uid) && !stderr.contains("--app-id"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn the_console_without_broker_or_uid_names_what_is_missing_and_where_to_give_it() {
+    if !util::tmux_available(
+        "the_console_without_broker_or_uid_names_what_is_missing_and_where_to_give_it",
+    ) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    for (args, missing, given) in [
+        (
+            &[][..],
+            &[
+                "--broker URL",
+                "WPCONSOLE_BROKER",
+                "--uid UID",
+                "WPCONSOLE_UID",
+            ][..],
+            &[][..],
+        ),
+        (
+            &["--uid", "U"][..],
+            &["--broker URL", "WPCONSOLE_BROKER"][..],
+            &["--uid"][..],
+        ),
+        (
+            &["--broker", "mqtt://127.0.0.1:1"][..],
+            &["--uid UID", "WPCONSOLE_UID"][..],
+            &["--broker"][..],
+        ),
+    ] {
+        let tmux = sandbox.in_terminal(args, 200, 20);
+        let screen = tmux
+            .wait_for("EXITED", Duration::from_secs(10))
+            .unwrap_or_else(|screen| panic!("{args:?}: {screen}"));
+        // The message wraps at 200 columns: read it as one line.
+        let said = screen.replace('\n', "");
+        assert!(said.contains("EXITED 2"), "{args:?}: {screen}");
+        for needle in missing {
+            assert!(said.contains(needle), "{args:?}: {needle:?} in {screen}");
+        }
+        for needle in given {
+            assert!(
+                !said.contains(needle),
+                "{args:?}: {needle:?} is given: {screen}"
+            );
+        }
+        assert!(said.contains("wpconsole demo"), "{args:?}: {screen}");
+    }
 }

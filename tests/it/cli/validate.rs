@@ -139,9 +139,12 @@ fn dry_run_prints_the_exact_bytes_that_would_be_published() {
 #[test]
 fn invalid_content_is_refused_with_exit_1() {
     let sandbox = Sandbox::new();
+    // A closed port: refused before connecting (exit 3 would be the broker).
     let out = sandbox
         .wpconsole()
         .args([
+            "--broker",
+            "mqtt://127.0.0.1:1",
             "--uid",
             "U",
             "--app-id",
