@@ -98,7 +98,7 @@ pub async fn run(
     // Journals of the old flat layout are no account's history: said once,
     // with where they are.
     if let Some(notice) = journal.as_ref().and_then(AccountJournal::old_layout_notice) {
-        app.notice = Some((StatusLevel::Info, notice));
+        crate::tui::update(&mut app, crate::tui::Msg::Notice(StatusLevel::Info, notice));
     }
     let history = match (&journal, global.options.fresh.unwrap_or(false)) {
         (Some(journal), false) => journal.today(),

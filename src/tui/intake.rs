@@ -205,7 +205,7 @@ pub(super) fn open_source(
             }
         }
         Source::Files(paths) => {
-            app.connection = super::app::ConnectionState::Offline;
+            update(app, Msg::Offline);
             let (_, never) = mpsc::channel(1);
             let files = with_sizes(app, paths);
             Sources {
@@ -225,11 +225,14 @@ fn start_loader(
     files: Vec<ToRead>,
     results_tx: &mpsc::UnboundedSender<Msg>,
 ) -> Burst {
-    app.progress = Some(Progress {
-        done: 0,
-        total: files.iter().map(|f| f.size).sum(),
-        what: "indexing…".to_owned(),
-    });
+    update(
+        app,
+        Msg::Progress(Some(Progress {
+            done: 0,
+            total: files.iter().map(|f| f.size).sum(),
+            what: "indexing…".to_owned(),
+        })),
+    );
     spawn_loader(files, results_tx.clone())
 }
 
@@ -247,7 +250,7 @@ pub(super) fn with_sizes(app: &mut App, paths: Vec<PathBuf>) -> Vec<ToRead> {
         .into_iter()
         .map(|path| {
             let size = std::fs::metadata(&path).map_or(0, |m| m.len());
-            let id = app.history.add_file(path.clone());
+            let id = app.add_file(path.clone());
             ToRead { path, size, id }
         })
         .collect()

@@ -93,7 +93,7 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
     log.write(&format!("console started against {}", app.header.broker));
     let journal = journal.map(Arc::new);
     if let Some(journal) = &journal {
-        app.history.attach_journal(journal.stats.clone());
+        update(&mut app, Msg::JournalOpened(journal.stats.clone()));
     }
     // Before the terminal is taken: a signal from then on ends the loop
     // instead of the process.
@@ -322,10 +322,13 @@ fn carry_out(
             let mut out = std::io::stdout();
             let _ = write!(out, "\x1b]52;c;{encoded}\x07");
             let _ = out.flush();
-            app.notice = Some((
-                StatusLevel::Info,
-                format!("copied {} bytes to the clipboard", bytes.len()),
-            ));
+            update(
+                app,
+                Msg::Notice(
+                    StatusLevel::Info,
+                    format!("copied {} bytes to the clipboard", bytes.len()),
+                ),
+            );
         }
         Command::Export(lines) => {
             let path = std::env::current_dir().unwrap_or_default().join(format!(
@@ -446,7 +449,13 @@ fn publish_one(
             // Journal the log's own entry: one time, one record.
             if let (Some(journal), Some(entry)) = (out.journal, app.history.last()) {
                 let ticket = journal.append(entry.at, json_line(&entry.record()));
-                app.history.set_place(entry.seq, Place::Journal(ticket));
+                update(
+                    app,
+                    Msg::Journaled {
+                        seq: entry.seq,
+                        place: Place::Journal(ticket),
+                    },
+                );
             }
             true
         }

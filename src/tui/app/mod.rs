@@ -126,6 +126,16 @@ pub enum Msg {
     Received(Vec<InboundMessage>),
     /// How the journal is doing.
     Journal(JournalState),
+    /// The journal the console writes: payloads that left memory are read
+    /// back from it.
+    JournalOpened(std::sync::Arc<crate::store::journal::JournalStats>),
+    /// A publish's log entry was journaled: where its line is.
+    Journaled {
+        seq: u64,
+        place: Place,
+    },
+    /// `open`: the console reads files, with no broker.
+    Offline,
     Published(Outgoing),
     PublishFailed(String),
     /// Something finished in the background: a short notice for the status bar.
@@ -291,6 +301,13 @@ impl App {
             color: !self.no_color,
             production: self.rules.production,
         }
+    }
+
+    /// Names a file of records for the history before they are loaded
+    /// (`open`, today's journal); their [`Loaded::Stored`] records point
+    /// into it by the id returned.
+    pub fn add_file(&mut self, path: std::path::PathBuf) -> u16 {
+        self.history.add_file(path)
     }
 
     /// Where each pane is on the current terminal.
@@ -548,6 +565,18 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
         }
         Msg::Journal(state) => {
             app.journal = state;
+            None
+        }
+        Msg::JournalOpened(stats) => {
+            app.history.attach_journal(stats);
+            None
+        }
+        Msg::Journaled { seq, place } => {
+            app.history.set_place(seq, place);
+            None
+        }
+        Msg::Offline => {
+            app.connection = ConnectionState::Offline;
             None
         }
         Msg::Published(outgoing) => {
