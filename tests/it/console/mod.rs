@@ -8,6 +8,7 @@ mod accounts;
 mod demo;
 mod history;
 mod live;
+mod wide_text;
 
 use crate::util::{Mosquitto, Sandbox, Tmux, UID, mosquitto_available, tmux_available};
 use std::time::Duration;

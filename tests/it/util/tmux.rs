@@ -118,6 +118,17 @@ impl Tmux {
         }
     }
 
+    /// Resizes the terminal, as dragging its window's corner does.
+    pub fn resize(&self, width: u16, height: u16) {
+        let status = self
+            .cmd()
+            .args(["resize-window", "-t", "t", "-x", &width.to_string()])
+            .args(["-y", &height.to_string()])
+            .status()
+            .expect("resize-window");
+        assert!(status.success(), "tmux resize-window failed");
+    }
+
     /// A tmux format evaluated for the pane, e.g. `#{alternate_on}`.
     pub fn pane_format(&self, format: &str) -> String {
         let out = self
