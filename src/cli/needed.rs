@@ -99,6 +99,13 @@ mod tests {
             where_to_give(Needed::Broker.id(), Some("preprod")),
             "--broker URL, WPCONSOLE_BROKER or broker in profile \"preprod\""
         );
+        // The domain's own sentence for an {idApp} with nothing to stand
+        // for names the same flag, variable and key.
+        assert!(
+            crate::domain::outbound::NO_APP_ID.contains(&where_to_give(Needed::AppId.id(), None)),
+            "{}",
+            crate::domain::outbound::NO_APP_ID
+        );
         let err = missing(&[Needed::Broker, Needed::Uid], "tail", None);
         assert_eq!(
             err.message,

@@ -20,6 +20,11 @@ use std::sync::Arc;
 /// recipient at publish time.
 pub const PLACEHOLDERS: [&str; 3] = ["{vin}", "{uid}", "{idApp}"];
 
+/// What `{idApp}` says when no application id is set (instead of "idApp
+/// is empty"): where to set one. `cli::needed` checks these names against
+/// the option's declaration.
+pub const NO_APP_ID: &str = "{idApp} has nothing to stand for: no application id is set; give --app-id ID, WPCONSOLE_APP_ID or app-id in the profile";
+
 /// The values placeholders take for one recipient.
 #[derive(Debug, Clone, Copy)]
 pub struct Recipient<'a> {
@@ -209,9 +214,19 @@ impl OutboundRules {
         let resolved = resolve(text, self.recipient(vin));
         let mut validation = envelope::validate_with(&resolved.text, self.catalog.as_deref());
         if resolved.had_placeholders() {
+            let no_app_id = self.app_id.as_deref().is_none_or(str::is_empty);
             for problem in &mut validation.problems {
-                problem.location =
-                    Location::of(text, resolved.original_offset(problem.location.offset));
+                let at = resolved.original_offset(problem.location.offset);
+                problem.location = Location::of(text, at);
+                // An empty idApp the user did not write: the placeholder
+                // had nothing to stand for.
+                let written = text.get(at..).unwrap_or_default();
+                if no_app_id
+                    && problem.path == "$.idApp"
+                    && written.trim_start_matches('"').starts_with("{idApp}")
+                {
+                    NO_APP_ID.clone_into(&mut problem.message);
+                }
             }
         }
         (resolved, validation)
@@ -356,6 +371,32 @@ mod tests {
         assert_eq!(problem.path, "$.popup");
         assert_eq!(problem.location.offset, text.find("\"{vin}\"").unwrap());
         assert_eq!(problem.location.column, text.find("\"{vin}\"").unwrap() + 1);
+    }
+
+    #[test]
+    fn an_app_id_placeholder_with_no_app_id_says_where_to_set_one() {
+        let mut rules = rules();
+        rules.app_id = None;
+        let (_, validation) = rules.validate(TEMPLATE, &vin(A));
+        let problem = validation.errors().next().unwrap();
+        assert_eq!(problem.message, NO_APP_ID);
+        assert_eq!(
+            problem.location.offset,
+            TEMPLATE.find("\"{idApp}\"").unwrap()
+        );
+        // Written empty by hand, it is only empty.
+        let (_, validation) = rules.validate(
+            r#"{"idApp":"","popup":false,"content":{"v":"{vin}"}}"#,
+            &vin(A),
+        );
+        assert!(
+            validation
+                .errors()
+                .next()
+                .unwrap()
+                .message
+                .starts_with("idApp is empty")
+        );
     }
 
     #[test]

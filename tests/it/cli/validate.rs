@@ -342,3 +342,65 @@ fn send_content_problems_are_positioned_in_what_was_typed_not_the_composed_envel
         "{stderr}"
     );
 }
+
+#[test]
+fn an_app_id_placeholder_without_an_app_id_says_how_to_set_one() {
+    let sandbox = Sandbox::new();
+    let template = sandbox.write(
+        "t.json",
+        "{\n  \"idApp\": \"{idApp}\",\n  \"popup\": false,\n  \"content\": {\"vin\": \"{vin}\"}\n}\n",
+    );
+    let template = template.to_str().unwrap();
+    let says_how = |said: &str| {
+        said.contains("{idApp}")
+            && said.contains("--app-id")
+            && said.contains("WPCONSOLE_APP_ID")
+            && said.contains("app-id in the profile")
+            && said.contains("2:12")
+    };
+    let out = sandbox
+        .wpconsole()
+        .args(["validate", "--vin", VIN, template])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(says_how(&stdout), "{stdout}");
+    let out = sandbox
+        .wpconsole()
+        .args([
+            "--uid",
+            "U",
+            "send",
+            "--vin",
+            VIN,
+            "--dry-run",
+            "--file",
+            template,
+        ])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(says_how(&stderr), "{stderr}");
+    // With an app id, the same template is valid; an idApp written empty
+    // by hand is still just empty.
+    let out = sandbox
+        .wpconsole()
+        .args(["--app-id", "APP", "validate", "--vin", VIN, template])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).0);
+    let empty = sandbox.write("e.json", r#"{"idApp":"","popup":false,"content":{}}"#);
+    let out = sandbox
+        .wpconsole()
+        .arg("validate")
+        .arg(&empty)
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&out);
+    assert!(
+        stdout.contains("idApp is empty") && !stdout.contains("{idApp}"),
+        "{stdout}"
+    );
+}
