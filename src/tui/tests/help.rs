@@ -265,3 +265,12 @@ fn a_rebinding_shows_in_dispatch_footer_and_help() {
     key(&mut app, KeyCode::Char('x'));
     assert_eq!(app.modal, None);
 }
+
+#[test]
+fn help_lists_the_focused_panes_keys_and_closes() {
+    let mut app = app();
+    key(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.modal, Some(Modal::Help(_))));
+    key(&mut app, KeyCode::Char('q'));
+    assert_eq!(app.modal, None, "q closes help rather than quitting");
+}

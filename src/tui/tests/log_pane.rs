@@ -220,3 +220,94 @@ fn with_files_of_two_accounts_each_log_row_carries_its_uid() {
         screen(&app)
     );
 }
+
+#[test]
+fn scrolling_up_pauses_follow_and_counts_what_waits() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    focus(&mut app, Focus::Log);
+    assert!(app.log.follows());
+    key(&mut app, KeyCode::Up);
+    assert!(!app.log.follows());
+    let held = app.log.selected();
+    receive(&mut app, &to_topic(VIN_A), b"{}", 80_000);
+    receive(&mut app, &to_topic(VIN_A), b"{}", 81_000);
+    assert_eq!(
+        app.log.selected(),
+        held,
+        "the selection does not move while paused"
+    );
+    assert_eq!(app.log.waiting(), 2);
+    key(&mut app, KeyCode::Char('G'));
+    assert!(app.log.follows());
+    assert_eq!(app.log.waiting(), 0);
+    assert_eq!(app.log.selected(), Some(5));
+    key(&mut app, KeyCode::Char('f'));
+    assert!(!app.log.follows(), "f toggles follow off");
+    key(&mut app, KeyCode::Char('f'));
+    assert!(app.log.follows());
+}
+
+#[test]
+fn memory_is_bounded_and_what_is_dropped_is_counted() {
+    let mut app = app_with(160, 45, 100);
+    for n in 0..250 {
+        receive(
+            &mut app,
+            &to_topic(VIN_A),
+            format!("{{\"n\":{n}}}").as_bytes(),
+            n,
+        );
+    }
+    assert_eq!(app.history.len(), 100);
+    assert_eq!(app.history.evicted, 150);
+    assert_eq!(app.history.rx, 250);
+    assert_eq!(app.log.selected(), Some(249));
+}
+
+#[test]
+fn records_read_back_from_files_fill_the_log_both_ways() {
+    use crate::tui::app::Loaded;
+    let mut app = app();
+    let topics = app.rules.topics.clone();
+    let inbound = crate::domain::InboundMessage::new(
+        &topics,
+        to_topic(VIN_B),
+        bytes::Bytes::from(action("old")),
+        t0(),
+    );
+    let outbound = r#"{"received_at":"2026-11-24T10:00:00.000Z","vin":"ZFA1234567890ABCD","topic":"psa/OVIPPartners-Dev/from/uid/PARTNER1/opa/ZFA1234567890ABCD/","bytes":42,"kind":"data","dir":"out","payload":{"idApp":"APP","popup":false,"content":{}}}"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.jsonl");
+    let first = inbound.journal_line();
+    std::fs::write(&path, format!("{first}\n{outbound}\n")).unwrap();
+    let file = app.history.add_file(path);
+    let stored = |line: &str, offset: usize| Loaded::Stored {
+        record: crate::tui::intake::stored_record(line).unwrap(),
+        file,
+        offset: offset as u64,
+    };
+    update(
+        &mut app,
+        Msg::Loaded(vec![stored(&first, 0), stored(outbound, first.len() + 1)]),
+    );
+    assert_eq!((app.history.rx, app.history.tx), (1, 1));
+    assert_eq!(app.log.selected(), Some(1), "following the newest record");
+    assert_eq!(app.history.vehicles[&vin(VIN_B)].tx, 1);
+    let old = app.history.by_seq(0).unwrap();
+    assert_eq!(old.action.as_deref(), Some("old"));
+    assert_eq!(
+        old.payload,
+        action("old").as_bytes(),
+        "read back from the file"
+    );
+    let out = app.history.by_seq(1).unwrap();
+    assert_eq!(out.direction, crate::store::Direction::Outbound);
+    assert_eq!(out.kind, "data");
+    assert_eq!(out.size, 42);
+    app.connection = ConnectionState::Offline;
+    select_vehicle(&mut app, VIN_B);
+    focus(&mut app, Focus::Editor);
+    assert_eq!(ctrl(&mut app, 's'), None);
+    assert!(status(&app).contains("no broker"), "{}", status(&app));
+}

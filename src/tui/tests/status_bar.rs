@@ -162,3 +162,136 @@ fn a_notice_is_not_cut_off_by_the_broker_and_a_reconnect_reason() {
     );
     assert!(status.contains("reconnecting (attempt 3)"), "{status}");
 }
+
+#[test]
+fn drops_and_rates_reach_the_status_bar() {
+    let mut app = app();
+    update(&mut app, Msg::Session(SessionEvent::Dropped(7)));
+    assert_eq!(app.dropped, 7);
+    for n in 0..20 {
+        receive(&mut app, &to_topic(VIN_A), b"{}", n * 100);
+    }
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(2)));
+    assert!((app.rate - 10.0).abs() < 0.01, "{}", app.rate);
+}
+
+#[test]
+fn the_status_bar_tells_an_outage_and_its_reason() {
+    let mut app = app();
+    update(
+        &mut app,
+        Msg::Session(SessionEvent::Disconnected {
+            reason: DisconnectReason {
+                kind: FailureKind::Unreachable,
+                text: "connection refused: nothing accepts connections at broker.test:8886".into(),
+            },
+            attempt: 3,
+            retry_in: Some(Duration::from_millis(800)),
+        }),
+    );
+    let shown = screen(&app);
+    let status = shown.lines().rev().nth(1).unwrap_or_default();
+    assert!(
+        status.contains("reconnecting (attempt 3)") && status.contains("rx 0"),
+        "{status}"
+    );
+    assert!(status.contains("connection refused"), "{status}");
+    update(&mut app, Msg::Session(SessionEvent::Connected));
+    assert!(screen(&app).contains("● connected"));
+}
+
+#[test]
+fn a_refused_login_waits_for_the_retry_key_and_says_where_the_password_came_from() {
+    let mut app = app();
+    let refused = || {
+        Msg::Session(SessionEvent::Disconnected {
+            reason: DisconnectReason {
+                kind: FailureKind::BadCredentials,
+                text: "login refused: bad user name or password (password from WPCONSOLE_PASSWORD); the broker refused login \"PARTNER1\": check --uid and the password".into(),
+            },
+            attempt: 1,
+            retry_in: None,
+        })
+    };
+    // Ctrl-R means nothing while the session retries on its own.
+    assert_eq!(ctrl(&mut app, 'r'), None);
+    update(&mut app, refused());
+    assert!(matches!(
+        app.connection,
+        ConnectionState::LoginRefused { .. }
+    ));
+    let shown = screen(&app);
+    let status = shown.lines().rev().nth(1).unwrap_or_default();
+    assert!(
+        status.contains(
+            "✗ login refused: bad user name or password (password from WPCONSOLE_PASSWORD)"
+        ),
+        "{status}"
+    );
+    assert!(!status.contains("reconnecting"), "{status}");
+    let footer = shown.lines().last().unwrap_or_default();
+    assert!(
+        footer
+            .trim_start_matches('"')
+            .starts_with(" Ctrl-R retry login"),
+        "{footer}"
+    );
+    key(&mut app, KeyCode::Char('?'));
+    assert!(screen(&app).contains("try the refused login once more"));
+    key(&mut app, KeyCode::Esc);
+    // From any pane, the editor included: one attempt per press.
+    focus(&mut app, Focus::Editor);
+    assert_eq!(ctrl(&mut app, 'r'), Some(Command::RetryLogin));
+    assert_eq!(app.connection, ConnectionState::Connecting);
+    assert_eq!(ctrl(&mut app, 'r'), None, "one press, one attempt");
+    update(&mut app, refused());
+    assert_eq!(ctrl(&mut app, 'r'), Some(Command::RetryLogin));
+    update(&mut app, Msg::Session(SessionEvent::Connected));
+    assert!(!screen(&app).contains("retry login"));
+}
+
+#[test]
+fn insecure_tls_is_shown_in_the_status_bar() {
+    let mut app = app();
+    assert!(!screen(&app).contains("INSECURE"));
+    app.header.insecure = true;
+    assert!(screen(&app).contains("INSECURE: certificate not verified"));
+}
+
+#[test]
+fn journal_trouble_is_shown_with_its_count_and_reason() {
+    let mut app = app();
+    update(
+        &mut app,
+        Msg::Journal(crate::tui::app::JournalState::Writing {
+            dir: "/j".into(),
+            unwritten: 12,
+            error: Some("cannot write the journal: No space left on device".into()),
+        }),
+    );
+    let shown = screen(&app);
+    assert!(
+        shown.contains("journal: 12 unwritten (cannot write the journal: No space left"),
+        "{shown}"
+    );
+}
+
+#[test]
+fn indexing_files_shows_a_progress_bar_until_done() {
+    let mut app = app();
+    update(
+        &mut app,
+        Msg::Progress(Some(crate::tui::app::Progress {
+            done: 50,
+            total: 100,
+            what: "indexing… 1,000 messages".into(),
+        })),
+    );
+    let shown = screen(&app);
+    assert!(
+        shown.contains("indexing… 1,000 messages [██████████░░░░░░░░░░] 50%"),
+        "{shown}"
+    );
+    update(&mut app, Msg::Progress(None));
+    assert!(!screen(&app).contains("indexing…"));
+}

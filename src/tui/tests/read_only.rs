@@ -1,0 +1,124 @@
+//! Consoles that must not publish (read-only, `open`) or must ask first
+//! (production): no key publishes, the footer and help say so.
+
+use super::*;
+
+#[test]
+fn a_production_profile_asks_before_every_publish() {
+    let mut app = app();
+    app.rules.production = true;
+    select_vehicle(&mut app, VIN_A);
+    focus(&mut app, Focus::Editor);
+    assert_eq!(
+        ctrl(&mut app, 's'),
+        None,
+        "nothing is sent before the answer"
+    );
+    assert!(matches!(app.modal, Some(Modal::ConfirmPublish(_))));
+    let shown = screen(&app);
+    assert!(
+        shown.contains("PRODUCTION: every publish asks first"),
+        "{shown}"
+    );
+    assert!(shown.contains("on the PRODUCTION broker"), "{shown}");
+    assert_eq!(key(&mut app, KeyCode::Char('n')), None);
+    assert_eq!(app.modal, None);
+    assert!(status(&app).contains("cancelled"), "{}", status(&app));
+    ctrl(&mut app, 's');
+    let Some(Command::Publish(outgoing)) = key(&mut app, KeyCode::Char('y')) else {
+        panic!("y publishes");
+    };
+    assert_eq!(outgoing.vin, vin(VIN_A));
+}
+
+#[test]
+fn a_read_only_console_cannot_publish_by_any_key() {
+    use ratatui::crossterm::event::KeyEvent;
+    let mut app = app();
+    app.rules.read_only = true;
+    select_vehicle(&mut app, VIN_A);
+    assert!(screen(&app).contains("READ-ONLY"));
+    for focus in [Focus::Vehicles, Focus::Log, Focus::Detail, Focus::Editor] {
+        for binding in app.keys.clone().bindings() {
+            for k in &binding.keys {
+                app.focus = focus;
+                app.modal = None;
+                let command = update(&mut app, Msg::Key(KeyEvent::new(k.code, k.modifiers)));
+                assert!(
+                    !matches!(command, Some(Command::Publish(_))),
+                    "{:?} in {focus:?} published",
+                    binding.action
+                );
+            }
+        }
+    }
+    focus(&mut app, Focus::Editor);
+    app.modal = None;
+    assert_eq!(ctrl(&mut app, 's'), None);
+    assert!(status(&app).contains("read-only"), "{}", status(&app));
+    set_editor(&mut app, "{");
+    assert!(
+        !app.editor.validation().problems.is_empty(),
+        "the editor still validates"
+    );
+}
+
+#[test]
+fn a_read_only_console_offers_no_publishing_in_its_footer_or_help() {
+    let mut app = app();
+    app.rules.read_only = true;
+    select_vehicle(&mut app, VIN_A);
+    focus(&mut app, Focus::Editor);
+    let shown = screen(&app);
+    let footer = shown.lines().nth(usize::from(app.size.1) - 1).unwrap_or("");
+    assert!(
+        !footer.contains("Ctrl-S"),
+        "footer offers publishing:\n{shown}"
+    );
+    assert!(footer.contains("read-only"), "{footer}");
+    focus(&mut app, Focus::Log);
+    key(&mut app, KeyCode::Char('?'));
+    let help = screen(&app);
+    assert!(!help.contains("Ctrl-S"), "help offers publishing:\n{help}");
+    assert!(help.contains("Read-only"), "{help}");
+    key(&mut app, KeyCode::Esc);
+    focus(&mut app, Focus::Vehicles);
+    key(&mut app, KeyCode::Char('?'));
+    let help = screen(&app);
+    assert!(
+        !help.contains("Ctrl-S") && !help.contains("mark"),
+        "no marking for a fleet publish either:\n{help}"
+    );
+    // A console that may publish still offers it.
+    let mut app = crate::tui::testing::app();
+    focus(&mut app, Focus::Editor);
+    assert!(screen(&app).contains("Ctrl-S"));
+}
+
+#[test]
+fn a_publish_from_open_says_there_is_no_broker_not_read_only_flag() {
+    let mut app = app();
+    // What `open` sets up: files, no broker, read-only rules.
+    app.rules.read_only = true;
+    update(&mut app, Msg::Session(SessionEvent::Connected));
+    app.connection = ConnectionState::Offline;
+    select_vehicle(&mut app, VIN_A);
+    focus(&mut app, Focus::Editor);
+    assert_eq!(ctrl(&mut app, 's'), None);
+    let said = status(&app);
+    assert!(said.contains("no broker"), "{said}");
+    assert!(!said.contains("--read-only"), "{said}");
+    focus(&mut app, Focus::Log);
+    key(&mut app, KeyCode::Char('?'));
+    assert!(screen(&app).contains("no broker"));
+}
+
+#[test]
+fn a_read_only_production_console_does_not_promise_to_ask_before_publishing() {
+    let mut app = app();
+    app.rules.production = true;
+    app.rules.read_only = true;
+    let shown = screen(&app);
+    assert!(shown.contains("PRODUCTION READ-ONLY"), "{shown}");
+    assert!(!shown.contains("every publish asks first"), "{shown}");
+}
