@@ -18,6 +18,10 @@ pub struct ConfigFile {
     pub default_profile: Option<String>,
     #[serde(default)]
     pub profiles: BTreeMap<String, Profile>,
+    /// `[keys]`: the console's keys rebound, as written; the key table
+    /// reads it (`tui::keys::rebind`) and refuses what it cannot use.
+    #[serde(default)]
+    pub keys: toml::Table,
 }
 
 /// A profile of the config file: a named set of [`Options`] and its fleet.

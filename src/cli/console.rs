@@ -8,6 +8,7 @@ use crate::mqtt::{ConnectionSettings, Overflow};
 use crate::store::journal::{Journal, JournalConfig};
 use crate::tui::editor::StatusLevel;
 use crate::tui::editor::{builtin_templates, user_templates};
+use crate::tui::keys::KeyTable;
 use crate::tui::theme::Theme;
 use crate::tui::{
     App, AppConfig,
@@ -39,6 +40,15 @@ pub fn templates_dir() -> Option<std::path::PathBuf> {
     dirs::config_dir().map(|d| d.join("wpconsole").join("templates"))
 }
 
+/// The console's keys: the defaults with the config file's `[keys]`
+/// applied, or the refusal that names what to change and where.
+pub fn key_table(settings: &Settings) -> Result<KeyTable, CliError> {
+    let Some((path, keys)) = &settings.keys else {
+        return Ok(KeyTable::default());
+    };
+    KeyTable::rebound(keys).map_err(|err| CliError::usage(format!("{}: {err}", path.display())))
+}
+
 /// Runs the console with resolved settings; `demo` labels it DEMO.
 pub async fn run(
     settings: &Settings,
@@ -47,6 +57,7 @@ pub async fn run(
     demo: bool,
     global: &super::GlobalArgs,
 ) -> Result<u8, CliError> {
+    let keys = key_table(settings)?;
     let topics = settings.topics()?;
     // One account's history is its own: the journal of this broker and UID.
     let journal = settings.journal()?;
@@ -79,7 +90,8 @@ pub async fn run(
         now: chrono::Utc::now(),
         size: (80, 24),
         no_color: !Theme::from_env().color,
-    });
+    })
+    .with_keys(keys);
     app.history
         .set_cache_bytes(global.options.cache_mb.saturating_mul(1024 * 1024));
     app.deliveries.timeout = settings.track_timeout;

@@ -45,6 +45,7 @@ pub async fn run(global: &GlobalArgs, args: &OpenArgs) -> Result<u8, CliError> {
             )
         })
         .collect();
+    let keys = super::console::key_table(&settings)?;
     let app = App::new(AppConfig {
         header: Header {
             profile: settings.profile_name.clone(),
@@ -71,7 +72,8 @@ pub async fn run(global: &GlobalArgs, args: &OpenArgs) -> Result<u8, CliError> {
         now: chrono::Utc::now(),
         size: (80, 24),
         no_color: !Theme::from_env().color,
-    });
+    })
+    .with_keys(keys);
     crate::tui::run::run(
         app,
         crate::tui::run::Source::Files(args.files.clone()),

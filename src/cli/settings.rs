@@ -52,6 +52,9 @@ pub struct Settings {
     /// Whether the console stamps and tracks its publishes (`--no-track`,
     /// profile `track`).
     pub track: bool,
+    /// The config file's `[keys]` table and the file it is in, when it
+    /// has one (the console reads it; the demo's world is its own).
+    pub keys: Option<(PathBuf, toml::Table)>,
 }
 
 impl Settings {
@@ -81,7 +84,9 @@ impl Settings {
             file.profile(global.profile.as_deref(), &path)
                 .map_err(CliError::usage)?
         };
-        Ok(Self::merge(global, profile_name, profile))
+        let mut settings = Self::merge(global, profile_name, profile);
+        settings.keys = (!file.keys.is_empty()).then_some((path, file.keys));
+        Ok(settings)
     }
 
     /// The command line's options (`global`) over the profile's, over the
@@ -128,6 +133,7 @@ impl Settings {
             track_timeout: Duration::from_secs(given.track_timeout.unwrap_or(30).max(1)),
             track: given.track.unwrap_or(true),
             fleet: given.fleet,
+            keys: None,
         }
     }
 

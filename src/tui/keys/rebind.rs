@@ -243,6 +243,23 @@ mod tests {
     }
 
     #[test]
+    fn the_readme_example_is_accepted_and_does_what_it_says() {
+        let readme = include_str!("../../../README.md");
+        let section = &readme[readme.find("### Rebinding keys").unwrap()..];
+        let start = section.find("```toml\n").unwrap() + "```toml\n".len();
+        let example = &section[start..start + section[start..].find("```").unwrap()];
+        let keys: toml::Table = example.parse::<toml::Table>().unwrap()["keys"]
+            .as_table()
+            .unwrap()
+            .clone();
+        let table = KeyTable::rebound(&keys).unwrap();
+        assert_eq!(table.label(Scope::Editor, Action::Publish), "Ctrl-P");
+        assert_eq!(table.label(Scope::Editor, Action::HistoryPrevious), "Alt-↑");
+        assert_eq!(table.label(Scope::Editor, Action::Templates), "Ctrl-O");
+        assert_eq!(table.label(Scope::Log, Action::Templates), "t");
+    }
+
+    #[test]
     fn a_scoped_rebinding_changes_that_scope_only() {
         let table = rebound("[editor]\ntemplates = \"ctrl-o\"").unwrap();
         assert_eq!(table.label(Scope::Editor, Action::Templates), "Ctrl-O");

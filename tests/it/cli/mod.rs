@@ -4,6 +4,7 @@
 mod catalog;
 mod environment;
 mod journals;
+mod keys;
 mod options;
 mod usage;
 mod validate;
