@@ -291,10 +291,24 @@ fn a_flood_of_50000_never_stalls_keep_alive_and_every_message_is_received_or_cou
         std::thread::sleep(Duration::from_millis(100));
     };
     let (rx, dropped) = counters(&screen);
+    // Whether the broker itself dropped or disconnected anything says on
+    // which side of the socket a shortfall is.
+    let log = broker.log();
+    let broker_said = log
+        .lines()
+        .filter(|line| {
+            let line = line.to_lowercase();
+            line.contains("drop") || line.contains("disconnect") || line.contains("timeout")
+        })
+        .take(10)
+        .collect::<Vec<_>>()
+        .join("\n");
+    let received = log.matches("Received PUBLISH from").count();
+    let sent = log.matches("Sending PUBLISH to").count();
     assert_eq!(
         rx + dropped,
         50_000,
-        "every message is received or counted as dropped:\n{screen}"
+        "every message is received or counted as dropped:\n{screen}\nthe broker received {received} and sent {sent} messages, and said:\n{broker_said}"
     );
     // Keep-alive is 2 s: a stalled session would have been disconnected by now.
     std::thread::sleep(Duration::from_secs(5));

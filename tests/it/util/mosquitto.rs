@@ -44,10 +44,14 @@ impl Mosquitto {
         let port = free_port();
         let config = dir.join(format!("mosquitto-{port}.conf"));
         let log = dir.join(format!("mosquitto-{port}.log"));
+        // Started as root, mosquitto becomes the user `mosquitto`, who cannot
+        // write into the test's private directory: its log stayed empty.
+        // `user root` keeps the user it was started as (and means nothing to
+        // a mosquitto not started as root).
         std::fs::write(
             &config,
             format!(
-                "log_dest file {}\nlog_type all\nlistener {port} 127.0.0.1\npersistence false\n{extra}\n",
+                "user root\nlog_dest file {}\nlog_type all\nlistener {port} 127.0.0.1\npersistence false\n{extra}\n",
                 log.display()
             ),
         )
