@@ -56,6 +56,7 @@ fn panes(frame: &mut Frame, app: &App, theme: Theme, areas: &Areas) {
             prompt: prompt(Focus::Log),
             focused: app.focus == Focus::Log,
             theme,
+            keys: &app.keys,
         };
         app.log.render(frame, area, &view);
     }

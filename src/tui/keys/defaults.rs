@@ -1,5 +1,7 @@
 //! The console's keys as they are before any rebinding (`[keys]` in the
-//! config file): every scope, the popups' included.
+//! config file): every scope, the popups' included. Longer than 400 lines
+//! because it is one table, a row of five fields per action and scope,
+//! read top to bottom; it holds nothing else.
 
 use super::{Action, Key, Row, Scope};
 use ratatui::crossterm::event::{KeyCode, KeyModifiers};

@@ -7,6 +7,7 @@ use crate::domain::tracking::{Deliveries, Delivery};
 use crate::store::{Direction, History};
 use crate::tui::columns;
 use crate::tui::draw::pane_block;
+use crate::tui::keys::{Action, KeyTable, Scope};
 use crate::tui::theme::Theme;
 use crate::tui::width::{self, fit};
 use chrono::FixedOffset;
@@ -27,6 +28,8 @@ pub struct LogView<'a> {
     pub prompt: Option<&'a str>,
     pub focused: bool,
     pub theme: Theme,
+    /// The keys, for the ones the title and an empty log name.
+    pub keys: &'a KeyTable,
 }
 
 impl LogPane {
@@ -60,9 +63,10 @@ impl LogPane {
         if let Some(search) = &self.search {
             title.push(Span::styled(
                 format!(
-                    "searching… {} of {} scanned (Esc stops) ",
+                    "searching… {} of {} scanned ({} stops) ",
                     group(search.scanned),
-                    group(search.total)
+                    group(search.total),
+                    view.keys.first_label(Scope::Log, Action::ClearFilter)
                 ),
                 theme.warning(),
             ));
@@ -78,7 +82,12 @@ impl LogPane {
             title.push(Span::styled("following ", theme.dim()));
         } else {
             title.push(Span::styled(
-                format!("PAUSED, {} new (G or f to follow) ", group(self.waiting)),
+                format!(
+                    "PAUSED, {} new ({} or {} to follow) ",
+                    group(self.waiting),
+                    view.keys.first_label(Scope::Log, Action::Bottom),
+                    view.keys.first_label(Scope::Log, Action::ToggleFollow)
+                ),
                 theme.warning(),
             ));
         }
@@ -151,9 +160,12 @@ impl LogPane {
             .collect();
         if lines.is_empty() {
             let waiting = if self.filter.is_active() {
-                "no message matches the filter (Esc clears it)"
+                format!(
+                    "no message matches the filter ({} clears it)",
+                    view.keys.first_label(Scope::Log, Action::ClearFilter)
+                )
             } else {
-                "waiting for messages from vehicles…"
+                "waiting for messages from vehicles…".to_owned()
             };
             frame.render_widget(Paragraph::new(Line::styled(waiting, theme.dim())), inner);
         } else {
