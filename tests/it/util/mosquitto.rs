@@ -41,45 +41,67 @@ impl Mosquitto {
     /// Starts mosquitto with `listener PORT 127.0.0.1` followed by `extra`
     /// (which says at least whether anonymous clients are allowed).
     pub fn start(dir: &Path, extra: &str) -> Self {
-        let port = free_port();
-        let config = dir.join(format!("mosquitto-{port}.conf"));
-        let log = dir.join(format!("mosquitto-{port}.log"));
-        // Started as root, mosquitto becomes the user `mosquitto`, who cannot
-        // write into the test's private directory: its log stayed empty.
-        // `user root` keeps the user it was started as (and means nothing to
-        // a mosquitto not started as root).
-        std::fs::write(
-            &config,
-            format!(
-                "user root\nlog_dest file {}\nlog_type all\nlistener {port} 127.0.0.1\npersistence false\n{extra}\n",
-                log.display()
-            ),
-        )
-        .expect("write mosquitto.conf");
-        let mut broker = Self {
-            port,
-            config,
-            log,
-            child: None,
-        };
-        broker.restart();
-        broker
+        // A free port is free when asked, not reserved: another test's
+        // listener or outgoing connection can take it before mosquitto
+        // binds, and then mosquitto exits at once. Another port is tried.
+        for _ in 0..5 {
+            let port = free_port();
+            let config = dir.join(format!("mosquitto-{port}.conf"));
+            let log = dir.join(format!("mosquitto-{port}.log"));
+            // Started as root, mosquitto becomes the user `mosquitto`, who
+            // cannot write into the test's private directory: its log stayed
+            // empty. `user root` keeps the user it was started as (and means
+            // nothing to a mosquitto not started as root).
+            std::fs::write(
+                &config,
+                format!(
+                    "user root\nlog_dest file {}\nlog_type all\nlistener {port} 127.0.0.1\npersistence false\n{extra}\n",
+                    log.display()
+                ),
+            )
+            .expect("write mosquitto.conf");
+            let mut broker = Self {
+                port,
+                config,
+                log,
+                child: None,
+            };
+            if broker.listen() {
+                return broker;
+            }
+        }
+        panic!("mosquitto could not listen on any of 5 free ports");
     }
 
+    /// Starts mosquitto again on the same port (after [`Mosquitto::kill`]).
     pub fn restart(&mut self) {
-        let child = Command::new("mosquitto")
+        assert!(
+            self.listen(),
+            "mosquitto did not listen on {}:\n{}",
+            self.port,
+            self.log()
+        );
+    }
+
+    /// Runs mosquitto; whether it listens on its port. One that could not
+    /// bind exits at once, and whatever answered on the port was not it.
+    fn listen(&mut self) -> bool {
+        let mut child = Command::new("mosquitto")
             .arg("-c")
             .arg(&self.config)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
             .expect("start mosquitto");
-        self.child = Some(child);
-        assert!(
-            wait_for_port(self.port, Duration::from_secs(10)),
-            "mosquitto did not listen on {}",
-            self.port
-        );
+        let answered = wait_for_port(self.port, Duration::from_secs(10));
+        std::thread::sleep(Duration::from_millis(50));
+        if answered && matches!(child.try_wait(), Ok(None)) {
+            self.child = Some(child);
+            return true;
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        false
     }
 
     /// Publishes one message with `mosquitto_pub` and waits for it to go.
