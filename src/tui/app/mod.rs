@@ -348,7 +348,7 @@ impl App {
     pub fn read_only_reason(&self) -> Option<String> {
         if matches!(self.connection, ConnectionState::Offline) {
             Some(
-                "there is no broker: `open` reads files, and files are read-only; to publish, start `wpconsole console` on a broker (--broker URL --uid UID, or --profile NAME)"
+                "there is no broker: `open` reads files, and files are read-only; to publish, start the console on a broker: `wpconsole --broker URL --uid UID` or `wpconsole --profile NAME`"
                     .into(),
             )
         } else if self.rules.read_only {

@@ -108,6 +108,21 @@ fn a_publish_from_open_says_there_is_no_broker_not_read_only_flag() {
     let said = status(&app);
     assert!(said.contains("no broker"), "{said}");
     assert!(!said.contains("--read-only"), "{said}");
+    // Each command line it suggests is one wpconsole accepts (it once said
+    // `wpconsole console`, a command that does not exist).
+    let why = app.read_only_reason().unwrap();
+    let suggested: Vec<&str> = why
+        .split('`')
+        .filter(|part| part.starts_with("wpconsole "))
+        .collect();
+    assert!(!suggested.is_empty(), "{why}");
+    for line in suggested {
+        let parsed = <crate::cli::Cli as clap::Parser>::try_parse_from(line.split(' '));
+        assert!(
+            parsed.is_ok_and(|cli| cli.command.is_none()),
+            "{line:?} opens the console"
+        );
+    }
     focus(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('?'));
     assert!(screen(&app).contains("no broker"));
