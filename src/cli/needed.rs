@@ -112,4 +112,34 @@ mod tests {
             "cannot tail: no broker URL (--broker URL, WPCONSOLE_BROKER or broker in the profile); no UID (--uid UID, WPCONSOLE_UID or uid in the profile); a profile is chosen with --profile NAME"
         );
     }
+
+    #[test]
+    fn the_read_only_refusal_names_the_real_flag_variable_and_profile_key() {
+        // The read-only refusal names the switch's real flag, variable and
+        // key (it once said `read_only = true`, a key the profile refuses).
+        let read_only = crate::domain::outbound::NotReady::ReadOnly.to_string();
+        let cmd = Options::augment_args(clap::Command::new("wpconsole"));
+        let arg = cmd
+            .get_arguments()
+            .find(|arg| arg.get_id() == "read_only")
+            .unwrap();
+        let long = arg.get_long().unwrap();
+        let env = arg.get_env().unwrap().to_str().unwrap();
+        for named in [
+            format!("--{long}"),
+            env.to_owned(),
+            format!("{long} = true"),
+        ] {
+            assert!(read_only.contains(&named), "{named} in {read_only}");
+        }
+        let key = |text: &str| crate::config::ConfigFile::parse(text, std::path::Path::new("t"));
+        assert!(key(&format!("[profiles.p]\n{long} = true\n")).is_ok());
+        let err = key("[profiles.p]\nread_only = true\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("read_only") && err.contains("read-only"),
+            "{err}"
+        );
+    }
 }

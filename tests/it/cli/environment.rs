@@ -191,3 +191,82 @@ fn insecure_and_no_journal_are_flag_over_environment_over_profile() {
     assert!(!no_journal(Some("no"), &[]));
     assert!(!no_journal(Some("yes"), &["--no-journal=false"]));
 }
+
+#[test]
+fn text_number_and_value_options_are_flag_over_environment_over_profile() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.write(
+        "layers.toml",
+        "[profiles.layers]\nuid = \"PU\"\napp-id = \"PA\"\nprefix = \"profile/p\"\ntrailing-slash = false\nsize-limit = 1000\n",
+    );
+    let dry_run = |env: &[(&str, &str)], flags: &[&str]| {
+        let mut cmd = sandbox.wpconsole();
+        cmd.arg("--config")
+            .arg(&config)
+            .args(["--profile", "layers"])
+            .args(flags)
+            .args(["send", "--vin", VIN, "--content", "{}", "--dry-run"]);
+        for (key, value) in env {
+            cmd.env(key, value);
+        }
+        let output = cmd.output().unwrap();
+        let (stdout, stderr) = text(&output);
+        assert_eq!(output.status.code(), Some(0), "{env:?} {flags:?}: {stderr}");
+        stdout
+    };
+    let env = [
+        ("WPCONSOLE_PREFIX", "env/p"),
+        ("WPCONSOLE_TRAILING_SLASH", "true"),
+        ("WPCONSOLE_SIZE_LIMIT", "2000"),
+        ("WPCONSOLE_APP_ID", "EA"),
+    ];
+    let flags = [
+        "--prefix",
+        "flag/p",
+        "--trailing-slash",
+        "false",
+        "--size-limit",
+        "3000",
+        "--app-id",
+        "FA",
+    ];
+    for (env, flags, topic, limit, app) in [
+        (
+            &[][..],
+            &[][..],
+            "profile/p/from/uid/PU/opa/{VIN}\n",
+            "of 1,000",
+            "PA",
+        ),
+        (
+            &env[..],
+            &[][..],
+            "env/p/from/uid/PU/opa/{VIN}/\n",
+            "of 2,000",
+            "EA",
+        ),
+        (
+            &env[..],
+            &flags[..],
+            "flag/p/from/uid/PU/opa/{VIN}\n",
+            "of 3,000",
+            "FA",
+        ),
+        (
+            &[][..],
+            &flags[..],
+            "flag/p/from/uid/PU/opa/{VIN}\n",
+            "of 3,000",
+            "FA",
+        ),
+    ] {
+        let stdout = dry_run(env, flags);
+        let topic = topic.replace("{VIN}", VIN);
+        assert!(
+            stdout.contains(&topic)
+                && stdout.contains(limit)
+                && stdout.contains(&format!("\"idApp\":\"{app}\"")),
+            "{env:?} {flags:?}: wanted {topic:?}, {limit:?}, {app:?} in:\n{stdout}"
+        );
+    }
+}
