@@ -1,178 +1,48 @@
 //! The console's state and its pure `update`: messages in, state and
 //! commands out. No I/O, no waiting; the run loop executes the commands.
+//! Here the state and `update`; the messages and commands in msg.rs,
+//! routing in route.rs, what arrives in events.rs.
 //! `App` routes: keys, clicks and scrolls go to the pane they are for
 //! (see [`super::panes`]), and `App` acts on what the pane answers.
 
 mod compose;
+mod events;
+
+use events::{on_loaded, on_session, on_tick};
 mod modals;
 mod mouse;
+mod msg;
 mod paste;
+mod route;
+
+use route::on_key;
+mod status;
 
 use super::editor::{EditorState, StatusLevel, Template};
 use super::keys::{Action, KeyTable, Scope};
 use super::layout::{self, Areas};
 use super::panes::detail::DetailPane;
-use super::panes::log::{DetailUpdate, LogPane, LogReaction};
+use super::panes::log::LogPane;
 use super::panes::vehicles::VehiclesPane;
-use crate::domain::envelope::{self, CheckedPayload, MessageKind};
+use crate::domain::envelope::{self, MessageKind};
 use crate::domain::outbound::{NotReady, OutboundRules};
 use crate::domain::tracking::Deliveries;
-use crate::domain::{InboundMessage, PopupLedger, Vin};
-use crate::mqtt::SessionEvent;
-use crate::store::{History, Place, StoredRecord, VehicleFilter};
+use crate::domain::{PopupLedger, Vin};
+use crate::store::{History, Place};
 use chrono::{DateTime, FixedOffset, Utc};
-use compose::{on_published, publish, reply, toggle_tracking};
-use ratatui::crossterm::event::{KeyEvent, KeyEventKind, MouseEvent};
+use compose::on_published;
+use ratatui::crossterm::event::{KeyEvent, KeyEventKind};
 use ratatui::layout::Rect;
 use std::time::Duration;
 
 pub use super::modal::Modal;
 pub use super::panes::Focus;
 pub use super::panes::vehicles::{VehicleRow, VehicleSort};
+pub use events::NOTICE_FADES_AFTER;
+#[cfg(test)]
 pub(crate) use modals::open_help;
-
-/// The connection as the status bar tells it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum ConnectionState {
-    Connecting,
-    Connected,
-    Reconnecting {
-        attempt: u32,
-        reason: String,
-    },
-    /// The broker refused the login: no attempt is made until the user
-    /// asks (the retry key); `reason` names where the password came from.
-    LoginRefused {
-        reason: String,
-    },
-    /// `wpconsole open`: files, no broker (reading them while
-    /// [`App::progress`] is set).
-    Offline,
-}
-
-/// What the title bar says about where the console is connected.
-#[derive(Debug, Clone)]
-pub struct Header {
-    pub profile: Option<String>,
-    pub broker: String,
-    pub demo: bool,
-    pub uid: String,
-    /// `--insecure`: the broker's certificate is not verified.
-    pub insecure: bool,
-    /// Whose history is on the screen.
-    pub history_of: HistoryOf,
-}
-
-/// Whose history the console shows, for the title bar: one account's
-/// history is its own, and the screen says whose it is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum HistoryOf {
-    /// Not said (the title names the UID only).
-    #[default]
-    Unnamed,
-    /// The journal of the account the console is connected to: what it
-    /// starts with and what it writes.
-    Journal(crate::account::Account),
-    /// The account the console is connected to, keeping no journal.
-    NoJournal(crate::account::Account),
-    /// Files opened offline, with the accounts their directories name
-    /// (the per-account layout); the UIDs of their records are in
-    /// `History::accounts` as they are read.
-    Files(Vec<crate::account::Account>),
-}
-
-/// Something the run loop must do.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Command {
-    Publish(Outgoing),
-    /// One payload to several vehicles, each checked on its own.
-    PublishMany(Vec<Outgoing>),
-    /// Put bytes on the clipboard (OSC 52).
-    Copy(Vec<u8>),
-    /// Write these records (journal lines) to a new file.
-    Export(Vec<String>),
-    /// Try the refused login once more.
-    RetryLogin,
-    Quit,
-}
-
-/// A checked payload on its way to a vehicle.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Outgoing {
-    pub vin: Vin,
-    pub topic: String,
-    pub payload: CheckedPayload,
-    pub text: String,
-    /// The correlation id stamped into the content, when tracked.
-    pub cid: Option<String>,
-}
-
-/// Everything that can happen to the console.
-#[derive(Debug)]
-pub enum Msg {
-    Key(KeyEvent),
-    Mouse(MouseEvent),
-    /// Text the user pasted (bracketed paste): text for the focused text
-    /// field, never keys.
-    Paste(String),
-    Resize(u16, u16),
-    /// The clock moved (drives ages, rates and the popup countdown).
-    Tick(DateTime<Utc>),
-    Session(SessionEvent),
-    /// Messages read back from journals or captures (`wpconsole open`).
-    Loaded(Vec<Loaded>),
-    /// Messages decoded (and journaled) by the loop, a burst at a time: the
-    /// detail is rebuilt once per burst, not once per message.
-    Received(Vec<InboundMessage>),
-    /// How the journal is doing.
-    Journal(JournalState),
-    /// The journal the console writes: payloads that left memory are read
-    /// back from it.
-    JournalOpened(std::sync::Arc<crate::store::journal::JournalStats>),
-    /// A publish's log entry was journaled: where its line is.
-    Journaled {
-        seq: u64,
-        place: Place,
-    },
-    /// `open`: the console reads files, with no broker.
-    Offline,
-    Published(Outgoing),
-    PublishFailed(String),
-    /// Something finished in the background: a short notice for the status bar.
-    Notice(StatusLevel, String),
-    /// How far reading files has come; `None` when it is done.
-    Progress(Option<Progress>),
-    /// The account's popup ledger as it stands on disk.
-    Popups(PopupLedger),
-    /// A fleet publish went out: to `sent` of `of` vehicles.
-    PublishedToFleet {
-        sent: usize,
-        of: usize,
-    },
-}
-
-/// Work in the background the status bar shows as a bar.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Progress {
-    pub done: u64,
-    pub total: u64,
-    pub what: String,
-}
-
-/// A message for the history: live from the broker, or a record of a
-/// journal or capture.
-#[derive(Debug)]
-pub enum Loaded {
-    /// From the broker; its journal line is at `Place`.
-    Received(InboundMessage, Place),
-    /// A record whose payload stays in its file, at `offset` of the
-    /// history's file `file`.
-    Stored {
-        record: StoredRecord,
-        file: u16,
-        offset: u64,
-    },
-}
+pub use msg::{Command, Loaded, Msg, Outgoing, Progress};
+pub use status::{ConnectionState, Header, HistoryOf, JournalState};
 
 /// The whole console state.
 pub struct App {
@@ -216,20 +86,6 @@ pub struct App {
     pub deliveries: Deliveries,
     /// Every key: dispatch, footer and help read it.
     pub keys: KeyTable,
-}
-
-/// The journal as the status bar tells it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum JournalState {
-    /// `--no-journal`.
-    #[default]
-    Off,
-    Writing {
-        dir: String,
-        /// Lines that could not be written.
-        unwritten: u64,
-        error: Option<String>,
-    },
 }
 
 /// What the console starts with.
@@ -385,113 +241,6 @@ impl App {
             .err()
             .map(|e| e.seconds_left)
     }
-
-    /// Acts on what the log answered: a notice, the detail to show, the
-    /// vehicle list's cursor, the focus, a command for the loop.
-    fn react(&mut self, reaction: LogReaction) -> Option<Command> {
-        if let Some(notice) = reaction.notice {
-            self.notice = Some(notice);
-        }
-        if reaction.vehicle_cleared {
-            self.vehicles.select(VehicleRow::All);
-        }
-        match reaction.detail {
-            DetailUpdate::Keep => {}
-            DetailUpdate::Now => self.refresh_detail(),
-            DetailUpdate::Later => self.detail.mark_stale(),
-        }
-        if reaction.open_detail {
-            self.focus = Focus::Detail;
-        }
-        reaction.command
-    }
-
-    /// The detail pane's inner width, while it is on the screen.
-    fn detail_width(&self) -> Option<usize> {
-        self.areas()
-            .detail
-            .map(|r| usize::from(r.width.saturating_sub(2)))
-    }
-
-    /// The detail shows the log's selection, read back here, in `update`.
-    fn refresh_detail(&mut self) {
-        // Hidden (a small terminal shows the focused pane only), it is
-        // wrapped as it was; once it shows, at the width it gets.
-        let width = self.detail_width().or(self.detail.width()).unwrap_or(80);
-        self.detail
-            .show(self.log.selected(), &self.history, self.offset, width);
-    }
-
-    /// Keeps the log and the detail in step with an entry just filed
-    /// (a publish, a refusal).
-    fn after_push(&mut self, seq: u64) {
-        let rows = self.log_rows_visible();
-        let detail = self.log.after_push(seq, &self.history, rows);
-        self.react(LogReaction {
-            detail,
-            ..LogReaction::default()
-        });
-    }
-
-    /// The filter prompt's text, for the pane it filters.
-    fn set_filter_text(&mut self, target: Focus, text: &str) {
-        if target == Focus::Vehicles {
-            self.vehicles.set_filter(text.to_owned());
-        } else {
-            let rows = self.log_rows_visible();
-            let reaction = self.log.set_filter_text(text, &self.history, rows);
-            self.react(reaction);
-        }
-    }
-
-    /// Enter on a vehicle row: the log shows that vehicle (or all, or the
-    /// unrecognised topics) and the editor targets it.
-    fn choose_vehicle(&mut self, row: VehicleRow) {
-        let filter = match row {
-            VehicleRow::All => VehicleFilter::All,
-            VehicleRow::Vehicle(vin) => {
-                self.editor.set_target(vin.clone());
-                self.revalidate();
-                VehicleFilter::Vehicle(vin)
-            }
-            VehicleRow::Unrecognised => VehicleFilter::Unrecognised,
-        };
-        let rows = self.log_rows_visible();
-        let reaction = self.log.show_vehicle(filter, &self.history, rows);
-        self.react(reaction);
-    }
-
-    /// An action for `pane` (the focused one for a key; the one under the
-    /// pointer for the wheel), the focus left as it is.
-    fn act_on_pane(&mut self, pane: Focus, action: Action) -> Option<Command> {
-        match pane {
-            Focus::Vehicles => {
-                if let Some(row) = self.vehicles.handle(action, &self.history) {
-                    self.choose_vehicle(row);
-                }
-                None
-            }
-            Focus::Log => {
-                let rows = self.log_rows_visible();
-                let reaction = self.log.handle(action, &self.history, rows);
-                self.react(reaction)
-            }
-            Focus::Detail => {
-                let detail_rows = self
-                    .areas()
-                    .detail
-                    .map_or(10, |r| usize::from(r.height.saturating_sub(2)));
-                self.detail.handle(action, detail_rows);
-                None
-            }
-            Focus::Editor => {
-                if self.editor.handle(action) {
-                    self.revalidate();
-                }
-                None
-            }
-        }
-    }
 }
 
 /// Applies one message; returns what the loop must do, if anything.
@@ -604,163 +353,4 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
             None
         }
     }
-}
-
-/// How long a notice of something done (an export, a fleet publish)
-/// stays in the status bar: long enough to read, short enough not to be
-/// taken for the state of now.
-pub const NOTICE_FADES_AFTER: chrono::Duration = chrono::Duration::seconds(10);
-
-/// Files messages into the history, the log and the deliveries they
-/// acknowledge; the log settles once per burst.
-fn on_loaded(app: &mut App, records: Vec<Loaded>) {
-    let mut last = None;
-    for record in records {
-        let seq = match record {
-            Loaded::Received(message, place) => {
-                if app.deliveries.awaiting()
-                    && let Some(acknowledgement) =
-                        app.rules.tracking.acknowledgement(&message.payload)
-                {
-                    app.deliveries
-                        .acknowledge(&acknowledgement, message.received_at);
-                }
-                app.history.push_inbound(&message, place)
-            }
-            Loaded::Stored {
-                record,
-                file,
-                offset,
-            } => app.history.push_stored(&record, file, offset),
-        };
-        if app.log.track(seq, &app.history) {
-            last = Some(seq);
-        }
-    }
-    if let Some(seq) = last {
-        let rows = app.log_rows_visible();
-        let detail = app.log.settle(seq, &app.history, rows);
-        app.react(LogReaction {
-            detail,
-            ..LogReaction::default()
-        });
-    }
-}
-
-fn on_tick(app: &mut App, now: DateTime<Utc>) {
-    app.now = now;
-    if let Some((level, _)) = &app.notice
-        && *level != StatusLevel::Error
-        && now - app.notice_since >= NOTICE_FADES_AFTER
-    {
-        app.notice = None;
-    }
-    let rows = app.log_rows_visible();
-    let reaction = app.log.pump_search(&app.history, rows);
-    app.react(reaction);
-    app.deliveries.expire(now);
-    let (mark_at, mark_rx) = app.rate_mark;
-    let elapsed = (now - mark_at).to_std().unwrap_or_default().as_secs_f64();
-    if elapsed >= 1.0 {
-        #[allow(clippy::cast_precision_loss)]
-        let arrived = (app.history.live_rx - mark_rx) as f64;
-        app.rate = arrived / elapsed;
-        app.rate_mark = (now, app.history.live_rx);
-    }
-}
-
-fn on_session(app: &mut App, event: SessionEvent) {
-    match event {
-        SessionEvent::Connected | SessionEvent::Subscribed => {
-            app.connection = ConnectionState::Connected;
-        }
-        SessionEvent::Disconnected {
-            reason,
-            attempt,
-            retry_in,
-        } => {
-            app.connection = if retry_in.is_some() {
-                ConnectionState::Reconnecting {
-                    attempt,
-                    reason: reason.text,
-                }
-            } else {
-                ConnectionState::LoginRefused {
-                    reason: reason.text,
-                }
-            };
-        }
-        SessionEvent::Message(publish) => {
-            let message = InboundMessage::new(
-                &app.rules.topics,
-                publish.topic,
-                publish.payload,
-                publish.received_at,
-            );
-            // The same path as the run loop's bursts.
-            apply(app, Msg::Received(vec![message]));
-        }
-        SessionEvent::Dropped(total) => app.dropped = total,
-        SessionEvent::Published => {}
-    }
-}
-
-fn on_key(app: &mut App, key: KeyEvent) -> Option<Command> {
-    if app.modal.is_some() {
-        return modals::on_modal_key(app, key);
-    }
-    // Keys that only work while the login is refused come first.
-    if matches!(app.connection, ConnectionState::LoginRefused { .. })
-        && let Some(action) = app.keys.action_for(Scope::LoginRefused, &key)
-    {
-        return on_action(app, action);
-    }
-    match app.keys.action_for(app.focus.scope(), &key) {
-        Some(action) => on_action(app, action),
-        None if app.focus == Focus::Editor => {
-            if app.editor.input(key) {
-                app.revalidate();
-            }
-            None
-        }
-        None => None,
-    }
-}
-
-/// What `App` does itself (focus, windows, publishing, copying); the
-/// rest goes to the focused pane.
-fn on_action(app: &mut App, action: Action) -> Option<Command> {
-    match action {
-        Action::Quit | Action::Interrupt => return Some(Command::Quit),
-        Action::RetryLogin => {
-            if matches!(app.connection, ConnectionState::LoginRefused { .. }) {
-                app.connection = ConnectionState::Connecting;
-                return Some(Command::RetryLogin);
-            }
-        }
-        Action::Help => open_help(app),
-        Action::FocusNext => app.focus = app.focus.step(true),
-        Action::FocusPrevious => app.focus = app.focus.step(false),
-        Action::FocusEditor => app.focus = Focus::Editor,
-        Action::LeaveEditor => app.focus = Focus::Log,
-        Action::Templates => modals::open_templates(app),
-        Action::Filter => modals::open_filter(app),
-        Action::Copy => {
-            let seq = app.detail.seq().or(app.log.selected())?;
-            let entry = app.history.by_seq(seq)?;
-            if let Some(reason) = entry.unavailable {
-                app.notice = Some((
-                    StatusLevel::Error,
-                    format!("nothing copied: the payload is unavailable ({reason})"),
-                ));
-                return None;
-            }
-            return Some(Command::Copy(entry.payload.to_vec()));
-        }
-        Action::Reply => reply(app),
-        Action::Publish => return publish(app),
-        Action::ToggleTracking => toggle_tracking(app),
-        _ => return app.act_on_pane(app.focus, action),
-    }
-    None
 }

@@ -6,7 +6,6 @@
 
 pub mod detail;
 pub mod editor;
-mod figures;
 pub mod log;
 pub mod vehicles;
 

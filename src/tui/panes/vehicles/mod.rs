@@ -1,20 +1,15 @@
 //! The vehicle list: its cursor (by identity), sort, filter, marks for a
 //! fleet publish, and the order it holds while it has the focus.
 
-use super::figures::label_and_figures;
+mod figures;
+mod render;
+
 use crate::domain::Vin;
-use crate::domain::tracking::{Deliveries, VehicleDeliveries};
+use crate::domain::tracking::Deliveries;
 use crate::store::History;
-use crate::tui::draw::{age, pane_block};
 use crate::tui::keys::Action;
 use crate::tui::theme::Theme;
-use crate::tui::width::pad;
 use chrono::{DateTime, Utc};
-use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::style::Style;
-use ratatui::text::Line;
-use ratatui::widgets::Paragraph;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
@@ -268,120 +263,6 @@ impl VehiclesPane {
         self.selected = clicked.clone();
         Some(self.selected.clone())
     }
-
-    pub fn render(&self, frame: &mut Frame, area: Rect, view: &VehiclesView<'_>) {
-        let VehiclesView { history, theme, .. } = *view;
-        let rows = self.rows(history);
-        let sort = match self.sort {
-            VehicleSort::LastSeen => "by last seen",
-            VehicleSort::Vin => "by label",
-        };
-        let mut title = format!(" Vehicles ({}) {sort} ", rows.len().saturating_sub(1));
-        if let Some(text) = view.prompt {
-            title = format!("{title}/{text}█ ");
-        } else if !self.filter.is_empty() {
-            title = format!("{title}/{} ", self.filter);
-        }
-        let block = pane_block(Line::from(title), view.focused, theme);
-        let inner = block.inner(area);
-        frame.render_widget(block, area);
-        let height = usize::from(inner.height);
-        let cursor = self.cursor(&rows);
-        let top = list_top(cursor, height);
-        let label_width = usize::from(inner.width).saturating_sub(2 + 18 + 23).max(4);
-        let lines: Vec<Line> = rows
-            .iter()
-            .enumerate()
-            .skip(top)
-            .take(height)
-            .map(|(index, row)| {
-                let (text, silent) = self.row_text(row, view, label_width);
-                let mut style = if silent {
-                    theme.warning()
-                } else {
-                    Style::new()
-                };
-                if index == cursor {
-                    style = style.patch(theme.selected());
-                }
-                Line::styled(text, style)
-            })
-            .collect();
-        frame.render_widget(Paragraph::new(lines), inner);
-    }
-
-    /// A row's text, and whether it is drawn as a warning (silent, or too
-    /// many unacknowledged messages).
-    fn row_text(
-        &self,
-        row: &VehicleRow,
-        view: &VehiclesView<'_>,
-        label_width: usize,
-    ) -> (String, bool) {
-        let history = view.history;
-        match row {
-            VehicleRow::All => (
-                format!(
-                    "  {:<18}{} rx {:<6} tx {:<5}",
-                    "all vehicles",
-                    pad("", label_width),
-                    history.rx,
-                    history.tx
-                ),
-                false,
-            ),
-            VehicleRow::Unrecognised => (
-                format!(
-                    "  {:<18}{} rx {:<6}",
-                    "unrecognised",
-                    pad("(other topics)", label_width),
-                    history.unrecognised
-                ),
-                false,
-            ),
-            VehicleRow::Vehicle(vin) => {
-                let Some(stats) = history.vehicles.get(vin) else {
-                    return (format!("  {vin}"), false);
-                };
-                let deliveries = view.deliveries.vehicle(vin);
-                let flooded = deliveries.is_some_and(VehicleDeliveries::flooded);
-                let silent = is_silent(view.now, stats.last_seen, view.silent_after) || flooded;
-                // `!` silent (or too many unacknowledged), `*` marked for a
-                // fleet publish, `>` the editor's target.
-                let mark = if self.marked.contains(vin) {
-                    '*'
-                } else if view.target == Some(vin) {
-                    '>'
-                } else {
-                    ' '
-                };
-                let marker = if silent {
-                    format!("!{mark}")
-                } else {
-                    format!("{mark} ")
-                };
-                (
-                    format!(
-                        "{marker}{vin} {} rx {:<6} tx {:<5}{:>4}",
-                        // The label says which vehicle; tracking's figures
-                        // stand beside it.
-                        pad(
-                            &label_and_figures(
-                                &vehicle_label(history, stats),
-                                deliveries,
-                                label_width
-                            ),
-                            label_width
-                        ),
-                        stats.rx,
-                        stats.tx,
-                        age(view.now, stats.last_seen),
-                    ),
-                    silent,
-                )
-            }
-        }
-    }
 }
 
 /// Whether a vehicle last seen at `last_seen` has been silent longer than
@@ -392,24 +273,4 @@ pub fn is_silent(
     silent_after: Duration,
 ) -> bool {
     last_seen.is_some_and(|seen| (now - seen).to_std().is_ok_and(|age| age > silent_after))
-}
-
-/// A vehicle's label; with files of several accounts open, led by the
-/// UIDs it was seen under, so two accounts' vehicles are told apart.
-fn vehicle_label(history: &History, stats: &crate::store::VehicleStats) -> String {
-    let label = stats.label.clone().unwrap_or_default();
-    if history.accounts.len() < 2 || stats.accounts.is_empty() {
-        return label;
-    }
-    let uids = stats
-        .accounts
-        .iter()
-        .map(|a| crate::domain::display::one_line(a).into_owned())
-        .collect::<Vec<_>>()
-        .join("+");
-    if label.is_empty() {
-        uids
-    } else {
-        format!("{uids} · {label}")
-    }
 }

@@ -1,0 +1,104 @@
+//! What comes into `update` (messages) and what goes out of it (commands
+//! for the run loop).
+
+use super::JournalState;
+use crate::domain::envelope::CheckedPayload;
+use crate::domain::{InboundMessage, PopupLedger, Vin};
+use crate::mqtt::SessionEvent;
+use crate::store::{Place, StoredRecord};
+use crate::tui::editor::StatusLevel;
+use chrono::{DateTime, Utc};
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
+
+/// Something the run loop must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    Publish(Outgoing),
+    /// One payload to several vehicles, each checked on its own.
+    PublishMany(Vec<Outgoing>),
+    /// Put bytes on the clipboard (OSC 52).
+    Copy(Vec<u8>),
+    /// Write these records (journal lines) to a new file.
+    Export(Vec<String>),
+    /// Try the refused login once more.
+    RetryLogin,
+    Quit,
+}
+
+/// A checked payload on its way to a vehicle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outgoing {
+    pub vin: Vin,
+    pub topic: String,
+    pub payload: CheckedPayload,
+    pub text: String,
+    /// The correlation id stamped into the content, when tracked.
+    pub cid: Option<String>,
+}
+
+/// Everything that can happen to the console.
+#[derive(Debug)]
+pub enum Msg {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    /// Text the user pasted (bracketed paste): text for the focused text
+    /// field, never keys.
+    Paste(String),
+    Resize(u16, u16),
+    /// The clock moved (drives ages, rates and the popup countdown).
+    Tick(DateTime<Utc>),
+    Session(SessionEvent),
+    /// Messages read back from journals or captures (`wpconsole open`).
+    Loaded(Vec<Loaded>),
+    /// Messages decoded (and journaled) by the loop, a burst at a time: the
+    /// detail is rebuilt once per burst, not once per message.
+    Received(Vec<InboundMessage>),
+    /// How the journal is doing.
+    Journal(JournalState),
+    /// The journal the console writes: payloads that left memory are read
+    /// back from it.
+    JournalOpened(std::sync::Arc<crate::store::journal::JournalStats>),
+    /// A publish's log entry was journaled: where its line is.
+    Journaled {
+        seq: u64,
+        place: Place,
+    },
+    /// `open`: the console reads files, with no broker.
+    Offline,
+    Published(Outgoing),
+    PublishFailed(String),
+    /// Something finished in the background: a short notice for the status bar.
+    Notice(StatusLevel, String),
+    /// How far reading files has come; `None` when it is done.
+    Progress(Option<Progress>),
+    /// The account's popup ledger as it stands on disk.
+    Popups(PopupLedger),
+    /// A fleet publish went out: to `sent` of `of` vehicles.
+    PublishedToFleet {
+        sent: usize,
+        of: usize,
+    },
+}
+
+/// Work in the background the status bar shows as a bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Progress {
+    pub done: u64,
+    pub total: u64,
+    pub what: String,
+}
+
+/// A message for the history: live from the broker, or a record of a
+/// journal or capture.
+#[derive(Debug)]
+pub enum Loaded {
+    /// From the broker; its journal line is at `Place`.
+    Received(InboundMessage, Place),
+    /// A record whose payload stays in its file, at `offset` of the
+    /// history's file `file`.
+    Stored {
+        record: StoredRecord,
+        file: u16,
+        offset: u64,
+    },
+}
