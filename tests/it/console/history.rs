@@ -67,7 +67,7 @@ fn open_browses_a_journal_offline() {
         .unwrap_or_else(|screen| panic!("the status bar names the files read:\n{screen}"));
     terminal.send_keys(&["e", "C-s"]);
     terminal
-        .wait_for("no broker", Duration::from_secs(5))
+        .wait_for("there is no broker", Duration::from_secs(5))
         .unwrap_or_else(|screen| panic!("publishing must be refused offline:\n{screen}"));
     // Escape then q at once would read as Alt-q.
     terminal.send_keys(&["Escape"]);
