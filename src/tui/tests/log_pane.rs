@@ -189,7 +189,7 @@ fn with_files_of_two_accounts_each_log_row_carries_its_uid() {
     let mut app = app();
     app.header.history_of = super::super::app::HistoryOf::Files(Vec::new());
     load_lines(&mut app, &[line_of("PARTNER1", VIN_C)]);
-    app.focus = Focus::Log;
+    focus(&mut app, Focus::Log);
     let row = |app: &super::super::App| {
         line_with(app, "←")
             .split("││")
@@ -310,4 +310,39 @@ fn records_read_back_from_files_fill_the_log_both_ways() {
     focus(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(status(&app).contains("no broker"), "{}", status(&app));
+}
+
+/// The log pane's top border, as drawn.
+fn log_title_line(app: &super::super::App) -> String {
+    let y = app.areas().log.map_or(0, |r| usize::from(r.y));
+    screen(app).lines().nth(y).unwrap_or_default().to_owned()
+}
+
+#[test]
+fn a_narrow_log_title_gives_way_instead_of_being_cut() {
+    let mut app = app_with(60, 20, 10_000);
+    busy_pair(&mut app);
+    select_vehicle(&mut app, VIN_B);
+    focus(&mut app, Focus::Log);
+    key(&mut app, KeyCode::Char('2'));
+    key(&mut app, KeyCode::Up);
+    let title = log_title_line(&app);
+    assert!(
+        title.trim_end_matches('"').ends_with("─┐"),
+        "the title is cut at the corner: {title}"
+    );
+    assert!(title.contains("PAUSED (G"), "{title}");
+    assert!(!title.contains("0 new"), "nothing new is not news: {title}");
+    assert!(title.contains(VIN_B), "{title}");
+    receive(&mut app, &to_topic(VIN_B), b"one more", 9_000);
+    let title = log_title_line(&app);
+    assert!(title.contains("PAUSED, 1 new"), "{title}");
+    assert!(title.trim_end_matches('"').ends_with("─┐"), "{title}");
+    // Wide, every part is there in full.
+    update(&mut app, Msg::Resize(160, 45));
+    let title = log_title_line(&app);
+    assert!(
+        title.contains("hiding kind PAUSED, 1 new (G or f to follow)"),
+        "{title}"
+    );
 }

@@ -33,79 +33,107 @@ pub struct LogView<'a> {
 }
 
 impl LogPane {
-    /// The log's title: count, filters, search progress, follow state.
-    fn title(&self, view: &LogView<'_>) -> Vec<Span<'static>> {
+    /// The log's title: count, filters, search progress, follow state,
+    /// fitted to `room` cells.
+    fn title(&self, view: &LogView<'_>, room: usize) -> Vec<Span<'static>> {
         let theme = view.theme;
         let len = self.len(view.history) as u64;
-        let mut title = vec![Span::raw(format!(" Log ({}) ", group(len)))];
+        let mut title = vec![TitlePart::kept(Span::raw(format!(
+            " Log ({}) ",
+            group(len)
+        )))];
         match &self.filter.vehicle {
             crate::store::VehicleFilter::All => {}
-            crate::store::VehicleFilter::Vehicle(vin) => {
-                title.push(Span::raw(format!("vehicle {vin} ")));
-            }
+            crate::store::VehicleFilter::Vehicle(vin) => title.push(TitlePart::giving_way(
+                GiveWay::Vehicle,
+                Span::raw(format!("vehicle {vin} ")),
+                Span::raw(format!("{vin} ")),
+            )),
             crate::store::VehicleFilter::Unrecognised => {
-                title.push(Span::raw("unrecognised topics "));
+                title.push(TitlePart::kept(Span::raw("unrecognised topics ")));
             }
         }
         if let Some(kind) = self.filter.kind {
-            title.push(Span::raw(format!("kind {kind} ")));
+            title.push(TitlePart::kept(Span::raw(format!("kind {kind} "))));
         }
         if let Some(text) = view.prompt {
-            title.push(Span::styled(format!("/{text}█ "), theme.key()));
-            title.push(Span::raw(format!("{} match(es) ", group(len))));
+            title.push(TitlePart::kept(Span::styled(
+                format!("/{text}█ "),
+                theme.key(),
+            )));
+            title.push(TitlePart::kept(Span::raw(format!(
+                "{} match(es) ",
+                group(len)
+            ))));
         } else if !self.filter.text.is_empty() {
-            title.push(Span::raw(format!(
+            title.push(TitlePart::kept(Span::raw(format!(
                 "/{} {} match(es) ",
                 self.filter.text,
                 group(len)
-            )));
+            ))));
         }
         if let Some(search) = &self.search {
-            title.push(Span::styled(
-                format!(
-                    "searching… {} of {} scanned ({} stops) ",
-                    group(search.scanned),
-                    group(search.total),
-                    view.keys.first_label(Scope::Log, Action::ClearFilter)
+            let (scanned, total) = (group(search.scanned), group(search.total));
+            let stop = view.keys.first_label(Scope::Log, Action::ClearFilter);
+            title.push(TitlePart::giving_way(
+                GiveWay::Search,
+                Span::styled(
+                    format!("searching… {scanned} of {total} scanned ({stop} stops) "),
+                    theme.warning(),
                 ),
-                theme.warning(),
+                Span::styled(format!("searching… {scanned}/{total} "), theme.warning()),
             ));
         }
         let hidden = self.columns.hidden();
         if !hidden.is_empty() {
-            title.push(Span::styled(
-                format!("hiding {} ", hidden.join(", ")),
-                theme.dim(),
+            title.push(TitlePart::giving_way(
+                GiveWay::Hidden,
+                Span::styled(format!("hiding {} ", hidden.join(", ")), theme.dim()),
+                Span::raw(""),
             ));
         }
         if self.follow {
-            title.push(Span::styled("following ", theme.dim()));
+            title.push(TitlePart::giving_way(
+                GiveWay::Following,
+                Span::styled("following ", theme.dim()),
+                Span::raw(""),
+            ));
         } else {
-            title.push(Span::styled(
-                format!(
-                    "PAUSED, {} new ({} or {} to follow) ",
-                    group(self.waiting),
-                    view.keys.first_label(Scope::Log, Action::Bottom),
-                    view.keys.first_label(Scope::Log, Action::ToggleFollow)
+            // Nothing new is not news.
+            let new = match self.waiting {
+                0 => String::new(),
+                n => format!(", {} new", group(n)),
+            };
+            let bottom = view.keys.first_label(Scope::Log, Action::Bottom);
+            let follow = view.keys.first_label(Scope::Log, Action::ToggleFollow);
+            title.push(TitlePart::giving_way(
+                GiveWay::Paused,
+                Span::styled(
+                    format!("PAUSED{new} ({bottom} or {follow} to follow) "),
+                    theme.warning(),
                 ),
-                theme.warning(),
+                Span::styled(format!("PAUSED{new} ({bottom}) "), theme.warning()),
             ));
         }
         if view.history.evicted > 0 {
-            title.push(Span::styled(
-                format!(
-                    "{} oldest dropped from memory ",
-                    group(view.history.evicted)
+            let evicted = group(view.history.evicted);
+            title.push(TitlePart::giving_way(
+                GiveWay::Evicted,
+                Span::styled(
+                    format!("{evicted} oldest dropped from memory "),
+                    theme.warning(),
                 ),
-                theme.warning(),
+                Span::styled(format!("{evicted} dropped "), theme.warning()),
             ));
         }
-        title
+        fit_title(title, room)
     }
 
     pub fn render(&self, frame: &mut Frame, area: Rect, view: &LogView<'_>) {
         let theme = view.theme;
-        let block = pane_block(Line::from(self.title(view)), view.focused, theme);
+        // A border cell stays between the title and the corner.
+        let room = usize::from(area.width.saturating_sub(3));
+        let block = pane_block(Line::from(self.title(view, room)), view.focused, theme);
         let inner = block.inner(area);
         frame.render_widget(block, area);
         let layout = columns::decide(
@@ -186,4 +214,65 @@ fn account_column(history: &History) -> Option<usize> {
             .unwrap_or(0)
             .clamp(3, 16)
     })
+}
+
+/// The parts of the log's title that give way when it does not fit, in
+/// the order they do: what the eye can do without first, what the user
+/// must know (paused, what is filtered) last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum GiveWay {
+    Following,
+    Hidden,
+    Paused,
+    Search,
+    Evicted,
+    Vehicle,
+}
+
+/// A part of the log's title, and its short form (empty: it goes).
+struct TitlePart {
+    full: Span<'static>,
+    short: Option<(GiveWay, Span<'static>)>,
+}
+
+impl TitlePart {
+    fn kept(full: Span<'static>) -> Self {
+        Self { full, short: None }
+    }
+
+    fn giving_way(when: GiveWay, full: Span<'static>, short: Span<'static>) -> Self {
+        Self {
+            full,
+            short: Some((when, short)),
+        }
+    }
+}
+
+/// The title's parts in `room` cells: parts take their short form in
+/// [`GiveWay`] order until the title fits (past that, it is cut).
+fn fit_title(mut parts: Vec<TitlePart>, room: usize) -> Vec<Span<'static>> {
+    let cells =
+        |parts: &[TitlePart]| -> usize { parts.iter().map(|p| width::of(&p.full.content)).sum() };
+    let mut order: Vec<GiveWay> = parts
+        .iter()
+        .filter_map(|p| Some(p.short.as_ref()?.0))
+        .collect();
+    order.sort();
+    for when in order {
+        if cells(&parts) <= room {
+            break;
+        }
+        for part in &mut parts {
+            if part.short.as_ref().is_some_and(|(w, _)| *w == when)
+                && let Some((_, short)) = part.short.take()
+            {
+                part.full = short;
+            }
+        }
+    }
+    parts
+        .into_iter()
+        .map(|p| p.full)
+        .filter(|span| !span.content.is_empty())
+        .collect()
 }
