@@ -140,6 +140,7 @@ impl App {
             deliveries: Deliveries::new(Duration::from_secs(30)),
             keys: KeyTable::default(),
         };
+        app.name_keys();
         app.revalidate();
         app
     }
@@ -148,7 +149,15 @@ impl App {
     #[must_use]
     pub fn with_keys(mut self, keys: KeyTable) -> Self {
         self.keys = keys;
+        self.name_keys();
         self
+    }
+
+    /// What names a key outside the footer and the help, written from
+    /// the table.
+    fn name_keys(&mut self) {
+        let templates = self.keys.first_label(Scope::Editor, Action::Templates);
+        self.editor.name_templates_key(&templates);
     }
 
     /// The colours the console draws with.

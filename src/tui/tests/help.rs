@@ -274,3 +274,27 @@ fn help_lists_the_focused_panes_keys_and_closes() {
     key(&mut app, KeyCode::Char('q'));
     assert_eq!(app.modal, None, "q closes help rather than quitting");
 }
+
+#[test]
+fn the_empty_editor_and_the_paused_log_name_their_keys_as_bound() {
+    let keys = crate::tui::keys::KeyTable::rebound(
+        &"toggle-follow = \"F\"\n[editor]\ntemplates = \"ctrl-o\""
+            .parse::<toml::Table>()
+            .unwrap(),
+    )
+    .unwrap();
+    let mut app = app().with_keys(keys);
+    three_vehicles(&mut app);
+    app.focus = Focus::Editor;
+    app.editor.set_text("");
+    let shown = screen(&app);
+    assert!(
+        shown.contains("compose an envelope here, or press Ctrl-O for a template"),
+        "{shown}"
+    );
+    app.focus = Focus::Log;
+    key(&mut app, KeyCode::Up);
+    receive(&mut app, &to_topic(VIN_A), b"{}", 80_000);
+    let shown = screen(&app);
+    assert!(shown.contains("(G or F to follow)"), "{shown}");
+}

@@ -31,6 +31,8 @@ pub struct EditorState {
     /// The vehicle the text's placeholders were resolved for, when it
     /// holds any (the meter measures that vehicle's bytes).
     resolved_for: Option<Vin>,
+    /// What the empty editor says (it names the templates key).
+    placeholder: String,
 }
 
 impl EditorState {
@@ -44,6 +46,7 @@ impl EditorState {
             history_pos: None,
             status: None,
             resolved_for: None,
+            placeholder: "compose an envelope here".to_owned(),
         };
         state.set_text(text);
         state
@@ -151,8 +154,14 @@ impl EditorState {
         self.textarea.set_hard_tab_indent(false);
         self.textarea
             .set_cursor_line_style(ratatui::style::Style::default());
-        self.textarea
-            .set_placeholder_text("compose an envelope here, or press Ctrl-T for a template");
+        self.textarea.set_placeholder_text(self.placeholder.clone());
+    }
+
+    /// What the empty editor says, naming the key that opens the
+    /// templates as it is bound.
+    pub fn name_templates_key(&mut self, key: &str) {
+        self.placeholder = format!("compose an envelope here, or press {key} for a template");
+        self.textarea.set_placeholder_text(self.placeholder.clone());
     }
 
     /// Validates the text as it would go to `recipient` (placeholders
