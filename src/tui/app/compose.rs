@@ -96,10 +96,14 @@ pub(super) fn publish(app: &mut App) -> Option<Command> {
     let text = app.editor.text();
     let outgoing = match prepare(app, &vin, &text) {
         Ok(outgoing) => outgoing,
+        // A `{idApp}` with no app id set: the rules' sentence alone, so the
+        // fix is not cut off the end of the status line.
         Err(NotReady::Invalid(problems))
-            if app.rules.app_id.is_none() && problems.iter().any(|p| p.path == "$.idApp") =>
+            if problems
+                .iter()
+                .any(|p| p.message == crate::domain::outbound::NO_APP_ID) =>
         {
-            return refuse(app, "no application id (idApp): start with --app-id ID, set WPCONSOLE_APP_ID, or add app-id to the profile".into());
+            return refuse(app, crate::domain::outbound::NO_APP_ID.to_owned());
         }
         Err(NotReady::Invalid(problems)) => {
             let first = problems

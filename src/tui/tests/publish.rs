@@ -31,6 +31,34 @@ fn publish_is_refused_for_an_invalid_payload() {
 }
 
 #[test]
+fn an_app_id_placeholder_with_no_app_id_is_refused_saying_where_to_set_one() {
+    let mut app = app();
+    app.rules.app_id = None;
+    select_vehicle(&mut app, VIN_A);
+    set_editor(
+        &mut app,
+        r#"{"idApp":"{idApp}","popup":false,"content":{}}"#,
+    );
+    focus(&mut app, Focus::Editor);
+    assert_eq!(ctrl(&mut app, 's'), None);
+    assert!(
+        status(&app).contains(crate::domain::outbound::NO_APP_ID),
+        "{}",
+        status(&app)
+    );
+    // Written empty by hand it is only empty: setting an app id would not
+    // fill it in.
+    set_editor(&mut app, r#"{"idApp":"","popup":false,"content":{}}"#);
+    assert_eq!(ctrl(&mut app, 's'), None);
+    assert!(
+        status(&app).contains("idApp is empty") && !status(&app).contains("--app-id"),
+        "{}",
+        status(&app)
+    );
+    assert_eq!(app.history.tx, 0);
+}
+
+#[test]
 fn publish_is_refused_for_an_oversized_payload() {
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
