@@ -58,7 +58,10 @@ fn the_fleet_confirmation_scrolls_through_every_recipient() {
     }
     let shown = screen(&app);
     assert!(shown.contains(&format!("→ {}", vins[29])), "{shown}");
-    assert!(shown.contains("of 30"), "{shown}");
+    assert!(
+        shown.contains("of 30, k/↑, j/↓ scroll; y publishes; any other key cancels"),
+        "the keys that scroll and answer, from the key table:\n{shown}"
+    );
     assert!(matches!(
         key(&mut app, KeyCode::Char('y')),
         Some(Command::PublishMany(outgoing)) if outgoing.len() == 30
