@@ -263,45 +263,90 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
 }
 
 fn footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
-    let mut spans = Vec::new();
+    let mut items = Vec::new();
     let offer = app.offer();
+    let help = app.keys.label(Scope::Global, Action::Help);
+    let hint = |keys: String, hint: &str, stays: bool| FooterItem {
+        spans: vec![
+            Span::styled(format!(" {keys}"), theme.key()),
+            Span::raw(format!(" {hint} ")),
+        ],
+        stays,
+    };
     // A popup's own keys while it is open: nothing else works then.
     if let Some(modal) = &app.modal {
         if modal.filter_text(Focus::Vehicles).is_some() || modal.filter_text(Focus::Log).is_some() {
-            spans.push(Span::styled(" type to filter ", theme.key()));
+            items.push(FooterItem {
+                spans: vec![Span::styled(" type to filter ", theme.key())],
+                stays: true,
+            });
         }
-        for (keys, hint) in app.keys.hints(modal.scope(), offer) {
-            spans.push(Span::styled(format!(" {keys}"), theme.key()));
-            spans.push(Span::raw(format!(" {hint} ")));
+        for (keys, text) in app.keys.hints(modal.scope(), offer) {
+            items.push(hint(keys, text, false));
         }
-        frame.render_widget(Line::from(spans), area);
+        frame.render_widget(Line::from(fit_footer(items, area.width)), area);
         return;
     }
     let scope = app.focus.scope();
-    let refused = matches!(app.connection, ConnectionState::LoginRefused { .. });
-    let first = if refused {
-        app.keys.hints(Scope::LoginRefused, offer)
-    } else {
-        Vec::new()
-    };
-    for (keys, hint) in first.into_iter().chain(app.keys.hints(scope, offer)) {
-        spans.push(Span::styled(format!(" {keys}"), theme.key()));
-        spans.push(Span::raw(format!(" {hint} ")));
+    if matches!(app.connection, ConnectionState::LoginRefused { .. }) {
+        for (keys, text) in app.keys.hints(Scope::LoginRefused, offer) {
+            items.push(hint(keys, text, true));
+        }
+    }
+    for (keys, text) in app.keys.hints(scope, offer) {
+        // The way to every other key stays, however narrow the screen.
+        let stays = keys == help;
+        items.push(hint(keys, text, stays));
     }
     if scope == Scope::Editor && offer.read_only {
-        spans.push(Span::styled(
-            " read-only: nothing is published ",
-            theme.warning(),
-        ));
+        items.push(FooterItem {
+            spans: vec![Span::styled(
+                " read-only: nothing is published ",
+                theme.warning(),
+            )],
+            stays: true,
+        });
     }
     if scope == Scope::Editor {
-        spans.push(Span::styled(
-            format!(" {}", app.keys.label(Scope::Global, Action::Help)),
-            theme.key(),
-        ));
-        spans.push(Span::raw(" help (outside the editor)"));
+        items.push(FooterItem {
+            spans: vec![
+                Span::styled(format!(" {help}"), theme.key()),
+                Span::raw(" help (outside the editor)"),
+            ],
+            stays: true,
+        });
     }
-    frame.render_widget(Line::from(spans), area);
+    frame.render_widget(Line::from(fit_footer(items, area.width)), area);
+}
+
+/// A hint of the footer, and whether it stays on a narrow screen.
+struct FooterItem {
+    spans: Vec<Span<'static>>,
+    stays: bool,
+}
+
+/// The footer's hints in `width` cells, none cut: those that stay (the
+/// help key, warnings) first take their room, the others follow in order
+/// until one does not fit.
+fn fit_footer(items: Vec<FooterItem>, width: u16) -> Vec<Span<'static>> {
+    let cells =
+        |item: &FooterItem| -> usize { item.spans.iter().map(|s| width::of(&s.content)).sum() };
+    let staying: usize = items.iter().filter(|i| i.stays).map(cells).sum();
+    let mut room = usize::from(width).saturating_sub(staying);
+    let mut full = false;
+    let mut spans = Vec::new();
+    for item in items {
+        if !item.stays {
+            let needed = cells(&item);
+            full = full || needed > room;
+            if full {
+                continue;
+            }
+            room -= needed;
+        }
+        spans.extend(item.spans);
+    }
+    spans
 }
 
 /// A text progress bar `width` cells wide, with the percentage.

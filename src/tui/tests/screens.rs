@@ -86,3 +86,24 @@ fn a_detail_opened_from_the_log_in_a_small_terminal_wraps_to_its_pane() {
     assert!(widest <= inner, "{widest} > {inner}\n{}", screen(&app));
     assert!(screen(&app).contains("│7890ABCD/ "), "{}", screen(&app));
 }
+
+#[test]
+fn a_narrow_footer_keeps_the_help_key_and_cuts_no_hint() {
+    for size in [(80, 24), (60, 20), (40, 12)] {
+        for pane in [Focus::Vehicles, Focus::Log, Focus::Detail, Focus::Editor] {
+            let app = shown(size, pane);
+            let shown = screen(&app);
+            let footer = shown.lines().last().unwrap().trim_matches('"').trim_end();
+            assert!(
+                footer.contains("? help"),
+                "{size:?} {pane:?}: no way to the help in {footer:?}"
+            );
+            let hints = app.keys.hints(pane.scope(), app.offer());
+            assert!(
+                hints.iter().any(|(_, hint)| footer.ends_with(hint))
+                    || footer.ends_with("help (outside the editor)"),
+                "{size:?} {pane:?}: a hint is cut: {footer:?}"
+            );
+        }
+    }
+}
