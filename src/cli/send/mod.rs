@@ -1,15 +1,25 @@
 //! `wpconsole send`: validate, size-check, respect the popup rule, then
 //! publish one envelope to a vehicle's "from" topic.
+//!
+//! Here the command's arguments and its course; what was typed in
+//! `--content` and where its problems are in `typed`, the exchange with
+//! the broker (publish once, wait for the reply) in `exchange`.
+
+mod exchange;
+mod typed;
+
+pub(super) use exchange::start_session;
+use exchange::{Reply, publish_once, report_reply, wait_for_reply};
+use typed::TypedContent;
 
 use super::needed::Needed;
 use super::settings::Settings;
-use super::validate::{print_problems, read_input};
+use super::validate::read_input;
 use super::{CliError, GlobalArgs, exit};
+use crate::domain::Vin;
 use crate::domain::envelope::{self, MessageKind, PopupRequest};
 use crate::domain::outbound::{NotReady, Prepared};
-use crate::domain::tracking::{Delivery, Tracking};
-use crate::domain::{PopupAction, Vin};
-use crate::mqtt::{Overflow, Session, SessionEvent, session::SessionOptions};
+use crate::domain::tracking::Tracking;
 use crate::store::popups::{PopupLedgerFile, Reservation};
 use clap::Args;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -151,97 +161,6 @@ impl SendArgs {
     }
 }
 
-/// Where `--content` sits in the envelope composed around it, so that a
-/// problem found in the composed envelope (a catalog error in params, a
-/// warning) is told in the lines and columns of what the user typed.
-enum TypedContent<'a> {
-    /// A whole envelope (`--file`, `-`): its own positions are the user's.
-    Envelope,
-    Content {
-        typed: &'a str,
-        /// The minified content's first byte in the composed envelope and
-        /// the byte after its last; `None` if it cannot be found there.
-        span: Option<(usize, usize)>,
-    },
-}
-
-impl<'a> TypedContent<'a> {
-    fn of(content: Option<&'a str>, composed: &str) -> Self {
-        let Some(typed) = content else {
-            return Self::Envelope;
-        };
-        // `envelope::compose` puts the minified content last, just before
-        // the closing brace.
-        let minified = crate::domain::json::minify(typed);
-        let end = composed.len().saturating_sub(1);
-        let start = end.saturating_sub(minified.len());
-        // Composed otherwise, no position is given rather than a wrong one.
-        let span = (composed.get(start..end) == Some(minified.as_str())).then_some((start, end));
-        Self::Content { typed, span }
-    }
-
-    /// Prints every problem, one per line, to standard error.
-    fn print(&self, problems: &[envelope::Problem]) {
-        let Self::Content { typed, span } = self else {
-            print_problems(problems);
-            return;
-        };
-        for problem in problems {
-            let label = match problem.severity {
-                envelope::Severity::Error => "error",
-                envelope::Severity::Warning => "warning",
-            };
-            let offset = problem.location.offset;
-            if let Some((start, end)) = *span
-                && (start..=end).contains(&offset)
-            {
-                let at =
-                    crate::domain::json::Location::of(typed, typed_offset(typed, offset - start));
-                eprintln!(
-                    "  {label} in --content at {at} ({}): {}",
-                    problem.path, problem.message
-                );
-            } else {
-                eprintln!(
-                    "  {label} in the envelope composed around --content ({}): {}",
-                    problem.path, problem.message
-                );
-            }
-        }
-    }
-}
-
-/// The offset in `typed` of byte `at` of `json::minify(typed)`. Minifying
-/// removes only the whitespace outside strings, so this walks `typed` the
-/// same way and counts the bytes it keeps.
-fn typed_offset(typed: &str, at: usize) -> usize {
-    let mut kept = 0;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (offset, byte) in typed.bytes().enumerate() {
-        let keep = if in_string {
-            if escaped {
-                escaped = false;
-            } else if byte == b'\\' {
-                escaped = true;
-            } else if byte == b'"' {
-                in_string = false;
-            }
-            true
-        } else {
-            in_string = byte == b'"';
-            !matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
-        };
-        if keep {
-            if kept == at {
-                return offset;
-            }
-            kept += 1;
-        }
-    }
-    typed.len()
-}
-
 pub(super) fn now_ms() -> u64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -370,197 +289,4 @@ pub(super) fn reserve_popup(
         .reserve(&prepared.vin, now_ms())
         .map(Some)
         .map_err(|err| CliError::refused(format!("{err}; nothing was published")))
-}
-
-/// What came back for the message.
-enum Reply {
-    Untracked,
-    /// A reply or a popup answer carried the id: what it said (with the
-    /// round trip), and for a popup which answer it was.
-    Came(Delivery, Option<PopupAction>),
-    Silent,
-}
-
-/// Says what came back for a tracked message; the exit code. A popup's
-/// answer decides it: OK 0, Cancel 5, closed unanswered 6 (a script can
-/// tell the driver's choice apart from a popup that was never answered, 4).
-fn report_reply(
-    reply: Reply,
-    correlation: Option<&str>,
-    tracking: &Tracking,
-    popup: bool,
-    wait: Duration,
-) -> u8 {
-    match (reply, correlation) {
-        (Reply::Came(Delivery::Acknowledged(round_trip), _), Some(id)) => {
-            say!("acknowledged: {id} in {} ms", round_trip.as_millis());
-            exit::OK
-        }
-        (Reply::Came(delivery, answer), Some(_)) => {
-            say!("{}", delivery.describe());
-            match answer {
-                Some(PopupAction::Cancel) => exit::POPUP_CANCELLED,
-                Some(PopupAction::Timeout) => exit::POPUP_TIMED_OUT,
-                _ => exit::OK,
-            }
-        }
-        (Reply::Silent, Some(id)) => {
-            if popup {
-                eprintln!(
-                    "wpconsole: no popup answer (popupAction) with content.{} = {id:?} within {} s: \
-                     the vehicle may be asleep or offline, or its app may not forward popup answers",
-                    tracking.stamp_field,
-                    wait.as_secs_f64()
-                );
-            } else {
-                eprintln!(
-                    "wpconsole: no reply with content.{} = {id:?} within {} s: the vehicle may be asleep, \
-                     offline, or its app may not echo the id (see --reply-field)",
-                    tracking.reply_field,
-                    wait.as_secs_f64()
-                );
-            }
-            exit::NO_REPLY
-        }
-        _ => exit::OK,
-    }
-}
-
-/// A session for a command that publishes: a small queue that waits.
-pub(super) fn start_session(
-    settings: &Settings,
-    subscriptions: Vec<String>,
-) -> Result<(Session, tokio::sync::mpsc::Receiver<SessionEvent>), CliError> {
-    let connection = settings.connection()?;
-    let options = connection.mqtt_options().map_err(CliError::usage)?;
-    Ok(Session::start(
-        options,
-        SessionOptions {
-            subscriptions,
-            capacity: 64,
-            overflow: Overflow::Wait,
-            backoff: crate::mqtt::session::Backoff::default(),
-            authority: connection.broker.authority(),
-            uid: connection.uid.clone(),
-            password_source: connection.password_source.clone(),
-        },
-    ))
-}
-
-/// Waits for the first reply or popup answer carrying `id`: what it says
-/// (with the round trip), or `None` when `wait` passes. Replies for other
-/// ids are ignored.
-async fn wait_for_reply(
-    events: &mut tokio::sync::mpsc::Receiver<SessionEvent>,
-    tracking: &Tracking,
-    id: &str,
-    sent_at: std::time::Instant,
-    wait: Duration,
-) -> Option<(Delivery, Option<PopupAction>)> {
-    let watch = async {
-        while let Some(event) = events.recv().await {
-            if let SessionEvent::Message(reply) = event
-                && let Some(acknowledgement) = tracking.acknowledgement(&reply.payload)
-                && acknowledgement.id == id
-            {
-                let round_trip = sent_at.elapsed();
-                let answer = acknowledgement.answer;
-                let delivery = answer
-                    .clone()
-                    .map_or(Delivery::Acknowledged(round_trip), |answer| {
-                        Delivery::Answered(answer, round_trip)
-                    });
-                return Some((delivery, answer));
-            }
-        }
-        None
-    };
-    tokio::time::timeout(wait, watch).await.ok().flatten()
-}
-
-async fn publish_once(
-    session: &Session,
-    events: &mut tokio::sync::mpsc::Receiver<SessionEvent>,
-    topic: &str,
-    checked: &envelope::CheckedPayload,
-    after_subscribing: bool,
-) -> Result<std::time::Instant, CliError> {
-    let deadline = Duration::from_secs(20);
-    let flow = async {
-        let mut sent_at = std::time::Instant::now();
-        loop {
-            match events.recv().await {
-                Some(SessionEvent::Connected) if !after_subscribing => {
-                    sent_at = std::time::Instant::now();
-                    session.publish(topic, checked).map_err(CliError::broker)?;
-                }
-                Some(SessionEvent::Subscribed) if after_subscribing => {
-                    sent_at = std::time::Instant::now();
-                    session.publish(topic, checked).map_err(CliError::broker)?;
-                }
-                Some(SessionEvent::Published) => return Ok(sent_at),
-                Some(SessionEvent::Disconnected { reason, .. }) => {
-                    return Err(CliError::broker(format!("{reason}; nothing was published")));
-                }
-                Some(_) => {}
-                None => {
-                    return Err(CliError::broker(
-                        "the connection ended; nothing was published",
-                    ));
-                }
-            }
-        }
-    };
-    tokio::time::timeout(deadline, flow)
-        .await
-        .unwrap_or_else(|_| {
-            Err(CliError::broker(
-                "the broker did not accept the message within 20 s; it may not have been published",
-            ))
-        })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_byte_kept_by_minifying_maps_back_to_the_same_byte_of_what_was_typed() {
-        for typed in [
-            "{ \"a\" : [1, 2 ,\n\t3] }",
-            "{\"s\": \" spaces \\\" and \\\\\", \"t\":\r\n true}",
-            "{\"unclosed\": \"a b",
-            "  {}  ",
-            "{\"é\": \"ü x\"}",
-        ] {
-            let minified = crate::domain::json::minify(typed);
-            for (at, byte) in minified.bytes().enumerate() {
-                assert_eq!(
-                    typed.as_bytes()[typed_offset(typed, at)],
-                    byte,
-                    "{typed:?} at {at}"
-                );
-            }
-            assert_eq!(typed_offset(typed, minified.len()), typed.len());
-        }
-    }
-
-    #[test]
-    fn a_problem_outside_the_content_has_no_position_in_it() {
-        let content = "{ \"x\": 1 }";
-        let composed = envelope::compose("APP", content, None);
-        let TypedContent::Content {
-            span: Some((start, end)),
-            ..
-        } = TypedContent::of(Some(content), &composed)
-        else {
-            panic!("the content is found in {composed}");
-        };
-        assert_eq!(&composed[start..end], "{\"x\":1}");
-        let elsewhere = TypedContent::of(Some(content), "{\"other\":true}");
-        assert!(matches!(
-            elsewhere,
-            TypedContent::Content { span: None, .. }
-        ));
-    }
 }
