@@ -281,8 +281,15 @@ fn footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 stays: true,
             });
         }
-        for (keys, text) in app.keys.hints(modal.scope(), offer) {
-            items.push(hint(keys, text, false));
+        if let Some(note) = modal.footer_note() {
+            items.push(FooterItem {
+                spans: vec![Span::styled(format!(" {note} "), theme.key())],
+                stays: true,
+            });
+        } else {
+            for (keys, text) in app.keys.hints(modal.scope(), offer) {
+                items.push(hint(keys, text, false));
+            }
         }
         frame.render_widget(Line::from(fit_footer(items, area.width)), area);
         return;

@@ -117,7 +117,7 @@ impl FleetConfirmation {
     }
 
     /// Whether every marked vehicle refused the payload.
-    fn nothing(&self) -> bool {
+    pub(super) fn nothing(&self) -> bool {
         self.outgoing.is_empty()
     }
 

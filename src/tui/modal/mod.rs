@@ -105,6 +105,16 @@ impl Modal {
         }
     }
 
+    /// What the footer says instead of the popup's keys, when they do
+    /// not apply: a question with nothing to confirm takes any key as
+    /// "close", so it offers no answer.
+    pub fn footer_note(&self) -> Option<&'static str> {
+        match self {
+            Self::ConfirmFleet(question) if question.nothing() => Some("any key closes"),
+            _ => None,
+        }
+    }
+
     /// The text being typed for `target`'s filter, while its prompt is open.
     pub fn filter_text(&self, target: Focus) -> Option<&str> {
         match self {

@@ -169,6 +169,11 @@ fn a_fleet_confirmation_with_nothing_to_confirm_says_why_and_swallows_the_answer
     let shown = screen(&app);
     assert!(shown.contains("Nothing to publish"), "{shown}");
     assert!(shown.contains(&format!("✗ {VIN_A}")), "{shown}");
+    let footer = shown.lines().last().unwrap_or_default();
+    assert!(
+        footer.contains("any key closes") && !footer.contains("publishes"),
+        "the footer offers no answer to a question with nothing to confirm:\n{shown}"
+    );
     assert!(
         status(&app).contains("nothing was sent"),
         "{}",
