@@ -17,8 +17,19 @@ pub fn t0() -> DateTime<Utc> {
 }
 
 pub fn app_with(width: u16, height: u16, history_cap: usize) -> App {
+    app_configured(width, height, history_cap, |_| {})
+}
+
+/// An app started with what `adjust` changes in the test's configuration
+/// (production, read-only, a catalog, whose history the title names).
+pub fn app_configured(
+    width: u16,
+    height: u16,
+    history_cap: usize,
+    adjust: impl FnOnce(&mut AppConfig),
+) -> App {
     let topics = TopicScheme::new("psa/OVIPPartners-Dev", "PARTNER1", true).unwrap();
-    let mut app = App::new(AppConfig {
+    let mut config = AppConfig {
         header: Header {
             profile: Some("test".into()),
             broker: "mqtts://broker.test:8886".into(),
@@ -38,13 +49,20 @@ pub fn app_with(width: u16, height: u16, history_cap: usize) -> App {
         now: t0(),
         size: (width, height),
         no_color: true,
-    });
+    };
+    adjust(&mut config);
+    let mut app = App::new(config);
     update(&mut app, Msg::Session(SessionEvent::Connected));
     app
 }
 
 pub fn app() -> App {
     app_with(160, 45, 100_000)
+}
+
+/// The default test app, started with what `adjust` changes.
+pub fn app_where(adjust: impl FnOnce(&mut AppConfig)) -> App {
+    app_configured(160, 45, 100_000, adjust)
 }
 
 pub fn to_topic(vin: &str) -> String {
@@ -112,7 +130,7 @@ pub fn finish_search(app: &mut App) {
 
 /// Moves the focus to `pane` as a user does: Esc leaves the editor, `e`
 /// enters it, Tab steps through the others.
-pub fn focus(app: &mut App, pane: super::app::Focus) {
+pub fn focus_on(app: &mut App, pane: super::app::Focus) {
     use super::app::Focus;
     if app.focus == pane {
         return;
@@ -130,4 +148,27 @@ pub fn focus(app: &mut App, pane: super::app::Focus) {
         key(app, KeyCode::Tab);
     }
     assert_eq!(app.focus, pane, "the focus could not be moved by keys");
+}
+
+/// Closes whatever popup is open as a user does: the help with its
+/// close key as bound, the others with Esc (a question takes any key as
+/// its cancel).
+pub fn close_popup(app: &mut App) {
+    use super::keys::{Action, Scope};
+    for _ in 0..3 {
+        let close = match app.modal {
+            None => return,
+            Some(super::app::Modal::Help(_)) => app
+                .keys
+                .binding(Scope::Help, Action::Close)
+                .and_then(|b| b.keys.first().copied())
+                .map_or_else(
+                    || KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+                    |k| KeyEvent::new(k.code, k.modifiers),
+                ),
+            Some(_) => KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE),
+        };
+        update(app, Msg::Key(close));
+    }
+    assert_eq!(app.modal, None, "the popup did not close");
 }

@@ -27,7 +27,7 @@ fn status(app: &super::App) -> String {
 }
 
 fn select_vehicle(app: &mut super::App, target: &str) {
-    focus(app, Focus::Vehicles);
+    focus_on(app, Focus::Vehicles);
     app.vehicles.select(VehicleRow::Vehicle(vin(target)));
     key(app, KeyCode::Enter);
 }
@@ -66,7 +66,7 @@ fn snapshot_filtered_log() {
     let mut app = app();
     three_vehicles(&mut app);
     select_vehicle(&mut app, VIN_B);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "popup");
     finish_search(&mut app);
@@ -77,7 +77,7 @@ fn snapshot_filtered_log() {
 fn snapshot_detail_of_a_json_message() {
     let mut app = app();
     three_vehicles(&mut app);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('g'));
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.focus, Focus::Detail);
@@ -92,7 +92,7 @@ fn snapshot_editor_with_an_error() {
         &mut app,
         "{\n  \"idApp\": \"APP\",\n  \"popup\": \"yes\",\n  \"content\": []\n}",
     );
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     insta::assert_snapshot!(screen(&app));
 }
 
@@ -105,7 +105,7 @@ fn snapshot_editor_over_the_limit() {
         &mut app,
         &format!("{{\"idApp\":\"APP\",\"popup\":false,\"content\":{{\"pad\":\"{pad}\"}}}}"),
     );
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     ctrl(&mut app, 's');
     insta::assert_snapshot!(screen(&app));
 }
@@ -113,7 +113,7 @@ fn snapshot_editor_over_the_limit() {
 #[test]
 fn snapshot_help_popup() {
     let mut app = app();
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('?'));
     insta::assert_snapshot!(screen(&app));
 }

@@ -50,7 +50,7 @@ fn ignored(app: &mut App, what_to_do: &str) {
 #[cfg(test)]
 mod tests {
     use crate::tui::app::{Focus, Modal, Msg, update};
-    use crate::tui::testing::{VIN_A, app, ctrl, focus, key, three_vehicles};
+    use crate::tui::testing::{VIN_A, app, ctrl, focus_on, key, three_vehicles};
     use ratatui::crossterm::event::KeyCode;
 
     fn paste(app: &mut crate::tui::App, text: &str) -> Option<crate::tui::Command> {
@@ -139,12 +139,12 @@ mod tests {
     fn a_paste_holding_y_does_not_confirm_a_production_publish() {
         let mut app = app();
         app.rules.production = true;
-        focus(&mut app, Focus::Vehicles);
+        focus_on(&mut app, Focus::Vehicles);
         app.vehicles.select(crate::tui::app::VehicleRow::Vehicle(
             crate::domain::Vin::parse(VIN_A).unwrap(),
         ));
         key(&mut app, KeyCode::Enter);
-        focus(&mut app, Focus::Editor);
+        focus_on(&mut app, Focus::Editor);
         assert_eq!(ctrl(&mut app, 's'), None);
         assert!(matches!(app.modal, Some(Modal::ConfirmPublish(_))));
         assert_eq!(paste(&mut app, "y"), None, "nothing is published");

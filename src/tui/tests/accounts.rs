@@ -8,8 +8,9 @@ fn the_title_names_the_accounts_journal_within_80_columns() {
     use crate::account::Account;
     use crate::tui::app::HistoryOf;
     let account = Account::new("iot-partners-preprod.mpsa.com", 8886, "PARTNER1");
-    let mut app = app_with(80, 24, 1000);
-    app.header.history_of = HistoryOf::Journal(account.clone());
+    let app = app_configured(80, 24, 1000, |c| {
+        c.header.history_of = HistoryOf::Journal(account.clone());
+    });
     let shown = title(&app);
     assert!(
         shown.contains("─ journal PARTNER1@iot-partners-preprod.mpsa.com:8886"),
@@ -17,13 +18,17 @@ fn the_title_names_the_accounts_journal_within_80_columns() {
     );
     // With the production banner there is no room for all of it: the host
     // gives way, the login and the port stay.
-    app.rules.production = true;
+    let app = app_configured(80, 24, 1000, |c| {
+        c.header.history_of = HistoryOf::Journal(account.clone());
+        c.rules.production = true;
+    });
     let shown = title(&app);
     assert!(shown.contains("PRODUCTION"), "{shown}");
     assert!(shown.contains("journal PARTNER1@iot-"), "{shown}");
     assert!(shown.contains("…:8886"), "{shown}");
-    app.rules.production = false;
-    app.header.history_of = HistoryOf::NoJournal(account);
+    let app = app_configured(80, 24, 1000, |c| {
+        c.header.history_of = HistoryOf::NoJournal(account);
+    });
     let shown = title(&app);
     assert!(
         shown.contains("PARTNER1@iot-partners-preprod.mpsa.com:8886 (no journal)"),
@@ -35,8 +40,9 @@ fn the_title_names_the_accounts_journal_within_80_columns() {
 fn files_of_one_account_name_it_with_the_broker_their_directory_tells() {
     use crate::account::Account;
     use crate::tui::app::HistoryOf;
-    let mut app = app();
-    app.header.history_of = HistoryOf::Files(vec![Account::new("127.0.0.1", 1883, "PARTNER1")]);
+    let mut app = app_where(|c| {
+        c.header.history_of = HistoryOf::Files(vec![Account::new("127.0.0.1", 1883, "PARTNER1")]);
+    });
     load_lines(
         &mut app,
         &[line_of("PARTNER1", VIN_A), line_of("PARTNER1", VIN_B)],
@@ -53,8 +59,7 @@ fn files_of_one_account_name_it_with_the_broker_their_directory_tells() {
 #[test]
 fn files_of_two_accounts_say_so_and_label_each_vehicle_with_its_uid() {
     use crate::tui::app::HistoryOf;
-    let mut app = app();
-    app.header.history_of = HistoryOf::Files(Vec::new());
+    let mut app = app_where(|c| c.header.history_of = HistoryOf::Files(Vec::new()));
     load_lines(
         &mut app,
         &[

@@ -16,7 +16,7 @@ fn a_128_kib_message_scrolls_in_the_detail_pane() {
         payload.len()
     );
     receive(&mut app, &to_topic(VIN_A), payload.as_bytes(), 0);
-    focus(&mut app, Focus::Detail);
+    focus_on(&mut app, Focus::Detail);
     assert!(
         app.detail.lines().len() > 16_000,
         "{}",
@@ -41,7 +41,7 @@ fn a_payload_that_cannot_be_read_back_is_said_not_shown_copied_or_replied() {
     // and with no journal there is nowhere to read it back from.
     let big = format!("{{\"content\":{{\"pad\":\"{}\"}}}}", "x".repeat(1 << 20));
     receive(&mut app, &to_topic(VIN_A), big.as_bytes(), 10);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('g'));
     key(&mut app, KeyCode::Enter);
     let shown = screen(&app);
@@ -57,7 +57,7 @@ fn a_payload_that_cannot_be_read_back_is_said_not_shown_copied_or_replied() {
     );
     key(&mut app, KeyCode::Char('r'));
     assert!(status(&app).starts_with("cannot reply"), "{}", status(&app));
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     let Some(Command::Export(lines)) = key(&mut app, KeyCode::Char('x')) else {
         panic!("x exports what can be read");
     };

@@ -52,7 +52,7 @@ fn the_screen_is_drawn_from_what_update_read_not_from_the_files() {
     std::fs::write(&path, format!("{}\n{}\n", lines[0], lines[1])).unwrap();
     let records = stored(&mut app.history, &path, &lines);
     update(&mut app, Msg::Loaded(records));
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Enter);
     let before = screen(&app);
     assert!(

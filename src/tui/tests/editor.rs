@@ -6,7 +6,7 @@ use super::*;
 #[test]
 fn q_quits_but_is_a_letter_inside_the_editor() {
     let mut app = app();
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     set_editor(&mut app, "");
     assert_eq!(key(&mut app, KeyCode::Char('q')), None);
     assert_eq!(app.editor.text(), "q");
@@ -19,7 +19,7 @@ fn q_quits_but_is_a_letter_inside_the_editor() {
 #[test]
 fn typing_in_the_editor_validates_as_you_type() {
     let mut app = app();
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     set_editor(&mut app, "");
     type_text(&mut app, "{\"idApp\":\"A\",\"popup\":false");
     assert!(!app.editor.validation().is_valid());
@@ -47,7 +47,7 @@ fn typing_in_the_editor_validates_as_you_type() {
 fn copy_gives_the_raw_payload_and_reply_loads_it_into_the_editor() {
     let mut app = app();
     receive(&mut app, &to_topic(VIN_B), action("unlock").as_bytes(), 0);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     assert_eq!(
         key(&mut app, KeyCode::Char('c')),
         Some(Command::Copy(action("unlock").into_bytes()))
@@ -84,11 +84,12 @@ fn a_template_keeps_its_placeholders_and_is_checked_for_the_target() {
 
 #[test]
 fn catalog_actions_are_templates_and_the_editor_checks_params_against_them() {
-    let mut app = app();
     let catalog = crate::domain::catalog::Catalog::demo();
-    app.templates
-        .extend(crate::tui::editor::catalog_templates(&catalog));
-    app.rules.catalog = Some(std::sync::Arc::new(catalog));
+    let mut app = app_where(|c| {
+        c.templates
+            .extend(crate::tui::editor::catalog_templates(&catalog));
+        c.rules.catalog = Some(std::sync::Arc::new(catalog));
+    });
     select_vehicle(&mut app, VIN_A);
     key(&mut app, KeyCode::Char('t'));
     let shown = screen(&app);
@@ -144,10 +145,11 @@ fn catalog_actions_are_templates_and_the_editor_checks_params_against_them() {
 
 #[test]
 fn the_editor_checks_the_whole_schema_as_you_type_with_paths_and_positions() {
-    let mut app = app();
-    app.rules.catalog = Some(std::sync::Arc::new(crate::domain::catalog::Catalog::demo()));
+    let mut app = app_where(|c| {
+        c.rules.catalog = Some(std::sync::Arc::new(crate::domain::catalog::Catalog::demo()));
+    });
     select_vehicle(&mut app, VIN_A);
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     set_editor(&mut app, "");
     // Typed key by key: each keystroke goes through update() and validates.
     type_text(

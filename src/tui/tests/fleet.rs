@@ -13,12 +13,12 @@ fn a_fleet_publish_resolves_placeholders_for_each_vehicle() {
         &mut app,
         "{\"idApp\": \"{idApp}\", \"popup\": true, \"popupText\": \"Hello {vin}\",\n \"content\": {\"type\": \"action\", \"params\": {\"vin\": \"{vin}\"}}}",
     );
-    focus(&mut app, Focus::Vehicles);
+    focus_on(&mut app, Focus::Vehicles);
     for target in [VIN_A, VIN_B, VIN_C] {
         app.vehicles.select(VehicleRow::Vehicle(vin(target)));
         key(&mut app, KeyCode::Char(' '));
     }
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None, "the confirmation comes first");
     let shown = screen(&app);
     for target in [VIN_A, VIN_B, VIN_C] {
@@ -48,7 +48,7 @@ fn the_fleet_confirmation_scrolls_through_every_recipient() {
         receive(&mut app, &to_topic(each), br#"{"content":{}}"#, 0);
         app.vehicles.toggle_mark(&vin(each));
     }
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     set_editor(&mut app, r#"{"idApp":"APP","popup":false,"content":{}}"#);
     ctrl(&mut app, 's');
     assert!(screen(&app).contains(&format!("→ {}", vins[0])));
@@ -72,7 +72,7 @@ fn the_fleet_confirmation_scrolls_through_every_recipient() {
 fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() {
     let mut app = app();
     three_vehicles(&mut app);
-    focus(&mut app, Focus::Vehicles);
+    focus_on(&mut app, Focus::Vehicles);
     for target in [VIN_A, VIN_B, VIN_C] {
         app.vehicles.select(VehicleRow::Vehicle(vin(target)));
         key(&mut app, KeyCode::Char(' '));
@@ -90,7 +90,7 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
         &vin(VIN_A),
         t0().timestamp_millis().cast_unsigned() + 70_000,
     );
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     set_editor(
         &mut app,
         r#"{"idApp":"APP","popup":true,"popupBtn":true,"popupText":"Service due","content":{"type":"notice"}}"#,
@@ -113,13 +113,13 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
     assert_eq!(refused.kind, "popup", "the kind of what was refused");
     assert_eq!(refused.vin, Some(vin(VIN_A)));
     assert_eq!(app.history.tx, 0, "a refusal is not counted as sent");
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     let shown = screen(&app);
     assert!(
         shown.contains("refused: popup too soon"),
         "the log says why:\n{shown}"
     );
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     assert!(
         app.notice
             .as_ref()
@@ -154,7 +154,7 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
 fn a_fleet_confirmation_with_nothing_to_confirm_says_why_and_swallows_the_answer() {
     let mut app = app();
     three_vehicles(&mut app);
-    focus(&mut app, Focus::Vehicles);
+    focus_on(&mut app, Focus::Vehicles);
     app.vehicles.select(VehicleRow::Vehicle(vin(VIN_A)));
     key(&mut app, KeyCode::Char(' '));
     // A popup to VIN_A went out 5 s ago: the only marked vehicle refuses it.
@@ -162,7 +162,7 @@ fn a_fleet_confirmation_with_nothing_to_confirm_says_why_and_swallows_the_answer
         &vin(VIN_A),
         t0().timestamp_millis().cast_unsigned() + 70_000,
     );
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     let text = r#"{"idApp":"APP","popup":true,"popupBtn":true,"popupText":"Service due","content":{"type":"notice"}}"#;
     set_editor(&mut app, text);
     assert_eq!(ctrl(&mut app, 's'), None);

@@ -41,7 +41,7 @@ fn whole_help(app: &mut super::super::App) -> Vec<String> {
             break;
         }
     }
-    app.modal = None;
+    close_popup(app);
     seen
 }
 
@@ -57,7 +57,7 @@ fn joined(help: &[String]) -> String {
 fn help_says_how_to_publish_whatever_pane_is_focused() {
     for focus in [Focus::Vehicles, Focus::Log, Focus::Detail, Focus::Editor] {
         let mut app = app();
-        app.focus = focus;
+        focus_on(&mut app, focus);
         let help = joined(&whole_help(&mut app));
         let own = help
             .find(&format!("{focus:?} keys"))
@@ -84,7 +84,7 @@ fn help_says_how_to_publish_whatever_pane_is_focused() {
 fn help_lines_wrap_instead_of_being_cut() {
     for (width, height) in [(160, 45), (80, 24), (60, 20)] {
         let mut app = app_with(width, height, 1000);
-        focus(&mut app, Focus::Log);
+        focus_on(&mut app, Focus::Log);
         let help = whole_help(&mut app);
         let text = joined(&help);
         for whole in [
@@ -110,8 +110,7 @@ fn help_lines_wrap_instead_of_being_cut() {
 
 #[test]
 fn a_read_only_help_offers_no_publishing() {
-    let mut app = app();
-    app.rules.read_only = true;
+    let mut app = app_where(|c| c.rules.read_only = true);
     let help = whole_help(&mut app).join("\n");
     assert!(!help.contains("Compose and publish"), "{help}");
     assert!(!help.contains("Ctrl-S"), "{help}");
@@ -124,7 +123,7 @@ fn a_read_only_help_offers_no_publishing() {
 #[test]
 fn snapshot_help_80x24() {
     let mut app = app_with(80, 24, 1000);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('?'));
     insta::assert_snapshot!(screen(&app));
 }
@@ -132,7 +131,7 @@ fn snapshot_help_80x24() {
 #[test]
 fn snapshot_help_60x20_scrolled_to_its_end() {
     let mut app = app_with(60, 20, 1000);
-    focus(&mut app, Focus::Vehicles);
+    focus_on(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('?'));
     key(&mut app, KeyCode::End);
     insta::assert_snapshot!(screen(&app));
@@ -187,7 +186,7 @@ fn said_to_close(help: &str) -> Vec<String> {
 fn every_key_that_closes_the_help_is_one_the_help_names() {
     use crate::tui::keys::Key;
     let mut app = app();
-    app.focus = Focus::Log;
+    focus_on(&mut app, Focus::Log);
     let said = said_to_close(&joined(&whole_help(&mut app)));
     let mut closing = Vec::new();
     for pressed in every_key() {
@@ -235,7 +234,7 @@ fn a_rebinding_shows_in_dispatch_footer_and_help() {
     )
     .unwrap();
     let mut app = app().with_keys(keys);
-    app.focus = Focus::Editor;
+    focus_on(&mut app, Focus::Editor);
     assert!(screen(&app).contains("Ctrl-O publish"), "{}", screen(&app));
     let help = joined(&whole_help(&mut app));
     assert!(
@@ -256,7 +255,7 @@ fn a_rebinding_shows_in_dispatch_footer_and_help() {
         "{}",
         status(&app)
     );
-    app.focus = Focus::Log;
+    focus_on(&mut app, Focus::Log);
     assert!(screen(&app).contains("q/Ctrl-Q quit"), "{}", screen(&app));
     assert_eq!(ctrl(&mut app, 'q'), Some(Command::Quit));
     key(&mut app, KeyCode::Char('?'));

@@ -7,7 +7,7 @@ use super::*;
 fn text_filter_searches_payloads_and_combines_with_the_vehicle() {
     let mut app = app();
     three_vehicles(&mut app);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "CLIMATE");
     assert!(matches!(app.modal, Some(Modal::FilterPrompt(_))));
@@ -33,7 +33,7 @@ fn text_filter_searches_payloads_and_combines_with_the_vehicle() {
     select_vehicle(&mut app, VIN_A);
     finish_search(&mut app);
     assert_eq!(app.log_len(), 1);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Esc);
     assert_eq!(app.log.filter().text, "");
     assert_eq!(
@@ -50,7 +50,7 @@ fn text_filter_searches_payloads_and_combines_with_the_vehicle() {
 fn esc_stops_a_running_search_and_keeps_the_filter() {
     let mut app = app();
     three_vehicles(&mut app);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "climate");
     key(&mut app, KeyCode::Enter);
@@ -74,7 +74,7 @@ fn the_kind_filter_steps_through_the_kinds_present() {
     let mut app = app();
     three_vehicles(&mut app);
     receive(&mut app, &to_topic(VIN_C), b"just text", 90_000);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     let kinds = app.history.kinds();
     assert!(kinds.len() >= 2, "{kinds:?}");
     key(&mut app, KeyCode::Char('K'));
@@ -106,7 +106,7 @@ fn the_kind_filter_steps_through_the_kinds_present() {
 #[test]
 fn export_writes_the_log_as_filtered() {
     let mut app = app();
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     assert_eq!(key(&mut app, KeyCode::Char('x')), None);
     assert!(
         app.notice
@@ -115,7 +115,7 @@ fn export_writes_the_log_as_filtered() {
     );
     three_vehicles(&mut app);
     select_vehicle(&mut app, VIN_B);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     let Some(Command::Export(lines)) = key(&mut app, KeyCode::Char('x')) else {
         panic!("x exports");
     };

@@ -53,7 +53,7 @@ fn choosing_a_vehicle_fills_the_following_log_with_its_newest_rows() {
 fn the_kind_filter_and_its_end_fill_the_following_log() {
     let mut app = app();
     busy_pair(&mut app);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     let rows = log_rows(&app);
     for _ in 0..=app.history.kinds().len() {
         key(&mut app, KeyCode::Char('K'));
@@ -71,7 +71,7 @@ fn the_kind_filter_and_its_end_fill_the_following_log() {
 fn a_search_fills_the_following_log() {
     let mut app = app();
     busy_pair(&mut app);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "unlock");
     key(&mut app, KeyCode::Enter);
@@ -87,7 +87,7 @@ fn shrinking_the_terminal_and_growing_it_back_fills_the_log_again() {
     let mut app = app();
     receive(&mut app, &to_topic(VIN_A), b"first", 0);
     receive(&mut app, &to_topic(VIN_A), b"second", 1_000);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     update(&mut app, Msg::Resize(20, 5));
     let _ = screen(&app);
     update(&mut app, Msg::Resize(160, 45));
@@ -106,7 +106,7 @@ fn the_log_fills_the_pane_it_gets_when_focus_moves_in_a_small_terminal() {
     busy_pair(&mut app);
     select_vehicle(&mut app, VIN_A);
     assert_eq!(app.areas().log, None);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     assert_eq!(drawn_log_rows(&app), log_rows(&app), "{}", screen(&app));
 }
 
@@ -114,7 +114,7 @@ fn the_log_fills_the_pane_it_gets_when_focus_moves_in_a_small_terminal() {
 fn a_paused_log_keeps_its_selection_and_fills_the_pane() {
     let mut app = app();
     busy_pair(&mut app);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Up);
     let held = app.log.selected();
     update(&mut app, Msg::Resize(20, 5));
@@ -140,7 +140,7 @@ fn a_narrow_log_row_keeps_a_third_of_its_width_for_the_payload() {
     for (width, height) in [(80, 24), (60, 20)] {
         let mut app = app_with(width, height, 1_000);
         receive(&mut app, &to_topic(VIN_A), LONG_TEXT.as_bytes(), 0);
-        focus(&mut app, Focus::Log);
+        focus_on(&mut app, Focus::Log);
         let third = usize::from(width - 2).div_ceil(3);
         let start: String = LONG_TEXT.chars().take(third - 1).collect();
         assert!(
@@ -157,7 +157,7 @@ fn a_narrow_log_row_keeps_a_third_of_its_width_for_the_payload() {
 fn label_kind_and_action_columns_are_toggled_from_the_log() {
     let mut app = app();
     receive(&mut app, &to_topic(VIN_A), action("unlock").as_bytes(), 0);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     // The columns are what comes before the payload preview.
     let columns = |app: &super::super::App| {
         let line = line_with(app, "←");
@@ -186,10 +186,10 @@ fn label_kind_and_action_columns_are_toggled_from_the_log() {
 
 #[test]
 fn with_files_of_two_accounts_each_log_row_carries_its_uid() {
-    let mut app = app();
-    app.header.history_of = super::super::app::HistoryOf::Files(Vec::new());
+    let mut app =
+        app_where(|c| c.header.history_of = super::super::app::HistoryOf::Files(Vec::new()));
     load_lines(&mut app, &[line_of("PARTNER1", VIN_C)]);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     let row = |app: &super::super::App| {
         line_with(app, "←")
             .split("││")
@@ -225,7 +225,7 @@ fn with_files_of_two_accounts_each_log_row_carries_its_uid() {
 fn scrolling_up_pauses_follow_and_counts_what_waits() {
     let mut app = app();
     three_vehicles(&mut app);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     assert!(app.log.follows());
     key(&mut app, KeyCode::Up);
     assert!(!app.log.follows());
@@ -305,9 +305,9 @@ fn records_read_back_from_files_fill_the_log_both_ways() {
     assert_eq!(out.direction, crate::store::Direction::Outbound);
     assert_eq!(out.kind, "data");
     assert_eq!(out.size, 42);
-    app.connection = ConnectionState::Offline;
+    update(&mut app, Msg::Offline);
     select_vehicle(&mut app, VIN_B);
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(status(&app).contains("no broker"), "{}", status(&app));
 }

@@ -40,7 +40,7 @@ fn tiny_and_odd_terminal_sizes_never_panic() {
         let mut app = app_with(w, h, 100);
         three_vehicles(&mut app);
         for focus in [Focus::Vehicles, Focus::Log, Focus::Detail, Focus::Editor] {
-            app.focus = focus;
+            focus_on(&mut app, focus);
             let _ = screen(&app);
         }
         key(&mut app, KeyCode::Char('?'));
@@ -81,7 +81,7 @@ fn the_mouse_wheel_scrolls_the_pane_under_it() {
         );
     }
     let log = app.areas().log.unwrap();
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     update(
         &mut app,
         Msg::Mouse(MouseEvent {

@@ -6,7 +6,7 @@ use super::*;
 #[test]
 fn publish_is_refused_without_a_target() {
     let mut app = app();
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(
         status(&app).contains("no target vehicle"),
@@ -20,7 +20,7 @@ fn publish_is_refused_for_an_invalid_payload() {
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
     set_editor(&mut app, r#"{"idApp":"APP","popup":"no","content":{}}"#);
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(
         status(&app).contains("1 error(s)") && status(&app).contains("$.popup"),
@@ -67,7 +67,7 @@ fn publish_is_refused_for_an_oversized_payload() {
         &mut app,
         &format!(r#"{{"idApp":"APP","popup":false,"content":{{"pad":"{pad}"}}}}"#),
     );
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(
         status(&app).contains("the broker accepts 131,072"),
@@ -82,7 +82,7 @@ fn publish_is_refused_for_a_popup_too_soon() {
     select_vehicle(&mut app, VIN_A);
     let popup = r#"{"idApp":"APP","popup":true,"popupBtn":true,"popupText":"hi","content":{}}"#;
     set_editor(&mut app, popup);
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
         panic!("the first popup goes: {}", status(&app));
     };
@@ -120,7 +120,7 @@ fn publish_is_refused_while_disconnected() {
             reason: "connection lost".into()
         }
     );
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(status(&app).contains("not connected"), "{}", status(&app));
 }
@@ -129,7 +129,7 @@ fn publish_is_refused_while_disconnected() {
 fn a_published_payload_is_logged_counted_and_recallable() {
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     let text = app.editor.text();
     let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
         panic!("the template publishes: {}", status(&app));
@@ -186,7 +186,7 @@ fn a_failed_publish_is_shown() {
 fn every_validation_rule_refuses_to_publish_from_the_editor() {
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     for (rule, envelope, says) in rules::BROKEN_ENVELOPES {
         set_editor(&mut app, envelope);
         assert_eq!(ctrl(&mut app, 's'), None, "{rule}");

@@ -5,10 +5,9 @@ use super::*;
 
 #[test]
 fn a_production_profile_asks_before_every_publish() {
-    let mut app = app();
-    app.rules.production = true;
+    let mut app = app_where(|c| c.rules.production = true);
     select_vehicle(&mut app, VIN_A);
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     assert_eq!(
         ctrl(&mut app, 's'),
         None,
@@ -34,15 +33,14 @@ fn a_production_profile_asks_before_every_publish() {
 #[test]
 fn a_read_only_console_cannot_publish_by_any_key() {
     use ratatui::crossterm::event::KeyEvent;
-    let mut app = app();
-    app.rules.read_only = true;
+    let mut app = app_where(|c| c.rules.read_only = true);
     select_vehicle(&mut app, VIN_A);
     assert!(screen(&app).contains("READ-ONLY"));
     for focus in [Focus::Vehicles, Focus::Log, Focus::Detail, Focus::Editor] {
         for binding in app.keys.clone().bindings() {
             for k in &binding.keys {
-                app.focus = focus;
-                app.modal = None;
+                focus_on(&mut app, focus);
+                close_popup(&mut app);
                 let command = update(&mut app, Msg::Key(KeyEvent::new(k.code, k.modifiers)));
                 assert!(
                     !matches!(command, Some(Command::Publish(_))),
@@ -52,8 +50,8 @@ fn a_read_only_console_cannot_publish_by_any_key() {
             }
         }
     }
-    focus(&mut app, Focus::Editor);
-    app.modal = None;
+    focus_on(&mut app, Focus::Editor);
+    close_popup(&mut app);
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(status(&app).contains("read-only"), "{}", status(&app));
     set_editor(&mut app, "{");
@@ -65,10 +63,9 @@ fn a_read_only_console_cannot_publish_by_any_key() {
 
 #[test]
 fn a_read_only_console_offers_no_publishing_in_its_footer_or_help() {
-    let mut app = app();
-    app.rules.read_only = true;
+    let mut app = app_where(|c| c.rules.read_only = true);
     select_vehicle(&mut app, VIN_A);
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     let shown = screen(&app);
     let footer = shown.lines().nth(usize::from(app.size.1) - 1).unwrap_or("");
     assert!(
@@ -76,13 +73,13 @@ fn a_read_only_console_offers_no_publishing_in_its_footer_or_help() {
         "footer offers publishing:\n{shown}"
     );
     assert!(footer.contains("read-only"), "{footer}");
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('?'));
     let help = screen(&app);
     assert!(!help.contains("Ctrl-S"), "help offers publishing:\n{help}");
     assert!(help.contains("Read-only"), "{help}");
     key(&mut app, KeyCode::Esc);
-    focus(&mut app, Focus::Vehicles);
+    focus_on(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('?'));
     let help = screen(&app);
     assert!(
@@ -91,19 +88,18 @@ fn a_read_only_console_offers_no_publishing_in_its_footer_or_help() {
     );
     // A console that may publish still offers it.
     let mut app = crate::tui::testing::app();
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     assert!(screen(&app).contains("Ctrl-S"));
 }
 
 #[test]
 fn a_publish_from_open_says_there_is_no_broker_not_read_only_flag() {
-    let mut app = app();
     // What `open` sets up: files, no broker, read-only rules.
-    app.rules.read_only = true;
+    let mut app = app_where(|c| c.rules.read_only = true);
     update(&mut app, Msg::Session(SessionEvent::Connected));
-    app.connection = ConnectionState::Offline;
+    update(&mut app, Msg::Offline);
     select_vehicle(&mut app, VIN_A);
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None);
     let said = status(&app);
     assert!(said.contains("no broker"), "{said}");
@@ -123,16 +119,17 @@ fn a_publish_from_open_says_there_is_no_broker_not_read_only_flag() {
             "{line:?} opens the console"
         );
     }
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('?'));
     assert!(screen(&app).contains("no broker"));
 }
 
 #[test]
 fn a_read_only_production_console_does_not_promise_to_ask_before_publishing() {
-    let mut app = app();
-    app.rules.production = true;
-    app.rules.read_only = true;
+    let app = app_where(|c| {
+        c.rules.production = true;
+        c.rules.read_only = true;
+    });
     let shown = screen(&app);
     assert!(shown.contains("PRODUCTION READ-ONLY"), "{shown}");
     assert!(!shown.contains("every publish asks first"), "{shown}");

@@ -27,7 +27,7 @@ fn publish_through(
         app.vehicles.toggle_mark(&vin(VIN_A));
         app.vehicles.toggle_mark(&vin(VIN_B));
     }
-    focus(app, Focus::Editor);
+    focus_on(app, Focus::Editor);
     set_editor(app, text);
     let command = match ctrl(app, 's') {
         None if answer && app.modal.is_some() => key(app, KeyCode::Char('y')),
@@ -45,11 +45,12 @@ fn every_rule_holds_for_one_vehicle_and_for_marked_vehicles() {
     let data = r#"{"idApp":"APP","popup":false,"content":{"type":"action","action":"x"}}"#;
     let popup = r#"{"idApp":"APP","popup":true,"popupText":"hi {vin}","content":{}}"#;
     for entry in [EntryPoint::OneVehicle, EntryPoint::MarkedVehicles] {
-        let fresh = || {
-            let mut app = app();
+        let fresh_where = |adjust: fn(&mut crate::tui::AppConfig)| {
+            let mut app = app_where(adjust);
             three_vehicles(&mut app);
             app
         };
+        let fresh = || fresh_where(|_| {});
         // Valid envelope.
         let mut app = fresh();
         let broken = r#"{"idApp":"APP","popup":"no","content":{}}"#;
@@ -92,8 +93,7 @@ fn every_rule_holds_for_one_vehicle_and_for_marked_vehicles() {
                 .all(|o| o.cid.is_none() && o.payload.bytes == data)
         );
         // Production: nothing without the answer, then what was shown.
-        let mut app = fresh();
-        app.rules.production = true;
+        let mut app = fresh_where(|c| c.rules.production = true);
         assert!(
             publish_through(&mut app, entry, data, false).is_empty(),
             "{entry:?}"
@@ -105,8 +105,7 @@ fn every_rule_holds_for_one_vehicle_and_for_marked_vehicles() {
         );
         // The single-vehicle question says what kind of message it is.
         if let EntryPoint::OneVehicle = entry {
-            let mut app = fresh();
-            app.rules.production = true;
+            let mut app = fresh_where(|c| c.rules.production = true);
             publish_through(&mut app, entry, popup, false);
             assert!(
                 screen(&app).contains("a POPUP message of"),
@@ -115,8 +114,7 @@ fn every_rule_holds_for_one_vehicle_and_for_marked_vehicles() {
             );
         }
         // Read-only: nothing, even with a yes.
-        let mut app = fresh();
-        app.rules.read_only = true;
+        let mut app = fresh_where(|c| c.rules.read_only = true);
         assert!(
             publish_through(&mut app, entry, data, true).is_empty(),
             "{entry:?}"

@@ -37,10 +37,10 @@ fn shown(size: (u16, u16), focus: Focus) -> super::super::App {
     let mut app = app_with(size.0, size.1, 1_000);
     wide_traffic(&mut app);
     select_vehicle(&mut app, VIN_B);
-    app.focus = Focus::Log;
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Up);
     key(&mut app, KeyCode::Enter);
-    app.focus = focus;
+    focus_on(&mut app, focus);
     app
 }
 

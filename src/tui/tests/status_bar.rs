@@ -84,7 +84,7 @@ fn history_read_from_files_is_not_counted_as_live_traffic() {
 #[test]
 fn open_says_it_reads_files_until_it_is_done() {
     let mut app = app();
-    app.connection = ConnectionState::Offline;
+    update(&mut app, Msg::Offline);
     update(
         &mut app,
         Msg::Progress(Some(Progress {
@@ -139,8 +139,9 @@ fn a_notice_of_something_done_goes_away_but_an_error_stays() {
 
 #[test]
 fn a_notice_is_not_cut_off_by_the_broker_and_a_reconnect_reason() {
-    let mut app = app();
-    app.header.broker = "mqtts://iot-partners-preprod.mpsa.example.com:8886".into();
+    let mut app = app_where(|c| {
+        c.header.broker = "mqtts://iot-partners-preprod.mpsa.example.com:8886".into();
+    });
     update(
         &mut app,
         Msg::Session(crate::mqtt::SessionEvent::Disconnected {
@@ -240,7 +241,7 @@ fn a_refused_login_waits_for_the_retry_key_and_says_where_the_password_came_from
     assert!(screen(&app).contains("try the refused login once more"));
     key(&mut app, KeyCode::Esc);
     // From any pane, the editor included: one attempt per press.
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 'r'), Some(Command::RetryLogin));
     assert_eq!(app.connection, ConnectionState::Connecting);
     assert_eq!(ctrl(&mut app, 'r'), None, "one press, one attempt");
@@ -252,9 +253,8 @@ fn a_refused_login_waits_for_the_retry_key_and_says_where_the_password_came_from
 
 #[test]
 fn insecure_tls_is_shown_in_the_status_bar() {
-    let mut app = app();
-    assert!(!screen(&app).contains("INSECURE"));
-    app.header.insecure = true;
+    assert!(!screen(&app()).contains("INSECURE"));
+    let app = app_where(|c| c.header.insecure = true);
     assert!(screen(&app).contains("INSECURE: certificate not verified"));
 }
 

@@ -5,13 +5,14 @@ use super::*;
 
 #[test]
 fn a_broken_user_template_is_listed_with_a_mark_and_why() {
-    let mut app = app();
-    app.templates.push(crate::tui::editor::Template {
-        name: "half".into(),
-        text: "{\n  \"popup\": false,\n".into(),
-        broken: Some("not JSON at 3:0: EOF while parsing an object".into()),
+    let mut app = app_where(|c| {
+        c.templates.push(crate::tui::editor::Template {
+            name: "half".into(),
+            text: "{\n  \"popup\": false,\n".into(),
+            broken: Some("not JSON at 3:0: EOF while parsing an object".into()),
+        });
     });
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('t'));
     let shown = screen(&app);
     assert!(

@@ -8,7 +8,7 @@ fn a_tracked_publish_is_acknowledged_by_the_reply_carrying_its_id_or_times_out()
     use crate::domain::tracking::Delivery;
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     let publish = |app: &mut crate::tui::App| {
         let Some(Command::Publish(outgoing)) = ctrl(app, 's') else {
             panic!("publishes: {}", status(app));
@@ -42,7 +42,7 @@ fn a_tracked_publish_is_acknowledged_by_the_reply_carrying_its_id_or_times_out()
     let second_seq = app.history.end_seq() - 1;
     update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(31)));
     assert_eq!(app.deliveries.state(second_seq), Some(Delivery::NoReply));
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     let shown = screen(&app);
     assert!(shown.contains("✓ 120 ms"), "{shown}");
     assert!(shown.contains("✗ no reply"), "{shown}");
@@ -62,7 +62,7 @@ fn a_tracked_popup_is_acknowledged_by_the_popup_answer_carrying_its_id() {
         &mut app,
         r#"{"idApp":"APP","popup":true,"popupBtn":true,"popupText":"hello","content":{"type":"action","action":"hello"}}"#,
     );
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
         panic!("the popup goes: {}", status(&app));
     };
@@ -104,7 +104,7 @@ fn a_tracked_popup_is_acknowledged_by_the_popup_answer_carrying_its_id() {
             Duration::from_millis(812)
         ))
     );
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     let shown = screen(&app);
     assert!(shown.contains("✓ OK 812 ms"), "{shown}");
     assert!(!shown.contains("no reply"), "{shown}");
@@ -128,7 +128,7 @@ fn a_tracked_popup_is_acknowledged_by_the_popup_answer_carrying_its_id() {
 fn more_than_ten_unacknowledged_messages_to_one_vehicle_are_flagged() {
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     for _ in 0..11 {
         let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
             panic!("publishes: {}", status(&app));
@@ -153,13 +153,13 @@ fn more_than_ten_unacknowledged_messages_to_one_vehicle_are_flagged() {
 fn tracking_figures_sit_beside_the_label_and_count_unacknowledged_only_after_the_timeout() {
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
         panic!("publishes: {}", status(&app));
     };
     let cid = outgoing.cid.clone().unwrap();
     update(&mut app, Msg::Published(outgoing));
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     let row = vehicle_row(&app, VIN_A);
     assert!(row.contains("bench NAC"), "the label stays: {row}");
     assert!(
@@ -186,7 +186,7 @@ fn tracking_figures_sit_beside_the_label_and_count_unacknowledged_only_after_the
     );
     // Narrow terminals (only the focused pane): the label gives way only
     // in part, the figures stay.
-    focus(&mut app, Focus::Vehicles);
+    focus_on(&mut app, Focus::Vehicles);
     for (width, height) in [(80, 24), (60, 20)] {
         update(&mut app, Msg::Resize(width, height));
         let row = vehicle_row(&app, VIN_A);

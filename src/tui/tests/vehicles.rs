@@ -16,7 +16,7 @@ fn traffic_from_three_vehicles_lists_them_and_counts_it() {
         "most recently seen first"
     );
     key(&mut app, KeyCode::Tab);
-    focus(&mut app, Focus::Vehicles);
+    focus_on(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('s'));
     let by_label = app.vehicle_rows();
     assert_eq!(
@@ -30,7 +30,7 @@ fn traffic_from_three_vehicles_lists_them_and_counts_it() {
 fn the_cursor_stays_on_its_vehicle_when_the_list_reorders() {
     let mut app = app();
     three_vehicles(&mut app);
-    focus(&mut app, Focus::Vehicles);
+    focus_on(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('j'));
     let chosen = app.vehicles.selected().clone();
@@ -75,7 +75,7 @@ fn unrecognised_topics_are_grouped_not_lost() {
     receive(&mut app, &to_topic("NOT-A-VIN"), b"y", 1);
     assert_eq!(app.history.unrecognised, 2);
     assert_eq!(app.vehicle_rows().last(), Some(&VehicleRow::Unrecognised));
-    focus(&mut app, Focus::Vehicles);
+    focus_on(&mut app, Focus::Vehicles);
     app.vehicles.select(VehicleRow::Unrecognised);
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.log_len(), 2);
@@ -85,7 +85,7 @@ fn unrecognised_topics_are_grouped_not_lost() {
 fn the_vehicle_list_holds_still_while_it_has_the_focus() {
     let mut app = app();
     three_vehicles(&mut app);
-    focus(&mut app, Focus::Vehicles);
+    focus_on(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('j'));
     let before = app.vehicle_rows();
     let under_cursor = app.vehicles.selected().clone();
@@ -115,7 +115,7 @@ fn the_vehicle_list_holds_still_while_it_has_the_focus() {
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.vehicle_rows()[1], VehicleRow::Vehicle(last.clone()));
     // A vehicle never seen before, while focused, comes last.
-    focus(&mut app, Focus::Vehicles);
+    focus_on(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('k'));
     receive(
         &mut app,
@@ -133,7 +133,7 @@ fn the_vehicle_list_holds_still_while_it_has_the_focus() {
 fn mark_all_and_none_are_keys_of_the_vehicles_pane_shown_in_its_footer() {
     let mut app = app();
     three_vehicles(&mut app);
-    focus(&mut app, Focus::Vehicles);
+    focus_on(&mut app, Focus::Vehicles);
     let shown = screen(&app);
     assert!(shown.contains("Space mark  a all  n none"), "{shown}");
     // At 80 columns the footer still ends with the way to the help.
@@ -163,7 +163,7 @@ fn mark_all_and_none_are_keys_of_the_vehicles_pane_shown_in_its_footer() {
 fn the_vehicle_list_holds_still_after_its_filter_is_cleared() {
     let mut app = app();
     three_vehicles(&mut app);
-    focus(&mut app, Focus::Vehicles);
+    focus_on(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('/'));
     for c in "VF3".chars() {
         key(&mut app, KeyCode::Char(c));

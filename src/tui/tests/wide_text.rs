@@ -80,7 +80,7 @@ fn a_wide_label_keeps_the_vehicle_columns_in_line() {
 fn a_wide_payload_wraps_in_the_detail_pane_without_losing_a_character() {
     let mut app = app();
     wide_fleet(&mut app);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('G'));
     key(&mut app, KeyCode::Enter);
     let text = screen(&app);
