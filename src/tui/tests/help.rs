@@ -284,14 +284,14 @@ fn the_empty_editor_and_the_paused_log_name_their_keys_as_bound() {
     .unwrap();
     let mut app = app().with_keys(keys);
     three_vehicles(&mut app);
-    app.focus = Focus::Editor;
+    focus_on(&mut app, Focus::Editor);
     app.editor.set_text("");
     let shown = screen(&app);
     assert!(
         shown.contains("compose an envelope here, or press Ctrl-O for a template"),
         "{shown}"
     );
-    app.focus = Focus::Log;
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Up);
     receive(&mut app, &to_topic(VIN_A), b"{}", 80_000);
     let shown = screen(&app);

@@ -323,7 +323,7 @@ fn a_narrow_log_title_gives_way_instead_of_being_cut() {
     let mut app = app_with(60, 20, 10_000);
     busy_pair(&mut app);
     select_vehicle(&mut app, VIN_B);
-    focus(&mut app, Focus::Log);
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('2'));
     key(&mut app, KeyCode::Up);
     let title = log_title_line(&app);

@@ -32,14 +32,13 @@ fn publish_is_refused_for_an_invalid_payload() {
 
 #[test]
 fn an_app_id_placeholder_with_no_app_id_is_refused_saying_where_to_set_one() {
-    let mut app = app();
-    app.rules.app_id = None;
+    let mut app = app_where(|c| c.rules.app_id = None);
     select_vehicle(&mut app, VIN_A);
     set_editor(
         &mut app,
         r#"{"idApp":"{idApp}","popup":false,"content":{}}"#,
     );
-    focus(&mut app, Focus::Editor);
+    focus_on(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 's'), None);
     assert!(
         status(&app).contains(crate::domain::outbound::NO_APP_ID),
