@@ -129,3 +129,23 @@ fn password_file_first_line_is_the_password() {
     let err = read_password_file(&dir.path().join("missing")).unwrap_err();
     assert!(err.message.contains("cannot read the password file"));
 }
+
+#[test]
+fn the_defaults_the_help_names_are_the_defaults_used() {
+    use clap::Args as _;
+    // The help says each default in words; the merge applies it in code.
+    // They are held equal here, option by option.
+    let cmd = Options::augment_args(clap::Command::new("t"));
+    let said = |id: &str| {
+        let arg = cmd.get_arguments().find(|a| a.get_id() == id).unwrap();
+        let help = arg.get_help().unwrap().to_string();
+        let start = help.find("[default: ").unwrap() + "[default: ".len();
+        let end = start + help[start..].find(']').unwrap();
+        help[start..end].to_owned()
+    };
+    let s = Settings::merge(&GlobalArgs::default(), None, Profile::default());
+    assert_eq!(said("prefix"), s.prefix);
+    assert_eq!(said("trailing_slash"), s.trailing_slash.to_string());
+    assert_eq!(said("size_limit"), s.size_limit.to_string());
+    assert_eq!(said("keep_alive"), s.keep_alive.as_secs().to_string());
+}
