@@ -6,7 +6,7 @@ use crate::domain::envelope::group;
 use crate::tui::draw::pane_block;
 use crate::tui::editor::StatusLevel;
 use crate::tui::theme::Theme;
-use crate::tui::width::fit;
+use crate::tui::width::{self, fit};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
@@ -72,7 +72,7 @@ impl EditorState {
             .collect();
         frame.render_widget(Paragraph::new(problem_lines), problems_area);
 
-        frame.render_widget(self.meter(view), meter_area);
+        frame.render_widget(self.meter(view, usize::from(inner.width)), meter_area);
         if let Some((level, text)) = &self.status {
             let style = match level {
                 StatusLevel::Info => Style::new(),
@@ -88,16 +88,13 @@ impl EditorState {
 
     /// The size meter of the exact bytes that would be published, and what
     /// they include.
-    fn meter(&self, view: &EditorView<'_>) -> Line<'static> {
+    fn meter(&self, view: &EditorView<'_>, width: usize) -> Line<'static> {
         let theme = view.theme;
         let Some(size) = self.size else {
             return Line::styled("not JSON yet", theme.dim());
         };
         #[allow(clippy::cast_precision_loss)]
         let share = size.payload as f64 / size.limit.max(1) as f64;
-        let bar_width = 20usize;
-        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-        let filled = ((share * 20.0).ceil() as usize).min(bar_width);
         let style = if share > 1.0 {
             theme.error()
         } else if share > 0.9 {
@@ -105,54 +102,83 @@ impl EditorState {
         } else {
             theme.good()
         };
+        let head = Span::raw(format!(
+            "{} / {} B ",
+            group(size.payload),
+            group(size.limit)
+        ));
+        // Rounded away from 100 %, so over the limit never reads 100.0 %.
+        let percent = Span::styled(
+            format!(
+                " {:.1}%",
+                if share > 1.0 {
+                    (share * 1000.0).ceil() / 10.0
+                } else {
+                    (share * 1000.0).floor() / 10.0
+                }
+            ),
+            style,
+        );
+        let tail = |short: bool| {
+            let mut spans = Vec::new();
+            if share > 1.0 {
+                spans.push(Span::styled(
+                    format!(" over by {} B", group(size.payload - size.limit)),
+                    theme.error(),
+                ));
+            }
+            // What the meter measured: the bytes published, id and
+            // placeholder values included.
+            spans.push(Span::styled(
+                if view.tracked {
+                    "  tracked"
+                } else {
+                    "  untracked"
+                },
+                theme.dim(),
+            ));
+            if self.resolved_for.is_some() {
+                let resolved = if short {
+                    "  resolved"
+                } else {
+                    "  placeholders resolved"
+                };
+                spans.push(Span::styled(resolved, theme.dim()));
+            }
+            if let Some(wait) = view.popup_wait {
+                let popup = if short {
+                    format!("  popup in {wait} s")
+                } else {
+                    format!("  popup allowed in {wait} s")
+                };
+                spans.push(Span::styled(popup, theme.warning()));
+            }
+            spans
+        };
+        // A narrow pane shortens the words, then the bar, before a word
+        // is cut at its edge.
+        let cells =
+            |spans: &[Span<'_>]| -> usize { spans.iter().map(|s| width::of(&s.content)).sum() };
+        let fixed = width::of(&head.content) + width::of(&percent.content) + 2;
+        let mut tail_spans = tail(false);
+        if fixed + 20 + cells(&tail_spans) > width {
+            tail_spans = tail(true);
+        }
+        let bar_width = width
+            .saturating_sub(fixed + cells(&tail_spans))
+            .clamp(5, 20);
+        #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        #[allow(clippy::cast_precision_loss)]
+        let filled = ((share * bar_width as f64).ceil() as usize).min(bar_width);
         let mut spans = vec![
-            Span::raw(format!(
-                "{} / {} B ",
-                group(size.payload),
-                group(size.limit)
-            )),
+            head,
             Span::styled(
                 format!("[{}{}]", "█".repeat(filled), "·".repeat(bar_width - filled)),
                 style,
             ),
-            // Rounded away from 100 %, so over the limit never reads 100.0 %.
-            Span::styled(
-                format!(
-                    " {:.1}%",
-                    if share > 1.0 {
-                        (share * 1000.0).ceil() / 10.0
-                    } else {
-                        (share * 1000.0).floor() / 10.0
-                    }
-                ),
-                style,
-            ),
+            percent,
         ];
-        if share > 1.0 {
-            spans.push(Span::styled(
-                format!(" over by {} B", group(size.payload - size.limit)),
-                theme.error(),
-            ));
-        }
-        // What the meter measured: the bytes published, id and
-        // placeholder values included.
-        spans.push(Span::styled(
-            if view.tracked {
-                "  tracked"
-            } else {
-                "  untracked"
-            },
-            theme.dim(),
-        ));
-        if self.resolved_for.is_some() {
-            spans.push(Span::styled("  placeholders resolved", theme.dim()));
-        }
-        if let Some(wait) = view.popup_wait {
-            spans.push(Span::styled(
-                format!("  popup allowed in {wait} s"),
-                theme.warning(),
-            ));
-        }
+        spans.extend(tail_spans);
         Line::from(spans)
     }
 }
