@@ -281,6 +281,7 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
     match msg {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
         Msg::Key(_) => None,
+        Msg::Mouse(mouse) if app.modal.is_some() => modals::on_modal_mouse(app, mouse),
         Msg::Mouse(mouse) => {
             mouse::on_mouse(app, mouse);
             None

@@ -8,6 +8,7 @@ use crate::tui::modal::{
     FilterPrompt, FleetConfirmation, HelpContent, HelpPopup, Input, Outcome, PublishConfirmation,
     TemplatePicker,
 };
+use ratatui::crossterm::event::{MouseEvent, MouseEventKind};
 
 /// A key while a popup is open: the popup's own keys, and the interrupt.
 pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Option<Command> {
@@ -19,6 +20,27 @@ pub(super) fn on_modal_key(app: &mut App, key: KeyEvent) -> Option<Command> {
     };
     let outcome = app.modal.as_mut()?.handle(input);
     carry_out(app, outcome)
+}
+
+/// The mouse while a popup is open: the wheel scrolls the popup when it
+/// scrolls (the help, the template list, the fleet question's list), and
+/// nothing behind it moves; a click does nothing (a question is answered
+/// by a key, never by a stray click).
+pub(super) fn on_modal_mouse(app: &mut App, mouse: MouseEvent) -> Option<Command> {
+    let action = match mouse.kind {
+        MouseEventKind::ScrollUp => Action::Up,
+        MouseEventKind::ScrollDown => Action::Down,
+        _ => return None,
+    };
+    let scope = app.modal.as_ref()?.scope();
+    app.keys.binding(scope, action)?;
+    for _ in 0..3 {
+        let outcome = app.modal.as_mut()?.handle(Input::Action(action));
+        if let Some(command) = carry_out(app, outcome) {
+            return Some(command);
+        }
+    }
+    None
 }
 
 /// Does what a popup answered.

@@ -297,3 +297,43 @@ fn the_empty_editor_and_the_paused_log_name_their_keys_as_bound() {
     let shown = screen(&app);
     assert!(shown.contains("(G or F to follow)"), "{shown}");
 }
+
+fn mouse(app: &mut super::super::App, kind: MouseEventKind, column: u16, row: u16) {
+    update(
+        app,
+        Msg::Mouse(MouseEvent {
+            kind,
+            column,
+            row,
+            modifiers: ratatui::crossterm::event::KeyModifiers::NONE,
+        }),
+    );
+}
+
+#[test]
+fn the_wheel_scrolls_an_open_popup_and_a_click_behind_it_does_nothing() {
+    let mut app = app_with(80, 24, 1000);
+    three_vehicles(&mut app);
+    app.focus = Focus::Log;
+    key(&mut app, KeyCode::Char('?'));
+    let before = screen(&app);
+    assert!(before.contains("more below"), "{before}");
+    let log = app.areas().log.unwrap();
+    mouse(&mut app, MouseEventKind::ScrollDown, log.x + 2, log.y + 2);
+    let after = screen(&app);
+    assert_ne!(before, after, "the wheel scrolls the help");
+    assert!(matches!(app.modal, Some(Modal::Help(_))));
+    let selected = app.log.selected();
+    mouse(
+        &mut app,
+        MouseEventKind::Down(MouseButton::Left),
+        log.x + 2,
+        log.y + 1,
+    );
+    assert_eq!(
+        (app.focus, app.log.selected()),
+        (Focus::Log, selected),
+        "a click behind the help selects nothing"
+    );
+    assert!(matches!(app.modal, Some(Modal::Help(_))), "the help stays");
+}
