@@ -112,15 +112,14 @@ fn a_narrow_footer_keeps_the_help_key_and_cuts_no_hint() {
 fn a_narrow_editor_meter_shortens_its_words_and_bar_instead_of_cutting_them() {
     let meter = |size| {
         let shown = screen(&shown(size, Focus::Editor));
-        let line = shown
+        shown
             .lines()
             .find(|line| line.contains(" / 131,072 B"))
             .unwrap_or_else(|| panic!("no meter:\n{shown}"))
             .trim_matches('"')
             .trim_end_matches('│')
             .trim_end()
-            .to_owned();
-        line
+            .to_owned()
     };
     let narrow = meter((60, 20));
     assert!(narrow.ends_with("0.1%  tracked  resolved"), "{narrow}");
