@@ -34,6 +34,9 @@ pub struct Settings {
     pub keep_alive: Duration,
     pub password_file: Option<PathBuf>,
     pub tls: TlsFiles,
+    /// A client certificate without its key, or a key without its
+    /// certificate: the id of the option that is missing (`key`, `cert`).
+    pub unpaired_client_file: Option<&'static str>,
     pub fleet: Vec<FleetEntry>,
     /// The journal root, `None` for no journal: each account journals in
     /// its own directory under it (see [`Settings::journal`]).
@@ -99,6 +102,11 @@ impl Settings {
         let given = global.options.clone().over(profile);
         let cert = given.cert.map(expand_home);
         let key = given.key.map(expand_home);
+        let unpaired_client_file = match (&cert, &key) {
+            (Some(_), None) => Some("key"),
+            (None, Some(_)) => Some("cert"),
+            _ => None,
+        };
         Self {
             profile_name,
             broker: given.broker,
@@ -110,6 +118,7 @@ impl Settings {
             size_limit: given.size_limit.unwrap_or(DEFAULT_SIZE_LIMIT),
             keep_alive: Duration::from_secs(given.keep_alive.unwrap_or(30).max(1)),
             password_file: given.password_file.map(expand_home),
+            unpaired_client_file,
             tls: TlsFiles {
                 ca: given.ca.map(expand_home),
                 client: cert.zip(key),
@@ -259,6 +268,13 @@ impl Settings {
             ));
         };
         let broker = BrokerUrl::parse(broker).map_err(CliError::usage)?;
+        if let Some(missing) = self.unpaired_client_file {
+            let given = if missing == "key" { "cert" } else { "key" };
+            return Err(CliError::usage(format!(
+                "a client certificate and its key go together: the {given} is given but no {missing}: give {}",
+                needed::where_to_give(missing, self.profile_name.as_deref())
+            )));
+        }
         if self.tls.insecure {
             eprintln!(
                 "wpconsole: WARNING: --insecure: the broker's certificate is NOT verified; anyone on the path can read and change this traffic"

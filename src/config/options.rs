@@ -46,22 +46,12 @@ pub struct Options {
     #[arg(long, global = true, env = "WPCONSOLE_CA", value_name = "FILE")]
     pub ca: Option<PathBuf>,
     /// Client certificate (PEM) issued by Stellantis; needs --key.
-    #[arg(
-        long,
-        global = true,
-        env = "WPCONSOLE_CERT",
-        value_name = "FILE",
-        requires = "key"
-    )]
+    // The pair is checked once merged (`Settings::connection`): the key
+    // may come from the profile under a certificate from the flag.
+    #[arg(long, global = true, env = "WPCONSOLE_CERT", value_name = "FILE")]
     pub cert: Option<PathBuf>,
     /// Private key (PEM) of the client certificate.
-    #[arg(
-        long,
-        global = true,
-        env = "WPCONSOLE_KEY",
-        value_name = "FILE",
-        requires = "cert"
-    )]
+    #[arg(long, global = true, env = "WPCONSOLE_KEY", value_name = "FILE")]
     pub key: Option<PathBuf>,
     /// Do not verify the broker's certificate. Dangerous: only for test brokers.
     #[arg(

@@ -274,3 +274,42 @@ fn tracking_field_names_come_from_the_profile_unless_flags_say_otherwise() {
         "{from_flags}"
     );
 }
+
+#[test]
+fn a_client_certificate_and_its_key_pair_up_across_flag_and_profile_and_one_alone_is_named() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.write(
+        "tls.toml",
+        "[profiles.both]\nuid = \"U\"\napp-id = \"A\"\nbroker = \"mqtts://127.0.0.1:1\"\ncert = \"c.pem\"\nkey = \"k.pem\"\n\n[profiles.cert]\nuid = \"U\"\napp-id = \"A\"\nbroker = \"mqtts://127.0.0.1:1\"\ncert = \"c.pem\"\n",
+    );
+    let run = |profile: &str, flags: &[&str], command: &[&str]| {
+        let output = sandbox
+            .wpconsole()
+            .arg("--config")
+            .arg(&config)
+            .args(["--profile", profile])
+            .args(flags)
+            .args(command)
+            .output()
+            .unwrap();
+        let (_, stderr) = text(&output);
+        (output.status.code(), stderr)
+    };
+    let send = ["send", "--vin", VIN, "--content", "{}", "--dry-run"];
+    // The flag's certificate over the profile's, the profile's key with it:
+    // not refused for a --key that the profile gives.
+    let (code, stderr) = run("both", &["--cert", "other.pem"], &send);
+    assert_eq!(code, Some(0), "{stderr}");
+    // A certificate without its key is named, not dropped in silence
+    // (the connection went out without the certificate).
+    let (code, stderr) = run("cert", &[], &["tail"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("--key FILE")
+            && stderr.contains("WPCONSOLE_KEY")
+            && stderr.contains("key in profile \"cert\""),
+        "{stderr}"
+    );
+    let (code, stderr) = run("cert", &["--key", "k.pem"], &send);
+    assert_eq!(code, Some(0), "{stderr}");
+}
