@@ -3,7 +3,7 @@
 //! in one fixed order (narrower first, then gone) until the payload
 //! preview has at least a third of the row. Pure: no drawing, no state.
 
-use super::width::{pad, pad_left};
+use super::width::{fit_end, pad, pad_left};
 use crate::domain::display;
 use crate::store::LogEntry;
 use chrono::FixedOffset;
@@ -197,7 +197,9 @@ pub fn texts(
             ),
             Column::Vehicle => match (label, &entry.vin) {
                 (Some(label), _) => pad(label, cells),
-                (None, Some(vin)) => pad(vin.as_str(), cells),
+                // A VIN's serial number is at its end: that is what tells
+                // two vehicles of one model apart.
+                (None, Some(vin)) => pad(&fit_end(vin.as_str(), cells), cells),
                 (None, None) => pad("?", cells),
             },
             Column::Kind => pad(entry.kind, cells),

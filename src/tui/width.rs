@@ -51,6 +51,28 @@ pub fn fit(text: &str, cells: usize) -> String {
     out
 }
 
+/// `text` cut to at most `cells` keeping its end, an ellipsis first
+/// telling it was cut.
+pub fn fit_end(text: &str, cells: usize) -> String {
+    if of(text) <= cells {
+        return text.to_owned();
+    }
+    let room = cells.saturating_sub(1);
+    let mut used = 0;
+    let mut start = text.len();
+    for (grapheme, width) in graphemes(text).collect::<Vec<_>>().into_iter().rev() {
+        if used + width > room {
+            break;
+        }
+        used += width;
+        start = grapheme.as_ptr() as usize - text.as_ptr() as usize;
+    }
+    if cells == 0 {
+        return String::new();
+    }
+    format!("…{}", &text[start..])
+}
+
 /// `text` fitted to `cells` and padded on the right to fill them exactly.
 pub fn pad(text: &str, cells: usize) -> String {
     let mut out = fit(text, cells);
@@ -99,6 +121,18 @@ mod tests {
         assert_eq!(fit("abc", 0), "");
         for cells in 0..12 {
             assert!(of(&fit("ベンチ🚗 NAC", cells)) <= cells, "{cells}");
+        }
+    }
+
+    #[test]
+    fn fitting_from_the_end_keeps_the_end() {
+        assert_eq!(fit_end("VF3ABCDEFGH123456", 17), "VF3ABCDEFGH123456");
+        assert_eq!(fit_end("VF3ABCDEFGH123456", 8), "…H123456");
+        assert_eq!(fit_end("ベンチ車両", 7), "…チ車両");
+        assert_eq!(fit_end("ベンチ車両", 6), "…車両");
+        assert_eq!(fit_end("abc", 0), "");
+        for cells in 0..12 {
+            assert!(of(&fit_end("ベンチ🚗 NAC", cells)) <= cells, "{cells}");
         }
     }
 

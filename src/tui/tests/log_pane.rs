@@ -346,3 +346,17 @@ fn a_narrow_log_title_gives_way_instead_of_being_cut() {
         "{title}"
     );
 }
+
+#[test]
+fn a_narrowed_vin_keeps_its_serial_number() {
+    // Two vehicles of one maker and model differ only in the serial
+    // number at the end of the VIN: that is the part a narrow row keeps.
+    let mut app = app_with(60, 20, 1_000);
+    receive(&mut app, &to_topic("ZFA1234567890ABCD"), b"one", 0);
+    receive(&mut app, &to_topic("ZFA1234567890WXYZ"), b"two", 1_000);
+    focus(&mut app, Focus::Log);
+    let one = line_with(&app, "one");
+    let two = line_with(&app, "two");
+    assert!(one.contains("…4567890ABCD "), "{one}");
+    assert!(two.contains("…4567890WXYZ "), "{two}");
+}
