@@ -10,9 +10,9 @@
 //!
 //! Here the history itself: recording messages into the index and reading
 //! them back with their payloads. One message as the log shows it is in
-//! `entry`, the index's slots and names in `index`, the log's filter and
-//! the search's pieces in `filter`, the per-vehicle statistics in
-//! `vehicles`.
+//! `entry`, the index's slots and names in `index`, where a payload is and
+//! reading it back in `read_back`, the log's filter and the search's pieces
+//! in `filter`, the per-vehicle statistics in `vehicles`.
 
 mod cache;
 mod entry;
@@ -36,7 +36,7 @@ use crate::domain::{InboundMessage, InboundTopic, MessageKind, Vin};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use index::{FILE_NOWHERE, JSON, KINDS, NONE, Names, OUTBOUND, REFUSED, Slot, UNINTERNED, kind_id};
-use journal::{JournalStats, LineAt};
+use journal::JournalStats;
 use read_back::ReadBack;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, VecDeque};
@@ -178,7 +178,10 @@ impl History {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "a slot is every field of one message, each named at the call"
+    )]
     fn slot(
         &mut self,
         at: DateTime<Utc>,
@@ -380,43 +383,6 @@ impl History {
             size: slot.size as usize,
             unavailable,
         })
-    }
-
-    /// The cached payload of `seq`, if it is still in memory.
-    fn cached(&self, seq: u64) -> Option<Bytes> {
-        self.recent.get(seq)
-    }
-
-    fn where_is(&self, slot: &Slot) -> Result<(Arc<PathBuf>, u64), String> {
-        match slot.place() {
-            Place::File { file, offset } => self
-                .files
-                .get(usize::from(file))
-                .map(|path| (path.clone(), offset))
-                .ok_or_else(|| "its file is not known".to_owned()),
-            Place::Journal(ticket) => {
-                let journal = self
-                    .journal
-                    .as_ref()
-                    .ok_or_else(|| "the journal is not open".to_owned())?;
-                match journal.locations.find(ticket) {
-                    LineAt::Written { path, offset } => Ok((path, offset)),
-                    LineAt::Pending => Err("the journal has not written it yet".into()),
-                    LineAt::Unwritten => Err("the journal could not write it".into()),
-                }
-            }
-            Place::Nowhere => {
-                Err("it left the memory cache and the journal is off (--no-journal)".into())
-            }
-        }
-    }
-
-    fn payload(&self, seq: u64, slot: &Slot) -> Result<Bytes, String> {
-        if let Some(payload) = self.cached(seq) {
-            return Ok(payload);
-        }
-        let (path, offset) = self.where_is(slot)?;
-        self.read_back.borrow_mut().payload(seq, &path, offset)
     }
 
     /// The kinds present in the history, in the table's order.

@@ -1,12 +1,58 @@
 //! Reading a payload back from its journal line when it has left the
-//! memory cache: one positioned read per line, the last few kept.
+//! memory cache: where its line is, one positioned read per line, the
+//! last few kept.
 
+use super::index::Slot;
+use super::journal::LineAt;
+use super::{History, Place};
 use bytes::Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::fs::File;
 use std::os::unix::fs::FileExt as _;
 use std::path::PathBuf;
 use std::sync::Arc;
+
+impl History {
+    /// The cached payload of `seq`, if it is still in memory.
+    pub(super) fn cached(&self, seq: u64) -> Option<Bytes> {
+        self.recent.get(seq)
+    }
+
+    /// Where the line of a message's payload is, or why it cannot be had.
+    pub(super) fn where_is(&self, slot: &Slot) -> Result<(Arc<PathBuf>, u64), String> {
+        match slot.place() {
+            Place::File { file, offset } => self
+                .files
+                .get(usize::from(file))
+                .map(|path| (path.clone(), offset))
+                .ok_or_else(|| "its file is not known".to_owned()),
+            Place::Journal(ticket) => {
+                let journal = self
+                    .journal
+                    .as_ref()
+                    .ok_or_else(|| "the journal is not open".to_owned())?;
+                match journal.locations.find(ticket) {
+                    LineAt::Written { path, offset } => Ok((path, offset)),
+                    LineAt::Pending => Err("the journal has not written it yet".into()),
+                    LineAt::Unwritten => Err("the journal could not write it".into()),
+                }
+            }
+            Place::Nowhere => {
+                Err("it left the memory cache and the journal is off (--no-journal)".into())
+            }
+        }
+    }
+
+    /// The payload of message `seq`: from the cache, else read back from
+    /// its line.
+    pub(super) fn payload(&self, seq: u64, slot: &Slot) -> Result<Bytes, String> {
+        if let Some(payload) = self.cached(seq) {
+            return Ok(payload);
+        }
+        let (path, offset) = self.where_is(slot)?;
+        self.read_back.borrow_mut().payload(seq, &path, offset)
+    }
+}
 
 /// Payloads read back lately, and the files they came from.
 #[derive(Debug, Default)]
