@@ -14,6 +14,7 @@ mod cli;
 mod console;
 mod faults;
 mod hostile_input;
+mod layout;
 mod mosquitto;
 mod properties;
 mod publish_rules;
