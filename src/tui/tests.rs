@@ -185,6 +185,7 @@ mod help;
 mod log_filter;
 mod log_pane;
 mod mouse_and_sizes;
+mod popups;
 mod publish;
 mod read_only;
 mod rule_matrix;
