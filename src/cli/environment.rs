@@ -1,7 +1,8 @@
-//! A value from the environment that the command line refuses is the
-//! environment's mistake: clap blames the flag (`invalid value 'maybe' for
-//! '--read-only'`), which the user never typed. This names the variable,
-//! its value and what is accepted instead.
+//! The environment under the command line: an empty variable counts as
+//! unset, and a value from the environment that the command line refuses
+//! is the environment's mistake: clap blames the flag (`invalid value
+//! 'maybe' for '--read-only'`), which the user never typed. This names the
+//! variable, its value and what is accepted instead.
 
 use clap::error::{ContextKind, ContextValue, ErrorKind};
 use std::ffi::OsString;
@@ -59,5 +60,24 @@ pub fn blame(err: &clap::Error, cmd: &clap::Command, argv: &[OsString]) -> Optio
         format!(
             "{var}={value} in the environment is not a valid value for --{long}{why}; correct it or unset {var}"
         )
+    })
+}
+
+/// `cmd` with every option whose variable is set but empty
+/// (`WPCONSOLE_UID=`, as `export WPCONSOLE_UID=` leaves it) reading no
+/// variable: empty is unset, so the profile's value shows through instead
+/// of an empty UID, or a path or switch refused for being empty.
+pub fn empty_is_unset(cmd: clap::Command) -> clap::Command {
+    let empty: Vec<clap::Id> = cmd
+        .get_arguments()
+        .filter(|arg| {
+            arg.get_env()
+                .and_then(std::env::var_os)
+                .is_some_and(|value| value.is_empty())
+        })
+        .map(|arg| arg.get_id().clone())
+        .collect();
+    empty.into_iter().fold(cmd, |cmd, id| {
+        cmd.mut_arg(id, |arg| arg.env(None::<&'static str>))
     })
 }

@@ -160,11 +160,16 @@ impl CliError {
 /// Parses the command line and runs it.
 pub fn main() -> ExitCode {
     end_on_any_panic();
-    let cli = match Cli::try_parse() {
+    let command = || environment::empty_is_unset(<Cli as clap::CommandFactory>::command());
+    let parsed = command()
+        .try_get_matches()
+        .and_then(|mut matches| <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches))
+        .map_err(|err| err.format(&mut command()));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(err) => {
             let argv: Vec<_> = std::env::args_os().collect();
-            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut cmd = command();
             cmd.build();
             if let Some(message) = environment::blame(&err, &cmd, &argv) {
                 eprintln!("wpconsole: {message}");

@@ -270,3 +270,47 @@ fn text_number_and_value_options_are_flag_over_environment_over_profile() {
         );
     }
 }
+
+#[test]
+fn an_empty_variable_for_a_text_or_path_is_as_if_unset_and_the_profile_shows_through() {
+    let sandbox = Sandbox::new();
+    let config = sandbox.write(
+        "layers.toml",
+        "[profiles.layers]\nuid = \"PU\"\napp-id = \"PA\"\nprefix = \"profile/p\"\n",
+    );
+    let mut cmd = sandbox.wpconsole();
+    cmd.arg("--config")
+        .arg(&config)
+        .args(["--profile", "layers"])
+        .args(["send", "--vin", VIN, "--content", "{}", "--dry-run"]);
+    for var in [
+        "WPCONSOLE_UID",
+        "WPCONSOLE_APP_ID",
+        "WPCONSOLE_PREFIX",
+        "WPCONSOLE_CATALOG",
+        "WPCONSOLE_CA",
+    ] {
+        cmd.env(var, "");
+    }
+    let output = cmd.output().unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains(&format!("profile/p/from/uid/PU/opa/{VIN}/"))
+            && stdout.contains("\"idApp\":\"PA\""),
+        "{stdout}"
+    );
+    // Without a profile to show through, an empty broker is a missing one.
+    let output = sandbox
+        .wpconsole()
+        .env("WPCONSOLE_BROKER", "")
+        .args(["--uid", "U", "tail"])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("no broker URL (--broker URL, WPCONSOLE_BROKER"),
+        "{stderr}"
+    );
+}
