@@ -180,12 +180,14 @@ fn lines(content: HelpContent<'_>, theme: Theme, width: usize, height: u16) -> V
     let label = |action| keys.label(Scope::Help, action);
     let closing = if out.len() + 1 + 2 > usize::from(height) {
         format!(
-            "{} closes this help; {}, {}, {}, {} scroll it; {} quits from anywhere",
+            "{} closes this help; {}, {}, {}, {} scroll it, {} and {} go to its end and top; {} quits from anywhere",
             label(Action::Close),
             label(Action::Down),
             label(Action::Up),
             label(Action::PageDown),
             label(Action::PageUp),
+            label(Action::Bottom),
+            label(Action::Top),
             label(Action::Interrupt)
         )
     } else {

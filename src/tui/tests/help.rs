@@ -337,3 +337,45 @@ fn the_wheel_scrolls_an_open_popup_and_a_click_behind_it_does_nothing() {
     );
     assert!(matches!(app.modal, Some(Modal::Help(_))), "the help stays");
 }
+
+/// The keys a line of the help names: `Esc/?/q/Enter closes this help;
+/// j/↓, k/↑ ...` gives Esc, ?, q, Enter, j, ↓, k, ↑, ...
+fn named_keys(line: &str) -> Vec<String> {
+    line.split([' ', ',', ';'])
+        .flat_map(|word| word.split('/'))
+        .filter(|word| !word.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn every_key_that_moves_the_help_is_one_its_closing_line_names() {
+    use crate::tui::keys::Key;
+    let mut app = app_with(80, 24, 1000);
+    app.focus = Focus::Log;
+    let help = joined(&whole_help(&mut app));
+    let closing = &help[help
+        .rfind(" closes this help")
+        .unwrap_or_else(|| panic!("{help}"))
+        - said_to_close(&help).join("/").len()..];
+    let named = named_keys(closing);
+    for pressed in every_key() {
+        super::super::app::open_help(&mut app);
+        // Scrolled a little, so up and down both move it.
+        key(&mut app, KeyCode::Down);
+        key(&mut app, KeyCode::Down);
+        let before = app.modal.clone();
+        update(&mut app, Msg::Key(pressed));
+        if app.modal != before {
+            let label = Key {
+                code: pressed.code,
+                modifiers: pressed.modifiers,
+            }
+            .label();
+            assert!(
+                named.contains(&label),
+                "{label} moves or closes the help, whose closing line names only {named:?}"
+            );
+        }
+    }
+}
