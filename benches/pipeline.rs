@@ -81,7 +81,7 @@ fn inbound_pipeline(c: &mut Criterion) {
         let body = payload(size);
         let topic = scheme.to_topic(&vin(1));
         let mut app = app(4_000_000);
-        app.history.attach_journal(journal.stats.clone());
+        update(&mut app, Msg::JournalOpened(journal.stats.clone()));
         // As the run loop does: a burst decoded and journaled, then one update.
         let burst = if size > 10_000 { 8 } else { 256 };
         group.throughput(Throughput::Elements(burst));
@@ -113,9 +113,8 @@ fn inbound_pipeline(c: &mut Criterion) {
 fn journaled_app(dir: &std::path::Path, messages: usize, cache_bytes: usize) -> App {
     let journal = Journal::start(JournalConfig::new(dir.to_owned()));
     let scheme = topics();
-    let mut app = app(4_000_000);
-    app.history.attach_journal(journal.stats.clone());
-    app.history.set_cache_bytes(cache_bytes);
+    let mut app = app(4_000_000).with_cache_bytes(cache_bytes);
+    update(&mut app, Msg::JournalOpened(journal.stats.clone()));
     let body = payload(120);
     let now = Utc::now();
     for chunk in 0..messages / 10_000 {
@@ -144,7 +143,7 @@ fn journaled_app(dir: &std::path::Path, messages: usize, cache_bytes: usize) -> 
         }
     }
     journal.close();
-    assert_eq!(app.history.len(), messages);
+    assert_eq!(app.history().len(), messages);
     app
 }
 
@@ -164,7 +163,9 @@ fn render_with_a_million_messages(c: &mut Criterion) {
                 .expect("draw");
         });
     });
-    app.focus = Focus::Log;
+    while app.focus() != Focus::Log {
+        key(&mut app, KeyCode::Tab);
+    }
     key(&mut app, KeyCode::Home);
     c.bench_function(
         "full-screen render, 1,000,000 messages, oldest (read back)",
@@ -181,7 +182,7 @@ fn render_with_a_million_messages(c: &mut Criterion) {
         b.iter(|| {
             // Step past the read-back cache so every read is a real one.
             seq = (seq + 4099) % 500_000;
-            black_box(app.history.by_seq(seq).expect("indexed"))
+            black_box(app.history().by_seq(seq).expect("indexed"))
         });
     });
     let filter = wpconsole::store::LogFilter {
@@ -189,7 +190,7 @@ fn render_with_a_million_messages(c: &mut Criterion) {
         ..wpconsole::store::LogFilter::default()
     };
     c.bench_function("vehicle filter over 1,000,000 messages", |b| {
-        b.iter(|| black_box(app.history.select(&filter)).len());
+        b.iter(|| black_box(app.history().select(&filter)).len());
     });
 }
 
@@ -202,7 +203,9 @@ fn search_100k(c: &mut Criterion) {
     ] {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut app = journaled_app(dir.path(), 100_000, cache);
-        app.focus = Focus::Log;
+        while app.focus() != Focus::Log {
+            key(&mut app, KeyCode::Tab);
+        }
         group.bench_function(name, |b| {
             b.iter(|| {
                 key(&mut app, KeyCode::Char('/'));
@@ -210,9 +213,9 @@ fn search_100k(c: &mut Criterion) {
                     key(&mut app, KeyCode::Char(c));
                 }
                 key(&mut app, KeyCode::Enter);
-                while app.log.searching() {
+                while app.log().searching() {
                     std::thread::sleep(std::time::Duration::from_micros(200));
-                    let now = app.now;
+                    let now = app.now();
                     update(&mut app, Msg::Tick(now));
                 }
                 key(&mut app, KeyCode::Esc);

@@ -91,10 +91,9 @@ pub async fn run(
         size: (80, 24),
         no_color: !Theme::from_env().color,
     })
-    .with_keys(keys);
-    app.history
-        .set_cache_bytes(global.options.cache_mb.saturating_mul(1024 * 1024));
-    app.deliveries.timeout = settings.track_timeout;
+    .with_keys(keys)
+    .with_cache_bytes(global.options.cache_mb.saturating_mul(1024 * 1024))
+    .with_track_timeout(settings.track_timeout);
     let session = SessionOptions {
         subscriptions: vec![topics.to_filter()],
         // 16,384 messages (about 11 MB at 600 B) absorb a burst; past that the

@@ -90,7 +90,7 @@ pub enum Source {
 /// and the terminal given back ([`ConsoleTerminal`]).
 pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyhow::Result<()> {
     let mut log = EventLog::open();
-    log.write(&format!("console started against {}", app.header.broker));
+    log.write(&format!("console started against {}", app.header().broker));
     let journal = journal.map(Arc::new);
     if let Some(journal) = &journal {
         update(&mut app, Msg::JournalOpened(journal.stats.clone()));
@@ -172,7 +172,7 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
             _ = frames.tick() => {
                 let now = Utc::now();
                 // A search streams its hits in at frame rate.
-                if now.timestamp() != shown_second || app.log.searching() {
+                if now.timestamp() != shown_second || app.log().searching() {
                     shown_second = now.timestamp();
                     update(&mut app, Msg::Tick(now));
                     look_around(&mut app, journal.as_deref(), popups.as_ref());
@@ -232,7 +232,7 @@ fn draw(
 ) -> std::io::Result<()> {
     // Decided before the frame: drawing reads nothing from the history.
     let provoked = panic_while_drawing.filter(|payload| {
-        app.history
+        app.history()
             .last()
             .is_some_and(|last| last.payload == payload.as_bytes())
     });
@@ -424,7 +424,7 @@ fn publish_one(
     };
     let reservation = match out.popups {
         Some(popups) if outgoing.payload.kind == MessageKind::Popup => {
-            let now_ms = u64::try_from(app.now.timestamp_millis()).unwrap_or(0);
+            let now_ms = u64::try_from(app.now().timestamp_millis()).unwrap_or(0);
             match popups.reserve(&outgoing.vin, now_ms) {
                 Ok(reservation) => Some(reservation),
                 Err(err) => {
@@ -447,7 +447,7 @@ fn publish_one(
             ));
             update(app, Msg::Published(outgoing));
             // Journal the log's own entry: one time, one record.
-            if let (Some(journal), Some(entry)) = (out.journal, app.history.last()) {
+            if let (Some(journal), Some(entry)) = (out.journal, app.history().last()) {
                 let ticket = journal.append(entry.at, json_line(&entry.record()));
                 update(
                     app,

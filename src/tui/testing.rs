@@ -117,13 +117,13 @@ pub fn three_vehicles(app: &mut App) {
 /// Lets a text search run to its end (it streams hits in on ticks).
 pub fn finish_search(app: &mut App) {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while app.log.searching() {
+    while app.log().searching() {
         assert!(
             std::time::Instant::now() < deadline,
             "the search never ended"
         );
         std::thread::sleep(std::time::Duration::from_millis(1));
-        let now = app.now;
+        let now = app.now();
         update(app, Msg::Tick(now));
     }
 }
@@ -132,22 +132,22 @@ pub fn finish_search(app: &mut App) {
 /// enters it, Tab steps through the others.
 pub fn focus_on(app: &mut App, pane: super::app::Focus) {
     use super::app::Focus;
-    if app.focus == pane {
+    if app.focus() == pane {
         return;
     }
-    if app.focus == Focus::Editor {
+    if app.focus() == Focus::Editor {
         key(app, KeyCode::Esc);
     }
     if pane == Focus::Editor {
         key(app, KeyCode::Char('e'));
     }
     for _ in 0..4 {
-        if app.focus == pane {
+        if app.focus() == pane {
             break;
         }
         key(app, KeyCode::Tab);
     }
-    assert_eq!(app.focus, pane, "the focus could not be moved by keys");
+    assert_eq!(app.focus(), pane, "the focus could not be moved by keys");
 }
 
 /// Closes whatever popup is open as a user does: the help with its
@@ -156,10 +156,10 @@ pub fn focus_on(app: &mut App, pane: super::app::Focus) {
 pub fn close_popup(app: &mut App) {
     use super::keys::{Action, Scope};
     for _ in 0..3 {
-        let close = match app.modal {
+        let close = match app.modal() {
             None => return,
             Some(super::app::Modal::Help(_)) => app
-                .keys
+                .keys()
                 .binding(Scope::Help, Action::Close)
                 .and_then(|b| b.keys.first().copied())
                 .map_or_else(
@@ -170,7 +170,7 @@ pub fn close_popup(app: &mut App) {
         };
         update(app, Msg::Key(close));
     }
-    assert_eq!(app.modal, None, "the popup did not close");
+    assert_eq!(app.modal(), None, "the popup did not close");
 }
 
 /// [`focus_on`], by the name the first tests knew it.
@@ -180,4 +180,45 @@ pub fn close_popup(app: &mut App) {
 )]
 pub fn focus(app: &mut App, pane: super::app::Focus) {
     focus_on(app, pane);
+}
+
+/// Moves the vehicle list's cursor to `row` with the arrow keys (the
+/// list focused, so its order holds while the cursor moves).
+pub fn cursor_to(app: &mut App, row: &super::app::VehicleRow) {
+    focus_on(app, super::app::Focus::Vehicles);
+    let rows = app.vehicle_rows();
+    let target = rows
+        .iter()
+        .position(|r| r == row)
+        .unwrap_or_else(|| panic!("{row:?} is not listed: {rows:?}"));
+    let current = app.vehicles().cursor(&rows);
+    for _ in current..target {
+        key(app, KeyCode::Down);
+    }
+    for _ in target..current {
+        key(app, KeyCode::Up);
+    }
+    assert_eq!(app.vehicles().selected(), row);
+}
+
+/// Marks (or unmarks) `vin` for a fleet publish with Space.
+pub fn mark(app: &mut App, vin: &Vin) {
+    cursor_to(app, &super::app::VehicleRow::Vehicle(vin.clone()));
+    key(app, KeyCode::Char(' '));
+}
+
+/// Types `text` as the vehicle list's filter (`/`, the text, Enter).
+pub fn filter_vehicles(app: &mut App, text: &str) {
+    focus_on(app, super::app::Focus::Vehicles);
+    key(app, KeyCode::Char('/'));
+    type_text(app, text);
+    key(app, KeyCode::Enter);
+}
+
+/// A popup to `vin` at `at_ms` in the account's ledger, as the run loop
+/// hands the ledger over (another process sent it, or this one).
+pub fn record_popup(app: &mut App, vin: &Vin, at_ms: u64) {
+    let mut ledger = app.popups().clone();
+    ledger.record(vin, at_ms);
+    update(app, Msg::Popups(ledger));
 }

@@ -19,7 +19,7 @@ fn vin(text: &str) -> Vin {
 }
 
 fn status(app: &super::App) -> String {
-    app.editor
+    app.editor()
         .status()
         .as_ref()
         .map(|(_, s)| s.clone())
@@ -28,23 +28,22 @@ fn status(app: &super::App) -> String {
 
 fn select_vehicle(app: &mut super::App, target: &str) {
     focus_on(app, Focus::Vehicles);
-    app.vehicles.select(VehicleRow::Vehicle(vin(target)));
+    cursor_to(app, &VehicleRow::Vehicle(vin(target)));
     key(app, KeyCode::Enter);
 }
 
 fn set_editor(app: &mut super::App, text: &str) {
-    app.editor.set_text(text);
-    app.revalidate();
+    app.set_editor_text(text);
 }
 
 fn is_silent(app: &super::App, last_seen: Option<chrono::DateTime<chrono::Utc>>) -> bool {
-    crate::tui::panes::vehicles::is_silent(app.now, last_seen, app.silent_after)
+    crate::tui::panes::vehicles::is_silent(app.now(), last_seen, app.silent_after())
 }
 
 // Whole screens.
 
 fn screen(app: &super::App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(app.size().0, app.size().1)).unwrap();
     terminal.draw(|frame| super::view(frame, app)).unwrap();
     terminal.backend().to_string()
 }
@@ -80,7 +79,7 @@ fn snapshot_detail_of_a_json_message() {
     focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('g'));
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.focus, Focus::Detail);
+    assert_eq!(app.focus(), Focus::Detail);
     insta::assert_snapshot!(screen(&app));
 }
 
@@ -126,7 +125,7 @@ fn snapshot_small_terminal_40x12() {
 }
 
 fn buffer(app: &super::App) -> ratatui::buffer::Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(app.size.0, app.size.1)).unwrap();
+    let mut terminal = Terminal::new(TestBackend::new(app.size().0, app.size().1)).unwrap();
     terminal.draw(|frame| super::view(frame, app)).unwrap();
     terminal.backend().buffer().clone()
 }
@@ -154,7 +153,7 @@ fn line_of(uid: &str, vin: &str) -> String {
 
 fn load_lines(app: &mut super::App, lines: &[String]) {
     use super::app::Loaded;
-    let file = app.history.add_file("opened.jsonl".into());
+    let file = app.add_file("opened.jsonl".into());
     let records = lines
         .iter()
         .map(|line| Loaded::Stored {

@@ -26,7 +26,7 @@ pub fn view(frame: &mut Frame, app: &App) {
     panes(frame, app, theme, &areas);
     status_bar(frame, app, theme, areas.status);
     footer(frame, app, theme, areas.footer);
-    if let Some(modal) = &app.modal {
+    if let Some(modal) = &app.modal() {
         modal.render(frame, theme);
     }
 }
@@ -34,65 +34,71 @@ pub fn view(frame: &mut Frame, app: &App) {
 /// Each pane shown draws itself from its own state and what `App` lends
 /// it: nothing here reads a file.
 fn panes(frame: &mut Frame, app: &App, theme: Theme, areas: &Areas) {
-    let prompt = |pane: Focus| app.modal.as_ref().and_then(|m| m.filter_text(pane));
+    let prompt = |pane: Focus| app.modal().as_ref().and_then(|m| m.filter_text(pane));
     if let Some(area) = areas.vehicles {
         let view = VehiclesView {
-            history: &app.history,
-            deliveries: &app.deliveries,
-            now: app.now,
-            silent_after: app.silent_after,
-            target: app.editor.target(),
+            history: app.history(),
+            deliveries: app.deliveries(),
+            now: app.now(),
+            silent_after: app.silent_after(),
+            target: app.editor().target(),
             prompt: prompt(Focus::Vehicles),
-            focused: app.focus == Focus::Vehicles,
+            focused: app.focus() == Focus::Vehicles,
             theme,
         };
-        app.vehicles.render(frame, area, &view);
+        app.vehicles().render(frame, area, &view);
     }
     if let Some(area) = areas.log {
         let view = LogView {
-            history: &app.history,
-            deliveries: &app.deliveries,
-            offset: app.offset,
+            history: app.history(),
+            deliveries: app.deliveries(),
+            offset: app.offset(),
             prompt: prompt(Focus::Log),
-            focused: app.focus == Focus::Log,
+            focused: app.focus() == Focus::Log,
             theme,
-            keys: &app.keys,
+            keys: app.keys(),
         };
-        app.log.render(frame, area, &view);
+        app.log().render(frame, area, &view);
     }
     if let Some(area) = areas.detail {
         let view = DetailView {
-            delivery: app.detail.seq().and_then(|seq| app.deliveries.state(seq)),
-            focused: app.focus == Focus::Detail,
+            delivery: app
+                .detail()
+                .seq()
+                .and_then(|seq| app.deliveries().state(seq)),
+            focused: app.focus() == Focus::Detail,
             theme,
         };
-        app.detail.render(frame, area, &view);
+        app.detail().render(frame, area, &view);
     }
     if let Some(area) = areas.editor {
         let view = EditorView {
-            target_label: app.editor.target().and_then(|vin| app.history.label(vin)),
-            tracked: app.rules.track,
+            target_label: app
+                .editor()
+                .target()
+                .and_then(|vin| app.history().label(vin)),
+            tracked: app.rules().track,
             popup_wait: app.popup_wait(),
-            focused: app.focus == Focus::Editor,
+            focused: app.focus() == Focus::Editor,
             theme,
         };
-        app.editor.render(frame, area, &view);
+        app.editor().render(frame, area, &view);
     }
 }
 
 fn title_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
-    let mut spans = vec![Span::styled(" wpconsole ", theme.title(app.header.demo))];
-    if app.header.demo {
+    let mut spans = vec![Span::styled(" wpconsole ", theme.title(app.header().demo))];
+    if app.header().demo {
         spans.push(Span::styled("DEMO ", theme.title(true)));
     }
-    if app.rules.production && app.rules.read_only {
+    if app.rules().production && app.rules().read_only {
         spans.push(Span::styled(
             "PRODUCTION ",
             theme
                 .warning()
                 .add_modifier(ratatui::style::Modifier::REVERSED),
         ));
-    } else if app.rules.production {
+    } else if app.rules().production {
         spans.push(Span::styled(
             "PRODUCTION: every publish asks first ",
             theme
@@ -100,7 +106,7 @@ fn title_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 .add_modifier(ratatui::style::Modifier::REVERSED),
         ));
     }
-    if app.rules.read_only {
+    if app.rules().read_only {
         spans.push(Span::styled("READ-ONLY ", theme.warning()));
     }
     let used: usize = spans.iter().map(Span::width).sum();
@@ -112,8 +118,8 @@ fn title_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
 /// Whose history is on the screen, fitted to `room` columns, then the
 /// prefix.
 fn title_text(app: &App, room: usize) -> String {
-    let whose = match &app.header.history_of {
-        HistoryOf::Unnamed => format!("─ uid {}", app.header.uid),
+    let whose = match &app.header().history_of {
+        HistoryOf::Unnamed => format!("─ uid {}", app.header().uid),
         HistoryOf::Journal(account) => {
             format!("─ journal {}", account.fitted(room.saturating_sub(11)))
         }
@@ -121,7 +127,7 @@ fn title_text(app: &App, room: usize) -> String {
             format!("─ {} (no journal)", account.fitted(room.saturating_sub(16)))
         }
         HistoryOf::Files(dirs) => {
-            let accounts = file_accounts(dirs, &app.history.accounts);
+            let accounts = file_accounts(dirs, &app.history().accounts);
             match accounts.as_slice() {
                 [] => "─ files of an account not known yet".to_owned(),
                 [one] => format!("─ files of {one}"),
@@ -134,7 +140,11 @@ fn title_text(app: &App, room: usize) -> String {
         }
     };
     // Past the edge the line is cut: the prefix goes before the account.
-    format!("{} ─ prefix {}", fit(&whose, room), app.rules.topics.prefix)
+    format!(
+        "{} ─ prefix {}",
+        fit(&whose, room),
+        app.rules().topics.prefix
+    )
 }
 
 /// The accounts of opened files: each UID their records name, with its
@@ -165,9 +175,9 @@ fn file_accounts(dirs: &[Account], uids: &[std::sync::Arc<str>]) -> Vec<String> 
 fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     // The counters come first so a narrow terminal still shows them; the
     // long parts (broker, the reason of a failure) come last.
-    let (state, style, reason) = match &app.connection {
+    let (state, style, reason) = match &app.connection() {
         ConnectionState::Connecting => ("connecting…".to_owned(), theme.warning(), None),
-        ConnectionState::Offline if app.progress.is_some() => {
+        ConnectionState::Offline if app.progress().is_some() => {
             ("○ offline: reading files".to_owned(), theme.dim(), None)
         }
         ConnectionState::Offline => ("○ files, no broker".to_owned(), theme.dim(), None),
@@ -182,7 +192,7 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let mut spans = vec![
         Span::styled(format!(" {state} "), style),
         Span::styled(
-            if app.header.insecure {
+            if app.header().insecure {
                 " INSECURE: certificate not verified "
             } else {
                 ""
@@ -191,10 +201,10 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         ),
         // Live traffic only: history read from files is in the log and
         // the vehicles pane, not in what this session received.
-        Span::raw(format!(" rx {} ", app.history.live_rx)),
-        Span::raw(format!(" tx {} ", app.history.live_tx)),
+        Span::raw(format!(" rx {} ", app.history().live_rx)),
+        Span::raw(format!(" tx {} ", app.history().live_tx)),
     ];
-    if let Some(progress) = &app.progress {
+    if let Some(progress) = &app.progress() {
         spans.push(Span::styled(
             format!(
                 " {} {} ",
@@ -204,22 +214,25 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
             theme.warning(),
         ));
     }
-    if app.dropped > 0 {
+    if app.dropped() > 0 {
         spans.push(Span::styled(
-            format!(" dropped {} (the console could not keep up) ", app.dropped),
+            format!(
+                " dropped {} (the console could not keep up) ",
+                app.dropped()
+            ),
             theme.error(),
         ));
     }
-    spans.push(Span::raw(format!(" {:.1} msg/s ", app.rate)));
+    spans.push(Span::raw(format!(" {:.1} msg/s ", app.rate())));
     // What gives way when the line is too long: the broker and the
     // profile (the title bar names them), then the end of a failure's
     // reason; the counters and a notice are never cut.
-    let mut broker = vec![Span::raw(format!(" {} ", app.header.broker))];
-    if let Some(profile) = &app.header.profile {
+    let mut broker = vec![Span::raw(format!(" {} ", app.header().broker))];
+    if let Some(profile) = &app.header().profile {
         broker.insert(0, Span::raw(format!(" profile {profile} ")));
     }
     let mut after = Vec::new();
-    match &app.journal {
+    match &app.journal() {
         JournalState::Off => after.push(Span::styled(" no journal ", theme.dim())),
         JournalState::Writing { unwritten: 0, .. } => {}
         JournalState::Writing {
@@ -233,7 +246,7 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         )),
     }
     let mut reason = reason.map(|reason| Span::styled(format!(" {reason} "), theme.error()));
-    let notice = app.notice.as_ref().map(|(level, text)| {
+    let notice = app.notice().as_ref().map(|(level, text)| {
         let style = match level {
             StatusLevel::Info => Style::new(),
             StatusLevel::Success => theme.good(),
@@ -265,7 +278,7 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
 fn footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let mut items = Vec::new();
     let offer = app.offer();
-    let help = app.keys.label(Scope::Global, Action::Help);
+    let help = app.keys().label(Scope::Global, Action::Help);
     let hint = |keys: String, hint: &str, stays: bool| FooterItem {
         spans: vec![
             Span::styled(format!(" {keys}"), theme.key()),
@@ -274,7 +287,7 @@ fn footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         stays,
     };
     // A popup's own keys while it is open: nothing else works then.
-    if let Some(modal) = &app.modal {
+    if let Some(modal) = &app.modal() {
         if modal.filter_text(Focus::Vehicles).is_some() || modal.filter_text(Focus::Log).is_some() {
             items.push(FooterItem {
                 spans: vec![Span::styled(" type to filter ", theme.key())],
@@ -287,20 +300,20 @@ fn footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
                 stays: true,
             });
         } else {
-            for (keys, text) in app.keys.hints(modal.scope(), offer) {
+            for (keys, text) in app.keys().hints(modal.scope(), offer) {
                 items.push(hint(keys, text, false));
             }
         }
         frame.render_widget(Line::from(fit_footer(items, area.width)), area);
         return;
     }
-    let scope = app.focus.scope();
-    if matches!(app.connection, ConnectionState::LoginRefused { .. }) {
-        for (keys, text) in app.keys.hints(Scope::LoginRefused, offer) {
+    let scope = app.focus().scope();
+    if matches!(app.connection(), ConnectionState::LoginRefused { .. }) {
+        for (keys, text) in app.keys().hints(Scope::LoginRefused, offer) {
             items.push(hint(keys, text, true));
         }
     }
-    for (keys, text) in app.keys.hints(scope, offer) {
+    for (keys, text) in app.keys().hints(scope, offer) {
         // The way to every other key stays, however narrow the screen.
         let stays = keys == help;
         items.push(hint(keys, text, stays));

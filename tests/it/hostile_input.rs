@@ -177,6 +177,7 @@ fn the_console_shows_every_hostile_message_safely_and_journals_it_exactly() {
 
 #[test]
 fn drawing_any_hostile_message_puts_nothing_unsafe_on_screen() {
+    use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
     use wpconsole::tui::app::{App, AppConfig, Focus, Header, Msg, update};
     let topics = TopicScheme::new(util::PREFIX, UID, true).unwrap();
     let mut app = App::new(AppConfig {
@@ -210,7 +211,13 @@ fn drawing_any_hostile_message_puts_nothing_unsafe_on_screen() {
         );
         update(&mut app, Msg::Received(vec![message]));
         for focus in [Focus::Log, Focus::Detail] {
-            app.focus = focus;
+            // Tab steps through the panes, as a user moves the focus.
+            while app.focus() != focus {
+                update(
+                    &mut app,
+                    Msg::Key(KeyEvent::new(KeyCode::Tab, KeyModifiers::NONE)),
+                );
+            }
             terminal
                 .draw(|frame| wpconsole::tui::view(frame, &app))
                 .unwrap();
@@ -229,7 +236,7 @@ fn drawing_any_hostile_message_puts_nothing_unsafe_on_screen() {
         }
     }
     assert_eq!(
-        app.history.rx,
+        app.history().rx,
         (corpus().len() + undeliverable().len()) as u64
     );
 }

@@ -46,46 +46,46 @@ pub use status::{ConnectionState, Header, HistoryOf, JournalState};
 
 /// The whole console state.
 pub struct App {
-    pub now: DateTime<Utc>,
+    now: DateTime<Utc>,
     /// The time zone times are shown in.
-    pub offset: FixedOffset,
+    offset: FixedOffset,
     /// The rules every publish obeys (topics, app id, size limit, catalog,
     /// tracking, read-only, production): the same ones `send` and
     /// `replay` use.
-    pub rules: OutboundRules,
-    pub header: Header,
-    pub history: History,
-    pub connection: ConnectionState,
-    pub dropped: u64,
-    pub focus: Focus,
-    pub modal: Option<Modal>,
-    pub vehicles: VehiclesPane,
-    pub log: LogPane,
-    pub detail: DetailPane,
-    pub editor: EditorState,
-    pub templates: Vec<Template>,
+    rules: OutboundRules,
+    header: Header,
+    history: History,
+    connection: ConnectionState,
+    dropped: u64,
+    focus: Focus,
+    modal: Option<Modal>,
+    vehicles: VehiclesPane,
+    log: LogPane,
+    detail: DetailPane,
+    editor: EditorState,
+    templates: Vec<Template>,
     /// The account's popup ledger as last read from disk (the run loop
     /// refreshes it and reserves each popup there before publishing).
-    pub popups: PopupLedger,
+    popups: PopupLedger,
     /// Messages per second, inbound, live (not history read from files).
-    pub rate: f64,
+    rate: f64,
     rate_mark: (DateTime<Utc>, u64),
     /// A vehicle silent longer than this is marked.
-    pub silent_after: Duration,
+    silent_after: Duration,
     /// Terminal size.
-    pub size: (u16, u16),
-    pub no_color: bool,
-    pub journal: JournalState,
+    size: (u16, u16),
+    no_color: bool,
+    journal: JournalState,
     /// The last background outcome (an export), for the status bar.
-    pub notice: Option<(StatusLevel, String)>,
+    notice: Option<(StatusLevel, String)>,
     /// When the notice was given: one that tells of something done fades
     /// after [`NOTICE_FADES_AFTER`]; an error stays until replaced.
     notice_since: DateTime<Utc>,
     /// Files being indexed, for the status bar's progress bar.
-    pub progress: Option<Progress>,
-    pub deliveries: Deliveries,
+    progress: Option<Progress>,
+    deliveries: Deliveries,
     /// Every key: dispatch, footer and help read it.
-    pub keys: KeyTable,
+    keys: KeyTable,
 }
 
 /// What the console starts with.
@@ -166,6 +166,150 @@ impl App {
             color: !self.no_color,
             production: self.rules.production,
         }
+    }
+
+    /// The clock as the last tick or key set it.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The time zone times are shown in.
+    pub fn offset(&self) -> FixedOffset {
+        self.offset
+    }
+
+    /// The rules every publish obeys.
+    pub fn rules(&self) -> &OutboundRules {
+        &self.rules
+    }
+
+    /// What the title bar says about where the console is connected.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The message history.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    pub fn connection(&self) -> &ConnectionState {
+        &self.connection
+    }
+
+    /// Messages the session dropped because the console could not keep up.
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// The focused pane.
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    /// The popup open over the panes, if any.
+    pub fn modal(&self) -> Option<&Modal> {
+        self.modal.as_ref()
+    }
+
+    pub fn vehicles(&self) -> &VehiclesPane {
+        &self.vehicles
+    }
+
+    pub fn log(&self) -> &LogPane {
+        &self.log
+    }
+
+    pub fn detail(&self) -> &DetailPane {
+        &self.detail
+    }
+
+    pub fn editor(&self) -> &EditorState {
+        &self.editor
+    }
+
+    pub fn templates(&self) -> &[Template] {
+        &self.templates
+    }
+
+    /// The account's popup ledger as last read from disk.
+    pub fn popups(&self) -> &PopupLedger {
+        &self.popups
+    }
+
+    /// Messages per second, inbound, live.
+    pub fn rate(&self) -> f64 {
+        self.rate
+    }
+
+    /// A vehicle silent longer than this is marked.
+    pub fn silent_after(&self) -> Duration {
+        self.silent_after
+    }
+
+    /// The terminal's size.
+    pub fn size(&self) -> (u16, u16) {
+        self.size
+    }
+
+    pub fn journal(&self) -> &JournalState {
+        &self.journal
+    }
+
+    /// The last background outcome, for the status bar.
+    pub fn notice(&self) -> Option<&(StatusLevel, String)> {
+        self.notice.as_ref()
+    }
+
+    /// Files being indexed, for the status bar's progress bar.
+    pub fn progress(&self) -> Option<&Progress> {
+        self.progress.as_ref()
+    }
+
+    /// What became of tracked messages.
+    pub fn deliveries(&self) -> &Deliveries {
+        &self.deliveries
+    }
+
+    /// Every key: dispatch, footer and help read it.
+    pub fn keys(&self) -> &KeyTable {
+        &self.keys
+    }
+
+    /// The payload cache's budget (`--cache-mb`).
+    #[must_use]
+    pub fn with_cache_bytes(mut self, bytes: usize) -> Self {
+        self.history.set_cache_bytes(bytes);
+        self
+    }
+
+    /// How long a tracked message waits for its reply (`--track-timeout`).
+    #[must_use]
+    pub fn with_track_timeout(mut self, timeout: Duration) -> Self {
+        self.deliveries.timeout = timeout;
+        self
+    }
+
+    /// Puts `text` in the editor and validates it, as a paste into an
+    /// emptied editor would (tests start from a given text).
+    #[cfg(test)]
+    pub(crate) fn set_editor_text(&mut self, text: &str) {
+        self.editor.set_text(text);
+        self.revalidate();
+    }
+
+    /// The history, for a test to shape what the fleet configuration
+    /// cannot (a label set after traffic).
+    #[cfg(test)]
+    pub(crate) fn history_mut(&mut self) -> &mut History {
+        &mut self.history
+    }
+
+    /// Swaps the history for `history` (a test shows what `view` draws
+    /// does not come from it).
+    #[cfg(test)]
+    pub(crate) fn swap_history(&mut self, history: History) -> History {
+        std::mem::replace(&mut self.history, history)
     }
 
     /// Names a file of records for the history before they are loaded

@@ -201,7 +201,7 @@ pub(super) fn open_source(
             let (session, events) = Session::start(*options, session);
             let loader = (!history.is_empty()).then(|| start_loader(app, history, results_tx));
             let (intake, connection) =
-                spawn_intake(events, app.rules.topics.clone(), journal.cloned());
+                spawn_intake(events, app.rules().topics.clone(), journal.cloned());
             Sources {
                 session: Some(session),
                 intake,

@@ -91,7 +91,7 @@ fn files_of_two_accounts_say_so_and_label_each_vehicle_with_its_uid() {
         "one VIN in both:\n{shown}"
     );
     // The vehicle filter finds an account's vehicles by its UID.
-    app.vehicles.set_filter("partner2".into());
+    filter_vehicles(&mut app, "partner2");
     let rows = app.vehicle_rows();
     assert_eq!(
         rows.len(),

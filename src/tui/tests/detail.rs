@@ -18,24 +18,23 @@ fn a_128_kib_message_scrolls_in_the_detail_pane() {
     receive(&mut app, &to_topic(VIN_A), payload.as_bytes(), 0);
     focus_on(&mut app, Focus::Detail);
     assert!(
-        app.detail.lines().len() > 16_000,
+        app.detail().lines().len() > 16_000,
         "{}",
-        app.detail.lines().len()
+        app.detail().lines().len()
     );
     key(&mut app, KeyCode::PageDown);
     key(&mut app, KeyCode::PageDown);
     let page = usize::from(app.areas().detail.unwrap().height - 2);
-    assert_eq!(app.detail.scroll(), 2 * page);
+    assert_eq!(app.detail().scroll(), 2 * page);
     key(&mut app, KeyCode::End);
-    assert!(app.detail.scroll() > 16_000 - page);
+    assert!(app.detail().scroll() > 16_000 - page);
     let screen = screen(&app);
     assert!(screen.contains("\"i\": 3999"), "the end is reachable");
 }
 
 #[test]
 fn a_payload_that_cannot_be_read_back_is_said_not_shown_copied_or_replied() {
-    let mut app = app();
-    app.history.set_cache_bytes(0);
+    let mut app = app().with_cache_bytes(0);
     receive(&mut app, &to_topic(VIN_A), action("old").as_bytes(), 0);
     // Fills the cache's block on its own: the first payload leaves memory,
     // and with no journal there is nowhere to read it back from.
@@ -49,11 +48,11 @@ fn a_payload_that_cannot_be_read_back_is_said_not_shown_copied_or_replied() {
     assert!(shown.contains("--no-journal"), "{shown}");
     assert_eq!(key(&mut app, KeyCode::Char('c')), None, "nothing to copy");
     assert!(
-        app.notice
+        app.notice()
             .as_ref()
             .is_some_and(|(_, t)| t.starts_with("nothing copied")),
         "{:?}",
-        app.notice
+        app.notice()
     );
     key(&mut app, KeyCode::Char('r'));
     assert!(status(&app).starts_with("cannot reply"), "{}", status(&app));
@@ -62,7 +61,7 @@ fn a_payload_that_cannot_be_read_back_is_said_not_shown_copied_or_replied() {
         panic!("x exports what can be read");
     };
     assert_eq!(lines.len(), 1);
-    let (_, notice) = app.notice.clone().unwrap();
+    let (_, notice) = app.notice().unwrap();
     assert!(
         notice.contains("1 left out: payload unavailable"),
         "{notice}"

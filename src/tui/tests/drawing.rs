@@ -7,7 +7,7 @@ use crate::store::History;
 
 /// Two journal lines of vehicle B.
 fn journal_lines(app: &super::super::App) -> [String; 2] {
-    let topics = app.rules.topics.clone();
+    let topics = app.rules().topics.clone();
     let line = |name: &str, ms: i64| {
         crate::domain::InboundMessage::new(
             &topics,
@@ -50,7 +50,7 @@ fn the_screen_is_drawn_from_what_update_read_not_from_the_files() {
     let path = dir.path().join("journal.jsonl");
     let lines = journal_lines(&app);
     std::fs::write(&path, format!("{}\n{}\n", lines[0], lines[1])).unwrap();
-    let records = stored(&mut app.history, &path, &lines);
+    let records = stored(app.history_mut(), &path, &lines);
     update(&mut app, Msg::Loaded(records));
     focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Enter);
@@ -80,6 +80,6 @@ fn the_screen_is_drawn_from_what_update_read_not_from_the_files() {
         }
     }
     assert!(unread.by_seq(0).unwrap().unavailable.is_some());
-    app.history = unread;
+    app.swap_history(unread);
     assert_eq!(screen(&app), before);
 }

@@ -9,9 +9,9 @@ fn q_quits_but_is_a_letter_inside_the_editor() {
     focus_on(&mut app, Focus::Editor);
     set_editor(&mut app, "");
     assert_eq!(key(&mut app, KeyCode::Char('q')), None);
-    assert_eq!(app.editor.text(), "q");
+    assert_eq!(app.editor().text(), "q");
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.focus, Focus::Log);
+    assert_eq!(app.focus(), Focus::Log);
     assert_eq!(key(&mut app, KeyCode::Char('q')), Some(Command::Quit));
     assert_eq!(ctrl(&mut app, 'c'), Some(Command::Quit));
 }
@@ -22,22 +22,22 @@ fn typing_in_the_editor_validates_as_you_type() {
     focus_on(&mut app, Focus::Editor);
     set_editor(&mut app, "");
     type_text(&mut app, "{\"idApp\":\"A\",\"popup\":false");
-    assert!(!app.editor.validation().is_valid());
+    assert!(!app.editor().validation().is_valid());
     type_text(&mut app, ",\"content\":{}}");
     assert!(
-        app.editor.validation().is_valid(),
+        app.editor().validation().is_valid(),
         "{:?}",
-        app.editor.validation().problems
+        app.editor().validation().problems
     );
     // The meter measures what is published: the tracking id included.
     assert_eq!(
-        app.editor.size().map(|s| s.payload),
+        app.editor().size().map(|s| s.payload),
         Some(40 + r#""cid":"wpc-000000000000""#.len())
     );
     ctrl(&mut app, 'g');
-    assert!(!app.rules.track);
+    assert!(!app.rules().track);
     assert_eq!(
-        app.editor.size().map(|s| s.payload),
+        app.editor().size().map(|s| s.payload),
         Some(40),
         "tracking off: the bytes as written"
     );
@@ -53,14 +53,14 @@ fn copy_gives_the_raw_payload_and_reply_loads_it_into_the_editor() {
         Some(Command::Copy(action("unlock").into_bytes()))
     );
     key(&mut app, KeyCode::Char('r'));
-    assert_eq!(app.focus, Focus::Editor);
-    assert_eq!(app.editor.target(), Some(&vin(VIN_B)));
+    assert_eq!(app.focus(), Focus::Editor);
+    assert_eq!(app.editor().target(), Some(&vin(VIN_B)));
     assert!(
-        app.editor.validation().is_valid(),
+        app.editor().validation().is_valid(),
         "{:?}",
-        app.editor.validation().problems
+        app.editor().validation().problems
     );
-    assert!(app.editor.text().contains("\"action\": \"unlock\""));
+    assert!(app.editor().text().contains("\"action\": \"unlock\""));
 }
 
 #[test]
@@ -70,14 +70,14 @@ fn a_template_keeps_its_placeholders_and_is_checked_for_the_target() {
     key(&mut app, KeyCode::Char('t'));
     key(&mut app, KeyCode::Down);
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.focus, Focus::Editor);
-    let text = app.editor.text();
+    assert_eq!(app.focus(), Focus::Editor);
+    let text = app.editor().text();
     assert!(
         text.contains("\"popupBtn\": true") && text.contains("{vin}") && !text.contains(VIN_A),
         "{text}"
     );
-    assert!(app.editor.validation().is_valid());
-    assert_eq!(app.editor.resolved_for(), Some(&vin(VIN_A)));
+    assert!(app.editor().validation().is_valid());
+    assert_eq!(app.editor().resolved_for(), Some(&vin(VIN_A)));
     let shown = screen(&app);
     assert!(shown.contains("placeholders resolved"), "{shown}");
 }
@@ -95,7 +95,7 @@ fn catalog_actions_are_templates_and_the_editor_checks_params_against_them() {
     let shown = screen(&app);
     assert!(shown.contains("DEMO_APP climateOn"), "{shown}");
     let index = app
-        .templates
+        .templates()
         .iter()
         .position(|t| t.name.starts_with("DEMO_APP climateOn"))
         .unwrap();
@@ -104,22 +104,22 @@ fn catalog_actions_are_templates_and_the_editor_checks_params_against_them() {
     }
     key(&mut app, KeyCode::Enter);
     assert!(
-        app.editor.text().contains("\"temperature\": 16"),
+        app.editor().text().contains("\"temperature\": 16"),
         "{}",
-        app.editor.text()
+        app.editor().text()
     );
     assert!(
-        app.editor.validation().is_valid(),
+        app.editor().validation().is_valid(),
         "{:?}",
-        app.editor.validation().problems
+        app.editor().validation().problems
     );
     let too_hot = app
-        .editor
+        .editor()
         .text()
         .replace("\"temperature\": 16", "\"temperature\": 40");
     set_editor(&mut app, &too_hot);
     let problems: Vec<String> = app
-        .editor
+        .editor()
         .validation()
         .problems
         .iter()
@@ -162,7 +162,7 @@ fn the_editor_checks_the_whole_schema_as_you_type_with_paths_and_positions() {
         "{\"version\":2,\"at\":\"7:30\",\"what\":\"climate\",\"repeat\":[],\"labels\":{\"x\":1}}}}",
     );
     let problems: Vec<String> = app
-        .editor
+        .editor()
         .validation()
         .problems
         .iter()

@@ -15,7 +15,7 @@ fn a_fleet_publish_resolves_placeholders_for_each_vehicle() {
     );
     focus_on(&mut app, Focus::Vehicles);
     for target in [VIN_A, VIN_B, VIN_C] {
-        app.vehicles.select(VehicleRow::Vehicle(vin(target)));
+        cursor_to(&mut app, &VehicleRow::Vehicle(vin(target)));
         key(&mut app, KeyCode::Char(' '));
     }
     focus_on(&mut app, Focus::Editor);
@@ -46,7 +46,7 @@ fn the_fleet_confirmation_scrolls_through_every_recipient() {
     let vins: Vec<String> = (0..30).map(|n| format!("VF3ABCDEFGH1234{n:02}")).collect();
     for each in &vins {
         receive(&mut app, &to_topic(each), br#"{"content":{}}"#, 0);
-        app.vehicles.toggle_mark(&vin(each));
+        mark(&mut app, &vin(each));
     }
     focus_on(&mut app, Focus::Editor);
     set_editor(&mut app, r#"{"idApp":"APP","popup":false,"content":{}}"#);
@@ -74,19 +74,20 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
     three_vehicles(&mut app);
     focus_on(&mut app, Focus::Vehicles);
     for target in [VIN_A, VIN_B, VIN_C] {
-        app.vehicles.select(VehicleRow::Vehicle(vin(target)));
+        cursor_to(&mut app, &VehicleRow::Vehicle(vin(target)));
         key(&mut app, KeyCode::Char(' '));
     }
-    app.vehicles.select(VehicleRow::Vehicle(vin(VIN_C)));
+    cursor_to(&mut app, &VehicleRow::Vehicle(vin(VIN_C)));
     key(&mut app, KeyCode::Char(' '));
-    assert_eq!(app.vehicles.marked().len(), 2, "Space again unmarks");
+    assert_eq!(app.vehicles().marked().len(), 2, "Space again unmarks");
     let shown = screen(&app);
     assert!(
         shown.contains(&format!("!*{VIN_A}")) && shown.contains(&format!("!*{VIN_B}")),
         "marked, and silent for a minute:\n{shown}"
     );
     // A popup to VIN_A went out 5 s ago: the fleet publish skips it.
-    app.popups.record(
+    record_popup(
+        &mut app,
         &vin(VIN_A),
         t0().timestamp_millis().cast_unsigned() + 70_000,
     );
@@ -108,11 +109,11 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
     };
     assert_eq!(outgoing.len(), 1);
     assert_eq!(outgoing[0].vin, vin(VIN_B));
-    let refused = app.history.last().unwrap();
+    let refused = app.history().last().unwrap();
     assert_eq!(refused.direction, crate::store::Direction::Refused);
     assert_eq!(refused.kind, "popup", "the kind of what was refused");
     assert_eq!(refused.vin, Some(vin(VIN_A)));
-    assert_eq!(app.history.tx, 0, "a refusal is not counted as sent");
+    assert_eq!(app.history().tx, 0, "a refusal is not counted as sent");
     focus_on(&mut app, Focus::Log);
     let shown = screen(&app);
     assert!(
@@ -121,17 +122,17 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
     );
     focus_on(&mut app, Focus::Editor);
     assert!(
-        app.notice
+        app.notice()
             .as_ref()
             .is_some_and(|(_, t)| t.contains("refused 1") && t.contains("2 mark(s) cleared"))
     );
     assert!(
-        app.vehicles.marked().is_empty(),
+        app.vehicles().marked().is_empty(),
         "the marks were for that publish"
     );
-    app.vehicles.toggle_mark(&vin(VIN_A));
-    app.vehicles.toggle_mark(&vin(VIN_B));
-
+    mark(&mut app, &vin(VIN_A));
+    mark(&mut app, &vin(VIN_B));
+    focus_on(&mut app, Focus::Editor);
     set_editor(
         &mut app,
         r#"{"idApp":"APP","popup":false,"content":{"action":"sync"}}"#,
@@ -145,9 +146,9 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
     for one in outgoing {
         update(&mut app, Msg::Published(one));
     }
-    assert_eq!(app.history.tx, 2);
-    assert_eq!(app.deliveries.vehicle(&vin(VIN_A)).unwrap().waiting, 1);
-    assert_eq!(app.deliveries.vehicle(&vin(VIN_B)).unwrap().waiting, 1);
+    assert_eq!(app.history().tx, 2);
+    assert_eq!(app.deliveries().vehicle(&vin(VIN_A)).unwrap().waiting, 1);
+    assert_eq!(app.deliveries().vehicle(&vin(VIN_B)).unwrap().waiting, 1);
 }
 
 #[test]
@@ -155,10 +156,11 @@ fn a_fleet_confirmation_with_nothing_to_confirm_says_why_and_swallows_the_answer
     let mut app = app();
     three_vehicles(&mut app);
     focus_on(&mut app, Focus::Vehicles);
-    app.vehicles.select(VehicleRow::Vehicle(vin(VIN_A)));
+    cursor_to(&mut app, &VehicleRow::Vehicle(vin(VIN_A)));
     key(&mut app, KeyCode::Char(' '));
     // A popup to VIN_A went out 5 s ago: the only marked vehicle refuses it.
-    app.popups.record(
+    record_popup(
+        &mut app,
         &vin(VIN_A),
         t0().timestamp_millis().cast_unsigned() + 70_000,
     );
@@ -180,7 +182,7 @@ fn a_fleet_confirmation_with_nothing_to_confirm_says_why_and_swallows_the_answer
         status(&app)
     );
     assert_eq!(key(&mut app, KeyCode::Char('y')), None);
-    assert_eq!(app.modal, None, "the answer closes it");
-    assert_eq!(app.editor.text(), text, "the y went nowhere");
-    assert_eq!(app.history.tx, 0);
+    assert_eq!(app.modal(), None, "the answer closes it");
+    assert_eq!(app.editor().text(), text, "the y went nowhere");
+    assert_eq!(app.history().tx, 0);
 }

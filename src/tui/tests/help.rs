@@ -11,7 +11,7 @@ fn whole_help(app: &mut super::super::App) -> Vec<String> {
     super::super::app::open_help(app);
     let mut seen: Vec<String> = Vec::new();
     loop {
-        let Some(Modal::Help(help)) = &app.modal else {
+        let Some(Modal::Help(help)) = &app.modal() else {
             panic!("the help is open");
         };
         let area = help.area();
@@ -30,14 +30,14 @@ fn whole_help(app: &mut super::super::App) -> Vec<String> {
                     .to_owned()
             })
             .collect();
-        let before = app.modal.clone();
+        let before = app.modal().cloned();
         if seen.is_empty() {
             seen = rows;
         } else {
             seen.push(rows.last().cloned().unwrap_or_default());
         }
         key(app, KeyCode::Down);
-        if app.modal == before {
+        if app.modal().cloned() == before {
             break;
         }
     }
@@ -192,7 +192,7 @@ fn every_key_that_closes_the_help_is_one_the_help_names() {
     for pressed in every_key() {
         super::super::app::open_help(&mut app);
         let command = update(&mut app, Msg::Key(pressed));
-        if app.modal.is_none() {
+        if app.modal().is_none() {
             assert_eq!(command, None, "{pressed:?} closed the help and did more");
             let label = Key {
                 code: pressed.code,
@@ -260,18 +260,18 @@ fn a_rebinding_shows_in_dispatch_footer_and_help() {
     assert_eq!(ctrl(&mut app, 'q'), Some(Command::Quit));
     key(&mut app, KeyCode::Char('?'));
     key(&mut app, KeyCode::Esc);
-    assert!(app.modal.is_some(), "Esc no longer closes the help");
+    assert!(app.modal().is_some(), "Esc no longer closes the help");
     key(&mut app, KeyCode::Char('x'));
-    assert_eq!(app.modal, None);
+    assert_eq!(app.modal(), None);
 }
 
 #[test]
 fn help_lists_the_focused_panes_keys_and_closes() {
     let mut app = app();
     key(&mut app, KeyCode::Char('?'));
-    assert!(matches!(app.modal, Some(Modal::Help(_))));
+    assert!(matches!(app.modal(), Some(Modal::Help(_))));
     key(&mut app, KeyCode::Char('q'));
-    assert_eq!(app.modal, None, "q closes help rather than quitting");
+    assert_eq!(app.modal(), None, "q closes help rather than quitting");
 }
 
 #[test]
@@ -285,7 +285,7 @@ fn the_empty_editor_and_the_paused_log_name_their_keys_as_bound() {
     let mut app = app().with_keys(keys);
     three_vehicles(&mut app);
     focus_on(&mut app, Focus::Editor);
-    app.editor.set_text("");
+    app.set_editor_text("");
     let shown = screen(&app);
     assert!(
         shown.contains("compose an envelope here, or press Ctrl-O for a template"),
@@ -314,7 +314,7 @@ fn mouse(app: &mut super::super::App, kind: MouseEventKind, column: u16, row: u1
 fn the_wheel_scrolls_an_open_popup_and_a_click_behind_it_does_nothing() {
     let mut app = app_with(80, 24, 1000);
     three_vehicles(&mut app);
-    app.focus = Focus::Log;
+    focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('?'));
     let before = screen(&app);
     assert!(before.contains("more below"), "{before}");
@@ -322,8 +322,8 @@ fn the_wheel_scrolls_an_open_popup_and_a_click_behind_it_does_nothing() {
     mouse(&mut app, MouseEventKind::ScrollDown, log.x + 2, log.y + 2);
     let after = screen(&app);
     assert_ne!(before, after, "the wheel scrolls the help");
-    assert!(matches!(app.modal, Some(Modal::Help(_))));
-    let selected = app.log.selected();
+    assert!(matches!(app.modal(), Some(Modal::Help(_))));
+    let selected = app.log().selected();
     mouse(
         &mut app,
         MouseEventKind::Down(MouseButton::Left),
@@ -331,11 +331,14 @@ fn the_wheel_scrolls_an_open_popup_and_a_click_behind_it_does_nothing() {
         log.y + 1,
     );
     assert_eq!(
-        (app.focus, app.log.selected()),
+        (app.focus(), app.log().selected()),
         (Focus::Log, selected),
         "a click behind the help selects nothing"
     );
-    assert!(matches!(app.modal, Some(Modal::Help(_))), "the help stays");
+    assert!(
+        matches!(app.modal(), Some(Modal::Help(_))),
+        "the help stays"
+    );
 }
 
 /// The keys a line of the help names: `Esc/?/q/Enter closes this help;

@@ -10,19 +10,19 @@ fn text_filter_searches_payloads_and_combines_with_the_vehicle() {
     focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "CLIMATE");
-    assert!(matches!(app.modal, Some(Modal::FilterPrompt(_))));
+    assert!(matches!(app.modal(), Some(Modal::FilterPrompt(_))));
     finish_search(&mut app);
     assert_eq!(app.log_len(), 1, "case-insensitive payload search");
     assert!(
-        app.notice
+        app.notice()
             .as_ref()
             .is_some_and(|(_, t)| t.contains("1 found in 4 messages")),
         "{:?}",
-        app.notice
+        app.notice()
     );
     key(&mut app, KeyCode::Enter);
-    assert_eq!(app.modal, None);
-    assert_eq!(app.log.filter().text, "climate");
+    assert_eq!(app.modal(), None);
+    assert_eq!(app.log().filter().text, "climate");
     receive(
         &mut app,
         &to_topic(VIN_A),
@@ -35,14 +35,14 @@ fn text_filter_searches_payloads_and_combines_with_the_vehicle() {
     assert_eq!(app.log_len(), 1);
     focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.log.filter().text, "");
+    assert_eq!(app.log().filter().text, "");
     assert_eq!(
         app.log_len(),
         2,
         "first Esc clears the text, the vehicle stays"
     );
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.log.filter().vehicle, VehicleFilter::All);
+    assert_eq!(app.log().filter().vehicle, VehicleFilter::All);
     assert_eq!(app.log_len(), 5);
 }
 
@@ -54,18 +54,22 @@ fn esc_stops_a_running_search_and_keeps_the_filter() {
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, "climate");
     key(&mut app, KeyCode::Enter);
-    assert!(app.log.searching(), "the hits come on later ticks");
+    assert!(app.log().searching(), "the hits come on later ticks");
     assert!(screen(&app).contains("searching… 0 of 4 scanned (Esc stops)"));
     key(&mut app, KeyCode::Esc);
-    assert!(!app.log.searching());
-    assert_eq!(app.log.filter().text, "climate", "the first Esc only stops");
-    let (_, notice) = app.notice.clone().unwrap();
+    assert!(!app.log().searching());
+    assert_eq!(
+        app.log().filter().text,
+        "climate",
+        "the first Esc only stops"
+    );
+    let (_, notice) = app.notice().unwrap();
     assert!(
         notice.starts_with("search stopped after 0 of 4"),
         "{notice}"
     );
     key(&mut app, KeyCode::Esc);
-    assert_eq!(app.log.filter().text, "");
+    assert_eq!(app.log().filter().text, "");
     assert_eq!(app.log_len(), 4);
 }
 
@@ -75,28 +79,28 @@ fn the_kind_filter_steps_through_the_kinds_present() {
     three_vehicles(&mut app);
     receive(&mut app, &to_topic(VIN_C), b"just text", 90_000);
     focus_on(&mut app, Focus::Log);
-    let kinds = app.history.kinds();
+    let kinds = app.history().kinds();
     assert!(kinds.len() >= 2, "{kinds:?}");
     key(&mut app, KeyCode::Char('K'));
-    assert_eq!(app.log.filter().kind, Some(kinds[0]));
+    assert_eq!(app.log().filter().kind, Some(kinds[0]));
     let first_kind = app.log_len();
     assert!(first_kind > 0);
     assert!(screen(&app).contains(&format!("kind {}", kinds[0])));
     for _ in 1..kinds.len() {
         key(&mut app, KeyCode::Char('K'));
     }
-    assert_eq!(app.log.filter().kind, kinds.last().copied());
+    assert_eq!(app.log().filter().kind, kinds.last().copied());
     assert_eq!(
         (0..app.log_len())
             .filter_map(|i| app.log_seq_at(i))
-            .filter_map(|s| app.history.by_seq(s))
+            .filter_map(|s| app.history().by_seq(s))
             .filter(|e| e.kind != *kinds.last().unwrap())
             .count(),
         0
     );
     key(&mut app, KeyCode::Char('K'));
     assert_eq!(
-        app.log.filter().kind,
+        app.log().filter().kind,
         None,
         "after the last kind, all again"
     );
@@ -109,7 +113,7 @@ fn export_writes_the_log_as_filtered() {
     focus_on(&mut app, Focus::Log);
     assert_eq!(key(&mut app, KeyCode::Char('x')), None);
     assert!(
-        app.notice
+        app.notice()
             .as_ref()
             .is_some_and(|(_, t)| t.contains("nothing to export"))
     );

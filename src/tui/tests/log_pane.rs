@@ -42,7 +42,7 @@ fn choosing_a_vehicle_fills_the_following_log_with_its_newest_rows() {
     busy_pair(&mut app);
     select_vehicle(&mut app, VIN_B);
     assert_eq!(app.log_len(), 150);
-    assert!(app.log.follows());
+    assert!(app.log().follows());
     let rows = log_rows(&app);
     assert_eq!(drawn_log_rows(&app), rows, "{}", screen(&app));
     receive(&mut app, &to_topic(VIN_B), b"one more", 5_000);
@@ -55,13 +55,13 @@ fn the_kind_filter_and_its_end_fill_the_following_log() {
     busy_pair(&mut app);
     focus_on(&mut app, Focus::Log);
     let rows = log_rows(&app);
-    for _ in 0..=app.history.kinds().len() {
+    for _ in 0..=app.history().kinds().len() {
         key(&mut app, KeyCode::Char('K'));
         assert_eq!(
             drawn_log_rows(&app),
             rows.min(app.log_len()),
             "kind {:?}: {}",
-            app.log.filter().kind,
+            app.log().filter().kind,
             screen(&app)
         );
     }
@@ -116,10 +116,10 @@ fn a_paused_log_keeps_its_selection_and_fills_the_pane() {
     busy_pair(&mut app);
     focus_on(&mut app, Focus::Log);
     key(&mut app, KeyCode::Up);
-    let held = app.log.selected();
+    let held = app.log().selected();
     update(&mut app, Msg::Resize(20, 5));
     update(&mut app, Msg::Resize(160, 45));
-    assert_eq!(app.log.selected(), held);
+    assert_eq!(app.log().selected(), held);
     assert_eq!(drawn_log_rows(&app), log_rows(&app), "{}", screen(&app));
     assert!(screen(&app).contains("PAUSED"));
 }
@@ -226,26 +226,26 @@ fn scrolling_up_pauses_follow_and_counts_what_waits() {
     let mut app = app();
     three_vehicles(&mut app);
     focus_on(&mut app, Focus::Log);
-    assert!(app.log.follows());
+    assert!(app.log().follows());
     key(&mut app, KeyCode::Up);
-    assert!(!app.log.follows());
-    let held = app.log.selected();
+    assert!(!app.log().follows());
+    let held = app.log().selected();
     receive(&mut app, &to_topic(VIN_A), b"{}", 80_000);
     receive(&mut app, &to_topic(VIN_A), b"{}", 81_000);
     assert_eq!(
-        app.log.selected(),
+        app.log().selected(),
         held,
         "the selection does not move while paused"
     );
-    assert_eq!(app.log.waiting(), 2);
+    assert_eq!(app.log().waiting(), 2);
     key(&mut app, KeyCode::Char('G'));
-    assert!(app.log.follows());
-    assert_eq!(app.log.waiting(), 0);
-    assert_eq!(app.log.selected(), Some(5));
+    assert!(app.log().follows());
+    assert_eq!(app.log().waiting(), 0);
+    assert_eq!(app.log().selected(), Some(5));
     key(&mut app, KeyCode::Char('f'));
-    assert!(!app.log.follows(), "f toggles follow off");
+    assert!(!app.log().follows(), "f toggles follow off");
     key(&mut app, KeyCode::Char('f'));
-    assert!(app.log.follows());
+    assert!(app.log().follows());
 }
 
 #[test]
@@ -259,17 +259,17 @@ fn memory_is_bounded_and_what_is_dropped_is_counted() {
             n,
         );
     }
-    assert_eq!(app.history.len(), 100);
-    assert_eq!(app.history.evicted, 150);
-    assert_eq!(app.history.rx, 250);
-    assert_eq!(app.log.selected(), Some(249));
+    assert_eq!(app.history().len(), 100);
+    assert_eq!(app.history().evicted, 150);
+    assert_eq!(app.history().rx, 250);
+    assert_eq!(app.log().selected(), Some(249));
 }
 
 #[test]
 fn records_read_back_from_files_fill_the_log_both_ways() {
     use crate::tui::app::Loaded;
     let mut app = app();
-    let topics = app.rules.topics.clone();
+    let topics = app.rules().topics.clone();
     let inbound = crate::domain::InboundMessage::new(
         &topics,
         to_topic(VIN_B),
@@ -281,7 +281,7 @@ fn records_read_back_from_files_fill_the_log_both_ways() {
     let path = dir.path().join("journal.jsonl");
     let first = inbound.journal_line();
     std::fs::write(&path, format!("{first}\n{outbound}\n")).unwrap();
-    let file = app.history.add_file(path);
+    let file = app.add_file(path);
     let stored = |line: &str, offset: usize| Loaded::Stored {
         record: crate::tui::intake::stored_record(line).unwrap(),
         file,
@@ -291,17 +291,17 @@ fn records_read_back_from_files_fill_the_log_both_ways() {
         &mut app,
         Msg::Loaded(vec![stored(&first, 0), stored(outbound, first.len() + 1)]),
     );
-    assert_eq!((app.history.rx, app.history.tx), (1, 1));
-    assert_eq!(app.log.selected(), Some(1), "following the newest record");
-    assert_eq!(app.history.vehicles[&vin(VIN_B)].tx, 1);
-    let old = app.history.by_seq(0).unwrap();
+    assert_eq!((app.history().rx, app.history().tx), (1, 1));
+    assert_eq!(app.log().selected(), Some(1), "following the newest record");
+    assert_eq!(app.history().vehicles[&vin(VIN_B)].tx, 1);
+    let old = app.history().by_seq(0).unwrap();
     assert_eq!(old.action.as_deref(), Some("old"));
     assert_eq!(
         old.payload,
         action("old").as_bytes(),
         "read back from the file"
     );
-    let out = app.history.by_seq(1).unwrap();
+    let out = app.history().by_seq(1).unwrap();
     assert_eq!(out.direction, crate::store::Direction::Outbound);
     assert_eq!(out.kind, "data");
     assert_eq!(out.size, 42);

@@ -17,9 +17,9 @@ fn a_mouse_click_focuses_and_selects() {
             modifiers: ratatui::crossterm::event::KeyModifiers::NONE,
         }),
     );
-    assert_eq!(app.focus, Focus::Log);
-    assert_eq!(app.log.selected(), Some(0));
-    assert!(!app.log.follows());
+    assert_eq!(app.focus(), Focus::Log);
+    assert_eq!(app.log().selected(), Some(0));
+    assert!(!app.log().follows());
     let vehicles = app.areas().vehicles.unwrap();
     update(
         &mut app,
@@ -30,8 +30,11 @@ fn a_mouse_click_focuses_and_selects() {
             modifiers: ratatui::crossterm::event::KeyModifiers::NONE,
         }),
     );
-    assert_eq!(app.focus, Focus::Vehicles);
-    assert_eq!(app.log.filter().vehicle, VehicleFilter::Vehicle(vin(VIN_B)));
+    assert_eq!(app.focus(), Focus::Vehicles);
+    assert_eq!(
+        app.log().filter().vehicle,
+        VehicleFilter::Vehicle(vin(VIN_B))
+    );
 }
 
 #[test]
@@ -65,8 +68,9 @@ fn no_color_draws_without_colours_and_colour_is_used_otherwise() {
         0,
         "NO_COLOR: no colour at all"
     );
-    plain.no_color = false;
-    assert!(coloured_cells(&buffer(&plain)) > 0);
+    let mut coloured = app_configured(160, 45, 100_000, |c| c.no_color = false);
+    three_vehicles(&mut coloured);
+    assert!(coloured_cells(&buffer(&coloured)) > 0);
 }
 
 #[test]
@@ -92,13 +96,13 @@ fn the_mouse_wheel_scrolls_the_pane_under_it() {
         }),
     );
     assert_eq!(
-        app.log.selected(),
+        app.log().selected(),
         Some(16),
         "three rows up from the newest"
     );
-    assert!(!app.log.follows());
+    assert!(!app.log().follows());
     assert_eq!(
-        app.focus,
+        app.focus(),
         Focus::Editor,
         "scrolling does not take the focus"
     );
@@ -115,7 +119,7 @@ fn a_resize_moves_to_the_compact_layout_and_back() {
     update(&mut app, Msg::Resize(160, 45));
     assert!(app.areas().vehicles.is_some() && app.areas().detail.is_some());
     assert!(
-        !app.detail.lines().is_empty(),
+        !app.detail().lines().is_empty(),
         "the detail is drawn again for the new width"
     );
 }

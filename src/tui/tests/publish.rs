@@ -27,7 +27,7 @@ fn publish_is_refused_for_an_invalid_payload() {
         "{}",
         status(&app)
     );
-    assert_eq!(app.history.tx, 0);
+    assert_eq!(app.history().tx, 0);
 }
 
 #[test]
@@ -54,7 +54,7 @@ fn an_app_id_placeholder_with_no_app_id_is_refused_saying_where_to_set_one() {
         "{}",
         status(&app)
     );
-    assert_eq!(app.history.tx, 0);
+    assert_eq!(app.history().tx, 0);
 }
 
 #[test]
@@ -113,7 +113,7 @@ fn publish_is_refused_while_disconnected() {
         }),
     );
     assert_eq!(
-        app.connection,
+        *app.connection(),
         ConnectionState::Reconnecting {
             attempt: 2,
             reason: "connection lost".into()
@@ -129,7 +129,7 @@ fn a_published_payload_is_logged_counted_and_recallable() {
     let mut app = app();
     select_vehicle(&mut app, VIN_A);
     focus_on(&mut app, Focus::Editor);
-    let text = app.editor.text();
+    let text = app.editor().text();
     let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
         panic!("the template publishes: {}", status(&app));
     };
@@ -141,11 +141,12 @@ fn a_published_payload_is_logged_counted_and_recallable() {
     assert!(cid.starts_with("wpc-"), "{cid}");
     assert_eq!(
         outgoing.payload.bytes,
-        app.rules
+        app.rules()
             .tracking
             .stamp(
                 &crate::domain::json::minify(
-                    &crate::domain::outbound::resolve(&text, app.rules.recipient(&vin(VIN_A))).text
+                    &crate::domain::outbound::resolve(&text, app.rules().recipient(&vin(VIN_A)))
+                        .text
                 ),
                 &cid
             )
@@ -155,17 +156,21 @@ fn a_published_payload_is_logged_counted_and_recallable() {
     );
     update(&mut app, Msg::Published(outgoing));
     assert_eq!(
-        app.deliveries.state(0),
+        app.deliveries().state(0),
         Some(crate::domain::tracking::Delivery::Sent)
     );
-    assert_eq!(app.history.tx, 1);
-    assert_eq!(app.history.vehicles[&vin(VIN_A)].tx, 1);
-    let last = app.history.last().unwrap();
+    assert_eq!(app.history().tx, 1);
+    assert_eq!(app.history().vehicles[&vin(VIN_A)].tx, 1);
+    let last = app.history().last().unwrap();
     assert_eq!(last.direction, crate::store::Direction::Outbound);
     assert!(status(&app).starts_with("published"));
     set_editor(&mut app, "{}");
     ctrl(&mut app, 'p');
-    assert_eq!(app.editor.text(), text, "Ctrl-P recalls what was published");
+    assert_eq!(
+        app.editor().text(),
+        text,
+        "Ctrl-P recalls what was published"
+    );
 }
 
 #[test]
@@ -176,7 +181,7 @@ fn a_failed_publish_is_shown() {
         Msg::PublishFailed("the outgoing queue is full".into()),
     );
     assert_eq!(
-        app.editor.status(),
+        app.editor().status(),
         Some(&(StatusLevel::Error, "the outgoing queue is full".into()))
     );
 }
@@ -190,7 +195,7 @@ fn every_validation_rule_refuses_to_publish_from_the_editor() {
         set_editor(&mut app, envelope);
         assert_eq!(ctrl(&mut app, 's'), None, "{rule}");
         let problems: Vec<String> = app
-            .editor
+            .editor()
             .validation()
             .problems
             .iter()
@@ -206,5 +211,5 @@ fn every_validation_rule_refuses_to_publish_from_the_editor() {
             status(&app)
         );
     }
-    assert_eq!(app.history.tx, 0);
+    assert_eq!(app.history().tx, 0);
 }

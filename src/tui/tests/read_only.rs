@@ -13,7 +13,7 @@ fn a_production_profile_asks_before_every_publish() {
         None,
         "nothing is sent before the answer"
     );
-    assert!(matches!(app.modal, Some(Modal::ConfirmPublish(_))));
+    assert!(matches!(app.modal(), Some(Modal::ConfirmPublish(_))));
     let shown = screen(&app);
     assert!(
         shown.contains("PRODUCTION: every publish asks first"),
@@ -21,7 +21,7 @@ fn a_production_profile_asks_before_every_publish() {
     );
     assert!(shown.contains("on the PRODUCTION broker"), "{shown}");
     assert_eq!(key(&mut app, KeyCode::Char('n')), None);
-    assert_eq!(app.modal, None);
+    assert_eq!(app.modal(), None);
     assert!(status(&app).contains("cancelled"), "{}", status(&app));
     ctrl(&mut app, 's');
     let Some(Command::Publish(outgoing)) = key(&mut app, KeyCode::Char('y')) else {
@@ -37,7 +37,7 @@ fn a_read_only_console_cannot_publish_by_any_key() {
     select_vehicle(&mut app, VIN_A);
     assert!(screen(&app).contains("READ-ONLY"));
     for focus in [Focus::Vehicles, Focus::Log, Focus::Detail, Focus::Editor] {
-        for binding in app.keys.clone().bindings() {
+        for binding in app.keys().clone().bindings() {
             for k in &binding.keys {
                 focus_on(&mut app, focus);
                 close_popup(&mut app);
@@ -56,7 +56,7 @@ fn a_read_only_console_cannot_publish_by_any_key() {
     assert!(status(&app).contains("read-only"), "{}", status(&app));
     set_editor(&mut app, "{");
     assert!(
-        !app.editor.validation().problems.is_empty(),
+        !app.editor().validation().problems.is_empty(),
         "the editor still validates"
     );
 }
@@ -67,7 +67,10 @@ fn a_read_only_console_offers_no_publishing_in_its_footer_or_help() {
     select_vehicle(&mut app, VIN_A);
     focus_on(&mut app, Focus::Editor);
     let shown = screen(&app);
-    let footer = shown.lines().nth(usize::from(app.size.1) - 1).unwrap_or("");
+    let footer = shown
+        .lines()
+        .nth(usize::from(app.size().1) - 1)
+        .unwrap_or("");
     assert!(
         !footer.contains("Ctrl-S"),
         "footer offers publishing:\n{shown}"

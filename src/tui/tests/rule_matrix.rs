@@ -24,13 +24,13 @@ fn publish_through(
     select_vehicle(app, VIN_A);
     key(app, KeyCode::Char('n'));
     if let EntryPoint::MarkedVehicles = entry {
-        app.vehicles.toggle_mark(&vin(VIN_A));
-        app.vehicles.toggle_mark(&vin(VIN_B));
+        mark(app, &vin(VIN_A));
+        mark(app, &vin(VIN_B));
     }
     focus_on(app, Focus::Editor);
     set_editor(app, text);
     let command = match ctrl(app, 's') {
-        None if answer && app.modal.is_some() => key(app, KeyCode::Char('y')),
+        None if answer && app.modal().is_some() => key(app, KeyCode::Char('y')),
         other => other,
     };
     match command {
@@ -71,7 +71,8 @@ fn every_rule_holds_for_one_vehicle_and_for_marked_vehicles() {
         );
         // Popup interval: VIN_A had one 5 s ago.
         let mut app = fresh();
-        app.popups.record(&vin(VIN_A), unix_ms(app.now) - 5_000);
+        let five_seconds_ago = unix_ms(app.now()) - 5_000;
+        record_popup(&mut app, &vin(VIN_A), five_seconds_ago);
         let sent = publish_through(&mut app, entry, popup, true);
         assert!(sent.iter().all(|o| o.vin != vin(VIN_A)), "{entry:?}");
         // Tracking stamp: one member added per vehicle, its own id; off with Ctrl-G.

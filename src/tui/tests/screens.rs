@@ -23,7 +23,7 @@ fn wide_traffic(app: &mut super::super::App) {
         "車両のドアが開いています。確認してください。".as_bytes(),
         4_000,
     );
-    app.history
+    app.history_mut()
         .vehicles
         .get_mut(&Vin::parse(VIN_B).unwrap())
         .unwrap()
@@ -73,7 +73,7 @@ fn a_detail_opened_from_the_log_in_a_small_terminal_wraps_to_its_pane() {
     let app = shown((60, 20), Focus::Detail);
     let inner = usize::from(app.areas().detail.unwrap().width - 2);
     let widest = app
-        .detail
+        .detail()
         .lines()
         .iter()
         .map(|line| {
@@ -98,7 +98,7 @@ fn a_narrow_footer_keeps_the_help_key_and_cuts_no_hint() {
                 footer.contains("? help"),
                 "{size:?} {pane:?}: no way to the help in {footer:?}"
             );
-            let hints = app.keys.hints(pane.scope(), app.offer());
+            let hints = app.keys().hints(pane.scope(), app.offer());
             assert!(
                 hints.iter().any(|(_, hint)| footer.ends_with(hint))
                     || footer.ends_with("help (outside the editor)"),

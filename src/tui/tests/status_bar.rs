@@ -23,7 +23,7 @@ fn history_from_a_file(app: &mut super::super::App, n: usize) {
     let mut offsets = Vec::new();
     for i in 0..n {
         let message = crate::domain::InboundMessage::new(
-            &app.rules.topics,
+            &app.rules().topics,
             to_topic(VIN_B),
             bytes::Bytes::from(action("old")),
             t0() - chrono::Duration::seconds(100 - i64::try_from(i).unwrap()),
@@ -36,7 +36,7 @@ fn history_from_a_file(app: &mut super::super::App, n: usize) {
     text.push_str(r#"{"received_at":"2026-11-24T14:02:59.000Z","vin":"ZFA1234567890ABCD","topic":"psa/OVIPPartners-Dev/from/uid/PARTNER1/opa/ZFA1234567890ABCD/","bytes":42,"kind":"data","dir":"out","payload":{"idApp":"APP","popup":false,"content":{}}}"#);
     text.push('\n');
     std::fs::write(&path, &text).unwrap();
-    let file = app.history.add_file(path);
+    let file = app.add_file(path);
     let records = offsets
         .iter()
         .map(|offset| {
@@ -67,7 +67,7 @@ fn history_read_from_files_is_not_counted_as_live_traffic() {
         "the history is in the log"
     );
     assert_eq!(
-        app.history.vehicles[&vin(VIN_B)].rx,
+        app.history().vehicles[&vin(VIN_B)].rx,
         30,
         "and in the vehicle's row"
     );
@@ -168,12 +168,12 @@ fn a_notice_is_not_cut_off_by_the_broker_and_a_reconnect_reason() {
 fn drops_and_rates_reach_the_status_bar() {
     let mut app = app();
     update(&mut app, Msg::Session(SessionEvent::Dropped(7)));
-    assert_eq!(app.dropped, 7);
+    assert_eq!(app.dropped(), 7);
     for n in 0..20 {
         receive(&mut app, &to_topic(VIN_A), b"{}", n * 100);
     }
     update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(2)));
-    assert!((app.rate - 10.0).abs() < 0.01, "{}", app.rate);
+    assert!((app.rate() - 10.0).abs() < 0.01, "{}", app.rate());
 }
 
 #[test]
@@ -218,7 +218,7 @@ fn a_refused_login_waits_for_the_retry_key_and_says_where_the_password_came_from
     assert_eq!(ctrl(&mut app, 'r'), None);
     update(&mut app, refused());
     assert!(matches!(
-        app.connection,
+        app.connection(),
         ConnectionState::LoginRefused { .. }
     ));
     let shown = screen(&app);
@@ -243,7 +243,7 @@ fn a_refused_login_waits_for_the_retry_key_and_says_where_the_password_came_from
     // From any pane, the editor included: one attempt per press.
     focus_on(&mut app, Focus::Editor);
     assert_eq!(ctrl(&mut app, 'r'), Some(Command::RetryLogin));
-    assert_eq!(app.connection, ConnectionState::Connecting);
+    assert_eq!(*app.connection(), ConnectionState::Connecting);
     assert_eq!(ctrl(&mut app, 'r'), None, "one press, one attempt");
     update(&mut app, refused());
     assert_eq!(ctrl(&mut app, 'r'), Some(Command::RetryLogin));

@@ -19,7 +19,7 @@ fn a_broken_user_template_is_listed_with_a_mark_and_why() {
         shown.contains("✗ half (not JSON at 3:0: EOF while parsing an object)"),
         "{shown}"
     );
-    for _ in 1..app.templates.len() {
+    for _ in 1..app.templates().len() {
         key(&mut app, KeyCode::Down);
     }
     key(&mut app, KeyCode::Enter);

@@ -18,7 +18,7 @@ fn a_tracked_publish_is_acknowledged_by_the_reply_carrying_its_id_or_times_out()
         cid
     };
     let first = publish(&mut app);
-    let first_seq = app.history.end_seq() - 1;
+    let first_seq = app.history().end_seq() - 1;
     // A reply for an id this console never sent changes nothing.
     receive(
         &mut app,
@@ -26,7 +26,7 @@ fn a_tracked_publish_is_acknowledged_by_the_reply_carrying_its_id_or_times_out()
         br#"{"content":{"type":"ack","ref":"wpc-000000000000"}}"#,
         50,
     );
-    assert_eq!(app.deliveries.state(first_seq), Some(Delivery::Sent));
+    assert_eq!(app.deliveries().state(first_seq), Some(Delivery::Sent));
     receive(
         &mut app,
         &to_topic(VIN_A),
@@ -34,14 +34,14 @@ fn a_tracked_publish_is_acknowledged_by_the_reply_carrying_its_id_or_times_out()
         120,
     );
     assert_eq!(
-        app.deliveries.state(first_seq),
+        app.deliveries().state(first_seq),
         Some(Delivery::Acknowledged(Duration::from_millis(120)))
     );
     let second = publish(&mut app);
     assert_ne!(first, second, "every publish gets its own id");
-    let second_seq = app.history.end_seq() - 1;
+    let second_seq = app.history().end_seq() - 1;
     update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(31)));
-    assert_eq!(app.deliveries.state(second_seq), Some(Delivery::NoReply));
+    assert_eq!(app.deliveries().state(second_seq), Some(Delivery::NoReply));
     focus_on(&mut app, Focus::Log);
     let shown = screen(&app);
     assert!(shown.contains("✓ 120 ms"), "{shown}");
@@ -68,7 +68,7 @@ fn a_tracked_popup_is_acknowledged_by_the_popup_answer_carrying_its_id() {
     };
     let cid = outgoing.cid.clone().expect("a popup is tracked too");
     update(&mut app, Msg::Published(outgoing));
-    let seq = app.history.end_seq() - 1;
+    let seq = app.history().end_seq() - 1;
     // The vehicle's WebPortal answers beside the popup's own content, which
     // carries the console's id in the stamped field.
     let answer = |action: &str| {
@@ -83,7 +83,7 @@ fn a_tracked_popup_is_acknowledged_by_the_popup_answer_carrying_its_id() {
         812,
     );
     assert_eq!(
-        app.deliveries.state(seq),
+        app.deliveries().state(seq),
         Some(Delivery::Answered(
             PopupAction::Ok,
             Duration::from_millis(812)
@@ -98,7 +98,7 @@ fn a_tracked_popup_is_acknowledged_by_the_popup_answer_carrying_its_id() {
     );
     update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(40)));
     assert_eq!(
-        app.deliveries.state(seq),
+        app.deliveries().state(seq),
         Some(Delivery::Answered(
             PopupAction::Ok,
             Duration::from_millis(812)
@@ -114,8 +114,8 @@ fn a_tracked_popup_is_acknowledged_by_the_popup_answer_carrying_its_id() {
     );
     // The popup is the oldest of the vehicle's messages.
     key(&mut app, KeyCode::Char('g'));
-    assert_eq!(app.log.selected(), Some(seq));
-    assert!(!app.log.follows());
+    assert_eq!(app.log().selected(), Some(seq));
+    assert!(!app.log().follows());
     key(&mut app, KeyCode::Enter);
     let shown = screen(&app);
     assert!(

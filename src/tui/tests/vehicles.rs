@@ -7,7 +7,7 @@ use super::*;
 fn traffic_from_three_vehicles_lists_them_and_counts_it() {
     let mut app = app();
     three_vehicles(&mut app);
-    assert_eq!(app.history.rx, 4);
+    assert_eq!(app.history().rx, 4);
     let rows = app.vehicle_rows();
     assert_eq!(rows.len(), 4, "all + 3 vehicles: {rows:?}");
     assert_eq!(
@@ -33,21 +33,21 @@ fn the_cursor_stays_on_its_vehicle_when_the_list_reorders() {
     focus_on(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('j'));
     key(&mut app, KeyCode::Char('j'));
-    let chosen = app.vehicles.selected().clone();
+    let chosen = app.vehicles().selected().clone();
     receive(&mut app, &to_topic(VIN_A), b"{}", 80_000);
-    assert_eq!(*app.vehicles.selected(), chosen);
+    assert_eq!(*app.vehicles().selected(), chosen);
 }
 
 #[test]
 fn vehicles_silent_too_long_are_marked() {
     let mut app = app();
     three_vehicles(&mut app);
-    let a = app.history.vehicles[&vin(VIN_A)].last_seen;
+    let a = app.history().vehicles[&vin(VIN_A)].last_seen;
     assert!(is_silent(&app, a), "75 s without a word");
     receive(&mut app, &to_topic(VIN_A), b"{}", 74_000);
     assert!(!is_silent(
         &app,
-        app.history.vehicles[&vin(VIN_A)].last_seen
+        app.history().vehicles[&vin(VIN_A)].last_seen
     ));
 }
 
@@ -56,14 +56,17 @@ fn selecting_a_vehicle_filters_the_log_and_targets_the_editor() {
     let mut app = app();
     three_vehicles(&mut app);
     select_vehicle(&mut app, VIN_B);
-    assert_eq!(app.log.filter().vehicle, VehicleFilter::Vehicle(vin(VIN_B)));
+    assert_eq!(
+        app.log().filter().vehicle,
+        VehicleFilter::Vehicle(vin(VIN_B))
+    );
     assert_eq!(app.log_len(), 2);
-    assert_eq!(app.editor.target(), Some(&vin(VIN_B)));
+    assert_eq!(app.editor().target(), Some(&vin(VIN_B)));
     receive(&mut app, &to_topic(VIN_A), b"{}", 90_000);
     assert_eq!(app.log_len(), 2, "other vehicles stay out");
     receive(&mut app, &to_topic(VIN_B), b"{}", 91_000);
     assert_eq!(app.log_len(), 3);
-    app.vehicles.select(VehicleRow::All);
+    cursor_to(&mut app, &VehicleRow::All);
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.log_len(), 6, "all vehicles removes the filter");
 }
@@ -73,10 +76,10 @@ fn unrecognised_topics_are_grouped_not_lost() {
     let mut app = app();
     receive(&mut app, "somewhere/else", b"x", 0);
     receive(&mut app, &to_topic("NOT-A-VIN"), b"y", 1);
-    assert_eq!(app.history.unrecognised, 2);
+    assert_eq!(app.history().unrecognised, 2);
     assert_eq!(app.vehicle_rows().last(), Some(&VehicleRow::Unrecognised));
     focus_on(&mut app, Focus::Vehicles);
-    app.vehicles.select(VehicleRow::Unrecognised);
+    cursor_to(&mut app, &VehicleRow::Unrecognised);
     key(&mut app, KeyCode::Enter);
     assert_eq!(app.log_len(), 2);
 }
@@ -88,7 +91,7 @@ fn the_vehicle_list_holds_still_while_it_has_the_focus() {
     focus_on(&mut app, Focus::Vehicles);
     key(&mut app, KeyCode::Char('j'));
     let before = app.vehicle_rows();
-    let under_cursor = app.vehicles.selected().clone();
+    let under_cursor = app.vehicles().selected().clone();
     // The vehicle at the bottom talks: by last seen it would go to the top.
     let Some(VehicleRow::Vehicle(last)) = before.last().cloned() else {
         panic!("rows: {before:?}");
@@ -106,11 +109,11 @@ fn the_vehicle_list_holds_still_while_it_has_the_focus() {
     );
     key(&mut app, KeyCode::Char('j'));
     assert_eq!(
-        *app.vehicles.selected(),
-        before[app.vehicles.cursor(&before)].clone(),
+        *app.vehicles().selected(),
+        before[app.vehicles().cursor(&before)].clone(),
         "j moves to the row that was shown below"
     );
-    assert_ne!(*app.vehicles.selected(), under_cursor);
+    assert_ne!(*app.vehicles().selected(), under_cursor);
     // Leaving the pane: the sort applies again.
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.vehicle_rows()[1], VehicleRow::Vehicle(last.clone()));
@@ -146,17 +149,17 @@ fn mark_all_and_none_are_keys_of_the_vehicles_pane_shown_in_its_footer() {
     update(&mut app, Msg::Resize(160, 45));
     key(&mut app, KeyCode::Char('a'));
     assert_eq!(
-        app.vehicles.marked(),
+        app.vehicles().marked(),
         &[vin(VIN_A), vin(VIN_B), vin(VIN_C)].into_iter().collect()
     );
     key(&mut app, KeyCode::Char('n'));
-    assert!(app.vehicles.marked().is_empty());
+    assert!(app.vehicles().marked().is_empty());
     // Mark all keeps to the vehicles the filter lists.
     key(&mut app, KeyCode::Char('/'));
     type_text(&mut app, VIN_C);
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Char('a'));
-    assert_eq!(app.vehicles.marked(), &[vin(VIN_C)].into_iter().collect());
+    assert_eq!(app.vehicles().marked(), &[vin(VIN_C)].into_iter().collect());
 }
 
 #[test]
@@ -170,7 +173,7 @@ fn the_vehicle_list_holds_still_after_its_filter_is_cleared() {
     }
     key(&mut app, KeyCode::Enter);
     key(&mut app, KeyCode::Esc);
-    assert!(app.vehicles.filter().is_empty());
+    assert!(app.vehicles().filter().is_empty());
     let before = app.vehicle_rows();
     let Some(VehicleRow::Vehicle(last)) = before.last().cloned() else {
         panic!("rows: {before:?}");

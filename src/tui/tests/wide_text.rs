@@ -42,7 +42,7 @@ fn wide_fleet(app: &mut super::super::App) {
             .as_bytes(),
         2_000,
     );
-    app.history
+    app.history_mut()
         .vehicles
         .get_mut(&Vin::parse(VIN_B).unwrap())
         .unwrap()
