@@ -22,33 +22,33 @@ fn opened(popup: Popup) -> super::super::App {
 }
 
 fn opened_on(popup: Popup, width: u16, height: u16) -> super::super::App {
-    let mut app = app_with(width, height, 100);
+    let production = matches!(popup, Popup::Production);
+    let mut app = app_configured(width, height, 100, |c| c.rules.production = production);
     match popup {
         Popup::Help => {
-            app.focus = Focus::Log;
+            focus_on(&mut app, Focus::Log);
             key(&mut app, KeyCode::Char('?'));
         }
         Popup::Templates => {
-            app.focus = Focus::Log;
+            focus_on(&mut app, Focus::Log);
             key(&mut app, KeyCode::Char('t'));
         }
         Popup::Filter => {
-            app.focus = Focus::Log;
+            focus_on(&mut app, Focus::Log);
             key(&mut app, KeyCode::Char('/'));
         }
         Popup::Production | Popup::Fleet => {
-            app.rules.production = matches!(popup, Popup::Production);
             select_vehicle(&mut app, VIN_A);
             if matches!(popup, Popup::Fleet) {
-                app.focus = Focus::Vehicles;
+                focus_on(&mut app, Focus::Vehicles);
                 key(&mut app, KeyCode::Char(' '));
             }
-            app.focus = Focus::Editor;
+            focus_on(&mut app, Focus::Editor);
             set_editor(&mut app, r#"{"idApp":"APP","popup":false,"content":{}}"#);
             ctrl(&mut app, 's');
         }
     }
-    assert!(app.modal.is_some(), "{popup:?} is open");
+    assert!(app.modal().is_some(), "{popup:?} is open");
     app
 }
 
@@ -98,27 +98,27 @@ fn a_key_the_table_does_not_bind_in_a_popup_does_only_what_the_popup_says_of_any
         Popup::Fleet,
     ] {
         let mut app = opened(popup);
-        let scope = app.modal.as_ref().unwrap().scope();
+        let scope = app.modal().as_ref().unwrap().scope();
         for pressed in every_key() {
-            if app.keys.action_for(scope, &pressed).is_some() {
+            if app.keys().action_for(scope, &pressed).is_some() {
                 continue;
             }
             // Opened again only when the last key changed it.
             let changed = match popup {
                 Popup::Filter => {
-                    app.modal.as_ref().and_then(|m| m.filter_text(Focus::Log)) != Some("")
+                    app.modal().as_ref().and_then(|m| m.filter_text(Focus::Log)) != Some("")
                 }
-                _ => app.modal.is_none(),
+                _ => app.modal().is_none(),
             };
             if changed {
                 app = opened(popup);
             }
-            let before = app.modal.clone();
+            let before = app.modal().cloned();
             let command = update(&mut app, Msg::Key(pressed));
             assert_eq!(command, None, "{popup:?}: {pressed:?}");
             match popup {
                 Popup::Help | Popup::Templates => {
-                    assert_eq!(app.modal, before, "{popup:?}: {pressed:?} did something");
+                    assert_eq!(app.modal().cloned(), before, "{popup:?}: {pressed:?} did something");
                 }
                 Popup::Filter => {
                     let typed = match pressed.code {
@@ -128,17 +128,17 @@ fn a_key_the_table_does_not_bind_in_a_popup_does_only_what_the_popup_says_of_any
                         _ => None,
                     };
                     let text = app
-                        .modal
+                        .modal()
                         .as_ref()
                         .and_then(|m| m.filter_text(Focus::Log))
                         .map(str::to_owned);
                     match typed {
                         Some(c) => assert_eq!(text, Some(c), "{pressed:?} is typed"),
-                        None => assert_eq!(app.modal, before, "{pressed:?} did something"),
+                        None => assert_eq!(app.modal().cloned(), before, "{pressed:?} did something"),
                     }
                 }
                 Popup::Production | Popup::Fleet => {
-                    assert_eq!(app.modal, None, "{popup:?}: {pressed:?} answers no");
+                    assert_eq!(app.modal(), None, "{popup:?}: {pressed:?} answers no");
                     assert!(status(&app).contains("cancelled"), "{popup:?}: {pressed:?}");
                 }
             }
@@ -157,9 +157,9 @@ fn the_keys_a_popup_binds_are_the_ones_its_footer_offers() {
     ] {
         // Tall enough that the help leaves the footer in sight.
         let app = opened_on(popup, 100, 70);
-        let scope = app.modal.as_ref().unwrap().scope();
+        let scope = app.modal().as_ref().unwrap().scope();
         let footer = screen(&app).lines().last().unwrap_or_default().to_owned();
-        for (keys, hint) in app.keys.hints(scope, crate::tui::keys::Offer::default()) {
+        for (keys, hint) in app.keys().hints(scope, crate::tui::keys::Offer::default()) {
             assert!(
                 footer.contains(&format!("{keys} {hint}")),
                 "{popup:?}: {keys} {hint} not in {footer}"
@@ -171,7 +171,7 @@ fn the_keys_a_popup_binds_are_the_ones_its_footer_offers() {
             Popup::Filter => Action::Accept,
             Popup::Production | Popup::Fleet => Action::Cancel,
         };
-        let label = app.keys.label(scope, out);
+        let label = app.keys().label(scope, out);
         assert!(
             footer.contains(&label),
             "{popup:?}: {label} not in {footer}"
