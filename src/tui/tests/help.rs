@@ -355,7 +355,7 @@ fn named_keys(line: &str) -> Vec<String> {
 fn every_key_that_moves_the_help_is_one_its_closing_line_names() {
     use crate::tui::keys::Key;
     let mut app = app_with(80, 24, 1000);
-    app.focus = Focus::Log;
+    focus_on(&mut app, Focus::Log);
     let help = joined(&whole_help(&mut app));
     let closing = &help[help
         .rfind(" closes this help")
@@ -367,9 +367,9 @@ fn every_key_that_moves_the_help_is_one_its_closing_line_names() {
         // Scrolled a little, so up and down both move it.
         key(&mut app, KeyCode::Down);
         key(&mut app, KeyCode::Down);
-        let before = app.modal.clone();
+        let before = app.modal().cloned();
         update(&mut app, Msg::Key(pressed));
-        if app.modal != before {
+        if app.modal().cloned() != before {
             let label = Key {
                 code: pressed.code,
                 modifiers: pressed.modifiers,
