@@ -203,7 +203,15 @@ pub fn texts(
                 (None, None) => pad("?", cells),
             },
             Column::Kind => pad(entry.kind, cells),
-            Column::Action => pad(entry.action.as_deref().unwrap_or("-"), cells),
+            // The action name comes from the payload: shown through the
+            // display sanitiser, as the preview is.
+            Column::Action => pad(
+                &entry
+                    .action
+                    .as_deref()
+                    .map_or_else(|| "-".into(), display::one_line),
+                cells,
+            ),
             Column::Size => pad_left(&format!("{}B", entry.size), cells),
         };
         rest.push_str(&text);

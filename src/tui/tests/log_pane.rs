@@ -360,3 +360,21 @@ fn a_narrowed_vin_keeps_its_serial_number() {
     assert!(one.contains("…4567890ABCD "), "{one}");
     assert!(two.contains("…4567890WXYZ "), "{two}");
 }
+
+#[test]
+fn an_action_name_with_bidi_and_escape_characters_is_drawn_escaped() {
+    let mut app = app();
+    receive(
+        &mut app,
+        &to_topic(VIN_A),
+        br#"{"content":{"type":"action","action":"ab\u202ecd\u001b[2J","params":{}}}"#,
+        0,
+    );
+    focus(&mut app, Focus::Log);
+    let row = line_with(&app, "←");
+    assert!(
+        !row.contains('\u{202e}') && !row.contains('\u{1b}'),
+        "{row:?}"
+    );
+    assert!(row.contains(r"ab\u{202e}cd"), "shown escaped: {row}");
+}
