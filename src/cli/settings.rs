@@ -84,8 +84,13 @@ impl Settings {
         let (profile_name, profile) = if global.profile.is_none() && account_named {
             (None, Profile::default())
         } else {
-            file.profile(global.profile.as_deref(), &path)
-                .map_err(CliError::usage)?
+            let (name, profile) = file
+                .profile(global.profile.as_deref(), &path)
+                .map_err(CliError::usage)?;
+            (
+                name,
+                profile.anchored_at(path.parent().unwrap_or(Path::new(""))),
+            )
         };
         let mut settings = Self::merge(global, profile_name, profile);
         settings.keys = (!file.keys.is_empty()).then_some((path, file.keys));

@@ -199,6 +199,33 @@ pub struct Options {
 }
 
 impl Options {
+    /// A profile's relative paths (`cert = "partner.pem"`) read from
+    /// `dir`, the config file's directory, wherever wpconsole is started;
+    /// `~/` and absolute paths stay as written. (A flag's relative path is
+    /// the working directory's, as usual.)
+    #[must_use]
+    pub fn anchored_at(mut self, dir: &std::path::Path) -> Self {
+        let anchor = |path: &mut Option<PathBuf>| {
+            if let Some(path) = path
+                .as_mut()
+                .filter(|p| p.is_relative() && !p.starts_with("~"))
+            {
+                *path = dir.join(&*path);
+            }
+        };
+        for path in [
+            &mut self.password_file,
+            &mut self.ca,
+            &mut self.cert,
+            &mut self.key,
+            &mut self.journal,
+            &mut self.catalog,
+        ] {
+            anchor(path);
+        }
+        self
+    }
+
     /// `self` (the command line and environment) laid over `under` (a
     /// profile), field by field: a value given here wins, else the one
     /// under it shows through.

@@ -313,3 +313,41 @@ fn a_client_certificate_and_its_key_pair_up_across_flag_and_profile_and_one_alon
     let (code, stderr) = run("cert", &["--key", "k.pem"], &send);
     assert_eq!(code, Some(0), "{stderr}");
 }
+
+#[test]
+fn paths_in_a_profile_are_relative_to_the_config_file_and_flags_to_the_working_directory() {
+    let sandbox = Sandbox::new();
+    std::fs::create_dir(sandbox.path("conf")).unwrap();
+    let config = sandbox.write(
+        "conf/config.toml",
+        "[profiles.p]\nuid = \"U\"\nbroker = \"mqtt://127.0.0.1:1\"\npassword-file = \"pw\"\n",
+    );
+    sandbox.write("conf/pw", "secret\n");
+    let tail = |flags: &[&str]| {
+        let output = sandbox
+            .wpconsole()
+            .current_dir(sandbox.path("."))
+            .arg("--config")
+            .arg(&config)
+            .args(["--profile", "p"])
+            .args(flags)
+            .arg("tail")
+            .output()
+            .unwrap();
+        let (_, stderr) = text(&output);
+        (output.status.code(), stderr)
+    };
+    // The password file beside the config is read, and the connection
+    // tried (exit 3: nothing listens), from another working directory.
+    let (code, stderr) = tail(&[]);
+    assert_eq!(code, Some(3), "{stderr}");
+    // A flag's relative path is the working directory's, as usual.
+    let (code, stderr) = tail(&["--password-file", "pw"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(
+        stderr.contains("cannot read the password file pw"),
+        "{stderr}"
+    );
+    let (code, stderr) = tail(&["--password-file", "conf/pw"]);
+    assert_eq!(code, Some(3), "{stderr}");
+}
