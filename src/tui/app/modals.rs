@@ -2,8 +2,10 @@
 //! action the key table gives it in the popup's scope, and what the popup
 //! answers (an [`Outcome`]) is carried out here, where the state is.
 
-#[allow(clippy::wildcard_imports)]
-use super::*;
+use super::{
+    Action, App, Command, ConnectionState, Focus, KeyEvent, MessageKind, Modal, Outgoing, Rect,
+    StatusLevel, Vin,
+};
 use crate::tui::modal::{
     FilterPrompt, FleetConfirmation, HelpContent, HelpPopup, Input, Outcome, PublishConfirmation,
     TemplatePicker,

@@ -118,7 +118,11 @@ fn a_key_the_table_does_not_bind_in_a_popup_does_only_what_the_popup_says_of_any
             assert_eq!(command, None, "{popup:?}: {pressed:?}");
             match popup {
                 Popup::Help | Popup::Templates => {
-                    assert_eq!(app.modal().cloned(), before, "{popup:?}: {pressed:?} did something");
+                    assert_eq!(
+                        app.modal().cloned(),
+                        before,
+                        "{popup:?}: {pressed:?} did something"
+                    );
                 }
                 Popup::Filter => {
                     let typed = match pressed.code {
@@ -134,7 +138,9 @@ fn a_key_the_table_does_not_bind_in_a_popup_does_only_what_the_popup_says_of_any
                         .map(str::to_owned);
                     match typed {
                         Some(c) => assert_eq!(text, Some(c), "{pressed:?} is typed"),
-                        None => assert_eq!(app.modal().cloned(), before, "{pressed:?} did something"),
+                        None => {
+                            assert_eq!(app.modal().cloned(), before, "{pressed:?} did something");
+                        }
                     }
                 }
                 Popup::Production | Popup::Fleet => {
