@@ -2,27 +2,26 @@
 //! decides, this loop carries out the commands and draws when something
 //! changed. It never waits on the network: publishing is `try_publish`.
 
+mod outlet;
+mod stop;
+
 use super::app::{App, Command, JournalState, Msg};
-use super::editor::StatusLevel;
 use super::intake::{
     Sources, next_burst, next_connection_state, open_source, provoked_panic, take_in,
 };
 use super::terminal::ConsoleTerminal;
 use super::{update, view};
-use crate::domain::MessageKind;
-use crate::domain::record::json_line;
-use crate::mqtt::Session;
 use crate::mqtt::session::SessionOptions;
-use crate::store::Place;
 use crate::store::journal::Journal;
 use crate::store::popups::PopupLedgerFile;
-use base64::Engine as _;
 use chrono::Utc;
+use outlet::{Outlet, carry_out};
 use ratatui::crossterm::event::{self, Event};
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
+use stop::Stop;
 use tokio::sync::mpsc;
 
 /// One frame every 33 ms at most (about 30 per second), and only when
@@ -285,187 +284,5 @@ fn journal_state(journal: &Journal) -> JournalState {
             .unwritten
             .load(std::sync::atomic::Ordering::Relaxed),
         error: journal.stats.error(),
-    }
-}
-
-/// Where a publish goes and what it leaves behind.
-struct Outlet<'a> {
-    session: Option<&'a Session>,
-    popups: Option<&'a PopupLedgerFile>,
-    journal: Option<&'a Journal>,
-}
-
-fn carry_out(
-    app: &mut App,
-    out: &Outlet<'_>,
-    command: Command,
-    log: &mut EventLog,
-    results: &mpsc::UnboundedSender<Msg>,
-) {
-    match command {
-        Command::Publish(outgoing) => {
-            publish_one(app, out, outgoing, log);
-        }
-        Command::PublishMany(outgoings) => {
-            let of = outgoings.len();
-            let sent = outgoings
-                .into_iter()
-                .filter(|_| true)
-                .map(|outgoing| publish_one(app, out, outgoing, log))
-                .filter(|&sent| sent)
-                .count();
-            update(app, Msg::PublishedToFleet { sent, of });
-        }
-        Command::Copy(bytes) => {
-            // OSC 52: the terminal (even over SSH) puts it on the clipboard.
-            let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);
-            let mut out = std::io::stdout();
-            let _ = write!(out, "\x1b]52;c;{encoded}\x07");
-            let _ = out.flush();
-            update(
-                app,
-                Msg::Notice(
-                    StatusLevel::Info,
-                    format!("copied {} bytes to the clipboard", bytes.len()),
-                ),
-            );
-        }
-        Command::Export(lines) => {
-            let path = std::env::current_dir().unwrap_or_default().join(format!(
-                "wpconsole-export-{}.jsonl",
-                Utc::now().format("%Y%m%d-%H%M%S")
-            ));
-            let results = results.clone();
-            // Off the UI thread: the disk may be slow.
-            tokio::task::spawn_blocking(move || {
-                let written = std::fs::File::create(&path).and_then(|file| {
-                    let mut out = std::io::BufWriter::new(file);
-                    for line in &lines {
-                        writeln!(out, "{line}")?;
-                    }
-                    out.flush()
-                });
-                let (level, text) = match written {
-                    Ok(()) => (
-                        StatusLevel::Success,
-                        format!("exported {} message(s) to {}", lines.len(), path.display()),
-                    ),
-                    Err(err) => (
-                        StatusLevel::Error,
-                        format!("export to {} failed: {err}", path.display()),
-                    ),
-                };
-                let _ = results.send(Msg::Notice(level, text));
-            });
-        }
-        Command::RetryLogin => {
-            log.write("retrying the refused login (asked for by the user)");
-            if let Some(session) = out.session {
-                session.retry_login();
-            }
-        }
-        Command::Quit => {}
-    }
-}
-
-/// SIGTERM, SIGHUP and SIGINT end the console cleanly (Ctrl-C typed in
-/// the console arrives as a key; SIGINT comes from `kill -INT`).
-struct Stop {
-    #[cfg(unix)]
-    terminate: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    hangup: tokio::signal::unix::Signal,
-    #[cfg(unix)]
-    interrupt: tokio::signal::unix::Signal,
-}
-
-impl Stop {
-    fn new() -> std::io::Result<Self> {
-        #[cfg(unix)]
-        {
-            use tokio::signal::unix::{SignalKind, signal};
-            Ok(Self {
-                terminate: signal(SignalKind::terminate())?,
-                hangup: signal(SignalKind::hangup())?,
-                interrupt: signal(SignalKind::interrupt())?,
-            })
-        }
-        #[cfg(not(unix))]
-        Ok(Self {})
-    }
-
-    async fn signalled(&mut self) {
-        #[cfg(unix)]
-        tokio::select! {
-            _ = self.terminate.recv() => {}
-            _ = self.hangup.recv() => {}
-            _ = self.interrupt.recv() => {}
-        }
-        #[cfg(not(unix))]
-        std::future::pending::<()>().await;
-    }
-}
-
-/// Publishes one message and files what became of it; whether it went. A
-/// popup is first reserved in the account's ledger (the 20 s rule across
-/// processes).
-fn publish_one(
-    app: &mut App,
-    out: &Outlet<'_>,
-    outgoing: super::app::Outgoing,
-    log: &mut EventLog,
-) -> bool {
-    let Some(session) = out.session else {
-        update(
-            app,
-            Msg::PublishFailed("this console is reading files: nothing can be published".into()),
-        );
-        return false;
-    };
-    let reservation = match out.popups {
-        Some(popups) if outgoing.payload.kind == MessageKind::Popup => {
-            let now_ms = u64::try_from(app.now().timestamp_millis()).unwrap_or(0);
-            match popups.reserve(&outgoing.vin, now_ms) {
-                Ok(reservation) => Some(reservation),
-                Err(err) => {
-                    log.write(&format!("popup to {} refused: {err}", outgoing.topic));
-                    update(
-                        app,
-                        Msg::PublishFailed(format!("not published to {}: {err}", outgoing.vin)),
-                    );
-                    return false;
-                }
-            }
-        }
-        _ => None,
-    };
-    match session.publish(&outgoing.topic, &outgoing.payload) {
-        Ok(()) => {
-            log.write(&format!(
-                "published {} bytes to {}",
-                outgoing.payload.size.payload, outgoing.topic
-            ));
-            update(app, Msg::Published(outgoing));
-            // Journal the log's own entry: one time, one record.
-            if let (Some(journal), Some(entry)) = (out.journal, app.history().last()) {
-                let ticket = journal.append(entry.at, json_line(&entry.record()));
-                update(
-                    app,
-                    Msg::Journaled {
-                        seq: entry.seq,
-                        place: Place::Journal(ticket),
-                    },
-                );
-            }
-            true
-        }
-        Err(err) => {
-            if let (Some(popups), Some(reservation)) = (out.popups, &reservation) {
-                popups.release(reservation);
-            }
-            log.write(&format!("publish to {} refused: {err}", outgoing.topic));
-            update(app, Msg::PublishFailed(err.to_string()));
-            false
-        }
     }
 }
