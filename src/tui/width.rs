@@ -7,34 +7,34 @@
 use ratatui::buffer::CellWidth as _;
 use unicode_segmentation::UnicodeSegmentation as _;
 
-/// Each grapheme of `text` with the cells it takes, as the buffer draws
-/// them (control characters are dropped by the buffer too; the display
-/// sanitiser has escaped them before text gets here).
-fn graphemes(text: &str) -> impl Iterator<Item = (&str, usize)> {
-    text.graphemes(true)
-        .filter(|g| !g.contains(char::is_control))
-        .map(|g| (g, usize::from(g.cell_width())))
+/// Each grapheme of `text`, where it starts and ends, and the cells it
+/// takes, as the buffer draws them (control characters are dropped by the
+/// buffer too; the display sanitiser has escaped them before text gets
+/// here).
+fn graphemes(text: &str) -> impl DoubleEndedIterator<Item = (usize, usize, usize)> {
+    text.grapheme_indices(true)
+        .filter(|(_, g)| !g.contains(char::is_control))
+        .map(|(at, g)| (at, at + g.len(), usize::from(g.cell_width())))
 }
 
 /// The cells `text` takes on the screen.
 pub fn of(text: &str) -> usize {
-    graphemes(text).map(|(_, cells)| cells).sum()
+    graphemes(text).map(|(_, _, cells)| cells).sum()
 }
 
 /// The longest start of `text` that fits in `cells`, and the rest; never
 /// cuts inside a character.
 pub fn split(text: &str, cells: usize) -> (&str, &str) {
     let mut used = 0;
-    let mut end = 0;
-    for (grapheme, width) in graphemes(text) {
+    let mut cut = 0;
+    for (_, end, width) in graphemes(text) {
         if used + width > cells {
             break;
         }
         used += width;
-        // The graphemes are slices of `text`, in order.
-        end = grapheme.as_ptr() as usize - text.as_ptr() as usize + grapheme.len();
+        cut = end;
     }
-    text.split_at(end)
+    text.split_at(cut)
 }
 
 /// `text` cut to at most `cells`, an ellipsis telling it was cut.
@@ -60,12 +60,12 @@ pub fn fit_end(text: &str, cells: usize) -> String {
     let room = cells.saturating_sub(1);
     let mut used = 0;
     let mut start = text.len();
-    for (grapheme, width) in graphemes(text).collect::<Vec<_>>().into_iter().rev() {
+    for (at, _, width) in graphemes(text).rev() {
         if used + width > room {
             break;
         }
         used += width;
-        start = grapheme.as_ptr() as usize - text.as_ptr() as usize;
+        start = at;
     }
     if cells == 0 {
         return String::new();
