@@ -200,7 +200,8 @@ pub fn texts(
                 // A VIN's serial number is at its end: that is what tells
                 // two vehicles of one model apart.
                 (None, Some(vin)) => pad(&fit_end(vin.as_str(), cells), cells),
-                (None, None) => pad("?", cells),
+                // No VIN in the topic: its end says what it is.
+                (None, None) => pad(&fit_end(&display::one_line(&entry.topic), cells), cells),
             },
             Column::Kind => pad(entry.kind, cells),
             // The action name comes from the payload: shown through the

@@ -378,3 +378,19 @@ fn an_action_name_with_bidi_and_escape_characters_is_drawn_escaped() {
     );
     assert!(row.contains(r"ab\u{202e}cd"), "shown escaped: {row}");
 }
+
+#[test]
+fn a_message_on_a_topic_the_console_does_not_recognise_shows_its_topic_in_the_row() {
+    let mut app = app();
+    receive(
+        &mut app,
+        "psa/OVIPPartners-Dev/to/uid/PARTNER1/weird/topic",
+        b"{}",
+        100,
+    );
+    let row = line_with(&app, "←");
+    assert!(
+        row.contains("weird/topic"),
+        "the topic tells what it is: {row}"
+    );
+}
