@@ -200,8 +200,9 @@ fn publish_to_marked(app: &mut App) -> Option<Command> {
 }
 
 /// The editor's `text` made ready for `vin` by the rules every entry
-/// point shares.
-fn prepare(app: &App, vin: &Vin, text: &str) -> Result<Outgoing, NotReady> {
+/// point shares, at the console's clock now (a popup's wait counts from
+/// this moment).
+pub(super) fn prepare(app: &App, vin: &Vin, text: &str) -> Result<Outgoing, NotReady> {
     let prepared = app
         .rules
         .prepare(text, vin, &app.popups, unix_ms(app.now))?;
@@ -232,16 +233,75 @@ pub(super) fn toggle_tracking(app: &mut App) {
     );
 }
 
-/// A fleet publish went out: the editor says to how many, not only the
-/// last vehicle's bytes.
-pub(super) fn on_published_to_fleet(app: &mut App, sent: usize, of: usize) {
-    let level = if sent == of {
+/// A publish that was not sent: a refused row in the log (the ✗ and why),
+/// with what that vehicle would have got, `payload` of `kind`.
+pub(super) fn record_refusal(app: &mut App, vin: &Vin, payload: &str, kind: &str, why: String) {
+    let topic = app.rules.topics.from_topic(vin);
+    let seq = app
+        .history
+        .push_refused(vin, &topic, payload, kind, app.now);
+    app.deliveries.refused(seq, why);
+    app.after_push(seq);
+}
+
+/// The run loop did not send `outgoing` (the account's popup ledger
+/// refused it): the log says so, as for a refusal known before.
+pub(super) fn on_refused(app: &mut App, outgoing: &Outgoing, reason: &str) {
+    record_refusal(
+        app,
+        &outgoing.vin,
+        &outgoing.payload.bytes,
+        outgoing.payload.kind.name(),
+        reason.to_owned(),
+    );
+    app.editor.set_status(
+        StatusLevel::Error,
+        format!("not published to {}: {reason}", outgoing.vin),
+    );
+}
+
+/// A fleet publish is done: the notice counts who it went to and who
+/// refused it (at the answer or in the run loop), with why; only the
+/// marks of vehicles sent to are cleared, so the rest can be tried again.
+pub(super) fn on_published_to_fleet(app: &mut App, sent: &[Vin], refused: &[(Vin, String)]) {
+    let mut not_sent = std::mem::take(&mut app.fleet_refused);
+    not_sent.extend(refused.iter().cloned());
+    let cleared = sent.iter().filter(|vin| app.vehicles.unmark(vin)).count();
+    let mut notice = format!(
+        "fleet publish: {} sent, {} refused",
+        sent.len(),
+        not_sent.len()
+    );
+    if !not_sent.is_empty() {
+        let listed: Vec<String> = not_sent
+            .iter()
+            .map(|(vin, why)| format!("{vin}: {why}"))
+            .collect();
+        notice = format!("{notice} ({})", listed.join("; "));
+    }
+    if cleared > 0 {
+        notice = format!("{notice}; {cleared} mark(s) cleared");
+    }
+    if !not_sent.is_empty() {
+        notice.push_str("; the refused stay marked");
+    }
+    let level = if sent.is_empty() && !not_sent.is_empty() {
+        StatusLevel::Error
+    } else {
+        StatusLevel::Info
+    };
+    app.notice = Some((level, notice));
+    let of = sent.len() + refused.len();
+    let level = if sent.len() == of {
         StatusLevel::Success
     } else {
         StatusLevel::Error
     };
     app.editor.set_status(
         level,
-        format!("published to {sent} of {of} vehicle(s); the log shows each one's delivery"),
+        format!(
+            "published to {} of {of} vehicle(s); the log shows each one's delivery",
+            sent.len()
+        ),
     );
 }

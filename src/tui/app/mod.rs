@@ -87,6 +87,9 @@ pub struct App {
     deliveries: Deliveries,
     /// Every key: dispatch, footer and help read it.
     keys: KeyTable,
+    /// The vehicles a fleet publish refused when it was answered, told
+    /// with the run loop's refusals once it is done.
+    fleet_refused: Vec<(Vin, String)>,
 }
 
 /// What the console starts with.
@@ -140,6 +143,7 @@ impl App {
             progress: None,
             deliveries: Deliveries::new(Duration::from_secs(30)),
             keys: KeyTable::default(),
+            fleet_refused: Vec::new(),
         };
         app.name_keys();
         app.revalidate();
@@ -391,8 +395,12 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
             app.popups = ledger;
             None
         }
-        Msg::PublishedToFleet { sent, of } => {
-            compose::on_published_to_fleet(app, sent, of);
+        Msg::PublishRefused { outgoing, reason } => {
+            compose::on_refused(app, &outgoing, &reason);
+            None
+        }
+        Msg::PublishedToFleet { sent, refused } => {
+            compose::on_published_to_fleet(app, &sent, &refused);
             None
         }
         Msg::PublishFailed(reason) => {

@@ -149,40 +149,38 @@ pub(super) fn confirm_fleet(app: &mut App, outgoing: Vec<Outgoing>, refused: Vec
     app.modal = Some(Modal::ConfirmFleet(question));
 }
 
-/// The fleet question answered yes: the refused vehicles go into the log
-/// as refused, the marks are cleared, and the rest is published.
+/// The fleet question answered yes: each vehicle is checked again at
+/// this moment (a popup's wait counts from the answer, not from when the
+/// question opened), the refused go into the log as refused, and the rest
+/// is handed to the run loop; the marks are cleared when it says who got it.
 fn publish_fleet(app: &mut App, outgoing: Vec<Outgoing>, refused: &[(Vin, String)]) -> Command {
     let text = app.editor.text();
-    let now = app.now;
-    for (vin, why) in refused {
-        let topic = app.rules.topics.from_topic(vin);
+    let vins: std::collections::BTreeSet<Vin> = outgoing
+        .into_iter()
+        .map(|ready| ready.vin)
+        .chain(refused.iter().map(|(vin, _)| vin.clone()))
+        .collect();
+    let mut ready = Vec::new();
+    let mut not_ready = Vec::new();
+    for vin in vins {
+        match super::compose::prepare(app, &vin, &text) {
+            Ok(one) => ready.push(one),
+            Err(why) => not_ready.push((vin, why.to_string())),
+        }
+    }
+    for (vin, why) in &not_ready {
         // What that vehicle would have got: its own values, its kind.
         let (resolved, validation) = app.rules.validate(&text, vin);
         let kind = validation.kind.map_or("data", MessageKind::name);
         let payload = validation.payload.unwrap_or(resolved.text);
-        let seq = app.history.push_refused(vin, &topic, &payload, kind, now);
-        app.deliveries.refused(seq, why.clone());
-        app.after_push(seq);
+        super::compose::record_refusal(app, vin, &payload, kind, why.clone());
     }
-    let skipped = if refused.is_empty() {
-        String::new()
-    } else {
-        let listed: Vec<String> = refused
-            .iter()
-            .map(|(vin, why)| format!("{vin} ({why})"))
-            .collect();
-        format!("; refused {}: {}", refused.len(), listed.join(", "))
-    };
-    // The marks were for this publish; the next starts from none.
-    let unmarked = app.vehicles.take_marks();
-    app.notice = Some((
+    app.editor.set_status(
         StatusLevel::Info,
-        format!(
-            "fleet publish to {} vehicle(s){skipped}; {unmarked} mark(s) cleared",
-            outgoing.len()
-        ),
-    ));
-    Command::PublishMany(outgoing)
+        format!("publishing to {} vehicle(s)…", ready.len()),
+    );
+    app.fleet_refused = not_ready;
+    Command::PublishMany(ready)
 }
 
 /// Loads the template at `index` into the editor, placeholders and all

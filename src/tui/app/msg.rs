@@ -73,10 +73,19 @@ pub enum Msg {
     Progress(Option<Progress>),
     /// The account's popup ledger as it stands on disk.
     Popups(PopupLedger),
-    /// A fleet publish went out: to `sent` of `of` vehicles.
+    /// The run loop did not send this publish, for `reason`: the account's
+    /// popup ledger refused it (a popup went to the vehicle from another
+    /// process, `send` or a second console, since it was checked). It goes
+    /// into the log as refused.
+    PublishRefused {
+        outgoing: Outgoing,
+        reason: String,
+    },
+    /// A fleet publish is done: who it went to, and who refused it in the
+    /// run loop (with why).
     PublishedToFleet {
-        sent: usize,
-        of: usize,
+        sent: Vec<Vin>,
+        refused: Vec<(Vin, String)>,
     },
 }
 

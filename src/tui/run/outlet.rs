@@ -33,17 +33,20 @@ pub(super) fn carry_out(
 ) {
     match command {
         Command::Publish(outgoing) => {
-            publish_one(app, out, outgoing, log);
+            // What became of it is in the app already (a row, a status).
+            let _ = publish_one(app, out, outgoing, log);
         }
         Command::PublishMany(outgoings) => {
-            let of = outgoings.len();
-            let sent = outgoings
-                .into_iter()
-                .filter(|_| true)
-                .map(|outgoing| publish_one(app, out, outgoing, log))
-                .filter(|&sent| sent)
-                .count();
-            update(app, Msg::PublishedToFleet { sent, of });
+            let mut sent = Vec::new();
+            let mut refused = Vec::new();
+            for outgoing in outgoings {
+                let vin = outgoing.vin.clone();
+                match publish_one(app, out, outgoing, log) {
+                    Ok(()) => sent.push(vin),
+                    Err(why) => refused.push((vin, why)),
+                }
+            }
+            update(app, Msg::PublishedToFleet { sent, refused });
         }
         Command::Copy(bytes) => {
             // OSC 52: the terminal (even over SSH) puts it on the clipboard.
@@ -97,16 +100,20 @@ pub(super) fn carry_out(
     }
 }
 
-/// Publishes one message and files what became of it; whether it went. A
-/// popup is first reserved in the account's ledger (the 20 s rule across
-/// processes).
-fn publish_one(app: &mut App, out: &Outlet<'_>, outgoing: Outgoing, log: &mut EventLog) -> bool {
+/// Publishes one message and files what became of it; whether it went,
+/// or why not. A popup is first reserved in the account's ledger (the 20 s
+/// rule across processes): a refusal there comes back to the app as a
+/// refused publish, a row in the log.
+fn publish_one(
+    app: &mut App,
+    out: &Outlet<'_>,
+    outgoing: Outgoing,
+    log: &mut EventLog,
+) -> Result<(), String> {
     let Some(session) = out.session else {
-        update(
-            app,
-            Msg::PublishFailed("this console is reading files: nothing can be published".into()),
-        );
-        return false;
+        let why = "this console is reading files: nothing can be published".to_owned();
+        update(app, Msg::PublishFailed(why.clone()));
+        return Err(why);
     };
     let reservation = match out.popups {
         Some(popups) if outgoing.payload.kind == MessageKind::Popup => {
@@ -115,11 +122,15 @@ fn publish_one(app: &mut App, out: &Outlet<'_>, outgoing: Outgoing, log: &mut Ev
                 Ok(reservation) => Some(reservation),
                 Err(err) => {
                     log.write(&format!("popup to {} refused: {err}", outgoing.topic));
+                    let reason = err.to_string();
                     update(
                         app,
-                        Msg::PublishFailed(format!("not published to {}: {err}", outgoing.vin)),
+                        Msg::PublishRefused {
+                            outgoing,
+                            reason: reason.clone(),
+                        },
                     );
-                    return false;
+                    return Err(reason);
                 }
             }
         }
@@ -143,15 +154,16 @@ fn publish_one(app: &mut App, out: &Outlet<'_>, outgoing: Outgoing, log: &mut Ev
                     },
                 );
             }
-            true
+            Ok(())
         }
         Err(err) => {
             if let (Some(popups), Some(reservation)) = (out.popups, &reservation) {
                 popups.release(reservation);
             }
             log.write(&format!("publish to {} refused: {err}", outgoing.topic));
-            update(app, Msg::PublishFailed(err.to_string()));
-            false
+            let why = err.to_string();
+            update(app, Msg::PublishFailed(why.clone()));
+            Err(why)
         }
     }
 }

@@ -100,6 +100,11 @@ impl VehiclesPane {
     }
 
     /// The marks were for one publish: clears them, saying how many.
+    /// Unmarks `vin`; whether it was marked.
+    pub fn unmark(&mut self, vin: &Vin) -> bool {
+        self.marked.remove(vin)
+    }
+
     pub fn take_marks(&mut self) -> usize {
         std::mem::take(&mut self.marked).len()
     }
