@@ -80,7 +80,7 @@ pub const DEFAULTS: &[Row] = &[
         keys: &[plain(KeyCode::Tab)],
         action: Action::FocusNext,
         hint: "next pane",
-        help: "focus the next pane (in the editor too: indent with spaces)",
+        help: "focus the next pane, from the editor too (indent there with spaces)",
     },
     Row {
         scope: Scope::Everywhere,

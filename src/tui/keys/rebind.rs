@@ -42,9 +42,11 @@ pub enum RebindError {
         scope: &'static str,
     },
     #[error(
-        "[keys]: {action} = {key:?} would be typed as text in the {scope}; give it Ctrl- or Alt- (like \"ctrl-{key}\"), or bind it only outside it with [keys.<scope>]"
+        "{table}: {action} = {key:?} would be typed as text in the {scope}; give it Ctrl- or Alt- (like \"ctrl-{key}\"), or bind it only outside it with [keys.<scope>]"
     )]
     TypedAsText {
+        /// Where the key was set: `[keys]` or `[keys.SCOPE]`.
+        table: String,
         action: &'static str,
         key: String,
         scope: &'static str,
@@ -56,12 +58,15 @@ impl KeyTable {
     /// when a name is unknown or a key would mean two things.
     pub fn rebound(keys: &toml::Table) -> Result<Self, RebindError> {
         let mut table = Self::default();
+        // The table each rebound action was written in, for the refusals.
+        let mut written_in = Vec::new();
         for (name, value) in keys {
             if let toml::Value::Table(scoped) = value {
                 let scope = scope_named(name)?;
                 for (name, value) in scoped {
                     let action = action_named(name)?;
                     let keys = keys_of(name, value)?;
+                    written_in.push((action, format!("[keys.{}]", scope.name())));
                     let binding = table
                         .bindings
                         .iter_mut()
@@ -75,13 +80,61 @@ impl KeyTable {
             } else {
                 let action = action_named(name)?;
                 let keys = keys_of(name, value)?;
+                if action == Action::Help {
+                    table.help_closes_on(&keys);
+                }
                 for binding in table.bindings.iter_mut().filter(|b| b.action == action) {
                     binding.keys.clone_from(&keys);
                 }
             }
         }
-        table.check()?;
+        table.check().map_err(|err| match err {
+            RebindError::TypedAsText {
+                action, key, scope, ..
+            } => RebindError::TypedAsText {
+                table: written_in
+                    .iter()
+                    .rev()
+                    .find(|(written, _)| written.name() == action)
+                    .map_or_else(|| "[keys]".to_owned(), |(_, table)| table.clone()),
+                action,
+                key,
+                scope,
+            },
+            other => other,
+        })?;
         Ok(table)
+    }
+
+    /// The key that opens the help also closes it: rebinding the help
+    /// moves that key of the help's own close row with it.
+    fn help_closes_on(&mut self, keys: &[Key]) {
+        let opening: Vec<Key> = self
+            .bindings
+            .iter()
+            .filter(|b| b.action == Action::Help)
+            .flat_map(|b| b.keys.iter().copied())
+            .collect();
+        if let Some(close) = self
+            .bindings
+            .iter_mut()
+            .find(|b| b.scope == Scope::Help && b.action == Action::Close)
+        {
+            let mut closing: Vec<Key> = Vec::new();
+            for key in &close.keys {
+                let put = if opening.contains(key) {
+                    keys
+                } else {
+                    std::slice::from_ref(key)
+                };
+                for key in put {
+                    if !closing.contains(key) {
+                        closing.push(*key);
+                    }
+                }
+            }
+            close.keys = closing;
+        }
     }
 
     /// No key means two things where it is pressed, and no key of a
@@ -106,6 +159,7 @@ impl KeyTable {
                     && let Some(key) = first.keys.iter().find(|k| k.is_text())
                 {
                     return Err(RebindError::TypedAsText {
+                        table: "[keys]".to_owned(),
                         action: first.action.name(),
                         key: key.label(),
                         scope: place(focused),
@@ -294,6 +348,27 @@ mod tests {
         assert_eq!(
             err.to_string(),
             "[keys]: publish = \"p\" would be typed as text in the editor; give it Ctrl- or Alt- (like \"ctrl-p\"), or bind it only outside it with [keys.<scope>]"
+        );
+    }
+
+    #[test]
+    fn the_key_that_opens_the_help_closes_it_too() {
+        let table = rebound("help = \"f1\"").unwrap();
+        let f1 = KeyEvent::new(KeyCode::F(1), KeyModifiers::NONE);
+        let question = KeyEvent::new(KeyCode::Char('?'), KeyModifiers::NONE);
+        assert_eq!(table.action_for(Scope::Log, &f1), Some(Action::Help));
+        assert_eq!(table.action_for(Scope::Help, &f1), Some(Action::Close));
+        assert_eq!(table.action_for(Scope::Help, &question), None);
+        assert_eq!(table.label(Scope::Help, Action::Close), "Esc/F1/q/Enter");
+    }
+
+    #[test]
+    fn a_letter_set_in_a_scope_table_is_refused_naming_that_table() {
+        let err = rebound("[editor]\npublish = \"x\"").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("[keys.editor]: publish = \"x\" would be typed as text in the editor"),
+            "{err}"
         );
     }
 

@@ -88,7 +88,7 @@ fn help_lines_wrap_instead_of_being_cut() {
         let help = whole_help(&mut app);
         let text = joined(&help);
         for whole in [
-            "focus the next pane (in the editor too: indent with spaces)",
+            "focus the next pane, from the editor too (indent there with spaces)",
             "search all history: VIN, label, topic, kind, payload",
             "Esc/?/q/Enter closes this help",
         ] {
