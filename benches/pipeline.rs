@@ -74,7 +74,8 @@ fn app(history_cap: usize) -> App {
 
 fn inbound_pipeline(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let journal = Journal::start(JournalConfig::new(dir.path().to_owned()));
+    let journal = Journal::open(JournalConfig::new(dir.path().to_owned()))
+        .expect("a fresh journal directory");
     let scheme = topics();
     let mut group = c.benchmark_group("inbound message");
     for (name, size) in [("600 B", 600), ("128 KiB", 131_072)] {
@@ -111,7 +112,8 @@ fn inbound_pipeline(c: &mut Criterion) {
 
 /// A console with `messages` of 120 B journaled in `dir`, as it runs.
 fn journaled_app(dir: &std::path::Path, messages: usize, cache_bytes: usize) -> App {
-    let journal = Journal::start(JournalConfig::new(dir.to_owned()));
+    let journal =
+        Journal::open(JournalConfig::new(dir.to_owned())).expect("a fresh journal directory");
     let scheme = topics();
     let mut app = app(4_000_000).with_cache_bytes(cache_bytes);
     update(&mut app, Msg::JournalOpened(journal.stats.clone()));

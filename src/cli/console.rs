@@ -12,7 +12,7 @@ use crate::tui::keys::KeyTable;
 use crate::tui::theme::Theme;
 use crate::tui::{
     App, AppConfig,
-    app::{Header, HistoryOf},
+    app::{Header, HistoryOf, JournalState},
 };
 
 /// How many messages the console indexes (40 bytes each, 160 MB at the
@@ -61,9 +61,18 @@ pub async fn run(
     let topics = settings.topics()?;
     // One account's history is its own: the journal of this broker and UID.
     let journal = settings.journal()?;
-    let history_of = match &journal {
-        Some(journal) => HistoryOf::Journal(journal.account.clone()),
-        None => HistoryOf::NoJournal(settings.account()?),
+    // One writer per account journal: a second console on the account
+    // shows its history and live traffic and writes none of it.
+    let writer = journal
+        .as_ref()
+        .map(|journal| Journal::open(JournalConfig::new(journal.dir.clone())))
+        .transpose();
+    let history_of = match (&journal, &writer) {
+        (Some(journal), Ok(_)) => HistoryOf::Journal(journal.account.clone()),
+        (Some(journal), Err(kept)) => {
+            HistoryOf::KeptElsewhere(journal.account.clone(), kept.clone())
+        }
+        (None, _) => HistoryOf::NoJournal(settings.account()?),
     };
     let options = connection.mqtt_options().map_err(CliError::usage)?;
     // The demo fleet's app has a catalog of its own.
@@ -115,7 +124,16 @@ pub async fn run(
         (Some(journal), false) => journal.today(),
         _ => Vec::new(),
     };
-    let journal = journal.map(|journal| Journal::start(JournalConfig::new(journal.dir)));
+    let journal = match writer {
+        Ok(writer) => writer,
+        Err(kept) => {
+            crate::tui::update(
+                &mut app,
+                crate::tui::Msg::Journal(JournalState::KeptElsewhere(kept)),
+            );
+            None
+        }
+    };
     crate::tui::run::run(
         app,
         crate::tui::run::Source::Broker {

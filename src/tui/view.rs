@@ -123,6 +123,11 @@ fn title_text(app: &App, room: usize) -> String {
         HistoryOf::Journal(account) => {
             format!("─ journal {}", account.fitted(room.saturating_sub(11)))
         }
+        HistoryOf::KeptElsewhere(account, kept) => {
+            let kept = format!(" ({kept})");
+            let room = room.saturating_sub(2 + width::of(&kept));
+            format!("─ {}{kept}", account.fitted(room))
+        }
         HistoryOf::NoJournal(account) => {
             format!("─ {} (no journal)", account.fitted(room.saturating_sub(16)))
         }
@@ -234,6 +239,9 @@ fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let mut after = Vec::new();
     match &app.journal() {
         JournalState::Off => after.push(Span::styled(" no journal ", theme.dim())),
+        JournalState::KeptElsewhere(kept) => {
+            after.push(Span::styled(format!(" {kept} "), theme.warning()));
+        }
         JournalState::Writing { unwritten: 0, .. } => {}
         JournalState::Writing {
             unwritten, error, ..

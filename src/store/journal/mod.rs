@@ -14,15 +14,18 @@
 
 mod files;
 mod locations;
+mod lock;
 #[cfg(test)]
 mod tests;
 mod writer;
 
 pub use files::{ReadReport, day_file, day_files, flat_day_files, read};
 pub use locations::{LineAt, Locations};
+pub use lock::{KeptElsewhere, LOCK_FILE};
 
 use chrono::{DateTime, Utc};
 use locations::UNWRITTEN;
+use lock::JournalLock;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{SyncSender, TrySendError};
@@ -113,12 +116,27 @@ pub struct Journal {
     writer: Mutex<Option<std::thread::JoinHandle<()>>>,
     pub dir: PathBuf,
     next_ticket: AtomicU64,
+    /// Held while the journal runs: no other console writes this journal.
+    _lock: Option<JournalLock>,
 }
 
 impl Journal {
-    /// Starts the writer. A directory that cannot be created does not stop
-    /// the console: the journal then counts every line as unwritten.
-    pub fn start(config: JournalConfig) -> Self {
+    /// Takes the journal's lock and starts the writer; refused when another
+    /// console writes this journal. A directory that cannot be created does
+    /// not stop the console: the journal then counts every line as
+    /// unwritten.
+    pub fn open(config: JournalConfig) -> Result<Self, KeptElsewhere> {
+        let lock = JournalLock::take(&config.dir)?;
+        Ok(Self::start_with(config, lock))
+    }
+
+    /// Starts the writer without the lock (tests of the writer).
+    #[cfg(test)]
+    pub(crate) fn start(config: JournalConfig) -> Self {
+        Self::start_with(config, None)
+    }
+
+    fn start_with(config: JournalConfig, lock: Option<JournalLock>) -> Self {
         let stats = Arc::new(JournalStats::default());
         let (sender, receiver) = std::sync::mpsc::sync_channel(config.queue.max(1));
         let dir = config.dir.clone();
@@ -138,6 +156,7 @@ impl Journal {
             writer: Mutex::new(writer),
             dir,
             next_ticket: AtomicU64::new(0),
+            _lock: lock,
         }
     }
 

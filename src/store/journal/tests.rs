@@ -193,3 +193,26 @@ fn a_torn_last_line_is_ignored_and_reported() {
     assert_eq!(report.bad_lines, 1);
     assert!(report.torn_last_line);
 }
+
+#[test]
+fn a_second_writer_of_one_journal_is_refused_with_the_holders_pid_until_it_ends() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = Journal::open(JournalConfig::new(dir.path().to_owned())).unwrap();
+    let second = Journal::open(JournalConfig::new(dir.path().to_owned()));
+    assert_eq!(
+        second.err(),
+        Some(KeptElsewhere {
+            pid: Some(std::process::id())
+        })
+    );
+    assert_eq!(
+        KeptElsewhere { pid: Some(42) }.to_string(),
+        "journal kept by another console, pid 42: this one writes none"
+    );
+    first.close();
+    drop(first);
+    assert!(
+        Journal::open(JournalConfig::new(dir.path().to_owned())).is_ok(),
+        "the lock goes with its holder"
+    );
+}

@@ -46,6 +46,12 @@ pub enum HistoryOf {
     Journal(crate::account::Account),
     /// The account the console is connected to, keeping no journal.
     NoJournal(crate::account::Account),
+    /// The journal of the account the console is connected to, written by
+    /// another console: this one starts with its history and writes none.
+    KeptElsewhere(
+        crate::account::Account,
+        crate::store::journal::KeptElsewhere,
+    ),
     /// Files opened offline, with the accounts their directories name
     /// (the per-account layout); the UIDs of their records are in
     /// `History::accounts` as they are read.
@@ -64,4 +70,7 @@ pub enum JournalState {
         unwritten: u64,
         error: Option<String>,
     },
+    /// Another console on the account writes its journal: this one writes
+    /// none (one writer per journal).
+    KeptElsewhere(crate::store::journal::KeptElsewhere),
 }

@@ -168,3 +168,60 @@ fn opening_two_accounts_files_says_so_and_labels_vehicles_by_uid() {
     }
     quit(&terminal);
 }
+
+#[test]
+fn two_consoles_on_one_account_journal_each_message_once_and_the_second_says_why() {
+    if !available("two_consoles_on_one_account_journal_each_message_once_and_the_second_says_why") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let first = console(&sandbox, &broker);
+    let second = console(&sandbox, &broker);
+    let screen = second
+        .wait_for(
+            "journal kept by another console, pid ",
+            Duration::from_secs(10),
+        )
+        .unwrap_or_else(|s| panic!("the second console does not say it writes no journal:\n{s}"));
+    assert!(
+        screen.contains(": this one writes none")
+            && screen
+                .lines()
+                .next()
+                .is_some_and(|title| title.contains("journal kept by another console")),
+        "said in the status bar and the title:\n{screen}"
+    );
+    assert!(
+        !first.capture().contains("kept by another console"),
+        "{}",
+        first.capture()
+    );
+    for n in 1..=20 {
+        broker.publish(
+            &to_topic(VINS[0]),
+            format!(r#"{{"content":{{"action":"dup{n}"}}}}"#).as_bytes(),
+        );
+    }
+    for terminal in [&first, &second] {
+        terminal
+            .wait_for("rx 20 ", Duration::from_secs(10))
+            .unwrap_or_else(|s| panic!("both show the live traffic:\n{s}"));
+    }
+    quit(&second);
+    quit(&first);
+    let actions: Vec<String> = sandbox
+        .journal_records()
+        .iter()
+        .map(|record| {
+            let text = record.to_string();
+            let at = text.find("dup").expect("a dup record");
+            text[at..]
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect()
+        })
+        .collect();
+    let expected: Vec<String> = (1..=20).map(|n| format!("dup{n}")).collect();
+    assert_eq!(actions, expected, "each message once, in order");
+}

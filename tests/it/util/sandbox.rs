@@ -116,14 +116,15 @@ impl Sandbox {
             .collect()
     }
 
-    /// Every file under the sandbox's journal root (`journal/`), sorted.
+    /// Every journal file (`*.jsonl`) under the sandbox's journal root
+    /// (`journal/`), sorted: not the lock file beside them.
     pub fn journal_files(&self) -> Vec<PathBuf> {
         fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
             for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
                 let path = entry.path();
                 if path.is_dir() {
                     walk(&path, files);
-                } else {
+                } else if path.extension().is_some_and(|e| e == "jsonl") {
                     files.push(path);
                 }
             }
