@@ -297,11 +297,18 @@ pub(super) fn on_published_to_fleet(app: &mut App, sent: &[Vin], refused: &[(Vin
     } else {
         StatusLevel::Error
     };
+    // A filtered log (one vehicle, a kind, a search) may hide the rows
+    // just added: say so and how to see them, rather than promise them.
+    let where_ = if app.log.filter().is_active() {
+        format!(
+            "the log is filtered and may hide them: {} in Log clears it",
+            app.keys.label(Scope::Log, Action::ClearFilter)
+        )
+    } else {
+        "the log shows each one's delivery".to_owned()
+    };
     app.editor.set_status(
         level,
-        format!(
-            "published to {} of {of} vehicle(s); the log shows each one's delivery",
-            sent.len()
-        ),
+        format!("published to {} of {of} vehicle(s); {where_}", sent.len()),
     );
 }

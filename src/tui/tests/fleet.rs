@@ -345,3 +345,38 @@ fn a_fleet_refusal_counts_its_seconds_when_the_answer_is_given() {
         "the figures of when y was pressed: {notice}"
     );
 }
+
+#[test]
+fn after_a_fleet_publish_a_filtered_log_is_named_instead_of_promising_every_row() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    select_vehicle(&mut app, VIN_C);
+    mark(&mut app, &vin(VIN_A));
+    mark(&mut app, &vin(VIN_B));
+    focus_on(&mut app, Focus::Editor);
+    set_editor(&mut app, r#"{"idApp":"APP","popup":false,"content":{}}"#);
+    ctrl(&mut app, 's');
+    let Some(Command::PublishMany(outgoing)) = key(&mut app, KeyCode::Char('y')) else {
+        panic!("y publishes to the fleet");
+    };
+    let sent: Vec<Vin> = outgoing.iter().map(|one| one.vin.clone()).collect();
+    for one in outgoing {
+        update(&mut app, Msg::Published(one));
+    }
+    update(
+        &mut app,
+        Msg::PublishedToFleet {
+            sent,
+            refused: Vec::new(),
+        },
+    );
+    let said = status(&app);
+    assert!(
+        !said.contains("the log shows each one's delivery"),
+        "the log shows only {VIN_C}: {said}"
+    );
+    assert!(
+        said.contains("the log is filtered") && said.contains("Esc in Log clears it"),
+        "{said}"
+    );
+}
