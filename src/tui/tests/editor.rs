@@ -83,6 +83,23 @@ fn a_template_keeps_its_placeholders_and_is_checked_for_the_target() {
 }
 
 #[test]
+fn the_meter_does_not_say_placeholders_resolved_while_idapp_has_no_value() {
+    let mut app = app_where(|c| c.rules.app_id = None);
+    select_vehicle(&mut app, VIN_A);
+    set_editor(
+        &mut app,
+        r#"{"idApp":"{idApp}","popup":false,"content":{"vin":"{vin}"}}"#,
+    );
+    focus_on(&mut app, Focus::Editor);
+    let shown = screen(&app);
+    assert!(
+        !shown.contains("placeholders resolved"),
+        "{{idApp}} stands for nothing (no app id):\n{shown}"
+    );
+    assert_eq!(app.editor().resolved_for(), None);
+}
+
+#[test]
 fn catalog_actions_are_templates_and_the_editor_checks_params_against_them() {
     let catalog = crate::domain::catalog::Catalog::demo();
     let mut app = app_where(|c| {

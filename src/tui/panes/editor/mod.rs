@@ -175,9 +175,15 @@ impl EditorState {
         let vin = recipient.unwrap_or(&sample);
         let (resolved, validation) = rules.validate(&text, vin);
         self.size = rules.measure(&validation, vin);
+        // `{idApp}` with no app id set was filled with nothing: the meter
+        // must not call the placeholders resolved (the problem says why).
+        let unresolved = validation
+            .problems
+            .iter()
+            .any(|p| p.message == crate::domain::outbound::NO_APP_ID);
         self.validation = validation;
-        self.resolved_for =
-            (resolved.had_placeholders() && recipient.is_some()).then(|| vin.clone());
+        self.resolved_for = (resolved.had_placeholders() && recipient.is_some() && !unresolved)
+            .then(|| vin.clone());
     }
 
     /// Moves the cursor to the first error after it (wrapping around).
