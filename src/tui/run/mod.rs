@@ -175,6 +175,13 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
                     shown_second = now.timestamp();
                     update(&mut app, Msg::Tick(now));
                     look_around(&mut app, journal.as_deref(), popups.as_ref());
+                    // The session tells of drops with its next message; when
+                    // a flood ends with drops, none follows: read the count.
+                    if let Some(dropped) = session.as_ref().map(crate::mqtt::Session::dropped)
+                        && dropped > app.dropped()
+                    {
+                        update(&mut app, Msg::Session(crate::mqtt::SessionEvent::Dropped(dropped)));
+                    }
                     dirty = true;
                 }
                 if dirty {

@@ -190,3 +190,18 @@ fn the_vehicle_list_holds_still_after_its_filter_is_cleared() {
         "the rows the filter had hidden hold still too"
     );
 }
+
+#[test]
+fn the_vehicle_count_counts_vehicles_not_the_unrecognised_group() {
+    let mut app = app();
+    receive(&mut app, &to_topic(VIN_B), b"{}", 100);
+    receive(
+        &mut app,
+        "psa/OVIPPartners-Dev/to/uid/PARTNER1/weird/topic",
+        b"{}",
+        200,
+    );
+    let screen = screen(&app);
+    // VIN_A is in the fleet, VIN_B talked: two vehicles.
+    assert!(screen.contains("Vehicles (2)"), "{screen}");
+}

@@ -21,7 +21,13 @@ impl VehiclesPane {
             VehicleSort::LastSeen => "by last seen",
             VehicleSort::Vin => "by label",
         };
-        let mut title = format!(" Vehicles ({}) {sort} ", rows.len().saturating_sub(1));
+        // Vehicles only: not the "all" row nor the group of messages
+        // whose topic names no vehicle.
+        let vehicles = rows
+            .iter()
+            .filter(|row| matches!(row, VehicleRow::Vehicle(_)))
+            .count();
+        let mut title = format!(" Vehicles ({vehicles}) {sort} ");
         if let Some(text) = view.prompt {
             title = format!("{title}/{text}█ ");
         } else if !self.filter.is_empty() {
