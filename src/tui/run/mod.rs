@@ -12,6 +12,7 @@ use super::intake::{
 use super::terminal::ConsoleTerminal;
 use super::{update, view};
 use crate::mqtt::session::SessionOptions;
+use crate::mqtt::{Session, SessionEvent};
 use crate::store::journal::Journal;
 use crate::store::popups::PopupLedgerFile;
 use chrono::Utc;
@@ -174,14 +175,7 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
                 if now.timestamp() != shown_second || app.log().searching() {
                     shown_second = now.timestamp();
                     update(&mut app, Msg::Tick(now));
-                    look_around(&mut app, journal.as_deref(), popups.as_ref());
-                    // The session tells of drops with its next message; when
-                    // a flood ends with drops, none follows: read the count.
-                    if let Some(dropped) = session.as_ref().map(crate::mqtt::Session::dropped)
-                        && dropped > app.dropped()
-                    {
-                        update(&mut app, Msg::Session(crate::mqtt::SessionEvent::Dropped(dropped)));
-                    }
+                    look_around(&mut app, session.as_ref(), journal.as_deref(), popups.as_ref());
                     dirty = true;
                 }
                 if dirty {
@@ -274,7 +268,19 @@ fn spawn_terminal_input() -> std::io::Result<mpsc::Receiver<std::io::Result<Even
 /// What changed outside the console: the journal's health, and popups
 /// that other processes of the account (a `send`, another console) sent,
 /// which count for the editor's countdown.
-fn look_around(app: &mut App, journal: Option<&Journal>, popups: Option<&PopupLedgerFile>) {
+fn look_around(
+    app: &mut App,
+    session: Option<&Session>,
+    journal: Option<&Journal>,
+    popups: Option<&PopupLedgerFile>,
+) {
+    // The session tells of drops with its next message; when a flood ends
+    // with drops, none follows: the count is read here.
+    if let Some(dropped) = session.map(Session::dropped)
+        && dropped > app.dropped()
+    {
+        update(app, Msg::Session(SessionEvent::Dropped(dropped)));
+    }
     if let Some(journal) = journal {
         update(app, Msg::Journal(journal_state(journal)));
     }
