@@ -9,7 +9,7 @@ use std::hash::Hash;
 pub enum Place {
     /// The line of this ticket in the running journal.
     Journal(u64),
-    /// The line at `offset` in an opened file ([`History::add_file`]).
+    /// The line at `offset` in an opened file ([`super::History::add_file`]).
     File { file: u16, offset: u64 },
     /// Nowhere: the journal is off.
     Nowhere,

@@ -10,7 +10,7 @@ pub fn parse(text: &str) -> Result<Node<'_>, SyntaxError> {
     Reader::new(text, None).document()
 }
 
-/// [`parse`], and the text's [`minify`] built in the same pass: the
+/// [`parse`], and the text's [`minify`](super::minify) built in the same pass: the
 /// whitespace the reader skips between tokens is all there is to remove
 /// (validation reads a 128 KiB envelope on every keystroke; one pass over it
 /// instead of two).
