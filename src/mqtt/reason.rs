@@ -1,7 +1,7 @@
 //! Why a connection ended or failed, in plain words.
 
 use rumqttc::{ConnectReturnCode, ConnectionError, StateError};
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// The family of a connection failure; decides exit codes and advice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,26 +65,94 @@ pub struct DisconnectReason {
 
 impl DisconnectReason {
     /// The same reason for a connection that closed before the broker
-    /// answered the login: then a scheme that does not match the port is
-    /// the usual cause (a TLS listener drops plain MQTT, a plain one drops
-    /// a TLS handshake), and "closed" alone does not say what to fix.
+    /// answered the login: then the port is the usual cause, and "closed"
+    /// alone does not say what to fix. A TLS listener drops plain MQTT (or
+    /// answers with a TLS alert), a plain one drops a TLS handshake, and a
+    /// port of another service answers something else: `answer` is what
+    /// the server sent to a CONNECT of its own ([`first_answer`]).
     #[must_use]
-    pub fn before_login(mut self, tls: bool, authority: &str) -> Self {
+    pub fn before_login(mut self, tls: bool, authority: &str, answer: FirstAnswer) -> Self {
         if self.kind != FailureKind::Closed {
             return self;
         }
-        let hint = if tls {
-            format!(
+        if tls {
+            let _ = write!(
+                self.text,
                 " before answering the login; likely cause: {authority} speaks MQTT without TLS (often port 1883): use mqtt://{authority}"
-            )
-        } else {
-            format!(
-                " before answering the login; likely cause: {authority} is a TLS port (often 8883 or 8886): use mqtts://{authority}"
-            )
-        };
-        self.text.push_str(&hint);
+            );
+            return self;
+        }
+        match answer {
+            FirstAnswer::Mqtt => {}
+            FirstAnswer::Other => {
+                self.text = format!(
+                    "the server at {authority} did not answer as an MQTT broker (it sent something else): check the port"
+                );
+            }
+            FirstAnswer::Tls => {
+                self.text = format!(
+                    "the server at {authority} answered in TLS, not plain MQTT: use mqtts://{authority}"
+                );
+            }
+            FirstAnswer::Nothing => {
+                let _ = write!(
+                    self.text,
+                    " before answering the login; likely cause: {authority} is a TLS port (often 8883 or 8886): use mqtts://{authority}"
+                );
+            }
+        }
         self
     }
+}
+
+/// What a server sends back to a plain MQTT CONNECT, told by its first
+/// byte.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FirstAnswer {
+    /// It closed (or reset) the connection without a byte, or said nothing
+    /// in time: a TLS listener does this, and so may others.
+    Nothing,
+    /// A CONNACK: an MQTT broker.
+    Mqtt,
+    /// A TLS record: an alert (0x15) or a handshake (0x16).
+    Tls,
+    /// Anything else: an HTTP server, another protocol.
+    Other,
+}
+
+impl FirstAnswer {
+    /// Tells the answer by its first byte.
+    pub fn of(answer: &[u8]) -> Self {
+        match answer.first() {
+            None => Self::Nothing,
+            Some(0x20) => Self::Mqtt,
+            Some(0x15 | 0x16) => Self::Tls,
+            Some(_) => Self::Other,
+        }
+    }
+}
+
+/// Sends a CONNECT of its own to `authority` over plain TCP and tells what
+/// came back within 2 s. Only for a diagnosis: rumqttc's errors do not
+/// keep the bytes the server sent.
+pub async fn first_answer(authority: &str) -> FirstAnswer {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    // MQTT 3.1.1 CONNECT: clean session, keep-alive 60 s, empty client id.
+    const CONNECT: [u8; 14] = [
+        0x10, 0x0c, 0x00, 0x04, b'M', b'Q', b'T', b'T', 0x04, 0x02, 0x00, 0x3c, 0x00, 0x00,
+    ];
+    let probe = async {
+        let mut stream = tokio::net::TcpStream::connect(authority).await.ok()?;
+        stream.write_all(&CONNECT).await.ok()?;
+        let mut answer = [0u8; 16];
+        let read = stream.read(&mut answer).await.ok()?;
+        Some(FirstAnswer::of(&answer[..read]))
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(2), probe)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or(FirstAnswer::Nothing)
 }
 
 impl fmt::Display for DisconnectReason {
@@ -324,9 +392,18 @@ mod tests {
                 &PasswordSource::NotGiven,
             )
         };
-        let plain = closed().before_login(false, "h:8883");
+        let plain = closed().before_login(false, "h:8883", FirstAnswer::Nothing);
         assert!(plain.text.contains("use mqtts://h:8883"), "{}", plain.text);
-        let tls = closed().before_login(true, "h:8883");
+        let alert = closed().before_login(false, "h:8883", FirstAnswer::of(&[0x15, 3, 3]));
+        assert!(alert.text.contains("use mqtts://h:8883"), "{}", alert.text);
+        let http = closed().before_login(false, "h:8883", FirstAnswer::of(b"HTTP/1.1 400"));
+        assert_eq!(
+            http.text,
+            "the server at h:8883 did not answer as an MQTT broker (it sent something else): check the port"
+        );
+        let broker = closed().before_login(false, "h:8883", FirstAnswer::of(&[0x20, 2, 0, 0]));
+        assert_eq!(broker, closed(), "a broker after all: no guess");
+        let tls = closed().before_login(true, "h:8883", FirstAnswer::Nothing);
         assert!(tls.text.contains("without TLS"), "{}", tls.text);
         assert!(tls.text.contains("use mqtt://h:8883"), "{}", tls.text);
         let refused = describe(
@@ -336,7 +413,9 @@ mod tests {
             &PasswordSource::NotGiven,
         );
         assert_eq!(
-            refused.clone().before_login(false, "h:1"),
+            refused
+                .clone()
+                .before_login(false, "h:1", FirstAnswer::Other),
             refused,
             "only a close has this cause"
         );

@@ -27,22 +27,36 @@ pub(super) struct Runner {
 
 impl Runner {
     /// Why the connection ended, in the user's words; a close before the
-    /// login was answered also names the likely scheme mismatch.
-    fn reason(&self, err: &rumqttc::ConnectionError, established: bool) -> DisconnectReason {
+    /// login was answered also names the likely cause, from what the server
+    /// answers to a CONNECT of its own (plain MQTT only).
+    async fn reason(
+        options: &SessionOptions,
+        tls: bool,
+        err: &rumqttc::ConnectionError,
+        established: bool,
+    ) -> DisconnectReason {
         let reason = reason::describe(
             err,
-            &self.options.authority,
-            self.options.uid.as_deref(),
-            &self.options.password_source,
+            &options.authority,
+            options.uid.as_deref(),
+            &options.password_source,
         );
         if established {
             return reason;
         }
-        let tls = matches!(
+        let answer = if tls || reason.kind != reason::FailureKind::Closed {
+            reason::FirstAnswer::Nothing
+        } else {
+            reason::first_answer(&options.authority).await
+        };
+        reason.before_login(tls, &options.authority, answer)
+    }
+
+    fn is_tls(&self) -> bool {
+        matches!(
             self.eventloop.mqtt_options.transport(),
             rumqttc::Transport::Tls(_)
-        );
-        reason.before_login(tls, &self.options.authority)
+        )
     }
 
     pub(super) async fn run(mut self) {
@@ -113,7 +127,8 @@ impl Runner {
                         return;
                     }
                     attempt = attempt.saturating_add(1);
-                    let reason = self.reason(&err, established);
+                    let tls = self.is_tls();
+                    let reason = Self::reason(&self.options, tls, &err, established).await;
                     let retry_in = (!reason.kind.waits_for_the_user())
                         .then(|| self.options.backoff.delay(attempt, fastrand::f64()));
                     // Requests made before this refusal do not count.

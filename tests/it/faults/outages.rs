@@ -324,3 +324,64 @@ fn a_flood_of_50000_never_stalls_keep_alive_and_every_message_is_received_or_cou
         "the session never lost the broker:\n{log}"
     );
 }
+
+/// A server on 127.0.0.1 that answers every connection with `answer`
+/// and closes it; its port.
+fn answering(answer: &'static [u8]) -> u16 {
+    use std::io::{Read as _, Write as _};
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut request = [0u8; 512];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(answer);
+        }
+    });
+    port
+}
+
+#[test]
+fn a_port_that_speaks_something_else_is_named_as_not_an_mqtt_broker() {
+    let sandbox = Sandbox::new();
+    let tail = |port: u16| {
+        let out = sandbox
+            .wpconsole()
+            .args([
+                "--broker",
+                &format!("mqtt://127.0.0.1:{port}"),
+                "--uid",
+                UID,
+                "tail",
+            ])
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let http = answering(
+        b"HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\nContent-Length: 11\r\nConnection: close\r\n\r\nBad Request",
+    );
+    let (code, stderr) = tail(http);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "the server at 127.0.0.1:{http} did not answer as an MQTT broker (it sent something else): check the port"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("mqtts://") && !stderr.contains("bytes remaining"),
+        "no TLS hint, no jargon: {stderr}"
+    );
+    // A TLS alert (a TLS server's answer to plain MQTT): then mqtts://.
+    let tls = answering(&[0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x32]);
+    let (code, stderr) = tail(tls);
+    assert_eq!(code, Some(3), "{stderr}");
+    assert!(
+        stderr.contains(&format!("use mqtts://127.0.0.1:{tls}")),
+        "{stderr}"
+    );
+}
