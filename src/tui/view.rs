@@ -78,6 +78,7 @@ fn panes(frame: &mut Frame, app: &App, theme: Theme, areas: &Areas) {
                 .target()
                 .and_then(|vin| app.history().label(vin)),
             tracked: app.rules().track,
+            marked: app.vehicles().marked().len(),
             popup_wait: app.popup_wait(),
             focused: app.focus() == Focus::Editor,
             theme,

@@ -82,7 +82,7 @@ fn marked_vehicles_get_one_payload_each_after_a_confirmation_naming_the_count() 
     assert_eq!(app.vehicles().marked().len(), 2, "Space again unmarks");
     let shown = screen(&app);
     assert!(
-        shown.contains(&format!("!*{VIN_A}")) && shown.contains(&format!("!*{VIN_B}")),
+        shown.contains(&format!("! *{VIN_A}")) && shown.contains(&format!("! *{VIN_B}")),
         "marked, and silent for a minute:\n{shown}"
     );
     // A popup to VIN_A went out 5 s ago: the fleet publish skips it.
@@ -379,4 +379,36 @@ fn after_a_fleet_publish_a_filtered_log_is_named_instead_of_promising_every_row(
         said.contains("the log is filtered") && said.contains("Esc in Log clears it"),
         "{said}"
     );
+}
+
+#[test]
+fn with_vehicles_marked_the_screen_says_the_publish_goes_to_the_marked_fleet() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    select_vehicle(&mut app, VIN_A);
+    mark(&mut app, &vin(VIN_A));
+    mark(&mut app, &vin(VIN_B));
+    focus_on(&mut app, Focus::Editor);
+    let shown = screen(&app);
+    assert!(
+        shown.contains("Editor → 2 marked vehicles"),
+        "Ctrl-S publishes to the marks, not to the target:\n{shown}"
+    );
+    assert!(shown.contains("2 marked"), "{shown}");
+    let title = shown
+        .lines()
+        .find(|line| line.contains(" Vehicles ("))
+        .unwrap_or_default();
+    assert!(
+        title.contains("2 marked"),
+        "the pane counts its marks: {title}"
+    );
+    assert!(
+        shown.contains(&format!(">*{VIN_A}")),
+        "the target, marked, shows both:\n{shown}"
+    );
+    assert!(shown.contains(&format!(" *{VIN_B}")), "{shown}");
+    mark(&mut app, &vin(VIN_B));
+    let shown = screen(&app);
+    assert!(shown.contains("Editor → 1 marked vehicle "), "{shown}");
 }

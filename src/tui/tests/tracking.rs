@@ -141,7 +141,7 @@ fn more_than_ten_unacknowledged_messages_to_one_vehicle_are_flagged() {
         "on their way, already too many:\n{shown}"
     );
     assert!(
-        shown.contains("!>VF3ABCDEFGH123456"),
+        shown.contains("!> VF3ABCDEFGH123456"),
         "flagged like a silent vehicle:\n{shown}"
     );
     update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(31)));

@@ -19,6 +19,9 @@ pub struct EditorView<'a> {
     pub target_label: Option<&'a str>,
     /// Whether publishes carry a tracking id (the meter counts it).
     pub tracked: bool,
+    /// Vehicles marked for a fleet publish: Ctrl-S publishes to them, not
+    /// to the target, and the title says so.
+    pub marked: usize,
     /// Seconds before a popup to the target is allowed.
     pub popup_wait: Option<u64>,
     pub focused: bool,
@@ -28,13 +31,15 @@ pub struct EditorView<'a> {
 impl EditorState {
     pub fn render(&self, frame: &mut Frame, area: Rect, view: &EditorView<'_>) {
         let theme = view.theme;
-        let target = self.target.as_ref().map_or_else(
-            || "no target: select a vehicle".to_owned(),
-            |vin| match view.target_label {
+        let target = match (view.marked, self.target.as_ref()) {
+            (1, _) => "1 marked vehicle".to_owned(),
+            (0, None) => "no target: select a vehicle".to_owned(),
+            (0, Some(vin)) => match view.target_label {
                 Some(label) => format!("{vin} ({label})"),
                 None => vin.to_string(),
             },
-        );
+            (marked, _) => format!("{marked} marked vehicles"),
+        };
         let block = pane_block(
             Line::from(format!(" Editor → {target} ")),
             view.focused,

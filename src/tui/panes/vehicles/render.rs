@@ -28,6 +28,9 @@ impl VehiclesPane {
             .filter(|row| matches!(row, VehicleRow::Vehicle(_)))
             .count();
         let mut title = format!(" Vehicles ({vehicles}) {sort} ");
+        if !self.marked.is_empty() {
+            title = format!("{title}· {} marked ", self.marked.len());
+        }
         if let Some(text) = view.prompt {
             title = format!("{title}/{text}█ ");
         } else if !self.filter.is_empty() {
@@ -39,7 +42,9 @@ impl VehiclesPane {
         let height = usize::from(inner.height);
         let cursor = self.cursor(&rows);
         let top = list_top(cursor, height);
-        let label_width = usize::from(inner.width).saturating_sub(2 + 18 + 23).max(4);
+        // Three marker columns, the VIN and a space, then counts and age
+        // (rx takes five digits: the third marker column came from it).
+        let label_width = usize::from(inner.width).saturating_sub(3 + 18 + 22).max(4);
         let lines: Vec<Line> = rows
             .iter()
             .enumerate()
@@ -73,7 +78,7 @@ impl VehiclesPane {
         match row {
             VehicleRow::All => (
                 format!(
-                    "  {:<18}{} rx {:<6} tx {:<5}",
+                    "   {:<18}{} rx {:<5} tx {:<5}",
                     "all vehicles",
                     pad("", label_width),
                     history.rx,
@@ -83,7 +88,7 @@ impl VehiclesPane {
             ),
             VehicleRow::Unrecognised => (
                 format!(
-                    "  {:<18}{} rx {:<6}",
+                    "   {:<18}{} rx {:<5}",
                     "unrecognised",
                     pad("(other topics)", label_width),
                     history.unrecognised
@@ -92,28 +97,24 @@ impl VehiclesPane {
             ),
             VehicleRow::Vehicle(vin) => {
                 let Some(stats) = history.vehicles.get(vin) else {
-                    return (format!("  {vin}"), false);
+                    return (format!("   {vin}"), false);
                 };
                 let deliveries = view.deliveries.vehicle(vin);
                 let flooded = deliveries.is_some_and(VehicleDeliveries::flooded);
                 let silent = is_silent(view.now, stats.last_seen, view.silent_after) || flooded;
-                // `!` silent (or too many unacknowledged), `*` marked for a
-                // fleet publish, `>` the editor's target.
-                let mark = if self.marked.contains(vin) {
-                    '*'
-                } else if view.target == Some(vin) {
-                    '>'
-                } else {
-                    ' '
-                };
-                let marker = if silent {
-                    format!("!{mark}")
-                } else {
-                    format!("{mark} ")
-                };
+                // A column each, so none hides another: `!` silent (or
+                // too many unacknowledged), `>` the editor's target, `*`
+                // marked for a fleet publish.
+                let flag = |on: bool, c: char| if on { c } else { ' ' };
+                let marker = format!(
+                    "{}{}{}",
+                    flag(silent, '!'),
+                    flag(view.target == Some(vin), '>'),
+                    flag(self.marked.contains(vin), '*'),
+                );
                 (
                     format!(
-                        "{marker}{vin} {} rx {:<6} tx {:<5}{:>4}",
+                        "{marker}{vin} {} rx {:<5} tx {:<5}{:>4}",
                         // The label says which vehicle; tracking's figures
                         // stand beside it.
                         pad(
