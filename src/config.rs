@@ -108,7 +108,9 @@ impl ConfigFile {
     pub fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
         let file: Self = toml::from_str(text).map_err(|err| ConfigError::Parse {
             path: path.to_owned(),
-            message: err.message().to_owned()
+            // `password` is a field only so that it can be refused with
+            // its own message: the keys a typo is told of leave it out.
+            message: err.message().replace(", `password`", "")
                 + &err
                     .span()
                     .map(|span| {
@@ -196,6 +198,9 @@ mod tests {
         let err = parse("[profiles.p]\nbrokr = \"x\"\n").unwrap_err();
         assert!(err.to_string().contains("brokr"), "{err}");
         assert!(err.to_string().contains("line 2"), "{err}");
+        // `password` is a key only so that it can be refused: not offered.
+        assert!(err.to_string().contains("`broker`"), "{err}");
+        assert!(!err.to_string().contains("`password`"), "{err}");
         let err = parse("[[profiles.p.fleet]]\nvin = \"NOPE\"\n").unwrap_err();
         assert!(err.to_string().contains("NOPE"), "{err}");
     }

@@ -137,20 +137,36 @@ fn title_text(app: &App, room: usize) -> String {
             match accounts.as_slice() {
                 [] => "─ files of an account not known yet".to_owned(),
                 [one] => format!("─ files of {one}"),
-                many => format!(
-                    "─ files of {} accounts, vehicles labelled by UID: {}",
-                    many.len(),
-                    many.join(", ")
-                ),
+                many => {
+                    let full = format!(
+                        "─ files of {} accounts, vehicles labelled by UID: {}",
+                        many.len(),
+                        many.join(", ")
+                    );
+                    if width::of(&full) <= room {
+                        full
+                    } else {
+                        // Narrow: every account by its UID before any host.
+                        let uids: Vec<&str> = many
+                            .iter()
+                            .map(|a| a.rsplit_once('@').map_or(a.as_str(), |(uid, _)| uid))
+                            .collect();
+                        format!("─ files of {} accounts: {}", many.len(), uids.join(", "))
+                    }
+                }
             }
         }
     };
-    // Past the edge the line is cut: the prefix goes before the account.
-    format!(
-        "{} ─ prefix {}",
-        fit(&whose, room),
-        app.rules().topics.prefix
-    )
+    // Past the edge the line is cut, visibly: the prefix goes before the
+    // account.
+    let whose = fit(&whose, room);
+    let prefix = format!(" ─ prefix {}", app.rules().topics.prefix);
+    let left = room.saturating_sub(width::of(&whose));
+    if left > 12 {
+        whose + &fit(&prefix, left)
+    } else {
+        whose
+    }
 }
 
 /// The accounts of opened files: each UID their records name, with its

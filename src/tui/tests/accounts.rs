@@ -100,3 +100,29 @@ fn files_of_two_accounts_say_so_and_label_each_vehicle_with_its_uid() {
     );
     assert!(!rows.contains(&VehicleRow::Vehicle(vin(VIN_A))), "{rows:?}");
 }
+
+#[test]
+fn a_narrow_title_names_every_account_of_the_files_and_cuts_with_an_ellipsis() {
+    use crate::account::Account;
+    use crate::tui::app::HistoryOf;
+    let mut app = app_where(|c| {
+        c.size = (80, 24);
+        c.header.history_of = HistoryOf::Files(vec![
+            Account::new("127.0.0.1", 18931, "ALICE"),
+            Account::new("127.0.0.1", 18931, "BOB"),
+        ]);
+    });
+    load_lines(&mut app, &[line_of("ALICE", VIN_A), line_of("BOB", VIN_B)]);
+    let shown = title(&app);
+    assert!(
+        shown.contains("ALICE") && shown.contains("BOB"),
+        "both accounts, the hosts giving way: {shown}"
+    );
+    let mut narrow = app_where(|c| c.size = (60, 20));
+    update(&mut narrow, Msg::Resize(60, 20));
+    let shown = title(&narrow);
+    assert!(
+        shown.trim_end().ends_with('…') || shown.contains("prefix psa/OVIPPartners-Dev"),
+        "the prefix is whole or visibly cut: {shown:?}"
+    );
+}
