@@ -174,6 +174,17 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
         Action::Reply => reply(app),
         Action::Publish => return publish(app),
         Action::ToggleTracking => toggle_tracking(app),
+        // The footer does not offer marking where nothing can be published;
+        // the key, pressed anyway, says why instead of putting a mark that
+        // could do nothing.
+        Action::Mark | Action::MarkAll | Action::MarkNone
+            if let Some(why) = app.read_only_reason() =>
+        {
+            app.notice = Some((
+                StatusLevel::Info,
+                format!("no mark: marks are for a fleet publish, and {why}"),
+            ));
+        }
         _ => return app.act_on_pane(app.focus, action),
     }
     None

@@ -137,3 +137,25 @@ fn a_read_only_production_console_does_not_promise_to_ask_before_publishing() {
     assert!(shown.contains("PRODUCTION READ-ONLY"), "{shown}");
     assert!(!shown.contains("every publish asks first"), "{shown}");
 }
+
+#[test]
+fn marking_is_refused_where_nothing_can_be_published_and_the_notice_says_why() {
+    let read_only = app_where(|c| c.rules.read_only = true);
+    let mut offline = app();
+    update(&mut offline, Msg::Offline);
+    for (mut app, why) in [(read_only, "read-only"), (offline, "no broker")] {
+        three_vehicles(&mut app);
+        mark(&mut app, &vin(VIN_A));
+        focus_on(&mut app, Focus::Vehicles);
+        key(&mut app, KeyCode::Char('a'));
+        assert!(
+            app.vehicles().marked().is_empty(),
+            "marks are for a fleet publish, which this console cannot do"
+        );
+        let notice = app.notice().map(|(_, t)| t.clone()).unwrap_or_default();
+        assert!(
+            notice.contains("marks are for a fleet publish") && notice.contains(why),
+            "{notice}"
+        );
+    }
+}
