@@ -12,7 +12,11 @@ pub enum FailureKind {
     BadCredentials,
     /// The broker refused the connection for another reason.
     Refused,
-    /// The TLS handshake failed (certificate problem, usually).
+    /// A certificate failed verification: the broker's (not signed by a
+    /// trusted CA, another host's, expired, ...) or ours, rejected by the
+    /// broker. It fails the same way until the user changes something.
+    Certificate,
+    /// The TLS handshake failed for another reason.
     Tls,
     /// The broker did not answer in time (connect or keep-alive).
     Timeout,
@@ -23,9 +27,10 @@ pub enum FailureKind {
 impl FailureKind {
     /// Whether retrying cannot help until the user acts: a broker that
     /// refused the login refuses it again, and brokers lock accounts that
-    /// keep trying. Every other failure is retried with backoff.
+    /// keep trying; a certificate that failed verification fails again.
+    /// Every other failure is retried with backoff.
     pub fn waits_for_the_user(self) -> bool {
-        self == Self::BadCredentials
+        matches!(self, Self::BadCredentials | Self::Certificate)
     }
 }
 
@@ -182,7 +187,11 @@ pub fn describe(
         other => {
             if let Some(tls) = find_rustls(other) {
                 (
-                    FailureKind::Tls,
+                    if super::tls::is_certificate_failure(tls) {
+                        FailureKind::Certificate
+                    } else {
+                        FailureKind::Tls
+                    },
                     format!(
                         "TLS failure with {authority}: {}",
                         super::tls::describe_rustls(tls)
@@ -353,7 +362,10 @@ mod tests {
     }
 
     #[test]
-    fn only_a_refused_login_waits_for_the_user() {
+    fn only_a_refused_login_or_certificate_waits_for_the_user() {
+        for kind in [FailureKind::BadCredentials, FailureKind::Certificate] {
+            assert!(kind.waits_for_the_user(), "{kind:?} fails again");
+        }
         for kind in [
             FailureKind::Unreachable,
             FailureKind::Refused,
@@ -378,8 +390,32 @@ mod tests {
         let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
         let err = ConnectionError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, tls));
         let r = describe(&err, "h:8886", None, &PasswordSource::NotGiven);
-        assert_eq!(r.kind, FailureKind::Tls);
+        assert_eq!(r.kind, FailureKind::Certificate);
+        assert!(r.kind.waits_for_the_user());
         assert!(r.text.contains("--ca FILE"), "{}", r.text);
+        for (tls, kind) in [
+            (
+                rustls::Error::InvalidCertificate(rustls::CertificateError::NotValidForName),
+                FailureKind::Certificate,
+            ),
+            (
+                rustls::Error::InvalidCertificate(rustls::CertificateError::Expired),
+                FailureKind::Certificate,
+            ),
+            (
+                rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired),
+                FailureKind::Certificate,
+            ),
+            (
+                rustls::Error::AlertReceived(rustls::AlertDescription::HandshakeFailure),
+                FailureKind::Tls,
+            ),
+        ] {
+            let err =
+                ConnectionError::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, tls));
+            let r = describe(&err, "h:8886", None, &PasswordSource::NotGiven);
+            assert_eq!(r.kind, kind, "{}", r.text);
+        }
     }
 
     #[test]

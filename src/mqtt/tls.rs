@@ -147,6 +147,26 @@ fn describe_client_certificate(err: &rustls::Error) -> String {
     }
 }
 
+/// Whether `err` is a certificate that failed verification (the broker's,
+/// or ours as the broker tells it): trying again fails again.
+pub fn is_certificate_failure(err: &rustls::Error) -> bool {
+    use rustls::{AlertDescription, Error};
+    match err {
+        Error::InvalidCertificate(_) | Error::NoCertificatesPresented => true,
+        Error::AlertReceived(alert) => matches!(
+            alert,
+            AlertDescription::CertificateRequired
+                | AlertDescription::BadCertificate
+                | AlertDescription::UnknownCA
+                | AlertDescription::CertificateUnknown
+                | AlertDescription::UnsupportedCertificate
+                | AlertDescription::CertificateExpired
+                | AlertDescription::CertificateRevoked
+        ),
+        _ => false,
+    }
+}
+
 /// A rustls error in words a user can act on.
 pub fn describe_rustls(err: &rustls::Error) -> String {
     use rustls::{AlertDescription, CertificateError, Error};

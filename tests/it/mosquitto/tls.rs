@@ -370,3 +370,66 @@ fn a_scheme_that_does_not_match_the_port_says_the_likely_cause() {
         "the likely cause, a plain port: {stderr}"
     );
 }
+
+#[test]
+fn a_certificate_the_console_cannot_trust_is_not_retried_until_the_user_asks() {
+    if !(mosquitto_available(
+        "a_certificate_the_console_cannot_trust_is_not_retried_until_the_user_asks",
+    ) && crate::util::tmux_available(
+        "a_certificate_the_console_cannot_trust_is_not_retried_until_the_user_asks",
+    )) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let pki = Pki::generate(&sandbox);
+    let broker = production_like(&sandbox, &pki);
+    // Through a relay that counts the console's attempts; no --ca, so the
+    // broker's certificate is signed by a CA this machine does not trust.
+    let relay = crate::util::CountingRelay::start(broker.port);
+    let url = format!("mqtts://127.0.0.1:{}", relay.port);
+    let password = sandbox.write("password", format!("{PASSWORD}\n"));
+    let (cert, key, password) = (
+        pki.client_cert.display().to_string(),
+        pki.client_key.display().to_string(),
+        password.display().to_string(),
+    );
+    let args = [
+        "--broker",
+        &url,
+        "--uid",
+        UID,
+        "--cert",
+        &cert,
+        "--key",
+        &key,
+        "--password-file",
+        &password,
+        "--no-journal",
+    ];
+    let terminal = sandbox.in_terminal(&args, 220, 40);
+    let screen = terminal
+        .wait_for("not signed by a trusted CA", Duration::from_secs(15))
+        .unwrap_or_else(|s| panic!("{s}"));
+    assert!(screen.contains("--ca FILE"), "the fix: {screen}");
+    // Left alone, the console does not try again.
+    std::thread::sleep(Duration::from_secs(5));
+    let screen = terminal.capture();
+    assert_eq!(
+        relay.connections(),
+        1,
+        "one attempt in 5 s without a user action:\n{screen}"
+    );
+    assert!(
+        screen.contains("not signed by a trusted CA") && !screen.contains("reconnecting"),
+        "{screen}"
+    );
+    assert!(screen.contains("Ctrl-R retry"), "the key: {screen}");
+    // The retry key makes one more attempt.
+    terminal.send_keys(&["C-r"]);
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while relay.connections() < 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(relay.connections(), 2, "one more attempt for one key press");
+}
