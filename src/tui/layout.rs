@@ -20,11 +20,13 @@ pub struct Areas {
 /// Below this size only the focused pane is shown.
 pub const FULL_LAYOUT_MIN: (u16, u16) = (100, 24);
 
-pub fn areas(screen: Rect, focus: Focus) -> Areas {
+/// `status_rows`: the status bar's height (two when what it must say does
+/// not fit on one row).
+pub fn areas(screen: Rect, focus: Focus, status_rows: u16) -> Areas {
     let [title, body, status, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length(status_rows),
         Constraint::Length(1),
     ])
     .areas(screen);
@@ -65,7 +67,7 @@ mod tests {
 
     #[test]
     fn a_large_terminal_shows_every_pane() {
-        let a = areas(Rect::new(0, 0, 160, 45), Focus::Log);
+        let a = areas(Rect::new(0, 0, 160, 45), Focus::Log, 1);
         assert!(
             a.vehicles.is_some() && a.log.is_some() && a.detail.is_some() && a.editor.is_some()
         );
@@ -73,8 +75,15 @@ mod tests {
 
     #[test]
     fn a_small_terminal_shows_the_focused_pane_only() {
-        let a = areas(Rect::new(0, 0, 40, 12), Focus::Editor);
+        let a = areas(Rect::new(0, 0, 40, 12), Focus::Editor, 1);
         assert!(a.vehicles.is_none() && a.log.is_none() && a.detail.is_none());
         assert_eq!(a.editor, Some(Rect::new(0, 1, 40, 9)));
+    }
+
+    #[test]
+    fn a_status_bar_of_two_rows_takes_one_from_the_panes() {
+        let a = areas(Rect::new(0, 0, 40, 12), Focus::Editor, 2);
+        assert_eq!(a.editor, Some(Rect::new(0, 1, 40, 8)));
+        assert_eq!(a.status, Rect::new(0, 9, 40, 2));
     }
 }

@@ -12,6 +12,7 @@ pub mod layout;
 pub mod modal;
 pub mod panes;
 pub mod run;
+mod status_bar;
 pub mod terminal;
 #[cfg(test)]
 mod testing;

@@ -2,8 +2,7 @@
 //! draws from what `update` resolved for it. Here: the title bar, the
 //! status bar, the footer, the popups, and the panes placed.
 
-use super::app::{App, ConnectionState, Focus, HistoryOf, JournalState};
-use super::editor::StatusLevel;
+use super::app::{App, ConnectionState, Focus, HistoryOf};
 use super::keys::{Action, Scope};
 use super::layout::Areas;
 use super::panes::detail::DetailView;
@@ -15,7 +14,6 @@ use super::width::{self, fit};
 use crate::account::Account;
 use ratatui::Frame;
 use ratatui::layout::Rect;
-use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
 /// Draws the whole screen.
@@ -24,7 +22,7 @@ pub fn view(frame: &mut Frame, app: &App) {
     let areas = app.areas();
     title_bar(frame, app, theme, areas.title);
     panes(frame, app, theme, &areas);
-    status_bar(frame, app, theme, areas.status);
+    super::status_bar::render(frame, app, theme, areas.status);
     footer(frame, app, theme, areas.footer);
     if let Some(modal) = &app.modal() {
         modal.render(frame, theme);
@@ -194,112 +192,6 @@ fn file_accounts(dirs: &[Account], uids: &[std::sync::Arc<str>]) -> Vec<String> 
         .collect()
 }
 
-fn status_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
-    // The counters come first so a narrow terminal still shows them; the
-    // long parts (broker, the reason of a failure) come last.
-    let (state, style, reason) = match &app.connection() {
-        ConnectionState::Connecting => ("connecting…".to_owned(), theme.warning(), None),
-        ConnectionState::Offline if app.progress().is_some() => {
-            ("○ offline: reading files".to_owned(), theme.dim(), None)
-        }
-        ConnectionState::Offline => ("○ files, no broker".to_owned(), theme.dim(), None),
-        ConnectionState::Connected => ("● connected".to_owned(), theme.good(), None),
-        ConnectionState::LoginRefused { reason } => (format!("✗ {reason}"), theme.error(), None),
-        ConnectionState::Reconnecting { attempt, reason } => (
-            format!("○ reconnecting (attempt {attempt})"),
-            theme.error(),
-            Some(reason),
-        ),
-    };
-    let mut spans = vec![
-        Span::styled(format!(" {state} "), style),
-        Span::styled(
-            if app.header().insecure {
-                " INSECURE: certificate not verified "
-            } else {
-                ""
-            },
-            theme.error(),
-        ),
-        // Live traffic only: history read from files is in the log and
-        // the vehicles pane, not in what this session received.
-        Span::raw(format!(" rx {} ", app.history().live_rx)),
-        Span::raw(format!(" tx {} ", app.history().live_tx)),
-    ];
-    if let Some(progress) = &app.progress() {
-        spans.push(Span::styled(
-            format!(
-                " {} {} ",
-                progress.what,
-                bar(progress.done, progress.total, 20)
-            ),
-            theme.warning(),
-        ));
-    }
-    if app.dropped() > 0 {
-        spans.push(Span::styled(
-            format!(
-                " dropped {} (the console could not keep up) ",
-                app.dropped()
-            ),
-            theme.error(),
-        ));
-    }
-    spans.push(Span::raw(format!(" {:.1} msg/s ", app.rate())));
-    // What gives way when the line is too long: the broker and the
-    // profile (the title bar names them), then the end of a failure's
-    // reason; the counters and a notice are never cut.
-    let mut broker = vec![Span::raw(format!(" {} ", app.header().broker))];
-    if let Some(profile) = &app.header().profile {
-        broker.insert(0, Span::raw(format!(" profile {profile} ")));
-    }
-    let mut after = Vec::new();
-    match &app.journal() {
-        JournalState::Off => after.push(Span::styled(" no journal ", theme.dim())),
-        JournalState::KeptElsewhere(kept) => {
-            after.push(Span::styled(format!(" {kept} "), theme.warning()));
-        }
-        JournalState::Writing { unwritten: 0, .. } => {}
-        JournalState::Writing {
-            unwritten, error, ..
-        } => after.push(Span::styled(
-            format!(
-                " journal: {unwritten} unwritten ({}) ",
-                error.as_deref().unwrap_or("unknown reason")
-            ),
-            theme.error(),
-        )),
-    }
-    let mut reason = reason.map(|reason| Span::styled(format!(" {reason} "), theme.error()));
-    let notice = app.notice().as_ref().map(|(level, text)| {
-        let style = match level {
-            StatusLevel::Info => Style::new(),
-            StatusLevel::Success => theme.good(),
-            StatusLevel::Error => theme.error(),
-        };
-        Span::styled(format!(" {text} "), style)
-    });
-    let cells = |span: &Span<'_>| width::of(&span.content);
-    let width = |spans: &[Span<'_>]| spans.iter().map(cells).sum::<usize>();
-    let room = usize::from(area.width);
-    let others = width(&spans) + width(&after) + notice.as_ref().map_or(0, cells);
-    while !broker.is_empty() && others + width(&broker) + reason.as_ref().map_or(0, cells) > room {
-        broker.pop();
-    }
-    if let Some(span) = &reason {
-        let left = room.saturating_sub(others + width(&broker));
-        if cells(span) > left {
-            reason =
-                (left > 2).then(|| Span::styled(fit(span.content.trim_end(), left), span.style));
-        }
-    }
-    spans.extend(broker);
-    spans.extend(after);
-    spans.extend(reason);
-    spans.extend(notice);
-    frame.render_widget(Line::from(spans), area);
-}
-
 fn footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
     let mut items = Vec::new();
     let offer = app.offer();
@@ -395,7 +287,7 @@ fn fit_footer(items: Vec<FooterItem>, width: u16) -> Vec<Span<'static>> {
 }
 
 /// A text progress bar `width` cells wide, with the percentage.
-fn bar(done: u64, total: u64, width: usize) -> String {
+pub(super) fn bar(done: u64, total: u64, width: usize) -> String {
     let share = if total == 0 {
         1.0
     } else {

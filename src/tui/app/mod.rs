@@ -218,7 +218,12 @@ impl App {
 
     /// Where each pane is on the current terminal.
     pub fn areas(&self) -> Areas {
-        layout::areas(Rect::new(0, 0, self.size.0, self.size.1), self.focus)
+        let status_rows = super::status_bar::rows(self, self.size.0);
+        layout::areas(
+            Rect::new(0, 0, self.size.0, self.size.1),
+            self.focus,
+            status_rows,
+        )
     }
 
     /// The log pane's height in rows (10 while it is not shown).

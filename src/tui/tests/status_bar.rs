@@ -6,12 +6,13 @@ use crate::tui::app::{Loaded, Progress};
 
 /// The status bar's line of the screen.
 fn status_line(app: &super::super::App) -> String {
-    let row = app.areas().status.y;
+    let status = app.areas().status;
     screen(app)
         .lines()
-        .nth(usize::from(row))
-        .unwrap_or_default()
-        .to_owned()
+        .skip(usize::from(status.y))
+        .take(usize::from(status.height))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `n` inbound records of vehicle B as if read from a journal, a second
@@ -221,15 +222,16 @@ fn a_refused_login_waits_for_the_retry_key_and_says_where_the_password_came_from
         app.connection(),
         ConnectionState::LoginRefused { .. }
     ));
-    let shown = screen(&app);
-    let status = shown.lines().rev().nth(1).unwrap_or_default();
+    let status = status_line(&app);
     assert!(
-        status.contains(
-            "✗ login refused: bad user name or password (password from WPCONSOLE_PASSWORD)"
-        ),
+        status.contains(" ✗ ")
+            && status.contains(
+                "login refused: bad user name or password (password from WPCONSOLE_PASSWORD)"
+            ),
         "{status}"
     );
     assert!(!status.contains("reconnecting"), "{status}");
+    let shown = screen(&app);
     let footer = shown.lines().last().unwrap_or_default();
     assert!(
         footer
@@ -294,4 +296,33 @@ fn indexing_files_shows_a_progress_bar_until_done() {
     );
     update(&mut app, Msg::Progress(None));
     assert!(!screen(&app).contains("indexing…"));
+}
+
+#[test]
+fn a_failure_and_its_fix_are_read_whole_on_a_second_row_rather_than_cut() {
+    let mut app = app_with(80, 24, 1_000);
+    let fix = "closed by the broker before answering the login; likely cause: 127.0.0.1:18933 is a TLS port: use mqtts://127.0.0.1:18933";
+    update(
+        &mut app,
+        Msg::Session(crate::mqtt::SessionEvent::Disconnected {
+            reason: DisconnectReason {
+                kind: FailureKind::Closed,
+                text: fix.into(),
+            },
+            attempt: 6,
+            retry_in: Some(std::time::Duration::from_secs(4)),
+        }),
+    );
+    assert!(
+        app.areas().status.height > 1,
+        "more rows for what does not fit on one"
+    );
+    let rows = status_line(&app);
+    assert!(
+        rows.contains("use mqtts://127.0.0.1:18933"),
+        "the fix is on the screen: {rows}"
+    );
+    // Connected again: one row, the panes get theirs back.
+    update(&mut app, Msg::Session(crate::mqtt::SessionEvent::Connected));
+    assert_eq!(app.areas().status.height, 1);
 }

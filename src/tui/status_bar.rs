@@ -1,0 +1,261 @@
+//! The status bar: the connection, this session's counters, the journal,
+//! why a connection failed and the last notice. It takes a second row
+//! rather than cut what must be read whole (a failure's fix, a notice).
+
+use super::app::{App, ConnectionState, JournalState};
+use super::editor::StatusLevel;
+use super::theme::Theme;
+use super::width::{self, fit};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+fn parts(app: &App, theme: Theme) -> Parts {
+    // The counters come first so a narrow terminal still shows them; the
+    // long parts (broker, the reason of a failure) come last.
+    let (state, style, reason) = match &app.connection() {
+        ConnectionState::Connecting => ("connecting…".to_owned(), theme.warning(), None),
+        ConnectionState::Offline if app.progress().is_some() => {
+            ("○ offline: reading files".to_owned(), theme.dim(), None)
+        }
+        ConnectionState::Offline => ("○ files, no broker".to_owned(), theme.dim(), None),
+        ConnectionState::Connected => ("● connected".to_owned(), theme.good(), None),
+        ConnectionState::LoginRefused { reason } => ("✗".to_owned(), theme.error(), Some(reason)),
+        ConnectionState::Reconnecting { attempt, reason } => (
+            format!("○ reconnecting (attempt {attempt})"),
+            theme.error(),
+            Some(reason),
+        ),
+    };
+    let mut spans = vec![
+        Span::styled(format!(" {state} "), style),
+        Span::styled(
+            if app.header().insecure {
+                " INSECURE: certificate not verified "
+            } else {
+                ""
+            },
+            theme.error(),
+        ),
+        // Live traffic only: history read from files is in the log and
+        // the vehicles pane, not in what this session received.
+        Span::raw(format!(" rx {} ", app.history().live_rx)),
+        Span::raw(format!(" tx {} ", app.history().live_tx)),
+    ];
+    if let Some(progress) = &app.progress() {
+        spans.push(Span::styled(
+            format!(
+                " {} {} ",
+                progress.what,
+                super::view::bar(progress.done, progress.total, 20)
+            ),
+            theme.warning(),
+        ));
+    }
+    if app.dropped() > 0 {
+        spans.push(Span::styled(
+            format!(
+                " dropped {} (the console could not keep up) ",
+                app.dropped()
+            ),
+            theme.error(),
+        ));
+    }
+    spans.push(Span::raw(format!(" {:.1} msg/s ", app.rate())));
+    // What gives way when the line is too long: the broker and the
+    // profile (the title bar names them), then the end of a failure's
+    // reason; the counters and a notice are never cut.
+    let mut broker = vec![Span::raw(format!(" {} ", app.header().broker))];
+    if let Some(profile) = &app.header().profile {
+        broker.insert(0, Span::raw(format!(" profile {profile} ")));
+    }
+    let mut after = Vec::new();
+    match &app.journal() {
+        JournalState::Off => after.push(Span::styled(" no journal ", theme.dim())),
+        JournalState::KeptElsewhere(kept) => {
+            after.push(Span::styled(format!(" {kept} "), theme.warning()));
+        }
+        JournalState::Writing { unwritten: 0, .. } => {}
+        JournalState::Writing {
+            unwritten, error, ..
+        } => after.push(Span::styled(
+            format!(
+                " journal: {unwritten} unwritten ({}) ",
+                error.as_deref().unwrap_or("unknown reason")
+            ),
+            theme.error(),
+        )),
+    }
+    let reason = reason.map(|reason| Span::styled(format!(" {reason} "), theme.error()));
+    let notice = app.notice().as_ref().map(|(level, text)| {
+        let style = match level {
+            StatusLevel::Info => Style::new(),
+            StatusLevel::Success => theme.good(),
+            StatusLevel::Error => theme.error(),
+        };
+        Span::styled(format!(" {text} "), style)
+    });
+    Parts {
+        lead: spans,
+        broker,
+        after,
+        reason,
+        notice,
+    }
+}
+
+/// The status bar's pieces, before they are fitted to the room.
+struct Parts {
+    /// The state and the counters: never cut.
+    lead: Vec<Span<'static>>,
+    /// The profile and the broker: the first to give way.
+    broker: Vec<Span<'static>>,
+    /// The journal's state.
+    after: Vec<Span<'static>>,
+    /// Why the connection failed: its end gives way after the broker.
+    reason: Option<Span<'static>>,
+    /// The last notice: never cut.
+    notice: Option<Span<'static>>,
+}
+
+fn cells(span: &Span<'_>) -> usize {
+    width::of(&span.content)
+}
+
+fn cells_of(spans: &[Span<'_>]) -> usize {
+    spans.iter().map(cells).sum()
+}
+
+impl Parts {
+    /// What must show whole: everything but the broker.
+    fn needed(&self) -> usize {
+        cells_of(&self.lead)
+            + cells_of(&self.after)
+            + self.reason.as_ref().map_or(0, cells)
+            + self.notice.as_ref().map_or(0, cells)
+    }
+
+    /// The spans fitted to one row of `room` cells.
+    fn one_row(self, room: usize) -> Line<'static> {
+        let Parts {
+            mut lead,
+            broker,
+            after,
+            reason,
+            notice,
+        } = self;
+        let others = cells_of(&lead) + cells_of(&after) + notice.as_ref().map_or(0, cells);
+        let broker = give_way(
+            broker,
+            room.saturating_sub(others + reason.as_ref().map_or(0, cells)),
+        );
+        let reason =
+            reason.and_then(|span| cut(span, room.saturating_sub(others + cells_of(&broker))));
+        lead.extend(broker);
+        lead.extend(after);
+        lead.extend(reason);
+        lead.extend(notice);
+        Line::from(lead)
+    }
+
+    /// The state, counters and journal on a first row of `room` cells,
+    /// then why the connection failed and the notice, wrapped by words
+    /// over at most `MAX_ROWS - 1` more.
+    fn rows(self, room: usize) -> Vec<Line<'static>> {
+        let Parts {
+            mut lead,
+            broker,
+            after,
+            reason,
+            notice,
+        } = self;
+        let broker = give_way(
+            broker,
+            room.saturating_sub(cells_of(&lead) + cells_of(&after)),
+        );
+        lead.extend(broker);
+        lead.extend(after);
+        let mut lines = vec![Line::from(lead)];
+        for span in reason.into_iter().chain(notice) {
+            lines.extend(
+                wrap(span.content.trim(), room)
+                    .into_iter()
+                    .map(|text| Line::styled(text, span.style)),
+            );
+        }
+        if lines.len() > MAX_ROWS {
+            lines.truncate(MAX_ROWS);
+            if let Some(last) = lines.last_mut() {
+                let text: String = last.spans.iter().map(|s| s.content.as_ref()).collect();
+                *last = Line::styled(fit(&(text + " …"), room), last.style);
+            }
+        }
+        lines
+    }
+}
+
+/// The most rows the status bar takes.
+const MAX_ROWS: usize = 3;
+
+/// `text` wrapped at spaces into rows of `room` cells (a word longer than
+/// a row is cut).
+fn wrap(text: &str, room: usize) -> Vec<String> {
+    let mut rows: Vec<String> = Vec::new();
+    let mut row = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let wanted = width::of(&row) + usize::from(!row.is_empty()) + width::of(word);
+        if !row.is_empty() && wanted > room {
+            rows.push(std::mem::take(&mut row));
+        }
+        if !row.is_empty() {
+            row.push(' ');
+        }
+        row.push_str(word);
+    }
+    if !row.is_empty() {
+        rows.push(row);
+    }
+    rows.into_iter().map(|row| fit(&row, room)).collect()
+}
+
+/// The broker and profile spans that fit in `room`, the broker first to go.
+fn give_way(mut broker: Vec<Span<'static>>, room: usize) -> Vec<Span<'static>> {
+    while !broker.is_empty() && cells_of(&broker) > room {
+        broker.pop();
+    }
+    broker
+}
+
+/// A span cut with an ellipsis to `room` cells; none when hardly any room.
+fn cut(span: Span<'static>, room: usize) -> Option<Span<'static>> {
+    if cells(&span) <= room {
+        Some(span)
+    } else {
+        (room > 2).then(|| Span::styled(fit(span.content.trim_end(), room), span.style))
+    }
+}
+
+/// How many rows the status bar takes at `width` columns: more than one
+/// (up to three) when what must show whole (a failure's reason with its
+/// fix, a notice) does not fit on one.
+pub fn rows(app: &App, width: u16) -> u16 {
+    let parts = parts(app, app.theme());
+    if parts.needed() <= usize::from(width) {
+        return 1;
+    }
+    u16::try_from(parts.rows(usize::from(width)).len().min(MAX_ROWS)).unwrap_or(1)
+}
+
+/// Draws the status bar in `area` (one or two rows, see [`rows`]).
+pub fn render(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
+    let room = usize::from(area.width);
+    let parts = parts(app, theme);
+    let lines = if area.height >= 2 {
+        parts.rows(room)
+    } else {
+        vec![parts.one_row(room)]
+    };
+    frame.render_widget(Paragraph::new(lines), area);
+}
