@@ -59,18 +59,30 @@ pub(super) fn reply(app: &mut App) {
         "content": content,
     });
     let text = serde_json::to_string_pretty(&envelope).unwrap_or_default();
+    // A reply goes to the vehicle that wrote: when that moves the
+    // editor's target, the status says so (the title alone is easy to miss).
+    let mut said = format!(
+        "loaded the message; edit and press {} to publish",
+        app.keys.label(Scope::Editor, Action::Publish)
+    );
     if let Some(vin) = entry.vin.clone() {
+        match app.editor.target() {
+            Some(before) if *before != vin => {
+                said = format!("{said}; the target is now {vin} (was {before})");
+            }
+            None => said = format!("{said}; the target is now {vin}"),
+            Some(_) => {}
+        }
         app.editor.set_target(vin);
     }
-    app.editor.set_text(&text);
+    if app.editor.replace_text(&text) {
+        said = format!(
+            "{said}; {} brings your draft back",
+            app.keys.label(Scope::Editor, Action::Undo)
+        );
+    }
     app.revalidate();
-    app.editor.set_status(
-        StatusLevel::Info,
-        format!(
-            "loaded the message; edit and press {} to publish",
-            app.keys.label(Scope::Editor, Action::Publish)
-        ),
-    );
+    app.editor.set_status(StatusLevel::Info, said);
     app.focus = Focus::Editor;
 }
 

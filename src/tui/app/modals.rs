@@ -189,10 +189,22 @@ fn load_template(app: &mut App, index: usize) {
     let Some(template) = app.templates.get(index).cloned() else {
         return;
     };
-    app.editor.set_text(&template.text);
+    let kept = app.editor.replace_text(&template.text);
     app.revalidate();
+    let kept = if kept {
+        format!(
+            "; {} brings your draft back",
+            app.keys
+                .label(crate::tui::keys::Scope::Editor, Action::Undo)
+        )
+    } else {
+        String::new()
+    };
     let (level, text) = match &template.broken {
-        None => (StatusLevel::Info, format!("template: {}", template.name)),
+        None => (
+            StatusLevel::Info,
+            format!("template: {}{kept}", template.name),
+        ),
         Some(why) => (
             StatusLevel::Error,
             format!(

@@ -395,7 +395,14 @@ pub const DEFAULTS: &[Row] = &[
         keys: &[ctrl('n'), alt(KeyCode::Down)],
         action: Action::HistoryNext,
         hint: "",
-        help: "recall a later published payload",
+        help: "recall a later published payload; past the newest, your draft",
+    },
+    Row {
+        scope: Scope::Editor,
+        keys: &[ctrl('u')],
+        action: Action::Undo,
+        hint: "",
+        help: "undo the last edit; past the first, bring back the draft a template or a reply replaced",
     },
     // The popups: each is a scope of its own, and only its keys (and
     // the interrupt) work while it is open.

@@ -162,6 +162,9 @@ actions! {
     ToggleTracking = "toggle-tracking",
     HistoryPrevious = "history-previous",
     HistoryNext = "history-next",
+    /// Undoes the last edit in the editor; past the first, brings back
+    /// the draft a template or a reply replaced.
+    Undo = "undo",
     RetryLogin = "retry-login",
     /// Closes a popup.
     Close = "close",

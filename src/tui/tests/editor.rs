@@ -213,3 +213,90 @@ fn the_editor_checks_the_whole_schema_as_you_type_with_paths_and_positions() {
         status(&app)
     );
 }
+
+/// Types `text` into an emptied editor, as a user writes a draft.
+fn write_draft(app: &mut crate::tui::App, text: &str) {
+    set_editor(app, "");
+    focus_on(app, Focus::Editor);
+    type_text(app, text);
+}
+
+#[test]
+fn history_is_like_a_shells_next_past_the_newest_brings_the_draft_back() {
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    set_editor(&mut app, r#"{"idApp":"APP","popup":false,"content":{}}"#);
+    focus_on(&mut app, Focus::Editor);
+    let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
+        panic!("published");
+    };
+    update(&mut app, Msg::Published(outgoing));
+    write_draft(&mut app, "{\"my\": \"draft\"");
+    assert!(ctrl(&mut app, 'p').is_none());
+    assert!(app.editor().text().contains("\"idApp\":\"APP\""));
+    ctrl(&mut app, 'n');
+    assert_eq!(
+        app.editor().text(),
+        "{\"my\": \"draft\"",
+        "Ctrl-N past the newest brings the draft back: {}",
+        status(&app)
+    );
+}
+
+#[test]
+fn a_template_replacing_a_draft_keeps_it_for_undo_and_says_so() {
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    write_draft(&mut app, "{\"my\": \"draft\"");
+    focus_on(&mut app, Focus::Log);
+    key(&mut app, KeyCode::Char('t'));
+    key(&mut app, KeyCode::Enter);
+    assert_ne!(app.editor().text(), "{\"my\": \"draft\"");
+    assert!(
+        status(&app).contains("Ctrl-U brings your draft back"),
+        "{}",
+        status(&app)
+    );
+    ctrl(&mut app, 'u');
+    assert_eq!(app.editor().text(), "{\"my\": \"draft\"");
+}
+
+#[test]
+fn a_reply_keeps_the_draft_for_undo_and_says_the_target_changed() {
+    let mut app = app();
+    receive(&mut app, &to_topic(VIN_B), action("unlock").as_bytes(), 0);
+    select_vehicle(&mut app, VIN_A);
+    write_draft(&mut app, "{\"my\": \"draft\"");
+    // The log shows every vehicle again; the editor still targets VIN_A.
+    focus_on(&mut app, Focus::Vehicles);
+    cursor_to(&mut app, &VehicleRow::All);
+    key(&mut app, KeyCode::Enter);
+    focus_on(&mut app, Focus::Log);
+    key(&mut app, KeyCode::Char('r'));
+    assert_eq!(app.editor().target(), Some(&vin(VIN_B)));
+    let said = status(&app);
+    assert!(
+        said.contains(&format!("target is now {VIN_B} (was {VIN_A})")),
+        "{said}"
+    );
+    assert!(said.contains("Ctrl-U brings your draft back"), "{said}");
+    ctrl(&mut app, 'u');
+    assert_eq!(app.editor().text(), "{\"my\": \"draft\"");
+}
+
+#[test]
+fn the_editing_keys_are_in_the_help() {
+    use crate::tui::keys::{Action, Offer, Scope};
+    let app = app();
+    let rows = app
+        .keys()
+        .help_rows(Scope::Editor, Offer { read_only: false });
+    let undo = rows
+        .iter()
+        .find(|row| row.action == Action::Undo)
+        .expect("undo is in the editor's help");
+    assert!(
+        undo.help.contains("draft") && undo.label() == "Ctrl-U",
+        "{undo:?}"
+    );
+}

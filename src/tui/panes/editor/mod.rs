@@ -26,6 +26,11 @@ pub struct EditorState {
     history: Vec<String>,
     /// Where recall is in `history`.
     history_pos: Option<usize>,
+    /// What was in the editor when recall began: stepping past the
+    /// newest brings it back, as a shell does.
+    draft: Option<String>,
+    /// The draft a template or a reply replaced: undo brings it back.
+    replaced: Option<String>,
     /// The last outcome or refusal, in words.
     status: Option<(StatusLevel, String)>,
     /// The vehicle the text's placeholders were resolved for, when it
@@ -44,6 +49,8 @@ impl EditorState {
             target: None,
             history: Vec::new(),
             history_pos: None,
+            draft: None,
+            replaced: None,
             status: None,
             resolved_for: None,
             placeholder: "compose an envelope here".to_owned(),
@@ -124,6 +131,21 @@ impl EditorState {
                 }
                 false
             }
+            Action::Undo => {
+                if self.textarea.undo() {
+                    return true;
+                }
+                let Some(draft) = self.replaced.take() else {
+                    self.set_status(StatusLevel::Info, "nothing to undo");
+                    return false;
+                };
+                self.set_text(&draft);
+                self.set_status(
+                    StatusLevel::Info,
+                    "your draft is back (the one a template or a reply replaced)",
+                );
+                true
+            }
             Action::HistoryPrevious | Action::HistoryNext => {
                 let recalled = self.recall(action == Action::HistoryPrevious);
                 if !recalled {
@@ -140,6 +162,18 @@ impl EditorState {
 
     pub fn text(&self) -> String {
         self.textarea.lines().join("\n")
+    }
+
+    /// Replaces the text with a template or a reply; whether a draft was
+    /// kept for undo (the text was not empty and is not the new one).
+    pub fn replace_text(&mut self, text: &str) -> bool {
+        let current = self.text();
+        let kept = !current.trim().is_empty() && current != text;
+        if kept {
+            self.replaced = Some(current);
+        }
+        self.set_text(text);
+        kept
     }
 
     /// Replaces the text (cursor at the top) and validates it.
@@ -210,10 +244,20 @@ impl EditorState {
         }
         let last = self.history.len() - 1;
         let pos = match (self.history_pos, back) {
-            (None, true) => last,
+            (None, true) => {
+                self.draft = Some(self.text());
+                last
+            }
             (Some(p), true) => p.saturating_sub(1),
             (Some(p), false) if p < last => p + 1,
-            (None | Some(_), false) => return false,
+            (Some(_), false) => {
+                // Past the newest: the draft recall began from.
+                self.history_pos = None;
+                let draft = self.draft.take().unwrap_or_default();
+                self.set_text(&draft);
+                return true;
+            }
+            (None, false) => return false,
         };
         self.history_pos = Some(pos);
         let text = self.history[pos].clone();
@@ -253,7 +297,7 @@ mod tests {
 
     #[test]
     fn history_recall_walks_back_and_forth() {
-        let mut editor = EditorState::new("");
+        let mut editor = EditorState::new("draft");
         editor.history = vec!["one".into(), "two".into()];
         assert!(editor.recall(true));
         assert_eq!(editor.text(), "two");
@@ -261,6 +305,8 @@ mod tests {
         assert_eq!(editor.text(), "one");
         assert!(editor.recall(false));
         assert_eq!(editor.text(), "two");
+        assert!(editor.recall(false), "past the newest: the draft");
+        assert_eq!(editor.text(), "draft");
         assert!(!editor.recall(false));
     }
 }
