@@ -289,6 +289,7 @@ fn index_stored_records(c: &mut Criterion) {
             action: Some("vehicleStatus".into()),
             size: 600,
             is_json: true,
+            reason: None,
         })
         .collect();
     let mut group = c.benchmark_group("index records read from a file");

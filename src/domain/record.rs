@@ -165,6 +165,18 @@ pub fn json_line(record: &Record<'_>) -> String {
     line
 }
 
+/// A refused record's line: [`json_line`] plus `"reason"`, why it was not
+/// published (the `"dir"` is then `"refused"`).
+pub fn refused_line(record: &Record<'_>, reason: &str) -> String {
+    let mut line = json_line(record);
+    // json_line ends with the object's closing brace.
+    line.pop();
+    line.push_str(",\"reason\":");
+    line.push_str(&json_string(reason));
+    line.push('}');
+    line
+}
+
 /// Why a record's payload cannot be recovered.
 #[derive(Debug, thiserror::Error)]
 #[error("not a wpconsole record: {0}")]

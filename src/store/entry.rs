@@ -53,6 +53,8 @@ pub struct LogEntry {
     /// Why the payload is not here: it left the memory cache and could
     /// not be read back.
     pub unavailable: Option<String>,
+    /// Why a refused message was not published.
+    pub refusal: Option<String>,
 }
 
 /// How long a preview may be; the detail pane shows the rest.
@@ -98,6 +100,16 @@ impl LogEntry {
         }
     }
 
+    /// The entry as a journal line, for an export: a refused one keeps
+    /// why it was refused.
+    pub fn line(&self) -> String {
+        let record = self.record();
+        match &self.refusal {
+            Some(reason) => crate::domain::record::refused_line(&record, reason),
+            None => crate::domain::record::json_line(&record),
+        }
+    }
+
     /// A safe one-line preview of at most 300 characters. Made when a row
     /// is drawn, so only visible rows ever pay for it.
     pub fn preview(&self) -> String {
@@ -120,4 +132,6 @@ pub struct StoredRecord {
     pub action: Option<String>,
     pub size: usize,
     pub is_json: bool,
+    /// Why a refused record was not published.
+    pub reason: Option<String>,
 }

@@ -78,6 +78,9 @@ pub struct History {
     /// from files: the status bar's `rx`, `tx` and msg/s.
     pub live_rx: u64,
     pub live_tx: u64,
+    /// Why each refused message (by seq) was not published: an export
+    /// keeps it.
+    refusals: BTreeMap<u64, String>,
 }
 
 /// The default payload cache: 64 MiB.
@@ -120,6 +123,7 @@ impl History {
             live_rx: 0,
             live_tx: 0,
             tx: 0,
+            refusals: BTreeMap::new(),
         }
     }
 
@@ -147,6 +151,7 @@ impl History {
             self.slots.pop_front();
             self.first_seq += 1;
             self.evicted += 1;
+            self.refusals = self.refusals.split_off(&self.first_seq);
         }
         self.slots.push_back(slot);
         let seq = self.first_seq + self.slots.len() as u64 - 1;
@@ -263,14 +268,14 @@ impl History {
         self.push_slot(slot, Some(payload.as_bytes()))
     }
 
-    /// Records a payload that was meant for `vin` and refused: a log row
-    /// only (nothing was sent, nothing is counted or journaled).
+    /// Records a payload that was meant for `vin` and refused for
+    /// `reason`: a log row only (nothing was sent, counted or journaled).
     pub fn push_refused(
         &mut self,
         vin: &Vin,
         topic: &str,
-        payload: &str,
-        kind: &str,
+        (payload, kind): (&str, &str),
+        reason: &str,
         at: DateTime<Utc>,
     ) -> u64 {
         let slot = self.slot(
@@ -284,7 +289,9 @@ impl History {
             true,
             Place::Nowhere,
         );
-        self.push_slot(slot, Some(payload.as_bytes()))
+        let seq = self.push_slot(slot, Some(payload.as_bytes()));
+        self.refusals.insert(seq, reason.to_owned());
+        seq
     }
 
     /// Records a message read from a file; its payload stays there.
@@ -307,7 +314,11 @@ impl History {
         if self.topics.list.len() > topics_known {
             self.note_account(record.vin.as_ref(), &record.topic);
         }
-        self.push_slot(slot, None)
+        let seq = self.push_slot(slot, None);
+        if let Some(reason) = &record.reason {
+            self.refusals.insert(seq, reason.clone());
+        }
+        seq
     }
 
     /// Tells where the line of message `seq` went.
@@ -382,6 +393,7 @@ impl History {
             is_json: slot.flags & JSON != 0,
             size: slot.size as usize,
             unavailable,
+            refusal: self.refusals.get(&seq).cloned(),
         })
     }
 

@@ -109,6 +109,7 @@ fn stored_records_are_read_back_from_their_file() {
         action: None,
         size: 4,
         is_json: false,
+        reason: None,
     };
     let seq = history.push_stored(&record, file, first.len() as u64 + 1);
     assert_eq!(history.by_seq(seq).unwrap().payload, &b"text"[..]);

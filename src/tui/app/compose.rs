@@ -251,7 +251,7 @@ pub(super) fn record_refusal(app: &mut App, vin: &Vin, payload: &str, kind: &str
     let topic = app.rules.topics.from_topic(vin);
     let seq = app
         .history
-        .push_refused(vin, &topic, payload, kind, app.now);
+        .push_refused(vin, &topic, (payload, kind), &why, app.now);
     app.deliveries.refused(seq, why);
     app.after_push(seq);
 }

@@ -253,6 +253,8 @@ pub(in crate::tui) fn stored_record(line: &str) -> Option<StoredRecord> {
         dir: Option<&'a str>,
         #[serde(default)]
         bytes: Option<usize>,
+        #[serde(default)]
+        reason: Option<String>,
         #[serde(borrow)]
         payload: &'a serde_json::value::RawValue,
     }
@@ -269,10 +271,10 @@ pub(in crate::tui) fn stored_record(line: &str) -> Option<StoredRecord> {
     };
     Some(StoredRecord {
         at,
-        direction: if fields.dir == Some("out") {
-            Direction::Outbound
-        } else {
-            Direction::Inbound
+        direction: match fields.dir {
+            Some("out") => Direction::Outbound,
+            Some("refused") => Direction::Refused,
+            _ => Direction::Inbound,
         },
         vin: fields.vin.and_then(|v| crate::domain::Vin::parse(&v).ok()),
         topic: fields.topic.into_owned(),
@@ -280,6 +282,7 @@ pub(in crate::tui) fn stored_record(line: &str) -> Option<StoredRecord> {
         kind: fields.kind.into_owned(),
         action,
         is_json,
+        reason: fields.reason,
     })
 }
 
@@ -292,6 +295,39 @@ mod tests {
         format!(
             r#"{{"received_at":"{at}","vin":"{vin}","topic":"t/{vin}","kind":"text","payload":"{text}"}}"#
         )
+    }
+
+    #[test]
+    fn a_refused_record_exported_comes_back_refused_with_its_reason() {
+        let vin = crate::domain::Vin::parse("VF3ABCDEFGH123456").unwrap();
+        let mut history = crate::store::History::new(10, []);
+        let payload = r#"{"popup":true,"content":{"action":"openFromPopup"}}"#;
+        let seq = history.push_refused(
+            &vin,
+            "p/from/uid/U/opa/VF3ABCDEFGH123456/",
+            (payload, "popup"),
+            "a popup 4 s ago: wait 16 s",
+            Utc::now(),
+        );
+        let line = history.by_seq(seq).unwrap().line();
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(value["dir"], "refused", "{line}");
+        assert_eq!(value["reason"], "a popup 4 s ago: wait 16 s", "{line}");
+        assert_eq!(
+            crate::domain::record::payload_bytes(&line).unwrap(),
+            payload.as_bytes()
+        );
+        let record = stored_record(&line).unwrap();
+        assert_eq!(record.direction, Direction::Refused);
+        assert_eq!(record.reason.as_deref(), Some("a popup 4 s ago: wait 16 s"));
+        let sent = line.replace(r#""dir":"refused""#, r#""dir":"out""#);
+        assert_eq!(stored_record(&sent).unwrap().direction, Direction::Outbound);
+        let read = history.push_stored(&record, 0, 0);
+        assert_eq!(
+            history.by_seq(read).unwrap().refusal.as_deref(),
+            Some("a popup 4 s ago: wait 16 s"),
+            "read back, the reason stays with it"
+        );
     }
 
     fn write(dir: &std::path::Path, name: &str, lines: &[String]) -> PathBuf {

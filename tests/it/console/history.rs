@@ -45,6 +45,16 @@ fn open_browses_a_journal_offline() {
         "data",
         br#"{"idApp":"APP","popup":false,"content":{"action":"sent"}}"#,
     ));
+    // A popup refused before publishing (the 20 s rule), as the console's
+    // export writes it: with its direction and its reason.
+    let refused = line(
+        VINS[1],
+        "refused",
+        "popup",
+        br#"{"idApp":"APP","popup":true,"content":{"action":"openFromPopup"}}"#,
+    );
+    let reason = r#","reason":"a popup to this vehicle 4 s ago: wait 16 s"}"#;
+    journal.push(refused.strip_suffix('}').unwrap().to_owned() + reason);
     let file = sandbox.write("day.jsonl", journal.join("\n") + "\n{\"received_at\":\"20");
     let path = file.display().to_string();
     // Wide enough that the notice of what was loaded leaves the status bar
@@ -52,7 +62,7 @@ fn open_browses_a_journal_offline() {
     let terminal = sandbox.in_terminal(&["open", &path], 200, 45);
     let screen = terminal
         .wait_for(
-            "loaded 4 message(s) from 1 file(s); skipped 1 line",
+            "loaded 5 message(s) from 1 file(s); skipped 1 line",
             Duration::from_secs(15),
         )
         .unwrap_or_else(|screen| panic!("the journal was not loaded:\n{screen}"));
@@ -65,6 +75,19 @@ fn open_browses_a_journal_offline() {
     for vin in VINS {
         assert!(screen.contains(vin), "{vin}:\n{screen}");
     }
+    // Each row with its direction, as the live console shows it.
+    let row = |needle: &str| {
+        screen
+            .lines()
+            .find(|line| line.contains(needle))
+            .unwrap_or_else(|| panic!("no row with {needle}:\n{screen}"))
+            .to_owned()
+    };
+    assert!(
+        row("openFromPopup").contains(&format!("✗ {}", VINS[1])),
+        "{screen}"
+    );
+    assert!(row("sent").contains(&format!("→ {}", VINS[0])), "{screen}");
     terminal.send_keys(&["e", "C-s"]);
     terminal
         .wait_for("there is no broker", Duration::from_secs(5))

@@ -331,7 +331,7 @@ impl LogPane {
                 left_out += u64::from(!whole);
                 whole
             })
-            .map(|entry| crate::domain::record::json_line(&entry.record()))
+            .map(|entry| entry.line())
             .collect();
         let left_out = if left_out > 0 {
             format!(" ({} left out: payload unavailable)", group(left_out))
