@@ -358,6 +358,59 @@ fn the_popup_rule_holds_between_the_console_and_send() {
     assert!(screen.contains("tx 1 "), "nothing more went out:\n{screen}");
 }
 
+/// A fleet publish answered `y` after `send` put a popup to one of the
+/// marked vehicles while the question was open: the account's ledger
+/// refuses that one, the log shows it refused, the notice counts sent and
+/// refused, and only the vehicle sent to loses its mark.
+#[test]
+fn a_fleet_popup_refused_after_the_answer_leaves_a_row_and_keeps_its_mark() {
+    if !available("a_fleet_popup_refused_after_the_answer_leaves_a_row_and_keeps_its_mark") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let terminal = console(&sandbox, &broker);
+    for vin in &VINS[..2] {
+        broker.publish(&to_topic(vin), br#"{"content":{"type":"event"}}"#);
+    }
+    terminal
+        .wait_for("rx 2 ", Duration::from_secs(10))
+        .expect("two vehicles seen");
+    // Both vehicles marked (the rows under "all vehicles").
+    terminal.send_keys(&["BTab", "j", "Space", "j", "Space"]);
+    terminal
+        .wait_for("2 marked", Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("two marks:\n{screen}"));
+    // The popup template, then Ctrl-S: the fleet question.
+    terminal.send_keys(&["t", "Down", "Enter", "C-s"]);
+    terminal
+        .wait_for("Publish to 2 vehicle(s)", Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("the fleet question:\n{screen}"));
+    let sent = sandbox
+        .wpconsole()
+        .args(["--broker", &format!("mqtt://127.0.0.1:{}", broker.port)])
+        .args(["--uid", UID, "--app-id", "APP", "send", "--vin", VINS[0]])
+        .args(["--content", "{}", "--popup-text", "race"])
+        .output()
+        .expect("send");
+    assert_eq!(
+        sent.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+    terminal.send_keys(&["y"]);
+    let screen = terminal
+        .wait_for("1 sent, 1 refused", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("the notice counts sent and refused:\n{screen}"));
+    assert!(screen.contains("refused: popup too soon"), "{screen}");
+    assert!(screen.contains("tx 1 "), "one went out:\n{screen}");
+    assert!(
+        screen.contains("1 marked"),
+        "the refused vehicle keeps its mark:\n{screen}"
+    );
+}
+
 fn unix_ms_now() -> u64 {
     u64::try_from(
         std::time::SystemTime::now()
