@@ -180,7 +180,7 @@ impl Parts {
         let mut lines = vec![Line::from(lead)];
         for span in reason.into_iter().chain(notice) {
             lines.extend(
-                wrap(span.content.trim(), room)
+                width::wrap(span.content.trim(), room)
                     .into_iter()
                     .map(|text| Line::styled(text, span.style)),
             );
@@ -198,27 +198,6 @@ impl Parts {
 
 /// The most rows the status bar takes.
 const MAX_ROWS: usize = 3;
-
-/// `text` wrapped at spaces into rows of `room` cells (a word longer than
-/// a row is cut).
-fn wrap(text: &str, room: usize) -> Vec<String> {
-    let mut rows: Vec<String> = Vec::new();
-    let mut row = String::new();
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let wanted = width::of(&row) + usize::from(!row.is_empty()) + width::of(word);
-        if !row.is_empty() && wanted > room {
-            rows.push(std::mem::take(&mut row));
-        }
-        if !row.is_empty() {
-            row.push(' ');
-        }
-        row.push_str(word);
-    }
-    if !row.is_empty() {
-        rows.push(row);
-    }
-    rows.into_iter().map(|row| fit(&row, room)).collect()
-}
 
 /// The broker and profile spans that fit in `room`, the broker first to go.
 fn give_way(mut broker: Vec<Span<'static>>, room: usize) -> Vec<Span<'static>> {

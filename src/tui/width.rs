@@ -90,6 +90,27 @@ pub fn pad_left(text: &str, cells: usize) -> String {
     out
 }
 
+/// `text` wrapped at spaces into rows of `room` cells (a word longer than
+/// a row is cut).
+pub fn wrap(text: &str, room: usize) -> Vec<String> {
+    let mut rows: Vec<String> = Vec::new();
+    let mut row = String::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let wanted = of(&row) + usize::from(!row.is_empty()) + of(word);
+        if !row.is_empty() && wanted > room {
+            rows.push(std::mem::take(&mut row));
+        }
+        if !row.is_empty() {
+            row.push(' ');
+        }
+        row.push_str(word);
+    }
+    if !row.is_empty() {
+        rows.push(row);
+    }
+    rows.into_iter().map(|row| fit(&row, room)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +166,15 @@ mod tests {
             }
         }
         assert_eq!(pad_left("64B", 5), "  64B");
+    }
+
+    #[test]
+    fn wrapping_breaks_at_spaces_and_counts_cells() {
+        assert_eq!(
+            wrap("give --app-id ID or app-id", 12),
+            ["give", "--app-id ID", "or app-id"]
+        );
+        assert_eq!(wrap("日本語 テキスト", 8), ["日本語", "テキスト"]);
+        assert_eq!(wrap("", 8), Vec::<String>::new());
     }
 }

@@ -300,3 +300,33 @@ fn the_editing_keys_are_in_the_help() {
         "{undo:?}"
     );
 }
+
+#[test]
+fn a_long_problem_wraps_in_the_editor_so_its_fix_is_read() {
+    let mut app = app_where(|c| c.rules.app_id = None);
+    select_vehicle(&mut app, VIN_A);
+    set_editor(
+        &mut app,
+        r#"{"idApp":"{idApp}","popup":false,"content":{"vin":"{vin}"}}"#,
+    );
+    focus_on(&mut app, Focus::Editor);
+    let editor = app.areas().editor.expect("the editor shows");
+    let shown = screen(&app);
+    let inside: String = shown
+        .lines()
+        .skip(usize::from(editor.y))
+        .take(usize::from(editor.height))
+        .map(|row| {
+            row.chars()
+                .skip(usize::from(editor.x) + 2)
+                .take(usize::from(editor.width) - 2)
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let words = inside.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        words.contains("WPCONSOLE_APP_ID or app-id in the profile"),
+        "the fix, wrapped: {shown}"
+    );
+}

@@ -13,6 +13,9 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+/// The most rows the editor gives its problems (the text keeps the rest).
+const MAX_PROBLEM_ROWS: usize = 4;
+
 /// What the editor draws from besides its own state.
 pub struct EditorView<'a> {
     /// The target's label from the fleet, shown beside its VIN.
@@ -47,8 +50,24 @@ impl EditorState {
         );
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        let errors: Vec<_> = self.validation.problems.iter().collect();
-        let problem_rows = u16::try_from(errors.len().min(4)).unwrap_or(4);
+        // Each problem wrapped to the pane's width, so its fix is read
+        // whole; at most four rows (then the first rows of the text).
+        let room = usize::from(inner.width);
+        let mut problem_lines: Vec<Line> = Vec::new();
+        for p in &self.validation.problems {
+            let style = match p.severity {
+                crate::domain::envelope::Severity::Error => theme.error(),
+                crate::domain::envelope::Severity::Warning => theme.warning(),
+            };
+            let text = crate::domain::display::one_line(&p.to_string()).into_owned();
+            problem_lines.extend(
+                width::wrap(&text, room)
+                    .into_iter()
+                    .map(|row| Line::styled(row, style)),
+            );
+        }
+        problem_lines.truncate(MAX_PROBLEM_ROWS);
+        let problem_rows = u16::try_from(problem_lines.len()).unwrap_or(4);
         let [text_area, problems_area, meter_area, status_area] = Layout::vertical([
             Constraint::Min(1),
             Constraint::Length(problem_rows),
@@ -57,24 +76,6 @@ impl EditorState {
         ])
         .areas(inner);
         frame.render_widget(&self.textarea, text_area);
-
-        let problem_lines: Vec<Line> = errors
-            .iter()
-            .take(usize::from(problem_rows))
-            .map(|p| {
-                let style = match p.severity {
-                    crate::domain::envelope::Severity::Error => theme.error(),
-                    crate::domain::envelope::Severity::Warning => theme.warning(),
-                };
-                Line::styled(
-                    fit(
-                        &crate::domain::display::one_line(&p.to_string()),
-                        usize::from(inner.width),
-                    ),
-                    style,
-                )
-            })
-            .collect();
         frame.render_widget(Paragraph::new(problem_lines), problems_area);
 
         frame.render_widget(self.meter(view, usize::from(inner.width)), meter_area);
