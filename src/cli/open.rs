@@ -35,16 +35,7 @@ pub async fn run(global: &GlobalArgs, args: &OpenArgs) -> Result<u8, CliError> {
     let uid = settings.uid.clone().unwrap_or_else(|| "offline".to_owned());
     let topics = TopicScheme::new(&settings.prefix, &uid, settings.trailing_slash)
         .map_err(CliError::usage)?;
-    let names: Vec<String> = args
-        .files
-        .iter()
-        .map(|f| {
-            f.file_name().map_or_else(
-                || f.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            )
-        })
-        .collect();
+    let names = file_names(&args.files);
     let keys = super::console::key_table(&settings)?;
     let app = App::new(AppConfig {
         header: Header {
@@ -84,6 +75,38 @@ pub async fn run(global: &GlobalArgs, args: &OpenArgs) -> Result<u8, CliError> {
     Ok(exit::OK)
 }
 
+/// The files as the status bar names them: by file name, and where two
+/// names are equal (two accounts' journals of one day), by account too
+/// (`UID/2026-11-29.jsonl`, the UID from the per-account layout, or else
+/// the directory the file lies in).
+fn file_names(files: &[PathBuf]) -> Vec<String> {
+    let name = |file: &PathBuf| {
+        file.file_name().map_or_else(
+            || file.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    };
+    let names: Vec<String> = files.iter().map(name).collect();
+    files
+        .iter()
+        .zip(&names)
+        .map(|(file, short)| {
+            if names.iter().filter(|n| *n == short).count() < 2 {
+                return short.clone();
+            }
+            let path = std::fs::canonicalize(file).unwrap_or_else(|_| file.clone());
+            let whose = Account::of_journal_file(&path)
+                .map(|account| account.uid)
+                .or_else(|| {
+                    path.parent()
+                        .and_then(|dir| dir.file_name())
+                        .map(|dir| dir.to_string_lossy().into_owned())
+                });
+            whose.map_or_else(|| short.clone(), |whose| format!("{whose}/{short}"))
+        })
+        .collect()
+}
+
 /// The accounts the files' directories name (`host_port/UID/day.jsonl`),
 /// each once.
 fn file_accounts(files: &[PathBuf]) -> Vec<Account> {
@@ -97,4 +120,32 @@ fn file_accounts(files: &[PathBuf]) -> Vec<Account> {
         }
     }
     accounts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_names;
+    use std::path::PathBuf;
+
+    #[test]
+    fn equal_file_names_are_told_apart_by_account() {
+        let root = tempfile::tempdir().unwrap();
+        let mut files = Vec::new();
+        for uid in ["PARTNER1", "PARTNER2"] {
+            let dir = root.path().join("127.0.0.1_8886").join(uid);
+            std::fs::create_dir_all(&dir).unwrap();
+            let file = dir.join("2026-11-29.jsonl");
+            std::fs::write(&file, "").unwrap();
+            files.push(file);
+        }
+        files.push(PathBuf::from("capture.jsonl"));
+        assert_eq!(
+            file_names(&files),
+            [
+                "PARTNER1/2026-11-29.jsonl",
+                "PARTNER2/2026-11-29.jsonl",
+                "capture.jsonl"
+            ]
+        );
+    }
 }

@@ -158,6 +158,14 @@ fn opening_two_accounts_files_says_so_and_labels_vehicles_by_uid() {
         ),
         "{screen}"
     );
+    // Two files of one day: the status bar tells them apart by account.
+    let day = chrono::Utc::now().date_naive();
+    assert!(
+        screen.contains(&format!(
+            "files: PARTNER1/{day}.jsonl, PARTNER2/{day}.jsonl"
+        )),
+        "{screen}"
+    );
     for (uid, vin) in [("PARTNER1", VINS[0]), ("PARTNER2", VINS[1])] {
         assert!(
             screen
