@@ -9,8 +9,21 @@ use crate::tui::app::Outgoing;
 use crate::tui::draw::centered;
 use crate::tui::keys::{Action, KeyTable, Scope};
 use crate::tui::theme::Theme;
+use crate::tui::width::{fit, wrap};
 use ratatui::Frame;
 use ratatui::text::Line;
+
+/// The questions' width, narrower on a narrow screen.
+const WIDTH: u16 = 90;
+
+/// `text` (starting with its one-space margin) wrapped to `inner` cells,
+/// each row keeping the margin: nothing a question says is cut.
+fn wrapped(text: &str, inner: usize) -> Vec<String> {
+    wrap(text.trim_start(), inner.saturating_sub(1))
+        .into_iter()
+        .map(|row| format!(" {row}"))
+        .collect()
+}
 use ratatui::widgets::{Clear, Paragraph};
 
 /// The production profile's question before publishing to one vehicle.
@@ -40,13 +53,11 @@ impl PublishConfirmation {
 
     pub(super) fn render(&self, frame: &mut Frame, theme: Theme) {
         let outgoing = &self.outgoing;
-        let lines = vec![
-            Line::raw(format!(
-                " Publish to {} on the PRODUCTION broker",
-                outgoing.vin
-            )),
-            Line::raw(format!(" {}", self.broker)),
-            Line::raw(format!(
+        let inner = usize::from(frame.area().width.min(WIDTH)).saturating_sub(2);
+        let texts = [
+            format!(" Publish to {} on the PRODUCTION broker", outgoing.vin),
+            format!(" {}", self.broker),
+            format!(
                 " a {} message of {} bytes to {}",
                 if outgoing.payload.kind == MessageKind::Popup {
                     "POPUP"
@@ -55,14 +66,24 @@ impl PublishConfirmation {
                 },
                 group(outgoing.payload.size.payload),
                 outgoing.topic
-            )),
-            Line::raw(""),
-            Line::styled(
-                format!(" {} publishes; any other key cancels", self.confirm),
-                theme.key(),
             ),
         ];
-        let area = centered(frame.area(), 90, 7);
+        let mut lines: Vec<Line> = texts
+            .iter()
+            .flat_map(|text| wrapped(text, inner))
+            .map(Line::raw)
+            .collect();
+        lines.push(Line::raw(""));
+        lines.extend(
+            wrapped(
+                &format!(" {} publishes; any other key cancels", self.confirm),
+                inner,
+            )
+            .into_iter()
+            .map(|row| Line::styled(row, theme.key())),
+        );
+        let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
+        let area = centered(frame.area(), WIDTH, height);
         frame.render_widget(Clear, area);
         let block = block(" Confirm publish ".to_owned(), theme);
         frame.render_widget(Paragraph::new(lines).block(block), area);
@@ -160,8 +181,9 @@ impl FleetConfirmation {
             .map(|o| o.payload.size.payload)
             .max()
             .unwrap_or(0);
-        let head = if self.nothing() {
-            Line::styled(
+        let inner = usize::from(frame.area().width.min(WIDTH)).saturating_sub(2);
+        let (head, head_style) = if self.nothing() {
+            (
                 format!(
                     " Nothing to publish: every marked vehicle ({}) refused it; nothing was sent",
                     self.refused.len()
@@ -169,32 +191,42 @@ impl FleetConfirmation {
                 theme.warning(),
             )
         } else {
-            Line::raw(format!(
-                " Publish to {} vehicle(s){where_to}, up to {} bytes each; {} skipped",
-                self.outgoing.len(),
-                group(largest),
-                self.refused.len()
-            ))
+            (
+                format!(
+                    " Publish to {} vehicle(s){where_to}, up to {} bytes each; {} skipped",
+                    self.outgoing.len(),
+                    group(largest),
+                    self.refused.len()
+                ),
+                ratatui::style::Style::new(),
+            )
         };
+        let head: Vec<Line> = wrapped(&head, inner)
+            .into_iter()
+            .map(|row| Line::styled(row, head_style))
+            .collect();
         let mut labels = self.labels.iter();
         let rows: Vec<Line> = self
             .outgoing
             .iter()
             .map(|o| {
                 let label = labels.next().map_or("", String::as_str);
-                Line::raw(format!(" → {} {label}", o.vin))
+                Line::raw(fit(&format!(" → {} {label}", o.vin), inner))
             })
             .collect::<Vec<_>>()
             .into_iter()
             .chain(self.refused.iter().map(|(vin, why)| {
                 let label = labels.next().map_or("", String::as_str);
-                Line::styled(format!(" ✗ {vin} {label}: skipped, {why}"), theme.warning())
+                Line::styled(
+                    fit(&format!(" ✗ {vin} {label}: skipped, {why}"), inner),
+                    theme.warning(),
+                )
             }))
             .collect();
         let total = rows.len();
         let room = usize::from(frame.area().height.saturating_sub(8)).clamp(1, 20);
         let first = self.scroll.min(total.saturating_sub(room));
-        let mut lines = vec![head];
+        let mut lines = head;
         lines.extend(rows.into_iter().skip(first).take(room));
         lines.push(Line::raw(""));
         let more = if total > room {
@@ -212,9 +244,13 @@ impl FleetConfirmation {
         } else {
             format!("{} publishes; any other key cancels", self.confirm)
         };
-        lines.push(Line::styled(format!("{more}{answer}"), theme.key()));
+        lines.extend(
+            wrapped(&format!("{more}{answer}"), inner)
+                .into_iter()
+                .map(|row| Line::styled(row, theme.key())),
+        );
         let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
-        let area = centered(frame.area(), 90, height);
+        let area = centered(frame.area(), WIDTH, height);
         frame.render_widget(Clear, area);
         let block = block(" Confirm fleet publish ".to_owned(), theme);
         frame.render_widget(Paragraph::new(lines).block(block), area);

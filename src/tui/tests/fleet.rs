@@ -412,3 +412,35 @@ fn with_vehicles_marked_the_screen_says_the_publish_goes_to_the_marked_fleet() {
     let shown = screen(&app);
     assert!(shown.contains("Editor → 1 marked vehicle "), "{shown}");
 }
+
+#[test]
+fn at_80_columns_the_fleet_question_cuts_with_an_ellipsis_and_wraps_its_headline() {
+    let mut app = app_with(80, 24, 1_000);
+    three_vehicles(&mut app);
+    focus_on(&mut app, Focus::Vehicles);
+    for v in [VIN_A, VIN_B] {
+        cursor_to(&mut app, &VehicleRow::Vehicle(vin(v)));
+        key(&mut app, KeyCode::Char(' '));
+    }
+    record_popup(
+        &mut app,
+        &vin(VIN_A),
+        t0().timestamp_millis().cast_unsigned() + 70_000,
+    );
+    focus_on(&mut app, Focus::Editor);
+    set_editor(
+        &mut app,
+        r#"{"idApp":"APP","popup":true,"popupBtn":true,"popupText":"Service due","content":{"type":"notice"}}"#,
+    );
+    ctrl(&mut app, 's');
+    let shown = screen(&app);
+    let skipped = shown
+        .lines()
+        .find(|line| line.contains(&format!("✗ {VIN_A}")))
+        .expect("the skipped vehicle's row");
+    assert!(skipped.contains('…'), "cut visibly: {skipped}");
+    assert!(
+        shown.contains("bytes each; 1 skipped"),
+        "the headline whole, wrapped:\n{shown}"
+    );
+}
