@@ -404,6 +404,27 @@ pub const DEFAULTS: &[Row] = &[
         hint: "",
         help: "undo the last edit; past the first, bring back the draft a template or a reply replaced",
     },
+    Row {
+        scope: Scope::Editor,
+        keys: &[ctrl('k')],
+        action: Action::DeleteToLineEnd,
+        hint: "",
+        help: "delete to the end of the line",
+    },
+    Row {
+        scope: Scope::Editor,
+        keys: &[ctrl('w'), alt(KeyCode::Backspace)],
+        action: Action::DeleteWord,
+        hint: "",
+        help: "delete the word before the cursor",
+    },
+    Row {
+        scope: Scope::Editor,
+        keys: &[ctrl('y')],
+        action: Action::PasteDeleted,
+        hint: "",
+        help: "paste what was deleted last",
+    },
     // The popups: each is a scope of its own, and only its keys (and
     // the interrupt) work while it is open.
     Row {

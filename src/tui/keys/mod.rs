@@ -165,6 +165,12 @@ actions! {
     /// Undoes the last edit in the editor; past the first, brings back
     /// the draft a template or a reply replaced.
     Undo = "undo",
+    /// Deletes from the editor's cursor to the end of its line.
+    DeleteToLineEnd = "delete-to-line-end",
+    /// Deletes the word before the editor's cursor.
+    DeleteWord = "delete-word",
+    /// Pastes what the editor last deleted.
+    PasteDeleted = "paste-deleted",
     RetryLogin = "retry-login",
     /// Closes a popup.
     Close = "close",

@@ -299,6 +299,30 @@ fn the_editing_keys_are_in_the_help() {
         undo.help.contains("draft") && undo.label() == "Ctrl-U",
         "{undo:?}"
     );
+    for (action, label) in [
+        (Action::DeleteToLineEnd, "Ctrl-K"),
+        (Action::DeleteWord, "Ctrl-W"),
+        (Action::PasteDeleted, "Ctrl-Y"),
+    ] {
+        let row = rows
+            .iter()
+            .find(|row| row.action == action)
+            .unwrap_or_else(|| panic!("{action:?} is not in the editor's help"));
+        assert!(row.label().starts_with(label), "{row:?}");
+    }
+}
+
+#[test]
+fn the_editing_keys_of_the_table_edit() {
+    let mut app = app();
+    write_draft(&mut app, "one two three");
+    ctrl(&mut app, 'w');
+    assert_eq!(app.editor().text(), "one two ");
+    ctrl(&mut app, 'a');
+    ctrl(&mut app, 'k');
+    assert_eq!(app.editor().text(), "");
+    ctrl(&mut app, 'y');
+    assert_eq!(app.editor().text(), "one two ");
 }
 
 #[test]

@@ -131,6 +131,19 @@ impl EditorState {
                 }
                 false
             }
+            // The text field's own edits, named in the key table so the
+            // help lists them and `[keys]` can move them.
+            Action::DeleteToLineEnd | Action::DeleteWord | Action::PasteDeleted => {
+                let changed = match action {
+                    Action::DeleteToLineEnd => self.textarea.delete_line_by_end(),
+                    Action::DeleteWord => self.textarea.delete_word(),
+                    _ => self.textarea.paste(),
+                };
+                if changed {
+                    self.history_pos = None;
+                }
+                changed
+            }
             Action::Undo => {
                 if self.textarea.undo() {
                     return true;
