@@ -224,8 +224,11 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         #[cfg(feature = "demo")]
         Some(Command::Demo(args)) => demo::run(&cli.global, &args).await,
         None => {
-            no_console_without_a_terminal()?;
+            // The config's mistakes come first: they are what to fix
+            // whether or not there is a terminal.
             let settings = settings::Settings::resolve(&cli.global)?;
+            console::key_table(&settings)?;
+            no_console_without_a_terminal()?;
             settings
                 .require(
                     &[needed::Needed::Broker, needed::Needed::Uid],

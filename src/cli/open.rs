@@ -30,13 +30,15 @@ pub async fn run(global: &GlobalArgs, args: &OpenArgs) -> Result<u8, CliError> {
         std::fs::metadata(file)
             .map_err(|err| CliError::usage(format!("cannot open {}: {err}", file.display())))?;
     }
-    super::no_console_without_a_terminal()?;
+    // The config's mistakes (a [keys] that cannot work) come first: they
+    // are what to fix whether or not there is a terminal.
     let settings = Settings::resolve(global)?;
+    let keys = super::console::key_table(&settings)?;
+    super::no_console_without_a_terminal()?;
     let uid = settings.uid.clone().unwrap_or_else(|| "offline".to_owned());
     let topics = TopicScheme::new(&settings.prefix, &uid, settings.trailing_slash)
         .map_err(CliError::usage)?;
     let names = file_names(&args.files);
-    let keys = super::console::key_table(&settings)?;
     let app = App::new(AppConfig {
         header: Header {
             profile: settings.profile_name.clone(),

@@ -96,3 +96,40 @@ fn a_rebinding_from_the_config_file_works_and_is_shown() {
         .wait_for("EXITED 0", Duration::from_secs(10))
         .unwrap_or_else(|screen| panic!("Ctrl-X quits:\n{screen}"));
 }
+
+#[test]
+fn a_bad_rebinding_is_named_even_without_a_terminal() {
+    // A cron job or a pipe: the config's mistake is the one to fix first.
+    let sandbox = Sandbox::new();
+    let config = sandbox.write("config.toml", "[keys]\npublish = \"ctrl-e\"\n");
+    let capture = sandbox.write("capture.jsonl", "");
+    for args in [
+        vec![
+            "--config",
+            config.to_str().unwrap(),
+            "open",
+            capture.to_str().unwrap(),
+        ],
+        vec![
+            "--config",
+            config.to_str().unwrap(),
+            "--broker",
+            "mqtt://127.0.0.1:1",
+            "--uid",
+            "PARTNER1",
+        ],
+    ] {
+        let out = sandbox
+            .wpconsole()
+            .args(&args)
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("Ctrl-E would mean both publish and jump-to-error"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
