@@ -113,7 +113,7 @@ async fn print_events(
                     let line = if args.json {
                         message.json_line()
                     } else {
-                        message.human_line()
+                        human_line(&message)
                     };
                     if write_line(&mut out, &line).is_err() {
                         return Ok(exit::OK);
@@ -168,6 +168,45 @@ async fn print_events(
     }
 }
 
+/// One safe line for people: local time, VIN, kind, action, size and the
+/// payload, every control character escaped. The columns are measured in
+/// screen cells, as the console measures its rows (a CJK action takes two
+/// cells a character), and an action past its column is cut with `…`.
+fn human_line(message: &InboundMessage) -> String {
+    use crate::domain::{display, json};
+    use crate::tui::width;
+    use std::fmt::Write as _;
+    /// The action column's width, in cells.
+    const ACTION: usize = 24;
+    let time = message
+        .received_at
+        .with_timezone(&chrono::Local)
+        .format("%H:%M:%S%.3f");
+    let who = message.vin().unwrap_or("?");
+    let action = message
+        .classified
+        .action
+        .as_deref()
+        .map_or_else(|| "-".into(), display::one_line);
+    let mut line = format!(
+        "{time}  {who:<17}  {:<14} {} {:>6}B  ",
+        message.classified.kind.name(),
+        width::pad(&action, ACTION),
+        message.payload.len()
+    );
+    if message.vin().is_none() {
+        let _ = write!(line, "[{}] ", display::one_line(&message.topic));
+    }
+    let preview = match std::str::from_utf8(&message.payload) {
+        Ok(text) if message.classified.is_json => {
+            display::one_line(&json::minify(text)).into_owned()
+        }
+        Ok(_) | Err(_) => display::bytes_one_line(&message.payload),
+    };
+    line.push_str(&preview);
+    line
+}
+
 /// Writes one line; an error means the reader has gone (a closed pipe).
 fn write_line(out: &mut impl io::Write, line: &str) -> io::Result<()> {
     out.write_all(line.as_bytes())?;
@@ -177,6 +216,72 @@ fn write_line(out: &mut impl io::Write, line: &str) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn message(topic: &str, payload: &[u8]) -> InboundMessage {
+        use chrono::TimeZone as _;
+        let scheme = TopicScheme::new("psa/OVIPPartners-Dev", "U", true).unwrap();
+        let at = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 24, 14, 3, 5)
+            .unwrap();
+        InboundMessage::new(
+            &scheme,
+            topic.into(),
+            bytes::Bytes::copy_from_slice(payload),
+            at,
+        )
+    }
+
+    const TOPIC: &str = "psa/OVIPPartners-Dev/to/uid/U/opa/0123456789ABCDEFG/";
+
+    fn action_line(action: &str) -> String {
+        human_line(&message(
+            TOPIC,
+            format!(r#"{{"content":{{"action":"{action}"}}}}"#).as_bytes(),
+        ))
+    }
+
+    #[test]
+    fn the_action_column_lines_up_by_screen_cells_and_cuts_what_is_too_long() {
+        use crate::tui::width;
+        let cells_to_size = |line: &str| width::of(&line[..line.find("B  ").unwrap()]);
+        let plain = action_line("abc");
+        let wide = action_line("日本語");
+        assert_eq!(
+            cells_to_size(&wide),
+            cells_to_size(&plain),
+            "{plain}\n{wide}"
+        );
+        let long = action_line(&"x".repeat(40));
+        assert_eq!(
+            cells_to_size(&long),
+            cells_to_size(&plain),
+            "{plain}\n{long}"
+        );
+        assert!(long.contains(&format!("{}…", "x".repeat(23))), "{long}");
+    }
+
+    #[test]
+    fn human_line_escapes_terminal_sequences() {
+        let line = human_line(&message(TOPIC, b"\x1b]0;owned\x07 \x1b[2J"));
+        assert!(
+            !line.contains('\u{1b}') && !line.contains('\u{7}'),
+            "{line}"
+        );
+        assert!(line.contains("0123456789ABCDEFG"));
+        assert!(line.contains("\\u{1b}]0;owned"));
+    }
+
+    #[test]
+    fn unrecognised_topics_are_shown_with_their_text() {
+        let line = human_line(&message("somewhere/else", b"{}"));
+        assert!(line.contains("[somewhere/else]"), "{line}");
+    }
+
+    #[test]
+    fn a_pretty_json_payload_stays_on_one_line() {
+        let line = human_line(&message(TOPIC, b"{\n  \"content\": \"a\\nb\"\n}"));
+        assert!(!line.contains('\n'), "{line}");
+    }
 
     #[test]
     fn one_subscription_per_named_vehicle_covers_both_topic_forms() {

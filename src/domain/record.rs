@@ -1,12 +1,12 @@
-//! An inbound message as the console keeps it, and the one-line forms it
-//! is printed in (`tail`'s human lines and JSON Lines).
+//! An inbound message as the console keeps it, and its JSON Lines form
+//! (`tail --json`, the journal). `tail`'s human lines are its own
+//! (`src/cli/tail.rs`), measured in screen cells like the console's rows.
 
-use super::display;
 use super::inbound::{Classified, classify};
 use super::json;
 use super::topic::{InboundTopic, TopicScheme};
 use base64::Engine as _;
-use chrono::{DateTime, Local, SecondsFormat, Utc};
+use chrono::{DateTime, SecondsFormat, Utc};
 use std::fmt::Write as _;
 
 /// A message a vehicle (or anything else on the "to" topics) sent.
@@ -66,37 +66,6 @@ impl InboundMessage {
             is_json: self.classified.is_json,
             dir,
         }
-    }
-
-    /// One safe line for people: local time, VIN, kind, action, size and
-    /// the payload, every control character escaped.
-    pub fn human_line(&self) -> String {
-        let time = self
-            .received_at
-            .with_timezone(&Local)
-            .format("%H:%M:%S%.3f");
-        let who = self.vin().unwrap_or("?");
-        let action = self
-            .classified
-            .action
-            .as_deref()
-            .map_or_else(|| "-".into(), display::one_line);
-        let mut line = format!(
-            "{time}  {who:<17}  {:<14} {action:<24} {:>6}B  ",
-            self.classified.kind.name(),
-            self.payload.len()
-        );
-        if self.vin().is_none() {
-            let _ = write!(line, "[{}] ", display::one_line(&self.topic));
-        }
-        let preview = match std::str::from_utf8(&self.payload) {
-            Ok(text) if self.classified.is_json => {
-                display::one_line(&json::minify(text)).into_owned()
-            }
-            Ok(_) | Err(_) => display::bytes_one_line(&self.payload),
-        };
-        line.push_str(&preview);
-        line
     }
 }
 
@@ -303,24 +272,5 @@ mod tests {
             value["raw"]["base64"].is_string(),
             "the exact bytes travel beside it"
         );
-        assert!(!m.human_line().contains('\n'));
-    }
-
-    #[test]
-    fn human_line_escapes_terminal_sequences() {
-        let m = message(TOPIC, b"\x1b]0;owned\x07 \x1b[2J");
-        let line = m.human_line();
-        assert!(
-            !line.contains('\u{1b}') && !line.contains('\u{7}'),
-            "{line}"
-        );
-        assert!(line.contains("0123456789ABCDEFG"));
-        assert!(line.contains("\\u{1b}]0;owned"));
-    }
-
-    #[test]
-    fn unrecognised_topics_are_shown_with_their_text() {
-        let line = message("somewhere/else", b"{}").human_line();
-        assert!(line.contains("[somewhere/else]"), "{line}");
     }
 }
