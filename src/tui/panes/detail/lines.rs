@@ -98,6 +98,11 @@ fn unwrapped(entry: &LogEntry, offset: chrono::FixedOffset) -> Vec<DetailLine> {
         crate::store::Direction::Refused => "refused, not published",
     };
     out.push(label("kind", format!("{} ({direction})", entry.kind)));
+    // Why it was refused: known to the history, so `open` of an export
+    // tells it too.
+    if let Some(reason) = &entry.refusal {
+        out.push(label("refused", display::one_line(reason).into_owned()));
+    }
     out.push(label(
         "size",
         format!(
@@ -289,6 +294,18 @@ mod tests {
             .unwrap();
         assert!(action_line.contains(&(Token::Key, "\"action\"".into())));
         assert!(action_line.contains(&(Token::String, "\"go\"".into())));
+    }
+
+    #[test]
+    fn a_refused_message_says_why_it_was_refused() {
+        let mut entry = entry(br#"{"popup":true}"#);
+        entry.direction = crate::store::Direction::Refused;
+        entry.refusal = Some("a popup 4 s ago: wait 16 s\u{1b}".into());
+        let text = text(&lines(&entry, FixedOffset::east_opt(0).unwrap(), 200));
+        assert!(
+            text.contains(&"refused a popup 4 s ago: wait 16 s\\u{1b}".to_owned()),
+            "{text:?}"
+        );
     }
 
     #[test]
