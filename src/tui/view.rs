@@ -123,7 +123,9 @@ fn title_text(app: &App, room: usize) -> String {
             format!("─ journal {}", account.fitted(room.saturating_sub(11)))
         }
         HistoryOf::KeptElsewhere(account, kept) => {
-            let kept = format!(" ({kept})");
+            // The short form: the account comes first; the status bar
+            // has the whole sentence.
+            let kept = format!(" ({})", kept.short());
             let room = room.saturating_sub(2 + width::of(&kept));
             format!("─ {}{kept}", account.fitted(room))
         }

@@ -22,6 +22,16 @@ pub struct KeptElsewhere {
     pub pid: Option<u32>,
 }
 
+impl KeptElsewhere {
+    /// The short form, for the title bar: `journal kept by pid N`.
+    pub fn short(&self) -> String {
+        match self.pid {
+            Some(pid) => format!("journal kept by pid {pid}"),
+            None => "journal kept by another console".to_owned(),
+        }
+    }
+}
+
 /// The held lock: released when dropped (or when the process ends).
 #[derive(Debug)]
 pub struct JournalLock {

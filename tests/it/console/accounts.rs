@@ -197,7 +197,10 @@ fn two_consoles_on_one_account_journal_each_message_once_and_the_second_says_why
             && screen
                 .lines()
                 .next()
-                .is_some_and(|title| title.contains("journal kept by another console")),
+                .is_some_and(|title| title.contains(&format!(
+                    "─ {UID}@127.0.0.1:{} (journal kept by pid ",
+                    broker.port
+                ))),
         "said in the status bar and the title:\n{screen}"
     );
     assert!(
