@@ -236,3 +236,45 @@ fn two_consoles_on_one_account_journal_each_message_once_and_the_second_says_why
     let expected: Vec<String> = (1..=20).map(|n| format!("dup{n}")).collect();
     assert_eq!(actions, expected, "each message once, in order");
 }
+
+#[test]
+fn a_killed_console_leaves_no_journal_lock_behind() {
+    if !available("a_killed_console_leaves_no_journal_lock_behind") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let first = console(&sandbox, &broker);
+    let second = console(&sandbox, &broker);
+    let screen = second
+        .wait_for(
+            "journal kept by another console, pid ",
+            Duration::from_secs(10),
+        )
+        .unwrap_or_else(|s| panic!("{s}"));
+    // The holder named on the second console's screen is the first console.
+    let pid: u32 = screen
+        .split("journal kept by another console, pid ")
+        .nth(1)
+        .and_then(|rest| rest.split(':').next())
+        .and_then(|pid| pid.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no pid:\n{screen}"));
+    util::signal(pid, "-KILL");
+    assert!(util::wait_until_gone(pid, Duration::from_secs(10)));
+    drop(first);
+    quit(&second);
+    // A console started after the crash keeps the journal itself.
+    let third = console(&sandbox, &broker);
+    broker.publish(&to_topic(VINS[0]), br#"{"content":{"action":"after"}}"#);
+    third
+        .wait_for("rx 1 ", Duration::from_secs(10))
+        .unwrap_or_else(|s| panic!("{s}"));
+    let screen = third.capture();
+    assert!(!screen.contains("kept by"), "a stale lock:\n{screen}");
+    quit(&third);
+    let records = sandbox.journal_records();
+    assert!(
+        records.iter().any(|r| r.to_string().contains("after")),
+        "the third console journals: {records:?}"
+    );
+}
