@@ -180,6 +180,7 @@ mod detail;
 mod drawing;
 mod editor;
 mod fleet;
+mod fleet_refusals;
 mod help;
 mod log_filter;
 mod log_pane;

@@ -119,4 +119,74 @@ impl App {
     pub fn keys(&self) -> &KeyTable {
         &self.keys
     }
+
+    /// Where each pane is on the current terminal.
+    pub fn areas(&self) -> crate::tui::layout::Areas {
+        let status_rows = crate::tui::status_bar::rows(self, self.size.0);
+        crate::tui::layout::areas(
+            ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1),
+            self.focus,
+            status_rows,
+        )
+    }
+
+    /// The log pane's height in rows (10 while it is not shown).
+    pub(super) fn log_rows_visible(&self) -> usize {
+        self.areas()
+            .log
+            .map_or(10, |r| usize::from(r.height.saturating_sub(2)).max(1))
+    }
+
+    /// The first row of the filtered view the log pane shows.
+    pub fn log_top(&self) -> usize {
+        self.log.top(&self.history, self.log_rows_visible())
+    }
+
+    /// How many messages the log shows under the current filter.
+    pub fn log_len(&self) -> usize {
+        self.log.len(&self.history)
+    }
+
+    /// The sequence number at `index` of the filtered view.
+    pub fn log_seq_at(&self, index: usize) -> Option<u64> {
+        self.log.seq_at(index, &self.history)
+    }
+
+    /// The vehicle list as shown: "all", each vehicle, "unrecognised".
+    pub fn vehicle_rows(&self) -> Vec<super::VehicleRow> {
+        self.vehicles.rows(&self.history)
+    }
+
+    /// Why nothing can be published from this console, if so: no broker
+    /// (`open` reads files, and files are read-only), or read-only rules.
+    /// The publish refusal, the footer and the help all ask here.
+    pub fn read_only_reason(&self) -> Option<String> {
+        if matches!(self.connection, ConnectionState::Offline) {
+            Some(
+                "there is no broker: `open` reads files, and files are read-only; to publish, start the console on a broker: `wpconsole --broker URL --uid UID` or `wpconsole --profile NAME`"
+                    .into(),
+            )
+        } else if self.rules.read_only {
+            Some(crate::domain::outbound::NotReady::ReadOnly.to_string())
+        } else {
+            None
+        }
+    }
+
+    /// What the footer and help offer: no publishing key when nothing
+    /// can be published.
+    pub fn offer(&self) -> crate::tui::keys::Offer {
+        crate::tui::keys::Offer {
+            read_only: self.read_only_reason().is_some(),
+        }
+    }
+
+    /// Seconds to wait before a popup to the editor's target is allowed.
+    pub fn popup_wait(&self) -> Option<u64> {
+        let vin = self.editor.target()?;
+        self.popups
+            .check(vin, super::unix_ms(self.now))
+            .err()
+            .map(|e| e.seconds_left)
+    }
 }

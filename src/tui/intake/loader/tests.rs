@@ -1,0 +1,134 @@
+//! Reading journals and captures back: merged by time, torn and foreign
+//! lines counted.
+
+use super::*;
+use std::io::Write;
+
+fn journal_line(at: &str, vin: &str, text: &str) -> String {
+    format!(
+        r#"{{"received_at":"{at}","vin":"{vin}","topic":"t/{vin}","kind":"text","payload":"{text}"}}"#
+    )
+}
+
+#[test]
+fn a_refused_record_exported_comes_back_refused_with_its_reason() {
+    let vin = crate::domain::Vin::parse("VF3ABCDEFGH123456").unwrap();
+    let mut history = crate::store::History::new(10, []);
+    let payload = r#"{"popup":true,"content":{"action":"openFromPopup"}}"#;
+    let seq = history.push_refused(
+        &vin,
+        "p/from/uid/U/opa/VF3ABCDEFGH123456/",
+        (payload, "popup"),
+        "a popup 4 s ago: wait 16 s",
+        Utc::now(),
+    );
+    let line = history.by_seq(seq).unwrap().line();
+    let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(value["dir"], "refused", "{line}");
+    assert_eq!(value["reason"], "a popup 4 s ago: wait 16 s", "{line}");
+    assert_eq!(
+        crate::domain::record::payload_bytes(&line).unwrap(),
+        payload.as_bytes()
+    );
+    let record = stored_record(&line).unwrap();
+    assert_eq!(record.direction, Direction::Refused);
+    assert_eq!(record.reason.as_deref(), Some("a popup 4 s ago: wait 16 s"));
+    let sent = line.replace(r#""dir":"refused""#, r#""dir":"out""#);
+    assert_eq!(stored_record(&sent).unwrap().direction, Direction::Outbound);
+    let read = history.push_stored(&record, 0, 0);
+    assert_eq!(
+        history.by_seq(read).unwrap().refusal.as_deref(),
+        Some("a popup 4 s ago: wait 16 s"),
+        "read back, the reason stays with it"
+    );
+}
+
+fn write(dir: &std::path::Path, name: &str, lines: &[String]) -> PathBuf {
+    let path = dir.join(name);
+    let mut file = std::fs::File::create(&path).unwrap();
+    for line in lines {
+        writeln!(file, "{line}").unwrap();
+    }
+    path
+}
+
+fn to_read(paths: &[PathBuf]) -> Vec<ToRead> {
+    paths
+        .iter()
+        .zip(0u16..)
+        .map(|(path, id)| ToRead {
+            path: path.clone(),
+            size: std::fs::metadata(path).unwrap().len(),
+            id,
+        })
+        .collect()
+}
+
+#[test]
+fn two_files_are_merged_by_time_each_record_pointing_at_its_own_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(
+        dir.path(),
+        "a.jsonl",
+        &[
+            journal_line("2026-11-24T10:00:00Z", "VF3ABCDEFGH123456", "a1"),
+            journal_line("2026-11-24T10:00:02Z", "VF3ABCDEFGH123456", "a2"),
+            "not a record".to_owned(),
+            String::new(),
+            journal_line("2026-11-24T10:00:04Z", "VF3ABCDEFGH123456", "a3"),
+        ],
+    );
+    let b = write(
+        dir.path(),
+        "b.jsonl",
+        &[
+            journal_line("2026-11-24T10:00:01Z", "ZFA1234567890ABCD", "b1"),
+            journal_line("2026-11-24T10:00:02Z", "ZFA1234567890ABCD", "b2"),
+            journal_line("2026-11-24T10:00:05Z", "ZFA1234567890ABCD", "b3"),
+        ],
+    );
+    let (notices, mut said) = mpsc::unbounded_channel();
+    let mut loader = spawn_loader(to_read(&[a.clone(), b.clone()]), notices);
+    let mut read = Vec::new();
+    while let Some(burst) = loader.blocking_recv() {
+        read.extend(burst);
+    }
+    let order: Vec<(String, u16, u64)> = read
+        .into_iter()
+        .map(|item| match item {
+            Intake::Replayed(Loaded::Stored {
+                record,
+                file,
+                offset,
+            }) => (record.at.format("%S").to_string(), file, offset),
+            _ => panic!("only stored records come from files"),
+        })
+        .collect();
+    let seconds: Vec<&str> = order.iter().map(|(s, _, _)| s.as_str()).collect();
+    assert_eq!(seconds, ["00", "01", "02", "02", "04", "05"]);
+    assert_eq!(
+        order.iter().map(|(_, f, _)| *f).collect::<Vec<_>>(),
+        [0, 1, 0, 1, 0, 1],
+        "on a tie the earlier file first"
+    );
+    for (_, file, offset) in &order {
+        let text = std::fs::read_to_string(if *file == 0 { &a } else { &b }).unwrap();
+        let line = text[usize::try_from(*offset).unwrap()..]
+            .lines()
+            .next()
+            .unwrap();
+        assert!(stored_record(line).is_some(), "{line}");
+    }
+    let mut summary = None;
+    while let Ok(msg) = said.try_recv() {
+        if let Msg::Notice(_, text) = msg {
+            summary = Some(text);
+        }
+    }
+    assert_eq!(
+        summary.as_deref(),
+        Some(
+            "loaded 6 message(s) from 2 file(s); skipped 1 line(s) that are not records (a torn last line, say)"
+        )
+    );
+}
