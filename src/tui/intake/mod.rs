@@ -30,6 +30,9 @@ pub(super) enum Intake {
     /// A record read back from a file (`wpconsole open`).
     Replayed(Loaded),
     Event(SessionEvent),
+    /// What the loader says when it is done, after its last records, so
+    /// the screen never says "loaded" before it shows them.
+    Said(Msg),
 }
 
 /// Decodes and journals inbound messages on a task of its own, so the UI
@@ -144,6 +147,13 @@ pub(super) fn take_in(app: &mut App, burst: Vec<Intake>, log: &mut EventLog) {
                 continue;
             }
             Intake::Event(event) => event,
+            Intake::Said(msg) => {
+                if !received.is_empty() {
+                    update(app, Msg::Loaded(std::mem::take(&mut received)));
+                }
+                update(app, msg);
+                continue;
+            }
         };
         match &event {
             SessionEvent::Connected => log.write("connected"),

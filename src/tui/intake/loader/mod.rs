@@ -104,10 +104,8 @@ pub(super) fn spawn_loader(
                     }
                 }
             }
-            if !burst.is_empty() && to_ui.blocking_send(burst).is_err() {
-                return;
-            }
-            let _ = notices.send(Msg::Progress(None));
+            // The last records, then what is said of them, in one order.
+            burst.push(Intake::Said(Msg::Progress(None)));
             let skipped_note = if counts.skipped > 0 {
                 format!(
                     "; skipped {} line(s) that are not records (a torn last line, say)",
@@ -121,7 +119,8 @@ pub(super) fn spawn_loader(
                 group(loaded),
                 files.len()
             );
-            let _ = notices.send(Msg::Notice(StatusLevel::Success, summary));
+            burst.push(Intake::Said(Msg::Notice(StatusLevel::Success, summary)));
+            let _ = to_ui.blocking_send(burst);
         });
     if let Err(err) = spawned {
         let _ = failure.send(Msg::Progress(None));

@@ -93,6 +93,15 @@ fn two_files_are_merged_by_time_each_record_pointing_at_its_own_line() {
     while let Some(burst) = loader.blocking_recv() {
         read.extend(burst);
     }
+    // What is said of the records comes after them, in the same stream:
+    // the screen never says "loaded" before it shows what was loaded.
+    let mut summary = None;
+    while let Some(Intake::Said(msg)) = read.last() {
+        if let Msg::Notice(_, text) = msg {
+            summary = Some(text.clone());
+        }
+        read.pop();
+    }
     let order: Vec<(String, u16, u64)> = read
         .into_iter()
         .map(|item| match item {
@@ -119,11 +128,11 @@ fn two_files_are_merged_by_time_each_record_pointing_at_its_own_line() {
             .unwrap();
         assert!(stored_record(line).is_some(), "{line}");
     }
-    let mut summary = None;
     while let Ok(msg) = said.try_recv() {
-        if let Msg::Notice(_, text) = msg {
-            summary = Some(text);
-        }
+        assert!(
+            !matches!(msg, Msg::Notice(_, ref text) if text.starts_with("loaded")),
+            "the summary is not said beside the records: {msg:?}"
+        );
     }
     assert_eq!(
         summary.as_deref(),
