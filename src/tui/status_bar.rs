@@ -171,6 +171,13 @@ impl Parts {
             reason,
             notice,
         } = self;
+        // The journal's state stays on the first row when it fits there,
+        // else it is wrapped below with the rest.
+        let (after, below) = if cells_of(&lead) + cells_of(&after) <= room {
+            (after, Vec::new())
+        } else {
+            (Vec::new(), after)
+        };
         let broker = give_way(
             broker,
             room.saturating_sub(cells_of(&lead) + cells_of(&after)),
@@ -178,7 +185,7 @@ impl Parts {
         lead.extend(broker);
         lead.extend(after);
         let mut lines = vec![Line::from(lead)];
-        for span in reason.into_iter().chain(notice) {
+        for span in below.into_iter().chain(reason).chain(notice) {
             lines.extend(
                 width::wrap(span.content.trim(), room)
                     .into_iter()

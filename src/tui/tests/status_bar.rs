@@ -326,3 +326,19 @@ fn a_failure_and_its_fix_are_read_whole_on_a_second_row_rather_than_cut() {
     update(&mut app, Msg::Session(crate::mqtt::SessionEvent::Connected));
     assert_eq!(app.areas().status.height, 1);
 }
+
+#[test]
+fn a_journal_kept_by_another_console_is_read_whole_at_80_columns() {
+    let mut app = app_with(80, 24, 1_000);
+    update(
+        &mut app,
+        Msg::Journal(crate::tui::app::JournalState::KeptElsewhere(
+            crate::store::journal::KeptElsewhere { pid: Some(12345) },
+        )),
+    );
+    let status = status_line(&app);
+    assert!(
+        status.contains("pid 12345: this one writes none"),
+        "{status}"
+    );
+}
