@@ -67,13 +67,15 @@ fn parts(app: &App, theme: Theme) -> Parts {
     // What gives way when the line is too long: the broker and the
     // profile (the title bar names them), then the end of a failure's
     // reason; the counters and a notice are never cut.
-    let mut broker = vec![Span::raw(format!(" {} ", app.header().broker))];
+    // (span, its rank: the lowest gives way first)
+    let mut broker = vec![(Span::raw(format!(" {} ", app.header().broker)), 0)];
     if let Some(profile) = &app.header().profile {
-        broker.insert(0, Span::raw(format!(" profile {profile} ")));
+        broker.insert(0, (Span::raw(format!(" profile {profile} ")), 1));
     }
     let mut after = Vec::new();
     match &app.journal() {
-        JournalState::Off => after.push(Span::styled(" no journal ", theme.dim())),
+        // Said only where there is room: it gives way first.
+        JournalState::Off => broker.push((Span::styled(" no journal ", theme.dim()), 2)),
         JournalState::KeptElsewhere(kept) => {
             after.push(Span::styled(format!(" {kept} "), theme.warning()));
         }
@@ -110,8 +112,9 @@ fn parts(app: &App, theme: Theme) -> Parts {
 struct Parts {
     /// The state and the counters: never cut.
     lead: Vec<Span<'static>>,
-    /// The profile and the broker: the first to give way.
-    broker: Vec<Span<'static>>,
+    /// The profile, the broker and "no journal", each with its rank: the
+    /// first to give way, the lowest rank first.
+    broker: Vec<(Span<'static>, u8)>,
     /// The journal's state.
     after: Vec<Span<'static>>,
     /// Why the connection failed: its end gives way after the broker.
@@ -206,12 +209,21 @@ impl Parts {
 /// The most rows the status bar takes.
 const MAX_ROWS: usize = 3;
 
-/// The broker and profile spans that fit in `room`, the broker first to go.
-fn give_way(mut broker: Vec<Span<'static>>, room: usize) -> Vec<Span<'static>> {
-    while !broker.is_empty() && cells_of(&broker) > room {
-        broker.pop();
+/// The spans that fit in `room`, in their order, the lowest rank given up
+/// first.
+fn give_way(mut ranked: Vec<(Span<'static>, u8)>, room: usize) -> Vec<Span<'static>> {
+    while ranked.iter().map(|(span, _)| cells(span)).sum::<usize>() > room {
+        let Some(lowest) = ranked
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, (_, rank))| *rank)
+            .map(|(at, _)| at)
+        else {
+            break;
+        };
+        ranked.remove(lowest);
     }
-    broker
+    ranked.into_iter().map(|(span, _)| span).collect()
 }
 
 /// A span cut with an ellipsis to `room` cells; none when hardly any room.
