@@ -74,6 +74,12 @@ pub(super) fn reply(app: &mut App) {
             Some(_) => {}
         }
         app.editor.set_target(vin);
+        // Marks would send the reply to the fleet instead: a reply is to
+        // the one vehicle that wrote.
+        let cleared = app.vehicles.take_marks();
+        if cleared > 0 {
+            said = format!("{said}; {cleared} mark(s) cleared, a reply goes to that vehicle only");
+        }
     }
     if app.editor.replace_text(&text) {
         said = format!(

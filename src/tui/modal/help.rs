@@ -171,6 +171,19 @@ fn lines(content: HelpContent<'_>, theme: Theme, width: usize, height: u16) -> V
     } else {
         compose(&mut out, keys, theme, width);
     }
+    // Inside the editor `?` is text: its keys are told from every other
+    // pane.
+    if scope != Scope::Editor {
+        heading(&mut out, Scope::Editor.title(), theme);
+        for binding in keys
+            .help_rows(Scope::Editor, offer)
+            .iter()
+            .filter(|b| b.scope == Scope::Editor)
+        {
+            row(&mut out, &binding.label(), binding.help, theme, width);
+        }
+        out.push(Line::raw(""));
+    }
     heading(&mut out, Scope::Global.title(), theme);
     for binding in rows.iter().filter(|b| b.scope != scope) {
         row(&mut out, &binding.label(), binding.help, theme, width);

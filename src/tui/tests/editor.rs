@@ -354,3 +354,21 @@ fn a_long_problem_wraps_in_the_editor_so_its_fix_is_read() {
         "the fix, wrapped: {shown}"
     );
 }
+
+#[test]
+fn a_reply_goes_to_the_vehicle_that_wrote_even_with_vehicles_marked() {
+    let mut app = app();
+    receive(&mut app, &to_topic(VIN_B), action("unlock").as_bytes(), 0);
+    receive(&mut app, &to_topic(VIN_C), action("lock").as_bytes(), 100);
+    mark(&mut app, &vin(VIN_C));
+    focus_on(&mut app, Focus::Log);
+    key(&mut app, KeyCode::Char('k'));
+    key(&mut app, KeyCode::Char('r'));
+    assert_eq!(app.editor().target(), Some(&vin(VIN_B)));
+    assert!(
+        app.vehicles().marked().is_empty(),
+        "Ctrl-S would have gone to the marked fleet instead"
+    );
+    let said = status(&app);
+    assert!(said.contains("1 mark(s) cleared"), "{said}");
+}

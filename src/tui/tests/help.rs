@@ -382,3 +382,31 @@ fn every_key_that_moves_the_help_is_one_its_closing_line_names() {
         }
     }
 }
+
+#[test]
+fn help_from_any_pane_tells_the_editors_own_keys() {
+    // `?` inside the editor is text: the editor's keys must be read
+    // from elsewhere.
+    let mut app = app();
+    focus_on(&mut app, Focus::Log);
+    key(&mut app, KeyCode::Char('?'));
+    let help: String = match app.modal() {
+        Some(crate::tui::app::Modal::Help(help)) => help
+            .lines()
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => panic!("{other:?}"),
+    };
+    assert!(help.contains("Editor keys"), "{help}");
+    for action in [
+        crate::tui::keys::Action::ToggleTracking,
+        crate::tui::keys::Action::JumpToError,
+        crate::tui::keys::Action::Undo,
+        crate::tui::keys::Action::LeaveEditor,
+    ] {
+        let label = app.keys().label(crate::tui::keys::Scope::Editor, action);
+        assert!(help.contains(&label), "{action:?} ({label}):\n{help}");
+    }
+}
