@@ -180,6 +180,12 @@ pub fn describe(
             FailureKind::Timeout,
             format!("timeout: {authority} did not answer in time"),
         ),
+        ConnectionError::MqttState(StateError::ConnectionAborted) => (
+            FailureKind::Closed,
+            format!(
+                "the broker at {authority} closed the connection without a word (it restarted, or dropped this client)"
+            ),
+        ),
         ConnectionError::MqttState(StateError::AwaitPingResp) => (
             FailureKind::Timeout,
             format!("timeout: {authority} stopped answering keep-alive pings"),

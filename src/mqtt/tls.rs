@@ -185,7 +185,12 @@ pub fn describe_rustls(err: &rustls::Error) -> String {
             other if format!("{other:?}").contains("UnsupportedCertVersion") => {
                 "the server's certificate is X.509 version 1, which rustls does not accept".into()
             }
-            other => format!("the server's certificate was rejected: {other:?}"),
+            other if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+                "the server presents a CA certificate as its own (a self-signed certificate made with CA:TRUE, as `openssl req -x509` makes by default): give the broker a server certificate signed by that CA; --ca cannot make this one acceptable".into()
+            }
+            other => format!(
+                "the server's certificate was rejected ({other:?}): check it with `openssl s_client -connect HOST:PORT -CAfile FILE`"
+            ),
         },
         Error::AlertReceived(alert) => match alert {
             AlertDescription::CertificateRequired => {
@@ -250,6 +255,26 @@ impl ServerCertVerifier for AcceptAnyServer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ca_certificate_used_as_the_servers_own_is_said_in_words_with_the_fix() {
+        #[derive(Debug)]
+        struct CaUsedAsEndEntity;
+        impl std::fmt::Display for CaUsedAsEndEntity {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("CA used as end entity")
+            }
+        }
+        impl std::error::Error for CaUsedAsEndEntity {}
+        let err = rustls::Error::InvalidCertificate(rustls::CertificateError::Other(
+            rustls::OtherError(std::sync::Arc::new(CaUsedAsEndEntity)),
+        ));
+        let said = describe_rustls(&err);
+        assert!(
+            said.contains("presents a CA certificate as its own") && !said.contains("OtherError"),
+            "{said}"
+        );
+    }
 
     #[test]
     fn missing_files_are_named() {

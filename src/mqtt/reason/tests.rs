@@ -153,3 +153,19 @@ fn missed_pings_are_a_timeout() {
     );
     assert_eq!(r.kind, FailureKind::Timeout);
 }
+
+#[test]
+fn a_connection_the_broker_drops_is_said_without_rumqttc_words() {
+    let r = describe(
+        &ConnectionError::MqttState(StateError::ConnectionAborted),
+        "127.0.0.1:1883",
+        Some("U1"),
+        &PasswordSource::NotGiven,
+    );
+    assert_eq!(r.kind, FailureKind::Closed);
+    assert!(
+        r.text.contains("closed the connection without a word") && !r.text.contains("Mqtt state"),
+        "{}",
+        r.text
+    );
+}
