@@ -24,7 +24,7 @@ fn wrapped(text: &str, inner: usize) -> Vec<String> {
         .map(|row| format!(" {row}"))
         .collect()
 }
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 /// The production profile's question before publishing to one vehicle.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,7 +84,7 @@ impl PublishConfirmation {
         );
         let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
         let area = centered(frame.area(), WIDTH, height);
-        frame.render_widget(Clear, area);
+        crate::tui::draw::clear_popup(frame.buffer_mut(), area);
         let block = block(" Confirm publish ".to_owned(), theme);
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
@@ -251,7 +251,7 @@ impl FleetConfirmation {
         );
         let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
         let area = centered(frame.area(), WIDTH, height);
-        frame.render_widget(Clear, area);
+        crate::tui::draw::clear_popup(frame.buffer_mut(), area);
         let block = block(" Confirm fleet publish ".to_owned(), theme);
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }

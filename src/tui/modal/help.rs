@@ -10,7 +10,7 @@ use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 /// The widest the popup gets.
 const WIDTH: u16 = 76;
@@ -112,7 +112,7 @@ impl HelpPopup {
             " Help ".to_owned()
         };
         let shown: Vec<Line> = self.lines.iter().skip(self.scroll).cloned().collect();
-        frame.render_widget(Clear, area);
+        crate::tui::draw::clear_popup(frame.buffer_mut(), area);
         frame.render_widget(Paragraph::new(shown).block(block(title, theme)), area);
     }
 }

@@ -8,7 +8,7 @@ use crate::tui::keys::{Action, KeyTable, Scope};
 use crate::tui::theme::Theme;
 use ratatui::Frame;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Paragraph};
+use ratatui::widgets::Paragraph;
 
 /// The template list and the row under the cursor.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -82,7 +82,7 @@ impl TemplatePicker {
         let widest = lines.iter().map(Line::width).max().unwrap_or(0) + 2;
         let width = u16::try_from(widest).unwrap_or(u16::MAX).clamp(50, 100);
         let area = centered(frame.area(), width, height);
-        frame.render_widget(Clear, area);
+        crate::tui::draw::clear_popup(frame.buffer_mut(), area);
         let block = block(self.title.clone(), theme);
         frame.render_widget(Paragraph::new(lines).block(block), area);
     }
