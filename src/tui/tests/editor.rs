@@ -243,6 +243,58 @@ fn history_is_like_a_shells_next_past_the_newest_brings_the_draft_back() {
     );
 }
 
+/// Publishes two payloads, so recall has an older and a newer one.
+fn publish_two(app: &mut crate::tui::App) {
+    select_vehicle(app, VIN_A);
+    focus_on(app, Focus::Editor);
+    for text in [
+        r#"{"idApp":"APP","popup":false,"content":{}}"#,
+        r#"{"idApp":"APP", "popup":false, "content":{}}"#,
+    ] {
+        set_editor(app, text);
+        let Some(Command::Publish(outgoing)) = ctrl(app, 's') else {
+            panic!("published: {}", status(app));
+        };
+        update(app, Msg::Published(outgoing));
+    }
+}
+
+#[test]
+fn editing_a_recalled_payload_does_not_lose_the_draft() {
+    let mut app = app();
+    publish_two(&mut app);
+    write_draft(&mut app, "AAA");
+    ctrl(&mut app, 'p');
+    type_text(&mut app, "X");
+    ctrl(&mut app, 'n');
+    assert_eq!(
+        app.editor().text(),
+        "AAA",
+        "Ctrl-N past the newest brings the draft back, edits or not: {}",
+        status(&app)
+    );
+
+    // Deeper: edit the older one, then step forward past both.
+    ctrl(&mut app, 'p');
+    ctrl(&mut app, 'p');
+    assert!(app.editor().text().contains("\"popup\":false,"));
+    type_text(&mut app, "Y");
+    ctrl(&mut app, 'n');
+    assert!(
+        app.editor().text().contains("\"popup\":false, "),
+        "Ctrl-N steps to the newer payload: {}",
+        app.editor().text()
+    );
+    ctrl(&mut app, 'n');
+    assert_eq!(app.editor().text(), "AAA", "{}", status(&app));
+
+    // Ctrl-P again after editing the draft: the edited draft is the one kept.
+    type_text(&mut app, "B");
+    ctrl(&mut app, 'p');
+    ctrl(&mut app, 'n');
+    assert_eq!(app.editor().text(), "AAAB");
+}
+
 #[test]
 fn a_template_replacing_a_draft_keeps_it_for_undo_and_says_so() {
     let mut app = app();

@@ -24,7 +24,8 @@ pub struct EditorState {
     target: Option<Vin>,
     /// What was published this session, oldest first.
     history: Vec<String>,
-    /// Where recall is in `history`.
+    /// Where recall is in `history`; editing a recalled entry keeps it,
+    /// only a publish ends recall.
     history_pos: Option<usize>,
     /// What was in the editor when recall began: stepping past the
     /// newest brings it back, as a shell does.
@@ -105,20 +106,14 @@ impl EditorState {
     /// A key typed into the text; whether the text changed (then it is
     /// validated again by the caller, who knows the recipient).
     pub fn input(&mut self, key: KeyEvent) -> bool {
-        let changed = self.textarea.input(key);
-        if changed {
-            self.history_pos = None;
-        }
-        changed
+        // Recall goes on from the entry being edited, as in a shell: Ctrl-N
+        // past the newest still brings back the draft (the edit is dropped).
+        self.textarea.input(key)
     }
 
     /// Pasted text, inserted at the cursor as it is; whether it changed.
     pub fn paste(&mut self, text: &str) -> bool {
-        let changed = self.textarea.insert_str(text);
-        if changed {
-            self.history_pos = None;
-        }
-        changed
+        self.textarea.insert_str(text)
     }
 
     /// The editor's own actions (jump to an error, recall a published
@@ -133,17 +128,11 @@ impl EditorState {
             }
             // The text field's own edits, named in the key table so the
             // help lists them and `[keys]` can move them.
-            Action::DeleteToLineEnd | Action::DeleteWord | Action::PasteDeleted => {
-                let changed = match action {
-                    Action::DeleteToLineEnd => self.textarea.delete_line_by_end(),
-                    Action::DeleteWord => self.textarea.delete_word(),
-                    _ => self.textarea.paste(),
-                };
-                if changed {
-                    self.history_pos = None;
-                }
-                changed
-            }
+            Action::DeleteToLineEnd | Action::DeleteWord | Action::PasteDeleted => match action {
+                Action::DeleteToLineEnd => self.textarea.delete_line_by_end(),
+                Action::DeleteWord => self.textarea.delete_word(),
+                _ => self.textarea.paste(),
+            },
             Action::Undo => {
                 if self.textarea.undo() {
                     return true;
@@ -268,6 +257,9 @@ impl EditorState {
                 self.history_pos = None;
                 let draft = self.draft.take().unwrap_or_default();
                 self.set_text(&draft);
+                // Where the writing stopped, as a shell leaves it.
+                self.textarea.move_cursor(CursorMove::Bottom);
+                self.textarea.move_cursor(CursorMove::End);
                 return true;
             }
             (None, false) => return false,
