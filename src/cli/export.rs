@@ -42,8 +42,10 @@ pub struct RecordFilter {
         value_parser = clap::builder::PossibleValuesParser::new(crate::store::record_kinds().iter().copied())
     )]
     pub kind: Vec<String>,
-    /// Only what came in (from vehicles) or went out (published).
-    #[arg(long, value_parser = ["in", "out"])]
+    /// Only what came in from vehicles (in), what this console published
+    /// (out), or what a fleet publish refused before sending (refused: only
+    /// in the console's `x` export; never sent, never journaled).
+    #[arg(long, value_parser = ["in", "out", "refused"])]
     pub dir: Option<String>,
     /// Only messages whose VIN, topic or payload contains this text (any case).
     #[arg(long, value_name = "TEXT")]

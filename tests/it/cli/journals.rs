@@ -309,6 +309,51 @@ fn export_of_an_unknown_kind_is_refused_with_the_kinds() {
 }
 
 #[test]
+fn export_filters_the_refused_rows_of_a_console_export_and_help_says_what_each_dir_is() {
+    let sandbox = Sandbox::new();
+    let payload = br#"{"idApp":"A","popup":true,"content":{}}"#;
+    let refused = wpconsole::domain::record::refused_line(
+        &wpconsole::domain::record::Record {
+            at: chrono::Utc::now(),
+            vin: Some(VIN),
+            topic: "psa/OVIPPartners-Dev/from/uid/U/opa/x/",
+            payload,
+            kind: "popup",
+            is_json: true,
+            dir: Some("refused"),
+        },
+        "popup too soon: wait 19 s",
+    );
+    let lines = [
+        journal_line(Some(VIN), "text", "in", b"hi"),
+        journal_line(Some(VIN), "popup", "out", payload),
+        refused.clone(),
+    ];
+    // What the console's `x` writes: the log as filtered, refused rows too.
+    let file = sandbox.write("wpconsole-export.jsonl", &(lines.join("\n") + "\n"));
+    let out = sandbox
+        .wpconsole()
+        .arg("export")
+        .arg(&file)
+        .args(["--dir", "refused"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stdout.lines().collect::<Vec<_>>(), [refused.as_str()]);
+
+    let out = sandbox
+        .wpconsole()
+        .args(["export", "--help"])
+        .output()
+        .unwrap();
+    let (help, _) = text(&out);
+    for says in ["in", "out", "refused", "never journaled"] {
+        assert!(help.contains(says), "--dir help lacks {says:?}: {help}");
+    }
+}
+
+#[test]
 fn a_replay_refusal_lists_each_problem_of_the_record() {
     let sandbox = Sandbox::new();
     let line = |payload: &str| {
