@@ -7,13 +7,13 @@ use crate::domain::Vin;
 use crate::domain::record::payload_bytes;
 use crate::store::export::{Exporter, Format};
 use clap::Args;
-use std::io::{BufRead, BufReader, Write};
+use std::io::{BufRead, BufReader, IsTerminal as _, Write};
 use std::path::PathBuf;
 
 /// Export messages from journals or captures, filtered.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole export --vin VF3ABCDEFGH123456 --format csv -o bench.csv\n  wpconsole export PARTNER1/2026-11-24.jsonl --kind text --kind binary\n  wpconsole export capture.jsonl --text unlock --dir in\n\nWithout files, today's journal of the account connected to (--broker and --uid, or\n--profile) is read, never another account's. Filters combine (all must match); --vin and\n--kind may be repeated (any of them matches). A torn last line (a crash while\nwriting) is skipped and reported."
+    after_help = "Examples:\n  wpconsole export --vin VF3ABCDEFGH123456 --format csv -o bench.csv\n  wpconsole export PARTNER1/2026-11-24.jsonl --kind text --kind binary\n  wpconsole export capture.jsonl --text unlock --dir in\n\nWithout files, today's journal of the account connected to (--broker and --uid, or\n--profile) is read, never another account's. Filters combine (all must match); --vin and\n--kind may be repeated (any of them matches). A torn last line (a crash while\nwriting) is skipped and reported. To a terminal, control characters in the text are shown\nescaped; to a file or a pipe the bytes stay exact."
 )]
 pub struct ExportArgs {
     #[command(flatten)]
@@ -137,6 +137,8 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
     let vins = args.filter.vins()?;
     let needle = args.filter.text.as_ref().map(|t| t.to_lowercase());
     let files = args.filter.files(&Settings::resolve(global)?)?;
+    // To a terminal, text is sanitised as `tail` and the console do.
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let out: Box<dyn Write> =
         match &args.output {
             Some(path) => Box::new(std::fs::File::create(path).map_err(|err| {
@@ -144,8 +146,9 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
             })?),
             None => Box::new(std::io::stdout().lock()),
         };
-    let mut exporter =
-        Exporter::new(std::io::BufWriter::new(out), args.format).map_err(write_error)?;
+    let mut exporter = Exporter::new(std::io::BufWriter::new(out), args.format)
+        .map_err(write_error)?
+        .for_terminal(to_terminal);
     let (mut bad, mut torn) = (0u64, 0u64);
     for path in &files {
         let file = std::fs::File::open(path)

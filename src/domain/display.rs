@@ -62,9 +62,45 @@ pub fn bytes_one_line(bytes: &[u8]) -> String {
     out
 }
 
+/// A JSON Lines record made safe for a terminal and still the same JSON:
+/// each unsafe character (JSON allows them only inside strings) is written
+/// as its `\uXXXX` escape, so a reader of the line gets the same values.
+/// A tab stays: it is harmless and may be JSON's whitespace.
+pub fn json_line(line: &str) -> Cow<'_, str> {
+    if !line.chars().any(|c| c != '\t' && is_unsafe(c)) {
+        return Cow::Borrowed(line);
+    }
+    let mut out = String::with_capacity(line.len() + 8);
+    for c in line.chars() {
+        if c != '\t' && is_unsafe(c) {
+            let mut units = [0u16; 2];
+            for unit in c.encode_utf16(&mut units) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_line_for_a_terminal_is_safe_and_means_the_same() {
+        let line = "{\"payload\":\"a\u{9b}2J\u{202e}b\u{e0041}\",\t\"n\":1}";
+        let safe = json_line(line);
+        assert_eq!(
+            safe,
+            "{\"payload\":\"a\\u009b2J\\u202eb\\udb40\\udc41\",\t\"n\":1}"
+        );
+        assert!(!safe.chars().any(|c| c != '\t' && is_unsafe(c)));
+        let value = |text: &str| serde_json::from_str::<serde_json::Value>(text).unwrap();
+        assert_eq!(value(&safe), value(line));
+        assert!(matches!(json_line("{\"a\":1}"), Cow::Borrowed(_)));
+    }
 
     #[test]
     fn terminal_escapes_are_shown_not_obeyed() {

@@ -1,6 +1,7 @@
 //! Writing records out: JSON Lines (the journal's own format) or CSV for a
 //! spreadsheet. Used by `wpconsole export` and the console's export key.
 
+use crate::domain::display;
 use crate::domain::record::payload_bytes;
 use std::io::{self, Write};
 
@@ -20,6 +21,10 @@ pub const CSV_HEADER: &str = "received_at,dir,vin,topic,kind,action,bytes,payloa
 pub struct Exporter<W: Write> {
     out: W,
     format: Format,
+    /// Whether the output is a terminal: then text goes through the
+    /// display sanitiser, so a payload cannot retitle or clear it; to a
+    /// file or a pipe it stays exact.
+    for_terminal: bool,
     pub written: u64,
 }
 
@@ -31,13 +36,26 @@ impl<W: Write> Exporter<W> {
         Ok(Self {
             out,
             format,
+            for_terminal: false,
             written: 0,
         })
+    }
+
+    /// Writes for a terminal's eyes: JSON Lines keep their meaning with
+    /// unsafe characters escaped, CSV fields are shown on one line with
+    /// them escaped.
+    #[must_use]
+    pub fn for_terminal(mut self, for_terminal: bool) -> Self {
+        self.for_terminal = for_terminal;
+        self
     }
 
     /// Writes one record given as its journal line.
     pub fn write(&mut self, line: &str) -> io::Result<()> {
         match self.format {
+            Format::Jsonl if self.for_terminal => {
+                writeln!(self.out, "{}", display::json_line(line))?;
+            }
             Format::Jsonl => writeln!(self.out, "{line}")?,
             Format::Csv => {
                 let value: serde_json::Value = serde_json::from_str(line)
@@ -83,7 +101,16 @@ impl<W: Write> Exporter<W> {
                         .unwrap_or_default(),
                     payload,
                 ];
-                let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
+                let row: Vec<String> = fields
+                    .iter()
+                    .map(|f| {
+                        if self.for_terminal {
+                            csv_field(&display::one_line(f))
+                        } else {
+                            csv_field(f)
+                        }
+                    })
+                    .collect();
                 writeln!(self.out, "{}", row.join(","))?;
             }
         }

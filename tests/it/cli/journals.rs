@@ -3,7 +3,8 @@
 //! flat layout.
 
 use super::text;
-use crate::util::{Sandbox, VIN};
+use crate::util::{Sandbox, VIN, tmux_available};
+use std::time::Duration;
 
 fn journal_line(vin: Option<&str>, kind: &str, dir: &'static str, payload: &[u8]) -> String {
     wpconsole::domain::record::json_line(&wpconsole::domain::record::Record {
@@ -350,6 +351,65 @@ fn export_filters_the_refused_rows_of_a_console_export_and_help_says_what_each_d
     let (help, _) = text(&out);
     for says in ["in", "out", "refused", "never journaled"] {
         assert!(help.contains(says), "--dir help lacks {says:?}: {help}");
+    }
+}
+
+/// A text message that would retitle and clear a terminal if obeyed.
+const HOSTILE: &[u8] = b"hi \x1b]2;pwned\x07\x1b[2J there\xc2\x9b31m";
+
+#[test]
+fn export_to_a_pipe_keeps_the_exact_bytes_of_hostile_text() {
+    let sandbox = Sandbox::new();
+    let file = sandbox.write(
+        "journal.jsonl",
+        journal_line(Some(VIN), "text", "in", HOSTILE) + "\n",
+    );
+    let out = sandbox
+        .wpconsole()
+        .arg("export")
+        .arg(&file)
+        .args(["--kind", "text", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out).1);
+    let row = out.stdout.split(|&b| b == b'\n').nth(1).unwrap();
+    assert!(
+        row.windows(HOSTILE.len()).any(|w| w == HOSTILE),
+        "a pipe gets the payload as it was: {}",
+        String::from_utf8_lossy(row)
+    );
+}
+
+#[test]
+fn export_to_a_terminal_shows_escapes_instead_of_obeying_them() {
+    if !tmux_available("export_to_a_terminal_shows_escapes_instead_of_obeying_them") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let file = sandbox.write(
+        "journal.jsonl",
+        journal_line(Some(VIN), "text", "in", HOSTILE) + "\n",
+    );
+    let file = file.display().to_string();
+    for format in ["csv", "jsonl"] {
+        let terminal = sandbox.in_terminal(
+            &["export", &file, "--kind", "text", "--format", format],
+            160,
+            20,
+        );
+        let screen = terminal
+            .wait_for("EXITED", Duration::from_secs(10))
+            .unwrap_or_else(|screen| panic!("{format}: {screen}"));
+        assert!(screen.contains("EXITED 0"), "{format}: {screen}");
+        assert_ne!(terminal.pane_title(), "pwned", "{format}: retitled");
+        assert!(
+            screen.contains("exported 1 message(s)"),
+            "{format}: the screen was cleared: {screen}"
+        );
+        assert!(
+            screen.contains("2;pwned") && screen.contains("there"),
+            "{format}: the escapes are shown: {screen}"
+        );
     }
 }
 
