@@ -77,6 +77,15 @@ impl DisconnectReason {
     /// the server sent to a CONNECT of its own ([`first_answer`]).
     #[must_use]
     pub fn before_login(mut self, tls: bool, authority: &str, answer: FirstAnswer) -> Self {
+        // Silence to a CONNECT: a server of another kind (HTTP waits for a
+        // request of its own) as often as a broker too far away.
+        if self.kind == FailureKind::Timeout {
+            let _ = write!(
+                self.text,
+                " before answering the login; if it is no MQTT broker (another service on that port), check the port"
+            );
+            return self;
+        }
         if self.kind != FailureKind::Closed {
             return self;
         }

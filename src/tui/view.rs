@@ -38,7 +38,12 @@ fn panes(frame: &mut Frame, app: &App, theme: Theme, areas: &Areas) {
             history: app.history(),
             deliveries: app.deliveries(),
             now: app.now(),
-            silent_after: app.silent_after(),
+            // Files read offline say nothing of now: no vehicle is silent.
+            silent_after: if matches!(app.connection(), ConnectionState::Offline) {
+                std::time::Duration::MAX
+            } else {
+                app.silent_after()
+            },
             target: app.editor().target(),
             prompt: prompt(Focus::Vehicles),
             focused: app.focus() == Focus::Vehicles,

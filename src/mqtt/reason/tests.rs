@@ -169,3 +169,16 @@ fn a_connection_the_broker_drops_is_said_without_rumqttc_words() {
         r.text
     );
 }
+
+#[test]
+fn silence_to_the_login_suggests_the_port_may_be_another_service() {
+    let r = describe(
+        &ConnectionError::NetworkTimeout,
+        "127.0.0.1:8000",
+        None,
+        &PasswordSource::NotGiven,
+    )
+    .before_login(false, "127.0.0.1:8000", FirstAnswer::Nothing);
+    assert_eq!(r.kind, FailureKind::Timeout);
+    assert!(r.text.contains("check the port"), "{}", r.text);
+}

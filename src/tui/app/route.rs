@@ -185,6 +185,20 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
                 format!("no mark: marks are for a fleet publish, and {why}"),
             ));
         }
+        // "all vehicles" and the unrecognised group are no vehicle to mark.
+        Action::Mark
+            if app.focus == Focus::Vehicles
+                && !matches!(app.vehicles.selected(), VehicleRow::Vehicle(_)) =>
+        {
+            app.notice = Some((
+                StatusLevel::Info,
+                format!(
+                    "no mark: {} marks one vehicle, {} every listed one",
+                    app.keys.label(Scope::Vehicles, Action::Mark),
+                    app.keys.label(Scope::Vehicles, Action::MarkAll)
+                ),
+            ));
+        }
         _ => return app.act_on_pane(app.focus, action),
     }
     None

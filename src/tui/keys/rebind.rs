@@ -19,9 +19,14 @@ pub enum RebindError {
     #[error("[keys]: unknown scope [keys.{name}]; the scopes are: {known}")]
     UnknownScope { name: String, known: String },
     #[error(
-        "[keys.{scope}]: {action} has no key there to rebind; bind it in [keys] or in a scope where it works"
+        "[keys.{scope}]: {action} has no key there to rebind; bind it in [keys] or in a scope where it works: {works_in}"
     )]
-    NotInScope { scope: String, action: String },
+    NotInScope {
+        scope: String,
+        action: String,
+        /// The scopes (as `[keys.SCOPE]`) where the action has keys.
+        works_in: String,
+    },
     #[error("[keys]: {action} = {key:?} is not a key; a key is {known}")]
     UnknownKey {
         action: String,
@@ -67,6 +72,12 @@ impl KeyTable {
                     let action = action_named(name)?;
                     let keys = keys_of(name, value)?;
                     written_in.push((action, format!("[keys.{}]", scope.name())));
+                    let works_in: Vec<String> = table
+                        .bindings
+                        .iter()
+                        .filter(|b| b.action == action)
+                        .map(|b| format!("[keys.{}]", b.scope.name()))
+                        .collect();
                     let binding = table
                         .bindings
                         .iter_mut()
@@ -74,6 +85,7 @@ impl KeyTable {
                         .ok_or_else(|| RebindError::NotInScope {
                             scope: scope.name().to_owned(),
                             action: action.name().to_owned(),
+                            works_in: works_in.join(", "),
                         })?;
                     binding.keys = keys;
                 }
@@ -321,7 +333,7 @@ mod tests {
         let err = rebound("[vehicles]\npublish = \"p\"").unwrap_err();
         assert_eq!(
             err.to_string(),
-            "[keys.vehicles]: publish has no key there to rebind; bind it in [keys] or in a scope where it works"
+            "[keys.vehicles]: publish has no key there to rebind; bind it in [keys] or in a scope where it works: [keys.editor]"
         );
     }
 

@@ -205,3 +205,27 @@ fn the_vehicle_count_counts_vehicles_not_the_unrecognised_group() {
     // VIN_A is in the fleet, VIN_B talked: two vehicles.
     assert!(screen.contains("Vehicles (2)"), "{screen}");
 }
+
+#[test]
+fn files_read_offline_mark_no_vehicle_silent() {
+    // `open` of yesterday's journal: every vehicle's last word is hours
+    // old, which says nothing about now.
+    let mut app = app();
+    update(&mut app, Msg::Offline);
+    three_vehicles(&mut app);
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::hours(12)));
+    let row = vehicle_row(&app, VIN_A);
+    assert!(!row.contains('!'), "{row}");
+}
+
+#[test]
+fn space_on_all_vehicles_says_what_marks() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    focus_on(&mut app, Focus::Vehicles);
+    cursor_to(&mut app, &VehicleRow::All);
+    key(&mut app, KeyCode::Char(' '));
+    assert!(app.vehicles().marked().is_empty());
+    let said = screen(&app);
+    assert!(said.contains("no mark: Space marks one vehicle"), "{said}");
+}
