@@ -149,8 +149,11 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
     let mut exporter = Exporter::new(std::io::BufWriter::new(out), args.format)
         .map_err(write_error)?
         .for_terminal(to_terminal);
-    let (mut bad, mut torn) = (0u64, 0u64);
+    let (mut bad, mut torn, mut records) = (0u64, 0u64, 0u64);
     for path in &files {
+        // A cut last line is torn only after records: a file with none is
+        // no journal at all (a payload, a BOM-prefixed JSON file...).
+        let mut records_here = 0u64;
         let file = std::fs::File::open(path)
             .map_err(|err| CliError::usage(format!("cannot read {}: {err}", path.display())))?;
         let mut reader = BufReader::new(file);
@@ -168,7 +171,11 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
             if record.trim().is_empty() {
                 continue;
             }
-            match args.filter.matches(record, &vins, needle.as_deref()) {
+            let matched = args.filter.matches(record, &vins, needle.as_deref());
+            if matched.is_some() {
+                records_here += 1;
+            }
+            match matched {
                 Some(true) => match exporter.write(record) {
                     Ok(()) => {}
                     // The reader went away (`| head`): stop quietly.
@@ -178,10 +185,21 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
                     Err(err) => return Err(write_error(err)),
                 },
                 Some(false) => {}
-                None if !complete => torn += 1,
+                None if !complete && records_here > 0 => torn += 1,
                 None => bad += 1,
             }
         }
+        records += records_here;
+    }
+    if records == 0 && bad > 0 {
+        return Err(CliError::usage(format!(
+            "no wpconsole records in {}: {bad} line(s), none a record (a journal or `tail --json` line is one JSON object per line, with received_at, topic and payload); is it the right file?",
+            files
+                .iter()
+                .map(|f| f.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )));
     }
     let written = exporter.written;
     match exporter.finish() {

@@ -476,3 +476,22 @@ fn export_text_folds_case_for_all_of_unicode_like_the_console_search() {
     assert_eq!(export("STRAßE"), [lines[2].clone()]);
     assert_eq!(export("CAFE"), [lines[1].clone()]);
 }
+
+#[test]
+fn export_of_a_file_that_holds_no_record_says_so_instead_of_a_torn_line() {
+    let sandbox = Sandbox::new();
+    // A payload with a byte order mark and no newline: not a journal.
+    let path = sandbox.write(
+        "bom.json",
+        "\u{feff}{\"idApp\":\"A\",\"popup\":false,\"content\":{}}",
+    );
+    let out = sandbox
+        .wpconsole()
+        .args(["export", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("no wpconsole records in"), "{stderr}");
+    assert!(!stderr.contains("torn"), "{stderr}");
+}
