@@ -179,6 +179,7 @@ mod accounts;
 mod detail;
 mod drawing;
 mod editor;
+mod editor_drafts;
 mod fleet;
 mod fleet_refusals;
 mod help;
