@@ -9,6 +9,7 @@ use crate::store::journal::{Journal, JournalConfig};
 use crate::tui::editor::StatusLevel;
 use crate::tui::editor::{builtin_templates, user_templates};
 use crate::tui::keys::KeyTable;
+use crate::tui::run::StartingJournal;
 use crate::tui::theme::Theme;
 use crate::tui::{
     App, AppConfig,
@@ -62,7 +63,8 @@ pub async fn run(
     // One account's history is its own: the journal of this broker and UID.
     let journal = settings.journal()?;
     // One writer per account journal: a second console on the account
-    // shows its history and live traffic and writes none of it.
+    // shows its history and live traffic and writes none of it until the
+    // first ends.
     let writer = journal
         .as_ref()
         .map(|journal| Journal::open(JournalConfig::new(journal.dir.clone())))
@@ -124,14 +126,16 @@ pub async fn run(
         (Some(journal), false) => journal.today(),
         _ => Vec::new(),
     };
-    let journal = match writer {
-        Ok(writer) => writer,
-        Err(kept) => {
+    let journal = match (writer, &journal) {
+        (Ok(Some(writer)), _) => StartingJournal::Kept(writer),
+        (Ok(None), _) | (Err(_), None) => StartingJournal::None,
+        // Taken over when the console that keeps it ends.
+        (Err(kept), Some(journal)) => {
             crate::tui::update(
                 &mut app,
                 crate::tui::Msg::Journal(JournalState::KeptElsewhere(kept)),
             );
-            None
+            StartingJournal::KeptElsewhere(JournalConfig::new(journal.dir.clone()))
         }
     };
     crate::tui::run::run(

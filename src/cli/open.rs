@@ -70,7 +70,7 @@ pub async fn run(global: &GlobalArgs, args: &OpenArgs) -> Result<u8, CliError> {
     crate::tui::run::run(
         app,
         crate::tui::run::Source::Files(args.files.clone()),
-        None,
+        crate::tui::run::StartingJournal::None,
     )
     .await
     .map_err(|err| CliError::usage(format!("the console stopped: {err}")))?;

@@ -11,7 +11,7 @@
 //! comes first; the panic hook reaches it through process-wide state
 //! because a panic can start on any thread.
 
-use crate::store::journal::Journal;
+use crate::store::journal::{Journal, JournalSlot};
 use ratatui::Frame;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::cursor::Show;
@@ -52,9 +52,10 @@ pub fn require_terminal() -> Result<(), NoTerminal> {
 /// frames, never in the middle of one, and no frame follows.
 static SCREEN: Mutex<bool> = Mutex::new(false);
 
-/// The journal to close when the console ends. Locked only to put it in
-/// and take it out, so the panic hook always gets it.
-static JOURNAL: Mutex<Option<Arc<Journal>>> = Mutex::new(None);
+/// The journal to close when the console ends: the slot, so that a journal
+/// this console took over after it started is closed too. Locked only to
+/// put it in and take it out, so the panic hook always gets it.
+static JOURNAL: Mutex<Option<JournalSlot>> = Mutex::new(None);
 
 /// The terminal as the console holds it: raw mode, the alternate screen,
 /// mouse capture and bracketed paste, with the journal it must flush
@@ -65,11 +66,12 @@ pub struct ConsoleTerminal {
 }
 
 impl ConsoleTerminal {
-    /// Takes the terminal and the journal. If the terminal cannot be set
-    /// up, what was set up is undone before the error is returned.
-    pub fn take(journal: Option<Arc<Journal>>) -> std::io::Result<Self> {
+    /// Takes the terminal and the journal's slot (whichever journal is in
+    /// it at the end is closed). If the terminal cannot be set up, what was
+    /// set up is undone before the error is returned.
+    pub fn take(journal: JournalSlot) -> std::io::Result<Self> {
         give_back_on_panic();
-        *lock(&JOURNAL) = journal;
+        *lock(&JOURNAL) = Some(journal);
         *lock(&SCREEN) = true;
         let mut console = Self { terminal: None };
         enable_raw_mode()?;
@@ -148,9 +150,9 @@ fn give_back_on_panic() {
 /// terminal back, each at most once. Waits at most `patience` for the
 /// journal, then for a frame being drawn to finish.
 fn give_back(patience: Duration) {
-    let journal = lock(&JOURNAL).take();
-    if let Some(journal) = journal {
-        close_within(&journal, patience);
+    let slot = lock(&JOURNAL).take();
+    if let Some(journal) = slot.as_ref().and_then(JournalSlot::journal) {
+        close_within(journal, patience);
     }
     let deadline = Instant::now() + patience.min(Duration::from_millis(500));
     let held = loop {

@@ -15,6 +15,7 @@
 mod files;
 mod locations;
 mod lock;
+mod slot;
 #[cfg(test)]
 mod tests;
 mod writer;
@@ -22,6 +23,7 @@ mod writer;
 pub use files::{ReadReport, day_file, day_files, flat_day_files, read};
 pub use locations::{LineAt, Locations};
 pub use lock::{KeptElsewhere, LOCK_FILE};
+pub use slot::JournalSlot;
 
 use chrono::{DateTime, Utc};
 use locations::UNWRITTEN;

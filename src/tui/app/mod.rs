@@ -298,6 +298,7 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
             None
         }
         Msg::Journal(state) => {
+            app.header.journal_now(&state);
             app.journal = state;
             None
         }

@@ -34,6 +34,24 @@ pub struct Header {
     pub history_of: HistoryOf,
 }
 
+impl Header {
+    /// The title follows the journal: the console that kept it elsewhere
+    /// may have changed (a console started since), or this one keeps it
+    /// now (the one that kept it ended).
+    pub(super) fn journal_now(&mut self, state: &JournalState) {
+        let HistoryOf::KeptElsewhere(account, kept) = &mut self.history_of else {
+            return;
+        };
+        match state {
+            JournalState::KeptElsewhere(now) => now.clone_into(kept),
+            JournalState::Writing { .. } => {
+                self.history_of = HistoryOf::Journal(account.clone());
+            }
+            JournalState::Off => {}
+        }
+    }
+}
+
 /// Whose history the console shows, for the title bar: one account's
 /// history is its own, and the screen says whose it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -18,8 +18,7 @@ use super::update;
 use crate::domain::InboundMessage;
 use crate::mqtt::{Session, SessionEvent};
 use crate::store::Place;
-use crate::store::journal::Journal;
-use std::sync::Arc;
+use crate::store::journal::JournalSlot;
 use tokio::sync::{mpsc, watch};
 
 /// What the intake hands the UI: messages already decoded (and journaled)
@@ -48,7 +47,7 @@ pub(super) enum Intake {
 pub(super) fn spawn_intake(
     mut events: mpsc::Receiver<SessionEvent>,
     topics: crate::domain::TopicScheme,
-    journal: Option<Arc<Journal>>,
+    journal: JournalSlot,
 ) -> (
     mpsc::Receiver<Vec<Intake>>,
     watch::Receiver<Option<SessionEvent>>,
@@ -91,20 +90,26 @@ pub(super) fn spawn_intake(
                     "WPCONSOLE_DEBUG_PANIC_ON: a panic provoked by the payload {payload}"
                 );
             }
-            if let Some(journal) = &journal {
+            // The journal may have come since the last burst (this console
+            // took it over); what arrived before that is not this one's.
+            if let Some(writer) = journal.journal() {
+                let mine =
+                    |message: &InboundMessage| journal.journal_for(message.received_at).is_some();
                 // The whole burst in one hand-over to the writer.
                 let lines = burst
                     .iter()
                     .filter_map(|item| match item {
-                        Intake::Message(message, _) => {
+                        Intake::Message(message, _) if mine(message) => {
                             Some((message.received_at, message.journal_line()))
                         }
                         _ => None,
                     })
                     .collect();
-                let mut tickets = journal.append_all(lines);
+                let mut tickets = writer.append_all(lines);
                 for item in &mut burst {
-                    if let Intake::Message(_, place) = item {
+                    if let Intake::Message(message, place) = item
+                        && mine(message)
+                    {
                         *place = tickets.next().map_or(Place::Nowhere, Place::Journal);
                     }
                 }
@@ -195,7 +200,7 @@ pub(super) struct Sources {
 pub(super) fn open_source(
     app: &mut App,
     source: Source,
-    journal: Option<&Arc<Journal>>,
+    journal: &JournalSlot,
     results_tx: &mpsc::UnboundedSender<Msg>,
 ) -> Sources {
     match source {
@@ -211,7 +216,7 @@ pub(super) fn open_source(
             let (session, events) = Session::start(*options, session);
             let loader = (!history.is_empty()).then(|| start_loader(app, history, results_tx));
             let (intake, connection) =
-                spawn_intake(events, app.rules().topics.clone(), journal.cloned());
+                spawn_intake(events, app.rules().topics.clone(), journal.clone());
             Sources {
                 session: Some(session),
                 intake,
@@ -265,7 +270,7 @@ mod tests {
         let topics =
             crate::domain::TopicScheme::new("psa/OVIPPartners-Dev", "PARTNER1", true).unwrap();
         let (events_tx, events) = mpsc::channel(16);
-        let (_bursts, connection) = spawn_intake(events, topics, None);
+        let (_bursts, connection) = spawn_intake(events, topics, JournalSlot::default());
         let mut connection = Some(connection);
         events_tx.send(SessionEvent::Connected).await.unwrap();
         let told = tokio::time::timeout(

@@ -13,8 +13,9 @@ use super::terminal::ConsoleTerminal;
 use super::{update, view};
 use crate::mqtt::session::SessionOptions;
 use crate::mqtt::{Session, SessionEvent};
-use crate::store::journal::Journal;
+use crate::store::journal::{Journal, JournalConfig, JournalSlot};
 use crate::store::popups::PopupLedgerFile;
+use crate::tui::editor::StatusLevel;
 use chrono::Utc;
 use outlet::{Outlet, carry_out};
 use ratatui::crossterm::event::{self, Event};
@@ -85,16 +86,40 @@ pub enum Source {
     Files(Vec<PathBuf>),
 }
 
+/// The journal the console starts with.
+pub enum StartingJournal {
+    /// None is kept (`--no-journal`, files opened offline).
+    None,
+    /// This console keeps the account's journal.
+    Kept(Journal),
+    /// Another console keeps it: this one tries its lock again every
+    /// second and, once that console has ended, keeps the journal itself.
+    KeptElsewhere(JournalConfig),
+}
+
+impl StartingJournal {
+    /// The slot everyone appends through (the app told of the journal in
+    /// it), and the journal waited for.
+    fn start(self, app: &mut App) -> (JournalSlot, Option<JournalConfig>) {
+        let (slot, waiting) = match self {
+            Self::None => (JournalSlot::default(), None),
+            Self::Kept(journal) => (JournalSlot::holding(Some(journal)), None),
+            Self::KeptElsewhere(config) => (JournalSlot::default(), Some(config)),
+        };
+        if let Some(journal) = slot.journal() {
+            update(app, Msg::JournalOpened(journal.stats.clone()));
+        }
+        (slot, waiting)
+    }
+}
+
 /// Runs the console until the user quits, a signal ends it or the
 /// terminal goes away. However it ends, the journal is flushed and closed
 /// and the terminal given back ([`ConsoleTerminal`]).
-pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyhow::Result<()> {
+pub async fn run(mut app: App, source: Source, journal: StartingJournal) -> anyhow::Result<()> {
     let mut log = EventLog::open();
     log.write(&format!("console started against {}", app.header().broker));
-    let journal = journal.map(Arc::new);
-    if let Some(journal) = &journal {
-        update(&mut app, Msg::JournalOpened(journal.stats.clone()));
-    }
+    let (journal, mut waiting) = journal.start(&mut app);
     // Before the terminal is taken: a signal from then on ends the loop
     // instead of the process.
     let mut stop = Stop::new()?;
@@ -112,7 +137,7 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
         mut intake,
         mut connection,
         mut loader,
-    } = open_source(&mut app, source, journal.as_ref(), &results_tx);
+    } = open_source(&mut app, source, &journal, &results_tx);
 
     let size = terminal.size();
     update(&mut app, Msg::Resize(size.width, size.height));
@@ -165,7 +190,7 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
                     if command == Command::Quit {
                         break Ok(());
                     }
-                    let out = Outlet { session: session.as_ref(), popups: popups.as_ref(), journal: journal.as_deref() };
+                    let out = Outlet { session: session.as_ref(), popups: popups.as_ref(), journal: journal.journal().map(Arc::as_ref) };
                     carry_out(&mut app, &out, command, &mut log, &results_tx);
                 }
             }
@@ -175,7 +200,8 @@ pub async fn run(mut app: App, source: Source, journal: Option<Journal>) -> anyh
                 if now.timestamp() != shown_second || app.log().searching() {
                     shown_second = now.timestamp();
                     update(&mut app, Msg::Tick(now));
-                    look_around(&mut app, session.as_ref(), journal.as_deref(), popups.as_ref());
+                    look_around(&mut app, session.as_ref(), journal.journal().map(Arc::as_ref), popups.as_ref());
+                    take_over(&mut app, &journal, &mut waiting, &mut log);
                     dirty = true;
                 }
                 if dirty {
@@ -297,5 +323,48 @@ fn journal_state(journal: &Journal) -> JournalState {
             .unwritten
             .load(std::sync::atomic::Ordering::Relaxed),
         error: journal.stats.error(),
+    }
+}
+
+/// Tries the lock of the journal another console keeps; once that console
+/// has ended, this one keeps the journal: what arrives and what it
+/// publishes from then on is journaled (what arrived before is not: the
+/// other console journaled it, or it is in the gap of at most about a
+/// second between that console's end and this try).
+fn take_over(
+    app: &mut App,
+    slot: &JournalSlot,
+    waiting: &mut Option<JournalConfig>,
+    log: &mut EventLog,
+) {
+    let Some(config) = waiting.as_ref() else {
+        return;
+    };
+    match Journal::open(config.clone()) {
+        Ok(journal) => {
+            *waiting = None;
+            // Taken after the lock: the other console has ended, so
+            // nothing received from now on is in its journal.
+            let Some(journal) = slot.fill(journal, Utc::now()) else {
+                return;
+            };
+            update(app, Msg::JournalOpened(journal.stats.clone()));
+            update(app, Msg::Journal(journal_state(journal)));
+            update(
+                app,
+                Msg::Notice(
+                    StatusLevel::Info,
+                    "journal: this console keeps it now (the console that kept it ended)".into(),
+                ),
+            );
+            log.write("journal taken over: the console that kept it ended");
+        }
+        // Still kept, maybe by a console started since.
+        Err(kept) => {
+            let state = JournalState::KeptElsewhere(kept);
+            if *app.journal() != state {
+                update(app, Msg::Journal(state));
+            }
+        }
     }
 }

@@ -3,6 +3,7 @@
 
 use super::{VINS, available, console, quit};
 use crate::util::{self, Mosquitto, Sandbox, UID, tmux_available, to_topic};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 /// A record of `vin` on `uid`'s topic, as the journal writes it.
@@ -276,5 +277,132 @@ fn a_killed_console_leaves_no_journal_lock_behind() {
     assert!(
         records.iter().any(|r| r.to_string().contains("after")),
         "the third console journals: {records:?}"
+    );
+}
+
+/// Stops the vehicle when the test fails, so the scope can end.
+struct StopOnDrop<'a>(&'a AtomicBool);
+impl Drop for StopOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The tick numbers of the inbound records of the journal, in file order.
+fn ticks(records: &[serde_json::Value]) -> Vec<u64> {
+    records
+        .iter()
+        .filter(|r| r["dir"] == "in")
+        .filter_map(|r| {
+            r["payload"]["content"]["action"]
+                .as_str()?
+                .strip_prefix("tick")?
+                .parse()
+                .ok()
+        })
+        .collect()
+}
+
+#[test]
+fn a_second_console_keeps_the_journal_once_the_first_ends() {
+    if !available("a_second_console_keeps_the_journal_once_the_first_ends") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let first = console(&sandbox, &broker);
+    let second = console(&sandbox, &broker);
+    second
+        .wait_for(
+            "journal kept by another console, pid ",
+            Duration::from_secs(10),
+        )
+        .unwrap_or_else(|s| panic!("{s}"));
+    // A vehicle talking every 0.1 s throughout, as in the user's steps.
+    let published = AtomicU64::new(0);
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let _stop = StopOnDrop(&stop);
+        scope.spawn(|| {
+            while !stop.load(Ordering::Relaxed) {
+                let n = published.load(Ordering::Relaxed) + 1;
+                broker.publish(
+                    &to_topic(VINS[0]),
+                    format!(r#"{{"content":{{"action":"tick{n}"}}}}"#).as_bytes(),
+                );
+                published.store(n, Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        });
+        second
+            .wait_for("rx 5 ", Duration::from_secs(10))
+            .unwrap_or_else(|s| panic!("traffic flows:\n{s}"));
+        // The first console's window closed, traffic flowing.
+        first.kill_session();
+        let ended_after = published.load(Ordering::Relaxed);
+        let screen = second
+            .wait_for(
+                "journal: this console keeps it now (the console that kept it ended)",
+                Duration::from_secs(5),
+            )
+            .unwrap_or_else(|s| panic!("the second console does not take the journal over:\n{s}"));
+        let taken_after = published.load(Ordering::Relaxed);
+        assert!(
+            !screen.contains("kept by"),
+            "the title and the status bar say it keeps the journal:\n{screen}"
+        );
+        eprintln!(
+            "the first console ended after tick{ended_after}, taken over after tick{taken_after}"
+        );
+        // The second console publishes to the vehicle.
+        second.send_keys(&["BTab"]);
+        second.send_keys(&["j"]);
+        second.send_keys(&["Enter"]);
+        second
+            .wait_for(&format!("Editor → {}", VINS[0]), Duration::from_secs(5))
+            .unwrap_or_else(|s| panic!("{s}"));
+        second.send_keys(&["t"]);
+        second
+            .wait_for("Templates", Duration::from_secs(5))
+            .unwrap_or_else(|s| panic!("{s}"));
+        second.send_keys(&["Enter"]);
+        second.send_keys(&["C-s"]);
+        second
+            .wait_for("tx 1 ", Duration::from_secs(10))
+            .unwrap_or_else(|s| panic!("nothing was published:\n{s}"));
+        std::thread::sleep(Duration::from_millis(500));
+    });
+    let last = published.load(Ordering::Relaxed);
+    // Every tick the second console counted reaches it before it quits.
+    second
+        .wait_for(&format!("tick{last}"), Duration::from_secs(10))
+        .unwrap_or_else(|s| panic!("the last tick is shown:\n{s}"));
+    // Out of the editor, then quit.
+    second.send_keys(&["Escape"]);
+    quit(&second);
+    let records = sandbox.journal_records();
+    let ticks = ticks(&records);
+    assert!(
+        ticks.windows(2).all(|pair| pair[0] < pair[1]),
+        "each message once, in order: {ticks:?}"
+    );
+    // One gap, between the first console's end and the takeover, and none
+    // after: every message from then on is journaled.
+    let missing: Vec<u64> = (1..=last).filter(|n| !ticks.contains(n)).collect();
+    assert!(
+        missing.windows(2).all(|pair| pair[1] == pair[0] + 1),
+        "one gap only: missing {missing:?} of 1..={last}"
+    );
+    assert_eq!(
+        ticks.last(),
+        Some(&last),
+        "the journal runs to the last tick"
+    );
+    eprintln!("missing {} message(s): {missing:?}", missing.len());
+    let out: Vec<_> = records.iter().filter(|r| r["dir"] == "out").collect();
+    assert_eq!(
+        out.len(),
+        1,
+        "the second console's publish is journaled: {records:?}"
     );
 }
