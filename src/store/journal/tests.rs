@@ -216,3 +216,28 @@ fn a_second_writer_of_one_journal_is_refused_with_the_holders_pid_until_it_ends(
         "the lock goes with its holder"
     );
 }
+
+#[test]
+fn a_journal_taken_over_is_for_what_arrives_from_the_takeover_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let slot = JournalSlot::default();
+    assert!(slot.journal().is_none(), "kept elsewhere: none yet");
+    let taken = at(24, 30);
+    let journal = Journal::start(JournalConfig::new(dir.path().to_owned()));
+    assert!(slot.fill(journal, taken).is_some());
+    assert!(
+        slot.journal_for(at(24, 29)).is_none(),
+        "received before the takeover: the other console's (written by it, or the gap)"
+    );
+    assert!(slot.journal_for(taken).is_some());
+    assert!(slot.journal_for(at(24, 31)).is_some());
+    let another = Journal::start(JournalConfig::new(dir.path().to_owned()));
+    assert!(
+        slot.fill(another, at(24, 40)).is_none(),
+        "a slot is filled once"
+    );
+    assert!(
+        slot.journal_for(at(24, 35)).is_some(),
+        "the first takeover stands"
+    );
+}

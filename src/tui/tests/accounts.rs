@@ -126,3 +126,44 @@ fn a_narrow_title_names_every_account_of_the_files_and_cuts_with_an_ellipsis() {
         "the prefix is whole or visibly cut: {shown:?}"
     );
 }
+
+#[test]
+fn the_title_follows_the_journal_kept_elsewhere_then_taken_over() {
+    use crate::account::Account;
+    use crate::store::journal::KeptElsewhere;
+    use crate::tui::app::{HistoryOf, JournalState};
+    let account = Account::new("127.0.0.1", 1883, "PARTNER1");
+    let mut app = app_configured(120, 24, 1000, |c| {
+        c.header.history_of =
+            HistoryOf::KeptElsewhere(account.clone(), KeptElsewhere { pid: Some(11) });
+    });
+    assert!(
+        title(&app).contains("(journal kept by pid 11)"),
+        "{}",
+        title(&app)
+    );
+    // A console started since keeps it now.
+    update(
+        &mut app,
+        Msg::Journal(JournalState::KeptElsewhere(KeptElsewhere { pid: Some(22) })),
+    );
+    assert!(
+        title(&app).contains("(journal kept by pid 22)"),
+        "{}",
+        title(&app)
+    );
+    // It ended too: this console keeps the journal.
+    update(
+        &mut app,
+        Msg::Journal(JournalState::Writing {
+            dir: "journal".into(),
+            unwritten: 0,
+            error: None,
+        }),
+    );
+    let shown = title(&app);
+    assert!(
+        shown.contains("─ journal PARTNER1@127.0.0.1:1883") && !shown.contains("kept by"),
+        "{shown}"
+    );
+}
