@@ -1,6 +1,7 @@
 //! The status bar: the connection, this session's counters, the journal,
-//! why a connection failed and the last notice. It takes a second row
-//! rather than cut what must be read whole (a failure's fix, a notice).
+//! why a connection failed and the last notice. It takes a second (and a
+//! third) row rather than cut what must be read whole (a failure's fix, a
+//! notice, the journal's trouble).
 
 use super::app::{App, ConnectionState, JournalState};
 use super::editor::StatusLevel;
@@ -64,17 +65,17 @@ fn parts(app: &App, theme: Theme) -> Parts {
         ));
     }
     spans.push(Span::raw(format!(" {:.1} msg/s ", app.rate())));
-    // What gives way when the line is too long: the broker and the
-    // profile (the title bar names them), then the end of a failure's
-    // reason; the counters and a notice are never cut.
-    // (span, its rank: the lowest gives way first)
+    // What gives way when the line is too long: the broker, then the
+    // profile (the title bar names both), then "no journal"; the counters
+    // and a notice are never cut. Each with its rank, the lowest going
+    // first.
     let mut broker = vec![(Span::raw(format!(" {} ", app.header().broker)), 0)];
     if let Some(profile) = &app.header().profile {
         broker.insert(0, (Span::raw(format!(" profile {profile} ")), 1));
     }
     let mut after = Vec::new();
     match &app.journal() {
-        // Said only where there is room: it gives way first.
+        // Said where there is room, after the broker and the profile.
         JournalState::Off => broker.push((Span::styled(" no journal ", theme.dim()), 2)),
         JournalState::KeptElsewhere(kept) => {
             after.push(Span::styled(format!(" {kept} "), theme.warning()));
