@@ -292,24 +292,3 @@ fn fit_footer(items: Vec<FooterItem>, width: u16) -> Vec<Span<'static>> {
     }
     spans
 }
-
-/// A text progress bar `width` cells wide, with the percentage.
-pub(super) fn bar(done: u64, total: u64, width: usize) -> String {
-    let share = if total == 0 {
-        1.0
-    } else {
-        #[allow(clippy::cast_precision_loss)]
-        let share = done as f64 / total as f64;
-        share.clamp(0.0, 1.0)
-    };
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let filled =
-        ((share * f64::from(u16::try_from(width).unwrap_or(u16::MAX))).round() as usize).min(width);
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
-    let percent = (share * 100.0).floor() as u32;
-    format!(
-        "[{}{}] {percent}%",
-        "█".repeat(filled),
-        "░".repeat(width - filled)
-    )
-}
