@@ -27,12 +27,14 @@ pub(crate) fn output_lost(err: &std::io::Error) {
     }
 }
 
+pub mod completions;
 pub mod confirm;
 pub mod console;
 #[cfg(feature = "demo")]
 pub mod demo;
 pub mod environment;
 pub mod export;
+pub mod man;
 pub mod needed;
 pub mod open;
 pub mod replay;
@@ -77,11 +79,24 @@ or after '=' on the command line (--read-only=false overrides a profile's \
 read-only = true). The password is never a \
 flag: it comes from WPCONSOLE_PASSWORD, --password-file, or a prompt.";
 
+/// What `--version` says after the name: the version, the commit it was
+/// built from and the cargo features built in (build.rs finds the last two),
+/// e.g. `0.1.0 (commit 8f01d93, features: demo)`: a bug report then says
+/// exactly which build it is about.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (commit ",
+    env!("WPCONSOLE_COMMIT"),
+    ", features: ",
+    env!("WPCONSOLE_FEATURES"),
+    ")"
+);
+
 /// wpconsole: the application server console for Stellantis WebPortal apps.
 #[derive(Debug, Parser)]
 #[command(
     name = "wpconsole",
-    version,
+    version = VERSION,
     about = "Watch what WebPortal vehicle apps send, and compose, validate and publish actions to them over MQTT.",
     after_help = format!("{ENVIRONMENT}\n\n{EXIT_CODES}\n\nWithout a command, wpconsole opens the interactive console on the configured broker.\nThe console logs connection changes and publishes (never payloads or secrets) to\n~/.local/state/wpconsole/wpconsole.log (or $WPCONSOLE_STATE_DIR/wpconsole.log).\n\nExamples:\n  wpconsole demo\n  wpconsole --profile preprod\n  wpconsole demo --headless\n  wpconsole --profile preprod tail --vin VF3ABCDEFGH123456\n  wpconsole validate action.json\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{{\"type\":\"action\",\"action\":\"ping\"}}'"),
 )]
@@ -125,6 +140,10 @@ pub enum Command {
     Replay(replay::ReplayArgs),
     #[cfg(feature = "demo")]
     Demo(demo::DemoArgs),
+    /// Print the shell completion script (bash, zsh, fish, powershell, elvish).
+    Completions(completions::CompletionsArgs),
+    /// Print the manual page (roff), or write one page per command with --dir.
+    Man(man::ManArgs),
 }
 
 /// An error that ends a command, with its exit code.
@@ -223,6 +242,8 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         Some(Command::Open(args)) => open::run(&cli.global, &args).await,
         #[cfg(feature = "demo")]
         Some(Command::Demo(args)) => demo::run(&cli.global, &args).await,
+        Some(Command::Completions(args)) => completions::run(&args),
+        Some(Command::Man(args)) => man::run(&args),
         None => {
             // The config's mistakes come first: they are what to fix
             // whether or not there is a terminal.

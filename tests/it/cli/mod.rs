@@ -3,6 +3,7 @@
 
 mod catalog;
 mod environment;
+mod installed;
 mod journals;
 mod keys;
 mod options;
