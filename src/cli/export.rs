@@ -6,6 +6,7 @@ use super::{CliError, GlobalArgs, exit};
 use crate::domain::Vin;
 use crate::domain::record::payload_bytes;
 use crate::store::export::{Exporter, Format};
+use chrono::{DateTime, Utc};
 use clap::Args;
 use std::io::{BufRead, BufReader, IsTerminal as _, Write};
 use std::path::PathBuf;
@@ -13,7 +14,7 @@ use std::path::PathBuf;
 /// Export messages from journals or captures, filtered.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole export --vin VF3ABCDEFGH123456 --format csv -o bench.csv\n  wpconsole export PARTNER1/2026-11-24.jsonl --kind text --kind binary\n  wpconsole export capture.jsonl --text unlock --dir in\n\nWithout files, today's journal of the account connected to (--broker and --uid, or\n--profile) is read, never another account's. Filters combine (all must match); --vin and\n--kind may be repeated (any of them matches). A torn last line (a crash while\nwriting) is skipped and reported. To a terminal, control characters in the text are shown\nescaped; to a file or a pipe the bytes stay exact."
+    after_help = "Examples:\n  wpconsole export --vin VF3ABCDEFGH123456 --format csv -o bench.csv\n  wpconsole export PARTNER1/2026-11-24.jsonl --kind text --kind binary\n  wpconsole export capture.jsonl --text unlock --dir in\n  wpconsole export --since \"yesterday 14:00\" --until \"yesterday 14:10\" --vin VF3ABCDEFGH123456\n\nWithout files, today's journal of the account connected to (--broker and --uid, or\n--profile) is read, or the days --since and --until span; never another account's. Filters combine (all must match); --vin and\n--kind may be repeated (any of them matches). A torn last line (a crash while\nwriting) is skipped and reported. To a terminal, control characters in the text are shown\nescaped; to a file or a pipe the bytes stay exact."
 )]
 pub struct ExportArgs {
     #[command(flatten)]
@@ -50,10 +51,27 @@ pub struct RecordFilter {
     /// Only messages whose VIN, topic or payload contains this text (any case).
     #[arg(long, value_name = "TEXT")]
     pub text: Option<String>,
+    /// Only messages received at or after this time: 14:03, "yesterday 14:03",
+    /// "2026-11-28 14:03", 2026-11-28 (its midnight) in the local time zone, or RFC 3339
+    /// (2026-11-28T14:03:00Z). Without files, the journal is read from that day on.
+    #[arg(long, value_name = "TIME", value_parser = moment_arg)]
+    pub since: Option<DateTime<Utc>>,
+    /// Only messages received before this time (same forms as --since): `--since 2026-11-27
+    /// --until 2026-11-28` is the 27th. Without files, the journal is read up to that day.
+    #[arg(long, value_name = "TIME", value_parser = moment_arg)]
+    pub until: Option<DateTime<Utc>>,
+}
+
+/// `--since` / `--until` read by the one parser the console's `T` uses,
+/// in the machine's local time zone.
+fn moment_arg(text: &str) -> Result<DateTime<Utc>, String> {
+    crate::domain::moment::parse(text, Utc::now(), &chrono::Local).map_err(|err| err.to_string())
 }
 
 #[derive(serde::Deserialize)]
 struct Fields<'a> {
+    #[serde(borrow, default)]
+    received_at: Option<&'a str>,
     #[serde(borrow, default)]
     vin: Option<&'a str>,
     #[serde(borrow, default)]
@@ -73,11 +91,21 @@ impl RecordFilter {
             .collect()
     }
 
-    /// The files named, or today's journal of the account `settings` are
-    /// connected to (never another account's, never the old flat layout's).
+    /// The files named, or the journal of the account `settings` are
+    /// connected to (never another account's, never the old flat
+    /// layout's): today's, or the days `--since` and `--until` span.
     pub fn files(&self, settings: &Settings) -> Result<Vec<PathBuf>, CliError> {
         if !self.files.is_empty() {
             return Ok(self.files.clone());
+        }
+        if let (Some(since), Some(until)) = (self.since, self.until)
+            && since >= until
+        {
+            return Err(CliError::usage(format!(
+                "--since {} is not before --until {}: nothing lies between them; swap them?",
+                since.to_rfc3339(),
+                until.to_rfc3339()
+            )));
         }
         let journal = match settings.journal() {
             Ok(Some(journal)) => journal,
@@ -93,18 +121,48 @@ impl RecordFilter {
                 )));
             }
         };
-        let today = journal.today();
-        if today.is_empty() {
+        // Journal files are per UTC day; the last day is the one `--until`
+        // falls in (a record a microsecond before it may be there).
+        let today = Utc::now().date_naive();
+        let last = self.until.map_or(today, |until| {
+            (until - chrono::Duration::microseconds(1)).date_naive()
+        });
+        let first = self
+            .since
+            .map_or(last.min(today), |since| since.date_naive());
+        let files = journal.days(first, last);
+        if files.is_empty() {
             if let Some(notice) = journal.old_layout_notice() {
                 eprintln!("wpconsole: {notice}");
             }
+            let days = if first == last && first == today {
+                "for today".to_owned()
+            } else if first == last {
+                format!("for {first} (UTC)")
+            } else {
+                format!("from {first} to {last} (UTC)")
+            };
             return Err(CliError::usage(format!(
-                "no journal for today of {} in {}: name the files to read",
+                "no journal {days} of {} in {}: name the files to read",
                 journal.account,
                 journal.dir.display()
             )));
         }
-        Ok(today)
+        Ok(files)
+    }
+
+    /// Whether a record's time is inside `--since` / `--until`; a record
+    /// whose time cannot be read is outside any range given.
+    fn in_range(&self, received_at: Option<&str>) -> bool {
+        if self.since.is_none() && self.until.is_none() {
+            return true;
+        }
+        received_at
+            .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
+            .is_some_and(|at| {
+                self.since.is_none_or(|since| at >= since)
+                    && self.until.is_none_or(|until| at < until)
+            })
     }
 
     /// Whether a record line passes; `None` when it is not a record.
@@ -129,7 +187,7 @@ impl RecordFilter {
                 || payload_bytes(line)
                     .is_ok_and(|payload| crate::store::search::contains(&payload, lower))
         });
-        Some(vin_ok && kind_ok && dir_ok && text_ok)
+        Some(vin_ok && kind_ok && dir_ok && self.in_range(fields.received_at) && text_ok)
     }
 }
 

@@ -9,6 +9,7 @@ use crate::domain::{DEFAULT_PREFIX, DEFAULT_SIZE_LIMIT, TopicScheme};
 use crate::mqtt::tls::TlsFiles;
 use crate::mqtt::{BrokerUrl, ConnectionSettings, Password, PasswordSource};
 use crate::store::journal::{day_files, flat_day_files};
+use chrono::NaiveDate;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -339,7 +340,18 @@ pub struct AccountJournal {
 impl AccountJournal {
     /// The account's journal files of today (UTC), in order.
     pub fn today(&self) -> Vec<PathBuf> {
-        day_files(&self.dir, chrono::Utc::now().date_naive())
+        let today = chrono::Utc::now().date_naive();
+        self.days(today, today)
+    }
+
+    /// The account's journal files of the UTC days `first` to `last`
+    /// (both included), oldest first; a day without a file is passed over.
+    pub fn days(&self, first: NaiveDate, last: NaiveDate) -> Vec<PathBuf> {
+        first
+            .iter_days()
+            .take_while(|day| *day <= last)
+            .flat_map(|day| day_files(&self.dir, day))
+            .collect()
     }
 
     /// Where journals of the old flat layout are, when there are any: one

@@ -6,6 +6,7 @@ pub mod display;
 pub mod envelope;
 pub mod inbound;
 pub mod json;
+pub mod moment;
 pub mod outbound;
 pub mod popup;
 pub mod record;

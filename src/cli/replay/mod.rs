@@ -27,7 +27,7 @@ use std::time::Duration;
 /// Re-publish recorded messages to a vehicle.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole replay --to VF3ABCDEFGH123456 --vin ZFA1234567890ABCD --dry-run\n  wpconsole replay journal/2026-11-24.jsonl --to VF3ABCDEFGH123456 --text unlock --pace fast\n\nBy default what the console published (--dir out) is replayed; filters combine as in\n`export`. Every envelope is checked first: one invalid or oversized envelope refuses the\nwhole replay and nothing is published. Popups are kept 20 s apart (and 20 s after the\nlast popup `send` sent to that vehicle).\nExit codes: 0 all published, 1 refused (nothing published), 2 usage, 3 broker."
+    after_help = "Examples:\n  wpconsole replay --to VF3ABCDEFGH123456 --vin ZFA1234567890ABCD --dry-run\n  wpconsole replay journal/2026-11-24.jsonl --to VF3ABCDEFGH123456 --text unlock --pace fast\n  wpconsole replay --to VF3ABCDEFGH123456 --since \"yesterday 14:00\" --until \"yesterday 15:00\"\n\nBy default what the console published (--dir out) is replayed; filters combine as in\n`export`. Every envelope is checked first: one invalid or oversized envelope refuses the\nwhole replay and nothing is published. Popups are kept 20 s apart (and 20 s after the\nlast popup `send` sent to that vehicle).\nExit codes: 0 all published, 1 refused (nothing published), 2 usage, 3 broker."
 )]
 pub struct ReplayArgs {
     #[command(flatten)]

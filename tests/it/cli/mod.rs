@@ -2,6 +2,7 @@
 //! `validate`, `send --dry-run`, and the errors that say what to fix.
 
 mod catalog;
+mod days;
 mod environment;
 mod installed;
 mod journals;
