@@ -1,6 +1,7 @@
 //! The broker connection: options from the configuration, TLS, and the
 //! session task that owns rumqttc's event loop.
 
+pub mod certificate;
 pub mod reason;
 pub mod session;
 pub mod tls;
