@@ -104,7 +104,8 @@ pub async fn run(
     })
     .with_keys(keys)
     .with_cache_bytes(global.options.cache_mb.saturating_mul(1024 * 1024))
-    .with_track_timeout(settings.track_timeout);
+    .with_track_timeout(settings.track_timeout)
+    .with_certificate(connection.expiry.clone());
     let session = SessionOptions {
         subscriptions: vec![topics.to_filter()],
         // 16,384 messages (about 11 MB at 600 B) absorb a burst; past that the

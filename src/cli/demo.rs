@@ -69,7 +69,7 @@ pub async fn run(global: &GlobalArgs, args: &DemoArgs) -> Result<u8, CliError> {
             Some("demo".to_owned()),
             crate::config::Profile::default(),
         );
-        let connection = settings.connection()?;
+        let connection = settings.console_connection()?;
         let outcome = super::console::run(&settings, connection, fleet_list, true, global).await;
         fleet_task.abort();
         return outcome;

@@ -261,7 +261,7 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
                         err.message
                     ))
                 })?;
-            let connection = settings.connection()?;
+            let connection = settings.console_connection()?;
             let fleet = console::configured_fleet(&settings);
             console::run(&settings, connection, fleet, false, &cli.global).await
         }

@@ -6,6 +6,7 @@ use super::{CliError, GlobalArgs};
 use crate::account::Account;
 use crate::config::{self, ConfigFile, FleetEntry, Profile};
 use crate::domain::{DEFAULT_PREFIX, DEFAULT_SIZE_LIMIT, TopicScheme};
+use crate::mqtt::certificate::{ClientCertificate, Expiry, ExpiryWatch};
 use crate::mqtt::tls::TlsFiles;
 use crate::mqtt::{BrokerUrl, ConnectionSettings, Password, PasswordSource};
 use crate::store::journal::{day_files, flat_day_files};
@@ -38,6 +39,9 @@ pub struct Settings {
     /// A client certificate without its key, or a key without its
     /// certificate: the id of the option that is missing (`key`, `cert`).
     pub unpaired_client_file: Option<&'static str>,
+    /// Days before the client certificate's end from which it is warned
+    /// about (`--cert-warn-days`, profile `cert-warn-days`).
+    pub cert_warn_days: u32,
     pub fleet: Vec<FleetEntry>,
     /// The journal root, `None` for no journal: each account journals in
     /// its own directory under it (see [`Settings::journal`]).
@@ -125,6 +129,9 @@ impl Settings {
             keep_alive: Duration::from_secs(given.keep_alive.unwrap_or(30).max(1)),
             password_file: given.password_file.map(expand_home),
             unpaired_client_file,
+            cert_warn_days: given
+                .cert_warn_days
+                .unwrap_or(crate::mqtt::certificate::DEFAULT_WARN_DAYS),
             tls: TlsFiles {
                 ca: given.ca.map(expand_home),
                 client: cert.zip(key),
@@ -264,8 +271,29 @@ impl Settings {
             })
     }
 
-    /// Connection settings, reading (or asking for) the password.
+    /// Connection settings for a command, reading (or asking for) the
+    /// password. A client certificate close to its end is warned about
+    /// here, once, on stderr; an expired one is refused.
     pub fn connection(&self) -> Result<ConnectionSettings, CliError> {
+        let connection = self.checked_connection()?;
+        if let Some(warning) = connection
+            .expiry
+            .as_ref()
+            .and_then(|watch| watch.at(chrono::Utc::now()).warning(&watch.name))
+        {
+            eprintln!("wpconsole: {warning}");
+        }
+        Ok(connection)
+    }
+
+    /// Connection settings for the console: as [`Settings::connection`],
+    /// but a certificate close to its end is said in the status bar (from
+    /// [`ConnectionSettings::expiry`]), not on a terminal about to be taken.
+    pub fn console_connection(&self) -> Result<ConnectionSettings, CliError> {
+        self.checked_connection()
+    }
+
+    fn checked_connection(&self) -> Result<ConnectionSettings, CliError> {
         let Some(broker) = &self.broker else {
             return Err(needed::missing(
                 &[Needed::Broker],
@@ -281,6 +309,7 @@ impl Settings {
                 needed::where_to_give(missing, self.profile_name.as_deref())
             )));
         }
+        let expiry = self.certificate_expiry(&broker)?;
         if self.tls.insecure {
             eprintln!(
                 "wpconsole: WARNING: --insecure: the broker's certificate is NOT verified; anyone on the path can read and change this traffic"
@@ -299,7 +328,30 @@ impl Settings {
             keep_alive: self.keep_alive,
             size_limit: self.size_limit,
             broker,
+            expiry,
         })
+    }
+
+    /// The client certificate's end, watched; an expired certificate is
+    /// refused here, before the password is asked for or anything
+    /// connects. A certificate that cannot be read is left to the TLS
+    /// setup, which says why in its own words.
+    fn certificate_expiry(&self, broker: &BrokerUrl) -> Result<Option<ExpiryWatch>, CliError> {
+        let Some((cert, _)) = &self.tls.client else {
+            return Ok(None);
+        };
+        if !broker.scheme.is_tls() {
+            return Ok(None);
+        }
+        let Ok(certificate) = ClientCertificate::read_certificate(cert) else {
+            return Ok(None);
+        };
+        if let Some(refusal) =
+            Expiry::of(&certificate, chrono::Utc::now(), self.cert_warn_days).refusal(&certificate)
+        {
+            return Err(CliError::usage(refusal));
+        }
+        Ok(Some(ExpiryWatch::of(&certificate, self.cert_warn_days)))
     }
 
     /// The password and where it came from (a refused login names it).

@@ -53,6 +53,15 @@ pub struct Options {
     /// Private key (PEM) of the client certificate.
     #[arg(long, global = true, env = "WPCONSOLE_KEY", value_name = "FILE")]
     pub key: Option<PathBuf>,
+    /// Warn this many days before the client certificate expires (0: no warning; an expired
+    /// certificate is refused all the same) [default: 30].
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_CERT_WARN_DAYS",
+        value_name = "DAYS"
+    )]
+    pub cert_warn_days: Option<u32>,
     /// Do not verify the broker's certificate. Dangerous: only for test brokers.
     #[arg(
         long,
@@ -240,6 +249,7 @@ impl Options {
             ca,
             cert,
             key,
+            cert_warn_days,
             insecure,
             client_id,
             prefix,
@@ -268,6 +278,7 @@ impl Options {
             ca: ca.or(under.ca),
             cert: cert.or(under.cert),
             key: key.or(under.key),
+            cert_warn_days: cert_warn_days.or(under.cert_warn_days),
             insecure: insecure.or(under.insecure),
             client_id: client_id.or(under.client_id),
             prefix: prefix.or(under.prefix),

@@ -251,31 +251,16 @@ impl Expiry {
     /// The certificate's state at `now`, warned `warn_days` ahead (0 warns
     /// of nothing; an expired certificate is refused whatever the window).
     pub fn of(certificate: &ClientCertificate, now: DateTime<Utc>, warn_days: u32) -> Self {
-        let end = certificate.not_after;
-        let date = end.date_naive();
-        // X.509's notAfter is the last valid instant.
-        if now > end {
-            return Self::Expired { date };
-        }
-        let left = end - now;
-        if left > chrono::Duration::days(i64::from(warn_days)) {
-            return Self::Fine;
-        }
-        let days = left.num_days();
-        if left < chrono::Duration::days(i64::from(URGENT_DAYS)) {
-            Self::Urgent { days, date }
-        } else {
-            Self::Soon { days, date }
-        }
+        ExpiryWatch::of(certificate, warn_days).at(now)
     }
 
-    /// The warning for a command's stderr, `None` when there is nothing to
-    /// warn about (or it is expired: see [`Expiry::refusal`]).
-    pub fn warning(&self, certificate: &ClientCertificate) -> Option<String> {
+    /// The warning for a command's stderr about the certificate `name`d
+    /// (`CN=...`), `None` when there is nothing to warn about (or it is
+    /// expired: see [`Expiry::refusal`]).
+    pub fn warning(&self, name: &str) -> Option<String> {
         match *self {
             Self::Soon { days, date } | Self::Urgent { days, date } => Some(format!(
-                "warning: the client certificate {} expires on {date} ({}): ask Stellantis for a new one before then",
-                certificate.name(),
+                "warning: the client certificate {name} expires on {date} ({}): ask Stellantis for a new one before then",
                 days_in_words(days)
             )),
             Self::Fine | Self::Expired { .. } => None,
@@ -291,6 +276,46 @@ impl Expiry {
                 certificate.path.display()
             )),
             _ => None,
+        }
+    }
+}
+
+/// What a long-running console keeps of the certificate to say, at any
+/// time, how close its end is (the status bar asks at every draw).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExpiryWatch {
+    /// How the certificate names its holder (`CN=...`).
+    pub name: String,
+    pub not_after: DateTime<Utc>,
+    /// The warning window, in days.
+    pub warn_days: u32,
+}
+
+impl ExpiryWatch {
+    pub fn of(certificate: &ClientCertificate, warn_days: u32) -> Self {
+        Self {
+            name: certificate.name(),
+            not_after: certificate.not_after,
+            warn_days,
+        }
+    }
+
+    /// The rule: expired past `not_after` (X.509's last valid instant),
+    /// else warned within the window, urgently under [`URGENT_DAYS`].
+    pub fn at(&self, now: DateTime<Utc>) -> Expiry {
+        let date = self.not_after.date_naive();
+        if now > self.not_after {
+            return Expiry::Expired { date };
+        }
+        let left = self.not_after - now;
+        if left > chrono::Duration::days(i64::from(self.warn_days)) {
+            return Expiry::Fine;
+        }
+        let days = left.num_days();
+        if left < chrono::Duration::days(i64::from(URGENT_DAYS)) {
+            Expiry::Urgent { days, date }
+        } else {
+            Expiry::Soon { days, date }
         }
     }
 }

@@ -58,6 +58,9 @@ pub struct ConnectionSettings {
     /// `size-limit`): the client's packet limit follows it, so a payload
     /// that passed the size check is never refused by rumqttc itself.
     pub size_limit: usize,
+    /// The client certificate's end, when one is used: what the console's
+    /// status bar says as it nears (commands warn once before connecting).
+    pub expiry: Option<certificate::ExpiryWatch>,
 }
 
 /// What a PUBLISH packet carries besides its payload: a topic of at most
@@ -143,6 +146,7 @@ mod tests {
             tls: tls::TlsFiles::default(),
             keep_alive: Duration::from_secs(30),
             size_limit: 131_072,
+            expiry: None,
         };
         let debug = format!("{settings:?}");
         assert!(!debug.contains("hunter2"));

@@ -30,6 +30,7 @@ pub async fn run_fleet(broker: BrokerUrl, topics: TopicScheme, mut fleet: Fleet)
         tls: crate::mqtt::tls::TlsFiles::default(),
         keep_alive: Duration::from_secs(30),
         size_limit: crate::domain::DEFAULT_SIZE_LIMIT,
+        expiry: None,
     };
     let Ok(options) = settings.mqtt_options() else {
         return;

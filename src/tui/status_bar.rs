@@ -7,6 +7,7 @@ use super::app::{App, ConnectionState, JournalState};
 use super::editor::StatusLevel;
 use super::theme::Theme;
 use super::width::{self, fit};
+use crate::mqtt::certificate::{Expiry, days_in_words};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -92,6 +93,9 @@ fn parts(app: &App, theme: Theme) -> Parts {
         )),
     }
     let reason = reason.map(|reason| Span::styled(format!(" {reason} "), theme.error()));
+    let certificate = app
+        .certificate()
+        .and_then(|watch| certificate(&watch.at(app.now()), theme));
     let notice = app.notice().as_ref().map(|(level, text)| {
         let style = match level {
             StatusLevel::Info => Style::new(),
@@ -102,6 +106,7 @@ fn parts(app: &App, theme: Theme) -> Parts {
     });
     Parts {
         lead: spans,
+        certificate,
         broker,
         after,
         reason,
@@ -109,10 +114,33 @@ fn parts(app: &App, theme: Theme) -> Parts {
     }
 }
 
+/// The client certificate's end, when near: amber in the warning window,
+/// red under 7 days and once expired (a console left running past it).
+fn certificate(expiry: &Expiry, theme: Theme) -> Option<Span<'static>> {
+    match *expiry {
+        Expiry::Fine => None,
+        Expiry::Soon { days, date } => Some(Span::styled(
+            format!(" certificate expires {date} ({}) ", days_in_words(days)),
+            theme.warning(),
+        )),
+        Expiry::Urgent { days, date } => Some(Span::styled(
+            format!(" certificate expires {date} ({}) ", days_in_words(days)),
+            theme.error(),
+        )),
+        Expiry::Expired { date } => Some(Span::styled(
+            format!(" certificate expired {date}: ask Stellantis for a renewed one "),
+            theme.error(),
+        )),
+    }
+}
+
 /// The status bar's pieces, before they are fitted to the room.
 struct Parts {
     /// The state and the counters: never cut.
     lead: Vec<Span<'static>>,
+    /// The client certificate's end when it nears: never cut, before the
+    /// broker (which gives way first) and the failure's reason (cut next).
+    certificate: Option<Span<'static>>,
     /// The profile, the broker and "no journal", each with its rank: the
     /// first to give way, the lowest rank first.
     broker: Vec<(Span<'static>, u8)>,
@@ -136,6 +164,7 @@ impl Parts {
     /// What must show whole: everything but the broker.
     fn needed(&self) -> usize {
         cells_of(&self.lead)
+            + self.certificate.as_ref().map_or(0, cells)
             + cells_of(&self.after)
             + self.reason.as_ref().map_or(0, cells)
             + self.notice.as_ref().map_or(0, cells)
@@ -145,11 +174,13 @@ impl Parts {
     fn one_row(self, room: usize) -> Line<'static> {
         let Parts {
             mut lead,
+            certificate,
             broker,
             after,
             reason,
             notice,
         } = self;
+        lead.extend(certificate);
         let others = cells_of(&lead) + cells_of(&after) + notice.as_ref().map_or(0, cells);
         let broker = give_way(
             broker,
@@ -170,11 +201,21 @@ impl Parts {
     fn rows(self, room: usize) -> Vec<Line<'static>> {
         let Parts {
             mut lead,
+            certificate,
             broker,
             after,
             reason,
             notice,
         } = self;
+        // The certificate's end stays on the first row when it fits
+        // there, else it is the first said below.
+        let certificate = match certificate {
+            Some(span) if cells_of(&lead) + cells(&span) <= room => {
+                lead.push(span);
+                None
+            }
+            other => other,
+        };
         // The journal's state stays on the first row when it fits there,
         // else it is wrapped below with the rest.
         let (after, below) = if cells_of(&lead) + cells_of(&after) <= room {
@@ -189,7 +230,12 @@ impl Parts {
         lead.extend(broker);
         lead.extend(after);
         let mut lines = vec![Line::from(lead)];
-        for span in below.into_iter().chain(reason).chain(notice) {
+        for span in certificate
+            .into_iter()
+            .chain(below)
+            .chain(reason)
+            .chain(notice)
+        {
             lines.extend(
                 width::wrap(span.content.trim(), room)
                     .into_iter()

@@ -148,4 +148,99 @@ fn the_defaults_the_help_names_are_the_defaults_used() {
     assert_eq!(said("trailing_slash"), s.trailing_slash.to_string());
     assert_eq!(said("size_limit"), s.size_limit.to_string());
     assert_eq!(said("keep_alive"), s.keep_alive.as_secs().to_string());
+    assert_eq!(said("cert_warn_days"), s.cert_warn_days.to_string());
+}
+
+/// A client certificate ending at `not_after`, with its key, in `dir`.
+fn client_certificate(dir: &Path, not_after: (i32, u8, u8)) -> (PathBuf, PathBuf) {
+    let key = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["u123456".into()]).unwrap();
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "u123456");
+    params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+    params.not_after = rcgen::date_time_ymd(not_after.0, not_after.1, not_after.2);
+    let cert = dir.join("client.pem");
+    let key_path = dir.join("client.key");
+    std::fs::write(&cert, params.self_signed(&key).unwrap().pem()).unwrap();
+    std::fs::write(&key_path, key.serialize_pem()).unwrap();
+    (cert, key_path)
+}
+
+#[test]
+fn an_expired_client_certificate_is_refused_before_connecting_with_what_to_ask_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = client_certificate(dir.path(), (2021, 1, 1));
+    let global = given(Options {
+        broker: Some("mqtts://127.0.0.1:1".into()),
+        uid: Some("PARTNER1".into()),
+        cert: Some(cert.clone()),
+        key: Some(key.clone()),
+        ..Options::default()
+    });
+    let s = Settings::merge(&global, None, Profile::default());
+    for refused in [s.connection(), s.console_connection()] {
+        let err = refused.unwrap_err();
+        assert_eq!(err.code, crate::cli::exit::USAGE);
+        assert!(
+            err.message.contains("expired on 2021-01-01")
+                && err.message.contains("CN=u123456")
+                && err
+                    .message
+                    .contains("renewed client certificate for this UID"),
+            "{}",
+            err.message
+        );
+    }
+    // Over plain MQTT no certificate is used: nothing to refuse.
+    let plain = given(Options {
+        broker: Some("mqtt://127.0.0.1:1".into()),
+        cert: Some(cert),
+        key: Some(key),
+        ..Options::default()
+    });
+    let s = Settings::merge(&plain, None, Profile::default());
+    assert!(s.connection().unwrap().expiry.is_none());
+}
+
+#[test]
+fn the_warning_window_comes_from_the_flag_over_the_profile_and_reaches_the_console() {
+    use chrono::Datelike as _;
+    let dir = tempfile::tempdir().unwrap();
+    // A password file: no terminal prompt for it.
+    let password = dir.path().join("pw");
+    std::fs::write(&password, "pw\n").unwrap();
+    let end = chrono::Utc::now() + chrono::Duration::days(400);
+    let end = end.date_naive();
+    let (cert, key) = client_certificate(
+        dir.path(),
+        (
+            end.year(),
+            u8::try_from(end.month()).unwrap(),
+            u8::try_from(end.day()).unwrap(),
+        ),
+    );
+    let text = "[profiles.p]\nbroker = \"mqtts://127.0.0.1:1\"\ncert-warn-days = 500\n";
+    let profile = ConfigFile::parse(text, Path::new("t")).unwrap().profiles["p"].clone();
+    let files = Options {
+        cert: Some(cert),
+        key: Some(key),
+        password_file: Some(password),
+        ..Options::default()
+    };
+    let s = Settings::merge(&given(files.clone()), None, profile.clone());
+    assert_eq!(s.cert_warn_days, 500);
+    let watch = s.console_connection().unwrap().expiry.unwrap();
+    assert_eq!(watch.warn_days, 500);
+    assert_eq!(watch.not_after.date_naive(), end);
+    assert!(matches!(
+        watch.at(chrono::Utc::now()),
+        crate::mqtt::certificate::Expiry::Soon { .. }
+    ));
+    let flag = Options {
+        cert_warn_days: Some(7),
+        ..files
+    };
+    let s = Settings::merge(&given(flag), None, profile);
+    assert_eq!(s.cert_warn_days, 7);
 }

@@ -286,14 +286,14 @@ fn the_warning_and_the_refusal_name_the_certificate_the_date_and_what_to_ask_for
     let cert = ends(utc(2026, 12, 10));
     let soon = Expiry::of(&cert, utc(2026, 11, 29), 30);
     assert_eq!(
-        soon.warning(&cert).unwrap(),
+        soon.warning(&cert.name()).unwrap(),
         "warning: the client certificate CN=u123456 expires on 2026-12-10 (11 days): ask Stellantis for a new one before then"
     );
     assert_eq!(soon.refusal(&cert), None);
-    assert_eq!(Expiry::Fine.warning(&cert), None);
+    assert_eq!(Expiry::Fine.warning("CN=u123456"), None);
 
     let expired = Expiry::of(&cert, utc(2026, 12, 11), 30);
-    assert_eq!(expired.warning(&cert), None);
+    assert_eq!(expired.warning(&cert.name()), None);
     let refusal = expired.refusal(&cert).unwrap();
     assert!(
         refusal.contains("CN=u123456")

@@ -28,6 +28,7 @@ use crate::domain::envelope::{self, MessageKind};
 use crate::domain::outbound::{NotReady, OutboundRules};
 use crate::domain::tracking::Deliveries;
 use crate::domain::{PopupLedger, Vin};
+use crate::mqtt::certificate::ExpiryWatch;
 use crate::store::{History, Place};
 use chrono::{DateTime, FixedOffset, Utc};
 use compose::on_published;
@@ -89,6 +90,9 @@ pub struct App {
     /// The vehicles a fleet publish refused when it was answered, told
     /// with the run loop's refusals once it is done.
     fleet_refused: Vec<(Vin, String)>,
+    /// The client certificate's end, for the status bar to warn as it
+    /// nears (`None` without a client certificate).
+    certificate: Option<ExpiryWatch>,
 }
 
 /// What the console starts with.
@@ -143,6 +147,7 @@ impl App {
             deliveries: Deliveries::new(Duration::from_secs(30)),
             keys: KeyTable::default(),
             fleet_refused: Vec::new(),
+            certificate: None,
         };
         app.name_keys();
         app.revalidate();
@@ -176,6 +181,14 @@ impl App {
     #[must_use]
     pub fn with_cache_bytes(mut self, bytes: usize) -> Self {
         self.history.set_cache_bytes(bytes);
+        self
+    }
+
+    /// The client certificate's end, watched: the status bar says it
+    /// within the warning window, amber, then red under 7 days.
+    #[must_use]
+    pub fn with_certificate(mut self, watch: Option<ExpiryWatch>) -> Self {
+        self.certificate = watch;
         self
     }
 

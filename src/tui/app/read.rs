@@ -27,6 +27,11 @@ impl App {
         &self.rules
     }
 
+    /// The client certificate's end, when one is used.
+    pub fn certificate(&self) -> Option<&crate::mqtt::certificate::ExpiryWatch> {
+        self.certificate.as_ref()
+    }
+
     /// What the title bar says about where the console is connected.
     pub fn header(&self) -> &Header {
         &self.header

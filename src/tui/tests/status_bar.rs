@@ -342,3 +342,100 @@ fn a_journal_kept_by_another_console_is_read_whole_at_80_columns() {
         "{status}"
     );
 }
+
+/// The colour of the first cell of `text` on the status bar's rows.
+fn colour_of(app: &super::super::App, text: &str) -> ratatui::style::Color {
+    let buffer = buffer(app);
+    let status = app.areas().status;
+    for y in status.y..status.y + status.height {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol().to_owned())
+            .collect();
+        if let Some(at) = row.find(text) {
+            let x = u16::try_from(row[..at].chars().count()).unwrap();
+            return buffer[(x, y)].fg;
+        }
+    }
+    panic!("{text:?} is not on the status bar: {}", status_line(app));
+}
+
+fn watched(days_left: i64) -> crate::mqtt::certificate::ExpiryWatch {
+    crate::mqtt::certificate::ExpiryWatch {
+        name: "CN=u123456".into(),
+        not_after: t0() + chrono::Duration::days(days_left),
+        warn_days: 30,
+    }
+}
+
+#[test]
+fn a_certificate_near_its_end_is_said_amber_then_red_under_seven_days_with_the_date() {
+    use ratatui::style::Color;
+    let coloured = |days_left| {
+        app_configured(160, 45, 1_000, |config| config.no_color = false)
+            .with_certificate(Some(watched(days_left)))
+    };
+    let fine = coloured(31);
+    assert!(
+        !status_line(&fine).contains("certificate"),
+        "{}",
+        status_line(&fine)
+    );
+
+    let mut app = coloured(11);
+    update(&mut app, Msg::Tick(t0()));
+    let status = status_line(&app);
+    assert!(
+        status.contains("certificate expires 2026-12-05 (11 days)"),
+        "{status}"
+    );
+    assert_eq!(colour_of(&app, "certificate expires"), Color::Yellow);
+
+    // The console runs on: the same watch turns red under 7 days...
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::days(5)));
+    assert!(
+        status_line(&app).contains("certificate expires 2026-12-05 (6 days)"),
+        "{}",
+        status_line(&app)
+    );
+    assert_eq!(colour_of(&app, "certificate expires"), Color::Red);
+
+    // ... and says what to do once it has ended.
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::days(12)));
+    let status = status_line(&app);
+    assert!(
+        status.contains("certificate expired 2026-12-05: ask Stellantis for a renewed one"),
+        "{status}"
+    );
+    assert_eq!(colour_of(&app, "certificate expired"), Color::Red);
+}
+
+#[test]
+fn the_certificates_end_stays_whole_at_80_columns_where_the_broker_gives_way() {
+    let mut app = app_with(80, 24, 1_000).with_certificate(Some(watched(3)));
+    update(&mut app, Msg::Tick(t0()));
+    let status = status_line(&app);
+    assert!(
+        status.contains("certificate expires 2026-11-27 (3 days)"),
+        "{status}"
+    );
+    assert!(!status.contains("broker.test"), "{status}");
+
+    // A failure's reason on top: both read whole, over more rows.
+    update(
+        &mut app,
+        Msg::Session(crate::mqtt::SessionEvent::Disconnected {
+            reason: DisconnectReason {
+                kind: FailureKind::Closed,
+                text: "the broker says our client certificate has expired".into(),
+            },
+            attempt: 2,
+            retry_in: Some(std::time::Duration::from_secs(4)),
+        }),
+    );
+    let status = status_line(&app);
+    assert!(
+        status.contains("certificate expires 2026-11-27 (3 days)")
+            && status.contains("the broker says our client certificate has expired"),
+        "{status}"
+    );
+}

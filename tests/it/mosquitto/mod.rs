@@ -6,6 +6,7 @@
 //! `WPCONSOLE_REQUIRE_MOSQUITTO=1`, which turns the skip into a failure.
 
 mod delivery;
+mod expiry;
 mod passwords;
 mod tls;
 
@@ -32,6 +33,15 @@ struct Pki {
     /// A client certificate of the right CA whose validity ended.
     expired_cert: PathBuf,
     expired_key: PathBuf,
+    /// A client certificate of the right CA that ends in 11 days (at
+    /// midnight UTC: 10 whole days left).
+    soon_cert: PathBuf,
+    soon_key: PathBuf,
+}
+
+/// The day a certificate made now for `days` more days ends.
+fn days_from_now(days: i64) -> chrono::NaiveDate {
+    (chrono::Utc::now() + chrono::Duration::days(days)).date_naive()
 }
 
 fn ca(name: &str) -> (CertificateParams, KeyPair, String) {
@@ -104,8 +114,25 @@ impl Pki {
                 params.not_after = rcgen::date_time_ymd(2021, 1, 1);
             },
         );
+        let (soon_cert, soon_key) = leaf_with(
+            &issuer,
+            vec![UID.to_lowercase()],
+            ExtendedKeyUsagePurpose::ClientAuth,
+            |params| {
+                use chrono::Datelike as _;
+                let end = days_from_now(11);
+                params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+                params.not_after = rcgen::date_time_ymd(
+                    end.year(),
+                    u8::try_from(end.month()).unwrap(),
+                    u8::try_from(end.day()).unwrap(),
+                );
+            },
+        );
         Self {
             ca_key: sandbox.write("ca.key", ca_key_pem),
+            soon_cert: sandbox.write("soon.pem", soon_cert),
+            soon_key: sandbox.write("soon.key", soon_key),
             expired_cert: sandbox.write("expired.pem", expired_cert),
             expired_key: sandbox.write("expired.key", expired_key),
             ca: sandbox.write("ca.pem", ca_pem),
@@ -155,6 +182,16 @@ fn tls_command_with_ca(
     broker: &Mosquitto,
     ca: &std::path::Path,
 ) -> Command {
+    tls_command_with_files(sandbox, broker, ca, (&pki.client_cert, &pki.client_key))
+}
+
+/// `tls_command` with another CA or client certificate and key.
+fn tls_command_with_files(
+    sandbox: &Sandbox,
+    broker: &Mosquitto,
+    ca: &std::path::Path,
+    (cert, key): (&std::path::Path, &std::path::Path),
+) -> Command {
     let mut cmd = sandbox.wpconsole();
     cmd.args([
         "--broker",
@@ -167,9 +204,9 @@ fn tls_command_with_ca(
     .arg("--ca")
     .arg(ca)
     .arg("--cert")
-    .arg(&pki.client_cert)
+    .arg(cert)
     .arg("--key")
-    .arg(&pki.client_key)
+    .arg(key)
     .env("WPCONSOLE_PASSWORD", PASSWORD);
     cmd
 }
@@ -209,6 +246,8 @@ fn broker_with_server_cert(sandbox: &Sandbox, names: Vec<String>) -> (Pki, Mosqu
         ca_key: sandbox.path("unused"),
         expired_cert: sandbox.path("unused"),
         expired_key: sandbox.path("unused"),
+        soon_cert: sandbox.path("unused"),
+        soon_key: sandbox.path("unused"),
         ca: sandbox.write("ca.pem", ca_pem),
         other_ca: sandbox.write("other-ca.pem", ca("other").2),
         server_cert: sandbox.write("server.pem", server_cert),
