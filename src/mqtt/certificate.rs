@@ -126,13 +126,8 @@ impl ClientCertificate {
     /// Reads the certificate alone (the first of the file, the client's
     /// own), for a caller that reports the key separately.
     pub fn read_certificate(path: &Path) -> Result<Self, CertificateError> {
-        let bytes = read_file("client certificate", path)?;
-        let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bytes)
-            .filter_map(Result::ok)
-            .collect();
-        let Some(first) = chain.first() else {
-            return Err(no_certificate(path, &bytes));
-        };
+        let chain = read_chain(path)?;
+        let first = &chain[0];
         let malformed = |reason: String| CertificateError::Malformed {
             path: path.to_owned(),
             reason,
@@ -166,32 +161,7 @@ impl ClientCertificate {
     /// Checks the private key in `key_path` is this certificate's: the
     /// public key derived from it is the one the certificate carries.
     pub fn check_key(&self, key_path: &Path) -> Result<(), CertificateError> {
-        let bytes = read_file("client key", key_path)?;
-        let key = match PrivateKeyDer::from_pem_slice(&bytes) {
-            Ok(key) => key,
-            Err(_)
-                if pem_labels(&bytes)
-                    .iter()
-                    .any(|label| label.contains("ENCRYPTED")) =>
-            {
-                return Err(CertificateError::EncryptedKey {
-                    path: key_path.to_owned(),
-                });
-            }
-            Err(_) => {
-                let labels = pem_labels(&bytes);
-                if labels.is_empty() {
-                    return Err(CertificateError::NotPem {
-                        what: "client key",
-                        path: key_path.to_owned(),
-                    });
-                }
-                return Err(CertificateError::NoKey {
-                    path: key_path.to_owned(),
-                    found: labels.join(", "),
-                });
-            }
-        };
+        let key = read_key(key_path)?;
         let unusable = |reason: String| CertificateError::UnusableKey {
             path: key_path.to_owned(),
             reason,
@@ -327,6 +297,43 @@ pub fn days_in_words(days: i64) -> String {
         1 => "1 day".into(),
         n => format!("{n} days"),
     }
+}
+
+/// The certificates of a client certificate file, the client's own first:
+/// what the TLS session presents, and what [`ClientCertificate`] reads.
+/// Never empty.
+pub fn read_chain(path: &Path) -> Result<Vec<CertificateDer<'static>>, CertificateError> {
+    let bytes = read_file("client certificate", path)?;
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(&bytes)
+        .filter_map(Result::ok)
+        .collect();
+    if chain.is_empty() {
+        return Err(no_certificate(path, &bytes));
+    }
+    Ok(chain)
+}
+
+/// The private key of a client key file (PKCS#8, RSA or EC PEM).
+pub fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>, CertificateError> {
+    let bytes = read_file("client key", path)?;
+    PrivateKeyDer::from_pem_slice(&bytes).map_err(|_| {
+        let labels = pem_labels(&bytes);
+        if labels.iter().any(|label| label.contains("ENCRYPTED")) {
+            CertificateError::EncryptedKey {
+                path: path.to_owned(),
+            }
+        } else if labels.is_empty() {
+            CertificateError::NotPem {
+                what: "client key",
+                path: path.to_owned(),
+            }
+        } else {
+            CertificateError::NoKey {
+                path: path.to_owned(),
+                found: labels.join(", "),
+            }
+        }
+    })
 }
 
 fn read_file(what: &'static str, path: &Path) -> Result<Vec<u8>, CertificateError> {

@@ -4,7 +4,7 @@
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::crypto::{CryptoProvider, WebPkiSupportedAlgorithms};
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,10 +33,9 @@ pub enum TlsSetupError {
     NoCertificate { what: &'static str, path: PathBuf },
     #[error("CA file {path}: a certificate cannot be used as a trust root: {reason}")]
     BadCa { path: PathBuf, reason: String },
-    #[error(
-        "client key {path} holds no PEM private key (expected -----BEGIN PRIVATE KEY----- or an RSA/EC key)"
-    )]
-    NoKey { path: PathBuf },
+    /// The client certificate or key file, as [`super::certificate`] reads it.
+    #[error(transparent)]
+    Client(#[from] super::certificate::CertificateError),
     #[error("client certificate {cert} and key {key} cannot be used together: {reason}")]
     ClientAuth {
         cert: PathBuf,
@@ -90,16 +89,10 @@ pub fn client_config(files: &TlsFiles) -> Result<ClientConfig, TlsSetupError> {
     let config = match &files.client {
         None => builder.with_no_client_auth(),
         Some((cert_path, key_path)) => {
-            let chain = read_certificates("client certificate", cert_path)?;
-            let key_bytes = std::fs::read(key_path).map_err(|source| TlsSetupError::Read {
-                what: "client key",
-                path: key_path.clone(),
-                source,
-            })?;
-            let key =
-                PrivateKeyDer::from_pem_slice(&key_bytes).map_err(|_| TlsSetupError::NoKey {
-                    path: key_path.clone(),
-                })?;
+            // Read where `wpconsole doctor` and the expiry check read them,
+            // with the same words for what is wrong.
+            let chain = super::certificate::read_chain(cert_path)?;
+            let key = super::certificate::read_key(key_path)?;
             builder
                 .with_client_auth_cert(chain, key)
                 .map_err(|err| TlsSetupError::ClientAuth {
@@ -302,6 +295,35 @@ mod tests {
         .unwrap_err();
         assert!(
             err.to_string().contains("holds no PEM certificate"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn the_client_files_are_read_as_the_certificate_module_reads_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let key = rcgen::KeyPair::generate().unwrap();
+        let cert = rcgen::CertificateParams::new(vec!["c".into()])
+            .unwrap()
+            .self_signed(&key)
+            .unwrap();
+        let cert_path = dir.path().join("c.pem");
+        let key_path = dir.path().join("c.key");
+        std::fs::write(&cert_path, cert.pem()).unwrap();
+        std::fs::write(&key_path, key.serialize_pem()).unwrap();
+        let swapped = TlsFiles {
+            client: Some((key_path, cert_path)),
+            insecure: true,
+            ..TlsFiles::default()
+        };
+        let err = client_config(&swapped).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                TlsSetupError::Client(
+                    super::super::certificate::CertificateError::NoCertificate { .. }
+                )
+            ) && err.to_string().contains("may be swapped"),
             "{err}"
         );
     }

@@ -247,7 +247,9 @@ fn client_certificate_problems_each_say_what_to_do() {
     );
     assert_eq!(code, Some(2), "{stderr}");
     assert!(
-        stderr.contains("cannot read client certificate") && stderr.contains("nowhere.pem"),
+        stderr.contains("cannot read the client certificate")
+            && stderr.contains("nowhere.pem")
+            && stderr.contains("--cert FILE"),
         "{stderr}"
     );
 
