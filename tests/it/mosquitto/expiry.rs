@@ -112,3 +112,68 @@ fn an_expired_certificate_is_refused_with_exit_2_and_the_broker_never_sees_a_con
         broker.log()
     );
 }
+
+#[test]
+fn the_console_shows_the_end_in_its_status_bar_and_an_expired_one_never_takes_the_terminal() {
+    let test =
+        "the_console_shows_the_end_in_its_status_bar_and_an_expired_one_never_takes_the_terminal";
+    if !mosquitto_available(test) || !crate::util::tmux_available(test) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let pki = Pki::generate(&sandbox);
+    let broker = production_like(&sandbox, &pki);
+    let password_file = sandbox.write("password", format!("{}\n", super::PASSWORD));
+    let url = format!("mqtts://127.0.0.1:{}", broker.port);
+    let console = |cert: &std::path::Path, key: &std::path::Path| {
+        let args = [
+            "--broker".to_owned(),
+            url.clone(),
+            "--uid".to_owned(),
+            crate::util::UID.to_owned(),
+            "--app-id".to_owned(),
+            "APP".to_owned(),
+            "--ca".to_owned(),
+            pki.ca.display().to_string(),
+            "--cert".to_owned(),
+            cert.display().to_string(),
+            "--key".to_owned(),
+            key.display().to_string(),
+            "--password-file".to_owned(),
+            password_file.display().to_string(),
+            "--no-journal".to_owned(),
+        ];
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        sandbox.in_terminal(&args, 100, 24)
+    };
+
+    let terminal = console(&pki.soon_cert, &pki.soon_key);
+    let said = format!("certificate expires {} (10 days)", days_from_now(11));
+    let screen = terminal
+        .wait_for("● connected", Duration::from_secs(15))
+        .unwrap_or_else(|s| panic!("{s}"));
+    let status = screen
+        .lines()
+        .find(|line| line.contains("● connected"))
+        .unwrap_or_default();
+    assert!(status.contains(&said), "{screen}");
+    terminal.send_keys(&["q"]);
+    terminal
+        .wait_for("EXITED 0", Duration::from_secs(10))
+        .unwrap_or_else(|s| panic!("{s}"));
+    terminal.kill_session();
+
+    let terminal = console(&pki.expired_cert, &pki.expired_key);
+    let screen = terminal
+        .wait_for("EXITED 2", Duration::from_secs(10))
+        .unwrap_or_else(|s| panic!("{s}"));
+    // The message wraps at 100 columns; read as one line.
+    let said = screen.replace('\n', "");
+    assert!(
+        said.contains("expired on 2021-01-01")
+            && said.contains("renewed client certificate for this UID")
+            && !said.contains("connecting"),
+        "{screen}"
+    );
+    terminal.kill_session();
+}
