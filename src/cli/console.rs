@@ -124,7 +124,7 @@ pub async fn run(
         crate::tui::update(&mut app, crate::tui::Msg::Notice(StatusLevel::Info, notice));
     }
     let history = match (&journal, global.options.fresh.unwrap_or(false)) {
-        (Some(journal), false) => journal.today(),
+        (Some(journal), false) => journal.last_days(settings.history_days),
         _ => Vec::new(),
     };
     let journal = match (writer, &journal) {
@@ -145,8 +145,8 @@ pub async fn run(
             options: Box::new(options),
             session,
             popups: settings.popup_ledger(),
-            // Today's history from the account's journal, unless asked to
-            // start empty.
+            // The last days of the account's journal (the loader merges
+            // them in time order), unless asked to start empty.
             history,
         },
         journal,

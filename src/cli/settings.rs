@@ -18,6 +18,12 @@ use std::time::Duration;
 /// The environment variable that may hold the MQTT password.
 pub const PASSWORD_ENV: &str = "WPCONSOLE_PASSWORD";
 
+/// The days of history the console starts with: today and yesterday, so
+/// "what did this vehicle do yesterday at 14:03" is answered without a
+/// flag, and scrolling up past midnight goes on into the day before. More
+/// days cost reading them at every start (`--history-days` for more).
+pub const DEFAULT_HISTORY_DAYS: u32 = 2;
+
 /// The settings of one run, before anything connects.
 #[expect(
     clippy::struct_excessive_bools,
@@ -60,6 +66,9 @@ pub struct Settings {
     /// Whether the console stamps and tracks its publishes (`--no-track`,
     /// profile `track`).
     pub track: bool,
+    /// Days of the account's journal the console starts with (today's
+    /// and the ones before it), at least 1.
+    pub history_days: u32,
     /// The config file's `[keys]` table and the file it is in, when it
     /// has one (the console reads it; the demo's world is its own).
     pub keys: Option<(PathBuf, toml::Table)>,
@@ -155,6 +164,7 @@ impl Settings {
             track_timeout: Duration::from_secs(given.track_timeout.unwrap_or(30).max(1)),
             track: given.track.unwrap_or(true),
             fleet: given.fleet,
+            history_days: given.history_days.unwrap_or(DEFAULT_HISTORY_DAYS).max(1),
             keys: None,
         }
     }
@@ -390,10 +400,14 @@ pub struct AccountJournal {
 }
 
 impl AccountJournal {
-    /// The account's journal files of today (UTC), in order.
-    pub fn today(&self) -> Vec<PathBuf> {
+    /// The account's journal files of the last `count` UTC days, today
+    /// included, oldest first.
+    pub fn last_days(&self, count: u32) -> Vec<PathBuf> {
         let today = chrono::Utc::now().date_naive();
-        self.days(today, today)
+        let first = today
+            .checked_sub_days(chrono::Days::new(u64::from(count.max(1) - 1)))
+            .unwrap_or(NaiveDate::MIN);
+        self.days(first, today)
     }
 
     /// The account's journal files of the UTC days `first` to `last`

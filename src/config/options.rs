@@ -104,7 +104,7 @@ pub struct Options {
     /// per day) [default: ~/.local/share/wpconsole/journal; the demo keeps none unless given].
     #[arg(long, global = true, env = "WPCONSOLE_JOURNAL", value_name = "DIR")]
     pub journal: Option<PathBuf>,
-    /// Start the console with an empty log instead of today's journal.
+    /// Start the console with an empty log instead of the journal's last days.
     #[arg(
         long,
         global = true,
@@ -117,6 +117,16 @@ pub struct Options {
     )]
     #[serde(skip)]
     pub fresh: Option<bool>,
+    /// Days of the account's journal the console starts with: today's and the DAYS-1 (UTC)
+    /// days before it, merged in time order [default: 2, today and yesterday].
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_HISTORY_DAYS",
+        value_name = "DAYS",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub history_days: Option<u32>,
     /// Memory for recent payloads, in MiB; older ones are read back from the journal
     /// (or the opened file) when shown.
     #[arg(
@@ -258,6 +268,7 @@ impl Options {
             size_limit,
             journal,
             fresh,
+            history_days,
             cache_mb,
             catalog,
             track,
@@ -287,6 +298,7 @@ impl Options {
             size_limit: size_limit.or(under.size_limit),
             journal: journal.or(under.journal),
             fresh: fresh.or(under.fresh),
+            history_days: history_days.or(under.history_days),
             // The command line's own, with its default: a profile has none.
             cache_mb,
             catalog: catalog.or(under.catalog),

@@ -5,6 +5,7 @@
 //! (`WPCONSOLE_REQUIRE_MOSQUITTO=1`) requires both.
 
 mod accounts;
+mod days;
 mod demo;
 mod history;
 mod live;
