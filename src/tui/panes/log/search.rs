@@ -27,7 +27,7 @@ pub struct SearchState {
 }
 
 /// Index positions handed to the search thread at a time.
-const SEARCH_PIECE: usize = 8192;
+const SEARCH_PIECE: usize = 32_768;
 
 impl LogPane {
     /// Recomputes the filtered view after the filter changed: vehicle and

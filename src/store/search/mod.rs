@@ -1,15 +1,17 @@
 //! Text search over payloads in the background: the UI hands the search
-//! thread pieces of the history (newest first), each message with what to
-//! look in (its cached payload, or where its line is on disk); the thread
-//! answers with the hits and how much it covered. Cancelling stops it
-//! within one message.
+//! workers pieces of the history (newest first), each message with what to
+//! look in (its cached payload, or where its line is on disk); the workers
+//! answer with the hits and how much they covered, in the order the pieces
+//! were handed over. Cancelling stops them within one block.
+//!
+//! Here the one text match (a needle found regardless of case); the
+//! running search and its workers in `job`, the scan of journal lines read
+//! in large blocks in `blocks`.
 
-use super::read_back::Files;
-use bytes::Bytes;
-use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
+mod blocks;
+mod job;
+
+pub use job::{Found, Item, Piece, SearchJob, Source};
 
 /// A lower-case needle, found regardless of case (all of Unicode, see
 /// [`contains`]).
@@ -103,132 +105,6 @@ fn fold(c: char) -> impl Iterator<Item = char> {
     c.to_lowercase().map(|l| if l == 'ς' { 'σ' } else { l })
 }
 
-/// Where to look for the needle in one message.
-#[derive(Debug, Clone)]
-pub enum Source {
-    /// Its VIN, label, topic or kind already matched.
-    Named,
-    /// Its payload, still in memory.
-    Cached(Bytes),
-    /// Its line on disk.
-    Stored { path: Arc<PathBuf>, offset: u64 },
-    /// Nowhere to read it from (not written, journal off): counted.
-    Missing,
-}
-
-/// One message to search.
-#[derive(Debug, Clone)]
-pub struct Item {
-    pub seq: u64,
-    pub source: Source,
-}
-
-/// A piece of work: the messages of `covered` index positions.
-#[derive(Debug)]
-pub struct Piece {
-    pub items: Vec<Item>,
-    pub covered: u64,
-}
-
-/// What the thread found in one piece.
-#[derive(Debug, Default)]
-pub struct Found {
-    /// Newest first.
-    pub seqs: Vec<u64>,
-    pub covered: u64,
-    /// Messages whose payload could not be read.
-    pub unreadable: u64,
-}
-
-/// A running search.
-#[derive(Debug)]
-pub struct SearchJob {
-    cancel: Arc<AtomicBool>,
-    feed: Option<SyncSender<Piece>>,
-    found: Receiver<Found>,
-}
-
-impl SearchJob {
-    /// Starts the search thread for `text` (lower-cased).
-    pub fn start(text: &str) -> std::io::Result<Self> {
-        let needle = Needle::new(text);
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (feed, pieces) = std::sync::mpsc::sync_channel::<Piece>(2);
-        let (answers, found) = std::sync::mpsc::channel();
-        let stop = cancel.clone();
-        std::thread::Builder::new()
-            .name("search".into())
-            .spawn(move || {
-                let mut files = Files::default();
-                for piece in pieces {
-                    let mut answer = Found {
-                        covered: piece.covered,
-                        ..Found::default()
-                    };
-                    for item in piece.items {
-                        if stop.load(Ordering::Relaxed) {
-                            return;
-                        }
-                        let hit = match &item.source {
-                            Source::Named => true,
-                            Source::Cached(payload) => needle.is_in(payload),
-                            Source::Stored { path, offset } => {
-                                if let Ok(payload) = files.payload_at(path, *offset) {
-                                    needle.is_in(&payload)
-                                } else {
-                                    answer.unreadable += 1;
-                                    false
-                                }
-                            }
-                            Source::Missing => {
-                                answer.unreadable += 1;
-                                false
-                            }
-                        };
-                        if hit {
-                            answer.seqs.push(item.seq);
-                        }
-                    }
-                    if answers.send(answer).is_err() {
-                        return;
-                    }
-                }
-            })?;
-        Ok(Self {
-            cancel,
-            feed: Some(feed),
-            found,
-        })
-    }
-
-    /// Hands over a piece if the thread has room; gives it back if not.
-    pub fn offer(&self, piece: Piece) -> Result<(), Piece> {
-        match &self.feed {
-            Some(feed) => match feed.try_send(piece) {
-                Ok(()) => Ok(()),
-                Err(TrySendError::Full(piece) | TrySendError::Disconnected(piece)) => Err(piece),
-            },
-            None => Err(piece),
-        }
-    }
-
-    /// No more pieces will come.
-    pub fn end_feed(&mut self) {
-        self.feed = None;
-    }
-
-    /// What the thread has found since the last call.
-    pub fn take_found(&self) -> Vec<Found> {
-        self.found.try_iter().collect()
-    }
-}
-
-impl Drop for SearchJob {
-    fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,5 +156,40 @@ mod tests {
             Needle::new("ab").is_in(b"aab"),
             "a false start is passed over"
         );
+    }
+
+    #[test]
+    fn answers_come_back_in_the_order_the_pieces_went() {
+        let mut job = SearchJob::start("x").unwrap();
+        // Big and small pieces alternate, so a worker with a small one
+        // finishes before the other's big one.
+        let pieces: Vec<Piece> = (0..40u64)
+            .map(|n| Piece {
+                items: (0..if n % 2 == 0 { 20_000 } else { 1 })
+                    .map(|i| Item {
+                        seq: n * 100_000 + i,
+                        source: Source::Cached(bytes::Bytes::from_static(b"yyyyyyyyyyyyyyyyyyyyx")),
+                    })
+                    .collect(),
+                covered: n,
+            })
+            .collect();
+        let mut given = Vec::new();
+        let mut pieces = pieces.into_iter();
+        let mut held = pieces.next();
+        while given.len() < 40 {
+            while let Some(piece) = held.take() {
+                match job.offer(piece) {
+                    Ok(()) => held = pieces.next(),
+                    Err(piece) => {
+                        held = Some(piece);
+                        break;
+                    }
+                }
+            }
+            given.extend(job.take_found().into_iter().map(|f| f.covered));
+            std::thread::yield_now();
+        }
+        assert_eq!(given, (0..40).collect::<Vec<u64>>());
     }
 }
