@@ -44,9 +44,10 @@ pub struct RecordFilter {
     )]
     pub kind: Vec<String>,
     /// Only what came in from vehicles (in), what this console published
-    /// (out), or what a fleet publish refused before sending (refused: only
-    /// in the console's `x` export; never sent, never journaled).
-    #[arg(long, value_parser = ["in", "out", "refused"])]
+    /// (out), what a fleet publish refused before sending (refused: only
+    /// in the console's `x` export; never sent, never journaled), or the
+    /// journal's gap records (gap: how many messages were lost, when, why).
+    #[arg(long, value_parser = ["in", "out", "refused", "gap"])]
     pub dir: Option<String>,
     /// Only messages whose VIN, topic or payload contains this text (any case).
     #[arg(long, value_name = "TEXT")]

@@ -157,7 +157,7 @@ async fn print_events(
                         retry_in.as_secs_f64()
                     );
                 }
-                SessionEvent::Published | SessionEvent::Dropped(_) => {}
+                SessionEvent::Published => {}
             }
         }
         // Flush when the burst is over, so a person sees lines at once and a

@@ -146,6 +146,56 @@ pub fn refused_line(record: &Record<'_>, reason: &str) -> String {
     line
 }
 
+/// Messages lost at one moment, as the journal keeps the fact: the line
+/// `{"received_at": ..., "dir": "gap", "lost": N, "reason": "..."}` stands
+/// where they would have been (the session dropped them, or the disk
+/// could not write them), so a reader of the journal knows its history has
+/// a hole there, and how big.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    /// When the loss was seen (the lost messages arrived shortly before).
+    pub at: DateTime<Utc>,
+    pub lost: u64,
+    pub reason: String,
+}
+
+impl Gap {
+    /// The gap's journal line.
+    pub fn line(&self) -> String {
+        format!(
+            "{{\"received_at\":\"{}\",\"dir\":\"gap\",\"lost\":{},\"reason\":{}}}",
+            self.at.to_rfc3339_opts(SecondsFormat::Millis, true),
+            self.lost,
+            json_string(&self.reason)
+        )
+    }
+
+    /// The gap a journal line records, if it is a gap record.
+    pub fn of_line(line: &str) -> Option<Self> {
+        #[derive(serde::Deserialize)]
+        struct Fields<'a> {
+            received_at: &'a str,
+            dir: &'a str,
+            lost: u64,
+            #[serde(default)]
+            reason: String,
+        }
+        // Most lines are messages: passed over before any parsing.
+        if !line.contains("\"gap\"") {
+            return None;
+        }
+        let fields: Fields<'_> = serde_json::from_str(line).ok()?;
+        (fields.dir == "gap").then_some(())?;
+        Some(Self {
+            at: DateTime::parse_from_rfc3339(fields.received_at)
+                .ok()?
+                .with_timezone(&Utc),
+            lost: fields.lost,
+            reason: fields.reason,
+        })
+    }
+}
+
 /// Why a record's payload cannot be recovered.
 #[derive(Debug, thiserror::Error)]
 #[error("not a wpconsole record: {0}")]
@@ -260,6 +310,23 @@ mod tests {
         assert_eq!(journal["dir"], "in");
         journal.as_object_mut().unwrap().remove("dir");
         assert_eq!(journal, tail);
+    }
+
+    #[test]
+    fn a_gap_line_says_how_many_were_lost_and_why_and_reads_back() {
+        let gap = Gap {
+            at: Utc.with_ymd_and_hms(2026, 11, 24, 14, 3, 5).unwrap(),
+            lost: 197_412,
+            reason: "the console could not keep up (\"slow\")".into(),
+        };
+        let line = gap.line();
+        let value: serde_json::Value = serde_json::from_str(&line).unwrap();
+        assert_eq!(value["dir"], "gap");
+        assert_eq!(value["lost"], 197_412);
+        assert_eq!(value["received_at"], "2026-11-24T14:03:05.000Z");
+        assert_eq!(Gap::of_line(&line), Some(gap));
+        let message = message(TOPIC, br#"{"content":"gap"}"#).journal_line();
+        assert_eq!(Gap::of_line(&message), None, "a message is no gap");
     }
 
     #[test]

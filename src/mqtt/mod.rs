@@ -8,7 +8,7 @@ pub mod tls;
 pub mod url;
 
 pub use reason::{DisconnectReason, FailureKind, PasswordSource};
-pub use session::{InboundPublish, Overflow, PublishError, Session, SessionEvent};
+pub use session::{Drops, InboundPublish, Overflow, PublishError, Session, SessionEvent};
 pub use url::{BrokerUrl, Scheme};
 
 use rumqttc::{MqttOptions, TlsConfiguration, Transport};

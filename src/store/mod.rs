@@ -221,6 +221,29 @@ impl History {
     /// Records a message from a vehicle, its line at `place`; returns its
     /// sequence number.
     pub fn push_inbound(&mut self, message: &InboundMessage, place: Place) -> u64 {
+        self.push_received(
+            message,
+            message.payload.len(),
+            Some(&message.payload),
+            place,
+        )
+    }
+
+    /// Records a message from a vehicle whose payload was left behind
+    /// (`message.payload` is empty; the payload was `size` bytes): the
+    /// intake held it while the UI was behind, and its journal line at
+    /// `place` gives the payload back when it is shown.
+    pub fn push_held(&mut self, message: &InboundMessage, size: usize, place: Place) -> u64 {
+        self.push_received(message, size, None, place)
+    }
+
+    fn push_received(
+        &mut self,
+        message: &InboundMessage,
+        size: usize,
+        payload: Option<&[u8]>,
+        place: Place,
+    ) -> u64 {
         let vin = match &message.source {
             InboundTopic::Vehicle { vin, .. } => Some(vin.clone()),
             InboundTopic::Unrecognised(_) => None,
@@ -234,11 +257,11 @@ impl History {
             &message.topic,
             message.classified.kind.name(),
             message.classified.action.as_deref(),
-            message.payload.len(),
+            size,
             message.classified.is_json,
             place,
         );
-        self.push_slot(slot, Some(&message.payload))
+        self.push_slot(slot, payload)
     }
 
     /// Records what the console published; [`History::set_place`] tells

@@ -56,12 +56,17 @@ fn parts(app: &App, theme: Theme) -> Parts {
             theme.warning(),
         ));
     }
-    if app.dropped() > 0 {
+    // A loss stays from the first to the end of the session: its count
+    // with the counters (never cut), why with the journal's state (read
+    // whole, on a row of its own when the first is full).
+    let mut after = Vec::new();
+    if let Some(losses) = app.losses() {
         spans.push(Span::styled(
-            format!(
-                " dropped {} (the console could not keep up) ",
-                app.dropped()
-            ),
+            format!(" lost {} ", group(losses.total)),
+            theme.error(),
+        ));
+        after.push(Span::styled(
+            format!(" lost: {} ", losses.reason),
             theme.error(),
         ));
     }
@@ -74,7 +79,6 @@ fn parts(app: &App, theme: Theme) -> Parts {
     if let Some(profile) = &app.header().profile {
         broker.insert(0, (Span::raw(format!(" profile {profile} ")), 1));
     }
-    let mut after = Vec::new();
     match &app.journal() {
         // Said where there is room, after the broker and the profile.
         JournalState::Off => broker.push((Span::styled(" no journal ", theme.dim()), 2)),
@@ -303,6 +307,10 @@ pub fn render(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         vec![parts.one_row(room)]
     };
     frame.render_widget(Paragraph::new(lines), area);
+}
+
+fn group(n: u64) -> String {
+    crate::domain::envelope::group(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// A text progress bar `width` cells wide, with the percentage.

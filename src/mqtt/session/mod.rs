@@ -47,8 +47,30 @@ pub enum SessionEvent {
     Message(InboundPublish),
     /// A publish was written to the network.
     Published,
-    /// Messages dropped so far because the receiver was not keeping up.
-    Dropped(u64),
+}
+
+/// The count of messages the session dropped because its receiver was
+/// not keeping up ([`Overflow::DropAfter`]). Shared with the task: the
+/// receiver reads it when it likes, so a count never waits for room in
+/// the queue that was full (the drop count that never reached the screen).
+#[derive(Debug, Clone, Default)]
+pub struct Drops(Arc<AtomicU64>);
+
+impl Drops {
+    /// Messages dropped since the session started.
+    pub fn total(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+
+    fn add_one(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts `n` drops (tests of who reads the count).
+    #[cfg(test)]
+    pub(crate) fn add(&self, n: u64) {
+        self.0.fetch_add(n, Ordering::Relaxed);
+    }
 }
 
 /// What the session does when its receiver is slow.
@@ -104,7 +126,7 @@ impl Backoff {
 pub struct Session {
     client: AsyncClient,
     connected: Arc<AtomicBool>,
-    dropped: Arc<AtomicU64>,
+    drops: Drops,
     stop: watch::Sender<bool>,
     /// Counts the user's requests to try a refused login again.
     retry: watch::Sender<u64>,
@@ -134,7 +156,7 @@ impl Session {
         let (client, eventloop) = AsyncClient::new(options, 1024);
         let (events, receiver) = mpsc::channel(session.capacity.max(1));
         let connected = Arc::new(AtomicBool::new(false));
-        let dropped = Arc::new(AtomicU64::new(0));
+        let drops = Drops::default();
         let (stop, stop_rx) = watch::channel(false);
         let (retry, retry_rx) = watch::channel(0);
         let task = tokio::spawn(
@@ -142,8 +164,7 @@ impl Session {
                 eventloop,
                 events,
                 connected: connected.clone(),
-                dropped: dropped.clone(),
-                reported_drops: 0,
+                drops: drops.clone(),
                 stop: stop_rx,
                 retry: retry_rx,
                 options: session,
@@ -154,7 +175,7 @@ impl Session {
             Self {
                 client,
                 connected,
-                dropped,
+                drops,
                 stop,
                 retry,
                 task,
@@ -167,9 +188,9 @@ impl Session {
         self.connected.load(Ordering::Relaxed)
     }
 
-    /// Messages dropped because the receiver was slow.
-    pub fn dropped(&self) -> u64 {
-        self.dropped.load(Ordering::Relaxed)
+    /// The count of messages dropped because the receiver was slow.
+    pub fn drops(&self) -> Drops {
+        self.drops.clone()
     }
 
     /// Hands a checked payload to the network without waiting. While the

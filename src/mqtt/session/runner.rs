@@ -3,12 +3,12 @@
 //! refused login until the user asks again, and forwards what happens
 //! (waiting, or dropping and counting, as the overflow says).
 
-use super::{InboundPublish, Overflow, SessionEvent, SessionOptions};
+use super::{Drops, InboundPublish, Overflow, SessionEvent, SessionOptions};
 use crate::mqtt::reason::{self, DisconnectReason, PasswordSource};
 use chrono::Utc;
 use rumqttc::{Event, EventLoop, Outgoing, Packet, QoS, Request, Subscribe};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use tokio::sync::{mpsc, watch};
 
@@ -18,8 +18,7 @@ pub(super) struct Runner {
     pub(super) eventloop: EventLoop,
     pub(super) events: mpsc::Sender<SessionEvent>,
     pub(super) connected: Arc<AtomicBool>,
-    pub(super) dropped: Arc<AtomicU64>,
-    pub(super) reported_drops: u64,
+    pub(super) drops: Drops,
     pub(super) stop: watch::Receiver<bool>,
     pub(super) retry: watch::Receiver<u64>,
     pub(super) options: SessionOptions,
@@ -179,34 +178,25 @@ impl Runner {
         }
     }
 
-    /// Sends an event to the receiver; false when the receiver is gone.
+    /// Sends an event to the receiver; false when the receiver is gone. A
+    /// message dropped is counted in [`Drops`], which the receiver reads
+    /// (a count sent in the queue would wait for the room that was missing).
     async fn forward(&mut self, event: SessionEvent) -> bool {
         match self.options.overflow {
             Overflow::Wait => self.events.send(event).await.is_ok(),
-            Overflow::DropAfter(patience) => {
-                let dropped = self.dropped.load(Ordering::Relaxed);
-                if dropped > self.reported_drops {
-                    match self.events.try_send(SessionEvent::Dropped(dropped)) {
-                        Ok(()) => self.reported_drops = dropped,
-                        Err(mpsc::error::TrySendError::Closed(_)) => return false,
-                        Err(mpsc::error::TrySendError::Full(_)) => {}
+            Overflow::DropAfter(patience) => match self.events.try_send(event) {
+                Ok(()) => true,
+                Err(mpsc::error::TrySendError::Full(event)) => {
+                    if let Ok(sent) = tokio::time::timeout(patience, self.events.send(event)).await
+                    {
+                        sent.is_ok()
+                    } else {
+                        self.drops.add_one();
+                        true
                     }
                 }
-                match self.events.try_send(event) {
-                    Ok(()) => true,
-                    Err(mpsc::error::TrySendError::Full(event)) => {
-                        if let Ok(sent) =
-                            tokio::time::timeout(patience, self.events.send(event)).await
-                        {
-                            sent.is_ok()
-                        } else {
-                            self.dropped.fetch_add(1, Ordering::Relaxed);
-                            true
-                        }
-                    }
-                    Err(mpsc::error::TrySendError::Closed(_)) => false,
-                }
-            }
+                Err(mpsc::error::TrySendError::Closed(_)) => false,
+            },
         }
     }
 }

@@ -4,6 +4,7 @@
 use super::{App, ConnectionState, Loaded, Msg, apply};
 use crate::domain::InboundMessage;
 use crate::mqtt::SessionEvent;
+use crate::store::Place;
 use crate::tui::editor::StatusLevel;
 use crate::tui::panes::log::LogReaction;
 use chrono::{DateTime, Utc};
@@ -28,6 +29,19 @@ pub(super) fn on_loaded(app: &mut App, records: Vec<Loaded>) {
                         .acknowledge(&acknowledgement, message.received_at);
                 }
                 app.history.push_inbound(&message, place)
+            }
+            Loaded::Held {
+                message,
+                size,
+                ticket,
+                acknowledgement,
+            } => {
+                if let Some(acknowledgement) = acknowledgement {
+                    app.deliveries
+                        .acknowledge(&acknowledgement, message.received_at);
+                }
+                app.history
+                    .push_held(&message, size, Place::Journal(ticket))
             }
             Loaded::Stored {
                 record,
@@ -102,7 +116,6 @@ pub(super) fn on_session(app: &mut App, event: SessionEvent) {
             // The same path as the run loop's bursts.
             apply(app, Msg::Received(vec![message]));
         }
-        SessionEvent::Dropped(total) => app.dropped = total,
         SessionEvent::Published => {}
     }
 }

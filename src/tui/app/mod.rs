@@ -42,7 +42,7 @@ pub use super::panes::vehicles::{VehicleRow, VehicleSort};
 pub use events::NOTICE_FADES_AFTER;
 #[cfg(test)]
 pub(crate) use modals::open_help;
-pub use msg::{Command, Loaded, Msg, Outgoing, Progress};
+pub use msg::{Command, Loaded, Losses, Msg, Outgoing, Progress};
 pub use status::{ConnectionState, Header, HistoryOf, JournalState};
 
 /// The whole console state.
@@ -57,7 +57,8 @@ pub struct App {
     header: Header,
     history: History,
     connection: ConnectionState,
-    dropped: u64,
+    /// Messages this session lost, and why the last were.
+    losses: Option<Losses>,
     focus: Focus,
     modal: Option<Modal>,
     vehicles: VehiclesPane,
@@ -126,7 +127,7 @@ impl App {
             header: config.header,
             history: History::new(config.history_cap, config.fleet),
             connection: ConnectionState::Connecting,
-            dropped: 0,
+            losses: None,
             focus: Focus::Log,
             modal: None,
             vehicles: VehiclesPane::default(),
@@ -337,6 +338,10 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
         }
         Msg::Progress(progress) => {
             app.progress = progress;
+            None
+        }
+        Msg::Lost(losses) => {
+            app.losses = Some(losses);
             None
         }
         Msg::Popups(ledger) => {

@@ -3,6 +3,7 @@
 
 use super::JournalState;
 use crate::domain::envelope::CheckedPayload;
+use crate::domain::tracking::Acknowledgement;
 use crate::domain::{InboundMessage, PopupLedger, Vin};
 use crate::mqtt::SessionEvent;
 use crate::store::{Place, StoredRecord};
@@ -71,6 +72,8 @@ pub enum Msg {
     Notice(StatusLevel, String),
     /// How far reading files has come; `None` when it is done.
     Progress(Option<Progress>),
+    /// Messages were lost: how many so far, and why the last were.
+    Lost(Losses),
     /// The account's popup ledger as it stands on disk.
     Popups(PopupLedger),
     /// The run loop did not send this publish, for `reason`: the account's
@@ -97,12 +100,32 @@ pub struct Progress {
     pub what: String,
 }
 
+/// Messages this session lost (the session dropped them, or the screen
+/// fell behind with no journal to keep them): the status bar shows the
+/// count from the first loss to the end, with the reason of the last.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Losses {
+    pub total: u64,
+    pub reason: String,
+}
+
 /// A message for the history: live from the broker, or a record of a
 /// journal or capture.
 #[derive(Debug)]
 pub enum Loaded {
     /// From the broker; its journal line is at `Place`.
     Received(InboundMessage, Place),
+    /// From the broker, held by the intake while the UI was behind: its
+    /// payload was left behind (`message.payload` is empty; it was `size`
+    /// bytes) and is read back from its journal line, `ticket`, when shown.
+    /// What it acknowledges (a tracked delivery, a popup's answer) was read
+    /// from the payload before it was left.
+    Held {
+        message: InboundMessage,
+        size: usize,
+        ticket: u64,
+        acknowledgement: Option<Acknowledgement>,
+    },
     /// A record whose payload stays in its file, at `offset` of the
     /// history's file `file`.
     Stored {

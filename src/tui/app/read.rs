@@ -4,7 +4,7 @@
 
 use super::{
     App, ConnectionState, DetailPane, EditorState, Focus, Header, History, JournalState, LogPane,
-    Modal, OutboundRules, PopupLedger, Progress, StatusLevel, Template, VehiclesPane,
+    Losses, Modal, OutboundRules, PopupLedger, Progress, StatusLevel, Template, VehiclesPane,
 };
 use crate::domain::tracking::Deliveries;
 use crate::tui::keys::KeyTable;
@@ -46,9 +46,10 @@ impl App {
         &self.connection
     }
 
-    /// Messages the session dropped because the console could not keep up.
-    pub fn dropped(&self) -> u64 {
-        self.dropped
+    /// Messages this session lost (none while the journal is on and the
+    /// disk writes), and why the last ones were.
+    pub fn losses(&self) -> Option<&Losses> {
+        self.losses.as_ref()
     }
 
     /// The focused pane.

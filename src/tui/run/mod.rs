@@ -7,12 +7,11 @@ mod stop;
 
 use super::app::{App, Command, JournalState, Msg};
 use super::intake::{
-    Sources, next_burst, next_connection_state, open_source, provoked_panic, take_in,
+    Sources, next_burst, next_connection_state, open_source, provoked_panic, slow_frame, take_in,
 };
 use super::terminal::ConsoleTerminal;
 use super::{update, view};
 use crate::mqtt::session::SessionOptions;
-use crate::mqtt::{Session, SessionEvent};
 use crate::store::journal::{Journal, JournalConfig, JournalSlot};
 use crate::store::popups::PopupLedgerFile;
 use crate::tui::editor::StatusLevel;
@@ -148,7 +147,7 @@ pub async fn run(mut app: App, source: Source, journal: StartingJournal) -> anyh
     frames.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let mut dirty = true;
     let mut shown_second = 0;
-    let panic_while_drawing = provoked_panic().map(|payload| format!("{payload}-while-drawing"));
+    let hooks = DrawHooks::from_env();
 
     let outcome = loop {
         tokio::select! {
@@ -200,12 +199,12 @@ pub async fn run(mut app: App, source: Source, journal: StartingJournal) -> anyh
                 if now.timestamp() != shown_second || app.log().searching() {
                     shown_second = now.timestamp();
                     update(&mut app, Msg::Tick(now));
-                    look_around(&mut app, session.as_ref(), journal.journal().map(Arc::as_ref), popups.as_ref());
+                    look_around(&mut app, journal.journal().map(Arc::as_ref), popups.as_ref());
                     take_over(&mut app, &journal, &mut waiting, &mut log);
                     dirty = true;
                 }
                 if dirty {
-                    let drawn = draw(&mut terminal, &app, panic_while_drawing.as_deref());
+                    let drawn = draw(&mut terminal, &app, &hooks);
                     if let Err(err) = drawn {
                         break Err(anyhow::anyhow!(
                             "cannot draw on the terminal ({err}): it was probably closed"
@@ -249,15 +248,31 @@ fn terminal_msg(event: Option<std::io::Result<Event>>) -> anyhow::Result<Option<
     }
 }
 
+/// What a debug build's tests ask of the drawing: a panic in the middle
+/// of a frame, frames made slow.
+struct DrawHooks {
+    panic_while_drawing: Option<String>,
+    slow_frame: Option<Duration>,
+}
+
+impl DrawHooks {
+    fn from_env() -> Self {
+        Self {
+            panic_while_drawing: provoked_panic().map(|payload| format!("{payload}-while-drawing")),
+            slow_frame: slow_frame(),
+        }
+    }
+}
+
 /// Draws one frame. A debug build asked to (`WPCONSOLE_DEBUG_PANIC_ON`)
-/// panics in the middle of it when the last message carries the payload.
-fn draw(
-    terminal: &mut ConsoleTerminal,
-    app: &App,
-    panic_while_drawing: Option<&str>,
-) -> std::io::Result<()> {
+/// panics in the middle of it when the last message carries the payload;
+/// asked to (`WPCONSOLE_DEBUG_SLOW_FRAME_MS`), it takes that long more.
+fn draw(terminal: &mut ConsoleTerminal, app: &App, hooks: &DrawHooks) -> std::io::Result<()> {
+    if let Some(slow) = hooks.slow_frame {
+        std::thread::sleep(slow);
+    }
     // Decided before the frame: drawing reads nothing from the history.
-    let provoked = panic_while_drawing.filter(|payload| {
+    let provoked = hooks.panic_while_drawing.as_deref().filter(|payload| {
         app.history()
             .last()
             .is_some_and(|last| last.payload == payload.as_bytes())
@@ -294,19 +309,7 @@ fn spawn_terminal_input() -> std::io::Result<mpsc::Receiver<std::io::Result<Even
 /// What changed outside the console: the journal's health, and popups
 /// that other processes of the account (a `send`, another console) sent,
 /// which count for the editor's countdown.
-fn look_around(
-    app: &mut App,
-    session: Option<&Session>,
-    journal: Option<&Journal>,
-    popups: Option<&PopupLedgerFile>,
-) {
-    // The session tells of drops with its next message; when a flood ends
-    // with drops, none follows: the count is read here.
-    if let Some(dropped) = session.map(Session::dropped)
-        && dropped > app.dropped()
-    {
-        update(app, Msg::Session(SessionEvent::Dropped(dropped)));
-    }
+fn look_around(app: &mut App, journal: Option<&Journal>, popups: Option<&PopupLedgerFile>) {
     if let Some(journal) = journal {
         update(app, Msg::Journal(journal_state(journal)));
     }

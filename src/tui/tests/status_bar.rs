@@ -166,10 +166,19 @@ fn a_notice_is_not_cut_off_by_the_broker_and_a_reconnect_reason() {
 }
 
 #[test]
-fn drops_and_rates_reach_the_status_bar() {
+fn losses_and_rates_reach_the_status_bar() {
     let mut app = app();
-    update(&mut app, Msg::Session(SessionEvent::Dropped(7)));
-    assert_eq!(app.dropped(), 7);
+    let reason = "the screen fell behind and there is no journal (--no-journal) to keep them";
+    update(
+        &mut app,
+        Msg::Lost(crate::tui::app::Losses {
+            total: 12_345,
+            reason: reason.into(),
+        }),
+    );
+    let status = status_line(&app);
+    assert!(status.contains(" lost 12,345 "), "{status}");
+    assert!(status.contains(reason), "why, whole: {status}");
     for n in 0..20 {
         receive(&mut app, &to_topic(VIN_A), b"{}", n * 100);
     }

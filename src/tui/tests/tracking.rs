@@ -196,3 +196,50 @@ fn tracking_figures_sit_beside_the_label_and_count_unacknowledged_only_after_the
         );
     }
 }
+
+#[test]
+fn a_reply_held_without_its_payload_still_acknowledges_and_counts() {
+    use crate::domain::tracking::Delivery;
+    use crate::tui::app::Loaded;
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    focus_on(&mut app, Focus::Editor);
+    let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
+        panic!("publishes: {}", status(&app));
+    };
+    let cid = outgoing.cid.clone().unwrap();
+    update(&mut app, Msg::Published(outgoing));
+    let seq = app.history().end_seq() - 1;
+    let rx = app.history().live_rx;
+    // As the intake hands over a reply it held while the UI was behind:
+    // what it acknowledges read before its payload was left in the journal.
+    let reply = format!(r#"{{"content":{{"type":"ack","ref":"{cid}"}}}}"#);
+    let mut message = crate::domain::InboundMessage::new(
+        &app.rules().topics,
+        to_topic(VIN_A),
+        reply.clone().into(),
+        t0() + chrono::Duration::milliseconds(80),
+    );
+    let acknowledgement = app.rules().tracking.acknowledgement(&message.payload);
+    message.payload = bytes::Bytes::new();
+    update(
+        &mut app,
+        Msg::Loaded(vec![Loaded::Held {
+            message,
+            size: reply.len(),
+            ticket: 7,
+            acknowledgement,
+        }]),
+    );
+    assert_eq!(
+        app.deliveries().state(seq),
+        Some(Delivery::Acknowledged(Duration::from_millis(80)))
+    );
+    assert_eq!(app.history().live_rx, rx + 1, "counted as received");
+    let last = app.history().last().unwrap();
+    assert_eq!(last.size, reply.len(), "its size, not the empty payload's");
+    assert_eq!(
+        last.vin.as_ref().map(crate::domain::Vin::as_str),
+        Some(VIN_A)
+    );
+}

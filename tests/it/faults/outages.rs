@@ -235,7 +235,7 @@ fn a_broker_that_stops_answering_is_noticed_by_keep_alive() {
     );
 }
 
-/// `rx N` and `dropped M` from the status bar.
+/// `rx N` and `lost M` from the status bar.
 fn counters(screen: &str) -> (u64, u64) {
     let number_after = |label: &str| {
         screen
@@ -245,7 +245,7 @@ fn counters(screen: &str) -> (u64, u64) {
             .and_then(|n| n.parse().ok())
             .unwrap_or(0)
     };
-    (number_after(" rx "), number_after(" dropped "))
+    (number_after(" rx "), number_after(" lost "))
 }
 
 #[test]
@@ -284,13 +284,13 @@ fn a_flood_of_50000_never_stalls_keep_alive_and_every_message_is_received_or_cou
     let deadline = Instant::now() + Duration::from_secs(60);
     let screen = loop {
         let screen = terminal.capture();
-        let (rx, dropped) = counters(&screen);
-        if rx + dropped >= 50_000 || Instant::now() > deadline {
+        let (rx, lost) = counters(&screen);
+        if rx + lost >= 50_000 || Instant::now() > deadline {
             break screen;
         }
         std::thread::sleep(Duration::from_millis(100));
     };
-    let (rx, dropped) = counters(&screen);
+    let (rx, lost) = counters(&screen);
     // Whether the broker itself dropped or disconnected anything says on
     // which side of the socket a shortfall is.
     let log = broker.log();
@@ -306,9 +306,9 @@ fn a_flood_of_50000_never_stalls_keep_alive_and_every_message_is_received_or_cou
     let received = log.matches("Received PUBLISH from").count();
     let sent = log.matches("Sending PUBLISH to").count();
     assert_eq!(
-        rx + dropped,
+        rx + lost,
         50_000,
-        "every message is received or counted as dropped:\n{screen}\nthe broker received {received} and sent {sent} messages, and said:\n{broker_said}"
+        "every message is received or counted as lost:\n{screen}\nthe broker received {received} and sent {sent} messages, and said:\n{broker_said}"
     );
     // Keep-alive is 2 s: a stalled session would have been disconnected by now.
     std::thread::sleep(Duration::from_secs(5));

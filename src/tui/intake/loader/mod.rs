@@ -114,8 +114,16 @@ pub(super) fn spawn_loader(
             } else {
                 String::new()
             };
+            let lost_note = if counts.lost > 0 {
+                format!(
+                    "; the journal says {} message(s) were lost when received (gap records)",
+                    group(counts.lost)
+                )
+            } else {
+                String::new()
+            };
             let summary = format!(
-                "loaded {} message(s) from {} file(s){skipped_note}",
+                "loaded {} message(s) from {} file(s){skipped_note}{lost_note}",
                 group(loaded),
                 files.len()
             );
@@ -138,6 +146,8 @@ pub(super) fn spawn_loader(
 struct Counts {
     read_bytes: u64,
     skipped: u64,
+    /// Messages the gap records say were lost when they were received.
+    lost: u64,
 }
 
 /// One file's records in the file's order, each with the offset of its
@@ -182,7 +192,10 @@ impl FileRecords {
             match stored_record(text.trim_end_matches(['\n', '\r'])) {
                 Some(record) => return Some((record, at)),
                 None if self.line.trim_ascii().is_empty() => {}
-                None => counts.skipped += 1,
+                None => match crate::domain::record::Gap::of_line(text) {
+                    Some(gap) => counts.lost += gap.lost,
+                    None => counts.skipped += 1,
+                },
             }
         }
     }

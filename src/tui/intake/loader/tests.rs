@@ -141,3 +141,42 @@ fn two_files_are_merged_by_time_each_record_pointing_at_its_own_line() {
         )
     );
 }
+
+#[test]
+fn a_gap_record_is_no_torn_line_the_summary_says_how_many_were_lost() {
+    let dir = tempfile::tempdir().unwrap();
+    let gap = crate::domain::record::Gap {
+        at: Utc::now(),
+        lost: 1234,
+        reason: "the console could not take messages as fast as the broker sent them".into(),
+    };
+    let a = write(
+        dir.path(),
+        "a.jsonl",
+        &[
+            journal_line("2026-11-24T10:00:00Z", "VF3ABCDEFGH123456", "a1"),
+            gap.line(),
+            journal_line("2026-11-24T10:00:04Z", "VF3ABCDEFGH123456", "a3"),
+        ],
+    );
+    let (notices, _said) = mpsc::unbounded_channel();
+    let mut loader = spawn_loader(to_read(&[a]), notices);
+    let mut summary = None;
+    let mut records = 0;
+    while let Some(burst) = loader.blocking_recv() {
+        for item in burst {
+            match item {
+                Intake::Said(Msg::Notice(_, text)) => summary = Some(text),
+                Intake::Replayed(_) => records += 1,
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(records, 2);
+    assert_eq!(
+        summary.as_deref(),
+        Some(
+            "loaded 2 message(s) from 1 file(s); the journal says 1,234 message(s) were lost when received (gap records)"
+        )
+    );
+}
