@@ -41,7 +41,7 @@ fn an_unwritable_journal_is_reported_and_the_console_keeps_going() {
 }
 
 /// Unmounts the small disk when the test ends, however it ends.
-struct Unmount(std::path::PathBuf);
+pub(super) struct Unmount(pub(super) std::path::PathBuf);
 
 impl Drop for Unmount {
     fn drop(&mut self) {

@@ -7,6 +7,7 @@
 mod endings;
 mod journal;
 mod outages;
+mod slow_screen;
 
 use crate::util::{Sandbox, Tmux, UID, mosquitto_available, tmux_available};
 

@@ -242,7 +242,7 @@ fn counters(screen: &str) -> (u64, u64) {
             .split(label)
             .nth(1)
             .and_then(|rest| rest.split_whitespace().next())
-            .and_then(|n| n.parse().ok())
+            .and_then(|n| n.replace(',', "").parse().ok())
             .unwrap_or(0)
     };
     (number_after(" rx "), number_after(" lost "))

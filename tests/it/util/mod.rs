@@ -16,7 +16,7 @@ pub use mosquitto::{Mosquitto, mosquitto_available};
 pub use net::{CountingRelay, free_port};
 pub use observer::Observer;
 pub use running::Running;
-pub use sandbox::{Sandbox, shell_quote};
+pub use sandbox::{Sandbox, journal_files_in, shell_quote};
 pub use signals::{signal, wait_until_gone, wpconsole_pid};
 pub use tmux::{Tmux, tmux_available};
 

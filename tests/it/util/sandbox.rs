@@ -119,20 +119,7 @@ impl Sandbox {
     /// Every journal file (`*.jsonl`) under the sandbox's journal root
     /// (`journal/`), sorted: not the lock file beside them.
     pub fn journal_files(&self) -> Vec<PathBuf> {
-        fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
-            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let path = entry.path();
-                if path.is_dir() {
-                    walk(&path, files);
-                } else if path.extension().is_some_and(|e| e == "jsonl") {
-                    files.push(path);
-                }
-            }
-        }
-        let mut files = Vec::new();
-        walk(&self.path("journal"), &mut files);
-        files.sort();
-        files
+        journal_files_in(&self.path("journal"))
     }
 
     /// The journal directory of `uid` on `127.0.0.1:port` under the
@@ -149,6 +136,25 @@ impl Sandbox {
         std::fs::write(&path, contents).expect("write test file");
         path
     }
+}
+
+/// Every journal file (`*.jsonl`) under `root`, sorted: not the lock
+/// file beside them.
+pub fn journal_files_in(root: &Path) -> Vec<PathBuf> {
+    fn walk(dir: &Path, files: &mut Vec<PathBuf>) {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                walk(&path, files);
+            } else if path.extension().is_some_and(|e| e == "jsonl") {
+                files.push(path);
+            }
+        }
+    }
+    let mut files = Vec::new();
+    walk(root, &mut files);
+    files.sort();
+    files
 }
 
 /// Quotes one word for a POSIX shell command line.
