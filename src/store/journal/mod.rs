@@ -8,13 +8,17 @@
 //! for the status bar; nothing is dropped silently. Lines reach the file
 //! within 200 ms (flushed every 100 ms while busy, at once when idle).
 //!
+//! Beside each file its index (`sidecar`): an entry per record, written
+//! with the line, repaired when the file is opened after a crash.
+//!
 //! Here the journal as its users hold it (appending, its statistics);
 //! where each line landed in `locations`, the writer thread in `writer`,
-//! the day files and reading them back in `files`.
+//! the day files and reading them back in `files`, the index in `sidecar`.
 
 mod files;
 mod locations;
 mod lock;
+pub mod sidecar;
 mod slot;
 #[cfg(test)]
 mod tests;
@@ -25,6 +29,7 @@ pub use locations::{LineAt, Locations};
 pub use lock::{KeptElsewhere, LOCK_FILE};
 pub use slot::JournalSlot;
 
+use crate::store::StoredRecord;
 use chrono::{DateTime, Utc};
 use locations::UNWRITTEN;
 use lock::JournalLock;
@@ -64,12 +69,14 @@ impl JournalConfig {
     }
 }
 
-/// One line for the journal, with the time that picks its day file.
+/// One line for the journal, with the time that picks its day file and,
+/// when the caller has them, the fields of its index entry.
 #[derive(Debug)]
 struct Entry {
     at: DateTime<Utc>,
     line: String,
     ticket: u64,
+    fields: Option<StoredRecord>,
 }
 
 /// What the writer has done, shared with whoever shows it.
@@ -85,6 +92,9 @@ pub struct JournalStats {
     queued_bytes: AtomicU64,
     /// Where each line went, by ticket.
     pub locations: Locations,
+    /// Why the index beside the journal stopped being written: the lines
+    /// still are, and the next open indexes what the index lacks.
+    pub index_error: Mutex<Option<String>>,
 }
 
 impl JournalStats {
@@ -100,6 +110,12 @@ impl JournalStats {
     fn fail(&self, count: u64, reason: String) {
         self.unwritten.fetch_add(count, Ordering::Relaxed);
         if let Ok(mut error) = self.error.lock() {
+            *error = Some(reason);
+        }
+    }
+
+    fn index_failed(&self, reason: String) {
+        if let Ok(mut error) = self.index_error.lock() {
             *error = Some(reason);
         }
     }
@@ -170,16 +186,41 @@ impl Journal {
 
     /// Queues lines in few hand-overs (one wake-up of the writer per MiB
     /// of a burst, not per line); returns their tickets, in order. A piece
-    /// the queue has no room for is counted as unwritten.
+    /// the queue has no room for is counted as unwritten. The writer reads
+    /// each line again for its index entry: a caller that has the fields
+    /// hands them with [`Journal::append_indexed`].
     pub fn append_all(&self, lines: Vec<(DateTime<Utc>, String)>) -> std::ops::Range<u64> {
+        self.queue(lines.into_iter().map(|(at, line)| (at, line, None)))
+    }
+
+    /// Queues records' lines with the fields their index entries hold
+    /// (the intake has them decoded: the writer does not parse the line).
+    /// The record's time picks the day file.
+    pub fn append_indexed(&self, records: Vec<(String, StoredRecord)>) -> std::ops::Range<u64> {
+        self.queue(
+            records
+                .into_iter()
+                .map(|(line, fields)| (fields.at, line, Some(fields))),
+        )
+    }
+
+    fn queue(
+        &self,
+        lines: impl ExactSizeIterator<Item = (DateTime<Utc>, String, Option<StoredRecord>)>,
+    ) -> std::ops::Range<u64> {
         const PIECE_BYTES: u64 = 1024 * 1024;
         let count = lines.len() as u64;
         let first = self.next_ticket.fetch_add(count, Ordering::Relaxed);
         let mut piece = Vec::new();
         let mut piece_bytes = 0;
-        for ((at, line), ticket) in lines.into_iter().zip(first..) {
+        for ((at, line, fields), ticket) in lines.zip(first..) {
             piece_bytes += line.len() as u64 + 1;
-            piece.push(Entry { at, line, ticket });
+            piece.push(Entry {
+                at,
+                line,
+                ticket,
+                fields,
+            });
             if piece_bytes >= PIECE_BYTES {
                 self.hand_over(std::mem::take(&mut piece), piece_bytes);
                 piece_bytes = 0;

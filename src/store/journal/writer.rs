@@ -1,9 +1,12 @@
 //! The journal's writer thread: lines in the order handed over, into the
 //! day's file (a new part once one is full), flushed every 100 ms while
 //! busy and at once when idle; each line's place published after its flush,
-//! each failure counted with its reason.
+//! each failure counted with its reason. Each file's index is written
+//! beside it with the same flush; a file left with a torn last line (a
+//! crash) gets a newline before the next line, never glued to it.
 
 use super::locations::OFFSET_BITS;
+use super::sidecar::{SidecarWriter, parse_line};
 use super::{Entry, JournalConfig, JournalStats, day_file};
 use chrono::NaiveDate;
 use std::fs::{File, OpenOptions};
@@ -26,6 +29,9 @@ pub(super) struct Writer {
     buffered: Vec<(u64, u64)>,
     /// The current file's id in [`Locations`].
     file_id: u64,
+    /// The current file's index; `None` once it fails (the next open
+    /// of the file repairs what it lacks).
+    sidecar: Option<SidecarWriter>,
 }
 
 impl Writer {
@@ -37,6 +43,7 @@ impl Writer {
             last_flush: Instant::now(),
             buffered: Vec::new(),
             file_id: 0,
+            sidecar: None,
         }
     }
 
@@ -65,12 +72,14 @@ impl Writer {
 
     fn flush(&mut self) {
         self.last_flush = Instant::now();
-        let Some((_, _, file, _)) = &mut self.file else {
+        let Some((_, _, file, size)) = &mut self.file else {
             return;
         };
         let buffered = std::mem::take(&mut self.buffered);
         match file.flush() {
             Ok(()) => {
+                let covers = *size;
+                self.flush_index(covers);
                 self.stats
                     .written
                     .fetch_add(buffered.len() as u64, Ordering::Relaxed);
@@ -83,7 +92,18 @@ impl Writer {
                 );
                 // Start a fresh file next time rather than append after a torn write.
                 self.file = None;
+                self.sidecar = None;
             }
+        }
+    }
+
+    fn flush_index(&mut self, covers: u64) {
+        if let Some(sidecar) = &mut self.sidecar
+            && let Err(err) = sidecar.flush(covers)
+        {
+            self.stats
+                .index_failed(format!("cannot write the journal's index: {err}"));
+            self.sidecar = None;
         }
     }
 
@@ -110,6 +130,15 @@ impl Writer {
             Ok(()) => {
                 self.buffered
                     .push((entry.ticket, self.file_id << OFFSET_BITS | *size));
+                if let Some(sidecar) = &mut self.sidecar {
+                    // Only lines without their fields are read again (what
+                    // the console publishes; received messages come decoded).
+                    if let Some(fields) = &entry.fields {
+                        sidecar.add(fields, *size, bytes);
+                    } else if let Some(fields) = parse_line(&entry.line) {
+                        sidecar.add(&fields, *size, bytes);
+                    }
+                }
                 *size += bytes;
             }
             Err(err) => {
@@ -121,6 +150,7 @@ impl Writer {
                     format!("cannot write the journal: {err}"),
                 );
                 self.file = None;
+                self.sidecar = None;
             }
         }
     }
@@ -143,11 +173,24 @@ impl Writer {
             let path = day_file(&self.config.dir, day, part);
             let size = std::fs::metadata(&path).map_or(0, |m| m.len());
             if size < self.config.max_file_bytes {
-                let file = OpenOptions::new()
+                let mut file = OpenOptions::new()
                     .create(true)
                     .append(true)
+                    .read(true)
                     .open(&path)
                     .map_err(|err| format!("cannot open the journal {}: {err}", path.display()))?;
+                let size = end_torn_line(&mut file, size)
+                    .map_err(|err| format!("cannot write the journal {}: {err}", path.display()))?;
+                self.sidecar = match SidecarWriter::open(&path, size) {
+                    Ok((sidecar, _)) => Some(sidecar),
+                    Err(err) => {
+                        self.stats.index_failed(format!(
+                            "cannot keep the index of {}: {err}",
+                            path.display()
+                        ));
+                        None
+                    }
+                };
                 self.file_id = self.stats.locations.file_id(&path);
                 if let Ok(mut current) = self.stats.current.lock() {
                     *current = Some(path);
@@ -158,4 +201,20 @@ impl Writer {
             part += 1;
         }
     }
+}
+
+/// Ends a torn last line (a crash mid-write) with a newline, so the next
+/// record starts on a line of its own; returns the file's size after.
+fn end_torn_line(file: &mut File, size: u64) -> std::io::Result<u64> {
+    use std::os::unix::fs::FileExt as _;
+    if size == 0 {
+        return Ok(0);
+    }
+    let mut last = [0];
+    file.read_exact_at(&mut last, size - 1)?;
+    if last[0] == b'\n' {
+        return Ok(size);
+    }
+    file.write_all(b"\n")?;
+    Ok(size + 1)
 }

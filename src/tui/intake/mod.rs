@@ -22,6 +22,7 @@ use crate::domain::tracking::Tracking;
 use crate::mqtt::{Drops, Session, SessionEvent};
 use crate::store::Place;
 use crate::store::journal::JournalSlot;
+use crate::store::journal::sidecar::fields_of;
 use backlog::{Backlog, Unheld};
 use losses::{Ledger, LossReport};
 use std::time::Duration;
@@ -180,16 +181,17 @@ fn journal_burst(burst: &mut [Intake], journal: &JournalSlot) {
         return;
     };
     let mine = |message: &InboundMessage| journal.journal_for(message.received_at).is_some();
+    // With the fields their index entries need (decoded once, here).
     let lines = burst
         .iter()
         .filter_map(|item| match item {
             Intake::Message(message, _) if mine(message) => {
-                Some((message.received_at, message.journal_line()))
+                Some((message.journal_line(), fields_of(message)))
             }
             _ => None,
         })
         .collect();
-    let mut tickets = writer.append_all(lines);
+    let mut tickets = writer.append_indexed(lines);
     for item in burst {
         if let Intake::Message(message, place) = item
             && mine(message)

@@ -3,12 +3,11 @@
 //! UI in bursts with progress; torn and foreign lines counted.
 
 use super::{Burst, Intake};
-use crate::store::{Direction, StoredRecord};
+use crate::store::StoredRecord;
 use crate::tui::app::{App, Loaded, Msg, Progress};
 use crate::tui::editor::StatusLevel;
 use crate::tui::update;
 use chrono::Utc;
-use std::borrow::Cow;
 use std::path::PathBuf;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -250,53 +249,9 @@ fn group(n: u64) -> String {
     crate::domain::envelope::group(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
-/// One journal or capture line as an index record, if it is one. The
-/// payload is looked at only for its action; it stays in the file.
-pub(in crate::tui) fn stored_record(line: &str) -> Option<StoredRecord> {
-    #[derive(serde::Deserialize)]
-    struct Fields<'a> {
-        received_at: &'a str,
-        #[serde(default, borrow)]
-        vin: Option<Cow<'a, str>>,
-        #[serde(borrow)]
-        topic: Cow<'a, str>,
-        kind: Cow<'a, str>,
-        #[serde(default)]
-        dir: Option<&'a str>,
-        #[serde(default)]
-        bytes: Option<usize>,
-        #[serde(default)]
-        reason: Option<String>,
-        #[serde(borrow)]
-        payload: &'a serde_json::value::RawValue,
-    }
-    let fields: Fields<'_> = serde_json::from_str(line).ok()?;
-    let at = chrono::DateTime::parse_from_rfc3339(fields.received_at)
-        .ok()?
-        .with_timezone(&Utc);
-    let raw = fields.payload.get();
-    let is_json = !matches!(fields.kind.as_ref(), "text" | "binary");
-    let action = if is_json {
-        crate::domain::classify(raw.as_bytes()).action
-    } else {
-        None
-    };
-    Some(StoredRecord {
-        at,
-        direction: match fields.dir {
-            Some("out") => Direction::Outbound,
-            Some("refused") => Direction::Refused,
-            _ => Direction::Inbound,
-        },
-        vin: fields.vin.and_then(|v| crate::domain::Vin::parse(&v).ok()),
-        topic: fields.topic.into_owned(),
-        size: fields.bytes.unwrap_or(raw.len()),
-        kind: fields.kind.into_owned(),
-        action,
-        is_json,
-        reason: fields.reason,
-    })
-}
+/// One journal or capture line as an index record, if it is one (the
+/// same reading the journal's index is built with).
+pub(in crate::tui) use crate::store::journal::sidecar::parse_line as stored_record;
 
 #[cfg(test)]
 mod tests;

@@ -2,6 +2,7 @@
 //! lines counted.
 
 use super::*;
+use crate::store::Direction;
 use std::io::Write;
 
 fn journal_line(at: &str, vin: &str, text: &str) -> String {
