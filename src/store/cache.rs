@@ -89,13 +89,6 @@ impl PayloadCache {
         }
     }
 
-    /// Forgets payloads of messages before `seq` (they left the index).
-    pub(super) fn forget_before(&mut self, seq: u64) {
-        while self.entries.front().is_some_and(|e| e.seq < seq) {
-            self.entries.pop_front();
-        }
-    }
-
     /// The payload of message `seq`, if still cached.
     pub(super) fn get(&self, seq: u64) -> Option<Bytes> {
         let index = self.entries.binary_search_by_key(&seq, |e| e.seq).ok()?;
@@ -144,7 +137,5 @@ mod tests {
         assert_eq!(cache.get(9_999).unwrap(), payload);
         let kept = (0..10_000).filter(|s| cache.get(*s).is_some()).count();
         assert!(kept > 2_000, "about three blocks' worth stays: {kept}");
-        cache.forget_before(9_999);
-        assert!(cache.get(9_998).is_none());
     }
 }

@@ -6,6 +6,7 @@ use super::index::{KINDS, NONE, Place, Slot, kind_id};
 use super::journal::LineAt;
 use super::{History, search};
 use crate::domain::Vin;
+use std::ops::{ControlFlow, Range};
 
 impl History {
     /// The filter's vehicle and kind as index values.
@@ -21,26 +22,55 @@ impl History {
     }
 
     /// The sequence numbers passing the filter's vehicle and kind, from
-    /// the index alone (the text goes to [`search`]).
+    /// the index alone (the text goes to [`search`]), oldest first. A pass
+    /// over the whole index: the log fills its view a piece at a time with
+    /// [`History::select_newest`] instead.
     pub fn select(&self, filter: &LogFilter) -> Vec<u64> {
+        let mut seqs = Vec::new();
+        let mut next = self.end_seq();
+        while next > 0 {
+            let piece_start = next.saturating_sub(SELECT_PIECE);
+            let mut piece = Vec::new();
+            next = self.select_newest(filter, piece_start..next, u64::MAX, &mut piece);
+            seqs.extend(piece);
+        }
+        seqs.reverse();
+        seqs
+    }
+
+    /// Looks at the messages of `range` newest first, at most `max` of
+    /// them, and appends those passing the filter's vehicle and kind to
+    /// `found`, newest first. Returns where the range's unlooked-at part
+    /// ends (its start when all of it was looked at).
+    pub fn select_newest(
+        &self,
+        filter: &LogFilter,
+        range: Range<u64>,
+        max: u64,
+        found: &mut Vec<u64>,
+    ) -> u64 {
+        let end = range.end.min(self.end_seq());
+        let start = range.start.min(end);
+        let lowest = end.saturating_sub(max).max(start);
         let Some(index) = self.index_filter(filter) else {
-            return Vec::new();
+            return lowest;
         };
-        let first = self.first_seq;
-        self.slots
-            .iter()
-            .zip(first..)
-            .filter(|(slot, _)| index.passes(slot))
-            .map(|(_, seq)| seq)
-            .collect()
+        self.slots.visit(lowest..end, true, |seq, slot| {
+            if index.passes(slot) {
+                found.push(seq);
+            }
+            ControlFlow::Continue(())
+        });
+        lowest
     }
 
     /// Whether message `seq` passes the filter, text included (for one
     /// new message: its payload is in the cache).
     pub fn passes(&self, seq: u64, filter: &LogFilter) -> bool {
-        let Some(slot) = self.slot_at(seq).and_then(|i| self.slots.get(i)) else {
+        let Some(slot) = self.slot_at(seq) else {
             return false;
         };
+        let slot = &slot;
         if !self.index_filter(filter).is_some_and(|f| f.passes(slot)) {
             return false;
         }
@@ -106,19 +136,15 @@ impl History {
         until: u64,
         max: usize,
     ) -> (Vec<search::Item>, u64) {
-        let from = from.max(self.first_seq);
         let lowest = until.saturating_sub(max as u64).max(from);
         let Some(index) = self.index_filter(filter) else {
             return (Vec::new(), lowest);
         };
         let mut items = Vec::new();
         let mut tickets = Vec::new();
-        for seq in (lowest..until).rev() {
-            let Some(slot) = self.slot_at(seq).and_then(|i| self.slots.get(i)) else {
-                continue;
-            };
+        self.slots.visit(lowest..until, true, |seq, slot| {
             if !index.passes(slot) {
-                continue;
+                return ControlFlow::Continue(());
             }
             let source = if names.matches(slot) {
                 search::Source::Named
@@ -134,7 +160,8 @@ impl History {
                     })
             };
             items.push(search::Item { seq, source });
-        }
+            ControlFlow::Continue(())
+        });
         if let Some(journal) = &self.journal {
             let found = journal
                 .locations
@@ -148,6 +175,9 @@ impl History {
         (items, lowest)
     }
 }
+
+/// Index positions [`History::select`] looks at per piece.
+const SELECT_PIECE: u64 = 1 << 20;
 
 /// Which names contain a search's text ([`History::name_hits`]).
 #[derive(Debug, Clone, Default)]

@@ -50,18 +50,22 @@ pub(super) const NONE: u32 = u32::MAX;
 /// An action that was not interned (too many distinct ones): it is read
 /// from the payload when shown.
 pub(super) const UNINTERNED: u32 = u32::MAX - 1;
-pub(super) const FILE_JOURNAL: u16 = u16::MAX;
-pub(super) const FILE_NOWHERE: u16 = u16::MAX - 1;
 pub(super) const OUTBOUND: u8 = 1;
 pub(super) const REFUSED: u8 = 4;
 pub(super) const JSON: u8 = 2;
+/// The place is a journal ticket (in `offset`), not a file's line: a flag
+/// rather than a file id, so every id of `file` names a real file.
+const PLACE_JOURNAL: u8 = 8;
+/// The place is nowhere (the journal is off).
+const PLACE_NOWHERE: u8 = 16;
+const PLACE: u8 = PLACE_JOURNAL | PLACE_NOWHERE;
 
 /// One message in the index: 40 bytes.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Slot {
     /// Microseconds since the Unix epoch.
     pub(super) at: i64,
-    /// The journal ticket or the file offset, as `file` says.
+    /// The journal ticket or the file offset, as `flags` says.
     pub(super) offset: u64,
     pub(super) size: u32,
     pub(super) vehicle: u32,
@@ -74,22 +78,24 @@ pub(super) struct Slot {
 
 impl Slot {
     pub(super) fn place(&self) -> Place {
-        match self.file {
-            FILE_JOURNAL => Place::Journal(self.offset),
-            FILE_NOWHERE => Place::Nowhere,
-            file => Place::File {
-                file,
+        match self.flags & PLACE {
+            PLACE_JOURNAL => Place::Journal(self.offset),
+            PLACE_NOWHERE => Place::Nowhere,
+            _ => Place::File {
+                file: self.file,
                 offset: self.offset,
             },
         }
     }
 
     pub(super) fn set_place(&mut self, place: Place) {
-        (self.file, self.offset) = match place {
-            Place::Journal(ticket) => (FILE_JOURNAL, ticket),
-            Place::File { file, offset } => (file, offset),
-            Place::Nowhere => (FILE_NOWHERE, 0),
+        let (kind, file, offset) = match place {
+            Place::Journal(ticket) => (PLACE_JOURNAL, 0, ticket),
+            Place::File { file, offset } => (0, file, offset),
+            Place::Nowhere => (PLACE_NOWHERE, 0, 0),
         };
+        (self.file, self.offset) = (file, offset);
+        self.flags = (self.flags & !PLACE) | kind;
     }
 }
 

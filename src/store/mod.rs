@@ -1,16 +1,17 @@
 //! The message history the console shows: what came in and went out, and
 //! per-vehicle statistics.
 //!
-//! The history is the journal. Memory holds a compact index of every
-//! message (40 bytes: time, vehicle, topic, kind, action, size and where
-//! its line is) and a bounded cache of recent payloads; older payloads are
+//! The history is the journal. The history keeps a compact index of every
+//! message (a slot: time, vehicle, topic, kind, action, size and where its
+//! line is), the newest slots in memory and the older ones in a spill file
+//! on disk, and a bounded cache of recent payloads; older payloads are
 //! read back from the journal (or the opened file) when they are shown.
-//! The index itself is capped (4,000,000 messages in the console); what
-//! falls off its front is counted and shown, and stays in the journal.
+//! Every message of the session stays navigable, whatever its length.
 //!
 //! Here the history itself: recording messages into the index and reading
 //! them back with their payloads. One message as the log shows it is in
-//! `entry`, the index's slots and names in `index`, where a payload is and
+//! `entry`, the slot's layout and names in `index`, the slots in memory and
+//! on disk in `slots`, where a payload is and
 //! reading it back in `read_back`, the log's filter and the search's pieces
 //! in `filter`, the per-vehicle statistics in `vehicles`.
 
@@ -23,6 +24,7 @@ pub mod journal;
 pub mod popups;
 mod read_back;
 pub mod search;
+mod slots;
 #[cfg(test)]
 mod tests;
 mod vehicles;
@@ -30,16 +32,17 @@ mod vehicles;
 pub use entry::{Direction, LogEntry, StoredRecord};
 pub use filter::{LogFilter, NameHits, VehicleFilter};
 pub use index::{Place, record_kinds};
+pub use slots::DEFAULT_IN_MEMORY;
 pub use vehicles::VehicleStats;
 
 use crate::domain::{InboundMessage, InboundTopic, MessageKind, Vin};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use index::{FILE_NOWHERE, JSON, KINDS, NONE, Names, OUTBOUND, REFUSED, Slot, UNINTERNED, kind_id};
+use index::{JSON, KINDS, NONE, Names, OUTBOUND, REFUSED, Slot, UNINTERNED, kind_id};
 use journal::JournalStats;
 use read_back::ReadBack;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -50,11 +53,11 @@ const ACTION_NAMES: usize = 65_536;
 /// The history: the index, the payload cache, the statistics.
 #[derive(Debug)]
 pub struct History {
-    slots: VecDeque<Slot>,
-    cap: usize,
-    /// The sequence number of `slots[0]`.
-    first_seq: u64,
-    pub evicted: u64,
+    /// One slot per message, by sequence number (the first is 0).
+    slots: slots::Slots,
+    /// How many messages of each kind (by the kind's index): `kinds()`
+    /// without a pass over the history.
+    kind_counts: [u64; KINDS.len()],
     vins: Names<Vin>,
     topics: Names<Arc<str>>,
     actions: Names<Arc<str>>,
@@ -63,6 +66,8 @@ pub struct History {
     read_back: RefCell<ReadBack>,
     /// Files opened with `wpconsole open` (or today's journal at start).
     files: Vec<Arc<PathBuf>>,
+    /// Each file's id, so naming one more of thousands stays quick.
+    file_ids: HashMap<Arc<PathBuf>, u16>,
     journal: Option<Arc<JournalStats>>,
     pub vehicles: BTreeMap<Vin, VehicleStats>,
     /// Messages on topics that are not a vehicle's.
@@ -87,9 +92,10 @@ pub struct History {
 pub const DEFAULT_CACHE_BYTES: usize = 64 * 1024 * 1024;
 
 impl History {
-    /// An empty history indexing at most `cap` messages, knowing `fleet`,
-    /// with the default payload cache.
-    pub fn new(cap: usize, fleet: impl IntoIterator<Item = (Vin, Option<String>)>) -> Self {
+    /// An empty history knowing `fleet`, with the default payload cache,
+    /// whose index keeps its newest `in_memory` messages in memory (the
+    /// older ones go to a spill file: no message is ever dropped).
+    pub fn new(in_memory: usize, fleet: impl IntoIterator<Item = (Vin, Option<String>)>) -> Self {
         let vehicles = fleet
             .into_iter()
             .map(|(vin, label)| {
@@ -103,18 +109,15 @@ impl History {
             })
             .collect();
         Self {
-            // Reserved once, so the index never grows by copying itself;
-            // the system hands out the pages only as they fill.
-            slots: VecDeque::with_capacity(cap.max(1)),
-            cap: cap.max(1),
-            first_seq: 0,
-            evicted: 0,
+            slots: slots::Slots::new(in_memory),
+            kind_counts: [0; KINDS.len()],
             vins: Names::default(),
             topics: Names::default(),
             actions: Names::default(),
             recent: cache::PayloadCache::new(DEFAULT_CACHE_BYTES),
             read_back: RefCell::new(ReadBack::default()),
             files: Vec::new(),
+            file_ids: HashMap::new(),
             journal: None,
             vehicles,
             unrecognised: 0,
@@ -139,24 +142,28 @@ impl History {
 
     /// Names a file that [`Place::File`] entries point into.
     pub fn add_file(&mut self, path: PathBuf) -> u16 {
-        if let Some(id) = self.files.iter().position(|f| **f == path) {
-            return u16::try_from(id).unwrap_or(0);
+        if let Some(id) = self.file_ids.get(&path) {
+            return *id;
         }
-        self.files.push(Arc::new(path));
-        u16::try_from(self.files.len() - 1).unwrap_or(FILE_NOWHERE - 1)
+        // Past 65,536 files the ids run out: the later ones share the last.
+        let id = u16::try_from(self.files.len()).unwrap_or(u16::MAX);
+        let path = Arc::new(path);
+        self.files.push(path.clone());
+        self.file_ids.insert(path, id);
+        id
+    }
+
+    /// Why the index stays in memory, when no spill file could be used:
+    /// a long session then costs memory; the log says so.
+    pub fn index_in_memory_because(&self) -> Option<&str> {
+        self.slots.in_memory_because()
     }
 
     fn push_slot(&mut self, slot: Slot, payload: Option<&[u8]>) -> u64 {
-        if self.slots.len() == self.cap {
-            self.slots.pop_front();
-            self.first_seq += 1;
-            self.evicted += 1;
-            self.refusals = self.refusals.split_off(&self.first_seq);
-        }
-        self.slots.push_back(slot);
-        let seq = self.first_seq + self.slots.len() as u64 - 1;
+        let seq = self.slots.len();
+        self.kind_counts[usize::from(slot.kind).min(KINDS.len() - 1)] += 1;
+        self.slots.push(slot);
         if let Some(payload) = payload {
-            self.recent.forget_before(self.first_seq);
             self.recent.push(seq, payload);
         }
         seq
@@ -206,7 +213,7 @@ impl History {
             vehicle: self.vin_id(vin),
             topic: self.topic_id(topic),
             action: self.action_id(action),
-            file: FILE_NOWHERE,
+            file: 0,
             kind: kind_id(kind),
             flags: match direction {
                 Direction::Inbound => 0,
@@ -345,33 +352,34 @@ impl History {
     }
 
     /// Tells where the line of message `seq` went.
+    ///
+    /// The journal tells it a moment after the push; by then the slot may
+    /// have been spilled, and the file is written through.
     pub fn set_place(&mut self, seq: u64, place: Place) {
-        if let Some(slot) = self.slot_at(seq).and_then(|i| self.slots.get_mut(i)) {
-            slot.set_place(place);
-        }
+        self.slots.update(seq, |slot| slot.set_place(place));
     }
 
-    fn slot_at(&self, seq: u64) -> Option<usize> {
-        let index = usize::try_from(seq.checked_sub(self.first_seq)?).ok()?;
-        (index < self.slots.len()).then_some(index)
+    /// The slot of message `seq`.
+    fn slot_at(&self, seq: u64) -> Option<Slot> {
+        self.slots.get(seq)
     }
 
     pub fn len(&self) -> usize {
-        self.slots.len()
+        usize::try_from(self.slots.len()).unwrap_or(usize::MAX)
     }
 
     pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
+        self.slots.len() == 0
     }
 
-    /// The oldest sequence number still indexed.
+    /// The oldest sequence number indexed (0: nothing leaves the index).
     pub fn first_seq(&self) -> Option<u64> {
-        (!self.slots.is_empty()).then_some(self.first_seq)
+        (!self.is_empty()).then_some(0)
     }
 
     /// One past the newest sequence number.
     pub fn end_seq(&self) -> u64 {
-        self.first_seq + self.slots.len() as u64
+        self.slots.len()
     }
 
     /// The newest message.
@@ -382,7 +390,7 @@ impl History {
     /// The message with sequence number `seq`, if still indexed, with its
     /// payload from the cache or read back from disk.
     pub fn by_seq(&self, seq: u64) -> Option<LogEntry> {
-        let slot = *self.slots.get(self.slot_at(seq)?)?;
+        let slot = self.slot_at(seq)?;
         let payload = self.payload(seq, &slot);
         let vin = self.vins.get(slot.vehicle).cloned();
         let topic = self
@@ -422,14 +430,10 @@ impl History {
 
     /// The kinds present in the history, in the table's order.
     pub fn kinds(&self) -> Vec<&'static str> {
-        let mut seen = [false; KINDS.len()];
-        for slot in &self.slots {
-            seen[usize::from(slot.kind).min(KINDS.len() - 1)] = true;
-        }
         KINDS
             .iter()
-            .zip(seen)
-            .filter_map(|(kind, seen)| seen.then_some(*kind))
+            .zip(self.kind_counts)
+            .filter_map(|(kind, count)| (count > 0).then_some(*kind))
             .collect()
     }
 }

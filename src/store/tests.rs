@@ -23,18 +23,69 @@ fn inbound(vin: &str, payload: &str) -> InboundMessage {
 const VIN: &str = "0123456789ABCDEFG";
 
 #[test]
-fn the_cap_evicts_the_oldest_and_counts_it() {
+fn messages_past_the_memory_tail_stay_navigable() {
     let mut history = History::new(2, []);
     for n in 0..5 {
         history.push_inbound(&inbound(VIN, &format!("{{\"n\":{n}}}")), Place::Nowhere);
     }
-    assert_eq!(history.len(), 2);
-    assert_eq!(history.evicted, 3);
+    assert_eq!(history.len(), 5, "nothing leaves the index");
+    assert_eq!(history.first_seq(), Some(0));
     assert_eq!(history.rx, 5);
-    assert!(history.by_seq(2).is_none());
-    assert_eq!(history.by_seq(4).unwrap().preview(), "{\"n\":4}");
+    for n in 0..5 {
+        assert_eq!(
+            history.by_seq(n).unwrap().preview(),
+            format!("{{\"n\":{n}}}"),
+            "message {n}"
+        );
+    }
     let vin = Vin::parse(VIN).unwrap();
-    assert_eq!(history.vehicles[&vin].rx, 5, "statistics outlive eviction");
+    assert_eq!(history.vehicles[&vin].rx, 5);
+}
+
+#[test]
+fn a_journal_place_set_after_the_slot_left_memory_is_kept() {
+    let mut history = History::new(2, []);
+    let first = history.push_inbound(&inbound(VIN, "{}"), Place::Nowhere);
+    for _ in 0..10 {
+        history.push_inbound(&inbound(VIN, "{}"), Place::Nowhere);
+    }
+    history.set_place(first, Place::Journal(77));
+    assert_eq!(history.slot_at(first).unwrap().place(), Place::Journal(77));
+}
+
+#[test]
+fn the_65536th_file_is_a_file_not_the_journal() {
+    let mut history = History::new(10, []);
+    let mut last = 0;
+    for n in 0..65_536 {
+        last = history.add_file(format!("capture-{n}.jsonl").into());
+    }
+    assert_eq!(last, u16::MAX);
+    let record = StoredRecord {
+        at: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
+        direction: Direction::Inbound,
+        vin: None,
+        topic: "t".into(),
+        kind: "text".into(),
+        action: None,
+        size: 1,
+        is_json: false,
+        reason: None,
+    };
+    let seq = history.push_stored(&record, last, 42);
+    let slot = history.slot_at(seq).unwrap();
+    assert_eq!(
+        slot.place(),
+        Place::File {
+            file: last,
+            offset: 42
+        }
+    );
+    let (path, offset) = history.where_is(&slot).unwrap();
+    assert_eq!(
+        (path.as_path(), offset),
+        (std::path::Path::new("capture-65535.jsonl"), 42)
+    );
 }
 
 #[test]

@@ -249,7 +249,7 @@ fn scrolling_up_pauses_follow_and_counts_what_waits() {
 }
 
 #[test]
-fn memory_is_bounded_and_what_is_dropped_is_counted() {
+fn messages_past_the_index_in_memory_stay_in_the_log() {
     let mut app = app_with(160, 45, 100);
     for n in 0..250 {
         receive(
@@ -259,10 +259,13 @@ fn memory_is_bounded_and_what_is_dropped_is_counted() {
             n,
         );
     }
-    assert_eq!(app.history().len(), 100);
-    assert_eq!(app.history().evicted, 150);
+    assert_eq!(app.history().len(), 250, "nothing is dropped");
     assert_eq!(app.history().rx, 250);
     assert_eq!(app.log().selected(), Some(249));
+    key(&mut app, KeyCode::Char('g'));
+    assert_eq!(app.log().selected(), Some(0), "the oldest is a key away");
+    let oldest = &app.log().window()[0];
+    assert_eq!(oldest.preview, "{\"n\":0}");
 }
 
 #[test]

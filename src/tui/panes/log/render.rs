@@ -115,15 +115,13 @@ impl LogPane {
                 Span::styled(format!("PAUSED{new} ({bottom}) "), theme.warning()),
             ));
         }
-        if view.history.evicted > 0 {
-            let evicted = group(view.history.evicted);
+        if view.history.index_in_memory_because().is_some() {
+            // Only that memory grows: the places tried and why they failed
+            // are History::index_in_memory_because.
             title.push(TitlePart::giving_way(
-                GiveWay::Evicted,
-                Span::styled(
-                    format!("{evicted} oldest dropped from memory "),
-                    theme.warning(),
-                ),
-                Span::styled(format!("{evicted} dropped "), theme.warning()),
+                GiveWay::IndexInMemory,
+                Span::styled("index in memory (no spill file) ", theme.warning()),
+                Span::styled("index in memory ", theme.warning()),
             ));
         }
         fit_title(title, room)
@@ -225,7 +223,8 @@ enum GiveWay {
     Hidden,
     Paused,
     Search,
-    Evicted,
+    /// No spill file: the index grows in memory.
+    IndexInMemory,
     Vehicle,
 }
 
