@@ -387,6 +387,13 @@ impl History {
         self.by_seq(self.end_seq().checked_sub(1)?)
     }
 
+    /// When message `seq` was received (sent, for what went out), read
+    /// from the index alone: the log's jump to a time searches by it.
+    pub fn at(&self, seq: u64) -> Option<DateTime<Utc>> {
+        let slot = self.slots.get(self.slot_at(seq)?)?;
+        DateTime::from_timestamp_micros(slot.at)
+    }
+
     /// The message with sequence number `seq`, if still indexed, with its
     /// payload from the cache or read back from disk.
     pub fn by_seq(&self, seq: u64) -> Option<LogEntry> {

@@ -183,6 +183,7 @@ mod editor_drafts;
 mod fleet;
 mod fleet_refusals;
 mod help;
+mod jump;
 mod log_filter;
 mod log_pane;
 mod mouse_and_sizes;

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::tui::modal::{
     FilterPrompt, FleetConfirmation, HelpContent, HelpPopup, Input, Outcome, PublishConfirmation,
-    TemplatePicker,
+    TemplatePicker, TimePrompt,
 };
 use ratatui::crossterm::event::{MouseEvent, MouseEventKind};
 
@@ -72,8 +72,38 @@ pub(super) fn carry_out(app: &mut App, outcome: Outcome) -> Option<Command> {
             app.modal = None;
             app.set_filter_text(target, "");
         }
+        Outcome::JumpTo(text) => jump_to(app, &text),
     }
     None
+}
+
+/// The `T` prompt, reading times in the zone the log's time column uses.
+pub(super) fn open_time_prompt(app: &mut App) {
+    let zone = if app.offset.local_minus_utc() == 0 {
+        "UTC".to_owned()
+    } else {
+        format!("UTC{}", app.offset)
+    };
+    app.modal = Some(Modal::TimePrompt(TimePrompt::new(zone)));
+}
+
+/// The time typed in the `T` prompt, read as `--since` reads one but in
+/// the log's zone: the log jumps there and the prompt closes, or the
+/// prompt says why it cannot read it and stays.
+fn jump_to(app: &mut App, text: &str) {
+    match crate::domain::moment::parse(text, app.now, &app.offset) {
+        Ok(at) => {
+            app.modal = None;
+            let rows = app.log_rows_visible();
+            let reaction = app.log.jump_to(at, app.offset, &app.history, rows);
+            app.react(reaction);
+        }
+        Err(why) => {
+            if let Some(Modal::TimePrompt(prompt)) = app.modal.as_mut() {
+                prompt.refuse(why.to_string());
+            }
+        }
+    }
 }
 
 /// What the help says, from where the console stands now.

@@ -23,6 +23,9 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
                 ));
             }
         }
+        Some(Modal::TimePrompt(prompt)) => {
+            prompt.paste(&text);
+        }
         Some(_) => ignored(app, "close this window first"),
         None if app.focus == Focus::Editor => {
             if app.editor.paste(&text) {

@@ -44,6 +44,7 @@ const fn alt(code: KeyCode) -> Key {
 
 const G: [Key; 2] = upper('G');
 const K: [Key; 2] = upper('K');
+const T: [Key; 2] = upper('T');
 
 /// Every key of the console.
 pub const DEFAULTS: &[Row] = &[
@@ -291,6 +292,14 @@ pub const DEFAULTS: &[Row] = &[
         action: Action::Export,
         hint: "export",
         help: "export the log as filtered to a .jsonl file here",
+    },
+    // After export: a narrow footer gives it up before reply.
+    Row {
+        scope: Scope::Log,
+        keys: &T,
+        action: Action::JumpToTime,
+        hint: "time",
+        help: "jump to a time: 14:03, yesterday 14:03, 2026-11-28 14:03",
     },
     Row {
         scope: Scope::Detail,
@@ -562,6 +571,27 @@ pub const DEFAULTS: &[Row] = &[
     },
     Row {
         scope: Scope::FilterPrompt,
+        keys: &[plain(KeyCode::Backspace)],
+        action: Action::DeleteBack,
+        hint: "deletes",
+        help: "delete the last character",
+    },
+    Row {
+        scope: Scope::TimePrompt,
+        keys: &[plain(KeyCode::Enter)],
+        action: Action::Accept,
+        hint: "jumps",
+        help: "jump to the first message at or after the time typed",
+    },
+    Row {
+        scope: Scope::TimePrompt,
+        keys: &[plain(KeyCode::Esc)],
+        action: Action::Close,
+        hint: "closes",
+        help: "close without jumping",
+    },
+    Row {
+        scope: Scope::TimePrompt,
         keys: &[plain(KeyCode::Backspace)],
         action: Action::DeleteBack,
         hint: "deletes",

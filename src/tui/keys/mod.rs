@@ -34,11 +34,13 @@ pub enum Scope {
     FleetConfirm,
     /// Typing a filter: letters are text.
     FilterPrompt,
+    /// Typing the time the log jumps to (`T`): letters are text.
+    TimePrompt,
 }
 
 impl Scope {
     /// Every scope, for the config file's names.
-    pub const ALL: [Scope; 13] = [
+    pub const ALL: [Scope; 14] = [
         Scope::Always,
         Scope::Everywhere,
         Scope::Global,
@@ -52,6 +54,7 @@ impl Scope {
         Scope::Confirm,
         Scope::FleetConfirm,
         Scope::FilterPrompt,
+        Scope::TimePrompt,
     ];
 
     /// The heading the help gives the scope's keys.
@@ -68,6 +71,7 @@ impl Scope {
             Self::Confirm => "Confirmation",
             Self::FleetConfirm => "Fleet confirmation",
             Self::FilterPrompt => "Filter prompt",
+            Self::TimePrompt => "Time prompt",
         }
     }
 
@@ -87,19 +91,25 @@ impl Scope {
             Self::Confirm => "confirm",
             Self::FleetConfirm => "fleet-confirm",
             Self::FilterPrompt => "filter-prompt",
+            Self::TimePrompt => "time-prompt",
         }
     }
 
     /// Scopes where a key without Ctrl or Alt is text being typed.
     fn types_text(self) -> bool {
-        matches!(self, Self::Editor | Self::FilterPrompt)
+        matches!(self, Self::Editor | Self::FilterPrompt | Self::TimePrompt)
     }
 
     /// A popup's scope: only its own keys (and [`Scope::Always`]) work.
     fn is_popup(self) -> bool {
         matches!(
             self,
-            Self::Help | Self::Templates | Self::Confirm | Self::FleetConfirm | Self::FilterPrompt
+            Self::Help
+                | Self::Templates
+                | Self::Confirm
+                | Self::FleetConfirm
+                | Self::FilterPrompt
+                | Self::TimePrompt
         )
     }
 }
@@ -144,6 +154,8 @@ actions! {
     Filter = "filter",
     ClearFilter = "clear-filter",
     CycleKind = "cycle-kind",
+    /// Opens the prompt for a time the log jumps to.
+    JumpToTime = "jump-to-time",
     ToggleLabelColumn = "toggle-label-column",
     ToggleKindColumn = "toggle-kind-column",
     ToggleActionColumn = "toggle-action-column",

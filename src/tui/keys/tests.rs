@@ -51,6 +51,7 @@ fn a_popup_takes_only_its_own_keys_and_the_interrupt() {
         Scope::Confirm,
         Scope::FleetConfirm,
         Scope::FilterPrompt,
+        Scope::TimePrompt,
     ] {
         assert_eq!(table().action_for(popup, &t), None, "{popup:?}");
         assert_eq!(

@@ -257,6 +257,7 @@ fn place(keys: &KeyTable, step: &Binding) -> String {
             Scope::Templates => "template list",
             Scope::Confirm | Scope::FleetConfirm => "confirmation",
             Scope::FilterPrompt => "filter prompt",
+            Scope::TimePrompt => "time prompt",
         })
         .collect();
     scopes.join(", ")

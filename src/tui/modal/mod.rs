@@ -1,5 +1,5 @@
-//! The popups over the panes: help, templates, the two publish questions
-//! and the filter prompt. Each holds its own state, turns the action of a
+//! The popups over the panes: help, templates, the two publish questions,
+//! the filter prompt and the time prompt. Each holds its own state, turns the action of a
 //! key (from the key table, in the popup's scope) into an [`Outcome`], and
 //! draws itself from what it was given when it opened; none knows `App`.
 
@@ -7,11 +7,13 @@ mod confirm;
 mod filter;
 mod help;
 mod templates;
+mod time;
 
 pub use confirm::{FleetConfirmation, PublishConfirmation};
 pub use filter::FilterPrompt;
 pub use help::{HelpContent, HelpPopup};
 pub use templates::TemplatePicker;
+pub use time::TimePrompt;
 
 use super::app::{Focus, Outgoing};
 use super::keys::{Action, Scope};
@@ -31,6 +33,8 @@ pub enum Modal {
     ConfirmFleet(FleetConfirmation),
     /// Typing a filter for the vehicles or the log.
     FilterPrompt(FilterPrompt),
+    /// Typing the time the log jumps to.
+    TimePrompt(TimePrompt),
 }
 
 /// A key as a popup receives it.
@@ -68,6 +72,9 @@ pub enum Outcome {
     FilterKept,
     /// The prompt closes and the filter of `target` is cleared.
     FilterCleared(Focus),
+    /// Jump the log to the time this text names; the prompt stays open
+    /// until it is read.
+    JumpTo(String),
 }
 
 impl Modal {
@@ -79,6 +86,7 @@ impl Modal {
             Self::ConfirmPublish(_) => Scope::Confirm,
             Self::ConfirmFleet(_) => Scope::FleetConfirm,
             Self::FilterPrompt(_) => Scope::FilterPrompt,
+            Self::TimePrompt(_) => Scope::TimePrompt,
         }
     }
 
@@ -90,6 +98,7 @@ impl Modal {
             Self::ConfirmPublish(question) => question.handle(input),
             Self::ConfirmFleet(question) => question.handle(input),
             Self::FilterPrompt(prompt) => prompt.handle(input),
+            Self::TimePrompt(prompt) => prompt.handle(input),
         }
     }
 
@@ -102,6 +111,7 @@ impl Modal {
             Self::ConfirmPublish(question) => question.render(frame, theme),
             Self::ConfirmFleet(question) => question.render(frame, theme),
             Self::FilterPrompt(_) => {}
+            Self::TimePrompt(prompt) => prompt.render(frame, theme),
         }
     }
 

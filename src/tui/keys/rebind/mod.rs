@@ -210,6 +210,7 @@ fn place(scope: Scope) -> &'static str {
         Scope::Confirm => "publish confirmation",
         Scope::FleetConfirm => "fleet publish confirmation",
         Scope::FilterPrompt => "filter prompt",
+        Scope::TimePrompt => "time prompt",
     }
 }
 

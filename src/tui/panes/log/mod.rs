@@ -2,6 +2,7 @@
 //! the newest one or paused, the search that streams its hits in, and the
 //! window of rows it draws (read back from the history in `update`).
 
+mod jump;
 mod render;
 mod search;
 mod window;
