@@ -22,7 +22,7 @@ mod filter;
 mod index;
 pub mod journal;
 pub mod popups;
-mod read_back;
+pub(crate) mod read_back;
 pub mod search;
 mod slots;
 #[cfg(test)]

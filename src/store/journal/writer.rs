@@ -32,6 +32,9 @@ pub(super) struct Writer {
     /// The current file's index; `None` once it fails (the next open
     /// of the file repairs what it lacks).
     sidecar: Option<SidecarWriter>,
+    /// The current file's index was held by another (a loader repairing
+    /// it at start): taken at the next flush that finds it free.
+    index_busy: bool,
 }
 
 impl Writer {
@@ -44,6 +47,7 @@ impl Writer {
             buffered: Vec::new(),
             file_id: 0,
             sidecar: None,
+            index_busy: false,
         }
     }
 
@@ -79,6 +83,9 @@ impl Writer {
         match file.flush() {
             Ok(()) => {
                 let covers = *size;
+                if self.index_busy {
+                    self.open_index(covers);
+                }
                 self.flush_index(covers);
                 self.stats
                     .written
@@ -95,6 +102,29 @@ impl Writer {
                 self.sidecar = None;
             }
         }
+    }
+
+    /// Opens the current file's index, its first `covers` bytes written.
+    fn open_index(&mut self, covers: u64) {
+        let path = self.stats.current.lock().ok().and_then(|c| c.clone());
+        let Some(path) = path else {
+            return;
+        };
+        self.index_busy = false;
+        self.sidecar = match SidecarWriter::open(&path, covers) {
+            Ok((sidecar, _)) => Some(sidecar),
+            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => {
+                self.index_busy = true;
+                None
+            }
+            Err(err) => {
+                self.stats.index_failed(format!(
+                    "cannot keep the index of {}: {err}",
+                    path.display()
+                ));
+                None
+            }
+        };
     }
 
     fn flush_index(&mut self, covers: u64) {
@@ -137,6 +167,8 @@ impl Writer {
                         sidecar.add(fields, *size, bytes);
                     } else if let Some(fields) = parse_line(&entry.line) {
                         sidecar.add(&fields, *size, bytes);
+                    } else if let Some(gap) = crate::domain::record::Gap::of_line(&entry.line) {
+                        sidecar.add_gap(&gap, *size, bytes);
                     }
                 }
                 *size += bytes;
@@ -181,21 +213,12 @@ impl Writer {
                     .map_err(|err| format!("cannot open the journal {}: {err}", path.display()))?;
                 let size = end_torn_line(&mut file, size)
                     .map_err(|err| format!("cannot write the journal {}: {err}", path.display()))?;
-                self.sidecar = match SidecarWriter::open(&path, size) {
-                    Ok((sidecar, _)) => Some(sidecar),
-                    Err(err) => {
-                        self.stats.index_failed(format!(
-                            "cannot keep the index of {}: {err}",
-                            path.display()
-                        ));
-                        None
-                    }
-                };
                 self.file_id = self.stats.locations.file_id(&path);
                 if let Ok(mut current) = self.stats.current.lock() {
                     *current = Some(path);
                 }
                 self.file = Some((day, part, BufWriter::with_capacity(256 * 1024, file), size));
+                self.open_index(size);
                 return Ok(());
             }
             part += 1;

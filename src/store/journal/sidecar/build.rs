@@ -7,6 +7,7 @@
 use super::format::IndexEntry;
 use super::names::FileNames;
 use super::parse::parse_line;
+use crate::domain::record::Gap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
@@ -129,7 +130,13 @@ impl Part {
                     self.entries.push(entry);
                 }
                 None if line.trim_ascii().is_empty() => {}
-                None => self.skipped += 1,
+                None => match Gap::of_line(text) {
+                    Some(gap) => {
+                        let line_len = u32::try_from(len).unwrap_or(u32::MAX);
+                        self.entries.push(IndexEntry::of_gap(&gap, at, line_len));
+                    }
+                    None => self.skipped += 1,
+                },
             }
             at += len as u64;
         }

@@ -22,6 +22,9 @@ pub(super) const REFUSED: u8 = 4;
 /// The line carries a `"reason"` (a refused record in an export): read
 /// from the line when loaded, it is too rare to give every entry room.
 pub(super) const REASON: u8 = 8;
+/// A gap record (messages lost when received): no names, its `size` the
+/// number lost.
+pub(super) const GAP: u8 = 16;
 
 /// The index file's header: what it is and how much of its journal the
 /// entries cover (bytes of the journal, bytes of the names file).

@@ -75,6 +75,27 @@ impl IndexEntry {
     pub fn has_reason(&self) -> bool {
         self.flags & format::REASON != 0
     }
+
+    /// How many messages a gap record says were lost, if this is one.
+    pub fn lost(&self) -> Option<u64> {
+        (self.flags & format::GAP != 0).then_some(u64::from(self.size))
+    }
+
+    /// The entry of a gap record, whose line of `line_len` bytes starts at
+    /// `offset`.
+    pub fn of_gap(gap: &crate::domain::record::Gap, offset: u64, line_len: u32) -> Self {
+        Self {
+            at: gap.at.timestamp_micros(),
+            offset,
+            line_len,
+            size: u32::try_from(gap.lost).unwrap_or(u32::MAX),
+            vin: NO_NAME,
+            topic: NO_NAME,
+            action: NO_NAME,
+            kind: u8::MAX,
+            flags: format::GAP,
+        }
+    }
 }
 
 /// Where a journal file's index lives: beside it, or in the cache dir

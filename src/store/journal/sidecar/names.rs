@@ -127,10 +127,11 @@ impl FileNames {
     /// Whether every name `entry` points to is here (a names file torn
     /// before the entries that needed it were is caught so).
     pub(super) fn knows(&self, entry: &IndexEntry) -> bool {
-        (entry.vin == NO_NAME || self.vins.contains_id(entry.vin))
-            && self.topics.contains_id(entry.topic)
-            && (entry.action == NO_NAME || self.actions.contains_id(entry.action))
-            && self.kinds.contains_id(u32::from(entry.kind))
+        entry.lost().is_some()
+            || ((entry.vin == NO_NAME || self.vins.contains_id(entry.vin))
+                && self.topics.contains_id(entry.topic)
+                && (entry.action == NO_NAME || self.actions.contains_id(entry.action))
+                && self.kinds.contains_id(u32::from(entry.kind)))
     }
 
     /// `other`'s names added here; returns how `other`'s ids of each
@@ -161,6 +162,9 @@ pub(super) struct Renumbering {
 
 impl Renumbering {
     pub(super) fn apply(&self, entry: &mut IndexEntry) {
+        if entry.lost().is_some() {
+            return;
+        }
         let look = |ids: &[u32], id: u32| {
             usize::try_from(id)
                 .ok()

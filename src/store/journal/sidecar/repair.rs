@@ -179,9 +179,12 @@ fn is_its_line(journal: &Path, entry: &IndexEntry) -> std::io::Result<bool> {
     else {
         return Ok(false);
     };
-    Ok(before_is_newline
-        && parse_line(text.trim_end_matches('\r'))
-            .is_some_and(|r| r.at.timestamp_micros() == entry.at))
+    let text = text.trim_end_matches('\r');
+    let at = match entry.lost() {
+        Some(_) => crate::domain::record::Gap::of_line(text).map(|gap| gap.at),
+        None => parse_line(text).map(|record| record.at),
+    };
+    Ok(before_is_newline && at.is_some_and(|at| at.timestamp_micros() == entry.at))
 }
 
 /// Writes the repair: both files cut to what was valid, the new names

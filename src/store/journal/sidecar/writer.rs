@@ -25,17 +25,21 @@ pub(in crate::store::journal) struct SidecarWriter {
 
 impl SidecarWriter {
     /// Opens (repairing) the index of `journal`, whose first `journal_len`
-    /// bytes are written, to go on appending to it.
+    /// bytes are written, to go on appending to it; `WouldBlock` while
+    /// another holds it (a loader repairing it: try again later).
     pub(in crate::store::journal) fn open(
         journal: &Path,
         journal_len: u64,
     ) -> std::io::Result<(Self, Opened)> {
         let paths = IndexPaths::beside(journal);
         let mut locked = Locked::take(&paths)?.ok_or_else(|| {
-            std::io::Error::other(format!(
-                "the index {} is being written by another program",
-                paths.entries.display()
-            ))
+            std::io::Error::new(
+                std::io::ErrorKind::WouldBlock,
+                format!(
+                    "the index {} is being written by another program",
+                    paths.entries.display()
+                ),
+            )
         })?;
         let mut opened = repair(journal, journal_len, &paths, Some(&mut locked))?;
         let names_len = locked.names.seek(SeekFrom::End(0))?;
@@ -68,6 +72,17 @@ impl SidecarWriter {
             .names
             .entry(record, offset, line_len, &mut self.new_names);
         entry.encode(&mut self.entries);
+    }
+
+    /// Adds the entry of a gap record.
+    pub(in crate::store::journal) fn add_gap(
+        &mut self,
+        gap: &crate::domain::record::Gap,
+        offset: u64,
+        line_len: u64,
+    ) {
+        let line_len = u32::try_from(line_len).unwrap_or(u32::MAX);
+        super::IndexEntry::of_gap(gap, offset, line_len).encode(&mut self.entries);
     }
 
     /// Writes what was added; the journal's first `covers` bytes are on

@@ -181,3 +181,73 @@ fn a_gap_record_is_no_torn_line_the_summary_says_how_many_were_lost() {
         )
     );
 }
+
+/// Every record the loader hands over, with its file and offset, as text.
+fn loaded(files: Vec<ToRead>) -> Vec<String> {
+    let (notices, _said) = mpsc::unbounded_channel();
+    let mut loader = spawn_loader(files, notices);
+    let mut out = Vec::new();
+    while let Some(burst) = loader.blocking_recv() {
+        for item in burst {
+            if let Intake::Replayed(Loaded::Stored {
+                record,
+                file,
+                offset,
+            }) = item
+            {
+                out.push(format!("{record:?} {file} {offset}"));
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_loader_gives_the_same_history_from_the_index_as_from_the_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let vin = crate::domain::Vin::parse("VF3ABCDEFGH123456").unwrap();
+    let mut history = crate::store::History::new(10, []);
+    let refused = history.push_refused(
+        &vin,
+        "p/from/uid/U/opa/VF3ABCDEFGH123456/",
+        (r#"{"content":{"action":"go"}}"#, "data"),
+        "a popup 4 s ago: wait 16 s",
+        chrono::DateTime::parse_from_rfc3339("2026-11-24T10:00:03Z")
+            .unwrap()
+            .with_timezone(&Utc),
+    );
+    let lines = [
+        journal_line("2026-11-24T10:00:00Z", "VF3ABCDEFGH123456", "a1"),
+        journal_line("2026-11-24T10:00:02Z", "ZFA1234567890ABCD", "a2"),
+        "not a record".to_owned(),
+        history.by_seq(refused).unwrap().line(),
+        journal_line("2026-11-24T10:00:04Z", "VF3ABCDEFGH123456", "a3"),
+    ];
+    let path = write(dir.path(), "2026-11-24.jsonl", &lines);
+    // What the lines say, read without any index.
+    let expected: Vec<String> = {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let mut offset = 0;
+        let mut out = Vec::new();
+        for line in text.split_inclusive('\n') {
+            if let Some(record) = stored_record(line.trim_end()) {
+                out.push(format!("{record:?} 0 {offset}"));
+            }
+            offset += line.len();
+        }
+        out
+    };
+    assert_eq!(expected.len(), 4);
+    let first = loaded(to_read(std::slice::from_ref(&path)));
+    assert_eq!(first, expected, "indexed on first open");
+    let index = crate::store::journal::sidecar::IndexPaths::beside(&path);
+    assert!(
+        std::fs::metadata(&index.entries).unwrap().len() > 32,
+        "kept beside it"
+    );
+    // The index alone answers now: lines changed in place (same length)
+    // would show, and do not, since no line is read but the refused one.
+    let again = loaded(to_read(std::slice::from_ref(&path)));
+    assert_eq!(again, expected, "from the index");
+    assert!(again[2].contains("a popup 4 s ago"), "{}", again[2]);
+}
