@@ -390,8 +390,7 @@ impl History {
     /// When message `seq` was received (sent, for what went out), read
     /// from the index alone: the log's jump to a time searches by it.
     pub fn at(&self, seq: u64) -> Option<DateTime<Utc>> {
-        let slot = self.slots.get(self.slot_at(seq)?)?;
-        DateTime::from_timestamp_micros(slot.at)
+        DateTime::from_timestamp_micros(self.slot_at(seq)?.at)
     }
 
     /// The message with sequence number `seq`, if still indexed, with its
