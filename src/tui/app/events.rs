@@ -74,6 +74,8 @@ pub(super) fn on_tick(app: &mut App, now: DateTime<Utc>) {
     let rows = app.log_rows_visible();
     let reaction = app.log.pump_search(&app.history, rows);
     app.react(reaction);
+    let reaction = app.log.pump_filter(&app.history, rows);
+    app.react(reaction);
     app.deliveries.expire(now);
     let (mark_at, mark_rx) = app.rate_mark;
     let elapsed = (now - mark_at).to_std().unwrap_or_default().as_secs_f64();

@@ -25,7 +25,9 @@ pub struct LogPane {
     /// The search for the filter's text, while it runs.
     search: Option<SearchState>,
     /// Sequence numbers that pass the filter (only kept while one is active).
-    matches: Vec<u64>,
+    matches: window::Matches,
+    /// The scan of the index filling `matches`, while it runs.
+    scan: Option<window::FilterScan>,
     selected: Option<u64>,
     follow: bool,
     /// Arrived while follow was paused.
@@ -86,7 +88,8 @@ impl Default for LogPane {
         Self {
             filter: LogFilter::default(),
             search: None,
-            matches: Vec::new(),
+            matches: window::Matches::default(),
+            scan: None,
             selected: None,
             follow: true,
             waiting: 0,
@@ -126,6 +129,12 @@ impl LogPane {
         self.search.is_some()
     }
 
+    /// Whether the filtered view is still being filled (a search or the
+    /// filter's scan of the index): ticks come at frame rate meanwhile.
+    pub fn filling(&self) -> bool {
+        self.search.is_some() || self.scan.is_some()
+    }
+
     /// Files a new entry into the filtered view; true when the log shows it.
     pub fn track(&mut self, seq: u64, history: &History) -> bool {
         if self.filter.is_active() {
@@ -144,19 +153,11 @@ impl LogPane {
     /// entries, once per burst: `seq` is the newest one the log shows.
     /// Whether the detail must show the new selection.
     pub fn settle(&mut self, seq: u64, history: &History, rows: usize) -> DetailUpdate {
-        if let Some(first) = history.first_seq() {
-            let stale = self.matches.partition_point(|s| *s < first);
-            self.matches.drain(..stale);
-        }
         if self.follow {
             self.selected = Some(seq);
             self.keep_selection_visible(history, rows);
             DetailUpdate::Later
         } else {
-            if self.selected.is_some_and(|s| history.by_seq(s).is_none()) {
-                // The selected message was evicted: hold the oldest kept one.
-                self.selected = self.seq_at(0, history);
-            }
             self.keep_selection_visible(history, rows);
             DetailUpdate::Keep
         }

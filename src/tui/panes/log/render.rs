@@ -84,6 +84,13 @@ impl LogPane {
                 Span::styled(format!("searching… {scanned}/{total} "), theme.warning()),
             ));
         }
+        if let Some(done) = self.filtering() {
+            title.push(TitlePart::giving_way(
+                GiveWay::Search,
+                Span::styled(format!("filtering… {done}% "), theme.warning()),
+                Span::styled(format!("{done}% "), theme.warning()),
+            ));
+        }
         let hidden = self.columns.hidden();
         if !hidden.is_empty() {
             title.push(TitlePart::giving_way(

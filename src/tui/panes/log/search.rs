@@ -36,6 +36,7 @@ impl LogPane {
     pub(super) fn rebuild_matches(&mut self, history: &History, rows: usize) -> LogReaction {
         let mut reaction = LogReaction::detail(DetailUpdate::Now);
         self.search = None;
+        self.scan = None;
         self.matches.clear();
         if !self.filter.text.is_empty() {
             let end = history.end_seq();
@@ -61,7 +62,7 @@ impl LogPane {
                 }
             }
         } else if self.filter.is_active() {
-            self.matches = history.select(&self.filter);
+            self.start_filter_scan(history);
         }
         let still_there = self
             .selected
@@ -143,9 +144,9 @@ impl LogPane {
         }
         let added = hits.len();
         let stale = hits.partition_point(|s| *s < first);
-        self.matches.splice(0..0, hits.into_iter().skip(stale));
+        self.matches.extend(hits.into_iter().skip(stale));
         if self.follow || self.selected.is_none() {
-            self.selected = self.matches.last().copied();
+            self.selected = self.matches.last();
             reaction.detail = DetailUpdate::Later;
         } else {
             self.top += added - stale;

@@ -1,9 +1,74 @@
-//! The log's view of the history: the filtered view's positions, the
-//! window of rows a pane of a given height shows, and those rows read
+//! The log's view of the history: the filtered view's positions (a
+//! compressed set filled by a scan of the index in pieces, newest first),
+//! the window of rows a pane of a given height shows, and those rows read
 //! from the history in `update` for `render` to draw.
 
-use super::LogPane;
+use super::{DetailUpdate, LogPane, LogReaction};
 use crate::store::{History, LogEntry};
+use roaring::RoaringTreemap;
+
+/// The sequence numbers that pass the log's filter: a compressed set
+/// (a few bits a message where most pass, a few bytes a match where few
+/// do), so a filter over tens of millions of messages costs little memory,
+/// and the n-th match and a match's position are answered without a list
+/// of them all.
+#[derive(Debug, Default)]
+pub(super) struct Matches {
+    set: RoaringTreemap,
+}
+
+impl Matches {
+    pub(super) fn len(&self) -> usize {
+        usize::try_from(self.set.len()).unwrap_or(usize::MAX)
+    }
+
+    /// The match at position `index`, oldest first.
+    pub(super) fn get(&self, index: usize) -> Option<u64> {
+        self.set.select(u64::try_from(index).ok()?)
+    }
+
+    /// The position of match `seq`.
+    pub(super) fn index_of(&self, seq: u64) -> Option<usize> {
+        if !self.set.contains(seq) {
+            return None;
+        }
+        usize::try_from(self.set.rank(seq) - 1).ok()
+    }
+
+    pub(super) fn push(&mut self, seq: u64) {
+        self.set.insert(seq);
+    }
+
+    pub(super) fn extend(&mut self, seqs: impl IntoIterator<Item = u64>) {
+        self.set.extend(seqs);
+    }
+
+    /// The newest match.
+    pub(super) fn last(&self) -> Option<u64> {
+        self.set.max()
+    }
+
+    pub(super) fn clear(&mut self) {
+        self.set.clear();
+    }
+}
+
+/// The scan filling the filtered view from the index, newest first, a
+/// piece per tick (tens of millions of slots, most of them read back from
+/// disk, take seconds: the screen comes first).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct FilterScan {
+    /// Messages below this sequence number are still to be looked at.
+    next: u64,
+    /// How many there were to look at when the filter changed (newer ones
+    /// are filed as they arrive).
+    total: u64,
+}
+
+/// Index positions one piece of the scan looks at: most of a frame for
+/// slots read back from the spill file. Small in tests, so a test's short
+/// history takes several pieces.
+const SCAN_PIECE: u64 = if cfg!(test) { 1000 } else { 512 * 1024 };
 
 /// A row of the log as drawn: the entry without its payload, and the
 /// payload's one-line preview.
@@ -19,6 +84,67 @@ impl LogPane {
         &self.window
     }
 
+    /// How far the filter's scan of the index has come, in percent, while
+    /// it runs.
+    pub fn filtering(&self) -> Option<u8> {
+        let scan = self.scan?;
+        let done = scan.total - scan.next;
+        Some(
+            u8::try_from(done * 100 / scan.total.max(1))
+                .unwrap_or(99)
+                .min(99),
+        )
+    }
+
+    /// Starts filling the filtered view for the filter's vehicle and kind
+    /// from the index; the newest piece at once.
+    pub(super) fn start_filter_scan(&mut self, history: &History) {
+        let end = history.end_seq();
+        self.scan = Some(FilterScan {
+            next: end,
+            total: end,
+        });
+        self.scan_piece(history);
+    }
+
+    /// Looks at the next piece of the index for the filter's scan.
+    /// Returns how many matches it added.
+    fn scan_piece(&mut self, history: &History) -> usize {
+        let Some(scan) = self.scan.as_mut() else {
+            return 0;
+        };
+        let mut found = Vec::new();
+        scan.next = history.select_newest(&self.filter, 0..scan.next, SCAN_PIECE, &mut found);
+        if scan.next == 0 {
+            self.scan = None;
+        }
+        let added = found.len();
+        self.matches.extend(found);
+        added
+    }
+
+    /// The filter's scan goes a piece further (on every tick while it
+    /// runs); the rows shown stay where they are.
+    pub fn pump_filter(&mut self, history: &History, rows: usize) -> LogReaction {
+        if self.scan.is_none() {
+            return LogReaction::default();
+        }
+        let added = self.scan_piece(history);
+        if added == 0 {
+            return LogReaction::default();
+        }
+        let mut reaction = LogReaction::default();
+        if self.follow || self.selected.is_none() {
+            self.selected = self.matches.last();
+            reaction.detail = DetailUpdate::Later;
+        } else {
+            // Older matches went in before the rows shown.
+            self.top += added;
+        }
+        self.keep_selection_visible(history, rows);
+        reaction
+    }
+
     /// How many messages the log shows under the current filter.
     pub fn len(&self, history: &History) -> usize {
         if self.filter.is_active() {
@@ -31,7 +157,7 @@ impl LogPane {
     /// The sequence number at `index` of the filtered view.
     pub fn seq_at(&self, index: usize, history: &History) -> Option<u64> {
         if self.filter.is_active() {
-            self.matches.get(index).copied()
+            self.matches.get(index)
         } else {
             let first = history.first_seq()?;
             (index < history.len()).then(|| first + index as u64)
@@ -41,7 +167,7 @@ impl LogPane {
     /// The index of `seq` in the filtered view.
     pub fn index_of(&self, seq: u64, history: &History) -> Option<usize> {
         if self.filter.is_active() {
-            self.matches.binary_search(&seq).ok()
+            self.matches.index_of(seq)
         } else {
             let first = history.first_seq()?;
             let index = usize::try_from(seq.checked_sub(first)?).ok()?;
@@ -103,4 +229,90 @@ fn window_top(top: usize, selected: Option<usize>, len: usize, rows: usize) -> u
         None => len,
     };
     top.min(len.saturating_sub(rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::Vin;
+    use crate::store::{Direction, LogFilter, StoredRecord, VehicleFilter};
+    use crate::tui::keys::Action;
+
+    fn history(messages: u64, vins: &[Vin]) -> History {
+        // A small tail: most of the scan reads the spill file.
+        let mut history = History::new(100, []);
+        let file = history.add_file("capture.jsonl".into());
+        for seq in 0..messages {
+            let vin = &vins[usize::try_from(seq).unwrap() % vins.len()];
+            let record = StoredRecord {
+                at: chrono::DateTime::from_timestamp(1_780_000_000, 0).unwrap(),
+                direction: Direction::Inbound,
+                vin: Some(vin.clone()),
+                topic: format!("p/to/uid/U/opa/{vin}/"),
+                kind: "content".into(),
+                action: None,
+                size: 10,
+                is_json: true,
+                reason: None,
+            };
+            history.push_stored(&record, file, seq * 100);
+        }
+        history
+    }
+
+    #[test]
+    fn a_vehicle_filter_shows_its_newest_rows_first_and_fills_in_by_pieces() {
+        let vins = [
+            Vin::parse("VF3AAAAAAAAAAAAA1").unwrap(),
+            Vin::parse("VF3BBBBBBBBBBBBB2").unwrap(),
+        ];
+        let history = history(5_000, &vins);
+        let mut pane = LogPane::default();
+        let wanted = VehicleFilter::Vehicle(vins[0].clone());
+        let _ = pane.show_vehicle(wanted.clone(), &history, 20);
+        assert_eq!(pane.filtering(), Some(20), "one piece of five looked at");
+        assert_eq!(pane.len(&history), 500);
+        assert_eq!(pane.selected(), Some(4_998), "the newest match, at once");
+        let mut pieces = 1;
+        while pane.filtering().is_some() {
+            let _ = pane.pump_filter(&history, 20);
+            pieces += 1;
+        }
+        assert_eq!(pieces, 5);
+        let all = history.select(&LogFilter {
+            vehicle: wanted,
+            ..LogFilter::default()
+        });
+        assert_eq!(pane.len(&history), all.len());
+        let shown: Vec<u64> = (0..pane.len(&history))
+            .filter_map(|i| pane.seq_at(i, &history))
+            .collect();
+        assert_eq!(shown, all);
+        assert_eq!(pane.index_of(4_998, &history), Some(2_499));
+        assert_eq!(pane.index_of(4_999, &history), None, "the other vehicle's");
+    }
+
+    #[test]
+    fn a_paused_selection_stays_on_its_message_while_older_matches_come_in() {
+        let vins = [
+            Vin::parse("VF3AAAAAAAAAAAAA1").unwrap(),
+            Vin::parse("VF3BBBBBBBBBBBBB2").unwrap(),
+        ];
+        let history = history(3_000, &vins);
+        let mut pane = LogPane::default();
+        let _ = pane.show_vehicle(VehicleFilter::Vehicle(vins[1].clone()), &history, 10);
+        let _ = pane.handle(Action::PageUp, &history, 10);
+        let held = pane.selected().unwrap();
+        assert!(!pane.follows());
+        while pane.filtering().is_some() {
+            let _ = pane.pump_filter(&history, 10);
+        }
+        assert_eq!(pane.selected(), Some(held));
+        let index = pane.index_of(held, &history).unwrap();
+        let top = pane.top(&history, 10);
+        assert!(
+            (top..top + 10).contains(&index),
+            "still on screen: {index} in {top}.."
+        );
+    }
 }
