@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 mod options;
+mod origin;
 pub use options::Options;
+pub use origin::{Origin, Origins};
 
 /// The whole configuration file.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -182,7 +182,14 @@ pub fn main() -> ExitCode {
     let command = || environment::empty_is_unset(<Cli as clap::CommandFactory>::command());
     let parsed = command()
         .try_get_matches()
-        .and_then(|mut matches| <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches))
+        .and_then(|mut matches| {
+            // Read before clap hands the values over: it knows which came
+            // from a flag and which from the environment.
+            let origins = crate::config::Origins::given(&matches);
+            let mut cli = <Cli as clap::FromArgMatches>::from_arg_matches_mut(&mut matches)?;
+            cli.global.options.origins = origins;
+            Ok(cli)
+        })
         .map_err(|err| err.format(&mut command()));
     let cli = match parsed {
         Ok(cli) => cli,

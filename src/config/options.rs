@@ -2,6 +2,7 @@
 //! environment variable and a profile key of the same name.
 
 use super::FleetEntry;
+use super::origin::Origins;
 use clap::builder::{BoolishValueParser, TypedValueParser as _};
 use serde::Deserialize;
 use std::path::PathBuf;
@@ -215,6 +216,12 @@ pub struct Options {
     #[arg(skip)]
     #[serde(default)]
     pub fleet: Vec<FleetEntry>,
+    /// Where each value came from: the command line's flags and
+    /// environment as read (`Origins::given`), then every option once laid
+    /// over a profile. Neither a flag nor a profile key.
+    #[arg(skip)]
+    #[serde(skip)]
+    pub origins: Origins,
 }
 
 impl Options {
@@ -247,7 +254,8 @@ impl Options {
 
     /// `self` (the command line and environment) laid over `under` (a
     /// profile), field by field: a value given here wins, else the one
-    /// under it shows through.
+    /// under it shows through. The result's origins say which, for every
+    /// option.
     #[must_use]
     pub fn over(self, under: Self) -> Self {
         // Every field is named (no `..`): a new option does not compile
@@ -281,37 +289,54 @@ impl Options {
             track_timeout,
             password,
             fleet,
+            origins: given,
         } = self;
+        let mut origins = Origins::default();
+        // The value given here, else the profile's, and where it came from.
+        macro_rules! lay {
+            ($field:ident) => {{
+                origins.lay(
+                    &given,
+                    stringify!($field),
+                    $field.is_some(),
+                    under.$field.is_some(),
+                );
+                $field.or(under.$field)
+            }};
+        }
+        // The command line's own, with its default: a profile has none.
+        origins.lay(&given, "cache_mb", given.knows("cache_mb"), false);
+        origins.lay(&given, "fleet", !fleet.is_empty(), !under.fleet.is_empty());
         Self {
-            broker: broker.or(under.broker),
-            uid: uid.or(under.uid),
-            password_file: password_file.or(under.password_file),
-            ca: ca.or(under.ca),
-            cert: cert.or(under.cert),
-            key: key.or(under.key),
-            cert_warn_days: cert_warn_days.or(under.cert_warn_days),
-            insecure: insecure.or(under.insecure),
-            client_id: client_id.or(under.client_id),
-            prefix: prefix.or(under.prefix),
-            app_id: app_id.or(under.app_id),
-            trailing_slash: trailing_slash.or(under.trailing_slash),
-            size_limit: size_limit.or(under.size_limit),
-            journal: journal.or(under.journal),
-            fresh: fresh.or(under.fresh),
-            history_days: history_days.or(under.history_days),
-            // The command line's own, with its default: a profile has none.
+            broker: lay!(broker),
+            uid: lay!(uid),
+            password_file: lay!(password_file),
+            ca: lay!(ca),
+            cert: lay!(cert),
+            key: lay!(key),
+            cert_warn_days: lay!(cert_warn_days),
+            insecure: lay!(insecure),
+            client_id: lay!(client_id),
+            prefix: lay!(prefix),
+            app_id: lay!(app_id),
+            trailing_slash: lay!(trailing_slash),
+            size_limit: lay!(size_limit),
+            journal: lay!(journal),
+            fresh: lay!(fresh),
+            history_days: lay!(history_days),
             cache_mb,
-            catalog: catalog.or(under.catalog),
-            track: track.or(under.track),
-            read_only: read_only.or(under.read_only),
-            no_journal: no_journal.or(under.no_journal),
-            keep_alive: keep_alive.or(under.keep_alive),
-            production: production.or(under.production),
-            track_field: track_field.or(under.track_field),
-            reply_field: reply_field.or(under.reply_field),
-            track_timeout: track_timeout.or(under.track_timeout),
-            password: password.or(under.password),
+            catalog: lay!(catalog),
+            track: lay!(track),
+            read_only: lay!(read_only),
+            no_journal: lay!(no_journal),
+            keep_alive: lay!(keep_alive),
+            production: lay!(production),
+            track_field: lay!(track_field),
+            reply_field: lay!(reply_field),
+            track_timeout: lay!(track_timeout),
+            password: lay!(password),
             fleet: if fleet.is_empty() { under.fleet } else { fleet },
+            origins,
         }
     }
 }
