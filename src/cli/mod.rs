@@ -32,6 +32,7 @@ pub mod confirm;
 pub mod console;
 #[cfg(feature = "demo")]
 pub mod demo;
+pub mod doctor;
 pub mod environment;
 pub mod export;
 pub mod man;
@@ -144,6 +145,9 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), or write one page per command with --dir.
     Man(man::ManArgs),
+    /// Check the connection step by step (settings, files, DNS, TCP, TLS, login, subscribe),
+    /// saying what to fix.
+    Doctor(doctor::DoctorArgs),
 }
 
 /// An error that ends a command, with its exit code.
@@ -247,6 +251,7 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         Some(Command::Export(args)) => export::run(&cli.global, &args),
         Some(Command::Replay(args)) => replay::run(&cli.global, &args).await,
         Some(Command::Open(args)) => open::run(&cli.global, &args).await,
+        Some(Command::Doctor(args)) => doctor::run(&cli.global, &args).await,
         #[cfg(feature = "demo")]
         Some(Command::Demo(args)) => demo::run(&cli.global, &args).await,
         Some(Command::Completions(args)) => completions::run(&args),

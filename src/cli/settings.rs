@@ -32,6 +32,9 @@ pub const DEFAULT_HISTORY_DAYS: u32 = 2;
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub profile_name: Option<String>,
+    /// The config file read (or looked for: a missing default file is an
+    /// empty configuration).
+    pub config_path: PathBuf,
     pub broker: Option<String>,
     pub uid: Option<String>,
     pub client_id: Option<String>,
@@ -72,6 +75,9 @@ pub struct Settings {
     /// The config file's `[keys]` table and the file it is in, when it
     /// has one (the console reads it; the demo's world is its own).
     pub keys: Option<(PathBuf, toml::Table)>,
+    /// Where each option's value came from (flag, environment, profile,
+    /// default), by its field name in [`config::Options`].
+    pub origins: config::Origins,
 }
 
 impl Settings {
@@ -107,6 +113,7 @@ impl Settings {
             )
         };
         let mut settings = Self::merge(global, profile_name, profile);
+        settings.config_path.clone_from(&path);
         settings.keys = (!file.keys.is_empty()).then_some((path, file.keys));
         Ok(settings)
     }
@@ -128,6 +135,7 @@ impl Settings {
         };
         Self {
             profile_name,
+            config_path: PathBuf::new(),
             broker: given.broker,
             uid: given.uid,
             client_id: given.client_id,
@@ -166,6 +174,7 @@ impl Settings {
             fleet: given.fleet,
             history_days: given.history_days.unwrap_or(DEFAULT_HISTORY_DAYS).max(1),
             keys: None,
+            origins: given.origins,
         }
     }
 

@@ -169,6 +169,31 @@ pub async fn first_answer(authority: &str) -> FirstAnswer {
         .unwrap_or(FirstAnswer::Nothing)
 }
 
+/// Why a connection attempt to `authority` failed, in the user's words:
+/// [`describe`], and for a connection that closed before the login was
+/// answered (`established` false) the likely cause, from what the server
+/// answers to a CONNECT of its own (plain MQTT only). The session and
+/// `wpconsole doctor` both say it so.
+pub async fn explain(
+    err: &ConnectionError,
+    authority: &str,
+    uid: Option<&str>,
+    password: &PasswordSource,
+    tls: bool,
+    established: bool,
+) -> DisconnectReason {
+    let reason = describe(err, authority, uid, password);
+    if established {
+        return reason;
+    }
+    let answer = if tls || reason.kind != FailureKind::Closed {
+        FirstAnswer::Nothing
+    } else {
+        first_answer(authority).await
+    };
+    reason.before_login(tls, authority, answer)
+}
+
 impl fmt::Display for DisconnectReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)

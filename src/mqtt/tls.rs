@@ -105,6 +105,88 @@ pub fn client_config(files: &TlsFiles) -> Result<ClientConfig, TlsSetupError> {
     Ok(config)
 }
 
+/// The certificates a server presented in a handshake, kept by a
+/// configuration from [`client_config_keeping_chain`].
+pub type PresentedChain = Arc<std::sync::Mutex<Vec<CertificateDer<'static>>>>;
+
+/// [`client_config`] that also keeps the chain the server presents in
+/// `presented`, before it is verified (the same way): `wpconsole doctor`
+/// shows the chain whether or not it verifies.
+pub fn client_config_keeping_chain(
+    files: &TlsFiles,
+    presented: PresentedChain,
+) -> Result<ClientConfig, TlsSetupError> {
+    let mut config = client_config(files)?;
+    let verifier: Arc<dyn ServerCertVerifier> = if files.insecure {
+        Arc::new(AcceptAnyServer(
+            provider().signature_verification_algorithms,
+        ))
+    } else {
+        rustls::client::WebPkiServerVerifier::builder_with_provider(
+            Arc::new(trust_roots(files.ca.as_deref())?),
+            provider(),
+        )
+        .build()
+        .map_err(|err| TlsSetupError::Rustls(rustls::Error::General(err.to_string())))?
+    };
+    config
+        .dangerous()
+        .set_certificate_verifier(Arc::new(KeepingChain {
+            verifier,
+            presented,
+        }));
+    Ok(config)
+}
+
+/// Keeps the presented chain, then lets the real verifier decide.
+#[derive(Debug)]
+struct KeepingChain {
+    verifier: Arc<dyn ServerCertVerifier>,
+    presented: PresentedChain,
+}
+
+impl ServerCertVerifier for KeepingChain {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        if let Ok(mut presented) = self.presented.lock() {
+            *presented = std::iter::once(end_entity)
+                .chain(intermediates)
+                .map(|cert| cert.clone().into_owned())
+                .collect();
+        }
+        self.verifier
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.verifier.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.verifier.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.verifier.supported_verify_schemes()
+    }
+}
+
 fn trust_roots(ca: Option<&Path>) -> Result<RootCertStore, TlsSetupError> {
     let mut roots = RootCertStore::empty();
     if let Some(path) = ca {

@@ -34,21 +34,15 @@ impl Runner {
         err: &rumqttc::ConnectionError,
         established: bool,
     ) -> DisconnectReason {
-        let reason = reason::describe(
+        reason::explain(
             err,
             &options.authority,
             options.uid.as_deref(),
             &options.password_source,
-        );
-        if established {
-            return reason;
-        }
-        let answer = if tls || reason.kind != reason::FailureKind::Closed {
-            reason::FirstAnswer::Nothing
-        } else {
-            reason::first_answer(&options.authority).await
-        };
-        reason.before_login(tls, &options.authority, answer)
+            tls,
+            established,
+        )
+        .await
     }
 
     fn is_tls(&self) -> bool {

@@ -6,6 +6,7 @@
 //! `WPCONSOLE_REQUIRE_MOSQUITTO=1`, which turns the skip into a failure.
 
 mod delivery;
+mod doctor;
 mod expiry;
 mod passwords;
 mod tls;

@@ -1,0 +1,352 @@
+//! `wpconsole doctor` against mosquitto configured like production, with
+//! generated certificates: each way the connection goes wrong fails in
+//! its own step with its fix, the steps after it are skipped, the exit
+//! code says local (1) or connectivity (3), and the password's value
+//! never shows.
+
+use super::{PASSWORD, Pki, production_like};
+use crate::util::{Mosquitto, Sandbox, UID, free_port, mosquitto_available};
+use rcgen::KeyPair;
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+/// `doctor --json` with `args` (connection options) and the password in
+/// the environment: the exit code and the report.
+fn doctor_json(sandbox: &Sandbox, args: &[&str], files: &[(&str, &Path)]) -> (i32, Value, String) {
+    let mut cmd = doctor_command(sandbox, args, files);
+    let out = cmd.arg("--json").output().expect("run wpconsole doctor");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let report: Value = serde_json::from_str(&stdout).unwrap_or_else(|err| {
+        panic!(
+            "--json is JSON ({err}):\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code().expect("an exit code"), report, stdout)
+}
+
+fn doctor_command(sandbox: &Sandbox, args: &[&str], files: &[(&str, &Path)]) -> Command {
+    let mut cmd = sandbox.wpconsole();
+    cmd.args(args).env("WPCONSOLE_PASSWORD", PASSWORD);
+    for (flag, path) in files {
+        cmd.arg(flag).arg(path);
+    }
+    cmd.args(["doctor", "--timeout", "5"]);
+    cmd
+}
+
+/// Each step's id and status, in order.
+fn statuses(report: &Value) -> Vec<(String, String)> {
+    report["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .map(|step| {
+            (
+                step["step"].as_str().unwrap_or_default().to_owned(),
+                step["status"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// The one failed step: its id, what it found and its fix; every step
+/// before it passed (or was not used) and every one after it is skipped.
+fn failed_step(report: &Value) -> (String, String, String) {
+    let steps = report["steps"].as_array().expect("steps");
+    let at = steps
+        .iter()
+        .position(|step| step["status"] == "fail")
+        .unwrap_or_else(|| panic!("a step failed: {report:#}"));
+    assert!(
+        steps[..at].iter().all(|step| step["status"] != "fail"),
+        "{report:#}"
+    );
+    assert!(
+        steps[at + 1..]
+            .iter()
+            .all(|step| step["status"] == "skipped"),
+        "the steps after the failure are skipped: {report:#}"
+    );
+    let step = &steps[at];
+    (
+        step["step"].as_str().unwrap_or_default().to_owned(),
+        step["found"].as_str().unwrap_or_default().to_owned(),
+        step["fix"].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+fn tls_url(broker: &Mosquitto) -> String {
+    format!("mqtts://127.0.0.1:{}", broker.port)
+}
+
+#[test]
+fn every_step_passes_against_a_production_like_broker_and_the_password_never_shows() {
+    if !mosquitto_available(
+        "every_step_passes_against_a_production_like_broker_and_the_password_never_shows",
+    ) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let pki = Pki::generate(&sandbox);
+    let broker = production_like(&sandbox, &pki);
+    let url = tls_url(&broker);
+    let files = [
+        ("--ca", pki.ca.as_path()),
+        ("--cert", pki.client_cert.as_path()),
+        ("--key", pki.client_key.as_path()),
+    ];
+    let (code, report, json) = doctor_json(&sandbox, &["--broker", &url, "--uid", UID], &files);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["exit_code"], 0);
+    let expected: Vec<(String, String)> = [
+        ("settings", "pass"),
+        ("files", "pass"),
+        ("dns", "pass"),
+        ("tcp", "pass"),
+        ("tls", "pass"),
+        ("connect", "pass"),
+        ("subscribe", "pass"),
+        ("publish", "skipped"),
+    ]
+    .iter()
+    .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+    .collect();
+    assert_eq!(statuses(&report), expected, "{report:#}");
+    assert!(!json.contains(PASSWORD), "the password never shows: {json}");
+
+    // The same, for people: a mark per step, where each setting came
+    // from, the password's source only, and where the log is.
+    let out = doctor_command(&sandbox, &["--broker", &url], &files)
+        .env("WPCONSOLE_UID", UID)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    for expected in [
+        "✓ profile and settings",
+        &format!("broker      {url} (flag --broker)"),
+        &format!("uid         {UID} (environment WPCONSOLE_UID)"),
+        "prefix      psa/OVIPPartners-Dev (default)",
+        "password    from environment WPCONSOLE_PASSWORD (not shown)",
+        "✓ TLS handshake: TLS 1.",
+        "the chain verifies against",
+        "✓ MQTT CONNECT: the broker accepted the login PARTNER1",
+        "✓ subscribe: the broker granted psa/OVIPPartners-Dev/to/uid/PARTNER1/opa/#",
+        "- publish test: not asked",
+        "event log: ",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
+    }
+    assert!(!text.contains(PASSWORD), "the password never shows: {text}");
+    assert!(
+        !String::from_utf8_lossy(&out.stderr).contains(PASSWORD),
+        "nor on standard error"
+    );
+}
+
+#[test]
+fn a_wrong_ca_an_expired_certificate_and_a_wrong_password_each_fail_their_own_step() {
+    if !mosquitto_available(
+        "a_wrong_ca_an_expired_certificate_and_a_wrong_password_each_fail_their_own_step",
+    ) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let pki = Pki::generate(&sandbox);
+    let broker = production_like(&sandbox, &pki);
+    let url = tls_url(&broker);
+    let line = ["--broker", url.as_str(), "--uid", UID];
+
+    // The broker's certificate is not signed by the CA given.
+    let (code, report, _) = doctor_json(
+        &sandbox,
+        &line,
+        &[
+            ("--ca", &pki.other_ca),
+            ("--cert", &pki.client_cert),
+            ("--key", &pki.client_key),
+        ],
+    );
+    let (step, found, fix) = failed_step(&report);
+    assert_eq!((code, step.as_str()), (3, "tls"), "{report:#}");
+    assert!(found.contains("not signed by a trusted CA"), "{found}");
+    assert!(fix.contains("--ca"), "{fix}");
+
+    // Our client certificate expired: the broker refuses it in the handshake.
+    let (code, report, _) = doctor_json(
+        &sandbox,
+        &line,
+        &[
+            ("--ca", &pki.ca),
+            ("--cert", &pki.expired_cert),
+            ("--key", &pki.expired_key),
+        ],
+    );
+    let (step, found, fix) = failed_step(&report);
+    assert_eq!((code, step.as_str()), (3, "tls"), "{report:#}");
+    assert!(found.contains("client certificate has expired"), "{found}");
+    assert!(fix.contains("not expired"), "{fix}");
+
+    // A wrong password: the login is refused, named by its source only.
+    let mut cmd = doctor_command(
+        &sandbox,
+        &line,
+        &[
+            ("--ca", &pki.ca),
+            ("--cert", &pki.client_cert),
+            ("--key", &pki.client_key),
+        ],
+    );
+    let out = cmd
+        .env("WPCONSOLE_PASSWORD", "wrong horse")
+        .arg("--json")
+        .output()
+        .unwrap();
+    let json = String::from_utf8_lossy(&out.stdout);
+    let report: Value = serde_json::from_str(&json).expect("JSON");
+    let (step, found, fix) = failed_step(&report);
+    assert_eq!(
+        (out.status.code(), step.as_str()),
+        (Some(3), "connect"),
+        "{report:#}"
+    );
+    assert!(
+        found.contains("login refused") && found.contains("WPCONSOLE_PASSWORD"),
+        "{found}"
+    );
+    assert!(fix.contains("password"), "{fix}");
+    assert!(
+        !json.contains("wrong horse") && !json.contains(PASSWORD),
+        "{json}"
+    );
+}
+
+#[test]
+fn the_key_of_another_certificate_and_a_missing_uid_are_local_problems() {
+    if !mosquitto_available("the_key_of_another_certificate_and_a_missing_uid_are_local_problems") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let pki = Pki::generate(&sandbox);
+    let broker = production_like(&sandbox, &pki);
+    let url = tls_url(&broker);
+    let stranger = sandbox.write("stranger.key", KeyPair::generate().unwrap().serialize_pem());
+    let (code, report, _) = doctor_json(
+        &sandbox,
+        &["--broker", &url, "--uid", UID],
+        &[
+            ("--ca", &pki.ca),
+            ("--cert", &pki.client_cert),
+            ("--key", &stranger),
+        ],
+    );
+    let (step, found, fix) = failed_step(&report);
+    assert_eq!((code, step.as_str()), (1, "files"), "{report:#}");
+    assert!(
+        found.contains("the private key does not belong to the certificate"),
+        "{found}"
+    );
+    assert!(fix.contains("--key"), "{fix}");
+
+    let (code, report, _) = doctor_json(&sandbox, &["--broker", &url], &[]);
+    let (step, found, fix) = failed_step(&report);
+    assert_eq!((code, step.as_str()), (1, "settings"), "{report:#}");
+    assert!(found.contains("no UID"), "{found}");
+    assert!(fix.contains("--uid UID, WPCONSOLE_UID"), "{fix}");
+}
+
+#[test]
+fn a_closed_port_and_a_scheme_that_does_not_match_the_port_each_fail_their_own_step() {
+    if !mosquitto_available(
+        "a_closed_port_and_a_scheme_that_does_not_match_the_port_each_fail_their_own_step",
+    ) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let pki = Pki::generate(&sandbox);
+    let tls = production_like(&sandbox, &pki);
+    let plain = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+
+    // Nothing listens.
+    let closed = format!("mqtts://127.0.0.1:{}", free_port());
+    let (code, report, _) = doctor_json(
+        &sandbox,
+        &["--broker", &closed, "--uid", UID],
+        &[("--ca", &pki.ca)],
+    );
+    let (step, found, fix) = failed_step(&report);
+    assert_eq!((code, step.as_str()), (3, "tcp"), "{report:#}");
+    assert!(found.contains("connection refused"), "{found}");
+    assert!(fix.contains("port"), "{fix}");
+
+    // Plain MQTT to the TLS port: TLS is not tried, the login is dropped.
+    let plain_to_tls = format!("mqtt://127.0.0.1:{}", tls.port);
+    let (code, report, _) = doctor_json(&sandbox, &["--broker", &plain_to_tls, "--uid", UID], &[]);
+    let (step, found, _) = failed_step(&report);
+    assert_eq!((code, step.as_str()), (3, "connect"), "{report:#}");
+    assert!(
+        found.contains(&format!("use mqtts://127.0.0.1:{}", tls.port)),
+        "{found}"
+    );
+
+    // TLS to the plain port: the handshake fails.
+    let tls_to_plain = format!("mqtts://127.0.0.1:{}", plain.port);
+    let (code, report, _) = doctor_json(
+        &sandbox,
+        &["--broker", &tls_to_plain, "--uid", UID],
+        &[("--ca", &pki.ca)],
+    );
+    let (step, found, _) = failed_step(&report);
+    assert_eq!((code, step.as_str()), (3, "tls"), "{report:#}");
+    assert!(
+        found.contains("without TLS")
+            && found.contains(&format!("use mqtt://127.0.0.1:{}", plain.port)),
+        "{found}"
+    );
+}
+
+#[test]
+fn each_setting_says_whether_it_came_from_a_flag_the_environment_the_profile_or_the_default() {
+    if !mosquitto_available(
+        "each_setting_says_whether_it_came_from_a_flag_the_environment_the_profile_or_the_default",
+    ) {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let config = sandbox.write(
+        "config.toml",
+        format!(
+            "default-profile = \"local\"\n[profiles.local]\nbroker = \"mqtt://127.0.0.1:{}\"\nuid = \"{UID}\"\n",
+            broker.port
+        ),
+    );
+    let password = sandbox.write("password", "secret-in-a-file\n");
+    let out = sandbox
+        .wpconsole()
+        .arg("--config")
+        .arg(&config)
+        .args(["doctor", "--prefix", "psa/Other"])
+        .env("WPCONSOLE_KEEP_ALIVE", "12")
+        .env("WPCONSOLE_PASSWORD_FILE", &password)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    for expected in [
+        "profile \"local\" of ",
+        &format!("broker      mqtt://127.0.0.1:{} (profile)", broker.port),
+        "uid         PARTNER1 (profile)",
+        "prefix      psa/Other (flag --prefix)",
+        "keep-alive  12 s (environment WPCONSOLE_KEEP_ALIVE)",
+        "ca          none: the system's trust roots (default)",
+        "password    from the file ",
+        "✓ CA, certificate and key: not used: the broker URL is plain MQTT",
+        "✓ subscribe: the broker granted psa/Other/to/uid/PARTNER1/opa/#",
+    ] {
+        assert!(text.contains(expected), "{expected:?} in:\n{text}");
+    }
+    assert!(!text.contains("secret-in-a-file"), "{text}");
+}
