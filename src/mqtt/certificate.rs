@@ -299,6 +299,21 @@ pub fn days_in_words(days: i64) -> String {
     }
 }
 
+/// One line about a certificate someone else presents (the broker's chain,
+/// shown by `wpconsole doctor`): whom it names, who signed it and when it
+/// ends. `None` when it cannot be parsed.
+pub fn presented(der: &[u8]) -> Option<String> {
+    let (_, parsed) = X509Certificate::from_der(der).ok()?;
+    let name = common_name(parsed.subject())
+        .map_or_else(|| parsed.subject().to_string(), |cn| format!("CN={cn}"));
+    let until = DateTime::from_timestamp(parsed.validity().not_after.timestamp(), 0)
+        .map_or_else(|| "?".to_owned(), |end| end.date_naive().to_string());
+    Some(format!(
+        "{name}, issued by {}, valid until {until}",
+        parsed.issuer()
+    ))
+}
+
 /// The certificates of a client certificate file, the client's own first:
 /// what the TLS session presents, and what [`ClientCertificate`] reads.
 /// Never empty.

@@ -310,3 +310,14 @@ fn days_are_said_in_words() {
     assert_eq!(days_in_words(1), "1 day");
     assert_eq!(days_in_words(11), "11 days");
 }
+
+#[test]
+fn a_presented_certificate_is_said_by_its_name_its_issuer_and_its_end() {
+    let made = make(|_| {});
+    let chain = read_chain(&made.cert).unwrap();
+    assert_eq!(
+        presented(chain[0].as_ref()).as_deref(),
+        Some("CN=u123456, issued by CN=Stellantis test CA, valid until 2027-01-01")
+    );
+    assert_eq!(presented(b"not a certificate"), None);
+}
