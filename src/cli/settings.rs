@@ -294,7 +294,7 @@ impl Settings {
     /// password. A client certificate close to its end is warned about
     /// here, once, on stderr; an expired one is refused.
     pub fn connection(&self) -> Result<ConnectionSettings, CliError> {
-        let connection = self.checked_connection()?;
+        let connection = self.checked_connection(true)?;
         if let Some(warning) = connection
             .expiry
             .as_ref()
@@ -309,10 +309,18 @@ impl Settings {
     /// but a certificate close to its end is said in the status bar (from
     /// [`ConnectionSettings::expiry`]), not on a terminal about to be taken.
     pub fn console_connection(&self) -> Result<ConnectionSettings, CliError> {
-        self.checked_connection()
+        self.checked_connection(true)
     }
 
-    fn checked_connection(&self) -> Result<ConnectionSettings, CliError> {
+    /// Connection settings for `wpconsole doctor`: an expired certificate
+    /// is not refused here nor one close to its end warned about, because
+    /// the doctor's certificate step says so with the certificate's facts.
+    pub fn diagnosed_connection(&self) -> Result<ConnectionSettings, CliError> {
+        self.checked_connection(false)
+    }
+
+    /// `refuse_expired`: an expired client certificate ends it here.
+    fn checked_connection(&self, refuse_expired: bool) -> Result<ConnectionSettings, CliError> {
         let Some(broker) = &self.broker else {
             return Err(needed::missing(
                 &[Needed::Broker],
@@ -328,7 +336,7 @@ impl Settings {
                 needed::where_to_give(missing, self.profile_name.as_deref())
             )));
         }
-        let expiry = self.certificate_expiry(&broker)?;
+        let expiry = self.certificate_expiry(&broker, refuse_expired)?;
         if self.tls.insecure {
             eprintln!(
                 "wpconsole: WARNING: --insecure: the broker's certificate is NOT verified; anyone on the path can read and change this traffic"
@@ -355,7 +363,11 @@ impl Settings {
     /// refused here, before the password is asked for or anything
     /// connects. A certificate that cannot be read is left to the TLS
     /// setup, which says why in its own words.
-    fn certificate_expiry(&self, broker: &BrokerUrl) -> Result<Option<ExpiryWatch>, CliError> {
+    fn certificate_expiry(
+        &self,
+        broker: &BrokerUrl,
+        refuse_expired: bool,
+    ) -> Result<Option<ExpiryWatch>, CliError> {
         let Some((cert, _)) = &self.tls.client else {
             return Ok(None);
         };
@@ -367,6 +379,7 @@ impl Settings {
         };
         if let Some(refusal) =
             Expiry::of(&certificate, chrono::Utc::now(), self.cert_warn_days).refusal(&certificate)
+            && refuse_expired
         {
             return Err(CliError::usage(refusal));
         }

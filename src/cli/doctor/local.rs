@@ -1,6 +1,6 @@
-//! The steps on this machine: the settings (each with where it came
-//! from) and the CA, client certificate and key files. A failure here is
-//! a local problem (exit 1): nothing was sent anywhere.
+//! The first step, on this machine: the settings, each with where it
+//! came from. A failure here is a local problem (exit 1): nothing was
+//! sent anywhere.
 
 use super::{DoctorArgs, Step};
 use crate::cli::needed::{self, Needed};
@@ -9,7 +9,6 @@ use crate::cli::{GlobalArgs, validate};
 use crate::config::Origin;
 use crate::domain::outbound::{NotReady, Prepared};
 use crate::domain::{TopicScheme, Vin};
-use crate::mqtt::tls::{self, TlsSetupError};
 use crate::mqtt::{ConnectionSettings, PasswordSource};
 use crate::store::popups::PopupLedgerFile;
 
@@ -17,6 +16,9 @@ use crate::store::popups::PopupLedgerFile;
 pub(super) struct Checked {
     pub connection: ConnectionSettings,
     pub topics: TopicScheme,
+    /// Days before the client certificate's end from which it is warned
+    /// about (`--cert-warn-days`).
+    pub cert_warn_days: u32,
     /// `--publish-test VIN --payload FILE`: the envelope, checked and
     /// admitted as `send` does, and the account's popup ledger.
     pub publish_test: Option<(Prepared, Option<PopupLedgerFile>)>,
@@ -60,7 +62,7 @@ pub(super) fn settings(global: &GlobalArgs, args: &DoctorArgs) -> (Step, Option<
             );
         }
     }
-    let connection = match settings.connection() {
+    let connection = match settings.diagnosed_connection() {
         Ok(connection) => connection,
         Err(err) => {
             return (
@@ -113,6 +115,7 @@ pub(super) fn settings(global: &GlobalArgs, args: &DoctorArgs) -> (Step, Option<
     (
         Step::pass(STEP, found).with_details(details),
         Some(Checked {
+            cert_warn_days: settings.cert_warn_days,
             connection,
             topics,
             publish_test,
@@ -270,76 +273,5 @@ fn publish_test(
             format!("the test envelope {} cannot go: {other}", file.display()),
             "correct what the sentence above names; nothing was published".to_owned(),
         )),
-    }
-}
-
-/// Step 2: the CA, client certificate and key files: readable, PEM, and
-/// the key belongs to the certificate.
-pub(super) fn files(connection: &ConnectionSettings) -> (Step, Option<()>) {
-    const STEP: &str = "files";
-    if !connection.broker.scheme.is_tls() {
-        let unused = connection.tls.ca.is_some() || connection.tls.client.is_some();
-        return (
-            Step::pass(
-                STEP,
-                if unused {
-                    "not used: the broker URL is plain MQTT (no TLS), so the CA and client certificate given are ignored; the WebPortal broker speaks TLS (mqtts:// on port 8886)"
-                } else {
-                    "not used: the broker URL is plain MQTT (no TLS)"
-                },
-            ),
-            Some(()),
-        );
-    }
-    match tls::client_config(&connection.tls) {
-        Ok(_) => {
-            let mut details = vec![match &connection.tls.ca {
-                Some(ca) => format!("ca          {}: readable, PEM certificates", ca.display()),
-                None => "ca          the system's trust roots".to_owned(),
-            }];
-            match &connection.tls.client {
-                Some((cert, key)) => {
-                    details.push(format!(
-                        "cert        {}: readable, PEM certificate",
-                        cert.display()
-                    ));
-                    details.push(format!(
-                        "key         {}: readable, PEM, belongs to the certificate",
-                        key.display()
-                    ));
-                }
-                None => details.push(
-                    "cert        none: a broker that asks for a client certificate (the WebPortal's does) refuses the handshake; give --cert FILE --key FILE".to_owned(),
-                ),
-            }
-            (
-                Step::pass(STEP, "readable and usable").with_details(details),
-                Some(()),
-            )
-        }
-        Err(err) => (Step::fail(STEP, err.to_string(), files_fix(&err)), None),
-    }
-}
-
-/// What to do about a file TLS cannot use.
-fn files_fix(err: &TlsSetupError) -> String {
-    match err {
-        TlsSetupError::Read { .. } => {
-            "check the path and that this user may read the file".into()
-        }
-        TlsSetupError::NoCertificate { .. } => {
-            "give the certificate in PEM; a DER file converts with `openssl x509 -inform der -in FILE -out FILE.pem`".into()
-        }
-        TlsSetupError::BadCa { .. } => {
-            "give --ca the CA certificate(s) that sign the broker's certificate".into()
-        }
-        TlsSetupError::NoKey { .. } => {
-            "give --key the private key in PEM (`openssl pkey -in KEY -out key.pem` converts one)".into()
-        }
-        TlsSetupError::ClientAuth { .. } => {
-            "give --cert and --key as Stellantis issued them together (the key made for this certificate)".into()
-        }
-        TlsSetupError::NoSystemRoots => "pass the broker's CA with --ca FILE".into(),
-        TlsSetupError::Rustls(_) => "check the CA, certificate and key files".into(),
     }
 }

@@ -2,12 +2,13 @@
 //! says what it found and, when it fails, the fix; the first failing
 //! step ends the run and the later ones are shown as skipped.
 //!
-//! The steps, a file per group: the settings and the local files
-//! (`local`), the way to the broker: DNS, TCP, TLS (`network`), and the
+//! The steps, a file per group: the settings (`local`), the CA,
+//! certificate and key files (`files`), the way to the broker: DNS, TCP, TLS (`network`), and the
 //! broker itself: the login, the subscription, a test publish (`broker`).
 
 mod broker;
 mod failure;
+mod files;
 mod local;
 mod network;
 
@@ -249,7 +250,10 @@ async fn diagnose(global: &GlobalArgs, args: &DoctorArgs, report: &mut Report) {
         checked.connection.broker,
         checked.connection.uid.as_deref().unwrap_or("(no UID)")
     ));
-    if report.take(local::files(&checked.connection)).is_none() {
+    if report
+        .take(files::files(&checked.connection, checked.cert_warn_days))
+        .is_none()
+    {
         return;
     }
     let timeout = args.timeout();

@@ -255,9 +255,10 @@ fn chain_lines(presented: &PresentedChain) -> Vec<String> {
         .enumerate()
         .map(|(at, cert)| {
             format!(
-                "server certificate {} of {count}: {} bytes",
+                "server certificate {} of {count}: {}",
                 at + 1,
-                cert.len()
+                crate::mqtt::certificate::presented(cert.as_ref())
+                    .unwrap_or_else(|| format!("{} bytes that do not parse", cert.len()))
             )
         })
         .collect()

@@ -6,7 +6,7 @@
 
 use super::{PASSWORD, Pki, production_like};
 use crate::util::{Mosquitto, Sandbox, UID, free_port, mosquitto_available};
-use rcgen::KeyPair;
+use rcgen::{ExtendedKeyUsagePurpose, Issuer, KeyPair};
 use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
@@ -130,7 +130,11 @@ fn every_step_passes_against_a_production_like_broker_and_the_password_never_sho
         &format!("uid         {UID} (environment WPCONSOLE_UID)"),
         "prefix      psa/OVIPPartners-Dev (default)",
         "password    from environment WPCONSOLE_PASSWORD (not shown)",
+        "CN=wpconsole test, issued by CN=wpconsole test CA",
+        "extended key usage: TLS client authentication",
+        "PEM, the certificate's own",
         "✓ TLS handshake: TLS 1.",
+        "server certificate 1 of ",
         "the chain verifies against",
         "✓ MQTT CONNECT: the broker accepted the login PARTNER1",
         "✓ subscribe: the broker granted psa/OVIPPartners-Dev/to/uid/PARTNER1/opa/#",
@@ -147,9 +151,9 @@ fn every_step_passes_against_a_production_like_broker_and_the_password_never_sho
 }
 
 #[test]
-fn a_wrong_ca_an_expired_certificate_and_a_wrong_password_each_fail_their_own_step() {
+fn a_wrong_ca_an_expired_or_foreign_certificate_and_a_wrong_password_each_fail_their_own_step() {
     if !mosquitto_available(
-        "a_wrong_ca_an_expired_certificate_and_a_wrong_password_each_fail_their_own_step",
+        "a_wrong_ca_an_expired_or_foreign_certificate_and_a_wrong_password_each_fail_their_own_step",
     ) {
         return;
     }
@@ -174,7 +178,8 @@ fn a_wrong_ca_an_expired_certificate_and_a_wrong_password_each_fail_their_own_st
     assert!(found.contains("not signed by a trusted CA"), "{found}");
     assert!(fix.contains("--ca"), "{fix}");
 
-    // Our client certificate expired: the broker refuses it in the handshake.
+    // Our client certificate expired: said before anything connects, with
+    // its date and what to ask for (a local problem).
     let (code, report, _) = doctor_json(
         &sandbox,
         &line,
@@ -185,9 +190,35 @@ fn a_wrong_ca_an_expired_certificate_and_a_wrong_password_each_fail_their_own_st
         ],
     );
     let (step, found, fix) = failed_step(&report);
+    assert_eq!((code, step.as_str()), (1, "files"), "{report:#}");
+    assert!(found.contains("expired on 2021-01-01"), "{found}");
+    assert!(
+        fix.contains("ask Stellantis for a renewed client certificate"),
+        "{fix}"
+    );
+
+    // A client certificate the broker's CA did not sign: the broker
+    // refuses it in the handshake (TLS 1.3 says so after it).
+    let (other_params, other_key, _) = super::ca("some other CA");
+    let stranger = Issuer::new(other_params, other_key);
+    let (cert, key) = super::leaf(
+        &stranger,
+        vec![UID.to_lowercase()],
+        ExtendedKeyUsagePurpose::ClientAuth,
+    );
+    let (cert, key) = (
+        sandbox.write("stranger.pem", cert),
+        sandbox.write("stranger.key", key),
+    );
+    let (code, report, _) = doctor_json(
+        &sandbox,
+        &line,
+        &[("--ca", &pki.ca), ("--cert", &cert), ("--key", &key)],
+    );
+    let (step, found, fix) = failed_step(&report);
     assert_eq!((code, step.as_str()), (3, "tls"), "{report:#}");
-    assert!(found.contains("client certificate has expired"), "{found}");
-    assert!(fix.contains("not expired"), "{fix}");
+    assert!(found.contains("rejected our client certificate"), "{found}");
+    assert!(fix.contains("--cert"), "{fix}");
 
     // A wrong password: the login is refused, named by its source only.
     let mut cmd = doctor_command(
@@ -224,8 +255,10 @@ fn a_wrong_ca_an_expired_certificate_and_a_wrong_password_each_fail_their_own_st
 }
 
 #[test]
-fn the_key_of_another_certificate_and_a_missing_uid_are_local_problems() {
-    if !mosquitto_available("the_key_of_another_certificate_and_a_missing_uid_are_local_problems") {
+fn the_key_of_another_certificate_a_server_certificate_and_a_missing_uid_are_local_problems() {
+    if !mosquitto_available(
+        "the_key_of_another_certificate_a_server_certificate_and_a_missing_uid_are_local_problems",
+    ) {
         return;
     }
     let sandbox = Sandbox::new();
@@ -244,11 +277,23 @@ fn the_key_of_another_certificate_and_a_missing_uid_are_local_problems() {
     );
     let (step, found, fix) = failed_step(&report);
     assert_eq!((code, step.as_str()), (1, "files"), "{report:#}");
-    assert!(
-        found.contains("the private key does not belong to the certificate"),
-        "{found}"
-    );
+    assert!(found.contains("belongs to another certificate"), "{found}");
     assert!(fix.contains("--key"), "{fix}");
+
+    // The broker's own certificate given as the client's: it may not log in.
+    let (code, report, _) = doctor_json(
+        &sandbox,
+        &["--broker", &url, "--uid", UID],
+        &[
+            ("--ca", &pki.ca),
+            ("--cert", &pki.server_cert),
+            ("--key", &pki.server_key),
+        ],
+    );
+    let (step, found, fix) = failed_step(&report);
+    assert_eq!((code, step.as_str()), (1, "files"), "{report:#}");
+    assert!(found.contains("may not be used to log in"), "{found}");
+    assert!(fix.contains("--cert"), "{fix}");
 
     let (code, report, _) = doctor_json(&sandbox, &["--broker", &url], &[]);
     let (step, found, fix) = failed_step(&report);
