@@ -10,10 +10,26 @@
 #
 # Usage: benches/ingest.sh [N]        (default 1000000)
 #        CONSOLE_ARGS="--cache-mb 16" benches/ingest.sh   (extra console options)
+#
+# Sustained: benches/ingest.sh sustained
+#   RATE messages a second (default 100000) for DURATION seconds (default 60: the
+#   issue's 6,000,000), paced in 10 ms steps over the 20 VINs, to each
+#   receiver in turn. Reports, per receiver, messages received against
+#   sent, what the console counted lost and left unwritten, its journal's
+#   lines, its log's title and its peak RSS. Scale it down on a shared
+#   machine: RATE=20000 DURATION=20 benches/ingest.sh sustained
 # Needs: mosquitto, mosquitto-clients, tmux, python3, GNU time.
 set -euo pipefail
 
-N=${1:-1000000}
+if [ "${1:-}" = sustained ]; then
+  MODE=sustained
+  RATE=${RATE:-100000}
+  DURATION=${DURATION:-60}
+  N=$((RATE * DURATION))
+else
+  MODE=burst
+  N=${1:-1000000}
+fi
 VINS=20
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
@@ -45,6 +61,107 @@ broker_pid=$!
 sleep 0.5
 
 prefix="psa/OVIPPartners-Dev/to/uid/BENCH/opa"
+if [ "$MODE" = sustained ]; then
+  # A paced publisher: RATE a second over 20 mosquitto_pub -l, in 10 ms
+  # steps; says on stderr the rate it reached (a pipe that is full slows it).
+  cat > "$work/pace.py" <<'PY'
+import subprocess, sys, time
+port, prefix, rate, seconds, vins = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+procs = [subprocess.Popen(["mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-t",
+                           f"{prefix}/VF3BENCH{v:09d}/", "-l"], stdin=subprocess.PIPE)
+         for v in range(vins)]
+head = '{"content":{"type":"telemetry","action":"vehicleStatus","params":{"seq":%d,"pad":"'
+total, sent, step = rate * seconds, 0, 0.01
+start = time.monotonic()
+while sent < total:
+    due = min(total, int((time.monotonic() - start + step) * rate))
+    chunks = [[] for _ in range(vins)]
+    for i in range(sent, due):
+        h = head % i
+        chunks[i % vins].append(h + "x" * (596 - len(h)) + '"}}}\n')
+    for proc, chunk in zip(procs, chunks):
+        if chunk:
+            proc.stdin.write("".join(chunk).encode())
+    for proc in procs:
+        proc.stdin.flush()
+    sent = due
+    pause = start + sent / rate - time.monotonic()
+    if pause > 0:
+        time.sleep(pause)
+for proc in procs:
+    proc.stdin.close()
+for proc in procs:
+    proc.wait()
+took = time.monotonic() - start
+print(f"published {total} in {took:.1f} s ({total / took:,.0f} msg/s)", file=sys.stderr)
+PY
+  publish_paced() {
+    python3 "$work/pace.py" "$port" "$prefix" "$RATE" "$DURATION" "$VINS" 2>>"$work/paced"
+  }
+  # run_paced NAME CMD...: a subscriber given until 15 s after the last
+  # publish; its stdout's lines are the messages it received.
+  run_paced() {
+    local name=$1; shift
+    /usr/bin/time -f "%U %S %M" -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err" &
+    local pid=$!
+    sleep 1.5
+    publish_paced
+    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    # GNU time ignores SIGINT while it waits: the subscriber, its child,
+    # is told to stop; time then writes its line.
+    local child; child=$(ps -o pid= --ppid "$pid" 2>/dev/null || true)
+    [ -n "$child" ] && kill -INT $child 2>/dev/null || true
+    wait "$pid" || true
+    echo "$name $(wc -l <"$work/$name.out") - - - $(tail -n 1 "$work/$name.time")" >>"$work/results"
+  }
+  echo "sustained: $N messages at $RATE msg/s for $DURATION s, to each receiver in turn" >&2
+  run_paced mosquitto_sub mosquitto_sub -h 127.0.0.1 -p "$port" -t "$prefix/#" -C "$N"
+  run_paced wpconsole_tail "$bin" --broker "mqtt://127.0.0.1:$port" --uid BENCH --no-journal tail --json --count "$N"
+
+  tmux -L wpconsole-ingest new-session -d -s c -x 160 -y 45 \
+    "/usr/bin/time -f '%U %S %M' -o $work/console.time $bin --broker mqtt://127.0.0.1:$port --uid BENCH --journal $work/journal ${CONSOLE_ARGS:-}; sleep 30"
+  for _ in $(seq 100); do
+    tmux -L wpconsole-ingest capture-pane -p -t c | grep -q "● connected" && break
+    sleep 0.1
+  done
+  publish_paced
+  # Until rx + lost reaches N, or nothing moved for 15 s.
+  last=""; still=0
+  while :; do
+    screen=$(tmux -L wpconsole-ingest capture-pane -p -t c)
+    counts=$(python3 -c '
+import re, sys
+s = sys.stdin.read()
+num = lambda label: int(m.group(1).replace(",", "")) if (m := re.search(label + r" ([\d,]+) ", s)) else 0
+print(num(" rx"), num(" lost"), num("journal:"))' <<<"$screen")
+    read -r rx lost unwritten <<<"$counts"
+    [ $((rx + lost)) -ge "$N" ] && break
+    if [ "$counts" = "$last" ]; then still=$((still + 1)); else still=0; last=$counts; fi
+    [ "$still" -ge 150 ] && { echo "console: stopped at rx $rx, lost $lost" >&2; break; }
+    sleep 0.1
+  done
+  title=$(grep -o "Log ([^)]*)[^─]*" <<<"$screen" | head -1 || true)
+  tmux -L wpconsole-ingest send-keys -t c q
+  for _ in $(seq 100); do [ -s "$work/console.time" ] && break; sleep 0.1; done
+  journaled=$(cat "$work"/journal/*/*/*.jsonl 2>/dev/null | grep -c '"dir":"in"' || true)
+  gaps=$(cat "$work"/journal/*/*/*.jsonl 2>/dev/null | grep -c '"dir":"gap"' || true)
+  echo "console $rx $lost $unwritten $journaled $(cat "$work/console.time")" >>"$work/results"
+  cat "$work/paced" >&2
+  python3 - "$work/results" "$N" "$RATE" "$DURATION" "$title" "$gaps" <<'PY'
+import sys
+path, n, rate, seconds, title, gaps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
+print(f"sustained: {n:,} messages of 600 B over 20 VINs at {rate:,} msg/s for {seconds} s (QoS 0, mosquitto on loopback)")
+print(f"{'':16} {'received':>10} {'of sent':>8} {'lost':>9} {'unwritten':>9} {'journaled':>10} {'cpu s':>7} {'peak MB':>8}")
+for line in open(path):
+    f = line.split()
+    name, received = f[0], int(f[1])
+    lost, unwritten, journaled = (f[2], f[3], f[4])
+    user, system, rss_kb = float(f[-3]), float(f[-2]), int(f[-1])
+    print(f"{name:16} {received:>10,} {received / n:8.2%} {lost:>9} {unwritten:>9} {journaled:>10} {user + system:7.1f} {rss_kb / 1024:8.1f}")
+print(f"console log title: {title.strip()}; gap records in its journal: {gaps}")
+PY
+  exit 0
+fi
 python3 - "$work" "$N" "$VINS" <<'PY'
 import sys
 work, n, vins = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
