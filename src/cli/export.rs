@@ -284,3 +284,39 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
 fn write_error(err: std::io::Error) -> CliError {
     CliError::usage(format!("cannot write the export: {err}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser as _;
+
+    #[derive(clap::Parser)]
+    struct Filtered {
+        #[command(flatten)]
+        filter: RecordFilter,
+    }
+
+    fn filter(args: &[&str]) -> RecordFilter {
+        Filtered::try_parse_from(std::iter::once("export").chain(args.iter().copied()))
+            .unwrap()
+            .filter
+    }
+
+    #[test]
+    fn gap_records_are_exported_and_dir_gap_selects_only_them() {
+        let gap = crate::domain::record::Gap {
+            at: chrono::Utc::now(),
+            lost: 12,
+            reason: "the console could not take messages as fast as the broker sent them".into(),
+        }
+        .line();
+        let message = r#"{"received_at":"2026-11-24T10:00:00.000Z","vin":"VF3ABCDEFGH123456","topic":"t","bytes":2,"kind":"content","dir":"in","payload":{}}"#;
+        let all = filter(&[]);
+        assert_eq!(all.matches(&gap, &[], None), Some(true), "exported");
+        let gaps = filter(&["--dir", "gap"]);
+        assert_eq!(gaps.matches(&gap, &[], None), Some(true));
+        assert_eq!(gaps.matches(message, &[], None), Some(false));
+        let inbound = filter(&["--dir", "in"]);
+        assert_eq!(inbound.matches(&gap, &[], None), Some(false));
+    }
+}
