@@ -5,7 +5,9 @@
 //! never shows.
 
 use super::{PASSWORD, Pki, production_like};
-use crate::util::{Mosquitto, Sandbox, UID, free_port, mosquitto_available};
+use crate::util::{
+    Mosquitto, Observer, PREFIX, Sandbox, UID, VIN, free_port, from_topic, mosquitto_available,
+};
 use rcgen::{ExtendedKeyUsagePurpose, Issuer, KeyPair};
 use serde_json::Value;
 use std::path::Path;
@@ -394,4 +396,125 @@ fn each_setting_says_whether_it_came_from_a_flag_the_environment_the_profile_or_
         assert!(text.contains(expected), "{expected:?} in:\n{text}");
     }
     assert!(!text.contains("secret-in-a-file"), "{text}");
+}
+
+#[test]
+fn a_publish_test_goes_only_when_asked_and_only_an_envelope_send_accepts() {
+    if !mosquitto_available("a_publish_test_goes_only_when_asked_and_only_an_envelope_send_accepts")
+    {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let observer = Observer::subscribe(broker.port, &format!("{PREFIX}/from/#"));
+    let url = format!("mqtt://127.0.0.1:{}", broker.port);
+    let line = ["--broker", url.as_str(), "--uid", UID];
+
+    // Not asked: nothing is published.
+    let (code, report, _) = doctor_json(&sandbox, &line, &[]);
+    assert_eq!(code, 0, "{report:#}");
+    assert_eq!(report["steps"][7]["status"], "skipped", "{report:#}");
+
+    // An envelope `send` refuses is refused here too, before connecting.
+    let invalid = sandbox.write("invalid.json", r#"{"idApp":"APP","content":{}}"#);
+    let mut cmd = doctor_command(&sandbox, &line, &[]);
+    cmd.args(["--json", "--publish-test", VIN, "--payload"])
+        .arg(&invalid);
+    let out = cmd.output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let (step, found, fix) = failed_step(&report);
+    assert_eq!(
+        (out.status.code(), step.as_str()),
+        (Some(1), "settings"),
+        "{report:#}"
+    );
+    assert!(found.contains("popup"), "the missing field named: {found}");
+    assert!(fix.contains("wpconsole validate"), "{fix}");
+
+    // A valid one: published once, exactly as written.
+    let envelope = r#"{"idApp":"APP","popup":false,"content":{"type":"action","action":"doctor"}}"#;
+    let valid = sandbox.write("valid.json", envelope);
+    let mut cmd = doctor_command(&sandbox, &line, &[]);
+    cmd.args(["--json", "--publish-test", VIN, "--payload"])
+        .arg(&valid);
+    let out = cmd.output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["steps"][7]["status"], "pass", "{report:#}");
+    let received = observer
+        .messages
+        .recv_timeout(std::time::Duration::from_secs(5))
+        .expect("the test envelope reached the broker");
+    assert_eq!(received, (from_topic(VIN), envelope.as_bytes().to_vec()));
+    assert!(
+        observer
+            .messages
+            .recv_timeout(std::time::Duration::from_millis(500))
+            .is_err(),
+        "published once, and nothing when not asked"
+    );
+}
+
+/// A broker that accepts any login and refuses every subscription
+/// (SUBACK 0x80), as an account's broker does for topics of another
+/// prefix. mosquitto's ACL file grants the subscription and filters the
+/// messages instead, so the refusal is spoken here, byte by byte.
+fn broker_refusing_subscriptions() -> u16 {
+    use std::io::{Read as _, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let Ok(mut reader) = stream.try_clone() else {
+                    return;
+                };
+                let mut stream = stream;
+                let mut packet = || -> Option<(u8, Vec<u8>)> {
+                    let stream = &mut reader;
+                    let mut head = [0u8; 1];
+                    stream.read_exact(&mut head).ok()?;
+                    let (mut length, mut shift) = (0usize, 0);
+                    loop {
+                        let mut byte = [0u8; 1];
+                        stream.read_exact(&mut byte).ok()?;
+                        length |= usize::from(byte[0] & 0x7f) << shift;
+                        shift += 7;
+                        if byte[0] & 0x80 == 0 {
+                            break;
+                        }
+                    }
+                    let mut body = vec![0u8; length];
+                    stream.read_exact(&mut body).ok()?;
+                    Some((head[0] >> 4, body))
+                };
+                while let Some((kind, body)) = packet() {
+                    let answer = match kind {
+                        1 => vec![0x20, 0x02, 0x00, 0x00],
+                        8 => vec![0x90, 0x03, body[0], body[1], 0x80],
+                        12 => vec![0xd0, 0x00],
+                        _ => continue,
+                    };
+                    if stream.write_all(&answer).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn a_subscription_the_broker_refuses_fails_its_step_with_the_fix() {
+    let sandbox = Sandbox::new();
+    let url = format!("mqtt://127.0.0.1:{}", broker_refusing_subscriptions());
+    let (code, report, _) = doctor_json(&sandbox, &["--broker", &url, "--uid", UID], &[]);
+    let (step, found, fix) = failed_step(&report);
+    assert_eq!((code, step.as_str()), (3, "subscribe"), "{report:#}");
+    assert!(
+        found.contains("refused the subscription to psa/OVIPPartners-Dev/to/uid/PARTNER1/opa/#"),
+        "{found}"
+    );
+    assert!(fix.contains("--prefix"), "{fix}");
 }
