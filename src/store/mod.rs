@@ -18,6 +18,7 @@
 mod cache;
 mod entry;
 pub mod export;
+pub mod export_feed;
 mod filter;
 mod index;
 pub mod journal;
@@ -397,7 +398,11 @@ impl History {
     /// payload from the cache or read back from disk.
     pub fn by_seq(&self, seq: u64) -> Option<LogEntry> {
         let slot = self.slot_at(seq)?;
-        let payload = self.payload(seq, &slot);
+        Some(self.entry(seq, &slot, self.payload(seq, &slot)))
+    }
+
+    /// Message `seq` as an entry, with its payload or why there is none.
+    fn entry(&self, seq: u64, slot: &Slot, payload: Result<Bytes, String>) -> LogEntry {
         let vin = self.vins.get(slot.vehicle).cloned();
         let topic = self
             .topics
@@ -412,7 +417,7 @@ impl History {
             UNINTERNED => crate::domain::classify(&payload).action,
             id => self.actions.get(id).map(ToString::to_string),
         };
-        Some(LogEntry {
+        LogEntry {
             seq,
             at: DateTime::from_timestamp_micros(slot.at).unwrap_or_default(),
             direction: if slot.flags & OUTBOUND != 0 {
@@ -431,7 +436,7 @@ impl History {
             size: slot.size as usize,
             unavailable,
             refusal: self.refusals.get(&seq).cloned(),
-        })
+        }
     }
 
     /// The kinds present in the history, in the table's order.

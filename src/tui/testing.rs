@@ -128,6 +128,33 @@ pub fn finish_search(app: &mut App) {
     }
 }
 
+/// Runs an export's worker as the run loop does (on a thread of its own,
+/// into memory) while the app ticks, until the log has fed it all; the
+/// lines written and what the worker counted.
+pub fn finish_export(
+    app: &mut App,
+    work: crate::store::export_feed::ExportWork,
+) -> (Vec<String>, crate::store::export_feed::ExportProgress) {
+    let worker = std::thread::spawn(move || {
+        let mut out = Vec::new();
+        let done = work.run(&mut out).expect("written to memory");
+        (out, done)
+    });
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.log().exporting() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the export never ended"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        let now = app.now();
+        update(app, Msg::Tick(now));
+    }
+    let (out, done) = worker.join().expect("the worker ends");
+    let text = String::from_utf8(out).expect("journal lines are text");
+    (text.lines().map(str::to_owned).collect(), done)
+}
+
 /// Moves the focus to `pane` as a user does: Esc leaves the editor, `e`
 /// enters it, Tab steps through the others.
 pub fn focus_on(app: &mut App, pane: super::app::Focus) {

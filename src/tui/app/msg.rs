@@ -19,8 +19,8 @@ pub enum Command {
     PublishMany(Vec<Outgoing>),
     /// Put bytes on the clipboard (OSC 52).
     Copy(Vec<u8>),
-    /// Write these records (journal lines) to a new file.
-    Export(Vec<String>),
+    /// Write an export to a new file: its worker's end, fed by the log.
+    Export(crate::store::export_feed::ExportWork),
     /// Try the refused login once more.
     RetryLogin,
     Quit,

@@ -195,8 +195,9 @@ pub async fn run(mut app: App, source: Source, journal: StartingJournal) -> anyh
             }
             _ = frames.tick() => {
                 let now = Utc::now();
-                // A search or a filter's scan streams its hits in at frame rate.
-                if now.timestamp() != shown_second || app.log().filling() {
+                // A search or a filter's scan streams its hits in, and an
+                // export is fed, at frame rate.
+                if now.timestamp() != shown_second || app.log().busy() {
                     shown_second = now.timestamp();
                     update(&mut app, Msg::Tick(now));
                     look_around(&mut app, journal.journal().map(Arc::as_ref), popups.as_ref());

@@ -62,26 +62,32 @@ pub(super) fn carry_out(
                 ),
             );
         }
-        Command::Export(lines) => {
+        Command::Export(work) => {
             let path = std::env::current_dir().unwrap_or_default().join(format!(
                 "wpconsole-export-{}.jsonl",
                 Utc::now().format("%Y%m%d-%H%M%S")
             ));
             let results = results.clone();
-            // Off the UI thread: the disk may be slow.
+            // Off the UI thread: the worker reads payloads back and writes
+            // as the log feeds it.
             tokio::task::spawn_blocking(move || {
-                let written = std::fs::File::create(&path).and_then(|file| {
-                    let mut out = std::io::BufWriter::new(file);
-                    for line in &lines {
-                        writeln!(out, "{line}")?;
-                    }
-                    out.flush()
-                });
+                let written = std::fs::File::create(&path).and_then(|file| work.run(file));
                 let (level, text) = match written {
-                    Ok(()) => (
-                        StatusLevel::Success,
-                        format!("exported {} message(s) to {}", lines.len(), path.display()),
-                    ),
+                    Ok(done) => {
+                        let left_out = if done.left_out > 0 {
+                            format!(" ({} left out: payload unavailable)", done.left_out)
+                        } else {
+                            String::new()
+                        };
+                        (
+                            StatusLevel::Success,
+                            format!(
+                                "exported {} message(s) to {}{left_out}",
+                                done.written,
+                                path.display()
+                            ),
+                        )
+                    }
                     Err(err) => (
                         StatusLevel::Error,
                         format!("export to {} failed: {err}", path.display()),

@@ -120,10 +120,12 @@ fn export_writes_the_log_as_filtered() {
     three_vehicles(&mut app);
     select_vehicle(&mut app, VIN_B);
     focus_on(&mut app, Focus::Log);
-    let Some(Command::Export(lines)) = key(&mut app, KeyCode::Char('x')) else {
+    let Some(Command::Export(work)) = key(&mut app, KeyCode::Char('x')) else {
         panic!("x exports");
     };
+    let (lines, done) = finish_export(&mut app, work);
     assert_eq!(lines.len(), 2, "only the filtered view");
+    assert_eq!(done.left_out, 0);
     for line in &lines {
         let record: serde_json::Value = serde_json::from_str(line).unwrap();
         assert_eq!(record["vin"], VIN_B);
@@ -141,4 +143,46 @@ fn export_writes_the_log_as_filtered() {
         ),
     );
     assert!(screen(&app).contains("exported 2 message(s) to /x.jsonl"));
+}
+
+#[test]
+fn an_export_is_fed_a_piece_per_frame_and_keys_are_answered_meanwhile() {
+    use crate::domain::InboundMessage;
+    use crate::store::Place;
+    use crate::tui::app::Loaded;
+    let mut app = app();
+    let messages: Vec<Loaded> = (0..100_000)
+        .map(|n| {
+            let message = InboundMessage::new(
+                &crate::domain::TopicScheme::new("psa/OVIPPartners-Dev", "PARTNER1", true).unwrap(),
+                to_topic(VIN_A),
+                bytes::Bytes::from(format!("{{\"n\":{n}}}")),
+                t0(),
+            );
+            Loaded::Received(message, Place::Nowhere)
+        })
+        .collect();
+    update(&mut app, Msg::Loaded(messages));
+    focus_on(&mut app, Focus::Log);
+    let Some(Command::Export(work)) = key(&mut app, KeyCode::Char('x')) else {
+        panic!("x exports");
+    };
+    // The key's update handed over a piece or two, not 100,000 messages.
+    let fed = app.log().export_fed().expect("the export runs");
+    assert!(fed < 100_000 / 2, "{fed} handed over in the key's update");
+    // A key while it runs is answered: the selection moves.
+    let before = app.log().selected();
+    key(&mut app, KeyCode::Up);
+    assert_ne!(app.log().selected(), before);
+    assert!(
+        app.notice()
+            .as_ref()
+            .is_some_and(|(_, t)| t.starts_with("exporting…")),
+        "{:?}",
+        app.notice()
+    );
+    let (lines, done) = finish_export(&mut app, work);
+    assert_eq!(lines.len(), 100_000);
+    assert_eq!(done.written, 100_000);
+    assert!(lines[99_999].contains("\"n\":99999"));
 }

@@ -2,11 +2,13 @@
 //! the newest one or paused, the search that streams its hits in, and the
 //! window of rows it draws (read back from the history in `update`).
 
+mod export;
 mod jump;
 mod render;
 mod search;
 mod window;
 
+pub use export::ExportState;
 pub use render::LogView;
 pub use search::SearchState;
 pub use window::LogRow;
@@ -24,6 +26,8 @@ pub struct LogPane {
     filter: LogFilter,
     /// The search for the filter's text, while it runs.
     search: Option<SearchState>,
+    /// The export being written, while it runs.
+    exporting: Option<ExportState>,
     /// Sequence numbers that pass the filter (only kept while one is active).
     matches: window::Matches,
     /// The scan of the index filling `matches`, while it runs.
@@ -88,6 +92,7 @@ impl Default for LogPane {
         Self {
             filter: LogFilter::default(),
             search: None,
+            exporting: None,
             matches: window::Matches::default(),
             scan: None,
             selected: None,
@@ -133,6 +138,12 @@ impl LogPane {
     /// filter's scan of the index): ticks come at frame rate meanwhile.
     pub fn filling(&self) -> bool {
         self.search.is_some() || self.scan.is_some()
+    }
+
+    /// Whether work runs in the background that the log pumps on every
+    /// frame: the filtered view being filled, an export being fed.
+    pub fn busy(&self) -> bool {
+        self.filling() || self.exporting()
     }
 
     /// Files a new entry into the filtered view; true when the log shows it.
@@ -319,40 +330,5 @@ impl LogPane {
         }
         self.keep_selection_visible(history, rows);
         LogReaction::detail(DetailUpdate::Now)
-    }
-
-    /// The log as filtered, as journal lines, for the loop to write. A
-    /// message whose payload cannot be read back is left out and counted.
-    fn export(&self, history: &History) -> LogReaction {
-        let mut left_out = 0;
-        let lines: Vec<String> = (0..self.len(history))
-            .filter_map(|index| self.seq_at(index, history))
-            .filter_map(|seq| history.by_seq(seq))
-            .filter(|entry| {
-                let whole = entry.unavailable.is_none();
-                left_out += u64::from(!whole);
-                whole
-            })
-            .map(|entry| entry.line())
-            .collect();
-        let left_out = if left_out > 0 {
-            format!(" ({} left out: payload unavailable)", group(left_out))
-        } else {
-            String::new()
-        };
-        if lines.is_empty() {
-            return LogReaction::notice(
-                StatusLevel::Info,
-                format!("nothing to export: the log is empty{left_out}"),
-            );
-        }
-        LogReaction {
-            notice: Some((
-                StatusLevel::Info,
-                format!("exporting {} message(s)…{left_out}", lines.len()),
-            )),
-            command: Some(Command::Export(lines)),
-            ..LogReaction::default()
-        }
     }
 }

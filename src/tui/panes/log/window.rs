@@ -12,7 +12,7 @@ use roaring::RoaringTreemap;
 /// do), so a filter over tens of millions of messages costs little memory,
 /// and the n-th match and a match's position are answered without a list
 /// of them all.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub(super) struct Matches {
     set: RoaringTreemap,
 }
