@@ -12,6 +12,7 @@
 mod broker;
 mod cli;
 mod console;
+mod duckdb;
 mod faults;
 mod hostile_input;
 mod layout;

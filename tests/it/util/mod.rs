@@ -1,8 +1,9 @@
 //! Helpers shared by the integration tests, one idea a file: the sandbox
 //! the real binary runs in, children read line by line, loopback ports, a
-//! plain MQTT observer, mosquitto, tmux, signals, and the validation rules
+//! plain MQTT observer, mosquitto, DuckDB, tmux, signals, and the validation rules
 //! shared with the console's unit tests.
 
+mod duckdb;
 mod mosquitto;
 mod net;
 mod observer;
@@ -12,6 +13,7 @@ mod sandbox;
 mod signals;
 mod tmux;
 
+pub use duckdb::{duckdb_available, duckdb_rows};
 pub use mosquitto::{Mosquitto, mosquitto_available};
 pub use net::{CountingRelay, free_port};
 pub use observer::Observer;
