@@ -1,5 +1,6 @@
 //! Days of history in the console: it starts with the journal's last days
-//! merged in time order, so the log goes on across midnight without a seam.
+//! merged in time order, so the log goes on across midnight without a seam;
+//! `T` jumps back over midnight and the text filter searches every day.
 
 use super::{VINS, available, console_with, quit};
 use crate::util::{Mosquitto, Sandbox, UID, to_topic};
@@ -73,6 +74,33 @@ fn the_console_starts_with_yesterday_and_today_in_one_log_across_midnight() {
         "not in time order across midnight:\n{screen}"
     );
     assert!(!screen.contains("twoDaysAgo"), "{screen}");
+
+    // T jumps back over midnight: the detail shows (pretty-printed) the
+    // first message at or after the time, yesterday's last one.
+    terminal.send_keys(&["T"]);
+    terminal
+        .wait_for("Jump to a time", Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("T did not open the prompt:\n{screen}"));
+    terminal.type_text("yesterday 23:59");
+    terminal.send_keys(&["Enter"]);
+    terminal
+        .wait_for(r#""action": "lastOfYesterday""#, Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("the jump did not land on 23:59:59:\n{screen}"));
+
+    // The text filter searches both days loaded.
+    terminal.send_keys(&["/"]);
+    terminal.type_text("of");
+    terminal.send_keys(&["Enter"]);
+    let screen = terminal
+        .wait_for("2 found", Duration::from_secs(10))
+        .unwrap_or_else(|screen| panic!("the search did not cover both days:\n{screen}"));
+    assert!(
+        screen.contains("firstOfToday") && !screen.contains("yesterdayAt1403"),
+        "{screen}"
+    );
+    // Escape then q at once would read as Alt-q.
+    terminal.send_keys(&["Escape"]);
+    std::thread::sleep(Duration::from_millis(300));
     quit(&terminal);
 
     // --history-days 3 reaches the day before yesterday, first.
