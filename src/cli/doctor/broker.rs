@@ -54,6 +54,7 @@ async fn wait_for<T>(
 /// in words.
 pub(super) async fn connect(
     connection: &ConnectionSettings,
+    client_id_given: bool,
     timeout: Duration,
 ) -> (Step, Option<Login<'_>>) {
     const STEP: &str = "connect";
@@ -90,11 +91,18 @@ pub(super) async fn connect(
                         connection.client_id
                     ),
                 )
-                .with_details(vec![format!(
-                    "password {}; session present: {}",
-                    super::local::password_origin(&connection.password_source),
-                    if ack.session_present { "yes" } else { "no" }
-                )])
+                .with_details(
+                    std::iter::once(format!(
+                        "password {}; session present: {}",
+                        super::local::password_origin(&connection.password_source),
+                        if ack.session_present { "yes" } else { "no" }
+                    ))
+                    .chain(client_id_given.then(|| format!(
+                        "the client id {} is set in the options: a console connected with it right now was pushed off by this check (a broker keeps one connection per client id) and reconnects",
+                        connection.client_id
+                    )))
+                    .collect(),
+                )
                 .timed(took),
                 Some(Login {
                     client,

@@ -19,6 +19,9 @@ pub(super) struct Checked {
     /// Days before the client certificate's end from which it is warned
     /// about (`--cert-warn-days`).
     pub cert_warn_days: u32,
+    /// Whether the client id is the user's own (`--client-id`, profile):
+    /// then a console connected with it is pushed off by the check.
+    pub client_id_given: bool,
     /// `--publish-test VIN --payload FILE`: the envelope, checked and
     /// admitted as `send` does, and the account's popup ledger.
     pub publish_test: Option<(Prepared, Option<PopupLedgerFile>)>,
@@ -116,6 +119,7 @@ pub(super) fn settings(global: &GlobalArgs, args: &DoctorArgs) -> (Step, Option<
         Step::pass(STEP, found).with_details(details),
         Some(Checked {
             cert_warn_days: settings.cert_warn_days,
+            client_id_given: settings.client_id.is_some(),
             connection,
             topics,
             publish_test,

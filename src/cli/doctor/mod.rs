@@ -271,7 +271,9 @@ async fn diagnose(global: &GlobalArgs, args: &DoctorArgs, report: &mut Report) {
     {
         return;
     }
-    let Some(mut login) = report.take(broker::connect(&checked.connection, timeout).await) else {
+    let Some(mut login) =
+        report.take(broker::connect(&checked.connection, checked.client_id_given, timeout).await)
+    else {
         return;
     };
     let subscribed = report.take(broker::subscribe(&mut login, &checked.topics, timeout).await);

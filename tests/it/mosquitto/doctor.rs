@@ -375,7 +375,13 @@ fn each_setting_says_whether_it_came_from_a_flag_the_environment_the_profile_or_
         .wpconsole()
         .arg("--config")
         .arg(&config)
-        .args(["doctor", "--prefix", "psa/Other"])
+        .args([
+            "doctor",
+            "--prefix",
+            "psa/Other",
+            "--client-id",
+            "doctor-test",
+        ])
         .env("WPCONSOLE_KEEP_ALIVE", "12")
         .env("WPCONSOLE_PASSWORD_FILE", &password)
         .output()
@@ -387,6 +393,8 @@ fn each_setting_says_whether_it_came_from_a_flag_the_environment_the_profile_or_
         &format!("broker      mqtt://127.0.0.1:{} (profile)", broker.port),
         "uid         PARTNER1 (profile)",
         "prefix      psa/Other (flag --prefix)",
+        "client id   doctor-test (flag --client-id)",
+        "the client id doctor-test is set in the options: a console connected with it right now was pushed off",
         "keep-alive  12 s (environment WPCONSOLE_KEEP_ALIVE)",
         "ca          none: the system's trust roots (default)",
         "password    from the file ",
