@@ -16,8 +16,10 @@ fn open_with_keys(sandbox: &Sandbox, keys: &str) -> Tmux {
             "open",
             &capture.display().to_string(),
         ],
+        // Tall enough for the whole help of the log, its closing line
+        // included.
         200,
-        50,
+        56,
     )
 }
 
