@@ -8,6 +8,7 @@ pub mod account;
 pub mod cli;
 pub mod config;
 pub mod domain;
+pub mod logging;
 pub mod mqtt;
 #[cfg(feature = "demo")]
 pub mod sim;

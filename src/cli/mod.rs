@@ -99,7 +99,7 @@ pub const VERSION: &str = concat!(
     name = "wpconsole",
     version = VERSION,
     about = "Watch what WebPortal vehicle apps send, and compose, validate and publish actions to them over MQTT.",
-    after_help = format!("{ENVIRONMENT}\n\n{EXIT_CODES}\n\nWithout a command, wpconsole opens the interactive console on the configured broker.\nThe console logs connection changes and publishes (never payloads or secrets) to\n~/.local/state/wpconsole/wpconsole.log (or $WPCONSOLE_STATE_DIR/wpconsole.log).\n\nExamples:\n  wpconsole demo\n  wpconsole --profile preprod\n  wpconsole demo --headless\n  wpconsole --profile preprod tail --vin VF3ABCDEFGH123456\n  wpconsole validate action.json\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{{\"type\":\"action\",\"action\":\"ping\"}}'"),
+    after_help = format!("{ENVIRONMENT}\n\n{EXIT_CODES}\n\nWithout a command, wpconsole opens the interactive console on the configured broker.\nThe console and the commands log what they do (never payloads or secrets; --log-level) to\n~/.local/state/wpconsole/wpconsole.log (or $WPCONSOLE_STATE_DIR/wpconsole.log), a file per day.\n\nExamples:\n  wpconsole demo\n  wpconsole --profile preprod\n  wpconsole demo --headless\n  wpconsole --profile preprod tail --vin VF3ABCDEFGH123456\n  wpconsole validate action.json\n  wpconsole send --vin VF3ABCDEFGH123456 --content '{{\"type\":\"action\",\"action\":\"ping\"}}'"),
 )]
 pub struct Cli {
     #[command(flatten)]
@@ -148,6 +148,25 @@ pub enum Command {
     /// Check the connection step by step (settings, files, DNS, TCP, TLS, login, subscribe),
     /// saying what to fix.
     Doctor(doctor::DoctorArgs),
+}
+
+impl Command {
+    /// The command's name as typed, for the log.
+    fn name(&self) -> &'static str {
+        match self {
+            Self::Validate(_) => "validate",
+            Self::Send(_) => "send",
+            Self::Tail(_) => "tail",
+            Self::Export(_) => "export",
+            Self::Open(_) => "open",
+            Self::Replay(_) => "replay",
+            #[cfg(feature = "demo")]
+            Self::Demo(_) => "demo",
+            Self::Completions(_) => "completions",
+            Self::Man(_) => "man",
+            Self::Doctor(_) => "doctor",
+        }
+    }
 }
 
 /// An error that ends a command, with its exit code.
@@ -208,6 +227,11 @@ pub fn main() -> ExitCode {
             err.exit()
         }
     };
+    // Before anything happens that is worth a line in it.
+    if let Err(err) = crate::logging::start(cli.global.options.log_level) {
+        eprintln!("wpconsole: {err}");
+        return ExitCode::from(exit::USAGE);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -219,12 +243,19 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    let command = cli.command.as_ref().map_or("console", Command::name);
+    tracing::info!("wpconsole {VERSION}: {command} started");
     match runtime.block_on(run(cli)) {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => {
+            tracing::info!("{command} ended with exit code {code}");
+            ExitCode::from(code)
+        }
         Err(err) => {
+            use std::io::Write as _;
+            // Not the message: a refusal can quote the payload it refused.
+            tracing::warn!("{command} ended with exit code {}", err.code);
             // Not eprintln!: when the console's terminal has gone away,
             // standard error is that dead terminal, and eprintln! panics.
-            use std::io::Write as _;
             let _ = writeln!(std::io::stderr(), "wpconsole: {}", err.message);
             ExitCode::from(err.code)
         }

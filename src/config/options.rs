@@ -194,6 +194,18 @@ pub struct Options {
         value_name = "SECONDS"
     )]
     pub keep_alive: Option<u64>,
+    /// How much wpconsole's log says (the file `wpconsole.log` in the state
+    /// directory) [default: info]; WPCONSOLE_LOG takes a finer filter
+    /// (wpconsole::mqtt=trace).
+    #[arg(
+        long,
+        global = true,
+        env = "WPCONSOLE_LOG_LEVEL",
+        value_name = "LEVEL",
+        value_enum
+    )]
+    #[serde(skip)]
+    pub log_level: Option<crate::logging::LogLevel>,
     /// A production broker: the console wears a warning colour and every
     /// publish asks for confirmation.
     #[arg(skip)]
@@ -283,6 +295,7 @@ impl Options {
             read_only,
             no_journal,
             keep_alive,
+            log_level,
             production,
             track_field,
             reply_field,
@@ -330,6 +343,9 @@ impl Options {
             read_only: lay!(read_only),
             no_journal: lay!(no_journal),
             keep_alive: lay!(keep_alive),
+            // The command line's own (a profile has none: the log starts
+            // before a profile is read).
+            log_level: lay!(log_level),
             production: lay!(production),
             track_field: lay!(track_field),
             reply_field: lay!(reply_field),
@@ -381,7 +397,7 @@ mod tests {
         // The exceptions, each said here on purpose: the command line's
         // own, a profile's own, and the one flag that says the opposite of
         // its key.
-        const FLAG_ONLY: [&str; 3] = ["fresh", "cache-mb", "no-journal"];
+        const FLAG_ONLY: [&str; 4] = ["fresh", "cache-mb", "no-journal", "log-level"];
         const PROFILE_ONLY: [&str; 6] = [
             "production",
             "track-field",

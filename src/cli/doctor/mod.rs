@@ -224,7 +224,7 @@ pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> Result<u8, CliError>
     let mut report = Report {
         broker: None,
         steps: Vec::new(),
-        log: crate::tui::run::log_path(),
+        log: crate::logging::log_path(),
         exit_code: ALL_PASSED,
     };
     diagnose(global, args, &mut report).await;

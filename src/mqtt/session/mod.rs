@@ -200,6 +200,7 @@ impl Session {
         if !self.is_connected() {
             return Err(PublishError::NotConnected);
         }
+        tracing::debug!("publishing {} bytes to {topic}", payload.size.payload);
         self.client
             .try_publish(
                 topic,

@@ -56,7 +56,7 @@ impl Runner {
         let mut attempt: u32 = 0;
         loop {
             let polled = tokio::select! {
-                polled = self.eventloop.poll() => Some(polled),
+                polled = self.eventloop.poll() => Some(polled).inspect(|polled| log(polled, &self.options)),
                 _ = self.stop.wait_for(|stop| *stop) => None,
             };
             let Some(polled) = polled else {
@@ -192,5 +192,25 @@ impl Runner {
                 Err(mpsc::error::TrySendError::Closed(_)) => false,
             },
         }
+    }
+}
+
+/// What the session sees, for the log at debug level: connections and
+/// their failures, and each message by size and topic (quoted: it is the
+/// sender's text), never its payload.
+fn log(polled: &Result<Event, rumqttc::ConnectionError>, options: &SessionOptions) {
+    match polled {
+        Ok(Event::Incoming(Packet::ConnAck(ack))) => tracing::debug!(
+            "connection accepted ({:?}); subscribing to {:?}",
+            ack.code,
+            options.subscriptions
+        ),
+        Ok(Event::Incoming(Packet::Publish(publish))) => tracing::debug!(
+            "received {} bytes on {:?}",
+            publish.payload.len(),
+            publish.topic
+        ),
+        Err(err) => tracing::debug!("connection attempt failed: {err}"),
+        Ok(_) => {}
     }
 }

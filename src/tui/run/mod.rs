@@ -18,7 +18,6 @@ use crate::tui::editor::StatusLevel;
 use chrono::Utc;
 use outlet::{Outlet, carry_out};
 use ratatui::crossterm::event::{self, Event};
-use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -29,42 +28,15 @@ use tokio::sync::mpsc;
 /// something changed.
 const FRAME: Duration = Duration::from_millis(33);
 
-/// The console's own log file: connection changes and publishes, never
-/// payloads or secrets. The terminal belongs to the UI, so nothing is
-/// printed there.
-pub struct EventLog {
-    file: Option<std::fs::File>,
-}
-
-/// Where the console writes its log.
-pub fn log_path() -> PathBuf {
-    crate::config::state_dir().join("wpconsole.log")
-}
+/// The intake's way into wpconsole's log ([`crate::logging`]): each line
+/// an info event. Everything else logs with `tracing`'s macros directly,
+/// at the level the event deserves; the intake keeps this handle while it
+/// is being reworked, and loses it after.
+pub struct EventLog;
 
 impl EventLog {
-    pub fn open() -> Self {
-        let path = log_path();
-        let file = path
-            .parent()
-            .and_then(|dir| std::fs::create_dir_all(dir).ok())
-            .and_then(|()| {
-                std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(&path)
-                    .ok()
-            });
-        Self { file }
-    }
-
     pub fn write(&mut self, line: &str) {
-        if let Some(file) = &mut self.file {
-            let _ = writeln!(
-                file,
-                "{} {line}",
-                Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
-            );
-        }
+        tracing::info!("{line}");
     }
 }
 
@@ -116,8 +88,8 @@ impl StartingJournal {
 /// terminal goes away. However it ends, the journal is flushed and closed
 /// and the terminal given back ([`ConsoleTerminal`]).
 pub async fn run(mut app: App, source: Source, journal: StartingJournal) -> anyhow::Result<()> {
-    let mut log = EventLog::open();
-    log.write(&format!("console started against {}", app.header().broker));
+    let mut log = EventLog;
+    tracing::info!("console started against {}", app.header().broker);
     let (journal, mut waiting) = journal.start(&mut app);
     // Before the terminal is taken: a signal from then on ends the loop
     // instead of the process.
@@ -190,7 +162,7 @@ pub async fn run(mut app: App, source: Source, journal: StartingJournal) -> anyh
                         break Ok(());
                     }
                     let out = Outlet { session: session.as_ref(), popups: popups.as_ref(), journal: journal.journal().map(Arc::as_ref) };
-                    carry_out(&mut app, &out, command, &mut log, &results_tx);
+                    carry_out(&mut app, &out, command, &results_tx);
                 }
             }
             _ = frames.tick() => {
@@ -223,10 +195,10 @@ pub async fn run(mut app: App, source: Source, journal: StartingJournal) -> anyh
     };
 
     terminal.release();
-    log.write(&match &outcome {
-        Ok(()) => "console stopped".to_owned(),
-        Err(err) => format!("console stopped: {err}"),
-    });
+    match &outcome {
+        Ok(()) => tracing::info!("console stopped"),
+        Err(err) => tracing::error!("console stopped: {err}"),
+    }
     if let Some(session) = session {
         session.shutdown().await;
     }

@@ -2,7 +2,6 @@
 //! reserved first, the log's entry journaled after), copying, exporting,
 //! retrying a login. Every outcome goes back to `App` as a `Msg`.
 
-use super::EventLog;
 use crate::domain::MessageKind;
 use crate::domain::record::json_line;
 use crate::mqtt::Session;
@@ -28,20 +27,19 @@ pub(super) fn carry_out(
     app: &mut App,
     out: &Outlet<'_>,
     command: Command,
-    log: &mut EventLog,
     results: &mpsc::UnboundedSender<Msg>,
 ) {
     match command {
         Command::Publish(outgoing) => {
             // What became of it is in the app already (a row, a status).
-            let _ = publish_one(app, out, outgoing, log);
+            let _ = publish_one(app, out, outgoing);
         }
         Command::PublishMany(outgoings) => {
             let mut sent = Vec::new();
             let mut refused = Vec::new();
             for outgoing in outgoings {
                 let vin = outgoing.vin.clone();
-                match publish_one(app, out, outgoing, log) {
+                match publish_one(app, out, outgoing) {
                     Ok(()) => sent.push(vin),
                     Err(why) => refused.push((vin, why)),
                 }
@@ -97,7 +95,7 @@ pub(super) fn carry_out(
             });
         }
         Command::RetryLogin => {
-            log.write("retrying the refused login (asked for by the user)");
+            tracing::info!("retrying the refused login (asked for by the user)");
             if let Some(session) = out.session {
                 session.retry_login();
             }
@@ -110,12 +108,7 @@ pub(super) fn carry_out(
 /// or why not. A popup is first reserved in the account's ledger (the 20 s
 /// rule across processes): a refusal there comes back to the app as a
 /// refused publish, a row in the log.
-fn publish_one(
-    app: &mut App,
-    out: &Outlet<'_>,
-    outgoing: Outgoing,
-    log: &mut EventLog,
-) -> Result<(), String> {
+fn publish_one(app: &mut App, out: &Outlet<'_>, outgoing: Outgoing) -> Result<(), String> {
     let Some(session) = out.session else {
         let why = "this console is reading files: nothing can be published".to_owned();
         update(app, Msg::PublishFailed(why.clone()));
@@ -127,7 +120,7 @@ fn publish_one(
             match popups.reserve(&outgoing.vin, now_ms) {
                 Ok(reservation) => Some(reservation),
                 Err(err) => {
-                    log.write(&format!("popup to {} refused: {err}", outgoing.topic));
+                    tracing::warn!("popup to {} refused: {err}", outgoing.topic);
                     let reason = err.to_string();
                     update(
                         app,
@@ -144,10 +137,11 @@ fn publish_one(
     };
     match session.publish(&outgoing.topic, &outgoing.payload) {
         Ok(()) => {
-            log.write(&format!(
+            tracing::info!(
                 "published {} bytes to {}",
-                outgoing.payload.size.payload, outgoing.topic
-            ));
+                outgoing.payload.size.payload,
+                outgoing.topic
+            );
             update(app, Msg::Published(outgoing));
             // Journal the log's own entry: one time, one record.
             if let (Some(journal), Some(entry)) = (out.journal, app.history().last()) {
@@ -166,7 +160,7 @@ fn publish_one(
             if let (Some(popups), Some(reservation)) = (out.popups, &reservation) {
                 popups.release(reservation);
             }
-            log.write(&format!("publish to {} refused: {err}", outgoing.topic));
+            tracing::warn!("publish to {} refused: {err}", outgoing.topic);
             let why = err.to_string();
             update(app, Msg::PublishFailed(why.clone()));
             Err(why)

@@ -3,6 +3,7 @@
 //! the 128 KiB limit both ways, and a broker that is not there.
 
 mod limits;
+mod log;
 mod messages;
 mod tracking;
 

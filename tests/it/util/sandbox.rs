@@ -103,6 +103,27 @@ impl Sandbox {
         tail
     }
 
+    /// wpconsole's own log: every day's file in the state directory, oldest
+    /// first (`wpconsole.log` is a link to the last of them).
+    pub fn own_log(&self) -> String {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(self.path("state"))
+            .map(|dir| dir.flatten().map(|entry| entry.path()).collect())
+            .unwrap_or_default();
+        files.retain(|path| {
+            !path.is_symlink()
+                && path.extension().is_some_and(|ext| ext == "log")
+                && path
+                    .file_name()
+                    .and_then(|name| name.to_str())
+                    .is_some_and(|name| name.starts_with("wpconsole."))
+        });
+        files.sort();
+        files
+            .iter()
+            .map(|path| std::fs::read_to_string(path).unwrap_or_default())
+            .collect()
+    }
+
     /// Every record of the sandbox's journal root (`journal/`), in file
     /// order (each account's journal lies in `journal/host_port/UID/`).
     pub fn journal_records(&self) -> Vec<serde_json::Value> {
