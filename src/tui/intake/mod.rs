@@ -15,7 +15,7 @@ pub(super) use loader::stored_record;
 use loader::{start_loader, with_sizes};
 
 use super::app::{App, Loaded, Msg};
-use super::run::{EventLog, Source};
+use super::run::Source;
 use super::update;
 use crate::domain::InboundMessage;
 use crate::domain::tracking::Tracking;
@@ -234,7 +234,7 @@ pub(super) fn slow_frame() -> Option<Duration> {
 
 /// Files a burst from the intake: messages in one update, other events in
 /// order between them.
-pub(super) fn take_in(app: &mut App, burst: Vec<Intake>, log: &mut EventLog) {
+pub(super) fn take_in(app: &mut App, burst: Vec<Intake>) {
     let mut received = Vec::new();
     for item in burst {
         let event = match item {
@@ -247,7 +247,7 @@ pub(super) fn take_in(app: &mut App, burst: Vec<Intake>, log: &mut EventLog) {
                 continue;
             }
             Intake::Lost(report) => {
-                log.write(&format!("{} messages lost: {}", report.lost, report.reason));
+                tracing::warn!("{} messages lost: {}", report.lost, report.reason);
                 if let Some(shown) = report.shown {
                     update(app, Msg::Lost(shown));
                 }
@@ -263,11 +263,11 @@ pub(super) fn take_in(app: &mut App, burst: Vec<Intake>, log: &mut EventLog) {
             }
         };
         match &event {
-            SessionEvent::Connected => log.write("connected"),
+            SessionEvent::Connected => tracing::info!("connected"),
             SessionEvent::Disconnected {
                 reason, attempt, ..
             } => {
-                log.write(&format!("disconnected (attempt {attempt}): {reason}"));
+                tracing::warn!("disconnected (attempt {attempt}): {reason}");
             }
             SessionEvent::Message(_) | SessionEvent::Subscribed | SessionEvent::Published => {}
         }

@@ -28,18 +28,6 @@ use tokio::sync::mpsc;
 /// something changed.
 const FRAME: Duration = Duration::from_millis(33);
 
-/// The intake's way into wpconsole's log ([`crate::logging`]): each line
-/// an info event. Everything else logs with `tracing`'s macros directly,
-/// at the level the event deserves; the intake keeps this handle while it
-/// is being reworked, and loses it after.
-pub struct EventLog;
-
-impl EventLog {
-    pub fn write(&mut self, line: &str) {
-        tracing::info!("{line}");
-    }
-}
-
 /// Where the console's messages come from.
 pub enum Source {
     /// A live broker.
@@ -88,7 +76,6 @@ impl StartingJournal {
 /// terminal goes away. However it ends, the journal is flushed and closed
 /// and the terminal given back ([`ConsoleTerminal`]).
 pub async fn run(mut app: App, source: Source, journal: StartingJournal) -> anyhow::Result<()> {
-    let mut log = EventLog;
     tracing::info!("console started against {}", app.header().broker);
     let (journal, mut waiting) = journal.start(&mut app);
     // Before the terminal is taken: a signal from then on ends the loop
@@ -127,7 +114,7 @@ pub async fn run(mut app: App, source: Source, journal: StartingJournal) -> anyh
             // history is read, so the log stays in arrival order.
             burst = next_burst(&mut loader), if loader.is_some() => {
                 match burst {
-                    Some(burst) => take_in(&mut app, burst, &mut log),
+                    Some(burst) => take_in(&mut app, burst),
                     None => loader = None,
                 }
                 dirty = true;
@@ -143,7 +130,7 @@ pub async fn run(mut app: App, source: Source, journal: StartingJournal) -> anyh
                 let Some(burst) = burst else {
                     break Err(anyhow::anyhow!("the MQTT session ended unexpectedly"));
                 };
-                take_in(&mut app, burst, &mut log);
+                take_in(&mut app, burst);
                 dirty = true;
             }
             terminal_event = input.recv() => {
@@ -173,7 +160,7 @@ pub async fn run(mut app: App, source: Source, journal: StartingJournal) -> anyh
                     shown_second = now.timestamp();
                     update(&mut app, Msg::Tick(now));
                     look_around(&mut app, journal.journal().map(Arc::as_ref), popups.as_ref());
-                    take_over(&mut app, &journal, &mut waiting, &mut log);
+                    take_over(&mut app, &journal, &mut waiting);
                     dirty = true;
                 }
                 if dirty {
@@ -307,12 +294,7 @@ fn journal_state(journal: &Journal) -> JournalState {
 /// publishes from then on is journaled (what arrived before is not: the
 /// other console journaled it, or it is in the gap of at most about a
 /// second between that console's end and this try).
-fn take_over(
-    app: &mut App,
-    slot: &JournalSlot,
-    waiting: &mut Option<JournalConfig>,
-    log: &mut EventLog,
-) {
+fn take_over(app: &mut App, slot: &JournalSlot, waiting: &mut Option<JournalConfig>) {
     let Some(config) = waiting.as_ref() else {
         return;
     };
@@ -333,7 +315,7 @@ fn take_over(
                     "journal: this console keeps it now (the console that kept it ended)".into(),
                 ),
             );
-            log.write("journal taken over: the console that kept it ended");
+            tracing::info!("journal taken over: the console that kept it ended");
         }
         // Still kept, maybe by a console started since.
         Err(kept) => {
