@@ -526,3 +526,50 @@ fn a_subscription_the_broker_refuses_fails_its_step_with_the_fix() {
     );
     assert!(fix.contains("--prefix"), "{fix}");
 }
+
+#[test]
+fn a_listener_that_never_answers_the_login_fails_the_login_step_in_time() {
+    let sandbox = Sandbox::new();
+    // Accepts connections and reads, but says nothing.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("address").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let url = format!("mqtt://127.0.0.1:{port}");
+    let started = std::time::Instant::now();
+    let out = sandbox
+        .wpconsole()
+        .args([
+            "--broker",
+            &url,
+            "--uid",
+            UID,
+            "doctor",
+            "--json",
+            "--timeout",
+            "1",
+        ])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let (step, found, fix) = failed_step(&report);
+    assert_eq!(
+        (out.status.code(), step.as_str()),
+        (Some(3), "connect"),
+        "{report:#}"
+    );
+    assert!(
+        found.contains("did not answer") && found.contains("check the port"),
+        "{found}"
+    );
+    assert!(fix.contains("port"), "{fix}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(8),
+        "--timeout bounds the wait: {:?}",
+        started.elapsed()
+    );
+}
