@@ -10,6 +10,7 @@
 #
 # Usage: benches/ingest.sh [N]        (default 1000000)
 #        CONSOLE_ARGS="--cache-mb 16" benches/ingest.sh   (extra console options)
+#        WPCONSOLE_BIN=path/to/wpconsole benches/ingest.sh   (a release binary built already)
 #
 # Sustained: benches/ingest.sh sustained
 #   RATE messages a second (default 100000) for DURATION seconds (default 60: the
@@ -45,9 +46,14 @@ for tool in mosquitto mosquitto_pub mosquitto_sub tmux python3 /usr/bin/time; do
   command -v "$tool" >/dev/null || { echo "ingest.sh: $tool is missing" >&2; exit 2; }
 done
 
-echo "building wpconsole (release)…" >&2
-cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-bin="$root/target/release/wpconsole"
+if [ -n "${WPCONSOLE_BIN:-}" ]; then
+  # A release binary built elsewhere (say which commit in what you report).
+  bin=$WPCONSOLE_BIN
+else
+  echo "building wpconsole (release)…" >&2
+  cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+  bin="$root/target/release/wpconsole"
+fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 cat > "$work/mosquitto.conf" <<CONF
