@@ -131,7 +131,8 @@ PY
     sleep 0.1
   done
   publish_paced
-  # Until rx + lost reaches N, or nothing moved for 15 s.
+  # Until rx + lost reaches N, or nothing moved for 30 s (a screen far
+  # behind files what the intake held in one piece: a while without a frame).
   last=""; still=0
   while :; do
     screen=$(tmux -L wpconsole-ingest capture-pane -p -t c)
@@ -143,7 +144,7 @@ print(num(" rx"), num(" lost"), num("journal:"))' <<<"$screen")
     read -r rx lost unwritten <<<"$counts"
     [ $((rx + lost)) -ge "$N" ] && break
     if [ "$counts" = "$last" ]; then still=$((still + 1)); else still=0; last=$counts; fi
-    [ "$still" -ge 150 ] && { echo "console: stopped at rx $rx, lost $lost" >&2; break; }
+    [ "$still" -ge 300 ] && { echo "console: stopped at rx $rx, lost $lost" >&2; break; }
     sleep 0.1
   done
   title=$(grep -o "Log ([^)]*)[^─]*" <<<"$screen" | head -1 || true)
