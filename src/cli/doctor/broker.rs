@@ -210,12 +210,15 @@ pub(super) async fn subscribe(
 }
 
 /// Step 8 (`--publish-test`): publish the checked envelope once, then make
-/// one more round trip (an unsubscribe) to see the connection outlived it.
+/// one more round trip to see the connection outlived it: unsubscribing
+/// `subscribed`, the filter step 7 was granted (a broker may leave a
+/// filter it never granted unanswered: rumqttd does).
 /// At QoS 0 the broker acknowledges nothing: only the vehicle's reply
 /// proves that the app got it.
 pub(super) async fn publish(
     login: &mut Login<'_>,
     (prepared, popups): &(Prepared, Option<PopupLedgerFile>),
+    subscribed: &str,
     timeout: Duration,
 ) -> (Step, Option<()>) {
     const STEP: &str = "publish";
@@ -256,7 +259,7 @@ pub(super) async fn publish(
     .await;
     let round_trip = match written {
         Waited::Came(()) => {
-            if let Err(err) = login.client.unsubscribe(&prepared.topic).await {
+            if let Err(err) = login.client.unsubscribe(subscribed).await {
                 Waited::Failed(ConnectionError::Io(std::io::Error::other(err.to_string())))
             } else {
                 wait_for(&mut login.eventloop, timeout, |event| {

@@ -279,7 +279,9 @@ async fn diagnose(global: &GlobalArgs, args: &DoctorArgs, report: &mut Report) {
     let subscribed = report.take(broker::subscribe(&mut login, &checked.topics, timeout).await);
     if subscribed.is_some() {
         let publish = match &checked.publish_test {
-            Some(test) => broker::publish(&mut login, test, timeout).await,
+            Some(test) => {
+                broker::publish(&mut login, test, &checked.topics.to_filter(), timeout).await
+            }
             None => (
                 Step::skipped(
                     "publish",

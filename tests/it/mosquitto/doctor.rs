@@ -573,3 +573,26 @@ fn a_listener_that_never_answers_the_login_fails_the_login_step_in_time() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_publish_test_passes_against_the_embedded_broker_too() {
+    // rumqttd leaves an UNSUBSCRIBE of a filter it never granted
+    // unanswered: the round trip after the publish must use the granted one.
+    let port = wpconsole::sim::broker::start(0)
+        .expect("embedded broker")
+        .addr
+        .port();
+    let sandbox = Sandbox::new();
+    let envelope = sandbox.write(
+        "ping.json",
+        r#"{"idApp":"APP","popup":false,"content":{"type":"action","action":"ping"}}"#,
+    );
+    let url = format!("mqtt://127.0.0.1:{port}");
+    let mut cmd = doctor_command(&sandbox, &["--broker", &url, "--uid", UID], &[]);
+    cmd.args(["--json", "--publish-test", VIN, "--payload"])
+        .arg(&envelope);
+    let out = cmd.output().unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["steps"][7]["status"], "pass", "{report:#}");
+}
