@@ -62,19 +62,25 @@ pub enum InboundKind {
 }
 
 impl InboundKind {
+    /// The kind in the one list of kinds (which the history's index keeps).
+    pub fn kind(&self) -> super::Kind {
+        use super::Kind;
+        match self {
+            Self::ContentObject => Kind::Content,
+            Self::ContentString => Kind::ContentString,
+            Self::PopupAnswer(PopupAction::Ok) => Kind::PopupOk,
+            Self::PopupAnswer(PopupAction::Cancel) => Kind::PopupCancel,
+            Self::PopupAnswer(PopupAction::Timeout) => Kind::PopupTimeout,
+            Self::PopupAnswer(PopupAction::Other(_)) => Kind::PopupOther,
+            Self::JsonWithoutContent => Kind::NoContent,
+            Self::Text => Kind::Text,
+            Self::Binary => Kind::Binary,
+        }
+    }
+
     /// A short stable name, used by `tail` and in the log.
     pub fn name(&self) -> &'static str {
-        match self {
-            Self::ContentObject => "content",
-            Self::ContentString => "content-string",
-            Self::PopupAnswer(PopupAction::Ok) => "popup-ok",
-            Self::PopupAnswer(PopupAction::Cancel) => "popup-cancel",
-            Self::PopupAnswer(PopupAction::Timeout) => "popup-timeout",
-            Self::PopupAnswer(PopupAction::Other(_)) => "popup-other",
-            Self::JsonWithoutContent => "no-content",
-            Self::Text => "text",
-            Self::Binary => "binary",
-        }
+        self.kind().name()
     }
 }
 

@@ -6,6 +6,7 @@ pub mod display;
 pub mod envelope;
 pub mod inbound;
 pub mod json;
+pub mod kind;
 pub mod moment;
 pub mod outbound;
 pub mod popup;
@@ -18,6 +19,7 @@ pub use envelope::{
     CheckedPayload, DEFAULT_SIZE_LIMIT, MessageKind, Refusal, SizeReport, Validation,
 };
 pub use inbound::{Classified, InboundKind, PopupAction, classify};
+pub use kind::Kind;
 pub use popup::{PopupLedger, PopupTooSoon};
 pub use record::InboundMessage;
 pub use topic::{DEFAULT_PREFIX, InboundTopic, TopicScheme};

@@ -5,6 +5,7 @@
 use super::index::{KINDS, NONE, Place, Slot, kind_id};
 use super::journal::LineAt;
 use super::{History, search};
+use crate::domain::Kind;
 use crate::domain::Vin;
 use std::ops::{ControlFlow, Range};
 
@@ -84,10 +85,7 @@ impl History {
                 .topics
                 .get(slot.topic)
                 .is_some_and(|t| search::contains(t.as_bytes(), lower))
-            || search::contains(
-                KINDS[usize::from(slot.kind).min(KINDS.len() - 1)].as_bytes(),
-                lower,
-            )
+            || search::contains(Kind::from_number(slot.kind).name().as_bytes(), lower)
             || self
                 .payload(seq, slot)
                 .is_ok_and(|payload| search::contains(&payload, lower))
@@ -120,7 +118,7 @@ impl History {
                 .iter()
                 .map(|t| search::contains(t.as_bytes(), lower))
                 .collect(),
-            kinds: KINDS.map(|k| search::contains(k.as_bytes(), lower)),
+            kinds: Kind::ALL.map(|k| search::contains(k.name().as_bytes(), lower)),
         }
     }
 
@@ -184,7 +182,7 @@ const SELECT_PIECE: u64 = 1 << 20;
 pub struct NameHits {
     vins: Vec<bool>,
     topics: Vec<bool>,
-    kinds: [bool; KINDS.len()],
+    kinds: [bool; KINDS],
 }
 
 impl NameHits {
@@ -198,7 +196,7 @@ impl NameHits {
         };
         hit(&self.vins, slot.vehicle)
             || hit(&self.topics, slot.topic)
-            || self.kinds[usize::from(slot.kind).min(KINDS.len() - 1)]
+            || self.kinds[Kind::from_number(slot.kind) as usize]
     }
 }
 

@@ -1,6 +1,7 @@
 //! The index's own shapes: one message as 40 bytes (a slot), the names
 //! it points to by number, the kinds by index, and where a line is.
 
+use crate::domain::Kind;
 use std::collections::HashMap;
 use std::hash::Hash;
 
@@ -15,35 +16,18 @@ pub enum Place {
     Nowhere,
 }
 
-/// The kinds a message can have, by index: inbound kinds, then what the
-/// console publishes, then anything a file names otherwise.
-pub(super) const KINDS: [&str; 12] = [
-    "content",
-    "content-string",
-    "popup-ok",
-    "popup-cancel",
-    "popup-timeout",
-    "popup-other",
-    "no-content",
-    "text",
-    "binary",
-    "data",
-    "popup",
-    "other",
-];
+/// How many kinds there are ([`Kind::ALL`]): the slot keeps a kind's number.
+pub(super) const KINDS: usize = Kind::ALL.len();
 
 /// The kinds a record can have: the one list `export --kind` accepts.
-pub fn record_kinds() -> &'static [&'static str] {
-    // The last entry stands for a kind no record should name.
-    &KINDS[..KINDS.len() - 1]
+pub fn record_kinds() -> Vec<&'static str> {
+    Kind::recorded_names().collect()
 }
 
+/// The number a slot keeps for the kind named `name` (`Other` for a name
+/// no record should carry).
 pub(super) fn kind_id(name: &str) -> u8 {
-    let index = KINDS
-        .iter()
-        .position(|k| *k == name)
-        .unwrap_or(KINDS.len() - 1);
-    u8::try_from(index).unwrap_or(u8::MAX)
+    Kind::parse(name).unwrap_or(Kind::Other) as u8
 }
 
 pub(super) const NONE: u32 = u32::MAX;

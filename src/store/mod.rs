@@ -36,10 +36,10 @@ pub use index::{Place, record_kinds};
 pub use slots::DEFAULT_IN_MEMORY;
 pub use vehicles::VehicleStats;
 
-use crate::domain::{InboundMessage, InboundTopic, MessageKind, Vin};
+use crate::domain::{InboundMessage, InboundTopic, Kind, MessageKind, Vin};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
-use index::{JSON, KINDS, NONE, Names, OUTBOUND, REFUSED, Slot, UNINTERNED, kind_id};
+use index::{JSON, KINDS, NONE, Names, OUTBOUND, REFUSED, Slot, UNINTERNED};
 use journal::JournalStats;
 use read_back::ReadBack;
 use std::cell::RefCell;
@@ -58,7 +58,7 @@ pub struct History {
     slots: slots::Slots,
     /// How many messages of each kind (by the kind's index): `kinds()`
     /// without a pass over the history.
-    kind_counts: [u64; KINDS.len()],
+    kind_counts: [u64; KINDS],
     vins: Names<Vin>,
     topics: Names<Arc<str>>,
     actions: Names<Arc<str>>,
@@ -111,7 +111,7 @@ impl History {
             .collect();
         Self {
             slots: slots::Slots::new(in_memory),
-            kind_counts: [0; KINDS.len()],
+            kind_counts: [0; KINDS],
             vins: Names::default(),
             topics: Names::default(),
             actions: Names::default(),
@@ -162,7 +162,7 @@ impl History {
 
     fn push_slot(&mut self, slot: Slot, payload: Option<&[u8]>) -> u64 {
         let seq = self.slots.len();
-        self.kind_counts[usize::from(slot.kind).min(KINDS.len() - 1)] += 1;
+        self.kind_counts[Kind::from_number(slot.kind) as usize] += 1;
         self.slots.push(slot);
         if let Some(payload) = payload {
             self.recent.push(seq, payload);
@@ -201,7 +201,7 @@ impl History {
         direction: Direction,
         vin: Option<&Vin>,
         topic: &str,
-        kind: &str,
+        kind: Kind,
         action: Option<&str>,
         size: usize,
         is_json: bool,
@@ -215,7 +215,7 @@ impl History {
             topic: self.topic_id(topic),
             action: self.action_id(action),
             file: 0,
-            kind: kind_id(kind),
+            kind: kind as u8,
             flags: match direction {
                 Direction::Inbound => 0,
                 Direction::Outbound => OUTBOUND,
@@ -263,7 +263,7 @@ impl History {
             Direction::Inbound,
             vin.as_ref(),
             &message.topic,
-            message.classified.kind.name(),
+            message.classified.kind.kind(),
             message.classified.action.as_deref(),
             size,
             message.classified.is_json,
@@ -290,7 +290,7 @@ impl History {
             Direction::Outbound,
             Some(vin),
             topic,
-            kind.name(),
+            kind.kind(),
             action.as_deref(),
             payload.len(),
             true,
@@ -314,7 +314,7 @@ impl History {
             Direction::Refused,
             Some(vin),
             topic,
-            kind,
+            Kind::parse(kind).unwrap_or(Kind::Other),
             None,
             payload.len(),
             true,
@@ -334,7 +334,7 @@ impl History {
             record.direction,
             record.vin.as_ref(),
             &record.topic,
-            &record.kind,
+            Kind::parse(&record.kind).unwrap_or(Kind::Other),
             record.action.as_deref(),
             record.size,
             record.is_json,
@@ -429,7 +429,7 @@ impl History {
             },
             vin,
             topic,
-            kind: KINDS[usize::from(slot.kind).min(KINDS.len() - 1)],
+            kind: Kind::from_number(slot.kind).name(),
             action,
             payload,
             is_json: slot.flags & JSON != 0,
@@ -441,10 +441,10 @@ impl History {
 
     /// The kinds present in the history, in the table's order.
     pub fn kinds(&self) -> Vec<&'static str> {
-        KINDS
-            .iter()
+        Kind::ALL
+            .into_iter()
             .zip(self.kind_counts)
-            .filter_map(|(kind, count)| (count > 0).then_some(*kind))
+            .filter_map(|(kind, count)| (count > 0).then_some(kind.name()))
             .collect()
     }
 }

@@ -58,12 +58,17 @@ pub enum MessageKind {
 }
 
 impl MessageKind {
+    /// The kind in the one list of kinds (which the history's index keeps).
+    pub fn kind(self) -> crate::domain::Kind {
+        match self {
+            Self::Data => crate::domain::Kind::Data,
+            Self::Popup => crate::domain::Kind::Popup,
+        }
+    }
+
     /// The kind's name in the log and the journal.
     pub fn name(self) -> &'static str {
-        match self {
-            Self::Data => "data",
-            Self::Popup => "popup",
-        }
+        self.kind().name()
     }
 }
 
