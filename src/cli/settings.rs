@@ -458,12 +458,7 @@ impl AccountJournal {
 }
 
 fn read_password_file(path: &Path) -> Result<Password, CliError> {
-    Password::from_file(path).map_err(|err| {
-        CliError::usage(format!(
-            "cannot read the password file {}: {err}",
-            path.display()
-        ))
-    })
+    Password::from_file(path).map_err(CliError::usage)
 }
 
 /// `~/x` to `$HOME/x`, so profile paths can be written the usual way.

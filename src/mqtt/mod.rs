@@ -20,11 +20,39 @@ use std::time::Duration;
 #[derive(Clone, PartialEq, Eq)]
 pub struct Password(String);
 
+/// Why a password file gives no password to log in with.
+#[derive(Debug, thiserror::Error)]
+pub enum PasswordFileError {
+    #[error("cannot read the password file {path}: {source}", path = path.display())]
+    Unreadable {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    /// An empty first line would be sent as an empty password: a refused
+    /// login the broker counts (accounts are locked after a few), so it
+    /// is refused here instead.
+    #[error(
+        "the password file {path} is empty (its first line is the password): write the MQTT password on its first line, or leave --password-file out",
+        path = path.display()
+    )]
+    Empty { path: std::path::PathBuf },
+}
+
 impl Password {
-    /// The first line of a password file.
-    pub fn from_file(path: &std::path::Path) -> std::io::Result<Self> {
-        let text = std::fs::read_to_string(path)?;
-        Ok(Self::new(text.lines().next().unwrap_or("").to_owned()))
+    /// The first line of a password file; an empty one is refused, never
+    /// sent. Every reading of a password file comes here.
+    pub fn from_file(path: &std::path::Path) -> Result<Self, PasswordFileError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|source| PasswordFileError::Unreadable {
+                path: path.to_owned(),
+                source,
+            })?;
+        match text.lines().next() {
+            Some(line) if !line.is_empty() => Ok(Self::new(line.to_owned())),
+            _ => Err(PasswordFileError::Empty {
+                path: path.to_owned(),
+            }),
+        }
     }
 
     pub fn new(text: String) -> Self {

@@ -131,6 +131,28 @@ fn password_file_first_line_is_the_password() {
 }
 
 #[test]
+fn an_empty_password_file_is_refused_naming_it() {
+    // Sent, it would be a refused login the broker counts against the
+    // account.
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [("empty", ""), ("newline", "\n"), ("crlf", "\r\nlater")] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let err = read_password_file(&path).unwrap_err();
+        assert_eq!(err.code, crate::cli::exit::USAGE, "{name}");
+        assert!(
+            err.message.contains(&path.display().to_string()),
+            "{name}: {}",
+            err.message
+        );
+        assert!(
+            err.message.contains("is empty") && err.message.contains("first line"),
+            "{name}"
+        );
+    }
+}
+
+#[test]
 fn the_defaults_the_help_names_are_the_defaults_used() {
     use clap::Args as _;
     // The help says each default in words; the merge applies it in code.

@@ -213,3 +213,53 @@ fn the_console_without_broker_or_uid_names_what_is_missing_and_where_to_give_it(
         assert!(said.contains("wpconsole demo"), "{args:?}: {screen}");
     }
 }
+
+#[test]
+fn an_empty_password_file_is_refused_before_anything_is_sent() {
+    // Sent, an empty password is a refused login the broker counts
+    // against the account: commands stop with exit 2 naming the file,
+    // the doctor fails its settings step (exit 1).
+    let sandbox = Sandbox::new();
+    let empty = sandbox.write("password", "\n");
+    let empty = empty.display().to_string();
+    let account = [
+        "--broker",
+        "mqtt://127.0.0.1:1",
+        "--uid",
+        "U",
+        "--password-file",
+        &empty,
+    ];
+    let out = sandbox
+        .wpconsole()
+        .args(account)
+        .args(["tail", "--count", "1"])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("the password file {empty} is empty")),
+        "{stderr}"
+    );
+    let out = sandbox
+        .wpconsole()
+        .args(account)
+        .args(["doctor", "--json"])
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let failed = report["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|step| step["status"] == "fail")
+        .unwrap_or_else(|| panic!("a step failed: {report:#}"));
+    assert_eq!(failed["step"], "settings", "{report:#}");
+    assert!(
+        failed["found"].as_str().unwrap().contains("is empty"),
+        "{report:#}"
+    );
+}
