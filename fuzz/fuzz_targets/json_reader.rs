@@ -1,6 +1,7 @@
 //! The positioned JSON reader (`domain::json`): whatever the text, it
 //! answers without panicking; what it accepts is JSON to `serde_json` too
-//! (the journal and the broker's other clients read it so), its
+//! (the journal and the broker's other clients read it so) and it refuses
+//! only what `serde_json` refuses or what nests too deep, its
 //! one-pass minified text is `minify`'s and reads back as the same values,
 //! and an error's offset is a place in the text.
 #![no_main]
@@ -46,8 +47,10 @@ fuzz_target!(|data: &[u8]| {
                 Location::of(text, err.offset),
                 Locator::new(text).locate(err.offset)
             );
+            // The reader stops nesting sooner than serde_json (MAX_DEPTH):
+            // a journal record must stay readable.
             assert!(
-                !serde_accepts,
+                !serde_accepts || err.message.contains("nest deeper than"),
                 "refused text serde_json reads: {text:?} ({err})"
             );
         }

@@ -111,8 +111,9 @@ struct ContentObject {
 
 /// JSON nested deeper than this is treated as text: every JSON payload the
 /// console keeps must stay readable by `serde_json` (limit 128) inside a
-/// journal record.
-pub const MAX_JSON_DEPTH: usize = 100;
+/// journal record. One limit for what comes in and what goes out: the
+/// reader's.
+pub const MAX_JSON_DEPTH: usize = super::json::MAX_DEPTH;
 
 /// Whether arrays and objects in `text` nest deeper than `limit` (strings
 /// are skipped; the text need not be valid JSON).

@@ -329,6 +329,34 @@ mod tests {
         assert_eq!(Gap::of_line(&message), None, "a message is no gap");
     }
 
+    /// Found by fuzzing (`fuzz/` json_reader): the reader took JSON 128
+    /// levels deep where `serde_json` reads 127, and a record puts the
+    /// payload one level further down, so a published envelope that deep
+    /// was journaled as a line `export --format csv` refused.
+    #[test]
+    fn json_as_deep_as_the_reader_accepts_exports_from_its_journal_record() {
+        let depth = json::MAX_DEPTH;
+        let deepest = "[".repeat(depth) + &"]".repeat(depth);
+        assert!(json::parse(&deepest).is_ok());
+        let deeper = "[".repeat(depth + 1) + &"]".repeat(depth + 1);
+        assert!(json::parse(&deeper).is_err());
+        let line = json_line(&Record {
+            at: Utc::now(),
+            vin: None,
+            topic: "t",
+            payload: deepest.as_bytes(),
+            kind: "no-content",
+            is_json: true,
+            dir: Some("out"),
+        });
+        assert_eq!(payload_bytes(&line).unwrap(), deepest.as_bytes());
+        let mut csv =
+            crate::store::export::Exporter::new(Vec::new(), crate::store::export::Format::Csv)
+                .unwrap();
+        csv.write(&line)
+            .expect("the record of the deepest JSON the reader accepts exports");
+    }
+
     #[test]
     fn pretty_json_payload_stays_on_one_line() {
         let m = message(TOPIC, b"{\n  \"content\": \"a\\nb\"\n}");

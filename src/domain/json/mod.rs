@@ -75,5 +75,9 @@ pub struct SyntaxError {
     pub offset: usize,
 }
 
-/// How deep arrays and objects may nest (the same limit as `serde_json`).
-pub const MAX_DEPTH: usize = 128;
+/// How deep arrays and objects may nest: as deep as an inbound payload
+/// may be and still be kept as JSON. A journal record holds the payload one
+/// level down and `serde_json` (export, any script reading records) reads
+/// 127 levels at most; at `serde_json`'s own 128 an envelope could be
+/// published whose record `export --format csv` refused (found by fuzzing).
+pub const MAX_DEPTH: usize = 100;

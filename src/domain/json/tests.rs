@@ -79,7 +79,7 @@ fn nesting_is_limited_instead_of_overflowing_the_stack() {
         parse(&deep)
             .unwrap_err()
             .message
-            .contains("deeper than 128")
+            .contains(&format!("deeper than {MAX_DEPTH}"))
     );
     let fine = "[".repeat(100) + &"]".repeat(100);
     assert!(parse(&fine).is_ok());
