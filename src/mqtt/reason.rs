@@ -263,10 +263,17 @@ fn refused(
             } else {
                 "bad user name or password"
             };
+            // A retry reads a password file again, but a password typed
+            // at the prompt stays the one typed.
+            let again = if *password == PasswordSource::Prompt {
+                "; a retry uses the password typed at the start: quit and start again to type another"
+            } else {
+                ""
+            };
             (
                 FailureKind::BadCredentials,
                 format!(
-                    "login refused: {why} ({password}); the broker refused {login}: check --uid and the password"
+                    "login refused: {why} ({password}); the broker refused {login}: check --uid and the password{again}"
                 ),
             )
         }

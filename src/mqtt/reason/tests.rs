@@ -4,6 +4,36 @@
 use super::*;
 
 #[test]
+fn a_refused_typed_password_says_it_is_typed_again_only_by_starting_again() {
+    // Ctrl-R retries with the password in memory: a wrong one typed at the
+    // prompt is refused again, and the fix is to start again.
+    let r = describe(
+        &ConnectionError::ConnectionRefused(ConnectReturnCode::BadUserNamePassword),
+        "h:1",
+        Some("U1"),
+        &PasswordSource::Prompt,
+    );
+    assert!(
+        r.text.ends_with(
+            "a retry uses the password typed at the start: quit and start again to type another"
+        ),
+        "{}",
+        r.text
+    );
+    let r = describe(
+        &ConnectionError::ConnectionRefused(ConnectReturnCode::BadUserNamePassword),
+        "h:1",
+        Some("U1"),
+        &PasswordSource::File("/etc/wp/pw".into()),
+    );
+    assert!(
+        r.text.ends_with("check --uid and the password"),
+        "{}",
+        r.text
+    );
+}
+
+#[test]
 fn refused_login_names_the_fix_and_never_the_password() {
     let r = describe(
         &ConnectionError::ConnectionRefused(ConnectReturnCode::BadUserNamePassword),

@@ -149,6 +149,15 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
         Action::RetryLogin => {
             if matches!(app.connection, ConnectionState::LoginRefused { .. }) {
                 app.connection = ConnectionState::Connecting;
+                // The answer comes back at once and the status bar then
+                // reads as before: this says the press did something.
+                app.notice = Some((
+                    StatusLevel::Info,
+                    format!(
+                        "login tried again at {}",
+                        app.now.with_timezone(&app.offset).format("%H:%M:%S")
+                    ),
+                ));
                 return Some(Command::RetryLogin);
             }
         }

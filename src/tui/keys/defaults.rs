@@ -60,7 +60,7 @@ pub const DEFAULTS: &[Row] = &[
         keys: &[ctrl('r')],
         action: Action::RetryLogin,
         hint: "retry login",
-        help: "try the refused login once more (after fixing the password or the account)",
+        help: "try the refused login once more (after fixing the password file or the account)",
     },
     Row {
         scope: Scope::Global,

@@ -258,6 +258,14 @@ fn a_refused_login_waits_for_the_retry_key_and_says_where_the_password_came_from
     assert_eq!(ctrl(&mut app, 'r'), None, "one press, one attempt");
     update(&mut app, refused());
     assert_eq!(ctrl(&mut app, 'r'), Some(Command::RetryLogin));
+    // The press is seen to do something, though the refusal comes back
+    // at once and the status bar then reads as before.
+    update(&mut app, refused());
+    assert!(
+        screen(&app).contains("login tried again at"),
+        "{}",
+        screen(&app)
+    );
     update(&mut app, Msg::Session(SessionEvent::Connected));
     assert!(!screen(&app).contains("retry login"));
 }
