@@ -377,8 +377,8 @@ impl Settings {
         let Ok(certificate) = ClientCertificate::read_certificate(cert) else {
             return Ok(None);
         };
-        if let Some(refusal) =
-            Expiry::of(&certificate, chrono::Utc::now(), self.cert_warn_days).refusal(&certificate)
+        if let Some(refusal) = Expiry::of(&certificate, chrono::Utc::now(), self.cert_warn_days)
+            .refusal(&certificate, self.uid.as_deref())
             && refuse_expired
         {
             return Err(CliError::usage(refusal));

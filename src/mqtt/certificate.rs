@@ -237,17 +237,29 @@ impl Expiry {
         }
     }
 
-    /// Why an expired certificate is not used, with what to ask for.
-    pub fn refusal(&self, certificate: &ClientCertificate) -> Option<String> {
+    /// Why an expired certificate is not used, with what to ask for; the
+    /// account's `uid` is named when it is known.
+    pub fn refusal(&self, certificate: &ClientCertificate, uid: Option<&str>) -> Option<String> {
         match *self {
             Self::Expired { date } => Some(format!(
-                "the client certificate {} ({}) expired on {date}: the broker refuses it; ask Stellantis for a renewed client certificate for this UID and pass it with --cert and --key",
+                "the client certificate {} ({}) expired on {date}: the broker refuses it; {}",
                 certificate.name(),
-                certificate.path.display()
+                certificate.path.display(),
+                renewal(uid)
             )),
             _ => None,
         }
     }
+}
+
+/// What to do about an expired client certificate: the one sentence the
+/// commands' refusal and the doctor's fix share, naming the UID the
+/// certificate is for when it is known.
+pub fn renewal(uid: Option<&str>) -> String {
+    let whose = uid.map_or_else(|| "this UID".to_owned(), |uid| format!("UID {uid}"));
+    format!(
+        "ask Stellantis for a renewed client certificate for {whose} and pass it with --cert and --key"
+    )
 }
 
 /// What a long-running console keeps of the certificate to say, at any

@@ -5,7 +5,7 @@
 use super::Step;
 use crate::mqtt::ConnectionSettings;
 use crate::mqtt::certificate::{
-    CertificateError, ClientAuth, ClientCertificate, Expiry, days_in_words,
+    CertificateError, ClientAuth, ClientCertificate, Expiry, days_in_words, renewal,
 };
 use crate::mqtt::tls::{self, TlsSetupError};
 use chrono::Utc;
@@ -35,7 +35,13 @@ pub(super) fn files(connection: &ConnectionSettings, warn_days: u32) -> (Step, O
     let mut details = Vec::new();
     let mut found = "readable and usable".to_owned();
     if let Some((cert, key)) = &connection.tls.client {
-        match client_certificate(cert, key, warn_days, &mut details) {
+        match client_certificate(
+            cert,
+            key,
+            connection.uid.as_deref(),
+            warn_days,
+            &mut details,
+        ) {
             Ok(Some(warning)) => found = format!("usable; {warning}"),
             Ok(None) => {}
             Err(step) => return (step.with_details(details), None),
@@ -66,6 +72,7 @@ pub(super) fn files(connection: &ConnectionSettings, warn_days: u32) -> (Step, O
 fn client_certificate(
     cert: &Path,
     key: &Path,
+    uid: Option<&str>,
     warn_days: u32,
     details: &mut Vec<String>,
 ) -> Result<Option<String>, Step> {
@@ -103,12 +110,8 @@ fn client_certificate(
         key.display()
     ));
     let expiry = Expiry::of(&certificate, now, warn_days);
-    if let Some(refusal) = expiry.refusal(&certificate) {
-        return Err(Step::fail(
-            STEP,
-            refusal,
-            "ask Stellantis for a renewed client certificate for this UID and pass it with --cert and --key",
-        ));
+    if let Some(refusal) = expiry.refusal(&certificate, uid) {
+        return Err(Step::fail(STEP, refusal, renewal(uid)));
     }
     if !certificate.is_valid_yet(now) {
         return Err(Step::fail(

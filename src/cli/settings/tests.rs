@@ -209,7 +209,7 @@ fn an_expired_client_certificate_is_refused_before_connecting_with_what_to_ask_f
                 && err.message.contains("CN=u123456")
                 && err
                     .message
-                    .contains("renewed client certificate for this UID"),
+                    .contains("renewed client certificate for UID PARTNER1 "),
             "{}",
             err.message
         );

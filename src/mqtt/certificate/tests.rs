@@ -289,17 +289,23 @@ fn the_warning_and_the_refusal_name_the_certificate_the_date_and_what_to_ask_for
         soon.warning(&cert.name()).unwrap(),
         "warning: the client certificate CN=u123456 expires on 2026-12-10 (11 days): ask Stellantis for a new one before then"
     );
-    assert_eq!(soon.refusal(&cert), None);
+    assert_eq!(soon.refusal(&cert, Some("PARTNER1")), None);
     assert_eq!(Expiry::Fine.warning("CN=u123456"), None);
 
     let expired = Expiry::of(&cert, utc(2026, 12, 11), 30);
     assert_eq!(expired.warning(&cert.name()), None);
-    let refusal = expired.refusal(&cert).unwrap();
+    let refusal = expired.refusal(&cert, Some("PARTNER1")).unwrap();
     assert!(
         refusal.contains("CN=u123456")
             && refusal.contains("client.pem")
             && refusal.contains("expired on 2026-12-10")
-            && refusal.contains("renewed client certificate for this UID"),
+            && refusal.contains("renewed client certificate for UID PARTNER1 "),
+        "{refusal}"
+    );
+    // Without a UID (none given yet) it still says what to ask for.
+    let refusal = expired.refusal(&cert, None).unwrap();
+    assert!(
+        refusal.contains("renewed client certificate for this UID"),
         "{refusal}"
     );
 }

@@ -92,7 +92,10 @@ fn an_expired_certificate_is_refused_with_exit_2_and_the_broker_never_sees_a_con
         assert!(
             stderr.contains("CN=wpconsole test")
                 && stderr.contains("expired on 2021-01-01")
-                && stderr.contains("ask Stellantis for a renewed client certificate for this UID"),
+                && stderr.contains(&format!(
+                    "ask Stellantis for a renewed client certificate for UID {}",
+                    crate::util::UID
+                )),
             "{command:?}: {stderr}"
         );
     }
@@ -171,7 +174,10 @@ fn the_console_shows_the_end_in_its_status_bar_and_an_expired_one_never_takes_th
     let said = screen.replace('\n', "");
     assert!(
         said.contains("expired on 2021-01-01")
-            && said.contains("renewed client certificate for this UID")
+            && said.contains(&format!(
+                "renewed client certificate for UID {}",
+                crate::util::UID
+            ))
             && !said.contains("connecting"),
         "{screen}"
     );
