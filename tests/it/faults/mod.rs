@@ -6,6 +6,7 @@
 
 mod endings;
 mod journal;
+mod kill9;
 mod outages;
 mod slow_screen;
 
