@@ -319,8 +319,10 @@ impl Settings {
         self.checked_connection(false)
     }
 
-    /// `refuse_expired`: an expired client certificate ends it here.
-    fn checked_connection(&self, refuse_expired: bool) -> Result<ConnectionSettings, CliError> {
+    /// `command`: a command or the console, not the doctor's diagnosis (which
+    /// says these in its own steps): an expired client certificate ends it
+    /// here, and TLS files a plain URL leaves unused are said on stderr.
+    fn checked_connection(&self, command: bool) -> Result<ConnectionSettings, CliError> {
         let Some(broker) = &self.broker else {
             return Err(needed::missing(
                 &[Needed::Broker],
@@ -336,7 +338,12 @@ impl Settings {
                 needed::where_to_give(missing, self.profile_name.as_deref())
             )));
         }
-        let expiry = self.certificate_expiry(&broker, refuse_expired)?;
+        let expiry = self.certificate_expiry(&broker, command)?;
+        if let Some(unused) = self.tls.unused_with(broker.scheme)
+            && command
+        {
+            eprintln!("wpconsole: {unused}");
+        }
         if self.tls.insecure {
             eprintln!(
                 "wpconsole: WARNING: --insecure: the broker's certificate is NOT verified; anyone on the path can read and change this traffic"

@@ -20,6 +20,23 @@ pub struct TlsFiles {
     pub insecure: bool,
 }
 
+impl TlsFiles {
+    /// The sentence saying the CA, client certificate and key given are
+    /// not used, when `scheme` is plain (`mqtt://`, `ws://`) and any of
+    /// them is given: the one wording commands print and doctor shows.
+    pub fn unused_with(&self, scheme: super::Scheme) -> Option<String> {
+        let given = self.ca.is_some() || self.client.is_some();
+        let (plain, tls) = match scheme {
+            super::Scheme::Mqtt => ("mqtt://", "mqtts://"),
+            super::Scheme::Ws => ("ws://", "wss://"),
+            super::Scheme::Mqtts | super::Scheme::Wss => return None,
+        };
+        given.then(|| {
+            format!("--ca/--cert/--key are not used with {plain}: use {tls} to connect with TLS")
+        })
+    }
+}
+
 /// Why TLS cannot be set up; each says which file and what to do.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsSetupError {

@@ -19,14 +19,14 @@ const STEP: &str = "files";
 /// every command).
 pub(super) fn files(connection: &ConnectionSettings, warn_days: u32) -> (Step, Option<()>) {
     if !connection.broker.scheme.is_tls() {
-        let unused = connection.tls.ca.is_some() || connection.tls.client.is_some();
         return (
             Step::pass(
                 STEP,
-                if unused {
-                    "not used: the broker URL is plain MQTT (no TLS), so the CA and client certificate given are ignored; the WebPortal broker speaks TLS (mqtts:// on port 8886)"
-                } else {
-                    "not used: the broker URL is plain MQTT (no TLS)"
+                match connection.tls.unused_with(connection.broker.scheme) {
+                    Some(unused) => format!(
+                        "not used: the broker URL is plain MQTT (no TLS): {unused}; the WebPortal broker speaks TLS (mqtts:// on port 8886)"
+                    ),
+                    None => "not used: the broker URL is plain MQTT (no TLS)".to_owned(),
                 },
             ),
             Some(()),

@@ -263,3 +263,37 @@ fn an_empty_password_file_is_refused_before_anything_is_sent() {
         "{report:#}"
     );
 }
+
+#[test]
+fn tls_files_given_with_a_plain_broker_url_are_said_to_be_unused_once() {
+    // A profile with ca/cert/key and a broker URL of mqtt://: nothing of
+    // them is used, which a command says once before connecting.
+    let sandbox = Sandbox::new();
+    let ca = sandbox.write("ca.pem", "not read over plain MQTT");
+    let out = sandbox
+        .wpconsole()
+        .args(["--broker", "mqtt://127.0.0.1:1", "--uid", "U", "--ca"])
+        .arg(&ca)
+        .args(["tail", "--count", "1"])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    let sentence = "--ca/--cert/--key are not used with mqtt://: use mqtts:// to connect with TLS";
+    assert_eq!(stderr.matches(sentence).count(), 1, "{stderr}");
+    // The doctor says the same sentence in its files step, not on stderr.
+    let out = sandbox
+        .wpconsole()
+        .args(["--broker", "mqtt://127.0.0.1:1", "--uid", "U", "--ca"])
+        .arg(&ca)
+        .arg("doctor")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert!(
+        stdout.contains(&format!(
+            "✓ CA, certificate and key: not used: the broker URL is plain MQTT (no TLS): {sentence}"
+        )),
+        "{stdout}"
+    );
+    assert!(!stderr.contains(sentence), "{stderr}");
+}
