@@ -30,10 +30,15 @@ pub enum CertificateError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// A certificate, CA or key file in binary DER where PEM is read: the
+    /// one sentence for all three, with the `openssl` command converting
+    /// that file (`x509` for certificates, `pkey` for a key).
     #[error(
-        "the client certificate {path} is not PEM but binary (DER): convert it with `openssl x509 -inform der -in {path} -out client.pem` and pass client.pem with --cert", path = path.display()
+        "the {what} {path} is not PEM but binary (DER): convert it with `openssl {tool} -inform der -in {path} -out {path}.pem` and pass {path}.pem with --{flag}",
+        path = path.display(), flag = flag_of(what),
+        tool = if flag_of(what) == "key" { "pkey" } else { "x509" }
     )]
-    Der { path: PathBuf },
+    Der { what: &'static str, path: PathBuf },
     #[error(
         "the {what} {path} is not a PEM file (no -----BEGIN ...----- line): pass the {what} Stellantis issued (--{flag} FILE)", path = path.display(), flag = flag_of(what)
     )]
@@ -67,7 +72,13 @@ pub enum CertificateError {
 }
 
 fn flag_of(what: &str) -> &'static str {
-    if what.contains("key") { "key" } else { "cert" }
+    if what.contains("key") {
+        "key"
+    } else if what.starts_with("CA") {
+        "ca"
+    } else {
+        "cert"
+    }
 }
 
 /// Whether the certificate may be used to log in to a broker, from its
@@ -349,6 +360,11 @@ pub fn read_key(path: &Path) -> Result<PrivateKeyDer<'static>, CertificateError>
             CertificateError::EncryptedKey {
                 path: path.to_owned(),
             }
+        } else if labels.is_empty() && PrivateKeyDer::try_from(bytes.as_slice()).is_ok() {
+            CertificateError::Der {
+                what: "client key",
+                path: path.to_owned(),
+            }
         } else if labels.is_empty() {
             CertificateError::NotPem {
                 what: "client key",
@@ -381,16 +397,25 @@ fn no_certificate(path: &Path, bytes: &[u8]) -> CertificateError {
             found: labels.join(", "),
         };
     }
-    // A DER certificate is an ASN.1 SEQUENCE with a long-form length.
-    if bytes.first() == Some(&0x30) && X509Certificate::from_der(bytes).is_ok() {
-        return CertificateError::Der {
-            path: path.to_owned(),
-        };
+    if let Some(der) = der_certificate("client certificate", path, bytes) {
+        return der;
     }
     CertificateError::NotPem {
         what: "client certificate",
         path: path.to_owned(),
     }
+}
+
+/// The error for a `what` file (`client certificate`, `CA file`) that
+/// holds a certificate in binary DER rather than PEM, when it does.
+pub fn der_certificate(what: &'static str, path: &Path, bytes: &[u8]) -> Option<CertificateError> {
+    // A DER certificate is an ASN.1 SEQUENCE with a long-form length.
+    (bytes.first() == Some(&0x30) && X509Certificate::from_der(bytes).is_ok()).then(|| {
+        CertificateError::Der {
+            what,
+            path: path.to_owned(),
+        }
+    })
 }
 
 /// The labels of the PEM sections in a file (`CERTIFICATE`, `PRIVATE KEY`,

@@ -50,7 +50,8 @@ pub enum TlsSetupError {
     NoCertificate { what: &'static str, path: PathBuf },
     #[error("CA file {path}: a certificate cannot be used as a trust root: {reason}")]
     BadCa { path: PathBuf, reason: String },
-    /// The client certificate or key file, as [`super::certificate`] reads it.
+    /// The client certificate or key file, as [`super::certificate`] reads
+    /// it; also a CA file in DER, said in the same words.
     #[error(transparent)]
     Client(#[from] super::certificate::CertificateError),
     #[error("client certificate {cert} and key {key} cannot be used together: {reason}")]
@@ -82,6 +83,9 @@ fn read_certificates(
         .filter_map(Result::ok)
         .collect();
     if certs.is_empty() {
+        if let Some(der) = super::certificate::der_certificate(what, path, &bytes) {
+            return Err(der.into());
+        }
         return Err(TlsSetupError::NoCertificate {
             what,
             path: path.to_owned(),
@@ -379,6 +383,29 @@ mod tests {
             err.to_string()
                 .starts_with("cannot read CA file /nonexistent/ca.pem"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn a_der_ca_file_is_said_to_be_der_with_the_command_that_converts_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = rcgen::generate_simple_self_signed(vec!["ca.test".into()]).unwrap();
+        let path = dir.path().join("ca.der");
+        std::fs::write(&path, ca.cert.der()).unwrap();
+        let err = client_config(&TlsFiles {
+            ca: Some(path.clone()),
+            ..TlsFiles::default()
+        })
+        .unwrap_err();
+        let path = path.display();
+        let said = err.to_string();
+        assert!(
+            said.contains(&format!("the CA file {path} is not PEM but binary (DER)"))
+                && said.contains(&format!(
+                    "`openssl x509 -inform der -in {path} -out {path}.pem`"
+                ))
+                && said.contains(&format!("pass {path}.pem with --ca")),
+            "{said}"
         );
     }
 

@@ -166,9 +166,10 @@ fn files_fix(err: &TlsSetupError) -> String {
         TlsSetupError::Read { .. } => {
             "check the path and that this user may read the file".into()
         }
-        TlsSetupError::NoCertificate { .. } => {
-            "give the certificate in PEM; a DER file converts with `openssl x509 -inform der -in FILE -out FILE.pem`".into()
-        }
+        TlsSetupError::NoCertificate { path, .. } => format!(
+            "give the CA certificate(s) that sign the broker's certificate, in PEM, instead of {}",
+            path.display()
+        ),
         TlsSetupError::BadCa { .. } => {
             "give --ca the CA certificate(s) that sign the broker's certificate".into()
         }

@@ -148,9 +148,30 @@ fn each_unreadable_file_says_what_it_holds_and_what_to_do() {
     let der = made.write("client.der", der.as_ref());
     let err = ClientCertificate::read(&der, &made.key).unwrap_err();
     assert!(matches!(err, CertificateError::Der { .. }), "{err:?}");
+    let said = err.to_string();
+    let der_path = der.display();
     assert!(
-        err.to_string().contains("openssl x509 -inform der"),
-        "{err}"
+        said.contains("binary (DER)")
+            && said.contains(&format!(
+                "`openssl x509 -inform der -in {der_path} -out {der_path}.pem`"
+            ))
+            && said.contains(&format!("pass {der_path}.pem with --cert")),
+        "{said}"
+    );
+
+    // A DER key: detected, with the command that converts a key.
+    let key_der = rustls::pki_types::PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).unwrap();
+    let key_der = made.write("client.key.der", key_der.secret_der());
+    let err = ClientCertificate::read(&made.cert, &key_der).unwrap_err();
+    let said = err.to_string();
+    let key_path = key_der.display();
+    assert!(
+        said.contains("binary (DER)")
+            && said.contains(&format!(
+                "`openssl pkey -inform der -in {key_path} -out {key_path}.pem`"
+            ))
+            && said.contains(&format!("pass {key_path}.pem with --key")),
+        "{said}"
     );
 
     // --cert and --key swapped: each file holds what the other should.
