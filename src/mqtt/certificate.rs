@@ -201,10 +201,11 @@ impl ClientCertificate {
         }
     }
 
-    /// Whole days left at `now` (negative once expired): 11 days and 20
-    /// hours is 11.
+    /// Days left at `now`: calendar days (UTC) to the end date shown, so
+    /// the number matches the date a reader sees (9 days and 23 hours
+    /// before an end at midnight is 10); 0 on the last day, negative after.
     pub fn days_left(&self, now: DateTime<Utc>) -> i64 {
-        (self.not_after - now).num_days()
+        calendar_days(now, self.not_after)
     }
 
     /// Whether the certificate is valid yet at `now` (a wrong clock here,
@@ -294,18 +295,19 @@ impl ExpiryWatch {
     }
 
     /// The rule: expired past `not_after` (X.509's last valid instant),
-    /// else warned within the window, urgently under [`URGENT_DAYS`].
+    /// else warned within the window, urgently under [`URGENT_DAYS`]; the
+    /// window and the urgency count calendar days to the end date, as the
+    /// number said does, so a whole day reads alike all day long.
     pub fn at(&self, now: DateTime<Utc>) -> Expiry {
         let date = self.not_after.date_naive();
         if now > self.not_after {
             return Expiry::Expired { date };
         }
-        let left = self.not_after - now;
-        if left > chrono::Duration::days(i64::from(self.warn_days)) {
+        let days = calendar_days(now, self.not_after);
+        if self.warn_days == 0 || days > i64::from(self.warn_days) {
             return Expiry::Fine;
         }
-        let days = left.num_days();
-        if left < chrono::Duration::days(i64::from(URGENT_DAYS)) {
+        if days < i64::from(URGENT_DAYS) {
             Expiry::Urgent { days, date }
         } else {
             Expiry::Soon { days, date }
@@ -313,10 +315,15 @@ impl ExpiryWatch {
     }
 }
 
-/// `11 days`, `1 day`, `less than a day`.
+/// Calendar days (UTC) from `now`'s date to `end`'s date.
+fn calendar_days(now: DateTime<Utc>, end: DateTime<Utc>) -> i64 {
+    (end.date_naive() - now.date_naive()).num_days()
+}
+
+/// `11 days`, `1 day`, `today` (days counted as [`ExpiryWatch::at`] does).
 pub fn days_in_words(days: i64) -> String {
     match days {
-        i64::MIN..=0 => "less than a day".into(),
+        i64::MIN..=0 => "today".into(),
         1 => "1 day".into(),
         n => format!("{n} days"),
     }

@@ -90,8 +90,10 @@ fn client_certificate(
         "            valid from {} to {} ({}), extended key usage: {}",
         certificate.not_before.date_naive(),
         certificate.not_after.date_naive(),
-        if days < 0 {
+        if now > certificate.not_after {
             "expired".to_owned()
+        } else if days == 0 {
+            "ends today".to_owned()
         } else {
             format!("{} left", days_in_words(days))
         },

@@ -73,6 +73,15 @@ fn the_facts_of_a_certificate_are_read_with_its_key() {
     assert_eq!(cert.chain_length, 1);
     assert_eq!(cert.name(), "CN=u123456");
     assert_eq!(cert.days_left(utc(2026, 12, 20)), 12);
+    // To the date shown (2027-01-01), whatever the hour now.
+    assert_eq!(
+        cert.days_left(utc(2026, 12, 20) + chrono::Duration::hours(23)),
+        12
+    );
+    assert_eq!(
+        cert.days_left(utc(2026, 12, 21) - chrono::Duration::seconds(1)),
+        12
+    );
     assert!(cert.is_valid_yet(utc(2026, 1, 1)));
     assert!(!cert.is_valid_yet(utc(2025, 12, 31)));
 }
@@ -249,9 +258,21 @@ fn the_warning_window_starts_at_exactly_its_number_of_days() {
         Expiry::of(&cert, end - day * 30, 30),
         Expiry::Soon { days: 30, date }
     );
+    // The window starts with the calendar day (UTC) 30 days before the
+    // date shown, not 30 times 24 hours before the last instant.
+    assert_eq!(
+        Expiry::of(&cert, end - day * 29 - chrono::Duration::hours(23), 30),
+        Expiry::Soon { days: 30, date }
+    );
+    // Days are counted to the date shown: 9 days and 23 hours before an
+    // end at midnight is 10 days by the calendar a reader looks at.
+    assert_eq!(
+        Expiry::of(&cert, end - day * 9 - chrono::Duration::hours(23), 30),
+        Expiry::Soon { days: 10, date }
+    );
     assert_eq!(
         Expiry::of(&cert, end - day * 11 - second, 30),
-        Expiry::Soon { days: 11, date }
+        Expiry::Soon { days: 12, date }
     );
     // Another window from the setting.
     assert_eq!(Expiry::of(&cert, end - day * 30, 10), Expiry::Fine);
@@ -272,11 +293,26 @@ fn under_seven_days_the_warning_is_urgent() {
         Expiry::of(&cert, end - day * 7, 30),
         Expiry::Soon { days: 7, date }
     );
+    // All of that calendar day is 7 days; the next one is urgent.
     assert_eq!(
-        Expiry::of(&cert, end - day * 7 + second, 30),
+        Expiry::of(&cert, end - day * 6 - second, 30),
+        Expiry::Soon { days: 7, date }
+    );
+    assert_eq!(
+        Expiry::of(&cert, end - day * 6, 30),
         Expiry::Urgent { days: 6, date }
     );
     assert_eq!(Expiry::of(&cert, end, 30), Expiry::Urgent { days: 0, date });
+    // Ending late on its last day: "today" all that day, until it ends.
+    let evening = end + chrono::Duration::hours(18);
+    assert_eq!(
+        Expiry::of(&ends(evening), end + chrono::Duration::hours(1), 30),
+        Expiry::Urgent { days: 0, date }
+    );
+    assert_eq!(
+        Expiry::of(&ends(evening), evening + second, 30),
+        Expiry::Expired { date }
+    );
 }
 
 #[test]
@@ -295,9 +331,18 @@ fn a_certificate_that_ended_yesterday_is_expired_whatever_the_window() {
         Expiry::of(&cert, end + chrono::Duration::seconds(1), 30),
         Expiry::Expired { date }
     );
-    // A window of 0 warns of nothing before the end.
+    // A window of 0 warns of nothing before the end, not even on its
+    // last day.
     assert_eq!(
         Expiry::of(&cert, end - chrono::Duration::hours(1), 0),
+        Expiry::Fine
+    );
+    assert_eq!(
+        Expiry::of(
+            &ends(end + chrono::Duration::hours(18)),
+            end + chrono::Duration::hours(1),
+            0
+        ),
         Expiry::Fine
     );
 }
@@ -333,7 +378,7 @@ fn the_warning_and_the_refusal_name_the_certificate_the_date_and_what_to_ask_for
 
 #[test]
 fn days_are_said_in_words() {
-    assert_eq!(days_in_words(0), "less than a day");
+    assert_eq!(days_in_words(0), "today");
     assert_eq!(days_in_words(1), "1 day");
     assert_eq!(days_in_words(11), "11 days");
 }

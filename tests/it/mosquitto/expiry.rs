@@ -27,7 +27,7 @@ fn send_and_tail_warn_once_of_a_certificate_ending_within_30_days_and_still_conn
     let pki = Pki::generate(&sandbox);
     let broker = production_like(&sandbox, &pki);
     let expected = format!(
-        "wpconsole: warning: the client certificate CN=wpconsole test expires on {} (10 days): ask Stellantis for a new one before then",
+        "wpconsole: warning: the client certificate CN=wpconsole test expires on {} (11 days): ask Stellantis for a new one before then",
         days_from_now(11)
     );
 
@@ -151,7 +151,7 @@ fn the_console_shows_the_end_in_its_status_bar_and_an_expired_one_never_takes_th
     };
 
     let terminal = console(&pki.soon_cert, &pki.soon_key);
-    let said = format!("certificate expires {} (10 days)", days_from_now(11));
+    let said = format!("certificate expires {} (11 days)", days_from_now(11));
     let screen = terminal
         .wait_for("● connected", Duration::from_secs(15))
         .unwrap_or_else(|s| panic!("{s}"));

@@ -35,7 +35,7 @@ struct Pki {
     expired_cert: PathBuf,
     expired_key: PathBuf,
     /// A client certificate of the right CA that ends in 11 days (at
-    /// midnight UTC: 10 whole days left).
+    /// midnight UTC: 11 days by the calendar, as said).
     soon_cert: PathBuf,
     soon_key: PathBuf,
 }
