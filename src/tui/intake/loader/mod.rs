@@ -168,7 +168,9 @@ impl FileRecords {
     fn open(file: &ToRead, counts: &mut Counts) -> std::io::Result<Self> {
         match sidecar::open(&file.path, file.size) {
             Ok(opened) => {
-                counts.skipped += opened.skipped;
+                // A torn last line (a crash while writing) is said, as the
+                // lines read one by one say it.
+                counts.skipped += opened.skipped + u64::from(opened.torn_tail);
                 Ok(Self::Indexed(Box::new(IndexedRecords {
                     sidecar: opened.sidecar,
                     next: 0,
