@@ -177,6 +177,7 @@ pub(super) async fn tls(
             )
         }
         Err(err) => {
+            let fix = failure::tls_fix(&err, &connection.broker);
             let reason = crate::mqtt::reason::explain(
                 &ConnectionError::Io(err),
                 &connection.broker.authority(),
@@ -186,8 +187,9 @@ pub(super) async fn tls(
                 false,
             )
             .await;
+            let fix = fix.unwrap_or_else(|| failure::fix(reason.kind, connection));
             (
-                Step::fail(STEP, reason.text, failure::fix(reason.kind, connection))
+                Step::fail(STEP, reason.text, fix)
                     .with_details(details)
                     .timed(took),
                 None,
