@@ -153,9 +153,16 @@ impl Step {
 /// The steps run so far, then the whole report.
 #[derive(Debug, Serialize)]
 pub struct Report {
+    /// Which build checked (version, commit, features), and when: a
+    /// ticket then says both.
+    pub wpconsole: &'static str,
+    pub checked_at: String,
     /// The broker as configured, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub broker: Option<String>,
+    /// The login, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub uid: Option<String>,
     pub steps: Vec<Step>,
     /// Where the console's event log is.
     pub log: PathBuf,
@@ -195,7 +202,8 @@ impl Report {
     fn human(&self) -> String {
         let mut text = String::new();
         if let Some(broker) = &self.broker {
-            let _ = writeln!(text, "wpconsole doctor: {broker}");
+            let uid = self.uid.as_deref().unwrap_or("(no UID)");
+            let _ = writeln!(text, "wpconsole doctor: {broker} as {uid}");
         }
         for step in &self.steps {
             let mark = match step.status {
@@ -222,7 +230,10 @@ impl Report {
 
 pub async fn run(global: &GlobalArgs, args: &DoctorArgs) -> Result<u8, CliError> {
     let mut report = Report {
+        wpconsole: crate::cli::VERSION,
+        checked_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         broker: None,
+        uid: None,
         steps: Vec::new(),
         log: crate::logging::log_path(),
         exit_code: ALL_PASSED,
@@ -245,11 +256,8 @@ async fn diagnose(global: &GlobalArgs, args: &DoctorArgs, report: &mut Report) {
     let Some(checked) = report.take(local::settings(global, args)) else {
         return;
     };
-    report.broker = Some(format!(
-        "{} as {}",
-        checked.connection.broker,
-        checked.connection.uid.as_deref().unwrap_or("(no UID)")
-    ));
+    report.broker = Some(checked.connection.broker.to_string());
+    report.uid.clone_from(&checked.connection.uid);
     if report
         .take(files::files(&checked.connection, checked.cert_warn_days))
         .is_none()

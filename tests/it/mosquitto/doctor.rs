@@ -102,6 +102,21 @@ fn every_step_passes_against_a_production_like_broker_and_the_password_never_sho
     let (code, report, json) = doctor_json(&sandbox, &["--broker", &url, "--uid", UID], &files);
     assert_eq!(code, 0, "{report:#}");
     assert_eq!(report["exit_code"], 0);
+    // A ticket says which build checked what, and when.
+    assert_eq!(report["uid"], UID, "{report:#}");
+    assert_eq!(report["broker"], url.as_str(), "{report:#}");
+    assert!(
+        report["wpconsole"]
+            .as_str()
+            .is_some_and(|v| v.contains("(commit ")),
+        "{report:#}"
+    );
+    assert!(
+        report["checked_at"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z')),
+        "{report:#}"
+    );
     let expected: Vec<(String, String)> = [
         ("settings", "pass"),
         ("files", "pass"),
