@@ -23,7 +23,10 @@ pub struct Password(String);
 /// Why a password file gives no password to log in with.
 #[derive(Debug, thiserror::Error)]
 pub enum PasswordFileError {
-    #[error("cannot read the password file {path}: {source}", path = path.display())]
+    #[error(
+        "cannot read the password file {path}: {source}: check the path given with --password-file (or the profile's password-file)",
+        path = path.display()
+    )]
     Unreadable {
         path: std::path::PathBuf,
         source: std::io::Error,

@@ -38,7 +38,7 @@ pub(super) fn settings(global: &GlobalArgs, args: &DoctorArgs) -> (Step, Option<
                 Step::fail(
                     STEP,
                     err.message,
-                    "correct the config file (or choose another --profile) as said above",
+                    "correct the config file, or name one of its profiles with --profile (or WPCONSOLE_PROFILE)",
                 ),
                 None,
             );
@@ -72,7 +72,7 @@ pub(super) fn settings(global: &GlobalArgs, args: &DoctorArgs) -> (Step, Option<
                 Step::fail(
                     STEP,
                     err.message,
-                    "give the settings the sentence above names",
+                    "set what the line above names, by its flag, its WPCONSOLE_ variable or its profile key, as it says",
                 )
                 .with_details(origins(&settings, None)),
                 None,

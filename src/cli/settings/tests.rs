@@ -128,6 +128,13 @@ fn password_file_first_line_is_the_password() {
     assert_eq!(read_password_file(&path).unwrap().expose(), "s3cret");
     let err = read_password_file(&dir.path().join("missing")).unwrap_err();
     assert!(err.message.contains("cannot read the password file"));
+    assert!(
+        err.message.ends_with(
+            "check the path given with --password-file (or the profile's password-file)"
+        ),
+        "{}",
+        err.message
+    );
 }
 
 #[test]
