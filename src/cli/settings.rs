@@ -400,6 +400,13 @@ impl Settings {
                 .map(|password| (Some(password), PasswordSource::File(path.clone())));
         }
         if let Ok(text) = std::env::var(PASSWORD_ENV) {
+            // Sent, an empty password is a refused login the broker counts
+            // against the account (as an empty password file is).
+            if text.is_empty() {
+                return Err(CliError::usage(format!(
+                    "{PASSWORD_ENV} is set but empty: put the MQTT password in it, or unset it (unset {PASSWORD_ENV})"
+                )));
+            }
             return Ok((
                 Some(Password::new(text)),
                 PasswordSource::Environment(PASSWORD_ENV.into()),

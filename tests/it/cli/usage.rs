@@ -265,6 +265,26 @@ fn an_empty_password_file_is_refused_before_anything_is_sent() {
 }
 
 #[test]
+fn an_empty_password_variable_is_refused_before_anything_is_sent() {
+    // Like an empty password file: sent, it is a refused login counted
+    // against the account.
+    let sandbox = Sandbox::new();
+    let out = sandbox
+        .wpconsole()
+        .env("WPCONSOLE_PASSWORD", "")
+        .args(["--broker", "mqtt://127.0.0.1:1", "--uid", "U"])
+        .args(["tail", "--count", "1"])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("WPCONSOLE_PASSWORD is set but empty"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn tls_files_given_with_a_plain_broker_url_are_said_to_be_unused_once() {
     // A profile with ca/cert/key and a broker URL of mqtt://: nothing of
     // them is used, which a command says once before connecting.
