@@ -49,12 +49,10 @@ impl Drop for Unmount {
     }
 }
 
-#[test]
-fn a_full_disk_is_reported_and_the_console_keeps_going() {
-    if !available("a_full_disk_is_reported_and_the_console_keeps_going") {
-        return;
-    }
-    let sandbox = Sandbox::new();
+/// A 16 KiB tmpfs in the sandbox (a disk that fills at once), unmounted
+/// when the guard goes; `None`, said as skipped, where it cannot be
+/// mounted (it needs root).
+pub(super) fn small_disk(sandbox: &Sandbox, test: &str) -> Option<(std::path::PathBuf, Unmount)> {
     let mount = sandbox.path("small-disk");
     std::fs::create_dir(&mount).unwrap();
     let mounted = Command::new("mount")
@@ -63,12 +61,24 @@ fn a_full_disk_is_reported_and_the_console_keeps_going() {
         .status()
         .is_ok_and(|s| s.success());
     if !mounted {
-        eprintln!(
-            "SKIPPED a_full_disk_is_reported_and_the_console_keeps_going: cannot mount a small tmpfs here (needs root)"
-        );
+        eprintln!("SKIPPED {test}: cannot mount a small tmpfs here (needs root)");
+        return None;
+    }
+    Some((mount.clone(), Unmount(mount)))
+}
+
+#[test]
+fn a_full_disk_is_reported_and_the_console_keeps_going() {
+    if !available("a_full_disk_is_reported_and_the_console_keeps_going") {
         return;
     }
-    let _unmount = Unmount(mount.clone());
+    let sandbox = Sandbox::new();
+    let Some((mount, _unmount)) = small_disk(
+        &sandbox,
+        "a_full_disk_is_reported_and_the_console_keeps_going",
+    ) else {
+        return;
+    };
     let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
     let url = format!("mqtt://127.0.0.1:{}", broker.port);
     let journal = mount.join("journal").display().to_string();

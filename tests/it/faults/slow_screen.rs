@@ -146,20 +146,12 @@ fn a_disk_that_writes_again_leaves_a_gap_record_of_what_it_could_not_write() {
         return;
     }
     let sandbox = Sandbox::new();
-    let mount = sandbox.path("small-disk");
-    std::fs::create_dir(&mount).unwrap();
-    let mounted = Command::new("mount")
-        .args(["-t", "tmpfs", "-o", "size=16k", "tmpfs"])
-        .arg(&mount)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !mounted {
-        eprintln!(
-            "SKIPPED a_disk_that_writes_again_leaves_a_gap_record_of_what_it_could_not_write: cannot mount a small tmpfs here (needs root)"
-        );
+    let Some((mount, _unmount)) = super::journal::small_disk(
+        &sandbox,
+        "a_disk_that_writes_again_leaves_a_gap_record_of_what_it_could_not_write",
+    ) else {
         return;
-    }
-    let _unmount = super::journal::Unmount(mount.clone());
+    };
     let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
     let journal = mount.join("journal").display().to_string();
     let terminal = slow_console(&sandbox, broker.port, "0", &["--journal", &journal]);
