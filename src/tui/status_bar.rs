@@ -8,6 +8,7 @@ use super::editor::StatusLevel;
 use super::theme::Theme;
 use super::width::{self, fit};
 use crate::mqtt::certificate::{Expiry, days_in_words};
+use crate::tui::draw::group64 as group;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
@@ -307,10 +308,6 @@ pub fn render(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         vec![parts.one_row(room)]
     };
     frame.render_widget(Paragraph::new(lines), area);
-}
-
-fn group(n: u64) -> String {
-    crate::domain::envelope::group(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// A text progress bar `width` cells wide, with the percentage.

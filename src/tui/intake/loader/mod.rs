@@ -10,6 +10,7 @@ use crate::store::StoredRecord;
 use crate::store::journal::sidecar::{self, Sidecar};
 use crate::store::read_back::Files;
 use crate::tui::app::{App, Loaded, Msg, Progress};
+use crate::tui::draw::group64 as group;
 use crate::tui::editor::StatusLevel;
 use crate::tui::update;
 use chrono::Utc;
@@ -316,10 +317,6 @@ impl Merge {
             offset,
         })
     }
-}
-
-fn group(n: u64) -> String {
-    crate::domain::envelope::group(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// One journal or capture line as an index record, if it is one (the
