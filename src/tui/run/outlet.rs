@@ -61,15 +61,14 @@ pub(super) fn carry_out(
             );
         }
         Command::Export(work) => {
-            let path = std::env::current_dir().unwrap_or_default().join(format!(
-                "wpconsole-export-{}.jsonl",
-                Utc::now().format("%Y%m%d-%H%M%S")
-            ));
+            let dir = std::env::current_dir().unwrap_or_default();
+            let stamp = Utc::now().format("%Y%m%d-%H%M%S").to_string();
             let results = results.clone();
             // Off the UI thread: the worker reads payloads back and writes
             // as the log feeds it.
             tokio::task::spawn_blocking(move || {
-                let written = std::fs::File::create(&path).and_then(|file| work.run(file));
+                let (path, file) = new_export_file(&dir, &stamp);
+                let written = file.and_then(|file| work.run(file));
                 let (level, text) = match written {
                     Ok(done) => {
                         let left_out = if done.left_out > 0 {
@@ -165,5 +164,49 @@ fn publish_one(app: &mut App, out: &Outlet<'_>, outgoing: Outgoing) -> Result<()
             update(app, Msg::PublishFailed(why.clone()));
             Err(why)
         }
+    }
+}
+
+/// A new export file in `dir` named by its time, never one that exists:
+/// two exports in one second get `-1`, `-2`, ... (before: the second
+/// replaced the first).
+fn new_export_file(
+    dir: &std::path::Path,
+    stamp: &str,
+) -> (std::path::PathBuf, std::io::Result<std::fs::File>) {
+    let mut path = dir.join(format!("wpconsole-export-{stamp}.jsonl"));
+    for n in 1..1000 {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                path = dir.join(format!("wpconsole-export-{stamp}-{n}.jsonl"));
+            }
+            opened => return (path, opened),
+        }
+    }
+    let opened = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(&path);
+    (path, opened)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn two_exports_in_one_second_go_to_two_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let (first, file) = super::new_export_file(dir.path(), "20261130-022429");
+        file.unwrap();
+        let (second, file) = super::new_export_file(dir.path(), "20261130-022429");
+        file.unwrap();
+        assert_ne!(first, second);
+        assert!(
+            second.ends_with("wpconsole-export-20261130-022429-1.jsonl"),
+            "{second:?}"
+        );
     }
 }
