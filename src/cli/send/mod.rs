@@ -75,22 +75,10 @@ pub struct SendArgs {
     pub reply_field: Option<String>,
 }
 
-/// `500ms`, `30s`, `2m` or a number of seconds.
+/// `500ms`, `30s`, `2m` or a number of seconds: the crate's one reader of
+/// a duration.
 fn parse_duration(text: &str) -> Result<Duration, String> {
-    let text = text.trim();
-    let (number, unit) = text
-        .find(|c: char| !c.is_ascii_digit() && c != '.')
-        .map_or((text, "s"), |at| text.split_at(at));
-    let value: f64 = number
-        .parse()
-        .map_err(|_| format!("{text:?} is not a duration: write 500ms, 30s or 2m"))?;
-    let seconds = match unit {
-        "ms" => value / 1000.0,
-        "s" => value,
-        "m" => value * 60.0,
-        _ => return Err(format!("{text:?}: the unit must be ms, s or m")),
-    };
-    Duration::try_from_secs_f64(seconds).map_err(|err| format!("{text:?}: {err}"))
+    crate::domain::duration::parse(text).map_err(|err| err.to_string())
 }
 
 impl SendArgs {
