@@ -52,6 +52,9 @@ pub struct Settings {
     /// about (`--cert-warn-days`, profile `cert-warn-days`).
     pub cert_warn_days: u32,
     pub fleet: Vec<FleetEntry>,
+    /// The profile's watch rules as written (`[[profiles.NAME.watch]]`);
+    /// [`Settings::watch_rules`] reads and checks them.
+    pub watch: Vec<crate::domain::watch::RuleSpec>,
     /// The journal root, `None` for no journal: each account journals in
     /// its own directory under it (see [`Settings::journal`]).
     pub journal_root: Option<PathBuf>,
@@ -172,6 +175,7 @@ impl Settings {
             track_timeout: Duration::from_secs(given.track_timeout.unwrap_or(30).max(1)),
             track: given.track.unwrap_or(true),
             fleet: given.fleet,
+            watch: given.watch,
             history_days: given.history_days.unwrap_or(DEFAULT_HISTORY_DAYS).max(1),
             keys: None,
             origins: given.origins,
@@ -226,6 +230,21 @@ impl Settings {
             root: root.clone(),
             account,
         }))
+    }
+
+    /// The profile's watch rules, read and checked: the one loader of
+    /// every command that applies them (the console, `wpconsole watch`). A
+    /// rule that does not parse is refused (exit 2) naming the config file,
+    /// the profile, the rule, the key and, for a jq expression, the column.
+    pub fn watch_rules(&self) -> Result<Vec<crate::domain::watch::Rule>, CliError> {
+        crate::domain::watch::compile_all(&self.watch).map_err(|err| {
+            CliError::usage(format!(
+                "{}: profile {:?}: {err}: fix the rule in [[profiles.{}.watch]] or remove it",
+                self.config_path.display(),
+                self.profile_name.as_deref().unwrap_or_default(),
+                self.profile_name.as_deref().unwrap_or("NAME"),
+            ))
+        })
     }
 
     /// The action catalog, when one is configured.

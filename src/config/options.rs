@@ -228,6 +228,12 @@ pub struct Options {
     #[arg(skip)]
     #[serde(default)]
     pub fleet: Vec<FleetEntry>,
+    /// `[[profiles.NAME.watch]]`: the watch rules, as written (read and
+    /// checked by `Settings::watch_rules`, for every command that applies
+    /// them).
+    #[arg(skip)]
+    #[serde(default)]
+    pub watch: Vec<crate::domain::watch::RuleSpec>,
     /// Where each value came from: the command line's flags and
     /// environment as read (`Origins::given`), then every option once laid
     /// over a profile. Neither a flag nor a profile key.
@@ -302,6 +308,7 @@ impl Options {
             track_timeout,
             password,
             fleet,
+            watch,
             origins: given,
         } = self;
         let mut origins = Origins::default();
@@ -320,6 +327,7 @@ impl Options {
         // The command line's own, with its default: a profile has none.
         origins.lay(&given, "cache_mb", given.knows("cache_mb"), false);
         origins.lay(&given, "fleet", !fleet.is_empty(), !under.fleet.is_empty());
+        origins.lay(&given, "watch", !watch.is_empty(), !under.watch.is_empty());
         Self {
             broker: lay!(broker),
             uid: lay!(uid),
@@ -352,6 +360,7 @@ impl Options {
             track_timeout: lay!(track_timeout),
             password: lay!(password),
             fleet: if fleet.is_empty() { under.fleet } else { fleet },
+            watch: if watch.is_empty() { under.watch } else { watch },
             origins,
         }
     }
@@ -398,13 +407,14 @@ mod tests {
         // own, a profile's own, and the one flag that says the opposite of
         // its key.
         const FLAG_ONLY: [&str; 4] = ["fresh", "cache-mb", "no-journal", "log-level"];
-        const PROFILE_ONLY: [&str; 6] = [
+        const PROFILE_ONLY: [&str; 7] = [
             "production",
             "track-field",
             "reply-field",
             "track-timeout",
             "password",
             "fleet",
+            "watch",
         ];
         const OPPOSITE: (&str, &str) = ("no-track", "track");
         let keys = profile_keys();

@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod display;
+pub mod duration;
 pub mod envelope;
 pub mod inbound;
 pub mod json;
@@ -14,6 +15,7 @@ pub mod record;
 pub mod topic;
 pub mod tracking;
 pub mod vin;
+pub mod watch;
 
 pub use envelope::{
     CheckedPayload, DEFAULT_SIZE_LIMIT, MessageKind, Refusal, SizeReport, Validation,

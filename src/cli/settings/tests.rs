@@ -273,3 +273,39 @@ fn the_warning_window_comes_from_the_flag_over_the_profile_and_reaches_the_conso
     let s = Settings::merge(&given(flag), None, profile);
     assert_eq!(s.cert_warn_days, 7);
 }
+
+#[test]
+fn a_profiles_watch_rules_are_read_and_one_that_does_not_parse_is_refused_naming_the_profile() {
+    let text = "[profiles.p]\n[[profiles.p.watch]]\nname = \"quiet\"\nsilent = \"5m\"\n[[profiles.p.watch]]\nname = \"unanswered\"\nunacknowledged = true\n";
+    let profile = ConfigFile::parse(text, Path::new("t")).unwrap().profiles["p"].clone();
+    let s = Settings::merge(&GlobalArgs::default(), Some("p".into()), profile);
+    let rules = s.watch_rules().unwrap();
+    assert_eq!(
+        rules.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(),
+        ["quiet", "unanswered"]
+    );
+    let text = "[profiles.p]\n[[profiles.p.watch]]\nname = \"quiet\"\nsilent = \"5 min\"\n";
+    let profile = ConfigFile::parse(text, Path::new("t")).unwrap().profiles["p"].clone();
+    let mut s = Settings::merge(&GlobalArgs::default(), Some("p".into()), profile);
+    s.config_path = PathBuf::from("cfg.toml");
+    let err = s.watch_rules().unwrap_err();
+    assert_eq!(err.code, crate::cli::exit::USAGE);
+    assert!(
+        err.message
+            .starts_with("cfg.toml: profile \"p\": watch rule \"quiet\": silent: "),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.message.contains("[[profiles.p.watch]]"),
+        "{}",
+        err.message
+    );
+    let err = ConfigFile::parse(
+        "[profiles.p]\n[[profiles.p.watch]]\nname = \"q\"\nsilence = \"5m\"\n",
+        Path::new("t"),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("silence"), "{err}");
+    assert!(err.to_string().contains("line 4"), "{err}");
+}
