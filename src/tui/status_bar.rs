@@ -47,6 +47,7 @@ fn parts(app: &App, theme: Theme) -> Parts {
         Span::raw(format!(" rx {} ", app.history().live_rx)),
         Span::raw(format!(" tx {} ", app.history().live_tx)),
     ];
+    spans.extend(open_alerts(app, theme));
     if let Some(progress) = &app.progress() {
         spans.push(Span::styled(
             format!(
@@ -117,6 +118,21 @@ fn parts(app: &App, theme: Theme) -> Parts {
         reason,
         notice,
     }
+}
+
+/// The open alerts, with the key that lists them: never cut.
+fn open_alerts(app: &App, theme: Theme) -> Option<Span<'static>> {
+    use crate::tui::keys::{Action, Scope};
+    let open = app.alerts().open();
+    if open == 0 {
+        return None;
+    }
+    let key = app.keys().first_label(Scope::Global, Action::ShowAlerts);
+    let plural = if open == 1 { "" } else { "s" };
+    Some(Span::styled(
+        format!(" {} open alert{plural} ({key}) ", group(open as u64)),
+        theme.error(),
+    ))
 }
 
 /// The client certificate's end, when near: amber in the warning window,

@@ -176,6 +176,7 @@ fn vehicle_row(app: &super::App, target: &str) -> String {
 }
 
 mod accounts;
+mod alerts;
 mod detail;
 mod drawing;
 mod editor;

@@ -5,6 +5,7 @@
 use super::app::{App, ConnectionState, Focus, HistoryOf};
 use super::keys::{Action, Scope};
 use super::layout::Areas;
+use super::panes::alerts::AlertsView;
 use super::panes::detail::DetailView;
 use super::panes::editor::EditorView;
 use super::panes::log::LogView;
@@ -22,6 +23,9 @@ pub fn view(frame: &mut Frame, app: &App) {
     let areas = app.areas();
     title_bar(frame, app, theme, areas.title);
     panes(frame, app, theme, &areas);
+    if app.alerts().shown() {
+        alerts(frame, app, theme, &areas);
+    }
     super::status_bar::render(frame, app, theme, areas.status);
     footer(frame, app, theme, areas.footer);
     if let Some(modal) = &app.modal() {
@@ -45,6 +49,7 @@ fn panes(frame: &mut Frame, app: &App, theme: Theme, areas: &Areas) {
                 app.silent_after()
             },
             target: app.editor().target(),
+            alerts: app.alerts(),
             prompt: prompt(Focus::Vehicles),
             focused: app.focus() == Focus::Vehicles,
             theme,
@@ -88,6 +93,24 @@ fn panes(frame: &mut Frame, app: &App, theme: Theme, areas: &Areas) {
         };
         app.editor().render(frame, area, &view);
     }
+}
+
+/// The Alerts pane, up, over the panes' place.
+fn alerts(frame: &mut Frame, app: &App, theme: Theme, areas: &Areas) {
+    let top = areas.title.bottom();
+    let area = Rect::new(
+        0,
+        top,
+        areas.title.width,
+        areas.status.y.saturating_sub(top),
+    );
+    let acknowledge = app.keys().first_label(Scope::Alerts, Action::Acknowledge);
+    let view = AlertsView {
+        offset: app.offset(),
+        acknowledge_key: &acknowledge,
+        theme,
+    };
+    app.alerts().render(frame, area, &view);
 }
 
 fn title_bar(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
@@ -231,7 +254,11 @@ fn footer(frame: &mut Frame, app: &App, theme: Theme, area: Rect) {
         frame.render_widget(Line::from(fit_footer(items, area.width)), area);
         return;
     }
-    let scope = app.focus().scope();
+    let scope = if app.alerts().shown() {
+        Scope::Alerts
+    } else {
+        app.focus().scope()
+    };
     if matches!(app.connection(), ConnectionState::LoginRefused { .. }) {
         for (keys, text) in app.keys().hints(Scope::LoginRefused, offer) {
             items.push(hint(keys, text, true));

@@ -5,6 +5,7 @@
 //! `App` routes: keys, clicks and scrolls go to the pane they are for
 //! (see [`super::panes`]), and `App` acts on what the pane answers.
 
+mod alerts;
 mod compose;
 mod events;
 
@@ -21,6 +22,7 @@ mod status;
 
 use super::editor::{EditorState, StatusLevel, Template};
 use super::keys::{Action, KeyTable, Scope};
+use super::panes::alerts::AlertsPane;
 use super::panes::detail::DetailPane;
 use super::panes::log::LogPane;
 use super::panes::vehicles::VehiclesPane;
@@ -64,6 +66,8 @@ pub struct App {
     vehicles: VehiclesPane,
     log: LogPane,
     detail: DetailPane,
+    /// What the watch rules raised, and the pane (`A`) that lists it.
+    alerts: AlertsPane,
     editor: EditorState,
     templates: Vec<Template>,
     /// The account's popup ledger as last read from disk (the run loop
@@ -133,6 +137,7 @@ impl App {
             vehicles: VehiclesPane::default(),
             log: LogPane::default(),
             detail: DetailPane::default(),
+            alerts: AlertsPane::default(),
             editor: EditorState::new(&first_template),
             templates: config.templates,
             popups: PopupLedger::default(),
@@ -271,6 +276,7 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
         Msg::Key(key) if key.kind != KeyEventKind::Release => on_key(app, key),
         Msg::Key(_) => None,
         Msg::Mouse(mouse) if app.modal.is_some() => modals::on_modal_mouse(app, mouse),
+        Msg::Mouse(mouse) if app.alerts.shown() => alerts::on_alerts_mouse(app, mouse),
         Msg::Mouse(mouse) => {
             mouse::on_mouse(app, mouse);
             None
@@ -309,6 +315,10 @@ fn apply(app: &mut App, msg: Msg) -> Option<Command> {
         ),
         Msg::Loaded(records) => {
             on_loaded(app, records);
+            None
+        }
+        Msg::Alerts(raised) => {
+            alerts::on_alerts(app, raised);
             None
         }
         Msg::Journal(state) => {

@@ -110,7 +110,11 @@ fn jump_to(app: &mut App, text: &str) {
 fn help_content<'a>(app: &'a App, read_only: Option<&'a str>) -> HelpContent<'a> {
     HelpContent {
         keys: &app.keys,
-        scope: app.focus.scope(),
+        scope: if app.alerts.shown() {
+            crate::tui::keys::Scope::Alerts
+        } else {
+            app.focus.scope()
+        },
         offer: app.offer(),
         login_refused: matches!(app.connection, ConnectionState::LoginRefused { .. }),
         read_only,

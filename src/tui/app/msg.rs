@@ -51,6 +51,9 @@ pub enum Msg {
     Session(SessionEvent),
     /// Messages read back from journals or captures (`wpconsole open`).
     Loaded(Vec<Loaded>),
+    /// Alerts the watch rules raised (the intake, after the messages they
+    /// are about), or read back from the journal (the loader).
+    Alerts(Vec<crate::tui::panes::alerts::Alert>),
     /// Messages decoded (and journaled) by the loop, a burst at a time: the
     /// detail is rebuilt once per burst, not once per message.
     Received(Vec<InboundMessage>),

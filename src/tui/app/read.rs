@@ -70,6 +70,11 @@ impl App {
         &self.log
     }
 
+    /// The alerts the watch rules raised, and their pane.
+    pub fn alerts(&self) -> &crate::tui::panes::alerts::AlertsPane {
+        &self.alerts
+    }
+
     pub fn detail(&self) -> &DetailPane {
         &self.detail
     }

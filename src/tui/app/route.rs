@@ -123,6 +123,11 @@ pub(super) fn on_key(app: &mut App, key: KeyEvent) -> Option<Command> {
     if app.modal.is_some() {
         return modals::on_modal_key(app, key);
     }
+    // The Alerts pane, up, takes only its own keys (and the interrupt).
+    if app.alerts.shown() {
+        let action = app.keys.action_for(Scope::Alerts, &key)?;
+        return super::alerts::on_alerts_key(app, action);
+    }
     // Keys that only work while the login is refused come first.
     if matches!(app.connection, ConnectionState::LoginRefused { .. })
         && let Some(action) = app.keys.action_for(Scope::LoginRefused, &key)
@@ -162,6 +167,7 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
             }
         }
         Action::Help => open_help(app),
+        Action::ShowAlerts => app.alerts.show(true),
         Action::FocusNext => app.focus = app.focus.step(true),
         Action::FocusPrevious => app.focus = app.focus.step(false),
         Action::FocusEditor => app.focus = Focus::Editor,

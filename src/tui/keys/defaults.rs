@@ -45,6 +45,8 @@ const fn alt(code: KeyCode) -> Key {
 const G: [Key; 2] = upper('G');
 const K: [Key; 2] = upper('K');
 const T: [Key; 2] = upper('T');
+const A: [Key; 2] = upper('A');
+const C: [Key; 2] = upper('C');
 
 /// Every key of the console.
 pub const DEFAULTS: &[Row] = &[
@@ -109,6 +111,13 @@ pub const DEFAULTS: &[Row] = &[
         action: Action::Templates,
         hint: "templates",
         help: "pick a template for the editor",
+    },
+    Row {
+        scope: Scope::Global,
+        keys: &A,
+        action: Action::ShowAlerts,
+        hint: "alerts",
+        help: "the Alerts pane: what the watch rules raised; an alert is open until acknowledged there (a silence, until its vehicle is back); open ones are counted in the status bar, ● on their vehicle",
     },
     Row {
         scope: Scope::Vehicles,
@@ -596,5 +605,82 @@ pub const DEFAULTS: &[Row] = &[
         action: Action::DeleteBack,
         hint: "deletes",
         help: "delete the last character",
+    },
+    Row {
+        scope: Scope::Alerts,
+        keys: &[ch('k'), plain(KeyCode::Up)],
+        action: Action::Up,
+        hint: "",
+        help: "newer alert",
+    },
+    Row {
+        scope: Scope::Alerts,
+        keys: &[ch('j'), plain(KeyCode::Down)],
+        action: Action::Down,
+        hint: "",
+        help: "older alert",
+    },
+    Row {
+        scope: Scope::Alerts,
+        keys: &[plain(KeyCode::PageUp)],
+        action: Action::PageUp,
+        hint: "",
+        help: "a page up",
+    },
+    Row {
+        scope: Scope::Alerts,
+        keys: &[plain(KeyCode::PageDown)],
+        action: Action::PageDown,
+        hint: "",
+        help: "a page down",
+    },
+    Row {
+        scope: Scope::Alerts,
+        keys: &[ch('g'), plain(KeyCode::Home)],
+        action: Action::Top,
+        hint: "",
+        help: "the newest alert",
+    },
+    Row {
+        scope: Scope::Alerts,
+        keys: &[G[0], G[1], plain(KeyCode::End)],
+        action: Action::Bottom,
+        hint: "",
+        help: "the oldest alert",
+    },
+    Row {
+        scope: Scope::Alerts,
+        keys: &[plain(KeyCode::Enter)],
+        action: Action::Select,
+        hint: "show message",
+        help: "show the message that raised the alert in the log (the pane closes)",
+    },
+    Row {
+        scope: Scope::Alerts,
+        keys: &[ch('a')],
+        action: Action::Acknowledge,
+        hint: "acknowledge",
+        help: "acknowledge the alert: it is no longer open (no badge, not counted), and stays listed dimmed",
+    },
+    Row {
+        scope: Scope::Alerts,
+        keys: &C,
+        action: Action::AcknowledgeAll,
+        hint: "acknowledge all",
+        help: "acknowledge every open alert",
+    },
+    Row {
+        scope: Scope::Alerts,
+        keys: &[ch('?')],
+        action: Action::Help,
+        hint: "help",
+        help: "this help",
+    },
+    Row {
+        scope: Scope::Alerts,
+        keys: &[plain(KeyCode::Esc), A[0], A[1], ch('q')],
+        action: Action::Close,
+        hint: "close",
+        help: "close the Alerts pane",
     },
 ];

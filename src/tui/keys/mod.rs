@@ -36,11 +36,13 @@ pub enum Scope {
     FilterPrompt,
     /// Typing the time the log jumps to (`T`): letters are text.
     TimePrompt,
+    /// The Alerts pane (`A`), over the others while it is up.
+    Alerts,
 }
 
 impl Scope {
     /// Every scope, for the config file's names.
-    pub const ALL: [Scope; 14] = [
+    pub const ALL: [Scope; 15] = [
         Scope::Always,
         Scope::Everywhere,
         Scope::Global,
@@ -55,6 +57,7 @@ impl Scope {
         Scope::FleetConfirm,
         Scope::FilterPrompt,
         Scope::TimePrompt,
+        Scope::Alerts,
     ];
 
     /// The heading the help gives the scope's keys.
@@ -72,6 +75,7 @@ impl Scope {
             Self::FleetConfirm => "Fleet confirmation",
             Self::FilterPrompt => "Filter prompt",
             Self::TimePrompt => "Time prompt",
+            Self::Alerts => "Alerts",
         }
     }
 
@@ -92,6 +96,7 @@ impl Scope {
             Self::FleetConfirm => "fleet-confirm",
             Self::FilterPrompt => "filter-prompt",
             Self::TimePrompt => "time-prompt",
+            Self::Alerts => "alerts",
         }
     }
 
@@ -110,6 +115,7 @@ impl Scope {
                 | Self::FleetConfirm
                 | Self::FilterPrompt
                 | Self::TimePrompt
+                | Self::Alerts
         )
     }
 }
@@ -194,6 +200,14 @@ actions! {
     Accept = "accept",
     /// Deletes the character before the prompt's cursor.
     DeleteBack = "delete-back",
+    /// Puts the Alerts pane up (or down).
+    ShowAlerts = "show-alerts",
+    /// Acknowledges the alert under the cursor.
+    Acknowledge = "acknowledge",
+    /// Acknowledges every open alert.
+    AcknowledgeAll = "acknowledge-all",
+    /// Turns the log's filter in force into a watch rule of the profile.
+    SaveRule = "save-rule",
 }
 
 /// One key.

@@ -52,6 +52,7 @@ fn a_popup_takes_only_its_own_keys_and_the_interrupt() {
         Scope::FleetConfirm,
         Scope::FilterPrompt,
         Scope::TimePrompt,
+        Scope::Alerts,
     ] {
         assert_eq!(table().action_for(popup, &t), None, "{popup:?}");
         assert_eq!(

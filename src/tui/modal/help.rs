@@ -258,6 +258,7 @@ fn place(keys: &KeyTable, step: &Binding) -> String {
             Scope::Confirm | Scope::FleetConfirm => "confirmation",
             Scope::FilterPrompt => "filter prompt",
             Scope::TimePrompt => "time prompt",
+            Scope::Alerts => "alerts pane",
         })
         .collect();
     scopes.join(", ")

@@ -4,6 +4,7 @@
 //! Panes know nothing of `App`: it routes actions to the focused one and
 //! acts on what they answer (a vehicle chosen, a notice, a command).
 
+pub mod alerts;
 pub mod detail;
 pub mod editor;
 pub mod log;

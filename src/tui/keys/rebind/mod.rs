@@ -211,6 +211,7 @@ fn place(scope: Scope) -> &'static str {
         Scope::FleetConfirm => "fleet publish confirmation",
         Scope::FilterPrompt => "filter prompt",
         Scope::TimePrompt => "time prompt",
+        Scope::Alerts => "alerts pane",
     }
 }
 

@@ -76,6 +76,27 @@ impl LogPane {
     }
 }
 
+impl LogPane {
+    /// Selects message `seq` (an alert's, from the Alerts pane), heading
+    /// the window; `None` when the filter hides it.
+    pub fn select_message(
+        &mut self,
+        seq: u64,
+        history: &History,
+        rows: usize,
+    ) -> Option<LogReaction> {
+        let index = self.index_of(seq, history)?;
+        self.selected = Some(seq);
+        self.follow = index + 1 == self.len(history);
+        if self.follow {
+            self.waiting = 0;
+        }
+        self.top = index;
+        self.keep_selection_visible(history, rows);
+        Some(LogReaction::detail(DetailUpdate::Now))
+    }
+}
+
 /// The first index of `0..len` for which `before` is false, `before`
 /// being true for a prefix (the slice's `partition_point`, over indices).
 fn partition_point(len: usize, before: impl Fn(usize) -> bool) -> usize {

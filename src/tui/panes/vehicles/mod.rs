@@ -53,6 +53,8 @@ pub struct VehiclesView<'a> {
     pub silent_after: Duration,
     /// The editor's target, marked `>`.
     pub target: Option<&'a Vin>,
+    /// The alerts raised: a vehicle with open ones wears a badge.
+    pub alerts: &'a crate::tui::panes::alerts::AlertsPane,
     /// The filter being typed, when the prompt is open for this pane.
     pub prompt: Option<&'a str>,
     pub focused: bool,

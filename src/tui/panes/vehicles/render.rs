@@ -66,8 +66,8 @@ impl VehiclesPane {
         frame.render_widget(Paragraph::new(lines), inner);
     }
 
-    /// A row's text, and whether it is drawn as a warning (silent, or too
-    /// many unacknowledged messages).
+    /// A row's text, and whether it is drawn as a warning (silent, too
+    /// many unacknowledged messages, or open alerts).
     fn row_text(
         &self,
         row: &VehicleRow,
@@ -101,7 +101,18 @@ impl VehiclesPane {
                 };
                 let deliveries = view.deliveries.vehicle(vin);
                 let flooded = deliveries.is_some_and(VehicleDeliveries::flooded);
-                let silent = is_silent(view.now, stats.last_seen, view.silent_after) || flooded;
+                let alerts = view.alerts.open_for(vin);
+                let silent = is_silent(view.now, stats.last_seen, view.silent_after)
+                    || flooded
+                    || alerts > 0;
+                // Open alerts: a badge ahead of the label, the row drawn
+                // as a warning (the Alerts pane, `A`, says which).
+                let badge = if alerts > 0 {
+                    format!("●{alerts} ")
+                } else {
+                    String::new()
+                };
+                let label_width = label_width.saturating_sub(crate::tui::width::of(&badge));
                 // A column each, so none hides another: `!` silent (or
                 // too many unacknowledged), `>` the editor's target, `*`
                 // marked for a fleet publish.
@@ -114,7 +125,7 @@ impl VehiclesPane {
                 );
                 (
                     format!(
-                        "{marker}{vin} {} rx {:<5} tx {:<5}{:>4}",
+                        "{marker}{vin} {badge}{} rx {:<5} tx {:<5}{:>4}",
                         // The label says which vehicle; tracking's figures
                         // stand beside it.
                         pad(
