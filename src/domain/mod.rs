@@ -6,6 +6,7 @@ pub mod display;
 pub mod duration;
 pub mod envelope;
 pub mod inbound;
+pub mod jq;
 pub mod json;
 pub mod kind;
 pub mod moment;
