@@ -43,6 +43,7 @@ pub mod send;
 pub mod settings;
 pub mod tail;
 pub mod validate;
+pub mod watch;
 
 use clap::{Args, Parser, Subcommand};
 use std::fmt;
@@ -64,12 +65,16 @@ pub mod exit {
     pub const POPUP_CANCELLED: u8 = 5;
     /// `send --track` of a popup: it closed unanswered (after 15 s).
     pub const POPUP_TIMED_OUT: u8 = 6;
+    /// `watch --timeout`: the time passed with no alert (5 as a popup's
+    /// Cancel: each command's own meaning, said in its help).
+    pub const NO_ALERT: u8 = 5;
 }
 
 const EXIT_CODES: &str = "Exit codes: 0 ok, 1 payload refused (invalid, oversized, popup too soon), \
 2 usage or configuration error, 3 broker unreachable or connection refused, \
 4 (send --track) published but no reply carried its id in time, \
-5 (send --track, a popup) answered Cancel, 6 (send --track, a popup) closed unanswered.";
+5 (send --track, a popup) answered Cancel, 6 (send --track, a popup) closed unanswered; \
+5 (watch --timeout) the time passed with no alert.";
 
 const ENVIRONMENT: &str = "\
 Every connection option can also come from the environment (WPCONSOLE_BROKER, \
@@ -145,6 +150,9 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the manual page (roff), or write one page per command with --dir.
     Man(man::ManArgs),
+    /// Apply watch rules (the profile's, or --when / --silent) to what vehicles send and print
+    /// one JSON line per alert; --once and --timeout for scripts and monitoring checks.
+    Watch(watch::WatchArgs),
     /// Check the connection step by step (settings, files, DNS, TCP, TLS, login, subscribe),
     /// saying what to fix.
     Doctor(doctor::DoctorArgs),
@@ -157,6 +165,7 @@ impl Command {
             Self::Validate(_) => "validate",
             Self::Send(_) => "send",
             Self::Tail(_) => "tail",
+            Self::Watch(_) => "watch",
             Self::Export(_) => "export",
             Self::Open(_) => "open",
             Self::Replay(_) => "replay",
@@ -279,6 +288,7 @@ async fn run(cli: Cli) -> Result<u8, CliError> {
         Some(Command::Validate(args)) => validate::run(&cli.global, &args),
         Some(Command::Send(args)) => send::run(&cli.global, &args).await,
         Some(Command::Tail(args)) => tail::run(&cli.global, &args).await,
+        Some(Command::Watch(args)) => watch::run(&cli.global, &args).await,
         Some(Command::Export(args)) => export::run(&cli.global, &args),
         Some(Command::Replay(args)) => replay::run(&cli.global, &args).await,
         Some(Command::Open(args)) => open::run(&cli.global, &args).await,

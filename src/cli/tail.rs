@@ -26,7 +26,9 @@ pub struct TailArgs {
     pub json: bool,
 }
 
-fn subscriptions(topics: &TopicScheme, vins: &[Vin]) -> Vec<String> {
+/// What `tail` (and `watch`) subscribe to: every vehicle's "to" topics,
+/// or those of `vins`.
+pub(super) fn subscriptions(topics: &TopicScheme, vins: &[Vin]) -> Vec<String> {
     if vins.is_empty() {
         return vec![topics.to_filter()];
     }

@@ -56,7 +56,9 @@ impl InboundMessage {
         json_line(&self.record(Some("in")))
     }
 
-    fn record(&self, dir: Option<&'static str>) -> Record<'_> {
+    /// The message's record: its `tail --json` form, plus `dir` when given
+    /// (the journal's `"in"`).
+    pub fn record(&self, dir: Option<&'static str>) -> Record<'_> {
         Record {
             at: self.received_at,
             vin: self.vin(),

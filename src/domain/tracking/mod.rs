@@ -156,6 +156,20 @@ impl Tracking {
         member + usize::from(!keys.is_empty())
     }
 
+    /// The id a published envelope is tracked by: the one in its
+    /// `content.<stamp_field>` (what [`Self::stamp`] put there or the user
+    /// wrote), if it carries one. `wpconsole watch` learns so of the
+    /// tracked messages others publish.
+    pub fn tracked_id(&self, envelope: &[u8]) -> Option<String> {
+        // Most publishes are passed over unparsed.
+        memchr::memmem::find(envelope, self.stamp_field.as_bytes())?;
+        let text = std::str::from_utf8(envelope).ok()?;
+        self.stamp(text, "")
+            .ok()
+            .filter(|stamped| !stamped.added)
+            .map(|stamped| stamped.id)
+    }
+
     /// What an inbound message acknowledges, if anything: a data reply
     /// carrying an id in `content.<reply_field>`, or a popup answer
     /// (`popupAction`) carrying it in `content.<stamp_field>` (or, from an
@@ -260,6 +274,23 @@ mod tests {
             "a data message echoing the stamp is not a reply"
         );
         assert_eq!(tracking.acknowledgement(b"not json"), None);
+    }
+
+    #[test]
+    fn a_published_envelope_tells_the_id_it_is_tracked_by() {
+        let tracking = Tracking::default();
+        assert_eq!(
+            tracking.tracked_id(
+                br#"{"idApp":"A","popup":false,"content":{"action":"x","cid":"wpc-1"}}"#
+            ),
+            Some("wpc-1".into())
+        );
+        assert_eq!(
+            tracking.tracked_id(br#"{"content":{"action":"cid"}}"#),
+            None
+        );
+        assert_eq!(tracking.tracked_id(br#"{"content":"cid"}"#), None);
+        assert_eq!(tracking.tracked_id(b"cid \xff"), None);
     }
 
     #[test]

@@ -6,6 +6,7 @@
 //! ([`RuleSpec::compile`], [`compile_all`]) and feed an [`Engine`].
 
 mod engine;
+mod line;
 mod rule;
 mod when;
 

@@ -6,6 +6,7 @@ mod limits;
 mod log;
 mod messages;
 mod tracking;
+mod watch;
 
 use crate::util::{self, Running, Sandbox, UID};
 use std::time::Duration;

@@ -6,10 +6,11 @@ use crate::util::Sandbox;
 use std::process::Command;
 
 /// The commands every completion script and the manual must name.
-const COMMANDS: [&str; 8] = [
+const COMMANDS: [&str; 9] = [
     "validate",
     "send",
     "tail",
+    "watch",
     "export",
     "open",
     "replay",

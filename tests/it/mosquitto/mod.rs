@@ -10,6 +10,7 @@ mod doctor;
 mod expiry;
 mod passwords;
 mod tls;
+mod watch;
 
 use crate::util::{Mosquitto, Sandbox, UID};
 use rcgen::{
