@@ -128,6 +128,21 @@ pub fn finish_search(app: &mut App) {
     }
 }
 
+/// Lets whatever fills the log's view (a search, the jq scan, the
+/// index scan) run to its end, ticking as the run loop does.
+pub fn finish_filling(app: &mut App) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.log().filling() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the view never filled"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        let now = app.now();
+        update(app, Msg::Tick(now));
+    }
+}
+
 /// Runs an export's worker as the run loop does (on a thread of its own,
 /// into memory) while the app ticks, until the log has fed it all; the
 /// lines written and what the worker counted.

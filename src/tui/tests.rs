@@ -186,6 +186,7 @@ mod fleet_refusals;
 mod help;
 mod jump;
 mod log_filter;
+mod log_jq;
 mod log_pane;
 mod mouse_and_sizes;
 mod popups;

@@ -76,6 +76,8 @@ pub(super) fn on_tick(app: &mut App, now: DateTime<Utc>) {
     app.react(reaction);
     let reaction = app.log.pump_filter(&app.history, rows);
     app.react(reaction);
+    let reaction = app.log.pump_jq(&app.history, rows);
+    app.react(reaction);
     let reaction = app.log.pump_export(&app.history);
     app.react(reaction);
     app.deliveries.expire(now);

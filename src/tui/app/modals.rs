@@ -7,8 +7,8 @@ use super::{
     StatusLevel, Vin,
 };
 use crate::tui::modal::{
-    FilterPrompt, FleetConfirmation, HelpContent, HelpPopup, Input, Outcome, PublishConfirmation,
-    TemplatePicker, TimePrompt,
+    FilterPrompt, FleetConfirmation, HelpContent, HelpPopup, Input, JqPrompt, Outcome,
+    PublishConfirmation, TemplatePicker, TimePrompt,
 };
 use ratatui::crossterm::event::{MouseEvent, MouseEventKind};
 
@@ -73,6 +73,12 @@ pub(super) fn carry_out(app: &mut App, outcome: Outcome) -> Option<Command> {
             app.set_filter_text(target, "");
         }
         Outcome::JumpTo(text) => jump_to(app, &text),
+        Outcome::ApplyJq(expression) => {
+            app.modal = None;
+            let rows = app.log_rows_visible();
+            let reaction = app.log.set_jq(expression, &app.history, rows);
+            app.react(reaction);
+        }
     }
     None
 }
@@ -159,6 +165,12 @@ pub(super) fn open_filter(app: &mut App) {
         _ => app.log.filter().text.clone(),
     };
     app.modal = Some(Modal::FilterPrompt(FilterPrompt::new(app.focus, text)));
+}
+
+/// The `|` prompt for the log's jq filter, starting from the one in force.
+pub(super) fn open_jq_prompt(app: &mut App) {
+    let in_force = app.log.jq().map(|jq| jq.text().to_owned());
+    app.modal = Some(Modal::JqPrompt(JqPrompt::new(in_force)));
 }
 
 /// The production question before publishing `outgoing`.

@@ -26,6 +26,15 @@ pub(super) fn on_paste(app: &mut App, text: &str) {
         Some(Modal::TimePrompt(prompt)) => {
             prompt.paste(&text);
         }
+        Some(Modal::JqPrompt(prompt)) => {
+            prompt.paste(&text);
+            if text.trim_end_matches('\n').contains('\n') {
+                app.notice = Some((
+                    StatusLevel::Info,
+                    "a jq filter here is one line: pasted the first line only".into(),
+                ));
+            }
+        }
         Some(_) => ignored(app, "close this window first"),
         None if app.focus == Focus::Editor => {
             if app.editor.paste(&text) {

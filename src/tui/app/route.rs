@@ -175,6 +175,7 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
         Action::Templates => modals::open_templates(app),
         Action::Filter => modals::open_filter(app),
         Action::JumpToTime => modals::open_time_prompt(app),
+        Action::JqFilter => modals::open_jq_prompt(app),
         Action::Copy => {
             let seq = app.detail.seq().or(app.log.selected())?;
             let entry = app.history.by_seq(seq)?;

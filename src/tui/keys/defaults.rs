@@ -243,7 +243,7 @@ pub const DEFAULTS: &[Row] = &[
         keys: &[plain(KeyCode::Esc)],
         action: Action::ClearFilter,
         hint: "clear",
-        help: "stop a search; clear the text, kind, then vehicle",
+        help: "stop a search; clear the text, jq, kind, then vehicle",
     },
     Row {
         scope: Scope::Log,
@@ -309,6 +309,14 @@ pub const DEFAULTS: &[Row] = &[
         action: Action::JumpToTime,
         hint: "time",
         help: "jump to a time: 14:03, yesterday 14:03, 2026-11-28 14:03",
+    },
+    Row {
+        scope: Scope::Log,
+        keys: &[ch('|')],
+        action: Action::JqFilter,
+        hint: "jq",
+        help: "filter all history by jq, with vehicle, kind and text: \
+               .payload.content.params.speed_kmh > 120",
     },
     Row {
         scope: Scope::Detail,
@@ -580,6 +588,27 @@ pub const DEFAULTS: &[Row] = &[
     },
     Row {
         scope: Scope::FilterPrompt,
+        keys: &[plain(KeyCode::Backspace)],
+        action: Action::DeleteBack,
+        hint: "deletes",
+        help: "delete the last character",
+    },
+    Row {
+        scope: Scope::JqPrompt,
+        keys: &[plain(KeyCode::Enter)],
+        action: Action::Accept,
+        hint: "applies",
+        help: "apply the expression over all history (empty: no jq filter)",
+    },
+    Row {
+        scope: Scope::JqPrompt,
+        keys: &[plain(KeyCode::Esc)],
+        action: Action::Close,
+        hint: "cancels",
+        help: "close; the jq filter in force stays",
+    },
+    Row {
+        scope: Scope::JqPrompt,
         keys: &[plain(KeyCode::Backspace)],
         action: Action::DeleteBack,
         hint: "deletes",

@@ -38,11 +38,13 @@ pub enum Scope {
     TimePrompt,
     /// The Alerts pane (`A`), over the others while it is up.
     Alerts,
+    /// Typing the log's jq filter (`|`): letters are text.
+    JqPrompt,
 }
 
 impl Scope {
     /// Every scope, for the config file's names.
-    pub const ALL: [Scope; 15] = [
+    pub const ALL: [Scope; 16] = [
         Scope::Always,
         Scope::Everywhere,
         Scope::Global,
@@ -58,6 +60,7 @@ impl Scope {
         Scope::FilterPrompt,
         Scope::TimePrompt,
         Scope::Alerts,
+        Scope::JqPrompt,
     ];
 
     /// The heading the help gives the scope's keys.
@@ -76,6 +79,7 @@ impl Scope {
             Self::FilterPrompt => "Filter prompt",
             Self::TimePrompt => "Time prompt",
             Self::Alerts => "Alerts",
+            Self::JqPrompt => "jq prompt",
         }
     }
 
@@ -97,12 +101,16 @@ impl Scope {
             Self::FilterPrompt => "filter-prompt",
             Self::TimePrompt => "time-prompt",
             Self::Alerts => "alerts",
+            Self::JqPrompt => "jq-prompt",
         }
     }
 
     /// Scopes where a key without Ctrl or Alt is text being typed.
     fn types_text(self) -> bool {
-        matches!(self, Self::Editor | Self::FilterPrompt | Self::TimePrompt)
+        matches!(
+            self,
+            Self::Editor | Self::FilterPrompt | Self::TimePrompt | Self::JqPrompt
+        )
     }
 
     /// A popup's scope: only its own keys (and [`Scope::Always`]) work.
@@ -116,6 +124,7 @@ impl Scope {
                 | Self::FilterPrompt
                 | Self::TimePrompt
                 | Self::Alerts
+                | Self::JqPrompt
         )
     }
 }
@@ -162,6 +171,8 @@ actions! {
     CycleKind = "cycle-kind",
     /// Opens the prompt for a time the log jumps to.
     JumpToTime = "jump-to-time",
+    /// Opens the prompt for the log's jq filter.
+    JqFilter = "jq-filter",
     ToggleLabelColumn = "toggle-label-column",
     ToggleKindColumn = "toggle-kind-column",
     ToggleActionColumn = "toggle-action-column",

@@ -1,22 +1,25 @@
 //! The popups over the panes: help, templates, the two publish questions,
-//! the filter prompt and the time prompt. Each holds its own state, turns the action of a
+//! the filter prompt, the time prompt and the jq prompt. Each holds its own state, turns the action of a
 //! key (from the key table, in the popup's scope) into an [`Outcome`], and
 //! draws itself from what it was given when it opened; none knows `App`.
 
 mod confirm;
 mod filter;
 mod help;
+mod jq;
 mod templates;
 mod time;
 
 pub use confirm::{FleetConfirmation, PublishConfirmation};
 pub use filter::FilterPrompt;
 pub use help::{HelpContent, HelpPopup};
+pub use jq::JqPrompt;
 pub use templates::TemplatePicker;
 pub use time::TimePrompt;
 
 use super::app::{Focus, Outgoing};
 use super::keys::{Action, Scope};
+use super::panes::log::JqExpression;
 use super::theme::Theme;
 use crate::domain::Vin;
 use ratatui::Frame;
@@ -35,6 +38,8 @@ pub enum Modal {
     FilterPrompt(FilterPrompt),
     /// Typing the time the log jumps to.
     TimePrompt(TimePrompt),
+    /// Typing the log's jq filter.
+    JqPrompt(JqPrompt),
 }
 
 /// A key as a popup receives it.
@@ -75,6 +80,9 @@ pub enum Outcome {
     /// Jump the log to the time this text names; the prompt stays open
     /// until it is read.
     JumpTo(String),
+    /// The log's jq filter is now this compiled expression (none: no jq
+    /// filter); the prompt closes.
+    ApplyJq(Option<JqExpression>),
 }
 
 impl Modal {
@@ -87,6 +95,7 @@ impl Modal {
             Self::ConfirmFleet(_) => Scope::FleetConfirm,
             Self::FilterPrompt(_) => Scope::FilterPrompt,
             Self::TimePrompt(_) => Scope::TimePrompt,
+            Self::JqPrompt(_) => Scope::JqPrompt,
         }
     }
 
@@ -99,6 +108,7 @@ impl Modal {
             Self::ConfirmFleet(question) => question.handle(input),
             Self::FilterPrompt(prompt) => prompt.handle(input),
             Self::TimePrompt(prompt) => prompt.handle(input),
+            Self::JqPrompt(prompt) => prompt.handle(input),
         }
     }
 
@@ -112,6 +122,7 @@ impl Modal {
             Self::ConfirmFleet(question) => question.render(frame, theme),
             Self::FilterPrompt(_) => {}
             Self::TimePrompt(prompt) => prompt.render(frame, theme),
+            Self::JqPrompt(prompt) => prompt.render(frame, theme),
         }
     }
 

@@ -69,7 +69,7 @@ impl LogPane {
                 "the filter is still being applied: export once the log shows all it passes".into(),
             );
         }
-        let seqs = if self.filter.is_active() {
+        let seqs = if self.filtered() {
             Exported::Matches(self.matches.clone())
         } else {
             let first = history.first_seq().unwrap_or(0);

@@ -1,14 +1,17 @@
 //! The log pane: the history as filtered, the selected message, following
-//! the newest one or paused, the search that streams its hits in, and the
-//! window of rows it draws (read back from the history in `update`).
+//! the newest one or paused, the search and the jq scan that stream their
+//! hits in, and the window of rows it draws (read back from the history in
+//! `update`).
 
 mod export;
+mod jq;
 mod jump;
 mod render;
 mod search;
 mod window;
 
 pub use export::ExportState;
+pub use jq::{JqCounts, JqExpression};
 pub use render::LogView;
 pub use search::SearchState;
 pub use window::LogRow;
@@ -28,6 +31,14 @@ pub struct LogPane {
     search: Option<SearchState>,
     /// The export being written, while it runs.
     exporting: Option<ExportState>,
+    /// The jq filter, ANDed with `filter`.
+    jq: Option<JqExpression>,
+    /// The jq scan over the history, while it runs.
+    jq_run: Option<jq::JqRun>,
+    /// What the jq filter did since it was set.
+    jq_counts: JqCounts,
+    /// The text search's and the jq scan's hits, while both run.
+    both: Option<jq::BothHits>,
     /// Sequence numbers that pass the filter (only kept while one is active).
     matches: window::Matches,
     /// The scan of the index filling `matches`, while it runs.
@@ -93,6 +104,10 @@ impl Default for LogPane {
             filter: LogFilter::default(),
             search: None,
             exporting: None,
+            jq: None,
+            jq_run: None,
+            jq_counts: JqCounts::default(),
+            both: None,
             matches: window::Matches::default(),
             scan: None,
             selected: None,
@@ -134,10 +149,17 @@ impl LogPane {
         self.search.is_some()
     }
 
-    /// Whether the filtered view is still being filled (a search or the
-    /// filter's scan of the index): ticks come at frame rate meanwhile.
+    /// Whether the filtered view is still being filled (a search, the jq
+    /// scan or the filter's scan of the index): ticks come at frame rate
+    /// meanwhile.
     pub fn filling(&self) -> bool {
-        self.search.is_some() || self.scan.is_some()
+        self.search.is_some() || self.scan.is_some() || self.jq_run.is_some()
+    }
+
+    /// Whether the log shows less than the whole history: a vehicle, a
+    /// kind, a text or a jq expression.
+    pub fn filtered(&self) -> bool {
+        self.filter.is_active() || self.jq.is_some()
     }
 
     /// Whether work runs in the background that the log pumps on every
@@ -148,8 +170,8 @@ impl LogPane {
 
     /// Files a new entry into the filtered view; true when the log shows it.
     pub fn track(&mut self, seq: u64, history: &History) -> bool {
-        if self.filter.is_active() {
-            if !history.passes(seq, &self.filter) {
+        if self.filtered() {
+            if !history.passes(seq, &self.filter) || !self.jq_passes(seq, history) {
                 return false;
             }
             self.matches.push(seq);
@@ -248,23 +270,32 @@ impl LogPane {
         }
     }
 
-    /// Esc in the log: stops a running search (keeping what it found), then
-    /// clears the text, then the kind, then the vehicle.
+    /// Esc in the log: stops a running search or jq scan (keeping what
+    /// they found), then clears the text, then the jq expression, then the
+    /// kind, then the vehicle.
     fn clear_filter(&mut self, history: &History, rows: usize) -> LogReaction {
-        if let Some(search) = self.search.take() {
-            return LogReaction::notice(
-                StatusLevel::Info,
-                format!(
+        if self.search.is_some() || self.jq_run.is_some() {
+            let mut stopped = Vec::new();
+            if let Some(search) = self.search.take() {
+                stopped.push(format!(
                     "search stopped after {} of {} messages: {} found",
                     group(search.scanned),
                     group(search.total),
                     group(search.found)
-                ),
-            );
+                ));
+            }
+            if let Some(said) = self.stop_jq() {
+                stopped.push(said);
+            }
+            // Nothing more comes from either side.
+            self.both = None;
+            return LogReaction::notice(StatusLevel::Info, stopped.join("; "));
         }
         let mut vehicle_cleared = false;
         if !self.filter.text.is_empty() {
             self.filter.text.clear();
+        } else if self.jq.is_some() {
+            return self.set_jq(None, history, rows);
         } else if self.filter.kind.is_some() {
             self.filter.kind = None;
         } else {

@@ -72,6 +72,7 @@ impl LogPane {
                 group(len)
             ))));
         }
+        self.jq_parts(view, &mut title);
         if let Some(search) = &self.search {
             let (scanned, total) = (group(search.scanned), group(search.total));
             let stop = view.keys.first_label(Scope::Log, Action::ClearFilter);
@@ -134,6 +135,33 @@ impl LogPane {
         fit_title(title, room)
     }
 
+    /// The jq expression with its counts, and the scan's progress while
+    /// it runs.
+    fn jq_parts(&self, view: &LogView<'_>, title: &mut Vec<TitlePart>) {
+        let theme = view.theme;
+        if let Some((full, short)) = self.jq_title() {
+            title.push(TitlePart::giving_way(
+                GiveWay::Jq,
+                Span::styled(full, theme.key()),
+                Span::styled(short, theme.key()),
+            ));
+        }
+        if let Some((done, total)) = self.jq_progress() {
+            let stop = view.keys.first_label(Scope::Log, Action::ClearFilter);
+            title.push(TitlePart::giving_way(
+                GiveWay::Search,
+                Span::styled(
+                    format!("jq… {} of {} ({stop} stops) ", group(done), group(total)),
+                    theme.warning(),
+                ),
+                Span::styled(
+                    format!("jq… {}/{} ", group(done), group(total)),
+                    theme.warning(),
+                ),
+            ));
+        }
+    }
+
     pub fn render(&self, frame: &mut Frame, area: Rect, view: &LogView<'_>) {
         let theme = view.theme;
         // A border cell stays between the title and the corner.
@@ -192,7 +220,7 @@ impl LogPane {
             })
             .collect();
         if lines.is_empty() {
-            let waiting = if self.filter.is_active() {
+            let waiting = if self.filtered() {
                 format!(
                     "no message matches the filter ({} clears it)",
                     view.keys.first_label(Scope::Log, Action::ClearFilter)
@@ -230,6 +258,8 @@ enum GiveWay {
     Hidden,
     Paused,
     Search,
+    /// The jq expression and its counts (the short form keeps the matches).
+    Jq,
     /// No spill file: the index grows in memory.
     IndexInMemory,
     Vehicle,

@@ -1,6 +1,7 @@
 //! The log's filter applied: vehicle and kind from the index at once, a
 //! text by a search in the background whose hits stream in on ticks.
 
+use super::jq::Side;
 use super::{DetailUpdate, LogPane, LogReaction, group};
 use crate::store::History;
 use crate::store::NameHits;
@@ -32,12 +33,20 @@ const SEARCH_PIECE: usize = 32_768;
 impl LogPane {
     /// Recomputes the filtered view after the filter changed: vehicle and
     /// kind from the index at once; a text starts a search in the
-    /// background whose hits stream in ([`Self::pump_search`]).
+    /// background whose hits stream in ([`Self::pump_search`]), a jq
+    /// expression the jq scan ([`Self::pump_jq`]), both together a view of
+    /// what both passed.
     pub(super) fn rebuild_matches(&mut self, history: &History, rows: usize) -> LogReaction {
         let mut reaction = LogReaction::detail(DetailUpdate::Now);
         self.search = None;
         self.scan = None;
+        self.jq_run = None;
+        self.both =
+            (!self.filter.text.is_empty() && self.jq.is_some()).then(super::jq::BothHits::default);
         self.matches.clear();
+        if self.jq.is_some() {
+            reaction.notice = self.start_jq(history);
+        }
         if !self.filter.text.is_empty() {
             let end = history.end_seq();
             match SearchJob::start(&self.filter.text) {
@@ -55,13 +64,13 @@ impl LogPane {
                     });
                     // Its detail request is this one's: shown now.
                     let pumped = self.pump_search(history, rows);
-                    reaction.notice = pumped.notice;
+                    reaction.notice = pumped.notice.or(reaction.notice);
                 }
                 Err(err) => {
                     reaction.notice = Some((StatusLevel::Error, format!("cannot search: {err}")));
                 }
             }
-        } else if self.filter.is_active() {
+        } else if self.filter.is_active() && self.jq.is_none() {
             self.start_filter_scan(history);
         }
         let still_there = self
@@ -139,19 +148,8 @@ impl LogPane {
             self.search = None;
             reaction.notice = Some((StatusLevel::Success, summary));
         }
-        if hits.is_empty() {
-            return reaction;
-        }
-        let added = hits.len();
-        let stale = hits.partition_point(|s| *s < first);
-        self.matches.extend(hits.into_iter().skip(stale));
-        if self.follow || self.selected.is_none() {
-            self.selected = self.matches.last();
-            reaction.detail = DetailUpdate::Later;
-        } else {
-            self.top += added - stale;
-        }
-        self.keep_selection_visible(history, rows);
+        let hits = self.admit(Side::Text, hits);
+        self.take_older_hits(hits, history, rows, &mut reaction);
         reaction
     }
 }

@@ -147,7 +147,7 @@ impl LogPane {
 
     /// How many messages the log shows under the current filter.
     pub fn len(&self, history: &History) -> usize {
-        if self.filter.is_active() {
+        if self.filtered() {
             self.matches.len()
         } else {
             history.len()
@@ -156,7 +156,7 @@ impl LogPane {
 
     /// The sequence number at `index` of the filtered view.
     pub fn seq_at(&self, index: usize, history: &History) -> Option<u64> {
-        if self.filter.is_active() {
+        if self.filtered() {
             self.matches.get(index)
         } else {
             let first = history.first_seq()?;
@@ -166,7 +166,7 @@ impl LogPane {
 
     /// The index of `seq` in the filtered view.
     pub fn index_of(&self, seq: u64, history: &History) -> Option<usize> {
-        if self.filter.is_active() {
+        if self.filtered() {
             self.matches.index_of(seq)
         } else {
             let first = history.first_seq()?;
