@@ -14,7 +14,7 @@ use std::path::PathBuf;
 /// Export messages from journals or captures, filtered.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole export --vin VF3ABCDEFGH123456 --format csv -o bench.csv\n  wpconsole export PARTNER1/2026-11-24.jsonl --kind text --kind binary\n  wpconsole export capture.jsonl --text unlock --dir in\n  wpconsole export --since \"yesterday 14:00\" --until \"yesterday 14:10\" --vin VF3ABCDEFGH123456\n\nWithout files, today's journal of the account connected to (--broker and --uid, or\n--profile) is read, or the days --since and --until span; never another account's. Filters combine (all must match); --vin and\n--kind may be repeated (any of them matches). A torn last line (a crash while\nwriting) is skipped and reported. To a terminal, control characters in the text are shown\nescaped; to a file or a pipe the bytes stay exact."
+    after_help = "Examples:\n  wpconsole export --vin VF3ABCDEFGH123456 --format csv -o bench.csv\n  wpconsole export PARTNER1/2026-11-24.jsonl --kind text --kind binary\n  wpconsole export capture.jsonl --text unlock --dir in\n  wpconsole export --since \"yesterday 14:00\" --until \"yesterday 14:10\" --vin VF3ABCDEFGH123456\n  wpconsole export --kind popup-cancel --jq '.payload.content.action | test(\"^climate\")'\n\nWithout files, today's journal of the account connected to (--broker and --uid, or\n--profile) is read, or the days --since and --until span; never another account's. Filters combine (all must match); --vin and\n--kind may be repeated (any of them matches). A torn last line (a crash while\nwriting) is skipped and reported. To a terminal, control characters in the text are shown\nescaped; to a file or a pipe the bytes stay exact."
 )]
 pub struct ExportArgs {
     #[command(flatten)]
@@ -61,6 +61,12 @@ pub struct RecordFilter {
     /// --until 2026-11-28` is the 27th. Without files, the journal is read up to that day.
     #[arg(long, value_name = "TIME", value_parser = moment_arg)]
     pub until: Option<DateTime<Utc>>,
+    /// Only records for which this jq expression is truthy (not false, not
+    /// null, not an error), asked of each record the other filters kept:
+    /// --jq '.payload.content.params.speed > 120'. Records it fails on are
+    /// counted on standard error.
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
 }
 
 /// `--since` / `--until` read by the one parser the console's `T` uses,
@@ -193,6 +199,7 @@ impl RecordFilter {
 }
 
 pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
+    let jq = super::jq::JqSelection::compile(args.filter.jq.as_deref())?;
     let vins = args.filter.vins()?;
     let needle = args.filter.text.as_ref().map(|t| t.to_lowercase());
     let files = args.filter.files(&Settings::resolve(global)?)?;
@@ -231,6 +238,11 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
                 continue;
             }
             let matched = args.filter.matches(record, &vins, needle.as_deref());
+            // jq only on what the cheaper filters kept.
+            let matched = match (matched, &jq) {
+                (Some(true), Some(jq)) => Some(jq.keeps_line(record.as_bytes())),
+                (matched, _) => matched,
+            };
             if matched.is_some() {
                 records_here += 1;
             }
@@ -271,6 +283,9 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
         "wpconsole: exported {written} message(s) from {} file(s)",
         files.len()
     );
+    if let Some(jq) = &jq {
+        jq.report();
+    }
     if torn > 0 {
         eprintln!("wpconsole: skipped {torn} torn last line(s) (written during a crash)");
     }

@@ -35,6 +35,7 @@ pub mod demo;
 pub mod doctor;
 pub mod environment;
 pub mod export;
+pub mod jq;
 pub mod man;
 pub mod needed;
 pub mod open;

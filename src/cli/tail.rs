@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 /// Print inbound messages from the vehicles' "to" topics.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole --profile preprod tail\n  wpconsole tail --vin VF3ABCDEFGH123456 --vin 0123456789ABCDEFG\n  wpconsole tail --json --count 100 > capture.jsonl\n\nHuman lines: local time, VIN (? for an unrecognised topic), kind, action, bytes, payload\n(control characters escaped). Kinds: content, content-string, popup-ok, popup-cancel,\npopup-timeout, popup-other, no-content, text, binary.\n--json prints one object per line: {\"received_at\", \"vin\", \"topic\", \"bytes\", \"kind\", \"payload\"};\npayload is the JSON value, the text as a string, or {\"base64\": ...} for binary.\nA lost connection is retried with backoff; notices go to standard error."
+    after_help = "Examples:\n  wpconsole --profile preprod tail\n  wpconsole tail --vin VF3ABCDEFGH123456 --vin 0123456789ABCDEFG\n  wpconsole tail --json --count 100 > capture.jsonl\n  wpconsole tail --jq '.payload.content.params.speed > 120'\n\nHuman lines: local time, VIN (? for an unrecognised topic), kind, action, bytes, payload\n(control characters escaped). Kinds: content, content-string, popup-ok, popup-cancel,\npopup-timeout, popup-other, no-content, text, binary.\n--json prints one object per line: {\"received_at\", \"vin\", \"topic\", \"bytes\", \"kind\", \"payload\"};\npayload is the JSON value, the text as a string, or {\"base64\": ...} for binary.\nA lost connection is retried with backoff; notices go to standard error."
 )]
 pub struct TailArgs {
     /// Only these vehicles (repeat for several).
@@ -24,6 +24,11 @@ pub struct TailArgs {
     /// One JSON object per line instead of human lines.
     #[arg(long)]
     pub json: bool,
+    /// Only messages for which this jq expression is truthy (not false,
+    /// not null, not an error), asked of the `--json` record plus
+    /// "dir":"in": --jq '.payload.content.params.speed > 120'.
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
 }
 
 /// What `tail` (and `watch`) subscribe to: every vehicle's "to" topics,
@@ -45,6 +50,7 @@ pub async fn run(global: &GlobalArgs, args: &TailArgs) -> Result<u8, CliError> {
             "--count 0 would print nothing and never end: give 1 or more, or leave --count out to print until Ctrl-C",
         ));
     }
+    let jq = super::jq::JqSelection::compile(args.jq.as_deref())?;
     let settings = Settings::resolve(global)?;
     settings.require(
         &[super::needed::Needed::Broker, super::needed::Needed::Uid],
@@ -75,10 +81,13 @@ pub async fn run(global: &GlobalArgs, args: &TailArgs) -> Result<u8, CliError> {
         filters: subscriptions(&topics, &vins),
     };
     let printed = tokio::select! {
-        printed = print_events(events, &topics, args, &watching) => printed,
+        printed = print_events(events, &topics, args, jq.as_ref(), &watching) => printed,
         _ = tokio::signal::ctrl_c() => Ok(exit::OK),
     };
     session.shutdown().await;
+    if let Some(jq) = &jq {
+        jq.report();
+    }
     printed
 }
 
@@ -92,6 +101,7 @@ async fn print_events(
     mut events: mpsc::Receiver<SessionEvent>,
     topics: &TopicScheme,
     args: &TailArgs,
+    jq: Option<&super::jq::JqSelection>,
     watching: &Watching,
 ) -> Result<u8, CliError> {
     let mut acknowledged_filters = 0;
@@ -112,6 +122,9 @@ async fn print_events(
                         publish.payload,
                         publish.received_at,
                     );
+                    if jq.is_some_and(|jq| !jq.keeps_message(&message)) {
+                        continue;
+                    }
                     let line = if args.json {
                         message.json_line()
                     } else {

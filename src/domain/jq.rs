@@ -135,10 +135,19 @@ impl JqFilter {
     }
 
     /// The verdict on one JSON Lines record as the journal keeps it (the
-    /// `tail --json` line plus `dir`), parsed straight from its bytes.
+    /// `tail --json` line plus `dir`), parsed straight from its bytes. A
+    /// line without `dir` (a `tail --json` capture) is inbound, as
+    /// `export --dir` reads it: its `dir` is `"in"`.
     pub fn verdict_line(&self, line: &[u8]) -> Verdict {
         match jaq_json::read::parse_single(line) {
-            Ok(record) => self.verdict_value(record),
+            Ok(Val::Obj(mut record)) => {
+                let dir = Val::utf8_str("dir");
+                if !record.contains_key(&dir) {
+                    jaq_json::Rc::make_mut(&mut record).insert(dir, Val::utf8_str("in"));
+                }
+                self.verdict_value(Val::Obj(record))
+            }
+            Ok(_) => Verdict::Error("not a wpconsole record: not a JSON object".to_owned()),
             Err(err) => Verdict::Error(format!("not a wpconsole record: {err}")),
         }
     }
@@ -346,6 +355,16 @@ mod tests {
             JqFilter::compile(".").unwrap().verdict_line(b"{\"torn"),
             Verdict::Error(m) if m.starts_with("not a wpconsole record")
         ));
+    }
+
+    #[test]
+    fn a_capture_line_without_dir_is_inbound() {
+        let capture = br#"{"received_at":"2026-11-24T14:03:05.042Z","vin":null,"topic":"t","bytes":2,"kind":"content","payload":{}}"#;
+        let filter = JqFilter::compile(".dir == \"in\"").unwrap();
+        assert_eq!(filter.verdict_line(capture), Verdict::Match);
+        let out = br#"{"received_at":"2026-11-24T14:03:05.042Z","dir":"out","payload":{}}"#;
+        assert_eq!(filter.verdict_line(out), Verdict::NoMatch);
+        assert!(matches!(filter.verdict_line(b"[1]"), Verdict::Error(_)));
     }
 
     #[test]

@@ -15,6 +15,7 @@ mod console;
 mod duckdb;
 mod faults;
 mod hostile_input;
+mod jq;
 mod layout;
 mod mosquitto;
 mod properties;

@@ -27,7 +27,7 @@ use std::time::Duration;
 /// Re-publish recorded messages to a vehicle.
 #[derive(Debug, Clone, Args)]
 #[command(
-    after_help = "Examples:\n  wpconsole replay --to VF3ABCDEFGH123456 --vin ZFA1234567890ABCD --dry-run\n  wpconsole replay journal/2026-11-24.jsonl --to VF3ABCDEFGH123456 --text unlock --pace fast\n  wpconsole replay --to VF3ABCDEFGH123456 --since \"yesterday 14:00\" --until \"yesterday 15:00\"\n\nBy default what the console published (--dir out) is replayed; filters combine as in\n`export`. Every envelope is checked first: one invalid or oversized envelope refuses the\nwhole replay and nothing is published. Popups are kept 20 s apart (and 20 s after the\nlast popup `send` sent to that vehicle).\nExit codes: 0 all published, 1 refused (nothing published), 2 usage, 3 broker."
+    after_help = "Examples:\n  wpconsole replay --to VF3ABCDEFGH123456 --vin ZFA1234567890ABCD --dry-run\n  wpconsole replay journal/2026-11-24.jsonl --to VF3ABCDEFGH123456 --text unlock --pace fast\n  wpconsole replay --to VF3ABCDEFGH123456 --since \"yesterday 14:00\" --until \"yesterday 15:00\"\n  wpconsole replay --to VF3ABCDEFGH123456 --jq '.payload.popup' --dry-run\n\nBy default what the console published (--dir out) is replayed; filters combine as in\n`export`. Every envelope is checked first: one invalid or oversized envelope refuses the\nwhole replay and nothing is published. Popups are kept 20 s apart (and 20 s after the\nlast popup `send` sent to that vehicle).\nExit codes: 0 all published, 1 refused (nothing published), 2 usage, 3 broker."
 )]
 pub struct ReplayArgs {
     #[command(flatten)]
@@ -58,7 +58,11 @@ struct At<'a> {
     received_at: &'a str,
 }
 
-fn read_records(args: &ReplayArgs, settings: &Settings) -> Result<Vec<Recorded>, CliError> {
+fn read_records(
+    args: &ReplayArgs,
+    settings: &Settings,
+    jq: Option<&super::jq::JqSelection>,
+) -> Result<Vec<Recorded>, CliError> {
     let mut filter = args.filter.clone();
     if filter.dir.is_none() {
         filter.dir = Some("out".into());
@@ -75,6 +79,10 @@ fn read_records(args: &ReplayArgs, settings: &Settings) -> Result<Vec<Recorded>,
             if filter.matches(&line, &vins, needle.as_deref()) != Some(true) {
                 continue;
             }
+            // jq only on what the cheaper filters kept.
+            if jq.is_some_and(|jq| !jq.keeps_line(line.as_bytes())) {
+                continue;
+            }
             let at = serde_json::from_str::<At<'_>>(&line)
                 .ok()
                 .and_then(|a| chrono::DateTime::parse_from_rfc3339(a.received_at).ok());
@@ -86,10 +94,14 @@ fn read_records(args: &ReplayArgs, settings: &Settings) -> Result<Vec<Recorded>,
             }
         }
     }
+    if let Some(jq) = jq {
+        jq.report();
+    }
     Ok(recorded)
 }
 
 pub async fn run(global: &GlobalArgs, args: &ReplayArgs) -> Result<u8, CliError> {
+    let jq = super::jq::JqSelection::compile(args.filter.jq.as_deref())?;
     let settings = Settings::resolve(global)?;
     let vin = Vin::parse(&args.to).map_err(CliError::usage)?;
     // Everything missing is named at once; a dry run connects to nothing.
@@ -102,7 +114,7 @@ pub async fn run(global: &GlobalArgs, args: &ReplayArgs) -> Result<u8, CliError>
     // Recorded bytes go out as recorded: an id they carry stays, none is added.
     rules.track = false;
     let topic = rules.topics.from_topic(&vin);
-    let recorded = read_records(args, &settings)?;
+    let recorded = read_records(args, &settings, jq.as_ref())?;
     if recorded.is_empty() {
         return Err(CliError::usage(
             "no recorded message matches: check the files and the filters (--dir out is the default)",
