@@ -1,8 +1,8 @@
 //! Indexing journal lines that have no entries yet: a foreign file's
 //! whole length on its first open, or the tail a crash left unindexed.
-//! Read in windows of whole lines; each window is cut at a line boundary
-//! near its middle and the halves are parsed on two threads (both cores),
-//! their names then merged into the file's, in order.
+//! A long stretch is cut at a line boundary near its middle and each half
+//! read, in windows of whole lines, and parsed on a thread of its own (both
+//! cores), their names then merged into the file's, in order.
 
 use super::format::IndexEntry;
 use super::names::FileNames;
@@ -30,8 +30,13 @@ pub(super) struct Indexed {
 /// Bytes read at a time; a longer line grows the window.
 const WINDOW: usize = 32 * 1024 * 1024;
 
+/// A stretch shorter than this is indexed on one thread.
+const SPLIT_FROM: u64 = 4 * 1024 * 1024;
+
 /// Indexes the lines of `journal` from `start` up to `end`, adding the
-/// names they bring to `names`.
+/// names they bring to `names`. A long stretch is cut at the line that
+/// starts nearest its middle and each half read and parsed on a thread of
+/// its own (both cores read and parse, each from its own position).
 pub(super) fn index_range(
     journal: &Path,
     start: u64,
@@ -45,10 +50,73 @@ pub(super) fn index_range(
     if end <= start {
         return Ok(indexed);
     }
+    let middle = if end - start < SPLIT_FROM {
+        None
+    } else {
+        line_start_after(journal, start + (end - start) / 2, end)?
+    };
+    let Some(middle) = middle else {
+        let scanned = scan(journal, start, end)?;
+        merge(scanned.part, names, &mut indexed);
+        indexed.covered = scanned.covered;
+        indexed.torn_tail = scanned.torn_tail;
+        return Ok(indexed);
+    };
+    let (first, second) = std::thread::scope(|scope| {
+        let second = scope.spawn(|| scan(journal, middle, end));
+        let first = scan(journal, start, middle);
+        // A panic in the parser is a bug; that half is read here instead.
+        (
+            first,
+            second.join().unwrap_or_else(|_| scan(journal, middle, end)),
+        )
+    });
+    let (first, second) = (first?, second?);
+    merge(first.part, names, &mut indexed);
+    merge(second.part, names, &mut indexed);
+    indexed.covered = second.covered;
+    indexed.torn_tail = second.torn_tail;
+    Ok(indexed)
+}
+
+/// Where the first line starting after byte `from - 1` starts (`from` itself
+/// when a line ends just before it), if one starts before `end`.
+fn line_start_after(journal: &Path, from: u64, end: u64) -> std::io::Result<Option<u64>> {
+    let mut file = File::open(journal)?;
+    let mut at = from - 1;
+    file.seek(SeekFrom::Start(at))?;
+    let mut block = vec![0u8; 64 * 1024];
+    while at < end {
+        let read = file.read(&mut block)?;
+        if read == 0 {
+            break;
+        }
+        if let Some(newline) = memchr::memchr(b'\n', &block[..read]) {
+            let next = at + newline as u64 + 1;
+            return Ok((next < end).then_some(next));
+        }
+        at += read as u64;
+    }
+    Ok(None)
+}
+
+/// One thread's reading of a stretch: its entries and names, where its last
+/// complete line ends, whether a line was left without its newline.
+struct Scanned {
+    part: Part,
+    covered: u64,
+    torn_tail: bool,
+}
+
+/// Reads the lines of `journal` from `start` up to `end` in windows of whole
+/// lines and indexes them.
+fn scan(journal: &Path, start: u64, end: u64) -> std::io::Result<Scanned> {
     let mut file = File::open(journal)?;
     file.seek(SeekFrom::Start(start))?;
     let mut file = file.take(end - start);
-    let mut buffer: Vec<u8> = Vec::with_capacity(WINDOW);
+    let mut buffer: Vec<u8> =
+        Vec::with_capacity(WINDOW.min(usize::try_from(end - start).unwrap_or(WINDOW)));
+    let mut part = Part::default();
     let mut at = start;
     loop {
         let before = buffer.len();
@@ -56,56 +124,26 @@ pub(super) fn index_range(
         let read = (&mut file).take(want as u64).read_to_end(&mut buffer)?;
         let Some(last_newline) = memchr::memrchr(b'\n', &buffer) else {
             if read == 0 {
-                indexed.torn_tail = !buffer.iter().all(u8::is_ascii_whitespace);
-                return Ok(indexed);
+                return Ok(Scanned {
+                    part,
+                    covered: at,
+                    torn_tail: !buffer.iter().all(u8::is_ascii_whitespace),
+                });
             }
             continue;
         };
         let whole = &buffer[..=last_newline];
-        index_window(whole, at, names, &mut indexed);
+        part.index(whole, at);
         at += whole.len() as u64;
-        indexed.covered = at;
         buffer.drain(..=last_newline);
         if read == 0 {
-            indexed.torn_tail = !buffer.iter().all(u8::is_ascii_whitespace);
-            return Ok(indexed);
+            return Ok(Scanned {
+                part,
+                covered: at,
+                torn_tail: !buffer.iter().all(u8::is_ascii_whitespace),
+            });
         }
     }
-}
-
-/// Indexes a window of whole lines starting at byte `at` of the journal.
-fn index_window(window: &[u8], at: u64, names: &mut FileNames, indexed: &mut Indexed) {
-    // Small windows are not worth a thread.
-    let middle = if window.len() < 1024 * 1024 {
-        None
-    } else {
-        memchr::memchr(b'\n', &window[window.len() / 2..]).map(|n| window.len() / 2 + n + 1)
-    };
-    let Some(middle) = middle.filter(|m| *m < window.len()) else {
-        let mut part = Part::default();
-        part.index(window, at);
-        merge(part, names, indexed);
-        return;
-    };
-    let (first, second) = window.split_at(middle);
-    let (a, b) = std::thread::scope(|scope| {
-        let other = scope.spawn(|| {
-            let mut part = Part::default();
-            part.index(second, at + middle as u64);
-            part
-        });
-        let mut part = Part::default();
-        part.index(first, at);
-        (part, other.join())
-    });
-    merge(a, names, indexed);
-    // A panic in the parser is a bug; that half is indexed here instead.
-    let b = b.unwrap_or_else(|_| {
-        let mut part = Part::default();
-        part.index(second, at + middle as u64);
-        part
-    });
-    merge(b, names, indexed);
 }
 
 /// One thread's share: entries with ids into its own names.
@@ -119,7 +157,14 @@ struct Part {
 impl Part {
     fn index(&mut self, lines: &[u8], mut at: u64) {
         let mut ignored = Vec::new();
-        for line in lines.split_inclusive(|b| *b == b'\n') {
+        // Lines found with memchr (a slice's split looks at each byte).
+        let ends = memchr::memchr_iter(b'\n', lines)
+            .map(|newline| newline + 1)
+            .chain((!lines.ends_with(b"\n") && !lines.is_empty()).then_some(lines.len()));
+        let mut start = 0;
+        for end in ends {
+            let line = &lines[start..end];
+            start = end;
             let len = line.len();
             let text = std::str::from_utf8(line).unwrap_or_default();
             match parse_line(text.trim_end_matches(['\n', '\r'])) {
