@@ -21,6 +21,7 @@ pub mod export;
 pub mod export_feed;
 mod filter;
 mod index;
+mod indexed;
 pub mod journal;
 pub mod popups;
 pub(crate) mod read_back;
@@ -87,6 +88,9 @@ pub struct History {
     /// Why each refused message (by seq) was not published: an export
     /// keeps it.
     refusals: BTreeMap<u64, String>,
+    /// Each file's names as this history numbers them (by file id), for
+    /// entries taken from its index as they are.
+    file_names: Vec<indexed::FileIds>,
 }
 
 /// The default payload cache: 64 MiB.
@@ -128,6 +132,7 @@ impl History {
             live_tx: 0,
             tx: 0,
             refusals: BTreeMap::new(),
+            file_names: Vec::new(),
         }
     }
 

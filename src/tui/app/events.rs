@@ -48,6 +48,18 @@ pub(super) fn on_loaded(app: &mut App, records: Vec<Loaded>) {
                 file,
                 offset,
             } => app.history.push_stored(&record, file, offset),
+            Loaded::Indexed {
+                names,
+                entries,
+                file,
+            } => {
+                for seq in app.history.push_indexed(&names, &entries, file) {
+                    if app.log.track(seq, &app.history) {
+                        last = Some(seq);
+                    }
+                }
+                continue;
+            }
         };
         if app.log.track(seq, &app.history) {
             last = Some(seq);

@@ -136,4 +136,11 @@ pub enum Loaded {
         file: u16,
         offset: u64,
     },
+    /// A run of entries from the index of the history's file `file`, taken
+    /// as they are (their names are ids into `names`, the file's own).
+    Indexed {
+        names: std::sync::Arc<crate::store::journal::sidecar::FileNames>,
+        entries: Vec<crate::store::journal::sidecar::IndexEntry>,
+        file: u16,
+    },
 }

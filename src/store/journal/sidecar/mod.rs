@@ -45,32 +45,49 @@ impl Sidecar {
     /// An entry as a stored record (the refusal's reason, kept only in
     /// the line, is `None`: [`IndexEntry::has_reason`] says to read it).
     pub fn record(&self, entry: &IndexEntry) -> StoredRecord {
+        self.names.record(entry)
+    }
+}
+
+impl FileNames {
+    /// An entry of this file as a stored record (the refusal's reason,
+    /// kept only in the line, is `None`).
+    pub fn record(&self, entry: &IndexEntry) -> StoredRecord {
         let name = |table: &names::NameTable, id: u32| table.get(id).map(ToString::to_string);
         StoredRecord {
             at: chrono::DateTime::from_timestamp_micros(entry.at).unwrap_or_default(),
-            direction: if entry.flags & format::OUTBOUND != 0 {
-                Direction::Outbound
-            } else if entry.flags & format::REFUSED != 0 {
-                Direction::Refused
-            } else {
-                Direction::Inbound
-            },
+            direction: entry.direction(),
             vin: self
-                .names
                 .vins
                 .get(entry.vin)
                 .and_then(|v| crate::domain::Vin::parse(v).ok()),
-            topic: name(&self.names.topics, entry.topic).unwrap_or_default(),
-            kind: name(&self.names.kinds, u32::from(entry.kind)).unwrap_or_else(|| "other".into()),
-            action: name(&self.names.actions, entry.action),
+            topic: name(&self.topics, entry.topic).unwrap_or_default(),
+            kind: name(&self.kinds, u32::from(entry.kind)).unwrap_or_else(|| "other".into()),
+            action: name(&self.actions, entry.action),
             size: entry.size as usize,
-            is_json: entry.flags & format::JSON != 0,
+            is_json: entry.is_json(),
             reason: None,
         }
     }
 }
 
 impl IndexEntry {
+    /// Which way the message went.
+    pub fn direction(&self) -> Direction {
+        if self.flags & format::OUTBOUND != 0 {
+            Direction::Outbound
+        } else if self.flags & format::REFUSED != 0 {
+            Direction::Refused
+        } else {
+            Direction::Inbound
+        }
+    }
+
+    /// Whether the payload is JSON.
+    pub fn is_json(&self) -> bool {
+        self.flags & format::JSON != 0
+    }
+
     /// Whether the line holds a refusal's reason.
     pub fn has_reason(&self) -> bool {
         self.flags & format::REASON != 0

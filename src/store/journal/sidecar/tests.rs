@@ -228,11 +228,20 @@ fn the_writer_starts_a_new_line_after_a_torn_one() {
 fn a_file_indexed_on_two_threads_is_indexed_as_on_one() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("capture.jsonl");
-    // Over a megabyte, so the window is split between two threads.
-    write_journal(&path, (0..20_000).map(line));
-    assert!(std::fs::metadata(&path).unwrap().len() > 2 * 1024 * 1024);
+    // Over 4 MiB, so the file is cut between two threads; it ends in a
+    // torn line, which only the second half sees.
+    write_journal(&path, (0..40_000).map(line));
+    std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .unwrap()
+        .write_all(line(40_000).split_at(50).0.as_bytes())
+        .unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() > 4 * 1024 * 1024);
     let (opened, records) = indexed(&path);
+    assert_eq!(records.len(), 40_000);
     assert_eq!(records, parsed(&path));
+    assert!(opened.torn_tail);
     assert_eq!(
         opened.sidecar.names.vins.len(),
         VINS.len(),
@@ -274,6 +283,21 @@ fn the_fields_the_intake_hands_are_those_its_line_says() {
         (vehicle, b"plain text"),
         (vehicle, &[0xff, 0x00, 0x10]),
         ("somewhere/else", br#"{"popupAction":"ok"}"#),
+        // The action is walked to, not parsed with the rest: every shape
+        // of it reads as the intake's classification reads it.
+        (
+            vehicle,
+            br#"{"a":[1,{"content":{"action":"no"}}],"content":{"params":{"action":"deep"},"action":"esc\u00e9\"q"}}"#,
+        ),
+        (vehicle, br#"{"content":{"action":17}}"#),
+        (vehicle, br#"{"content":{"action":{"name":"x"}}}"#),
+        (vehicle, br#"{"content":["action","x"]}"#),
+        (vehicle, br#"{"cont\u0065nt":{"\u0061ction":"escaped keys"}}"#),
+        (vehicle, br#"{"popupAction":"cancel","content":{"action":"popup"}}"#),
+        (vehicle, br#"[{"content":{"action":"in an array"}}]"#),
+        (vehicle, b"\"a string\""),
+        (vehicle, b"42"),
+        (vehicle, b"null"),
     ] {
         let message = crate::domain::InboundMessage::new(
             &topics,
@@ -285,4 +309,69 @@ fn the_fields_the_intake_hands_are_those_its_line_says() {
         let read = parse_line(&message.journal_line()).unwrap();
         assert_eq!(format!("{handed:?}"), format!("{read:?}"), "{payload:?}");
     }
+}
+
+#[test]
+fn a_line_without_its_size_is_measured_from_its_payload() {
+    let line = r#"{"received_at":"2026-11-24T10:00:00.000Z","vin":"VF3ABCDEFGH123456","topic":"t","kind":"content","payload":{"content":{"action":"go"}}}"#;
+    let record = parse_line(line).unwrap();
+    assert_eq!(record.size, r#"{"content":{"action":"go"}}"#.len());
+    assert_eq!(record.action.as_deref(), Some("go"));
+}
+
+#[test]
+fn entries_taken_as_they_are_make_the_history_their_records_make() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("capture.jsonl");
+    let odd = [
+        // Not a vehicle's topic; a topic whose VIN is not one; another account.
+        r#"{"received_at":"2026-11-24T10:00:01.000Z","topic":"somewhere/else","bytes":2,"kind":"json","dir":"in","payload":{}}"#,
+        r#"{"received_at":"2026-11-24T10:00:02.000Z","vin":"NOTAVIN","topic":"psa/OVIPPartners-Dev/to/uid/PARTNER1/opa/NOTAVIN/","bytes":2,"kind":"json","dir":"in","payload":{}}"#,
+        r#"{"received_at":"2026-11-24T10:00:03.000Z","vin":"VF3ABCDEFGH123456","topic":"psa/OVIPPartners-Dev/to/uid/PARTNER2/opa/VF3ABCDEFGH123456/","bytes":2,"kind":"json","dir":"in","payload":{}}"#,
+        r#"{"received_at":"2026-11-24T10:00:04.000Z","vin":"VR1AAAAAAAA000009","topic":"psa/OVIPPartners-Dev/from/uid/PARTNER1/opa/VR1AAAAAAAA000009/","bytes":2,"kind":"json","dir":"out","payload":{}}"#,
+    ];
+    write_journal(
+        &path,
+        (0..600)
+            .map(line)
+            .chain(odd.iter().map(|l| (*l).to_owned())),
+    );
+    let opened = open(&path, std::fs::metadata(&path).unwrap().len()).unwrap();
+    let sidecar = &opened.sidecar;
+
+    let mut one_by_one = crate::store::History::new(1024, []);
+    let file = one_by_one.add_file(path.clone());
+    for entry in &sidecar.entries {
+        one_by_one.push_stored(&sidecar.record(entry), file, entry.offset);
+    }
+    let mut as_they_are = crate::store::History::new(1024, []);
+    let file = as_they_are.add_file(path.clone());
+    // In runs, as the loader hands them: the names learned in one run
+    // serve the next.
+    for run in sidecar.entries.chunks(97) {
+        as_they_are.push_indexed(&sidecar.names, run, file);
+    }
+
+    assert_eq!(as_they_are.end_seq(), one_by_one.end_seq());
+    for seq in 0..one_by_one.end_seq() {
+        assert_eq!(
+            format!("{:?}", as_they_are.by_seq(seq)),
+            format!("{:?}", one_by_one.by_seq(seq)),
+            "message {seq}"
+        );
+    }
+    assert_eq!(
+        format!("{:?}", as_they_are.vehicles),
+        format!("{:?}", one_by_one.vehicles)
+    );
+    assert_eq!(
+        (as_they_are.rx, as_they_are.tx, as_they_are.unrecognised),
+        (one_by_one.rx, one_by_one.tx, one_by_one.unrecognised)
+    );
+    assert_eq!(as_they_are.accounts, one_by_one.accounts);
+    assert_eq!(as_they_are.accounts.len(), 2);
+    assert_eq!(
+        format!("{:?}", as_they_are.kinds()),
+        format!("{:?}", one_by_one.kinds())
+    );
 }

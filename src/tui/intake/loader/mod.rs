@@ -7,13 +7,12 @@
 
 use super::{Burst, Intake};
 use crate::store::StoredRecord;
-use crate::store::journal::sidecar::{self, Sidecar};
+use crate::store::journal::sidecar::{self, FileNames, IndexEntry};
 use crate::store::read_back::Files;
 use crate::tui::app::{App, Loaded, Msg, Progress};
 use crate::tui::draw::group64 as group;
 use crate::tui::editor::StatusLevel;
 use crate::tui::update;
-use chrono::Utc;
 use std::path::PathBuf;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -75,7 +74,7 @@ pub(super) fn spawn_loader(
             let mut counts = Counts::default();
             let mut loaded = 0u64;
             let mut last_notice = std::time::Instant::now();
-            let mut burst = Vec::with_capacity(4096);
+            let mut burst = Vec::new();
             let progress = |read_bytes: u64, loaded: u64| {
                 let _ = notices.send(Msg::Progress(Some(Progress {
                     done: read_bytes,
@@ -96,10 +95,14 @@ pub(super) fn spawn_loader(
                 }
             }
             let mut merge = Merge::new(readers, &mut counts);
-            while let Some(record) = merge.next(&mut counts) {
-                burst.push(Intake::Replayed(record));
+            let mut in_burst = 0;
+            while let Some((item, index)) = merge.next(&mut counts) {
+                let file = merge.files[index].1;
+                add_to_burst(&mut burst, item, file, || merge.names(index));
                 loaded += 1;
-                if burst.len() == 4096 {
+                in_burst += 1;
+                if in_burst == BURST {
+                    in_burst = 0;
                     if to_ui.blocking_send(std::mem::take(&mut burst)).is_err() {
                         return;
                     }
@@ -145,6 +148,44 @@ pub(super) fn spawn_loader(
     from_loader
 }
 
+/// Adds a file's next message to the burst: entries of one file in a row
+/// go as one run.
+fn add_to_burst(
+    burst: &mut Vec<Intake>,
+    item: Item,
+    file: u16,
+    names: impl FnOnce() -> Option<std::sync::Arc<FileNames>>,
+) {
+    match item {
+        Item::Entry(entry) => match burst.last_mut() {
+            Some(Intake::Replayed(Loaded::Indexed {
+                entries,
+                file: run_of,
+                ..
+            })) if *run_of == file => entries.push(entry),
+            _ => {
+                // Only an indexed file gives entries: it has names.
+                let Some(names) = names() else { return };
+                let mut entries = Vec::with_capacity(BURST);
+                entries.push(entry);
+                burst.push(Intake::Replayed(Loaded::Indexed {
+                    names,
+                    entries,
+                    file,
+                }));
+            }
+        },
+        Item::Record(record, offset) => burst.push(Intake::Replayed(Loaded::Stored {
+            record,
+            file,
+            offset,
+        })),
+    }
+}
+
+/// Messages handed to the UI at a time.
+const BURST: usize = 4096;
+
 /// What the loader has read so far, over all files: bytes for the
 /// progress bar, lines that are not records for the summary.
 #[derive(Default)]
@@ -173,7 +214,8 @@ impl FileRecords {
                 // lines read one by one say it.
                 counts.skipped += opened.skipped + u64::from(opened.torn_tail);
                 Ok(Self::Indexed(Box::new(IndexedRecords {
-                    sidecar: opened.sidecar,
+                    names: std::sync::Arc::new(opened.sidecar.names),
+                    entries: opened.sidecar.entries,
                     next: 0,
                     path: std::sync::Arc::new(file.path.clone()),
                     lines: Files::default(),
@@ -183,10 +225,30 @@ impl FileRecords {
         }
     }
 
-    fn next(&mut self, counts: &mut Counts) -> Option<(StoredRecord, u64)> {
+    fn next(&mut self, counts: &mut Counts) -> Option<Item> {
         match self {
             Self::Indexed(records) => records.next(counts),
-            Self::Lines(records) => records.next(counts),
+            Self::Lines(records) => records
+                .next(counts)
+                .map(|(record, offset)| Item::Record(record, offset)),
+        }
+    }
+}
+
+/// A file's next message: an entry of its index, taken as it is, or a
+/// record read from its line (a file without an index, a refusal whose
+/// reason only the line holds).
+enum Item {
+    Entry(IndexEntry),
+    Record(StoredRecord, u64),
+}
+
+impl Item {
+    /// When it was received, in microseconds (the merge's order).
+    fn at(&self) -> i64 {
+        match self {
+            Self::Entry(entry) => entry.at,
+            Self::Record(record, _) => record.at.timestamp_micros(),
         }
     }
 }
@@ -194,16 +256,17 @@ impl FileRecords {
 /// A file's records from its index: no line is read (but the rare one
 /// holding a refusal's reason).
 struct IndexedRecords {
-    sidecar: Sidecar,
+    names: std::sync::Arc<FileNames>,
+    entries: Vec<IndexEntry>,
     next: usize,
     path: std::sync::Arc<PathBuf>,
     lines: Files,
 }
 
 impl IndexedRecords {
-    fn next(&mut self, counts: &mut Counts) -> Option<(StoredRecord, u64)> {
+    fn next(&mut self, counts: &mut Counts) -> Option<Item> {
         let entry = loop {
-            let entry = *self.sidecar.entries.get(self.next)?;
+            let entry = *self.entries.get(self.next)?;
             self.next += 1;
             counts.read_bytes += u64::from(entry.line_len);
             match entry.lost() {
@@ -211,8 +274,11 @@ impl IndexedRecords {
                 None => break entry,
             }
         };
-        let mut record = self.sidecar.record(&entry);
-        if entry.has_reason() {
+        if !entry.has_reason() {
+            return Some(Item::Entry(entry));
+        }
+        let mut record = self.names.record(&entry);
+        {
             record.reason = self
                 .lines
                 .line_at(&self.path, entry.offset)
@@ -221,7 +287,7 @@ impl IndexedRecords {
                 .and_then(|line| stored_record(&line))
                 .and_then(|read| read.reason);
         }
-        Some((record, entry.offset))
+        Some(Item::Record(record, entry.offset))
     }
 }
 
@@ -279,8 +345,8 @@ impl LineRecords {
 struct Merge {
     /// Each file's records and its id in the history.
     files: Vec<(FileRecords, u16)>,
-    heads: Vec<Option<(StoredRecord, u64)>>,
-    order: std::collections::BinaryHeap<std::cmp::Reverse<(chrono::DateTime<Utc>, usize)>>,
+    heads: Vec<Option<Item>>,
+    order: std::collections::BinaryHeap<std::cmp::Reverse<(i64, usize)>>,
 }
 
 impl Merge {
@@ -291,8 +357,8 @@ impl Merge {
             .enumerate()
             .map(|(index, (file, _))| {
                 let head = file.next(counts);
-                if let Some((record, _)) = &head {
-                    order.push(std::cmp::Reverse((record.at, index)));
+                if let Some(item) = &head {
+                    order.push(std::cmp::Reverse((item.at(), index)));
                 }
                 head
             })
@@ -304,18 +370,23 @@ impl Merge {
         }
     }
 
-    fn next(&mut self, counts: &mut Counts) -> Option<Loaded> {
+    /// The names of file `index`, if its entries come from its index.
+    fn names(&self, index: usize) -> Option<std::sync::Arc<FileNames>> {
+        match &self.files.get(index)?.0 {
+            FileRecords::Indexed(records) => Some(records.names.clone()),
+            FileRecords::Lines(_) => None,
+        }
+    }
+
+    /// The earliest next message of all the files, and which file's.
+    fn next(&mut self, counts: &mut Counts) -> Option<(Item, usize)> {
         let std::cmp::Reverse((_, index)) = self.order.pop()?;
         let next = self.files[index].0.next(counts);
-        if let Some((record, _)) = &next {
-            self.order.push(std::cmp::Reverse((record.at, index)));
+        if let Some(item) = &next {
+            self.order.push(std::cmp::Reverse((item.at(), index)));
         }
-        let (record, offset) = std::mem::replace(&mut self.heads[index], next)?;
-        Some(Loaded::Stored {
-            record,
-            file: self.files[index].1,
-            offset,
-        })
+        let item = std::mem::replace(&mut self.heads[index], next)?;
+        Some((item, index))
     }
 }
 

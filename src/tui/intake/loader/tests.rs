@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::store::Direction;
+use chrono::Utc;
 use std::io::Write;
 
 fn journal_line(at: &str, vin: &str, text: &str) -> String {
@@ -105,14 +106,8 @@ fn two_files_are_merged_by_time_each_record_pointing_at_its_own_line() {
     }
     let order: Vec<(String, u16, u64)> = read
         .into_iter()
-        .map(|item| match item {
-            Intake::Replayed(Loaded::Stored {
-                record,
-                file,
-                offset,
-            }) => (record.at.format("%S").to_string(), file, offset),
-            _ => panic!("only stored records come from files"),
-        })
+        .flat_map(records_of)
+        .map(|(record, file, offset)| (record.at.format("%S").to_string(), file, offset))
         .collect();
     let seconds: Vec<&str> = order.iter().map(|(s, _, _)| s.as_str()).collect();
     assert_eq!(seconds, ["00", "01", "02", "02", "04", "05"]);
@@ -168,7 +163,7 @@ fn a_gap_record_is_no_torn_line_the_summary_says_how_many_were_lost() {
         for item in burst {
             match item {
                 Intake::Said(Msg::Notice(_, text)) => summary = Some(text),
-                Intake::Replayed(_) => records += 1,
+                item @ Intake::Replayed(_) => records += records_of(item).len(),
                 _ => {}
             }
         }
@@ -188,15 +183,8 @@ fn loaded(files: Vec<ToRead>) -> Vec<String> {
     let mut loader = spawn_loader(files, notices);
     let mut out = Vec::new();
     while let Some(burst) = loader.blocking_recv() {
-        for item in burst {
-            if let Intake::Replayed(Loaded::Stored {
-                record,
-                file,
-                offset,
-            }) = item
-            {
-                out.push(format!("{record:?} {file} {offset}"));
-            }
+        for (record, file, offset) in burst.into_iter().flat_map(records_of) {
+            out.push(format!("{record:?} {file} {offset}"));
         }
     }
     out
@@ -250,4 +238,26 @@ fn the_loader_gives_the_same_history_from_the_index_as_from_the_lines() {
     let again = loaded(to_read(std::slice::from_ref(&path)));
     assert_eq!(again, expected, "from the index");
     assert!(again[2].contains("a popup 4 s ago"), "{}", again[2]);
+}
+
+/// The records a loader's item hands over, each with its file and offset:
+/// a run of index entries read as records (nothing for what is said).
+fn records_of(item: Intake) -> Vec<(crate::store::StoredRecord, u16, u64)> {
+    match item {
+        Intake::Replayed(Loaded::Stored {
+            record,
+            file,
+            offset,
+        }) => vec![(record, file, offset)],
+        Intake::Replayed(Loaded::Indexed {
+            names,
+            entries,
+            file,
+        }) => entries
+            .iter()
+            .map(|entry| (names.record(entry), file, entry.offset))
+            .collect(),
+        Intake::Replayed(other) => panic!("only records come from files: {other:?}"),
+        _ => Vec::new(),
+    }
 }
