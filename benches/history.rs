@@ -8,13 +8,14 @@
 //! length); see README "Performance". A plain binary, not criterion: the
 //! peak memory of one process holding the whole history is the point.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, FixedOffset, Utc};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 use wpconsole::domain::Vin;
 use wpconsole::store::{
     DEFAULT_IN_MEMORY, Direction, History, LogFilter, StoredRecord, VehicleFilter,
 };
+use wpconsole::tui::panes::log::LogPane;
 
 const VINS: usize = 20;
 /// What the log's filter scan looks at before the first screen shows
@@ -96,6 +97,29 @@ fn main() {
         "by_seq at a random place: {:.1} µs mean, {:.1} µs worst of {jumps}",
         total.as_secs_f64() * 1e6 / f64::from(jumps),
         worst.as_secs_f64() * 1e6
+    );
+
+    // `T`: the log jumps to a time, a binary search over the view reading
+    // about 25 messages' times (tui/panes/log/jump.rs), as the console does.
+    let mut pane = LogPane::default();
+    let offset = FixedOffset::east_opt(0).expect("UTC is an offset");
+    let span_us = i64::try_from(messages).unwrap_or(i64::MAX) * 700;
+    let mut worst = Duration::ZERO;
+    let mut total = Duration::ZERO;
+    let jumps = 100;
+    for _ in 0..jumps {
+        let at = start + chrono::Duration::microseconds(fastrand::i64(0..span_us));
+        let began = Instant::now();
+        let reaction = pane.jump_to(at, offset, &history, 40);
+        black_box(&reaction);
+        let took = began.elapsed();
+        worst = worst.max(took);
+        total += took;
+    }
+    println!(
+        "T jump to a random time: {:.2} ms mean, {:.2} ms worst of {jumps}",
+        total.as_secs_f64() * 1e3 / f64::from(jumps),
+        worst.as_secs_f64() * 1e3
     );
 
     let filter = LogFilter {

@@ -111,14 +111,16 @@ PY
     /usr/bin/time -f "%U %S %M" -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err" &
     local pid=$!
     sleep 1.5
+    local t0; t0=$(date +%s.%N)
     publish_paced
     for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    local t1; t1=$(date +%s.%N)
     # GNU time ignores SIGINT while it waits: the subscriber, its child,
     # is told to stop; time then writes its line.
     local child; child=$(ps -o pid= --ppid "$pid" 2>/dev/null || true)
     [ -n "$child" ] && kill -INT $child 2>/dev/null || true
     wait "$pid" || true
-    echo "$name $(wc -l <"$work/$name.out") - - - $(tail -n 1 "$work/$name.time")" >>"$work/results"
+    echo "$name $(wc -l <"$work/$name.out") - - - $(python3 -c "print($t1 - $t0)") $(tail -n 1 "$work/$name.time")" >>"$work/results"
   }
   echo "sustained: $N messages at $RATE msg/s for $DURATION s, to each receiver in turn" >&2
   run_paced mosquitto_sub mosquitto_sub -h 127.0.0.1 -p "$port" -t "$prefix/#" -C "$N"
@@ -130,6 +132,7 @@ PY
     tmux -L wpconsole-ingest capture-pane -p -t c | grep -q "● connected" && break
     sleep 0.1
   done
+  t0=$(date +%s.%N)
   publish_paced
   # Until rx + lost reaches N, or nothing moved for 30 s (a screen far
   # behind files what the intake held in one piece: a while without a frame).
@@ -147,24 +150,28 @@ print(num(" rx"), num(" lost"), num("journal:"))' <<<"$screen")
     [ "$still" -ge 300 ] && { echo "console: stopped at rx $rx, lost $lost" >&2; break; }
     sleep 0.1
   done
+  t1=$(date +%s.%N)
   title=$(grep -o "Log ([^)]*)[^─]*" <<<"$screen" | head -1 || true)
   tmux -L wpconsole-ingest send-keys -t c q
   for _ in $(seq 100); do [ -s "$work/console.time" ] && break; sleep 0.1; done
   journaled=$(cat "$work"/journal/*/*/*.jsonl 2>/dev/null | grep -c '"dir":"in"' || true)
   gaps=$(cat "$work"/journal/*/*/*.jsonl 2>/dev/null | grep -c '"dir":"gap"' || true)
-  echo "console $rx $lost $unwritten $journaled $(cat "$work/console.time")" >>"$work/results"
+  echo "console $rx $lost $unwritten $journaled $(python3 -c "print($t1 - $t0)") $(cat "$work/console.time")" >>"$work/results"
   cat "$work/paced" >&2
   python3 - "$work/results" "$N" "$RATE" "$DURATION" "$title" "$gaps" <<'PY'
 import sys
 path, n, rate, seconds, title, gaps = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 print(f"sustained: {n:,} messages of 600 B over 20 VINs at {rate:,} msg/s for {seconds} s (QoS 0, mosquitto on loopback)")
-print(f"{'':16} {'received':>10} {'of sent':>8} {'lost':>9} {'unwritten':>9} {'journaled':>10} {'cpu s':>7} {'peak MB':>8}")
-for line in open(path):
-    f = line.split()
+# wall: from the first publish to the last message received (the console:
+# until its status bar shows rx + lost = N; polled every 0.1 s).
+print(f"{'':16} {'received':>10} {'of sent':>8} {'lost':>9} {'unwritten':>9} {'journaled':>10} {'wall s':>7} {'wall x':>7} {'cpu s':>7} {'peak MB':>8}")
+rows = [line.split() for line in open(path)]
+ref_wall = next(float(f[5]) for f in rows if f[0] == "mosquitto_sub")
+for f in rows:
     name, received = f[0], int(f[1])
-    lost, unwritten, journaled = (f[2], f[3], f[4])
+    lost, unwritten, journaled, wall = f[2], f[3], f[4], float(f[5])
     user, system, rss_kb = float(f[-3]), float(f[-2]), int(f[-1])
-    print(f"{name:16} {received:>10,} {received / n:8.2%} {lost:>9} {unwritten:>9} {journaled:>10} {user + system:7.1f} {rss_kb / 1024:8.1f}")
+    print(f"{name:16} {received:>10,} {received / n:8.2%} {lost:>9} {unwritten:>9} {journaled:>10} {wall:7.1f} {wall / ref_wall:7.2f} {user + system:7.1f} {rss_kb / 1024:8.1f}")
 print(f"console log title: {title.strip()}; gap records in its journal: {gaps}")
 PY
   exit 0
