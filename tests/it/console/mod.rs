@@ -8,6 +8,7 @@ mod accounts;
 mod days;
 mod demo;
 mod history;
+mod jq;
 mod live;
 mod wide_text;
 
