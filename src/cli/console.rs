@@ -60,6 +60,9 @@ pub async fn run(
 ) -> Result<u8, CliError> {
     let keys = key_table(settings)?;
     let topics = settings.topics()?;
+    // A rule that does not parse stops the start, naming the profile,
+    // the rule and the column (the one loader `wpconsole watch` uses too).
+    let watch = settings.watch_rules()?;
     // One account's history is its own: the journal of this broker and UID.
     let journal = settings.journal()?;
     // One writer per account journal: a second console on the account
@@ -143,11 +146,12 @@ pub async fn run(
         app,
         crate::tui::run::Source::Broker {
             options: Box::new(options),
-            session,
+            session: Box::new(session),
             popups: settings.popup_ledger(),
             // The last days of the account's journal (the loader merges
             // them in time order), unless asked to start empty.
             history,
+            watch: watch.into_boxed_slice(),
         },
         journal,
     )

@@ -6,6 +6,7 @@ use crate::domain::InboundMessage;
 use crate::mqtt::SessionEvent;
 use crate::store::Place;
 use crate::tui::editor::StatusLevel;
+use crate::tui::intake::watching::NoReply;
 use crate::tui::panes::log::LogReaction;
 use chrono::{DateTime, Utc};
 
@@ -92,7 +93,22 @@ pub(super) fn on_tick(app: &mut App, now: DateTime<Utc>) {
     app.react(reaction);
     let reaction = app.log.pump_export(&app.history);
     app.react(reaction);
-    app.deliveries.expire(now);
+    for key in app.deliveries.expire(now) {
+        // For the `unacknowledged` watch rules: the run loop hands them
+        // to the intake, where the rules are applied.
+        let (Some(sent_at), Some(vin)) = (
+            app.history.at(key),
+            app.history.by_seq(key).and_then(|entry| entry.vin),
+        ) else {
+            continue;
+        };
+        app.no_replies.push(NoReply {
+            seq: key,
+            vin,
+            sent_at,
+            at: now,
+        });
+    }
     let (mark_at, mark_rx) = app.rate_mark;
     let elapsed = (now - mark_at).to_std().unwrap_or_default().as_secs_f64();
     if elapsed >= 1.0 {

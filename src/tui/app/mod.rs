@@ -68,6 +68,9 @@ pub struct App {
     detail: DetailPane,
     /// What the watch rules raised, and the pane (`A`) that lists it.
     alerts: AlertsPane,
+    /// Tracked messages that went unanswered since the run loop last
+    /// took them (for the `unacknowledged` watch rules).
+    no_replies: Vec<crate::tui::intake::watching::NoReply>,
     editor: EditorState,
     templates: Vec<Template>,
     /// The account's popup ledger as last read from disk (the run loop
@@ -138,6 +141,7 @@ impl App {
             log: LogPane::default(),
             detail: DetailPane::default(),
             alerts: AlertsPane::default(),
+            no_replies: Vec::new(),
             editor: EditorState::new(&first_template),
             templates: config.templates,
             popups: PopupLedger::default(),
@@ -232,6 +236,12 @@ impl App {
     /// into it by the id returned.
     pub fn add_file(&mut self, path: std::path::PathBuf) -> u16 {
         self.history.add_file(path)
+    }
+
+    /// The tracked messages that went unanswered since last asked: the
+    /// run loop hands them to the intake, where the watch rules are.
+    pub fn take_no_replies(&mut self) -> Vec<crate::tui::intake::watching::NoReply> {
+        std::mem::take(&mut self.no_replies)
     }
 
     /// Validates the editor's text for its target (placeholders resolved)

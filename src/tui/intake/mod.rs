@@ -8,6 +8,7 @@
 mod backlog;
 mod loader;
 mod losses;
+pub(crate) mod watching;
 
 /// Tests build records as the loader reads them.
 #[cfg(test)]
@@ -44,6 +45,8 @@ pub(super) enum Intake {
     /// What the loader says when it is done, after its last records, so
     /// the screen never says "loaded" before it shows them.
     Said(Msg),
+    /// Alerts the watch rules raised, after the messages they are about.
+    Alerts(Vec<crate::tui::panes::alerts::Alert>),
 }
 
 /// How often the intake looks for losses when nothing arrives (a flood
@@ -87,11 +90,13 @@ pub(super) struct IntakeRules {
     pub tracking: Tracking,
     /// The session's count of messages it dropped.
     pub drops: Drops,
+    /// The profile's watch rules at work, when it has any.
+    pub watching: Option<watching::Watching>,
 }
 
 async fn run_intake(
     mut events: mpsc::Receiver<SessionEvent>,
-    rules: IntakeRules,
+    mut rules: IntakeRules,
     journal: JournalSlot,
     to_ui: mpsc::Sender<Vec<Intake>>,
     connection_tx: watch::Sender<Option<SessionEvent>>,
@@ -129,14 +134,24 @@ async fn run_intake(
                     );
                 }
                 journal_burst(&mut burst, &journal);
+                let alerts = rules.watching.as_mut().map(|watching| watch_burst(watching, &burst));
                 for item in burst {
                     backlog.hold(item, &rules.tracking, &mut unheld);
+                }
+                if let Some(alerts) = alerts.filter(|a| !a.is_empty()) {
+                    backlog.hold(Intake::Alerts(alerts), &rules.tracking, &mut unheld);
                 }
                 for report in ledger.look(&mut unheld, &journal) {
                     backlog.hold(Intake::Lost(report), &rules.tracking, &mut unheld);
                 }
             }
             _ = look.tick() => {
+                if let Some(watching) = rules.watching.as_mut() {
+                    let alerts = watching.tick(chrono::Utc::now());
+                    if !alerts.is_empty() {
+                        backlog.hold(Intake::Alerts(alerts), &rules.tracking, &mut unheld);
+                    }
+                }
                 for report in ledger.look(&mut unheld, &journal) {
                     backlog.hold(Intake::Lost(report), &rules.tracking, &mut unheld);
                 }
@@ -169,6 +184,21 @@ fn decode(
                 Intake::Event(other)
             }
         })
+        .collect()
+}
+
+/// The alerts the burst's messages raise, in order.
+fn watch_burst(
+    watching: &mut watching::Watching,
+    burst: &[Intake],
+) -> Vec<crate::tui::panes::alerts::Alert> {
+    burst
+        .iter()
+        .filter_map(|item| match item {
+            Intake::Message(message, place) => Some(watching.message(message, *place)),
+            _ => None,
+        })
+        .flatten()
         .collect()
 }
 
@@ -261,6 +291,14 @@ pub(super) fn take_in(app: &mut App, burst: Vec<Intake>) {
                 update(app, msg);
                 continue;
             }
+            Intake::Alerts(alerts) => {
+                // After the messages they are about, which are filed first.
+                if !received.is_empty() {
+                    update(app, Msg::Loaded(std::mem::take(&mut received)));
+                }
+                update(app, Msg::Alerts(alerts));
+                continue;
+            }
         };
         match &event {
             SessionEvent::Connected => tracing::info!("connected"),
@@ -294,6 +332,9 @@ pub(super) struct Sources {
     pub intake: Burst,
     pub connection: Option<watch::Receiver<Option<SessionEvent>>>,
     pub loader: Option<Burst>,
+    /// Where the console sends the tracking timeouts it sees, for the
+    /// `unacknowledged` watch rules.
+    pub no_replies: Option<mpsc::UnboundedSender<watching::NoReply>>,
 }
 
 /// Starts reading the source: the broker session and its intake, and the
@@ -309,17 +350,25 @@ pub(super) fn open_source(
             options,
             session,
             history,
+            watch,
             ..
         } => {
             // Measure the history before the session appends to it: what
             // comes later arrives live, not twice.
             let history = with_sizes(app, history);
-            let (session, events) = Session::start(*options, session);
+            let (session, events) = Session::start(*options, *session);
             let loader = (!history.is_empty()).then(|| start_loader(app, history, results_tx));
+            let (watching, no_replies) = if watch.is_empty() {
+                (None, None)
+            } else {
+                let (watching, no_replies) = watching::Watching::new(watch.into_vec(), app.now());
+                (Some(watching), Some(no_replies))
+            };
             let rules = IntakeRules {
                 topics: app.rules().topics.clone(),
                 tracking: app.rules().tracking.clone(),
                 drops: session.drops(),
+                watching,
             };
             let (intake, connection) = spawn_intake(events, rules, journal.clone());
             Sources {
@@ -327,6 +376,7 @@ pub(super) fn open_source(
                 intake,
                 connection: Some(connection),
                 loader,
+                no_replies,
             }
         }
         Source::Files(paths) => {
@@ -338,6 +388,7 @@ pub(super) fn open_source(
                 intake: never,
                 connection: None,
                 loader: Some(start_loader(app, files, results_tx)),
+                no_replies: None,
             }
         }
     }
@@ -377,6 +428,7 @@ mod tests {
                 .unwrap(),
             tracking: Tracking::default(),
             drops,
+            watching: None,
         }
     }
 
@@ -501,6 +553,7 @@ mod tests {
             topics,
             tracking: Tracking::default(),
             drops: Drops::default(),
+            watching: None,
         };
         let (_bursts, connection) = spawn_intake(events, rules, JournalSlot::default());
         let mut connection = Some(connection);

@@ -33,13 +33,15 @@ pub enum Source {
     /// A live broker.
     Broker {
         options: Box<rumqttc::MqttOptions>,
-        session: SessionOptions,
+        session: Box<SessionOptions>,
         /// Journal files shown first (today's history); live messages wait
         /// until they are read.
         history: Vec<PathBuf>,
         /// The account's popup ledger: every popup is reserved there before
         /// it is published, so the 20 s rule holds across processes.
         popups: Option<PopupLedgerFile>,
+        /// The profile's watch rules, applied by the intake.
+        watch: Box<[crate::domain::watch::Rule]>,
     },
     /// Journals or `tail --json` captures (`wpconsole open`).
     Files(Vec<PathBuf>),
@@ -95,6 +97,7 @@ pub async fn run(mut app: App, source: Source, journal: StartingJournal) -> anyh
         mut intake,
         mut connection,
         mut loader,
+        no_replies,
     } = open_source(&mut app, source, &journal, &results_tx);
 
     let size = terminal.size();
@@ -159,6 +162,7 @@ pub async fn run(mut app: App, source: Source, journal: StartingJournal) -> anyh
                 if now.timestamp() != shown_second || app.log().busy() {
                     shown_second = now.timestamp();
                     update(&mut app, Msg::Tick(now));
+                    hand_no_replies(&mut app, no_replies.as_ref());
                     look_around(&mut app, journal.journal().map(Arc::as_ref), popups.as_ref());
                     take_over(&mut app, &journal, &mut waiting);
                     dirty = true;
@@ -190,6 +194,19 @@ pub async fn run(mut app: App, source: Source, journal: StartingJournal) -> anyh
         session.shutdown().await;
     }
     outcome
+}
+
+/// Tracked messages that went unanswered, handed to the intake for the
+/// watch rules it applies (dropped when no rule watches).
+fn hand_no_replies(
+    app: &mut App,
+    to_intake: Option<&mpsc::UnboundedSender<crate::tui::intake::watching::NoReply>>,
+) {
+    for no_reply in app.take_no_replies() {
+        if let Some(to_intake) = to_intake {
+            let _ = to_intake.send(no_reply);
+        }
+    }
 }
 
 /// What a terminal event means to the console: a message, nothing (an

@@ -202,3 +202,27 @@ fn snapshot_alert_badge_and_count() {
     two_alerts(&mut app);
     insta::assert_snapshot!(screen(&app));
 }
+
+#[test]
+fn a_tracked_message_with_no_reply_is_handed_over_for_the_unacknowledged_rules() {
+    let mut app = app();
+    select_vehicle(&mut app, VIN_A);
+    focus_on(&mut app, Focus::Editor);
+    let Some(Command::Publish(outgoing)) = ctrl(&mut app, 's') else {
+        panic!("publishes: {}", status(&app));
+    };
+    update(&mut app, Msg::Published(outgoing));
+    let seq = app.history().end_seq() - 1;
+    update(&mut app, Msg::Tick(t0() + chrono::Duration::seconds(29)));
+    assert!(app.take_no_replies().is_empty(), "within the timeout");
+    let at = t0() + chrono::Duration::seconds(31);
+    update(&mut app, Msg::Tick(at));
+    let no_replies = app.take_no_replies();
+    assert_eq!(no_replies.len(), 1, "{no_replies:?}");
+    assert_eq!(no_replies[0].seq, seq);
+    assert_eq!(no_replies[0].vin, vin(VIN_A));
+    assert_eq!(Some(no_replies[0].sent_at), app.history().at(seq));
+    assert_eq!(no_replies[0].at, at);
+    update(&mut app, Msg::Tick(at + chrono::Duration::seconds(1)));
+    assert!(app.take_no_replies().is_empty(), "handed over once");
+}
