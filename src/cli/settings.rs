@@ -238,8 +238,12 @@ impl Settings {
     /// the profile, the rule, the key and, for a jq expression, the column.
     pub fn watch_rules(&self) -> Result<Vec<crate::domain::watch::Rule>, CliError> {
         crate::domain::watch::compile_all(&self.watch).map_err(|err| {
+            // The expression and a caret under its column, when there is one.
+            let caret = err
+                .with_caret()
+                .split_off(err.to_string().len());
             CliError::usage(format!(
-                "{}: profile {:?}: {err}: fix the rule in [[profiles.{}.watch]] or remove it",
+                "{}: profile {:?}: {err}: fix the rule in [[profiles.{}.watch]] or remove it{caret}",
                 self.config_path.display(),
                 self.profile_name.as_deref().unwrap_or_default(),
                 self.profile_name.as_deref().unwrap_or("NAME"),

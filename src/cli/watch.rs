@@ -95,8 +95,9 @@ impl WatchArgs {
                 ..RuleSpec::silent("silent", duration.clone())
             });
         }
-        let given = crate::domain::watch::compile_all(&chosen)
-            .map_err(|err| CliError::usage(format!("--{}: {err}", err.key_flag())))?;
+        let given = crate::domain::watch::compile_all(&chosen).map_err(|err| {
+            CliError::usage(format!("--{}: {}", err.key_flag(), err.with_caret()))
+        })?;
         let known = || {
             if profile.is_empty() {
                 "none".to_owned()
@@ -216,6 +217,12 @@ pub async fn run(global: &GlobalArgs, args: &WatchArgs) -> Result<u8, CliError> 
     };
     let _ = watch.out.flush();
     session.shutdown().await;
+    if watch.engine.errors() > 0 {
+        eprintln!(
+            "wpconsole: a when expression failed on {} message(s), each counted as no match",
+            watch.engine.errors()
+        );
+    }
     match ended? {
         Ended::TimedOut if watch.alerts == 0 => {
             eprintln!(

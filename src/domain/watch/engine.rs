@@ -4,8 +4,8 @@
 //! console, `wpconsole watch` and the tests drive it the same way.
 
 use super::rule::{Condition, Rule};
-use super::when::Verdict;
 use crate::domain::Vin;
+use crate::domain::jq::Verdict;
 use crate::domain::record::Record;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
@@ -155,7 +155,7 @@ impl Engine {
             match when.verdict(record) {
                 Verdict::Match => {}
                 Verdict::NoMatch => continue,
-                Verdict::Error => {
+                Verdict::Error(_) => {
                     self.errors += 1;
                     continue;
                 }
@@ -471,6 +471,88 @@ mod tests {
             heard(&mut engine, 11, A, 100).is_empty(),
             "a message is no timeout"
         );
+    }
+
+    /// An inbound message from `from` at second `second` with `payload`.
+    fn sent(engine: &mut Engine, seq: u64, from: &str, second: i64, payload: &str) -> Vec<Alert> {
+        let is_json = serde_json::from_str::<serde_json::Value>(payload).is_ok();
+        engine.message(
+            seq,
+            &Record {
+                at: at(second),
+                vin: Some(from),
+                topic: "t",
+                payload: payload.as_bytes(),
+                kind: if is_json { "content" } else { "text" },
+                is_json,
+                dir: Some("in"),
+            },
+        )
+    }
+
+    #[test]
+    fn a_when_rule_fires_on_each_message_it_is_truthy_on_and_on_no_other() {
+        let mut engine = engine(&[RuleSpec::when(
+            "speeding",
+            ".payload.content.params.speed_kmh > 120",
+        )]);
+        let fast = r#"{"content":{"params":{"speed_kmh":131}}}"#;
+        let slow = r#"{"content":{"params":{"speed_kmh":90}}}"#;
+        assert_eq!(
+            kinds(&sent(&mut engine, 1, A, 0, fast)),
+            [("speeding", Some(A), AlertKind::Fired, Some(1))]
+        );
+        assert!(sent(&mut engine, 2, A, 1, slow).is_empty());
+        assert_eq!(sent(&mut engine, 3, B, 2, fast).len(), 1);
+        assert_eq!(sent(&mut engine, 4, A, 3, fast).len(), 1, "each message");
+        assert_eq!(engine.errors(), 0);
+    }
+
+    #[test]
+    fn a_when_rule_sees_the_record_as_tail_json_prints_it_plus_dir() {
+        let mut engine = engine(&[RuleSpec::when(
+            "incoming",
+            r#".dir == "in" and .vin != null and .kind == "text""#,
+        )]);
+        assert_eq!(sent(&mut engine, 1, A, 0, "not json at all").len(), 1);
+        assert_eq!(engine.errors(), 0);
+    }
+
+    #[test]
+    fn an_expression_that_errors_on_a_message_is_no_match_and_is_counted() {
+        let mut engine = engine(&[RuleSpec::when("broken", ".payload.content.a.b")]);
+        assert!(sent(&mut engine, 1, A, 0, r#"{"content":{"a":"text"}}"#).is_empty());
+        assert_eq!(engine.errors(), 1);
+        assert!(sent(&mut engine, 2, A, 0, r#"{"content":{"a":{"b":false}}}"#).is_empty());
+        assert_eq!(engine.errors(), 1);
+    }
+
+    #[test]
+    fn the_cooldown_allows_one_alert_per_rule_and_vehicle() {
+        let mut engine = engine(&[RuleSpec {
+            cooldown: Some("1m".into()),
+            ..RuleSpec::when("any", "true")
+        }]);
+        let any = r#"{"content":{}}"#;
+        assert_eq!(sent(&mut engine, 1, A, 0, any).len(), 1);
+        assert!(sent(&mut engine, 2, A, 30, any).is_empty(), "A cools down");
+        assert_eq!(sent(&mut engine, 3, B, 31, any).len(), 1, "B is its own");
+        assert!(sent(&mut engine, 4, A, 59, any).is_empty());
+        assert_eq!(
+            kinds(&sent(&mut engine, 5, A, 60, any)),
+            [("any", Some(A), AlertKind::Fired, Some(5))],
+            "a minute after the last alert"
+        );
+    }
+
+    #[test]
+    fn a_rule_for_some_vehicles_ignores_the_others() {
+        let mut engine = engine(&[RuleSpec {
+            vins: vec![B.into()],
+            ..RuleSpec::when("b", "true")
+        }]);
+        assert!(sent(&mut engine, 1, A, 0, "{}").is_empty());
+        assert_eq!(sent(&mut engine, 2, B, 0, "{}").len(), 1);
     }
 
     #[test]

@@ -12,4 +12,4 @@ mod when;
 
 pub use engine::{Alert, AlertKind, Engine};
 pub use rule::{Condition, Rule, RuleError, RuleSpec, compile_all};
-pub use when::{Verdict, When};
+pub use when::When;

@@ -78,6 +78,28 @@ pub struct RuleError {
     /// For `when`: the 1-based column (in characters) of the error.
     pub column: Option<usize>,
     pub message: String,
+    /// For `when`: the expression, to show the column under it.
+    pub expression: Option<String>,
+}
+
+impl RuleError {
+    /// The error, and for a jq expression the expression under it with a
+    /// caret at the column (for a terminal).
+    pub fn with_caret(&self) -> String {
+        match (&self.expression, self.column) {
+            (Some(expression), Some(column)) => {
+                let shown: String = expression
+                    .chars()
+                    .map(|c| if c.is_control() { ' ' } else { c })
+                    .collect();
+                format!(
+                    "{self}\n  {shown}\n  {}^",
+                    " ".repeat(column.saturating_sub(1))
+                )
+            }
+            _ => self.to_string(),
+        }
+    }
 }
 
 impl RuleSpec {
@@ -113,6 +135,7 @@ impl RuleSpec {
             key,
             column,
             message,
+            expression: (key == "when").then(|| self.when.clone()).flatten(),
         };
         if name.is_empty() {
             return Err(error(
@@ -197,6 +220,7 @@ pub fn compile_all(specs: &[RuleSpec]) -> Result<Vec<Rule>, RuleError> {
                 rule: rule.name,
                 key: "name",
                 column: None,
+                expression: None,
                 message: "is the name of another rule too: alerts are told apart by their rule's name; rename one".into(),
             });
         }
@@ -284,6 +308,31 @@ mod tests {
         let err = spec("name = \"\"\nsilent = \"1m\"").compile(3).unwrap_err();
         assert_eq!((err.rule.as_str(), err.key), ("#3", "name"));
         assert!(toml::from_str::<RuleSpec>("name = \"q\"\nsilence = \"1m\"").is_err());
+    }
+
+    #[test]
+    fn a_when_expression_that_does_not_compile_is_refused_at_its_column() {
+        let rule = spec("name = \"fast\"\nwhen = '.payload.content.params.speed_kmh > 120'")
+            .compile(1)
+            .unwrap();
+        assert!(matches!(rule.condition, Condition::When(_)));
+        let err = spec("name = \"fast\"\nwhen = '.speed >'")
+            .compile(1)
+            .unwrap_err();
+        assert_eq!(
+            (err.rule.as_str(), err.key, err.column),
+            ("fast", "when", Some(9))
+        );
+        assert!(
+            err.to_string()
+                .starts_with("watch rule \"fast\": when: column 9: "),
+            "{err}"
+        );
+        assert!(
+            err.with_caret().ends_with("\n  .speed >\n          ^"),
+            "{}",
+            err.with_caret()
+        );
     }
 
     #[test]

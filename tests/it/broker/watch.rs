@@ -118,6 +118,24 @@ fn a_rule_that_does_not_parse_is_refused_before_connecting_naming_the_profile_an
         "{stderr}"
     );
     assert!(stderr.contains("config.toml"), "{stderr}");
+    // A jq expression: the column, and a caret under it.
+    let config = profile_with(
+        &sandbox,
+        "[[profiles.fleet.watch]]\nname = \"fast\"\nwhen = \".speed >> 120\"\n",
+    );
+    let out = sandbox
+        .wpconsole()
+        .args(["--config", &config, "--profile", "fleet"])
+        .args(["--broker", "mqtt://127.0.0.1:9", "--uid", "U", "watch"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("profile \"fleet\": watch rule \"fast\": when: column 8: "),
+        "{stderr}"
+    );
+    assert!(stderr.contains("\n  .speed >> 120\n         ^"), "{stderr}");
     // Given on the command line, the flag is named.
     let out = sandbox
         .wpconsole()

@@ -53,6 +53,47 @@ fn watch_once_exits_0_on_the_first_alert_and_prints_it() {
 }
 
 #[test]
+fn a_when_rule_fires_on_the_message_it_is_truthy_on_and_not_before() {
+    if !mosquitto_available("a_when_rule_fires_on_the_message_it_is_truthy_on_and_not_before") {
+        return;
+    }
+    let sandbox = Sandbox::new();
+    let broker = Mosquitto::start(sandbox.dir.path(), "allow_anonymous true");
+    let mut watch = watch(
+        &sandbox,
+        &broker,
+        &[
+            "--when",
+            ".payload.content.params.speed_kmh > 120",
+            "--once",
+            "--timeout",
+            "20s",
+        ],
+    );
+    broker.publish(
+        &to_topic(VIN),
+        br#"{"content":{"action":"status","params":{"speed_kmh":90}}}"#,
+    );
+    broker.publish(&to_topic(VIN), b"not json: no speed here");
+    broker.publish(
+        &to_topic(VIN),
+        br#"{"content":{"action":"status","params":{"speed_kmh":131}}}"#,
+    );
+    let line = watch
+        .next_line(Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("no alert: {}", watch.drain_stderr()));
+    assert_eq!(watch.wait(Duration::from_secs(5)), Some(0), "{line}");
+    let alert: serde_json::Value = serde_json::from_str(&line).unwrap();
+    assert_eq!(alert["rule"], "when");
+    assert_eq!(alert["what"], "fired");
+    assert_eq!(alert["seq"], 3, "the third message, the first over 120");
+    assert_eq!(
+        alert["message"]["payload"]["content"]["params"]["speed_kmh"],
+        131
+    );
+}
+
+#[test]
 fn watch_once_exits_5_when_the_timeout_passes_with_no_alert() {
     if !mosquitto_available("watch_once_exits_5_when_the_timeout_passes_with_no_alert") {
         return;
