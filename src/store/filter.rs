@@ -11,7 +11,7 @@ use std::ops::{ControlFlow, Range};
 
 impl History {
     /// The filter's vehicle and kind as index values.
-    fn index_filter(&self, filter: &LogFilter) -> Option<IndexFilter> {
+    pub(super) fn index_filter(&self, filter: &LogFilter) -> Option<IndexFilter> {
         let vehicle = match &filter.vehicle {
             VehicleFilter::All => None,
             VehicleFilter::Unrecognised => Some(NONE),
@@ -201,13 +201,13 @@ impl NameHits {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct IndexFilter {
+pub(super) struct IndexFilter {
     vehicle: Option<u32>,
     kind: Option<u8>,
 }
 
 impl IndexFilter {
-    fn passes(self, slot: &Slot) -> bool {
+    pub(super) fn passes(self, slot: &Slot) -> bool {
         self.vehicle.is_none_or(|v| slot.vehicle == v) && self.kind.is_none_or(|k| slot.kind == k)
     }
 }

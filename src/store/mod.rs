@@ -23,6 +23,7 @@ mod filter;
 mod index;
 mod indexed;
 pub mod journal;
+pub mod jq_scan;
 pub mod popups;
 pub(crate) mod read_back;
 pub mod search;
@@ -30,6 +31,7 @@ mod slots;
 #[cfg(test)]
 mod tests;
 mod vehicles;
+pub mod workers;
 
 pub use entry::{Direction, LogEntry, StoredRecord};
 pub use filter::{LogFilter, NameHits, VehicleFilter};

@@ -1,15 +1,16 @@
 //! A running search: pieces of the history handed to workers on both
-//! cores, their answers given back in the order the pieces went.
+//! cores ([`OrderedWorkers`]), their answers given back in the order the
+//! pieces went.
 
 use super::Needle;
 use super::blocks::LineScan;
 use crate::store::read_back::Files;
+use crate::store::workers::OrderedWorkers;
 use bytes::Bytes;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 /// Where to look for the needle in one message.
 #[derive(Debug, Clone)]
@@ -51,124 +52,50 @@ pub struct Found {
 /// A running search.
 #[derive(Debug)]
 pub struct SearchJob {
-    cancel: Arc<AtomicBool>,
-    feed: Option<SyncSender<(u64, Piece)>>,
-    found: Receiver<(u64, Found)>,
-    /// Pieces handed over so far: the next one's number.
-    handed: u64,
-    /// The number of the next piece whose answer is given out.
-    next_answer: u64,
-    /// Answers that came before an older piece's.
-    early: BTreeMap<u64, Found>,
+    workers: OrderedWorkers<Piece, Found>,
 }
-
-/// Searchers at most: the console's two cores (the UI thread mostly waits).
-const MOST_WORKERS: usize = 2;
 
 impl SearchJob {
     /// Starts the workers searching for `text` (its case ignored).
     pub fn start(text: &str) -> std::io::Result<Self> {
-        let workers = std::thread::available_parallelism()
-            .map_or(1, std::num::NonZero::get)
-            .clamp(1, MOST_WORKERS);
         let needle = Arc::new(Needle::new(text));
-        let cancel = Arc::new(AtomicBool::new(false));
-        let (feed, pieces) = std::sync::mpsc::sync_channel::<(u64, Piece)>(2 * workers);
-        let pieces = Arc::new(Mutex::new(pieces));
-        let (answers, found) = std::sync::mpsc::channel();
-        for _ in 0..workers {
-            let (needle, stop, pieces, answers) = (
-                needle.clone(),
-                cancel.clone(),
-                pieces.clone(),
-                answers.clone(),
-            );
-            std::thread::Builder::new()
-                .name("search".into())
-                .spawn(move || {
-                    let mut searcher = Searcher::new(&needle);
-                    loop {
-                        // One worker waits for the next piece, the others
-                        // for the lock: a piece goes to whoever is free.
-                        let next = pieces
-                            .lock()
-                            .map_err(drop)
-                            .and_then(|p| p.recv().map_err(drop));
-                        let Ok((number, piece)) = next else {
-                            return;
-                        };
-                        let Some(answer) = searcher.search(&piece, &stop) else {
-                            return;
-                        };
-                        if answers.send((number, answer)).is_err() {
-                            return;
-                        }
-                    }
-                })?;
-        }
-        Ok(Self {
-            cancel,
-            feed: Some(feed),
-            found,
-            handed: 0,
-            next_answer: 0,
-            early: BTreeMap::new(),
-        })
+        let workers = OrderedWorkers::start("search", || {
+            let mut searcher = Searcher::new(needle.clone());
+            move |piece: Piece, stop: &AtomicBool| searcher.search(&piece, stop)
+        })?;
+        Ok(Self { workers })
     }
 
     /// Hands over a piece if the workers have room; gives it back if not.
     pub fn offer(&mut self, piece: Piece) -> Result<(), Piece> {
-        match &self.feed {
-            Some(feed) => match feed.try_send((self.handed, piece)) {
-                Ok(()) => {
-                    self.handed += 1;
-                    Ok(())
-                }
-                Err(TrySendError::Full((_, piece)) | TrySendError::Disconnected((_, piece))) => {
-                    Err(piece)
-                }
-            },
-            None => Err(piece),
-        }
+        self.workers.offer(piece)
     }
 
     /// No more pieces will come.
     pub fn end_feed(&mut self) {
-        self.feed = None;
+        self.workers.end_feed();
     }
 
     /// What the workers have found since the last call, piece by piece in
     /// the order the pieces were handed over (a piece answered before an
     /// older one waits for it).
     pub fn take_found(&mut self) -> Vec<Found> {
-        self.early.extend(self.found.try_iter());
-        let mut given = Vec::new();
-        while let Some(found) = self.early.remove(&self.next_answer) {
-            given.push(found);
-            self.next_answer += 1;
-        }
-        given
-    }
-}
-
-impl Drop for SearchJob {
-    fn drop(&mut self) {
-        self.cancel.store(true, Ordering::Relaxed);
+        self.workers.take_answers()
     }
 }
 
 /// One worker's means: the scan of lines on disk and the files it reads.
-struct Searcher<'a> {
-    needle: &'a Needle,
+struct Searcher {
+    needle: Arc<Needle>,
     scan: LineScan,
     files: Files,
 }
 
-impl<'a> Searcher<'a> {
-    fn new(needle: &'a Needle) -> Self {
+impl Searcher {
+    fn new(needle: Arc<Needle>) -> Self {
         Self {
+            scan: LineScan::new(&needle),
             needle,
-            scan: LineScan::new(needle),
             files: Files::default(),
         }
     }
@@ -199,7 +126,7 @@ impl<'a> Searcher<'a> {
                 path,
                 &mut lines,
                 &mut hit,
-                self.needle,
+                &self.needle,
                 stop,
             )?;
         }
