@@ -59,8 +59,11 @@ fn a_jq_filter_keeps_the_matching_rows_of_every_day_and_a_bad_one_its_column() {
         screen.contains("speed131") && screen.contains("speed125"),
         "{screen}"
     );
+    let rows: Vec<&str> = screen.lines().filter(|l| l.contains(" ← ")).collect();
+    assert_eq!(rows.len(), 2, "{screen}");
+    // The text payload errored: the status names why.
     assert!(
-        !screen.contains("speed80") && !screen.contains("speed40") && !screen.contains("engine"),
+        screen.contains(r#"the first: cannot index "engine on""#),
         "{screen}"
     );
 

@@ -1,8 +1,8 @@
 //! The log's jq filter (`|`): an expression asked of every record that
 //! passes the vehicle, kind and text filters (AND). Over the history it
-//! runs in the background ([`crate::store::jq_scan`]), the index-only
-//! filters choosing its candidates, its hits streaming in newest first a
-//! piece per tick; a message arriving meanwhile is asked at once. How
+//! runs in the background on both cores ([`crate::store::jq_scan`]), the
+//! index-only filters choosing its candidates, its hits streaming in newest
+//! first a piece per tick; a message arriving meanwhile is asked at once. How
 //! many records it asked, how many matched and how many errored (an error
 //! is no match) show in the log's title.
 //!
@@ -12,6 +12,7 @@
 use super::{DetailUpdate, LogPane, LogReaction, group};
 use crate::domain::jq::{JqFilter, Verdict};
 use crate::store::History;
+use crate::store::jq_scan::{JqCounts, JqScan};
 use crate::tui::editor::StatusLevel;
 use roaring::RoaringTreemap;
 use std::sync::Arc;
@@ -52,30 +53,27 @@ impl std::fmt::Debug for JqExpression {
     }
 }
 
-/// What the jq filter did since it was set: records asked, matched,
-/// errored (each error also a record that did not match).
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct JqCounts {
-    pub scanned: u64,
-    pub matched: u64,
-    pub errors: u64,
-}
-
-impl JqCounts {
-    fn count(&mut self, verdict: &Verdict) -> bool {
-        self.scanned += 1;
-        match verdict {
-            Verdict::Match => {
-                self.matched += 1;
-                true
-            }
-            Verdict::NoMatch => false,
-            Verdict::Error(_) => {
-                self.errors += 1;
-                false
-            }
+/// Counts `verdict` in `counts`: whether it is a match.
+fn count(counts: &mut JqCounts, verdict: &Verdict) -> bool {
+    counts.scanned += 1;
+    match verdict {
+        Verdict::Match => {
+            counts.matched += 1;
+            true
+        }
+        Verdict::NoMatch => false,
+        Verdict::Error(_) => {
+            counts.errors += 1;
+            false
         }
     }
+}
+
+/// What the scan counted since `before`, added to `counts`.
+fn add_since(counts: &mut JqCounts, now: JqCounts, before: JqCounts) {
+    counts.scanned += now.scanned - before.scanned;
+    counts.matched += now.matched - before.matched;
+    counts.errors += now.errors - before.errors;
 }
 
 /// Which background scan a piece of hits came from.
@@ -159,7 +157,7 @@ impl LogPane {
             )),
             None => Verdict::NoMatch,
         };
-        self.jq_counts.count(&verdict)
+        count(&mut self.jq_counts, &verdict)
     }
 
     /// Hits of one scan that may show: with both a text and jq, those
@@ -180,6 +178,10 @@ impl LogPane {
         rows: usize,
         reaction: &mut LogReaction,
     ) {
+        if self.search.is_none() && self.jq_run.is_none() {
+            // Both scans are over: nothing more to meet.
+            self.both = None;
+        }
         if hits.is_empty() {
             return;
         }
@@ -221,59 +223,56 @@ impl LogPane {
     }
 }
 
-/// The jq scan over the history, newest first.
+/// The jq scan over the history, newest first, in the background.
 #[derive(Debug)]
 pub(super) struct JqRun {
-    /// Messages below this sequence number are still to be asked.
-    next: u64,
-    /// How many index positions there were when it began.
-    total: u64,
+    scan: JqScan,
+    /// The scan's counts already added to the pane's.
+    taken: JqCounts,
 }
-
-/// Index positions the jq scan looks at per tick.
-const JQ_PIECE: u64 = if cfg!(test) { 1000 } else { 4096 };
 
 impl LogPane {
     /// Starts the jq scan over the whole history; says why it cannot.
     pub(super) fn start_jq(&mut self, history: &History) -> Option<(StatusLevel, String)> {
         self.jq_counts = JqCounts::default();
-        let end = history.end_seq();
-        self.jq_run = Some(JqRun {
-            next: end,
-            total: end,
-        });
-        None
+        let jq = self.jq.as_ref()?;
+        match JqScan::start(&jq.filter, self.filter.clone(), 0..history.end_seq()) {
+            Ok(scan) => {
+                self.jq_run = Some(JqRun {
+                    scan,
+                    taken: JqCounts::default(),
+                });
+                None
+            }
+            Err(err) => Some((
+                StatusLevel::Error,
+                format!("cannot run the jq filter over the history: {err}"),
+            )),
+        }
     }
 
-    /// Takes the jq scan's hits into the view and moves it on, without
-    /// waiting (on every tick).
+    /// Takes the jq scan's hits into the view and hands it more work,
+    /// without waiting (on every tick).
     pub fn pump_jq(&mut self, history: &History, rows: usize) -> LogReaction {
         let mut reaction = LogReaction::default();
-        let (Some(run), Some(jq)) = (self.jq_run.as_mut(), self.jq.as_ref()) else {
+        let Some(run) = self.jq_run.as_mut() else {
             return reaction;
         };
-        let mut candidates = Vec::new();
-        run.next = history.select_newest(&self.filter, 0..run.next, JQ_PIECE, &mut candidates);
-        let filter = jq.filter.clone();
-        let mut hits = Vec::new();
-        for seq in candidates {
-            let verdict = match history.by_seq(seq) {
-                Some(entry) if entry.unavailable.is_none() => filter.verdict(&entry.record()),
-                Some(entry) => Verdict::Error(format!(
-                    "payload unavailable: {}",
-                    entry.unavailable.unwrap_or_default()
-                )),
-                None => Verdict::NoMatch,
-            };
-            if self.jq_counts.count(&verdict) {
-                hits.push(seq);
-            }
-        }
-        if self.jq_run.as_ref().is_some_and(|run| run.next == 0) {
+        let progress = run.scan.pump(history);
+        let now = run.scan.counts();
+        add_since(&mut self.jq_counts, now, run.taken);
+        run.taken = now;
+        if progress.done {
+            // jaq's message may quote a payload: shown as any payload is.
+            let first_error = run
+                .scan
+                .first_error()
+                .map(|why| crate::domain::display::one_line(why).into_owned());
             self.jq_run = None;
-            reaction.notice = Some((StatusLevel::Success, self.jq_summary("jq done")));
+            let summary = self.jq_summary("jq done", first_error.as_deref());
+            reaction.notice = Some((StatusLevel::Success, summary));
         }
-        let hits = self.admit(Side::Jq, hits);
+        let hits = self.admit(Side::Jq, progress.hits);
         self.take_older_hits(hits, history, rows, &mut reaction);
         reaction
     }
@@ -281,25 +280,29 @@ impl LogPane {
     /// Stops the jq scan, keeping what it found; what to say of it.
     pub(super) fn stop_jq(&mut self) -> Option<String> {
         let run = self.jq_run.take()?;
-        Some(self.jq_summary(&format!(
-            "jq stopped after {} of {} messages",
-            group(run.total - run.next),
-            group(run.total)
-        )))
+        let (done, total) = run.scan.progress();
+        Some(self.jq_summary(
+            &format!(
+                "jq stopped after {} of {} messages",
+                group(done),
+                group(total)
+            ),
+            None,
+        ))
     }
 
     /// How far the jq scan has come: index positions looked at, of all.
     pub fn jq_progress(&self) -> Option<(u64, u64)> {
-        self.jq_run
-            .as_ref()
-            .map(|run| (run.total - run.next, run.total))
+        self.jq_run.as_ref().map(|run| run.scan.progress())
     }
 
-    fn jq_summary(&self, lead: &str) -> String {
+    /// The counts in a sentence, with the first error's reason if known.
+    fn jq_summary(&self, lead: &str, first_error: Option<&str>) -> String {
         let counts = self.jq_counts;
-        let errors = match counts.errors {
-            0 => String::new(),
-            n => format!("; {} record(s) errored (counted as no match)", group(n)),
+        let errors = match (counts.errors, first_error) {
+            (0, _) => String::new(),
+            (n, None) => format!("; {} errored (no match)", group(n)),
+            (n, Some(why)) => format!("; {} errored (no match), the first: {why}", group(n)),
         };
         format!(
             "{lead}: {} matched of {} record(s) asked{errors}",

@@ -10,8 +10,9 @@ mod render;
 mod search;
 mod window;
 
+pub use crate::store::jq_scan::JqCounts;
 pub use export::ExportState;
-pub use jq::{JqCounts, JqExpression};
+pub use jq::JqExpression;
 pub use render::LogView;
 pub use search::SearchState;
 pub use window::LogRow;
