@@ -45,9 +45,11 @@ pub struct RecordFilter {
     pub kind: Vec<String>,
     /// Only what came in from vehicles (in), what this console published
     /// (out), what a fleet publish refused before sending (refused: only
-    /// in the console's `x` export; never sent, never journaled), or the
-    /// journal's gap records (gap: how many messages were lost, when, why).
-    #[arg(long, value_parser = ["in", "out", "refused", "gap"])]
+    /// in the console's `x` export; never sent, never journaled), the
+    /// journal's gap records (gap: how many messages were lost, when, why),
+    /// or the watch rules' alerts the console journaled (alert: rule, vin,
+    /// what, seq).
+    #[arg(long, value_parser = ["in", "out", "refused", "gap", "alert"])]
     pub dir: Option<String>,
     /// Only messages whose VIN, topic or payload contains this text (any case).
     #[arg(long, value_name = "TEXT")]
@@ -333,5 +335,30 @@ mod tests {
         assert_eq!(gaps.matches(message, &[], None), Some(false));
         let inbound = filter(&["--dir", "in"]);
         assert_eq!(inbound.matches(&gap, &[], None), Some(false));
+    }
+
+    #[test]
+    fn dir_alert_selects_the_journals_alert_records_and_vin_narrows_them() {
+        use crate::domain::watch::{Alert, AlertKind};
+        let vin = Vin::parse("VF3ABCDEFGH123456").unwrap();
+        let alert = Alert {
+            rule: "quiet".into(),
+            vin: Some(vin.clone()),
+            at: chrono::Utc::now(),
+            seq: Some(7),
+            what: AlertKind::Silent,
+        }
+        .line();
+        let message = r#"{"received_at":"2026-11-24T10:00:00.000Z","vin":"VF3ABCDEFGH123456","topic":"t","bytes":2,"kind":"content","dir":"in","payload":{}}"#;
+        let alerts = filter(&["--dir", "alert"]);
+        assert_eq!(alerts.matches(&alert, &[], None), Some(true));
+        assert_eq!(alerts.matches(message, &[], None), Some(false));
+        assert_eq!(alerts.matches(&alert, &[vin], None), Some(true));
+        let other = Vin::parse("0123456789ABCDEFG").unwrap();
+        assert_eq!(alerts.matches(&alert, &[other], None), Some(false));
+        assert_eq!(
+            filter(&["--dir", "in"]).matches(&alert, &[], None),
+            Some(false)
+        );
     }
 }

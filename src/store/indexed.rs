@@ -52,7 +52,7 @@ impl History {
         let mut unrecognised = 0;
         let mut unnamed_tx = 0;
         for entry in entries {
-            if entry.lost().is_some() {
+            if !entry.is_message() {
                 continue;
             }
             let direction = entry.direction();

@@ -241,3 +241,44 @@ fn a_journal_taken_over_is_for_what_arrives_from_the_takeover_on() {
         "the first takeover stands"
     );
 }
+
+#[test]
+fn an_alert_record_written_through_the_journal_is_indexed_as_an_alert_and_reads_back() {
+    use crate::domain::watch::{Alert, AlertKind};
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::start(JournalConfig::new(dir.path().to_owned()));
+    let message = r#"{"received_at":"2026-11-24T10:00:00.000Z","vin":"VF3ABCDEFGH123456","topic":"t","bytes":2,"kind":"content","dir":"in","payload":{}}"#;
+    let alert = Alert {
+        rule: "quiet".into(),
+        vin: crate::domain::Vin::parse("VF3ABCDEFGH123456").ok(),
+        at: at(24, 1),
+        seq: Some(0),
+        what: AlertKind::Silent,
+    };
+    journal.append(at(24, 0), message.into());
+    journal.append(alert.at, alert.line());
+    journal.close();
+    let path = dir.path().join("2026-11-24.jsonl");
+    let len = std::fs::metadata(&path).unwrap().len();
+    let opened = sidecar::open(&path, len).unwrap();
+    assert_eq!(
+        opened.found,
+        sidecar::Found::Whole,
+        "written with the lines"
+    );
+    assert_eq!((opened.indexed_now, opened.skipped), (0, 0));
+    let entries = &opened.sidecar.entries;
+    assert_eq!(entries.len(), 2);
+    assert!(entries[0].is_message() && !entries[0].is_alert());
+    assert!(entries[1].is_alert() && !entries[1].is_message());
+    assert_eq!(entries[1].at, alert.at.timestamp_micros());
+    let text = std::fs::read_to_string(&path).unwrap();
+    let line = &text[usize::try_from(entries[1].offset).unwrap()..].trim_end();
+    assert_eq!(Alert::of_line(line), Some(alert));
+    // Built again from the lines (the index lost), the same entries.
+    std::fs::remove_file(sidecar::IndexPaths::beside(&path).entries).unwrap();
+    std::fs::remove_file(sidecar::IndexPaths::beside(&path).names).unwrap();
+    let built = sidecar::open(&path, len).unwrap();
+    assert_eq!(built.skipped, 0);
+    assert_eq!(&built.sidecar.entries, entries);
+}

@@ -169,6 +169,8 @@ impl Writer {
                         sidecar.add(&fields, *size, bytes);
                     } else if let Some(gap) = crate::domain::record::Gap::of_line(&entry.line) {
                         sidecar.add_gap(&gap, *size, bytes);
+                    } else if let Some(alert) = crate::domain::watch::Alert::of_line(&entry.line) {
+                        sidecar.add_alert(&alert, *size, bytes);
                     }
                 }
                 *size += bytes;

@@ -97,6 +97,33 @@ fn export_filters_journals_into_jsonl_or_csv_and_skips_a_torn_line() {
 }
 
 #[test]
+fn export_dir_alert_lists_the_journals_alerts_and_only_them() {
+    use wpconsole::domain::watch::{Alert, AlertKind};
+    let sandbox = Sandbox::new();
+    let message = journal_line(Some(VIN), "content", "in", br#"{"content":{}}"#);
+    let alert = Alert {
+        rule: "quiet".into(),
+        vin: wpconsole::domain::Vin::parse(VIN).ok(),
+        at: chrono::Utc::now(),
+        seq: Some(0),
+        what: AlertKind::Silent,
+    }
+    .line();
+    let file = sandbox.write("journal.jsonl", format!("{message}\n{alert}\n{message}\n"));
+    let out = sandbox
+        .wpconsole()
+        .arg("export")
+        .arg(&file)
+        .args(["--dir", "alert"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&out);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(stdout.lines().collect::<Vec<_>>(), [alert.as_str()]);
+    assert!(!stderr.contains("skipped"), "{stderr}");
+}
+
+#[test]
 fn export_without_files_reads_todays_journal_or_says_where_it_looked() {
     let sandbox = Sandbox::new();
     let root = sandbox.path("journal");

@@ -175,13 +175,17 @@ impl Part {
                     self.entries.push(entry);
                 }
                 None if line.trim_ascii().is_empty() => {}
-                None => match Gap::of_line(text) {
-                    Some(gap) => {
-                        let line_len = u32::try_from(len).unwrap_or(u32::MAX);
+                None => {
+                    let line_len = u32::try_from(len).unwrap_or(u32::MAX);
+                    if let Some(gap) = Gap::of_line(text) {
                         self.entries.push(IndexEntry::of_gap(&gap, at, line_len));
+                    } else if let Some(alert) = crate::domain::watch::Alert::of_line(text) {
+                        self.entries
+                            .push(IndexEntry::of_alert(&alert, at, line_len));
+                    } else {
+                        self.skipped += 1;
                     }
-                    None => self.skipped += 1,
-                },
+                }
             }
             at += len as u64;
         }

@@ -25,6 +25,9 @@ pub(super) const REASON: u8 = 8;
 /// A gap record (messages lost when received): no names, its `size` the
 /// number lost.
 pub(super) const GAP: u8 = 16;
+/// An alert record of a watch rule (`"dir":"alert"`): no names, no size;
+/// the line says the rule, the vehicle and the message.
+pub(super) const ALERT: u8 = 32;
 
 /// The index file's header: what it is and how much of its journal the
 /// entries cover (bytes of the journal, bytes of the names file).

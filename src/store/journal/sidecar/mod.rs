@@ -93,6 +93,33 @@ impl IndexEntry {
         self.flags & format::REASON != 0
     }
 
+    /// Whether this is an alert record's entry (a watch rule's alert, not
+    /// a message: its line is read with `domain::watch::Alert::of_line`).
+    pub fn is_alert(&self) -> bool {
+        self.flags & format::ALERT != 0
+    }
+
+    /// Whether this entry is a message's (not a gap's, not an alert's).
+    pub fn is_message(&self) -> bool {
+        self.flags & (format::GAP | format::ALERT) == 0
+    }
+
+    /// The entry of an alert record, whose line of `line_len` bytes starts
+    /// at `offset`.
+    pub fn of_alert(alert: &crate::domain::watch::Alert, offset: u64, line_len: u32) -> Self {
+        Self {
+            at: alert.at.timestamp_micros(),
+            offset,
+            line_len,
+            size: 0,
+            vin: NO_NAME,
+            topic: NO_NAME,
+            action: NO_NAME,
+            kind: u8::MAX,
+            flags: format::ALERT,
+        }
+    }
+
     /// How many messages a gap record says were lost, if this is one.
     pub fn lost(&self) -> Option<u64> {
         (self.flags & format::GAP != 0).then_some(u64::from(self.size))

@@ -127,7 +127,7 @@ impl FileNames {
     /// Whether every name `entry` points to is here (a names file torn
     /// before the entries that needed it were is caught so).
     pub(super) fn knows(&self, entry: &IndexEntry) -> bool {
-        entry.lost().is_some()
+        !entry.is_message()
             || ((entry.vin == NO_NAME || self.vins.contains_id(entry.vin))
                 && self.topics.contains_id(entry.topic)
                 && (entry.action == NO_NAME || self.actions.contains_id(entry.action))
@@ -162,7 +162,7 @@ pub(super) struct Renumbering {
 
 impl Renumbering {
     pub(super) fn apply(&self, entry: &mut IndexEntry) {
-        if entry.lost().is_some() {
+        if !entry.is_message() {
             return;
         }
         let look = |ids: &[u32], id: u32| {

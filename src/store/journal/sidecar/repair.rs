@@ -180,9 +180,12 @@ fn is_its_line(journal: &Path, entry: &IndexEntry) -> std::io::Result<bool> {
         return Ok(false);
     };
     let text = text.trim_end_matches('\r');
-    let at = match entry.lost() {
-        Some(_) => crate::domain::record::Gap::of_line(text).map(|gap| gap.at),
-        None => parse_line(text).map(|record| record.at),
+    let at = if entry.is_alert() {
+        crate::domain::watch::Alert::of_line(text).map(|alert| alert.at)
+    } else if entry.lost().is_some() {
+        crate::domain::record::Gap::of_line(text).map(|gap| gap.at)
+    } else {
+        parse_line(text).map(|record| record.at)
     };
     Ok(before_is_newline && at.is_some_and(|at| at.timestamp_micros() == entry.at))
 }

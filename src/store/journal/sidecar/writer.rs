@@ -85,6 +85,17 @@ impl SidecarWriter {
         super::IndexEntry::of_gap(gap, offset, line_len).encode(&mut self.entries);
     }
 
+    /// Adds the entry of an alert record.
+    pub(in crate::store::journal) fn add_alert(
+        &mut self,
+        alert: &crate::domain::watch::Alert,
+        offset: u64,
+        line_len: u64,
+    ) {
+        let line_len = u32::try_from(line_len).unwrap_or(u32::MAX);
+        super::IndexEntry::of_alert(alert, offset, line_len).encode(&mut self.entries);
+    }
+
     /// Writes what was added; the journal's first `covers` bytes are on
     /// disk. Names first (entries point to them), the header last.
     pub(in crate::store::journal) fn flush(&mut self, covers: u64) -> std::io::Result<()> {

@@ -271,6 +271,8 @@ impl IndexedRecords {
             counts.read_bytes += u64::from(entry.line_len);
             match entry.lost() {
                 Some(lost) => counts.lost += lost,
+                // The Alerts pane's, not the log's.
+                None if entry.is_alert() => {}
                 None => break entry,
             }
         };
@@ -332,6 +334,8 @@ impl LineRecords {
                 None if self.line.trim_ascii().is_empty() => {}
                 None => match crate::domain::record::Gap::of_line(text) {
                     Some(gap) => counts.lost += gap.lost,
+                    // The Alerts pane's, not the log's.
+                    None if crate::domain::watch::Alert::of_line(text).is_some() => {}
                     None => counts.skipped += 1,
                 },
             }

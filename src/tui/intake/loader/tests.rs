@@ -177,6 +177,54 @@ fn a_gap_record_is_no_torn_line_the_summary_says_how_many_were_lost() {
     );
 }
 
+#[test]
+fn an_alert_record_is_neither_a_message_nor_a_torn_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let alert = crate::domain::watch::Alert {
+        rule: "quiet".into(),
+        vin: crate::domain::Vin::parse("VF3ABCDEFGH123456").ok(),
+        at: Utc::now(),
+        seq: Some(0),
+        what: crate::domain::watch::AlertKind::Silent,
+    };
+    let a = write(
+        dir.path(),
+        "a.jsonl",
+        &[
+            journal_line("2026-11-24T10:00:00Z", "VF3ABCDEFGH123456", "a1"),
+            alert.line(),
+            journal_line("2026-11-24T10:00:04Z", "VF3ABCDEFGH123456", "a3"),
+        ],
+    );
+    // Read line by line (a file no index can be had for).
+    let mut lines = LineRecords::open(&to_read(std::slice::from_ref(&a))[0]).unwrap();
+    let mut counts = Counts::default();
+    let mut read = 0;
+    while lines.next(&mut counts).is_some() {
+        read += 1;
+    }
+    assert_eq!((read, counts.skipped), (2, 0), "line by line");
+    // Through its index.
+    let (notices, _said) = mpsc::unbounded_channel();
+    let mut loader = spawn_loader(to_read(&[a]), notices);
+    let mut summary = None;
+    let mut records = 0;
+    while let Some(burst) = loader.blocking_recv() {
+        for item in burst {
+            match item {
+                Intake::Said(Msg::Notice(_, text)) => summary = Some(text),
+                item @ Intake::Replayed(_) => records += records_of(item).len(),
+                _ => {}
+            }
+        }
+    }
+    assert_eq!(records, 2);
+    assert_eq!(
+        summary.as_deref(),
+        Some("loaded 2 message(s) from 1 file(s)")
+    );
+}
+
 /// Every record the loader hands over, with its file and offset, as text.
 fn loaded(files: Vec<ToRead>) -> Vec<String> {
     let (notices, _said) = mpsc::unbounded_channel();
