@@ -32,7 +32,11 @@ fn payload(n: u64) -> String {
 }
 
 fn vin(n: u64) -> &'static str {
-    if n.is_multiple_of(2) { FAST_VIN } else { OTHER_VIN }
+    if n.is_multiple_of(2) {
+        FAST_VIN
+    } else {
+        OTHER_VIN
+    }
 }
 
 /// A history of `count` messages whose lines are in a file, as an opened
