@@ -240,10 +240,15 @@ fn compile_error(source: &str, errors: jaq_core::compile::Errors<&str, ()>) -> J
                 }
                 other => format!("no {} {name}", other.as_str()),
             };
-            let hint = if name == "env" || name == "$ENV" {
-                " (the environment is not readable from a filter)"
-            } else {
-                ""
+            let hint = match &undefined {
+                _ if name == "env" || name == "$ENV" => {
+                    " (the environment is not readable from a filter)".to_owned()
+                }
+                // `.kind == popup` for `.kind == "popup"`: the commonest slip.
+                jaq_core::compile::Undefined::Filter(0) => {
+                    format!(" (a text is written in double quotes: \"{name}\")")
+                }
+                _ => String::new(),
             };
             JqError {
                 column: column_of(source, name),
@@ -421,6 +426,8 @@ mod tests {
         let err = error_of(".kind | tset(\"^pop\")");
         assert_eq!(err.column, 9, "{err:?}");
         assert!(err.message.contains("tset/1"), "{err:?}");
+        let err = error_of(".kind == popup");
+        assert!(err.message.contains("\"popup\""), "{err:?}");
         let err = error_of(". as $x | $y");
         assert_eq!(err.column, 11, "{err:?}");
         assert!(err.message.contains("variable"), "{err:?}");
