@@ -278,3 +278,39 @@ fn snapshot_log_filtered_by_jq() {
     finish_filling(&mut app);
     insta::assert_snapshot!(screen(&app));
 }
+
+#[test]
+fn typing_a_text_keeps_the_jq_scan_and_its_counts() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    receive(&mut app, &to_topic(VIN_A), b"climate is off", 80_000);
+    apply_jq(&mut app, ".payload.content.action != null");
+    finish_filling(&mut app);
+    let counts = app.log().jq_counts();
+    assert_eq!((counts.scanned, counts.matched), (5, 2));
+    key(&mut app, KeyCode::Char('/'));
+    for c in "climate".chars() {
+        key(&mut app, KeyCode::Char(c));
+        assert!(
+            !app.log().jq_scanning(),
+            "a letter of the text does not ask jq again"
+        );
+        assert_eq!(app.log().jq_counts(), counts);
+    }
+    finish_filling(&mut app);
+    assert_eq!(app.log_len(), 1, "climateOn: the text and jq");
+    // A message that passes jq but not the text is kept for when the
+    // text goes.
+    receive(
+        &mut app,
+        &to_topic(VIN_B),
+        action("unlock").as_bytes(),
+        81_000,
+    );
+    assert_eq!(app.log_len(), 1);
+    assert_eq!(app.log().jq_counts().matched, 3);
+    key(&mut app, KeyCode::Esc);
+    assert!(app.log().filter().text.is_empty());
+    assert!(!app.log().jq_scanning());
+    assert_eq!(app.log_len(), 3, "jq's hits at once, no scan again");
+}

@@ -7,7 +7,8 @@
 //! is no match) show in the log's title.
 //!
 //! With a text as well, the text search and the jq scan run side by side
-//! and a message shows once both passed it ([`BothHits`]).
+//! and a message shows once both passed it ([`Sides`]); a text typed or
+//! cleared meets jq's hits so far without asking jq again.
 
 use super::{DetailUpdate, LogPane, LogReaction, group};
 use crate::domain::jq::{JqFilter, Verdict};
@@ -83,31 +84,16 @@ pub(super) enum Side {
     Jq,
 }
 
-/// The hits of the text search and of the jq scan while both run over
-/// the history: a message passes once both found it. Both go newest
-/// first, so what passes is always older than what passed before (a
-/// message needs both to have come that far).
+/// jq's hits so far (the scan's and the new messages'), kept apart from
+/// the view so that a text typed or cleared meets them without asking jq
+/// again; and, with a text, the search's hits for jq's to meet. A message
+/// shows once both passed it. Both scans go newest first, so what passes
+/// is always older than what passed before (a message needs both to have
+/// come that far).
 #[derive(Debug, Default)]
-pub(super) struct BothHits {
-    text: RoaringTreemap,
+pub(super) struct Sides {
     jq: RoaringTreemap,
-}
-
-impl BothHits {
-    /// Files `hits` of one side; returns those the other side found too.
-    fn admit(&mut self, side: Side, hits: Vec<u64>) -> Vec<u64> {
-        let (own, other) = match side {
-            Side::Text => (&mut self.text, &self.jq),
-            Side::Jq => (&mut self.jq, &self.text),
-        };
-        let passed = hits
-            .iter()
-            .copied()
-            .filter(|s| other.contains(*s))
-            .collect();
-        own.extend(hits);
-        passed
-    }
+    text: RoaringTreemap,
 }
 
 impl LogPane {
@@ -143,12 +129,20 @@ impl LogPane {
         reaction
     }
 
-    /// The jq verdict on a message that arrived (its payload is in the
-    /// cache), counted: whether it passes.
+    /// Whether a message that arrived passes the vehicle, kind and jq (its
+    /// payload is in the cache): jq's verdict counted, and kept for a text
+    /// typed later. The text is the caller's.
     pub(super) fn jq_passes(&mut self, seq: u64, history: &History) -> bool {
         let Some(jq) = &self.jq else {
             return true;
         };
+        let index_only = crate::store::LogFilter {
+            text: String::new(),
+            ..self.filter.clone()
+        };
+        if !history.passes(seq, &index_only) {
+            return false;
+        }
         let verdict = match history.by_seq(seq) {
             Some(entry) if entry.unavailable.is_none() => jq.filter.verdict(&entry.record()),
             Some(entry) => Verdict::Error(format!(
@@ -157,16 +151,53 @@ impl LogPane {
             )),
             None => Verdict::NoMatch,
         };
-        count(&mut self.jq_counts, &verdict)
+        let passed = count(&mut self.jq_counts, &verdict);
+        if passed {
+            self.sides.jq.insert(seq);
+        }
+        passed
     }
 
     /// Hits of one scan that may show: with both a text and jq, those
-    /// the other scan found too; else all of them.
+    /// the other found too; else all of them.
     pub(super) fn admit(&mut self, side: Side, hits: Vec<u64>) -> Vec<u64> {
-        match self.both.as_mut() {
-            Some(both) => both.admit(side, hits),
-            None => hits,
+        if self.jq.is_none() {
+            return hits;
         }
+        let sides = &mut self.sides;
+        let other = match side {
+            Side::Jq if self.filter.text.is_empty() => {
+                sides.jq.extend(hits.iter().copied());
+                return hits;
+            }
+            Side::Jq => {
+                sides.jq.extend(hits.iter().copied());
+                &sides.text
+            }
+            Side::Text => {
+                sides.text.extend(hits.iter().copied());
+                &sides.jq
+            }
+        };
+        hits.into_iter().filter(|s| other.contains(*s)).collect()
+    }
+
+    /// The text changed while a jq filter is in force: the search starts
+    /// again and meets jq's hits so far; the jq scan goes on where it was
+    /// (its candidates do not depend on the text) and its counts stay.
+    pub(super) fn rebuild_text(&mut self, history: &History, rows: usize) -> LogReaction {
+        let mut reaction = LogReaction::detail(DetailUpdate::Now);
+        self.search = None;
+        self.scan = None;
+        self.matches.clear();
+        self.sides.text.clear();
+        if self.filter.text.is_empty() {
+            self.matches.union(&self.sides.jq);
+        } else {
+            self.start_search(history, rows, &mut reaction);
+        }
+        self.settle_selection(history, rows);
+        reaction
     }
 
     /// Files admitted hits (older than what the view holds) into the view,
@@ -178,10 +209,6 @@ impl LogPane {
         rows: usize,
         reaction: &mut LogReaction,
     ) {
-        if self.search.is_none() && self.jq_run.is_none() {
-            // Both scans are over: nothing more to meet.
-            self.both = None;
-        }
         if hits.is_empty() {
             return;
         }

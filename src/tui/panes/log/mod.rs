@@ -38,8 +38,8 @@ pub struct LogPane {
     jq_run: Option<jq::JqRun>,
     /// What the jq filter did since it was set.
     jq_counts: JqCounts,
-    /// The text search's and the jq scan's hits, while both run.
-    both: Option<jq::BothHits>,
+    /// jq's hits so far, and the search's while a text is set with jq.
+    sides: jq::Sides,
     /// Sequence numbers that pass the filter (only kept while one is active).
     matches: window::Matches,
     /// The scan of the index filling `matches`, while it runs.
@@ -108,7 +108,7 @@ impl Default for LogPane {
             jq: None,
             jq_run: None,
             jq_counts: JqCounts::default(),
-            both: None,
+            sides: jq::Sides::default(),
             matches: window::Matches::default(),
             scan: None,
             selected: None,
@@ -171,8 +171,16 @@ impl LogPane {
 
     /// Files a new entry into the filtered view; true when the log shows it.
     pub fn track(&mut self, seq: u64, history: &History) -> bool {
-        if self.filtered() {
-            if !history.passes(seq, &self.filter) || !self.jq_passes(seq, history) {
+        if self.jq.is_some() {
+            if !self.jq_passes(seq, history) {
+                return false;
+            }
+            if !self.filter.text.is_empty() && !history.passes(seq, &self.filter) {
+                return false;
+            }
+            self.matches.push(seq);
+        } else if self.filter.is_active() {
+            if !history.passes(seq, &self.filter) {
                 return false;
             }
             self.matches.push(seq);
@@ -221,7 +229,11 @@ impl LogPane {
     /// The filter prompt's text.
     pub fn set_filter_text(&mut self, text: &str, history: &History, rows: usize) -> LogReaction {
         self.filter.text = text.to_lowercase();
-        self.rebuild_matches(history, rows)
+        if self.jq.is_some() {
+            self.rebuild_text(history, rows)
+        } else {
+            self.rebuild_matches(history, rows)
+        }
     }
 
     /// An action of the log's scope.
@@ -288,13 +300,11 @@ impl LogPane {
             if let Some(said) = self.stop_jq() {
                 stopped.push(said);
             }
-            // Nothing more comes from either side.
-            self.both = None;
             return LogReaction::notice(StatusLevel::Info, stopped.join("; "));
         }
         let mut vehicle_cleared = false;
         if !self.filter.text.is_empty() {
-            self.filter.text.clear();
+            return self.set_filter_text("", history, rows);
         } else if self.jq.is_some() {
             return self.set_jq(None, history, rows);
         } else if self.filter.kind.is_some() {

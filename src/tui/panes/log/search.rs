@@ -41,38 +41,54 @@ impl LogPane {
         self.search = None;
         self.scan = None;
         self.jq_run = None;
-        self.both =
-            (!self.filter.text.is_empty() && self.jq.is_some()).then(super::jq::BothHits::default);
+        self.sides = super::jq::Sides::default();
         self.matches.clear();
         if self.jq.is_some() {
             reaction.notice = self.start_jq(history);
         }
         if !self.filter.text.is_empty() {
-            let end = history.end_seq();
-            match SearchJob::start(&self.filter.text) {
-                Ok(job) => {
-                    self.search = Some(SearchState {
-                        job,
-                        names: history.name_hits(&self.filter.text),
-                        next: end,
-                        held: None,
-                        scanned: 0,
-                        total: history.len() as u64,
-                        fed: 0,
-                        found: 0,
-                        unreadable: 0,
-                    });
-                    // Its detail request is this one's: shown now.
-                    let pumped = self.pump_search(history, rows);
-                    reaction.notice = pumped.notice.or(reaction.notice);
-                }
-                Err(err) => {
-                    reaction.notice = Some((StatusLevel::Error, format!("cannot search: {err}")));
-                }
-            }
+            self.start_search(history, rows, &mut reaction);
         } else if self.filter.is_active() && self.jq.is_none() {
             self.start_filter_scan(history);
         }
+        self.settle_selection(history, rows);
+        reaction
+    }
+
+    /// Starts the search for the filter's text; its first hits at once.
+    pub(super) fn start_search(
+        &mut self,
+        history: &History,
+        rows: usize,
+        reaction: &mut LogReaction,
+    ) {
+        let end = history.end_seq();
+        match SearchJob::start(&self.filter.text) {
+            Ok(job) => {
+                self.search = Some(SearchState {
+                    job,
+                    names: history.name_hits(&self.filter.text),
+                    next: end,
+                    held: None,
+                    scanned: 0,
+                    total: history.len() as u64,
+                    fed: 0,
+                    found: 0,
+                    unreadable: 0,
+                });
+                // Its detail request is this one's: shown now.
+                let pumped = self.pump_search(history, rows);
+                reaction.notice = pumped.notice.or(reaction.notice.take());
+            }
+            Err(err) => {
+                reaction.notice = Some((StatusLevel::Error, format!("cannot search: {err}")));
+            }
+        }
+    }
+
+    /// After the view was made again: the selection follows the newest
+    /// message, or stays on its own if it is still in the view.
+    pub(super) fn settle_selection(&mut self, history: &History, rows: usize) {
         let still_there = self
             .selected
             .and_then(|s| self.index_of(s, history))
@@ -81,7 +97,6 @@ impl LogPane {
             self.selected = self.newest(history);
         }
         self.keep_selection_visible(history, rows);
-        reaction
     }
 
     /// Takes the search thread's hits into the view and hands it more work,
@@ -140,8 +155,15 @@ impl LogPane {
             } else {
                 String::new()
             };
+            // The search's hits are the text's alone; the log shows
+            // those the jq filter passes too.
+            let before_jq = if self.jq.is_some() {
+                " (before the jq filter)"
+            } else {
+                ""
+            };
             let summary = format!(
-                "search done: {} found in {} messages{unreadable}",
+                "search done: {} found in {} messages{before_jq}{unreadable}",
                 group(search.found),
                 group(search.scanned)
             );

@@ -43,6 +43,11 @@ impl Matches {
         self.set.extend(seqs);
     }
 
+    /// Adds every sequence number of `seqs` at once.
+    pub(super) fn union(&mut self, seqs: &RoaringTreemap) {
+        self.set |= seqs;
+    }
+
     /// The newest match.
     pub(super) fn last(&self) -> Option<u64> {
         self.set.max()
