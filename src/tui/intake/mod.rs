@@ -5,6 +5,7 @@
 //! Here the intake, what it hands over and where the run loop takes it
 //! from; the loader of files in `loader`.
 
+mod alert_record;
 mod backlog;
 mod loader;
 mod losses;
@@ -139,6 +140,7 @@ async fn run_intake(
                     backlog.hold(item, &rules.tracking, &mut unheld);
                 }
                 if let Some(alerts) = alerts.filter(|a| !a.is_empty()) {
+                    let alerts = journal_alerts(alerts, &journal);
                     backlog.hold(Intake::Alerts(alerts), &rules.tracking, &mut unheld);
                 }
                 for report in ledger.look(&mut unheld, &journal) {
@@ -149,6 +151,7 @@ async fn run_intake(
                 if let Some(watching) = rules.watching.as_mut() {
                     let alerts = watching.tick(chrono::Utc::now());
                     if !alerts.is_empty() {
+                        let alerts = journal_alerts(alerts, &journal);
                         backlog.hold(Intake::Alerts(alerts), &rules.tracking, &mut unheld);
                     }
                 }
@@ -188,10 +191,7 @@ fn decode(
 }
 
 /// The alerts the burst's messages raise, in order.
-fn watch_burst(
-    watching: &mut watching::Watching,
-    burst: &[Intake],
-) -> Vec<crate::tui::panes::alerts::Alert> {
+fn watch_burst(watching: &mut watching::Watching, burst: &[Intake]) -> Vec<watching::Raised> {
     burst
         .iter()
         .filter_map(|item| match item {
@@ -200,6 +200,23 @@ fn watch_burst(
         })
         .flatten()
         .collect()
+}
+
+/// Journals alerts (so they survive a restart, and `export --dir alert`
+/// lists them); what the console lists.
+fn journal_alerts(
+    alerts: Vec<watching::Raised>,
+    journal: &JournalSlot,
+) -> Vec<crate::tui::panes::alerts::Alert> {
+    if let Some(writer) = journal.journal() {
+        let lines = alerts
+            .iter()
+            .filter(|raised| journal.journal_for(raised.alert.at).is_some())
+            .map(|raised| (raised.alert.at, raised.line.clone()))
+            .collect();
+        writer.append_all(lines);
+    }
+    alerts.into_iter().map(|raised| raised.alert).collect()
 }
 
 /// Appends the burst's messages to the journal in one hand-over to the

@@ -7,7 +7,7 @@
 use crate::domain::Vin;
 use crate::domain::watch::{self, AlertKind, Engine};
 use crate::store::Place;
-use crate::tui::panes::alerts::{Alert, Raised};
+use crate::tui::panes::alerts::Alert;
 use chrono::{DateTime, Utc};
 use std::collections::HashMap;
 use tokio::sync::mpsc;
@@ -61,7 +61,7 @@ impl Watching {
         &mut self,
         message: &crate::domain::InboundMessage,
         place: Place,
-    ) -> Vec<Alert> {
+    ) -> Vec<Raised> {
         // The journal's ticket numbers what was journaled; the rest counts
         // down from the top so the two never meet.
         let seq = if let Place::Journal(ticket) = place {
@@ -81,12 +81,11 @@ impl Watching {
             is_json: message.classified.is_json,
             dir: Some("in"),
         };
-        let raised = self.engine.message(seq, &record);
+        let told = self.engine.message(seq, &record);
         if let Some(vin) = vin {
             self.heard.insert(vin, message.received_at);
         }
-        raised
-            .into_iter()
+        told.into_iter()
             .map(|alert| {
                 // A silence told on its vehicle's return is about the
                 // vehicle's message before; the rest, about this one.
@@ -94,14 +93,14 @@ impl Watching {
                     AlertKind::Silent => before,
                     _ => Some(message.received_at),
                 };
-                console_alert(alert, about)
+                raised(alert, about)
             })
             .collect()
     }
 
     /// Time passed: silences, and the tracking timeouts the console sent.
-    pub(super) fn tick(&mut self, now: DateTime<Utc>) -> Vec<Alert> {
-        let mut alerts: Vec<Alert> = self
+    pub(super) fn tick(&mut self, now: DateTime<Utc>) -> Vec<Raised> {
+        let mut alerts: Vec<Raised> = self
             .engine
             .tick(now)
             .into_iter()
@@ -110,7 +109,7 @@ impl Watching {
                     .vin
                     .as_ref()
                     .and_then(|vin| self.heard.get(vin).copied());
-                console_alert(alert, about)
+                raised(alert, about)
             })
             .collect();
         while let Ok(no_reply) = self.no_replies.try_recv() {
@@ -118,27 +117,25 @@ impl Watching {
                 self.engine
                     .unacknowledged(no_reply.seq, &no_reply.vin, no_reply.at)
                     .into_iter()
-                    .map(|alert| console_alert(alert, Some(no_reply.sent_at))),
+                    .map(|alert| raised(alert, Some(no_reply.sent_at))),
             );
         }
         alerts
     }
 }
 
-/// The engine's alert as the console lists it, about the message received
-/// at `about`.
-fn console_alert(alert: watch::Alert, about: Option<DateTime<Utc>>) -> Alert {
-    Alert {
-        rule: alert.rule,
-        vin: alert.vin,
-        at: alert.at,
-        raised: match alert.what {
-            AlertKind::Fired => Raised::Fired,
-            AlertKind::Silent => Raised::Silent,
-            AlertKind::Back => Raised::Back,
-            AlertKind::Unacknowledged => Raised::NoReply,
-        },
-        message_at: about,
+/// An alert raised: as the console lists it, and its journal line.
+#[derive(Debug, Clone)]
+pub(super) struct Raised {
+    pub alert: Alert,
+    pub line: String,
+}
+
+/// The engine's alert, about the message received at `about`.
+fn raised(alert: watch::Alert, about: Option<DateTime<Utc>>) -> Raised {
+    Raised {
+        line: super::alert_record::line(&alert, about),
+        alert: super::alert_record::listed(alert, about),
     }
 }
 
@@ -147,6 +144,7 @@ mod tests {
     use super::*;
     use crate::domain::TopicScheme;
     use crate::domain::watch::RuleSpec;
+    use crate::tui::panes::alerts::Raised as Why;
     use chrono::TimeZone;
 
     const A: &str = "VF3ABCDEFGH123456";
@@ -173,13 +171,13 @@ mod tests {
         assert!(watching.tick(at(200)).is_empty(), "quiet for less than 5m");
         let silent = watching.tick(at(311));
         assert_eq!(silent.len(), 1, "{silent:?}");
-        assert_eq!(silent[0].raised, Raised::Silent);
-        assert_eq!(silent[0].message_at, Some(at(10)), "its last message");
+        assert_eq!(silent[0].alert.raised, Why::Silent);
+        assert_eq!(silent[0].alert.message_at, Some(at(10)), "its last message");
         let back = watching.message(&message(400), Place::Journal(1));
         assert_eq!(back.len(), 1, "{back:?}");
-        assert_eq!(back[0].raised, Raised::Back);
+        assert_eq!(back[0].alert.raised, Why::Back);
         assert_eq!(
-            back[0].message_at,
+            back[0].alert.message_at,
             Some(at(400)),
             "the message it came back with"
         );
@@ -205,8 +203,13 @@ mod tests {
             .unwrap();
         let alerts = watching.tick(at(31));
         assert_eq!(alerts.len(), 1, "{alerts:?}");
-        assert_eq!(alerts[0].raised, Raised::NoReply);
-        assert_eq!(alerts[0].message_at, Some(at(1)), "the message sent");
+        assert_eq!(alerts[0].alert.raised, Why::NoReply);
+        assert!(
+            alerts[0].line.contains(r#""dir":"alert""#),
+            "{}",
+            alerts[0].line
+        );
+        assert_eq!(alerts[0].alert.message_at, Some(at(1)), "the message sent");
         assert!(watching.tick(at(32)).is_empty(), "told once");
     }
 }

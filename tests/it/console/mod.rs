@@ -5,6 +5,7 @@
 //! (`WPCONSOLE_REQUIRE_MOSQUITTO=1`) requires both.
 
 mod accounts;
+mod alerts;
 mod days;
 mod demo;
 mod history;

@@ -112,6 +112,12 @@ pub(super) fn spawn_loader(
                     }
                 }
             }
+            // The alerts of those days, after the messages they are about.
+            if !counts.alerts.is_empty() {
+                let mut alerts = std::mem::take(&mut counts.alerts);
+                alerts.sort_by_key(|alert| alert.at);
+                burst.push(Intake::Alerts(alerts));
+            }
             // The last records, then what is said of them, in one order.
             burst.push(Intake::Said(Msg::Progress(None)));
             let skipped_note = if counts.skipped > 0 {
@@ -194,6 +200,8 @@ struct Counts {
     skipped: u64,
     /// Messages the gap records say were lost when they were received.
     lost: u64,
+    /// The alert records read, for the Alerts pane.
+    alerts: Vec<crate::tui::panes::alerts::Alert>,
 }
 
 /// One file's records in the file's order, each with the offset of its
@@ -271,8 +279,19 @@ impl IndexedRecords {
             counts.read_bytes += u64::from(entry.line_len);
             match entry.lost() {
                 Some(lost) => counts.lost += lost,
-                // The Alerts pane's, not the log's.
-                None if entry.is_alert() => {}
+                // The Alerts pane's, not the log's: its line is read (an
+                // alert is rare beside messages).
+                None if entry.is_alert() => {
+                    if let Some(alert) = self
+                        .lines
+                        .line_at(&self.path, entry.offset)
+                        .ok()
+                        .and_then(|line| String::from_utf8(line).ok())
+                        .and_then(|line| super::alert_record::of_line(line.trim_end()))
+                    {
+                        counts.alerts.push(alert);
+                    }
+                }
                 None => break entry,
             }
         };
@@ -335,8 +354,10 @@ impl LineRecords {
                 None => match crate::domain::record::Gap::of_line(text) {
                     Some(gap) => counts.lost += gap.lost,
                     // The Alerts pane's, not the log's.
-                    None if crate::domain::watch::Alert::of_line(text).is_some() => {}
-                    None => counts.skipped += 1,
+                    None => match super::alert_record::of_line(text.trim_end()) {
+                        Some(alert) => counts.alerts.push(alert),
+                        None => counts.skipped += 1,
+                    },
                 },
             }
         }
