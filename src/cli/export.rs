@@ -347,6 +347,7 @@ mod tests {
             at: chrono::Utc::now(),
             seq: Some(7),
             what: AlertKind::Silent,
+            message_at: None,
         }
         .line();
         let message = r#"{"received_at":"2026-11-24T10:00:00.000Z","vin":"VF3ABCDEFGH123456","topic":"t","bytes":2,"kind":"content","dir":"in","payload":{}}"#;

@@ -23,9 +23,10 @@ does not parse is refused before connecting, naming the profile, the rule and th
 
 Each alert is one JSON line on standard output:
   {\"received_at\": when it was raised, \"dir\": \"alert\", \"rule\", \"vin\",
-   \"what\": fired | silent | back | unacknowledged, \"seq\", \"message\": the record}
+   \"what\": fired | silent | back | unacknowledged, \"seq\", \"message_at\", \"message\"}
 seq numbers the messages this run received (1 is the first); message is the record it is
-about, as tail --json prints it (for silent: the vehicle's last one, if any).
+about, as tail --json prints it (for silent: the vehicle's last one, if any), and
+message_at when it was received.
 
 unacknowledged: watch sees the tracked messages published on the account's \"from\" topics
 while it runs (by the console, send --track or any other sender stamping content.cid, or the
@@ -266,7 +267,7 @@ struct Watch {
     deliveries: Deliveries,
     /// Tracked messages waiting for a reply: their vehicle and record
     /// (until the reply, or the timeout's alert).
-    tracked: HashMap<u64, (Vin, String)>,
+    tracked: HashMap<u64, (Vin, String, DateTime<Utc>)>,
     /// Each vehicle's last message: its seq and record.
     last: HashMap<Vin, (u64, String)>,
     seq: u64,
@@ -370,7 +371,7 @@ impl Watch {
                     is_json: classified.is_json,
                     dir: Some("out"),
                 });
-                self.tracked.insert(seq, (vin.clone(), line));
+                self.tracked.insert(seq, (vin.clone(), line, at));
                 self.deliveries.sent(id, seq, vin, at);
             }
             return Vec::new();
@@ -419,13 +420,16 @@ impl Watch {
             .collect();
         for key in self.deliveries.expire(now) {
             // Its line is needed no more: a late reply only ends its wait.
-            if let Some((vin, line)) = self.tracked.remove(&key) {
-                alerts.extend(
-                    self.engine
-                        .unacknowledged(key, &vin, now)
-                        .into_iter()
-                        .map(|alert| (alert, Some(line.clone()))),
-                );
+            if let Some((vin, line, sent_at)) = self.tracked.remove(&key) {
+                alerts.extend(self.engine.unacknowledged(key, &vin, now).into_iter().map(
+                    |alert| {
+                        let alert = Alert {
+                            message_at: Some(sent_at),
+                            ..alert
+                        };
+                        (alert, Some(line.clone()))
+                    },
+                ));
             }
         }
         alerts

@@ -52,6 +52,11 @@ pub struct Alert {
     pub at: DateTime<Utc>,
     pub seq: Option<u64>,
     pub what: AlertKind,
+    /// When the message it is about was received: with the vehicle, what
+    /// finds that message again after a restart (`seq` is the caller's
+    /// number in one run). The engine sets it for the messages it was fed;
+    /// for `unacknowledged` the caller, who knows when it was sent.
+    pub message_at: Option<DateTime<Utc>>,
 }
 
 /// A vehicle's silence under one `silent` rule.
@@ -164,7 +169,7 @@ impl Engine {
                 index,
                 vin.clone(),
                 at,
-                Some(seq),
+                (Some(seq), Some(at)),
                 AlertKind::Fired,
                 &mut alerts,
             );
@@ -199,7 +204,7 @@ impl Engine {
                     index,
                     Some(vin.clone()),
                     now,
-                    heard.seq,
+                    (heard.seq, heard.seq.map(|_| heard.at)),
                     AlertKind::Silent,
                     &mut alerts,
                 );
@@ -220,7 +225,7 @@ impl Engine {
                     index,
                     Some(vin.clone()),
                     at,
-                    Some(seq),
+                    (Some(seq), None),
                     AlertKind::Unacknowledged,
                     &mut alerts,
                 );
@@ -251,7 +256,7 @@ impl Engine {
                     index,
                     Some(vin.clone()),
                     at,
-                    before.seq,
+                    (before.seq, before.seq.map(|_| before.at)),
                     AlertKind::Silent,
                     alerts,
                 );
@@ -264,6 +269,7 @@ impl Engine {
                     at,
                     seq: Some(seq),
                     what: AlertKind::Back,
+                    message_at: Some(at),
                 });
             }
         }
@@ -278,7 +284,7 @@ impl Engine {
         index: usize,
         vin: Option<Vin>,
         at: DateTime<Utc>,
-        seq: Option<u64>,
+        (seq, message_at): (Option<u64>, Option<DateTime<Utc>>),
         what: AlertKind,
         alerts: &mut Vec<Alert>,
     ) -> bool {
@@ -296,6 +302,7 @@ impl Engine {
             at,
             seq,
             what,
+            message_at,
         });
         true
     }
@@ -365,6 +372,16 @@ mod tests {
         assert!(
             engine.tick(at(10 + 900)).is_empty(),
             "told once per silence"
+        );
+        let mut engine_again = engine_with_fleet();
+        heard(&mut engine_again, 1, A, 10);
+        let told = engine_again.tick(at(10 + 60));
+        assert_eq!(
+            told.iter()
+                .map(|a| (a.vin.as_ref().map(Vin::as_str), a.message_at))
+                .collect::<Vec<_>>(),
+            [(Some(B), None), (Some(A), Some(at(10)))],
+            "its last message's time; none for one never heard"
         );
         assert_eq!(
             kinds(&heard(&mut engine, 2, A, 1000)),

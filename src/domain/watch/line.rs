@@ -9,11 +9,12 @@ use chrono::{DateTime, SecondsFormat, Utc};
 impl Alert {
     /// The alert's journal line: `{"received_at": when it was raised,
     /// "dir": "alert", "rule", "vin" (or null), "what" (fired, silent, back,
-    /// unacknowledged), "seq" (the message it is about, or null)}`.
+    /// unacknowledged), "seq" (the message it is about, or null), and
+    /// "message_at" (when that message was received) when known}`.
     pub fn line(&self) -> String {
         let string = |text: &str| serde_json::Value::String(text.to_owned()).to_string();
-        format!(
-            "{{\"received_at\":\"{}\",\"dir\":\"alert\",\"rule\":{},\"vin\":{},\"what\":\"{}\",\"seq\":{}}}",
+        let mut line = format!(
+            "{{\"received_at\":\"{}\",\"dir\":\"alert\",\"rule\":{},\"vin\":{},\"what\":\"{}\",\"seq\":{}",
             self.at.to_rfc3339_opts(SecondsFormat::Millis, true),
             string(&self.rule),
             self.vin
@@ -22,7 +23,14 @@ impl Alert {
             self.what.name(),
             self.seq
                 .map_or_else(|| "null".into(), |seq| seq.to_string()),
-        )
+        );
+        if let Some(message_at) = self.message_at {
+            line.push_str(",\"message_at\":\"");
+            line.push_str(&message_at.to_rfc3339_opts(SecondsFormat::Millis, true));
+            line.push('"');
+        }
+        line.push('}');
+        line
     }
 
     /// [`Self::line`] with the message the alert is about (its record, a
@@ -51,6 +59,8 @@ impl Alert {
             what: &'a str,
             #[serde(default)]
             seq: Option<u64>,
+            #[serde(default)]
+            message_at: Option<&'a str>,
         }
         // Most lines are messages: passed over before any parsing.
         if !line.contains("\"alert\"") {
@@ -66,6 +76,10 @@ impl Alert {
             vin: fields.vin.and_then(|vin| Vin::parse(vin).ok()),
             what: AlertKind::from_name(fields.what)?,
             seq: fields.seq,
+            message_at: match fields.message_at {
+                Some(at) => Some(DateTime::parse_from_rfc3339(at).ok()?.with_timezone(&Utc)),
+                None => None,
+            },
         })
     }
 }
@@ -82,6 +96,7 @@ mod tests {
             at: Utc.with_ymd_and_hms(2026, 11, 30, 3, 0, 0).unwrap(),
             seq: Some(42),
             what: AlertKind::Fired,
+            message_at: Some(Utc.with_ymd_and_hms(2026, 11, 30, 2, 59, 59).unwrap()),
         }
     }
 
@@ -91,13 +106,14 @@ mod tests {
         let line = alert.line();
         assert_eq!(
             line,
-            r#"{"received_at":"2026-11-30T03:00:00.000Z","dir":"alert","rule":"speed \"high\"","vin":"VF3ABCDEFGH123456","what":"fired","seq":42}"#
+            r#"{"received_at":"2026-11-30T03:00:00.000Z","dir":"alert","rule":"speed \"high\"","vin":"VF3ABCDEFGH123456","what":"fired","seq":42,"message_at":"2026-11-30T02:59:59.000Z"}"#
         );
         assert_eq!(Alert::of_line(&line), Some(alert.clone()));
         let silent = Alert {
             vin: None,
             seq: None,
             what: AlertKind::Silent,
+            message_at: None,
             ..alert
         };
         assert_eq!(Alert::of_line(&silent.line()), Some(silent));

@@ -254,6 +254,7 @@ fn an_alert_record_written_through_the_journal_is_indexed_as_an_alert_and_reads_
         at: at(24, 1),
         seq: Some(0),
         what: AlertKind::Silent,
+        message_at: None,
     };
     journal.append(at(24, 0), message.into());
     journal.append(alert.at, alert.line());

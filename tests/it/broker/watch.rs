@@ -87,6 +87,10 @@ fn an_unanswered_tracked_message_fires_the_unacknowledged_rule_and_an_answered_o
     assert_eq!(alert["what"], "unacknowledged");
     assert_eq!(alert["vin"], VIN);
     assert_eq!(alert["message"]["dir"], "out");
+    assert_eq!(
+        alert["message_at"], alert["message"]["received_at"],
+        "when the tracked message went"
+    );
     let cid = alert["message"]["payload"]["content"]["cid"]
         .as_str()
         .expect("the tracked message, with its id");

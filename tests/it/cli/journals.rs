@@ -107,6 +107,7 @@ fn export_dir_alert_lists_the_journals_alerts_and_only_them() {
         at: chrono::Utc::now(),
         seq: Some(0),
         what: AlertKind::Silent,
+        message_at: None,
     }
     .line();
     let file = sandbox.write("journal.jsonl", format!("{message}\n{alert}\n{message}\n"));

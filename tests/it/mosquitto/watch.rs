@@ -50,6 +50,7 @@ fn watch_once_exits_0_on_the_first_alert_and_prints_it() {
         alert["message"]["payload"]["content"]["action"], "hello",
         "the vehicle's last message"
     );
+    assert_eq!(alert["message_at"], alert["message"]["received_at"]);
 }
 
 #[test]
@@ -87,6 +88,7 @@ fn a_when_rule_fires_on_the_message_it_is_truthy_on_and_not_before() {
     assert_eq!(alert["rule"], "when");
     assert_eq!(alert["what"], "fired");
     assert_eq!(alert["seq"], 3, "the third message, the first over 120");
+    assert_eq!(alert["message_at"], alert["message"]["received_at"]);
     assert_eq!(
         alert["message"]["payload"]["content"]["params"]["speed_kmh"],
         131

@@ -186,6 +186,7 @@ fn an_alert_record_is_neither_a_message_nor_a_torn_line() {
         at: Utc::now(),
         seq: Some(0),
         what: crate::domain::watch::AlertKind::Silent,
+        message_at: None,
     };
     let a = write(
         dir.path(),
