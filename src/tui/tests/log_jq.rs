@@ -314,3 +314,20 @@ fn typing_a_text_keeps_the_jq_scan_and_its_counts() {
     assert!(!app.log().jq_scanning());
     assert_eq!(app.log_len(), 3, "jq's hits at once, no scan again");
 }
+
+#[test]
+fn a_narrow_log_keeps_the_counts_of_a_long_expression() {
+    let mut app = app_with(80, 24, 100_000);
+    three_vehicles(&mut app);
+    apply_jq(
+        &mut app,
+        r#".payload.content.params.speed_kmh > 120 or .payload.content.action == "climateOn""#,
+    );
+    finish_filling(&mut app);
+    key(&mut app, KeyCode::Char('k'));
+    assert!(
+        log_title(&app).contains("| .payload.content.params…: 1 matched, 1 error(s) PAUSED"),
+        "{}",
+        log_title(&app)
+    );
+}

@@ -241,8 +241,9 @@ impl LogPane {
             group(counts.matched),
             group(counts.scanned),
         );
+        // A narrow log keeps the counts and cuts the expression.
         let short = format!(
-            "| {}: {} ",
+            "| {}: {} matched{errors} ",
             crate::tui::width::fit(&expression, 24),
             group(counts.matched)
         );
