@@ -397,3 +397,22 @@ fn a_message_on_a_topic_the_console_does_not_recognise_shows_its_topic_in_the_ro
         "the topic tells what it is: {row}"
     );
 }
+
+#[test]
+fn a_message_of_another_day_than_the_newest_says_its_day_in_the_title() {
+    let mut app = app();
+    let day = 24 * 3600 * 1000;
+    receive(&mut app, &to_topic(VIN_A), b"{}", -day);
+    receive(&mut app, &to_topic(VIN_A), b"{}", 0);
+    focus_on(&mut app, Focus::Log);
+    let title = log_title_line(&app);
+    assert!(
+        !title.contains("11-2"),
+        "the newest day says no day: {title}"
+    );
+    key(&mut app, KeyCode::Up);
+    let title = log_title_line(&app);
+    assert!(title.contains("Mon 2026-11-23"), "{title}");
+    key(&mut app, KeyCode::Down);
+    assert!(!log_title_line(&app).contains("2026-11-23"));
+}

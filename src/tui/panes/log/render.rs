@@ -42,6 +42,7 @@ impl LogPane {
             " Log ({}) ",
             group(len)
         )))];
+        title.extend(self.day_part(view));
         match &self.filter.vehicle {
             crate::store::VehicleFilter::All => {}
             crate::store::VehicleFilter::Vehicle(vin) => title.push(TitlePart::giving_way(
@@ -133,6 +134,32 @@ impl LogPane {
             ));
         }
         fit_title(title, room)
+    }
+
+    /// The day of the selected message, when it is not the day of the
+    /// newest one: the time column says no day, and scrolling up past
+    /// midnight reads on into the day before.
+    fn day_part(&self, view: &LogView<'_>) -> Option<TitlePart> {
+        let day = |seq: u64| {
+            Some(
+                view.history
+                    .at(seq)?
+                    .with_timezone(&view.offset)
+                    .date_naive(),
+            )
+        };
+        let selected = day(self.selected?)?;
+        let newest = day(view.history.end_seq().checked_sub(1)?)?;
+        (selected != newest).then(|| {
+            TitlePart::giving_way(
+                GiveWay::Day,
+                Span::styled(
+                    format!("{} ", selected.format("%a %Y-%m-%d")),
+                    view.theme.key(),
+                ),
+                Span::styled(format!("{} ", selected.format("%m-%d")), view.theme.key()),
+            )
+        })
     }
 
     /// The jq expression with its counts, and the scan's progress while
@@ -263,6 +290,9 @@ enum GiveWay {
     /// No spill file: the index grows in memory.
     IndexInMemory,
     Vehicle,
+    /// The selected message's day, when not the newest's (the short form
+    /// keeps month and day).
+    Day,
 }
 
 /// A part of the log's title, and its short form (empty: it goes).
