@@ -61,6 +61,7 @@ listener $port 127.0.0.1
 allow_anonymous true
 persistence false
 max_queued_messages 0
+sys_interval 1
 CONF
 mosquitto -c "$work/mosquitto.conf" >"$work/mosquitto.log" 2>&1 &
 broker_pid=$!
@@ -101,8 +102,21 @@ for proc in procs:
 took = time.monotonic() - start
 print(f"published {total} in {took:.1f} s ({total / took:,.0f} msg/s)", file=sys.stderr)
 PY
+  # What the broker says it received from publishers so far: a loaded
+  # machine's mosquitto_pub -l can lose the tail of its queue when it
+  # exits, so "sent" is what reached the broker, by its own count.
+  broker_received() {
+    mosquitto_sub -h 127.0.0.1 -p "$port" -C 1 -W 5 -t '$SYS/broker/publish/messages/received' 2>/dev/null || echo 0
+  }
   publish_paced() {
+    broker_before=$(broker_received)
     python3 "$work/pace.py" "$port" "$prefix" "$RATE" "$DURATION" "$VINS" 2>>"$work/paced"
+  }
+  # What reached the broker since publish_paced began (its $SYS figures
+  # come every second, the retained one up to a second old).
+  broker_got() {
+    sleep 3
+    echo $(( $(broker_received) - broker_before ))
   }
   # run_paced NAME CMD...: a subscriber given until 15 s after the last
   # publish; its stdout's lines are the messages it received.
@@ -113,14 +127,26 @@ PY
     sleep 1.5
     local t0; t0=$(date +%s.%N)
     publish_paced
-    for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    # Until it exits (it has all N) or its output has not grown for 5 s:
+    # the wall time ends at the last line it wrote.
     local t1; t1=$(date +%s.%N)
+    local size=-1 still=0
+    while kill -0 "$pid" 2>/dev/null && [ "$still" -lt 50 ]; do
+      if [ "$(stat -c %s "$work/$name.out")" != "$size" ]; then
+        size=$(stat -c %s "$work/$name.out"); t1=$(date +%s.%N); still=0
+      else
+        still=$((still + 1))
+      fi
+      sleep 0.1
+    done
+    kill -0 "$pid" 2>/dev/null || t1=$(date +%s.%N)
+    local got; got=$(broker_got)
     # GNU time ignores SIGINT while it waits: the subscriber, its child,
     # is told to stop; time then writes its line.
     local child; child=$(ps -o pid= --ppid "$pid" 2>/dev/null || true)
     [ -n "$child" ] && kill -INT $child 2>/dev/null || true
     wait "$pid" || true
-    echo "$name $(wc -l <"$work/$name.out") - - - $(python3 -c "print($t1 - $t0)") $(tail -n 1 "$work/$name.time")" >>"$work/results"
+    echo "$name $(wc -l <"$work/$name.out") $got - - - $(python3 -c "print($t1 - $t0)") $(tail -n 1 "$work/$name.time")" >>"$work/results"
   }
   echo "sustained: $N messages at $RATE msg/s for $DURATION s, to each receiver in turn" >&2
   run_paced mosquitto_sub mosquitto_sub -h 127.0.0.1 -p "$port" -t "$prefix/#" -C "$N"
@@ -133,30 +159,37 @@ PY
     sleep 0.1
   done
   t0=$(date +%s.%N)
-  publish_paced
-  # Until rx + lost reaches N, or nothing moved for 30 s (a screen far
-  # behind files what the intake held in one piece: a while without a frame).
-  last=""; still=0
-  while :; do
-    screen=$(tmux -L wpconsole-ingest capture-pane -p -t c)
-    counts=$(python3 -c '
+  console_counts() {
+    local screen; screen=$(tmux -L wpconsole-ingest capture-pane -p -t c)
+    python3 -c '
 import re, sys
 s = sys.stdin.read()
 num = lambda label: int(m.group(1).replace(",", "")) if (m := re.search(label + r" ([\d,]+) ", s)) else 0
-print(num(" rx"), num(" lost"), num("journal:"))' <<<"$screen")
+print(num(" rx"), num(" lost"), num("journal:"))' <<<"$screen"
+  }
+  publish_paced
+  # The counts as publishing ends, before the broker's count is asked.
+  last=$(console_counts); t1=$(date +%s.%N)
+  got=$(broker_got)
+  # Until rx + lost reaches what the broker got, or nothing moved for 30 s
+  # (a screen far behind files what the intake held in one piece: a while
+  # without a frame). The wall time ends at the last change.
+  still=0
+  while :; do
+    counts=$(console_counts)
     read -r rx lost unwritten <<<"$counts"
-    [ $((rx + lost)) -ge "$N" ] && break
-    if [ "$counts" = "$last" ]; then still=$((still + 1)); else still=0; last=$counts; fi
+    if [ "$counts" = "$last" ]; then still=$((still + 1)); else still=0; last=$counts; t1=$(date +%s.%N); fi
+    [ $((rx + lost)) -ge "$got" ] && break
     [ "$still" -ge 300 ] && { echo "console: stopped at rx $rx, lost $lost" >&2; break; }
     sleep 0.1
   done
-  t1=$(date +%s.%N)
+  screen=$(tmux -L wpconsole-ingest capture-pane -p -t c)
   title=$(grep -o "Log ([^)]*)[^─]*" <<<"$screen" | head -1 || true)
   tmux -L wpconsole-ingest send-keys -t c q
   for _ in $(seq 100); do [ -s "$work/console.time" ] && break; sleep 0.1; done
   journaled=$(cat "$work"/journal/*/*/*.jsonl 2>/dev/null | grep -c '"dir":"in"' || true)
   gaps=$(cat "$work"/journal/*/*/*.jsonl 2>/dev/null | grep -c '"dir":"gap"' || true)
-  echo "console $rx $lost $unwritten $journaled $(python3 -c "print($t1 - $t0)") $(cat "$work/console.time")" >>"$work/results"
+  echo "console $rx $got $lost $unwritten $journaled $(python3 -c "print($t1 - $t0)") $(cat "$work/console.time")" >>"$work/results"
   cat "$work/paced" >&2
   python3 - "$work/results" "$N" "$RATE" "$DURATION" "$title" "$gaps" <<'PY'
 import sys
@@ -164,14 +197,16 @@ path, n, rate, seconds, title, gaps = sys.argv[1], int(sys.argv[2]), int(sys.arg
 print(f"sustained: {n:,} messages of 600 B over 20 VINs at {rate:,} msg/s for {seconds} s (QoS 0, mosquitto on loopback)")
 # wall: from the first publish to the last message received (the console:
 # until its status bar shows rx + lost = N; polled every 0.1 s).
-print(f"{'':16} {'received':>10} {'of sent':>8} {'lost':>9} {'unwritten':>9} {'journaled':>10} {'wall s':>7} {'wall x':>7} {'cpu s':>7} {'peak MB':>8}")
+# broker got: what reached the broker from the publishers in that receiver's
+# run, by the broker's own count ($SYS/broker/publish/messages/received).
+print(f"{'':16} {'received':>10} {'broker got':>10} {'of it':>8} {'lost':>9} {'unwritten':>9} {'journaled':>10} {'wall s':>7} {'wall x':>7} {'cpu s':>7} {'peak MB':>8}")
 rows = [line.split() for line in open(path)]
-ref_wall = next(float(f[5]) for f in rows if f[0] == "mosquitto_sub")
+ref_wall = next(float(f[6]) for f in rows if f[0] == "mosquitto_sub")
 for f in rows:
-    name, received = f[0], int(f[1])
-    lost, unwritten, journaled, wall = f[2], f[3], f[4], float(f[5])
+    name, received, got = f[0], int(f[1]), int(f[2])
+    lost, unwritten, journaled, wall = f[3], f[4], f[5], float(f[6])
     user, system, rss_kb = float(f[-3]), float(f[-2]), int(f[-1])
-    print(f"{name:16} {received:>10,} {received / n:8.2%} {lost:>9} {unwritten:>9} {journaled:>10} {wall:7.1f} {wall / ref_wall:7.2f} {user + system:7.1f} {rss_kb / 1024:8.1f}")
+    print(f"{name:16} {received:>10,} {got:>10,} {received / max(got, 1):8.2%} {lost:>9} {unwritten:>9} {journaled:>10} {wall:7.1f} {wall / ref_wall:7.2f} {user + system:7.1f} {rss_kb / 1024:8.1f}")
 print(f"console log title: {title.strip()}; gap records in its journal: {gaps}")
 PY
   exit 0

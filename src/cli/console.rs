@@ -16,10 +16,6 @@ use crate::tui::{
     app::{Header, HistoryOf, JournalState},
 };
 
-/// How many messages the console indexes (40 bytes each, 160 MB at the
-/// cap); older ones leave the index, are counted, and stay in the journal.
-pub const HISTORY_CAP: usize = 4_000_000;
-
 /// The templates offered, the editor starting from the first: with a
 /// catalog its actions come first (the built-in data action is one no
 /// catalog knows, a warning on the first screen), then the built-in ones,
@@ -98,7 +94,7 @@ pub async fn run(
             history_of,
         },
         fleet,
-        history_cap: HISTORY_CAP,
+        slots_in_memory: crate::store::DEFAULT_IN_MEMORY,
         templates,
         offset: *chrono::Local::now().offset(),
         now: chrono::Utc::now(),

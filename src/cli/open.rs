@@ -59,7 +59,7 @@ pub async fn run(global: &GlobalArgs, args: &OpenArgs) -> Result<u8, CliError> {
             ..crate::domain::outbound::OutboundRules::new(topics)
         },
         fleet: super::console::configured_fleet(&settings),
-        history_cap: super::console::HISTORY_CAP,
+        slots_in_memory: crate::store::DEFAULT_IN_MEMORY,
         templates: builtin_templates(),
         offset: *chrono::Local::now().offset(),
         now: chrono::Utc::now(),

@@ -16,8 +16,8 @@ pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 24, 14, 3, 0).unwrap()
 }
 
-pub fn app_with(width: u16, height: u16, history_cap: usize) -> App {
-    app_configured(width, height, history_cap, |_| {})
+pub fn app_with(width: u16, height: u16, slots_in_memory: usize) -> App {
+    app_configured(width, height, slots_in_memory, |_| {})
 }
 
 /// An app started with what `adjust` changes in the test's configuration
@@ -25,7 +25,7 @@ pub fn app_with(width: u16, height: u16, history_cap: usize) -> App {
 pub fn app_configured(
     width: u16,
     height: u16,
-    history_cap: usize,
+    slots_in_memory: usize,
     adjust: impl FnOnce(&mut AppConfig),
 ) -> App {
     let topics = TopicScheme::new("psa/OVIPPartners-Dev", "PARTNER1", true).unwrap();
@@ -43,7 +43,7 @@ pub fn app_configured(
             ..crate::domain::outbound::OutboundRules::new(topics)
         },
         fleet: vec![(Vin::parse(VIN_A).unwrap(), Some("bench NAC".into()))],
-        history_cap,
+        slots_in_memory,
         templates: builtin_templates(),
         offset: FixedOffset::east_opt(0).unwrap(),
         now: t0(),

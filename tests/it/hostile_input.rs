@@ -194,7 +194,7 @@ fn drawing_any_hostile_message_puts_nothing_unsafe_on_screen() {
             ..wpconsole::domain::outbound::OutboundRules::new(topics.clone())
         },
         fleet: Vec::new(),
-        history_cap: 1_000,
+        slots_in_memory: 1_000,
         templates: wpconsole::tui::editor::builtin_templates(),
         offset: chrono::FixedOffset::east_opt(0).unwrap(),
         now: chrono::Utc::now(),

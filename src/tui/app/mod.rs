@@ -108,7 +108,9 @@ pub struct AppConfig {
     pub rules: OutboundRules,
     pub header: Header,
     pub fleet: Vec<(Vin, Option<String>)>,
-    pub history_cap: usize,
+    /// How many of the newest messages' index slots stay in memory
+    /// (the older ones spill to a file; none is dropped).
+    pub slots_in_memory: usize,
     pub templates: Vec<Template>,
     pub offset: FixedOffset,
     pub now: DateTime<Utc>,
@@ -132,7 +134,7 @@ impl App {
             offset: config.offset,
             rules: config.rules,
             header: config.header,
-            history: History::new(config.history_cap, config.fleet),
+            history: History::new(config.slots_in_memory, config.fleet),
             connection: ConnectionState::Connecting,
             losses: None,
             focus: Focus::Log,
