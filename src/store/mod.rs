@@ -43,7 +43,7 @@ use crate::domain::{InboundMessage, InboundTopic, Kind, MessageKind, Vin};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use index::{JSON, KINDS, NONE, Names, OUTBOUND, REFUSED, Slot, UNINTERNED};
-use journal::JournalStats;
+use journal::{JournalStats, LineAt};
 use read_back::ReadBack;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
@@ -53,6 +53,11 @@ use std::sync::Arc;
 /// How many distinct actions the index names before it reads them from
 /// the payload instead.
 const ACTION_NAMES: usize = 65_536;
+
+/// How many of the journal's newest line places stay known past the slots
+/// that spilled (8 bytes each): tickets a background piece took from slots
+/// just before they were placed are still found.
+const PLACES_KEPT: u64 = 1 << 20;
 
 /// The history: the index, the payload cache, the statistics.
 #[derive(Debug)]
@@ -93,6 +98,8 @@ pub struct History {
     /// Each file's names as this history numbers them (by file id), for
     /// entries taken from its index as they are.
     file_names: Vec<indexed::FileIds>,
+    /// How many journal line places stay known past the spilled slots.
+    places_kept: u64,
 }
 
 /// The default payload cache: 64 MiB.
@@ -135,6 +142,7 @@ impl History {
             tx: 0,
             refusals: BTreeMap::new(),
             file_names: Vec::new(),
+            places_kept: PLACES_KEPT,
         }
     }
 
@@ -168,6 +176,9 @@ impl History {
     }
 
     fn push_slot(&mut self, slot: Slot, payload: Option<&[u8]>) -> u64 {
+        if self.slots.will_spill() {
+            self.place_before_spilling();
+        }
         let seq = self.slots.len();
         self.kind_counts[Kind::from_number(slot.kind) as usize] += 1;
         self.slots.push(slot);
@@ -357,6 +368,65 @@ impl History {
             self.refusals.insert(seq, reason.clone());
         }
         seq
+    }
+
+    /// The slots about to be spilled take their journal lines' places
+    /// (file and offset) from the journal, which then forgets them: what
+    /// memory holds of the journal's places stays the newest ones'.
+    fn place_before_spilling(&mut self) {
+        let Some(journal) = self.journal.clone() else {
+            return;
+        };
+        let tickets: Vec<u64> = self
+            .slots
+            .older_half_mut()
+            .filter_map(|slot| match slot.place() {
+                Place::Journal(ticket) => Some(ticket),
+                _ => None,
+            })
+            .collect();
+        let Some(&newest) = tickets.last() else {
+            return;
+        };
+        let mut last: Option<(Arc<PathBuf>, u16)> = None;
+        let places: Vec<Option<Place>> = journal
+            .locations
+            .find_many(tickets.iter().copied())
+            .into_iter()
+            .map(|at| match at {
+                LineAt::Written { path, offset } => {
+                    let file = match &last {
+                        Some((known, id)) if Arc::ptr_eq(known, &path) => *id,
+                        _ => {
+                            let id = self.add_file(path.as_ref().clone());
+                            last = Some((path, id));
+                            id
+                        }
+                    };
+                    Some(Place::File { file, offset })
+                }
+                LineAt::Pending | LineAt::Unwritten => None,
+            })
+            .collect();
+        let mut places = places.into_iter();
+        let mut first_unplaced = None;
+        for slot in self.slots.older_half_mut() {
+            if let Place::Journal(ticket) = slot.place() {
+                match places.next().flatten() {
+                    Some(place) => slot.set_place(place),
+                    None => {
+                        first_unplaced.get_or_insert(ticket);
+                    }
+                }
+            }
+        }
+        // A margin stays: a scan or an export working on a piece may have
+        // taken tickets from the slots just before they were placed.
+        journal.locations.forget_before(
+            first_unplaced
+                .unwrap_or(newest + 1)
+                .saturating_sub(self.places_kept),
+        );
     }
 
     /// Tells where the line of message `seq` went.

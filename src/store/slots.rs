@@ -95,6 +95,17 @@ impl Slots {
         }
     }
 
+    /// Whether the next push spills the older half of the tail to disk.
+    pub(super) fn will_spill(&self) -> bool {
+        self.tail.len() >= self.in_memory && !matches!(self.spill, Spill::InMemory { .. })
+    }
+
+    /// The older half of the tail: what the next spill writes.
+    pub(super) fn older_half_mut(&mut self) -> impl Iterator<Item = &mut Slot> {
+        let count = self.tail.len() / 2;
+        self.tail.range_mut(..count)
+    }
+
     /// Appends `slot` as number `len()`.
     pub(super) fn push(&mut self, slot: Slot) {
         if self.tail.len() >= self.in_memory && !matches!(self.spill, Spill::InMemory { .. }) {

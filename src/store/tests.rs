@@ -268,3 +268,54 @@ fn search_items_go_newest_first_and_name_hits_skip_the_payload() {
         "the VIN contains the text"
     );
 }
+
+#[test]
+fn spilled_messages_take_their_lines_places_and_the_journal_forgets_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = journal::Journal::start(journal::JournalConfig::new(dir.path().into()));
+    let mut history = History::new(100, []);
+    history.set_cache_bytes(0);
+    history.places_kept = 10;
+    history.attach_journal(journal.stats.clone());
+    let messages: Vec<(InboundMessage, u64)> = (0..1000)
+        .map(|n| {
+            let message = inbound(VIN, &format!("{{\"n\":{n}}}"));
+            let ticket = journal.append(message.received_at, message.journal_line());
+            (message, ticket)
+        })
+        .collect();
+    journal.close();
+    for (message, ticket) in &messages {
+        history.push_inbound(message, Place::Journal(*ticket));
+    }
+    // Those that spilled hold their places; those in memory keep tickets.
+    let spilled = (0..1000u64)
+        .take_while(|n| matches!(history.slot_at(*n).unwrap().place(), Place::File { .. }))
+        .count();
+    assert!(spilled >= 800, "{spilled}");
+    assert!(matches!(
+        history.slot_at(999).unwrap().place(),
+        Place::Journal(_)
+    ));
+    assert_eq!(
+        journal.stats.locations.find(0),
+        journal::LineAt::Pending,
+        "the journal forgot the place the history now holds"
+    );
+    assert!(
+        matches!(
+            journal.stats.locations.find(messages[spilled - 5].1),
+            journal::LineAt::Written { .. }
+        ),
+        "a margin of places stays"
+    );
+    for (n, _) in messages.iter().enumerate() {
+        let entry = history.by_seq(n as u64).unwrap();
+        assert_eq!(
+            entry.payload,
+            format!("{{\"n\":{n}}}").as_bytes(),
+            "{:?}",
+            entry.unavailable
+        );
+    }
+}

@@ -18,11 +18,31 @@ pub enum LineAt {
 
 /// Where each ticket's line landed: 8 bytes per line, the file id in the
 /// top 16 bits and the offset in the rest. Published by the writer after
-/// each successful flush, so a line listed here can be read back.
+/// each successful flush, so a line listed here can be read back. The
+/// history takes the places of the lines it spills to disk and has this
+/// forget them ([`Locations::forget_before`]): memory holds the newest
+/// lines' places, whatever the session's length.
 #[derive(Debug, Default)]
 pub struct Locations {
-    lines: Mutex<Vec<u64>>,
+    lines: Mutex<Lines>,
     files: Mutex<Vec<Arc<PathBuf>>>,
+}
+
+/// The places of the tickets from `first` on.
+#[derive(Debug, Default)]
+struct Lines {
+    first: u64,
+    packed: std::collections::VecDeque<u64>,
+}
+
+impl Lines {
+    fn get(&self, ticket: u64) -> u64 {
+        ticket
+            .checked_sub(self.first)
+            .and_then(|at| usize::try_from(at).ok())
+            .and_then(|at| self.packed.get(at).copied())
+            .unwrap_or(PENDING)
+    }
 }
 
 pub(super) const PENDING: u64 = u64::MAX;
@@ -32,26 +52,14 @@ pub(super) const OFFSET_BITS: u32 = 48;
 impl Locations {
     /// Where the line of `ticket` is.
     pub fn find(&self, ticket: u64) -> LineAt {
-        let packed = self
-            .lines
-            .lock()
-            .ok()
-            .and_then(|lines| lines.get(usize::try_from(ticket).ok()?).copied())
-            .unwrap_or(PENDING);
+        let packed = self.lines.lock().map_or(PENDING, |lines| lines.get(ticket));
         self.unpack(packed)
     }
 
     /// Where the lines of many tickets are, under one lock.
     pub fn find_many(&self, tickets: impl Iterator<Item = u64>) -> Vec<LineAt> {
         let packed: Vec<u64> = match self.lines.lock() {
-            Ok(lines) => tickets
-                .map(|t| {
-                    usize::try_from(t)
-                        .ok()
-                        .and_then(|t| lines.get(t).copied())
-                        .unwrap_or(PENDING)
-                })
-                .collect(),
+            Ok(lines) => tickets.map(|t| lines.get(t)).collect(),
             Err(_) => return Vec::new(),
         };
         packed.into_iter().map(|p| self.unpack(p)).collect()
@@ -75,14 +83,32 @@ impl Locations {
     pub(super) fn set(&self, marks: impl Iterator<Item = (u64, u64)>) {
         if let Ok(mut lines) = self.lines.lock() {
             for (ticket, packed) in marks {
-                let Ok(index) = usize::try_from(ticket) else {
+                // A ticket already forgotten is the history's to place.
+                let Some(index) = ticket
+                    .checked_sub(lines.first)
+                    .and_then(|at| usize::try_from(at).ok())
+                else {
                     continue;
                 };
-                if index >= lines.len() {
-                    lines.resize(index + 1, PENDING);
+                if index >= lines.packed.len() {
+                    lines.packed.resize(index + 1, PENDING);
                 }
-                lines[index] = packed;
+                lines.packed[index] = packed;
             }
+        }
+    }
+
+    /// Forgets the places of the tickets before `ticket`: the history holds
+    /// them itself now (they read as pending if asked again).
+    pub fn forget_before(&self, ticket: u64) {
+        if let Ok(mut lines) = self.lines.lock()
+            && let Some(count) = ticket
+                .checked_sub(lines.first)
+                .and_then(|n| usize::try_from(n).ok())
+        {
+            let count = count.min(lines.packed.len());
+            lines.packed.drain(..count);
+            lines.first += count as u64;
         }
     }
 
