@@ -52,7 +52,7 @@ fn payload(size: usize) -> Bytes {
     ))
 }
 
-fn app(history_cap: usize) -> App {
+fn app(slots_in_memory: usize) -> App {
     let topics = topics();
     App::new(AppConfig {
         header: Header {
@@ -68,7 +68,7 @@ fn app(history_cap: usize) -> App {
             ..wpconsole::domain::outbound::OutboundRules::new(topics)
         },
         fleet: Vec::new(),
-        history_cap,
+        slots_in_memory,
         templates: wpconsole::tui::editor::builtin_templates(),
         offset: FixedOffset::east_opt(0).expect("UTC"),
         now: Utc::now(),
