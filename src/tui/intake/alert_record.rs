@@ -68,6 +68,7 @@ mod tests {
             vin: Some(crate::domain::Vin::parse("VF3ABCDEFGH123456").unwrap()),
             at: Utc.with_ymd_and_hms(2026, 11, 30, 3, 0, 1).unwrap(),
             seq: Some(3),
+            message_at: None,
             what: watch::AlertKind::Fired,
         }
     }
@@ -76,7 +77,11 @@ mod tests {
     fn the_record_keeps_the_journals_form_and_says_when_its_message_came() {
         let about = Utc.with_ymd_and_hms(2026, 11, 30, 3, 0, 0).unwrap();
         let line = line(&alert(), Some(about));
-        assert_eq!(watch::Alert::of_line(&line), Some(alert()), "{line}");
+        let read = watch::Alert {
+            message_at: Some(about),
+            ..alert()
+        };
+        assert_eq!(watch::Alert::of_line(&line), Some(read), "{line}");
         let listed = of_line(&line).unwrap();
         assert_eq!(listed.message_at, Some(about));
         assert_eq!(listed.rule, "speeding");
