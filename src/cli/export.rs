@@ -218,6 +218,13 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
         .map_err(write_error)?
         .for_terminal(to_terminal);
     let (mut bad, mut torn, mut records) = (0u64, 0u64, 0u64);
+    let mut batches = match &jq {
+        Some(jq) => Some(
+            super::jq::JqBatches::start(jq)
+                .map_err(|err| CliError::usage(format!("cannot start the jq workers: {err}")))?,
+        ),
+        None => None,
+    };
     for path in &files {
         // A cut last line is torn only after records: a file with none is
         // no journal at all (a payload, a BOM-prefixed JSON file...).
@@ -240,29 +247,31 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
                 continue;
             }
             let matched = args.filter.matches(record, &vins, needle.as_deref());
-            // jq only on what the cheaper filters kept.
-            let matched = match (matched, &jq) {
-                (Some(true), Some(jq)) => Some(jq.keeps_line(record.as_bytes())),
-                (matched, _) => matched,
-            };
             if matched.is_some() {
                 records_here += 1;
             }
             match matched {
-                Some(true) => match exporter.write(record) {
-                    Ok(()) => {}
-                    // The reader went away (`| head`): stop quietly.
-                    Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {
-                        return Ok(exit::OK);
+                // jq only on what the cheaper filters kept, on both cores.
+                Some(true) => {
+                    let ended = match batches.as_mut() {
+                        Some(batches) => write_all(&mut exporter, batches.push(record.to_owned())),
+                        None => write_record(&mut exporter, record),
+                    }?;
+                    if let Some(code) = ended {
+                        return Ok(code);
                     }
-                    Err(err) => return Err(write_error(err)),
-                },
+                }
                 Some(false) => {}
                 None if !complete && records_here > 0 => torn += 1,
                 None => bad += 1,
             }
         }
         records += records_here;
+    }
+    if let Some(batches) = batches
+        && let Some(code) = write_all(&mut exporter, batches.finish())?
+    {
+        return Ok(code);
     }
     if records == 0 && bad > 0 {
         return Err(CliError::usage(format!(
@@ -295,6 +304,32 @@ pub fn run(global: &GlobalArgs, args: &ExportArgs) -> Result<u8, CliError> {
         eprintln!("wpconsole: skipped {bad} line(s) that are not wpconsole records");
     }
     Ok(exit::OK)
+}
+
+/// Writes one record; `Some(exit code)` when the command ends here (the
+/// reader went away, `| head`: quietly).
+fn write_record<W: Write>(
+    exporter: &mut Exporter<W>,
+    record: &str,
+) -> Result<Option<u8>, CliError> {
+    match exporter.write(record) {
+        Ok(()) => Ok(None),
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => Ok(Some(exit::OK)),
+        Err(err) => Err(write_error(err)),
+    }
+}
+
+/// [`write_record`] for each of `records`.
+fn write_all<W: Write>(
+    exporter: &mut Exporter<W>,
+    records: Vec<String>,
+) -> Result<Option<u8>, CliError> {
+    for record in records {
+        if let Some(code) = write_record(exporter, &record)? {
+            return Ok(Some(code));
+        }
+    }
+    Ok(None)
 }
 
 #[allow(clippy::needless_pass_by_value)] // used as a `map_err` function

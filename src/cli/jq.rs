@@ -7,8 +7,9 @@
 use super::CliError;
 use crate::domain::InboundMessage;
 use crate::domain::jq::{JqFilter, Verdict};
+use crate::store::workers::OrderedWorkers;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// A `--jq` expression in force for one command, with its error count.
 #[derive(Debug)]
@@ -53,13 +54,18 @@ impl JqSelection {
             Verdict::Match => true,
             Verdict::NoMatch => false,
             Verdict::Error(why) => {
-                if self.failed.fetch_add(1, Ordering::Relaxed) == 0
-                    && let Ok(mut first) = self.first_failure.lock()
-                {
-                    *first = Some(why);
-                }
+                self.count_failures(1, Some(why));
                 false
             }
+        }
+    }
+
+    fn count_failures(&self, failed: u64, first: Option<String>) {
+        if failed > 0
+            && self.failed.fetch_add(failed, Ordering::Relaxed) == 0
+            && let Ok(mut first_failure) = self.first_failure.lock()
+        {
+            *first_failure = first;
         }
     }
 
@@ -87,6 +93,116 @@ impl JqSelection {
     }
 }
 
+/// Lines per batch handed to the workers.
+const BATCH: usize = 2048;
+
+/// Lines the other filters kept, asked of the expression on both cores in
+/// batches and given back in the order they came, those kept only: for a
+/// command reading a file (`export`) while the workers parse.
+pub struct JqBatches<'a> {
+    selection: &'a JqSelection,
+    workers: OrderedWorkers<Vec<String>, Asked>,
+    batch: Vec<String>,
+}
+
+/// A batch asked: its lines, whether each is kept, its failures.
+struct Asked {
+    lines: Vec<String>,
+    kept: Vec<bool>,
+    failed: u64,
+    first_failure: Option<String>,
+}
+
+impl<'a> JqBatches<'a> {
+    pub fn start(selection: &'a JqSelection) -> std::io::Result<Self> {
+        let workers = OrderedWorkers::start("jq", || {
+            // Each worker its own copy: jaq's values stay on one thread.
+            let filter = selection.filter.clone();
+            move |lines: Vec<String>, _stop: &AtomicBool| {
+                let mut asked = Asked {
+                    kept: Vec::with_capacity(lines.len()),
+                    lines: Vec::new(),
+                    failed: 0,
+                    first_failure: None,
+                };
+                for line in &lines {
+                    asked.kept.push(match filter.verdict_line(line.as_bytes()) {
+                        Verdict::Match => true,
+                        Verdict::NoMatch => false,
+                        Verdict::Error(why) => {
+                            asked.failed += 1;
+                            asked.first_failure.get_or_insert(why);
+                            false
+                        }
+                    });
+                }
+                asked.lines = lines;
+                Some(asked)
+            }
+        })?;
+        Ok(Self {
+            selection,
+            workers,
+            batch: Vec::with_capacity(BATCH),
+        })
+    }
+
+    /// Adds a line; returns the lines known to be kept so far, in order.
+    pub fn push(&mut self, line: String) -> Vec<String> {
+        self.batch.push(line);
+        if self.batch.len() < BATCH {
+            return self.answered();
+        }
+        let mut batch = std::mem::replace(&mut self.batch, Vec::with_capacity(BATCH));
+        let mut kept = Vec::new();
+        // The workers are busy: wait for one, taking what they answered.
+        while let Err(back) = self.workers.offer(batch) {
+            batch = back;
+            kept.extend(self.answered());
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
+        kept.extend(self.answered());
+        kept
+    }
+
+    /// The kept lines of every line pushed, in order, once all are asked.
+    pub fn finish(mut self) -> Vec<String> {
+        let mut kept = Vec::new();
+        let last = std::mem::take(&mut self.batch);
+        let mut last = (!last.is_empty()).then_some(last);
+        while let Some(batch) = last.take() {
+            if let Err(back) = self.workers.offer(batch) {
+                last = Some(back);
+                kept.extend(self.answered());
+                std::thread::sleep(std::time::Duration::from_micros(200));
+            }
+        }
+        self.workers.end_feed();
+        while !self.workers.all_answered() {
+            kept.extend(self.answered());
+            std::thread::sleep(std::time::Duration::from_micros(200));
+        }
+        kept.extend(self.answered());
+        kept
+    }
+
+    fn answered(&mut self) -> Vec<String> {
+        let mut kept = Vec::new();
+        for asked in self.workers.take_answers() {
+            self.selection
+                .count_failures(asked.failed, asked.first_failure);
+            kept.extend(
+                asked
+                    .lines
+                    .into_iter()
+                    .zip(asked.kept)
+                    .filter_map(|(line, keep)| keep.then_some(line)),
+            );
+        }
+        kept
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,5 +227,31 @@ mod tests {
         assert!(!jq.keeps_line(br#"{"payload":{"a":null}}"#));
         assert_eq!(jq.failed(), 2);
         assert!(JqSelection::compile(None).unwrap().is_none());
+    }
+
+    #[test]
+    fn batches_keep_the_order_of_the_lines_and_count_the_failures() {
+        let jq = JqSelection::compile(Some(".n % 3 == 0")).unwrap().unwrap();
+        let mut batches = JqBatches::start(&jq).unwrap();
+        let mut kept = Vec::new();
+        let count = 5 * BATCH + 17;
+        for n in 0..count {
+            let line = if n % 1000 == 7 {
+                format!(r#"{{"n":"text {n}"}}"#)
+            } else {
+                format!(r#"{{"n":{n}}}"#)
+            };
+            kept.extend(batches.push(line));
+        }
+        kept.extend(batches.finish());
+        let expected: Vec<String> = (0..count)
+            .filter(|n| n % 1000 != 7 && n % 3 == 0)
+            .map(|n| format!(r#"{{"n":{n}}}"#))
+            .collect();
+        assert_eq!(kept, expected);
+        assert_eq!(
+            jq.failed(),
+            (0..count).filter(|n| n % 1000 == 7).count() as u64
+        );
     }
 }
