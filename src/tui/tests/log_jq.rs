@@ -331,3 +331,22 @@ fn a_narrow_log_keeps_the_counts_of_a_long_expression() {
         log_title(&app)
     );
 }
+
+#[test]
+fn a_pasted_expression_is_compiled_and_its_first_line_kept() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    focus_on(&mut app, Focus::Log);
+    key(&mut app, KeyCode::Char('|'));
+    update(
+        &mut app,
+        Msg::Paste(".payload.content.action == \"climateOn\"\r.kind == \"text\"".into()),
+    );
+    assert_eq!(prompt(&app).text(), CLIMATE_ON);
+    assert_eq!(prompt(&app).error(), None);
+    let (_, notice) = app.notice().unwrap();
+    assert!(notice.contains("pasted the first line only"), "{notice}");
+    key(&mut app, KeyCode::Enter);
+    finish_filling(&mut app);
+    assert_eq!(app.log_len(), 1);
+}
