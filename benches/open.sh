@@ -8,7 +8,11 @@
 #      lost): the index is built on both cores, then read;
 #   2. reopen: the same day again, its index now on disk;
 #   3. `wpconsole open` of a foreign capture of about 1 GB (no index):
-#      bytes indexed a second.
+#      bytes indexed a second;
+#   4. keys while the console exports the whole day (`x`): how long an
+#      arrow key takes to change the screen, against the same keys with
+#      no export running (the console draws at most 30 frames a second:
+#      two frames are 67 ms).
 # References in the same run: the harness itself (tmux starting a shell
 # that prints a word, polled the same way), and `wc -l` and `grep -c`
 # reading the same files from the page cache.
@@ -26,6 +30,7 @@ work=$(mktemp -d)
 socket=wpconsole-open-bench
 cleanup() {
   tmux -L "$socket" kill-server 2>/dev/null || true
+  tmux -L "$socket-keys" kill-server 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -34,7 +39,8 @@ for tool in tmux python3; do
   command -v "$tool" >/dev/null || { echo "open.sh: $tool is missing" >&2; exit 2; }
 done
 if [ -n "${WPCONSOLE_BIN:-}" ]; then
-  bin=$WPCONSOLE_BIN
+  # Absolute: the keys step runs the console from another directory.
+  bin=$(realpath "$WPCONSOLE_BIN")
 else
   echo "building wpconsole (release)…" >&2
   cargo build --release --quiet --manifest-path "$root/Cargo.toml"
@@ -114,6 +120,45 @@ first=$(until_shown "$loaded" "$console")
 [ -s "$journal_dir/$day.jsonl.idx" ] || echo "open.sh: no index was written beside the journal" >&2
 reopen=$(until_shown "$loaded" "$console")
 reopen2=$(until_shown "$loaded" "$console")
+# Keys: an arrow key at a time, the time to a changed screen, 30 keys
+# before the export and as many as the export lasts (at most 200).
+mkdir -p "$work/exports"
+# A server of its own: the one just killed may still be going away.
+keys=$(cd "$work/exports" && python3 - "$socket-keys" "$console" <<'PY'
+import re, statistics, subprocess, sys, time
+socket, command = sys.argv[1], sys.argv[2]
+tmux = lambda *a: subprocess.run(["tmux", "-L", socket, *a], capture_output=True, text=True).stdout
+tmux("new-session", "-d", "-s", "k", "-x", "160", "-y", "45", command)
+screen = lambda: tmux("capture-pane", "-p", "-t", "k")
+began = time.monotonic()
+while not re.search(r"loaded [0-9,]+ message", screen()):
+    if time.monotonic() - began > 120:
+        sys.exit("never loaded:\n" + screen())
+    time.sleep(0.01)
+def answered(key):
+    before = screen()
+    sent = time.monotonic()
+    tmux("send-keys", "-t", "k", key)
+    while screen() == before:
+        if time.monotonic() - sent > 5:
+            break
+    return time.monotonic() - sent
+# The log first (Tab until its title is marked focused is not visible in
+# text: the keys move whichever list has focus; both redraw).
+idle = [answered("Up" if n % 2 else "Down") for n in range(30)]
+tmux("send-keys", "-t", "k", "x")
+while "exporting" not in screen():
+    time.sleep(0.005)
+started = time.monotonic()
+busy = []
+while "exporting" in screen() and len(busy) < 200:
+    busy.append(answered("Up" if len(busy) % 2 else "Down"))
+took = time.monotonic() - started
+tmux("kill-server")
+ms = lambda xs: f"{statistics.median(xs) * 1e3:.0f} ms median, {max(xs) * 1e3:.0f} ms worst"
+print(f"keys with no export: {ms(idle)} ({len(idle)} keys); during the export ({took:.1f} s): {ms(busy)} ({len(busy)} keys)")
+PY
+)
 wc_capture=$(seconds wc -l "$work/capture.jsonl")
 grep_capture=$(seconds grep -c vehicleStatus "$work/capture.jsonl")
 foreign=$(until_shown "$loaded" "$bin open $work/capture.jsonl")
@@ -137,3 +182,4 @@ print(f"{'  wc -l (reference)':44} {wc_c:8.3f} {mb(cb, wc_c):8.0f} {1:9.2f}")
 print(f"{'  grep -c (reference)':44} {grep_c:8.3f} {mb(cb, grep_c):8.0f} {grep_c / wc_c:9.2f}")
 print(f"{'  wpconsole open, first (index built)':44} {foreign:8.3f} {mb(cb, foreign):8.0f} {foreign / wc_c:9.2f}")
 PY
+echo "$keys"
