@@ -1,28 +1,24 @@
 //! An alert as the console journals it: the journal's alert record
-//! (`watch::Alert::line`, `"dir":"alert"`) plus `"message_at"`, when the
+//! (`watch::Alert::line`, `"dir":"alert"`) with its `"message_at"`, when the
 //! message it is about was received. The log's sequence numbers are the
 //! session's own, so after a restart the console finds that message by
-//! its time and vehicle; readers of the record (`export --dir alert`,
-//! `Alert::of_line`) pass the extra member over.
+//! its time and vehicle.
 //!
 //! Reading them back: the loader finds them among the day files' index
 //! entries (an entry of their own) and reads their lines.
 
 use crate::domain::watch;
 use crate::tui::panes::alerts::{Alert, Raised};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 /// The journal line of `alert`, about the message received at `about`.
 pub(super) fn line(alert: &watch::Alert, about: Option<DateTime<Utc>>) -> String {
-    let mut line = alert.line();
-    if let Some(about) = about {
-        // The record ends with the object's closing brace.
-        line.pop();
-        line.push_str(",\"message_at\":\"");
-        line.push_str(&about.to_rfc3339_opts(SecondsFormat::Millis, true));
-        line.push_str("\"}");
+    // The record's own member: said once, the console's time first.
+    watch::Alert {
+        message_at: about.or(alert.message_at),
+        ..alert.clone()
     }
-    line
+    .line()
 }
 
 /// The engine's alert as the console lists it.
@@ -43,17 +39,8 @@ pub(super) fn listed(alert: watch::Alert, about: Option<DateTime<Utc>>) -> Alert
 
 /// The alert a journal line records, as the console lists it.
 pub(super) fn of_line(line: &str) -> Option<Alert> {
-    #[derive(serde::Deserialize)]
-    struct About<'a> {
-        #[serde(default)]
-        message_at: Option<&'a str>,
-    }
     let alert = watch::Alert::of_line(line)?;
-    let about = serde_json::from_str::<About<'_>>(line)
-        .ok()
-        .and_then(|about| about.message_at)
-        .and_then(|at| DateTime::parse_from_rfc3339(at).ok())
-        .map(|at| at.with_timezone(&Utc));
+    let about = alert.message_at;
     Some(listed(alert, about))
 }
 
@@ -68,8 +55,8 @@ mod tests {
             vin: Some(crate::domain::Vin::parse("VF3ABCDEFGH123456").unwrap()),
             at: Utc.with_ymd_and_hms(2026, 11, 30, 3, 0, 1).unwrap(),
             seq: Some(3),
-            message_at: None,
             what: watch::AlertKind::Fired,
+            message_at: None,
         }
     }
 
@@ -77,11 +64,24 @@ mod tests {
     fn the_record_keeps_the_journals_form_and_says_when_its_message_came() {
         let about = Utc.with_ymd_and_hms(2026, 11, 30, 3, 0, 0).unwrap();
         let line = line(&alert(), Some(about));
-        let read = watch::Alert {
+        assert_eq!(
+            watch::Alert::of_line(&line),
+            Some(watch::Alert {
+                message_at: Some(about),
+                ..alert()
+            }),
+            "{line}"
+        );
+        assert_eq!(line.matches("message_at").count(), 1, "{line}");
+        // The engine's alerts carry their message's time already: said
+        // once (twice, serde refuses the record and it is lost on reading).
+        let carried = watch::Alert {
             message_at: Some(about),
             ..alert()
         };
-        assert_eq!(watch::Alert::of_line(&line), Some(read), "{line}");
+        let again = super::line(&carried, Some(about));
+        assert_eq!(again.matches("message_at").count(), 1, "{again}");
+        assert_eq!(watch::Alert::of_line(&again), Some(carried));
         let listed = of_line(&line).unwrap();
         assert_eq!(listed.message_at, Some(about));
         assert_eq!(listed.rule, "speeding");
