@@ -61,6 +61,16 @@ pub(super) struct Slot {
 }
 
 impl Slot {
+    /// The flags of a message that went `direction`, its payload JSON or not
+    /// (its place is set apart, [`Slot::set_place`]).
+    pub(super) fn flags_of(direction: super::Direction, is_json: bool) -> u8 {
+        (match direction {
+            super::Direction::Inbound => 0,
+            super::Direction::Outbound => OUTBOUND,
+            super::Direction::Refused => REFUSED,
+        }) | if is_json { JSON } else { 0 }
+    }
+
     pub(super) fn place(&self) -> Place {
         match self.flags & PLACE {
             PLACE_JOURNAL => Place::Journal(self.offset),

@@ -5,7 +5,7 @@
 //! once per run of entries. A reopen reads 40 bytes a message and little
 //! more.
 
-use super::index::{JSON, NONE, OUTBOUND, REFUSED, Slot, UNINTERNED};
+use super::index::{NONE, Slot, UNINTERNED};
 use super::journal::sidecar::{FileNames, IndexEntry};
 use super::{ACTION_NAMES, Direction, History, Place};
 use crate::domain::{Kind, Vin};
@@ -89,11 +89,7 @@ impl History {
                 action,
                 file: 0,
                 kind: kind as u8,
-                flags: match direction {
-                    Direction::Inbound => 0,
-                    Direction::Outbound => OUTBOUND,
-                    Direction::Refused => REFUSED,
-                } | if entry.is_json() { JSON } else { 0 },
+                flags: Slot::flags_of(direction, entry.is_json()),
             };
             slot.set_place(Place::File {
                 file,

@@ -234,11 +234,7 @@ impl History {
             action: self.action_id(action),
             file: 0,
             kind: kind as u8,
-            flags: match direction {
-                Direction::Inbound => 0,
-                Direction::Outbound => OUTBOUND,
-                Direction::Refused => REFUSED,
-            } | if is_json { JSON } else { 0 },
+            flags: Slot::flags_of(direction, is_json),
         };
         slot.set_place(place);
         slot
