@@ -1,5 +1,6 @@
 //! The log's jq filter (`|`): an expression asked of every record that
-//! passes the vehicle, kind and text filters (AND). Over the history it
+//! passes the vehicle and kind filters, the view showing those that pass
+//! it and the text (AND). Over the history it
 //! runs in the background on both cores ([`crate::store::jq_scan`]), the
 //! index-only filters choosing its candidates, its hits streaming in newest
 //! first a piece per tick; a message arriving meanwhile is asked at once. How
