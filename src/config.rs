@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 mod options;
 mod origin;
+pub mod watch_rule;
 pub use options::Options;
 pub use origin::{Origin, Origins};
 
