@@ -350,3 +350,23 @@ fn a_pasted_expression_is_compiled_and_its_first_line_kept() {
     finish_filling(&mut app);
     assert_eq!(app.log_len(), 1);
 }
+
+#[test]
+fn x_exports_what_the_jq_filter_shows() {
+    let mut app = app();
+    three_vehicles(&mut app);
+    apply_jq(&mut app, CLIMATE_ON);
+    assert!(
+        !matches!(key(&mut app, KeyCode::Char('x')), Some(Command::Export(_))),
+        "x waits for the jq scan to fill the view"
+    );
+    let (_, notice) = app.notice().unwrap();
+    assert!(notice.contains("still being applied"), "{notice}");
+    finish_filling(&mut app);
+    let Some(Command::Export(work)) = key(&mut app, KeyCode::Char('x')) else {
+        panic!("x exports");
+    };
+    let (lines, _) = finish_export(&mut app, work);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("\"climateOn\""), "{lines:?}");
+}
