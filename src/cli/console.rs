@@ -105,6 +105,12 @@ pub async fn run(
     .with_cache_bytes(global.options.cache_mb.saturating_mul(1024 * 1024))
     .with_track_timeout(settings.track_timeout)
     .with_certificate(connection.expiry.clone());
+    // `W` saves watch rules in the profile the console runs with.
+    if let Some(profile) = &settings.profile_name
+        && !settings.config_path.as_os_str().is_empty()
+    {
+        app = app.with_rules_file(settings.config_path.clone(), profile.clone());
+    }
     let session = SessionOptions {
         subscriptions: vec![topics.to_filter()],
         // 16,384 messages (about 11 MB at 600 B) absorb a burst; past that the

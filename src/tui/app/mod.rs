@@ -16,6 +16,8 @@ mod msg;
 mod paste;
 mod read;
 mod route;
+mod save_rule;
+pub use save_rule::RuleToSave;
 
 use route::on_key;
 mod status;
@@ -71,6 +73,8 @@ pub struct App {
     /// Tracked messages that went unanswered since the run loop last
     /// took them (for the `unacknowledged` watch rules).
     no_replies: Vec<crate::tui::intake::watching::NoReply>,
+    /// The config file and profile `W` saves watch rules in.
+    rules_file: Option<(std::path::PathBuf, String)>,
     editor: EditorState,
     templates: Vec<Template>,
     /// The account's popup ledger as last read from disk (the run loop
@@ -144,6 +148,7 @@ impl App {
             detail: DetailPane::default(),
             alerts: AlertsPane::default(),
             no_replies: Vec::new(),
+            rules_file: None,
             editor: EditorState::new(&first_template),
             templates: config.templates,
             popups: PopupLedger::default(),
@@ -201,6 +206,13 @@ impl App {
     #[must_use]
     pub fn with_certificate(mut self, watch: Option<ExpiryWatch>) -> Self {
         self.certificate = watch;
+        self
+    }
+
+    /// Where `W` saves watch rules: the config file and the profile.
+    #[must_use]
+    pub fn with_rules_file(mut self, path: std::path::PathBuf, profile: String) -> Self {
+        self.rules_file = Some((path, profile));
         self
     }
 

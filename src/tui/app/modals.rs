@@ -73,6 +73,7 @@ pub(super) fn carry_out(app: &mut App, outcome: Outcome) -> Option<Command> {
             app.set_filter_text(target, "");
         }
         Outcome::JumpTo(text) => jump_to(app, &text),
+        Outcome::SaveRule(name) => return super::save_rule::save(app, &name),
         Outcome::ApplyJq(expression) => {
             app.modal = None;
             let rows = app.log_rows_visible();

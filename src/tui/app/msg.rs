@@ -23,6 +23,8 @@ pub enum Command {
     Export(crate::store::export_feed::ExportWork),
     /// Try the refused login once more.
     RetryLogin,
+    /// Write a watch rule into the profile's config file.
+    SaveRule(super::RuleToSave),
     Quit,
 }
 

@@ -168,6 +168,7 @@ fn on_action(app: &mut App, action: Action) -> Option<Command> {
         }
         Action::Help => open_help(app),
         Action::ShowAlerts => app.alerts.show(true),
+        Action::SaveRule => super::save_rule::open(app),
         Action::FocusNext => app.focus = app.focus.step(true),
         Action::FocusPrevious => app.focus = app.focus.step(false),
         Action::FocusEditor => app.focus = Focus::Editor,

@@ -47,6 +47,7 @@ const K: [Key; 2] = upper('K');
 const T: [Key; 2] = upper('T');
 const A: [Key; 2] = upper('A');
 const C: [Key; 2] = upper('C');
+const W: [Key; 2] = upper('W');
 
 /// Every key of the console.
 pub const DEFAULTS: &[Row] = &[
@@ -309,6 +310,13 @@ pub const DEFAULTS: &[Row] = &[
         action: Action::JumpToTime,
         hint: "time",
         help: "jump to a time: 14:03, yesterday 14:03, 2026-11-28 14:03",
+    },
+    Row {
+        scope: Scope::Log,
+        keys: &W,
+        action: Action::SaveRule,
+        hint: "rule",
+        help: "turn the filter in force (vehicle, kind, text, jq) into a watch rule of the profile: asks its name, says the file written; it applies from the next start",
     },
     Row {
         scope: Scope::Log,
@@ -711,5 +719,26 @@ pub const DEFAULTS: &[Row] = &[
         action: Action::Close,
         hint: "close",
         help: "close the Alerts pane",
+    },
+    Row {
+        scope: Scope::RuleNamePrompt,
+        keys: &[plain(KeyCode::Enter)],
+        action: Action::Accept,
+        hint: "saves",
+        help: "save the rule under the name typed",
+    },
+    Row {
+        scope: Scope::RuleNamePrompt,
+        keys: &[plain(KeyCode::Esc)],
+        action: Action::Close,
+        hint: "closes",
+        help: "close without saving",
+    },
+    Row {
+        scope: Scope::RuleNamePrompt,
+        keys: &[plain(KeyCode::Backspace)],
+        action: Action::DeleteBack,
+        hint: "deletes",
+        help: "delete the last character",
     },
 ];

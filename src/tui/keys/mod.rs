@@ -40,11 +40,13 @@ pub enum Scope {
     Alerts,
     /// Typing the log's jq filter (`|`): letters are text.
     JqPrompt,
+    /// Typing the name of a watch rule made of the log's filter (`W`).
+    RuleNamePrompt,
 }
 
 impl Scope {
     /// Every scope, for the config file's names.
-    pub const ALL: [Scope; 16] = [
+    pub const ALL: [Scope; 17] = [
         Scope::Always,
         Scope::Everywhere,
         Scope::Global,
@@ -61,6 +63,7 @@ impl Scope {
         Scope::TimePrompt,
         Scope::Alerts,
         Scope::JqPrompt,
+        Scope::RuleNamePrompt,
     ];
 
     /// The heading the help gives the scope's keys.
@@ -79,6 +82,7 @@ impl Scope {
             Self::FilterPrompt => "Filter prompt",
             Self::TimePrompt => "Time prompt",
             Self::Alerts => "Alerts",
+            Self::RuleNamePrompt => "Rule name prompt",
             Self::JqPrompt => "jq prompt",
         }
     }
@@ -101,6 +105,7 @@ impl Scope {
             Self::FilterPrompt => "filter-prompt",
             Self::TimePrompt => "time-prompt",
             Self::Alerts => "alerts",
+            Self::RuleNamePrompt => "rule-name-prompt",
             Self::JqPrompt => "jq-prompt",
         }
     }
@@ -109,7 +114,11 @@ impl Scope {
     fn types_text(self) -> bool {
         matches!(
             self,
-            Self::Editor | Self::FilterPrompt | Self::TimePrompt | Self::JqPrompt
+            Self::Editor
+                | Self::FilterPrompt
+                | Self::TimePrompt
+                | Self::JqPrompt
+                | Self::RuleNamePrompt
         )
     }
 
@@ -125,6 +134,7 @@ impl Scope {
                 | Self::TimePrompt
                 | Self::Alerts
                 | Self::JqPrompt
+                | Self::RuleNamePrompt
         )
     }
 }

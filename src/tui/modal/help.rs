@@ -259,6 +259,7 @@ fn place(keys: &KeyTable, step: &Binding) -> String {
             Scope::FilterPrompt => "filter prompt",
             Scope::TimePrompt => "time prompt",
             Scope::Alerts => "alerts pane",
+            Scope::RuleNamePrompt => "rule name prompt",
             Scope::JqPrompt => "jq prompt",
         })
         .collect();

@@ -7,6 +7,7 @@ mod confirm;
 mod filter;
 mod help;
 mod jq;
+mod rule_name;
 mod templates;
 mod time;
 
@@ -14,6 +15,7 @@ pub use confirm::{FleetConfirmation, PublishConfirmation};
 pub use filter::FilterPrompt;
 pub use help::{HelpContent, HelpPopup};
 pub use jq::JqPrompt;
+pub use rule_name::RuleNamePrompt;
 pub use templates::TemplatePicker;
 pub use time::TimePrompt;
 
@@ -40,6 +42,8 @@ pub enum Modal {
     TimePrompt(TimePrompt),
     /// Typing the log's jq filter.
     JqPrompt(JqPrompt),
+    /// Naming the watch rule the log's filter becomes (`W`).
+    RuleName(RuleNamePrompt),
 }
 
 /// A key as a popup receives it.
@@ -77,6 +81,8 @@ pub enum Outcome {
     FilterKept,
     /// The prompt closes and the filter of `target` is cleared.
     FilterCleared(Focus),
+    /// Save the log's filter as a watch rule of this name.
+    SaveRule(String),
     /// Jump the log to the time this text names; the prompt stays open
     /// until it is read.
     JumpTo(String),
@@ -96,6 +102,7 @@ impl Modal {
             Self::FilterPrompt(_) => Scope::FilterPrompt,
             Self::TimePrompt(_) => Scope::TimePrompt,
             Self::JqPrompt(_) => Scope::JqPrompt,
+            Self::RuleName(_) => Scope::RuleNamePrompt,
         }
     }
 
@@ -109,6 +116,7 @@ impl Modal {
             Self::FilterPrompt(prompt) => prompt.handle(input),
             Self::TimePrompt(prompt) => prompt.handle(input),
             Self::JqPrompt(prompt) => prompt.handle(input),
+            Self::RuleName(prompt) => prompt.handle(input),
         }
     }
 
@@ -123,6 +131,7 @@ impl Modal {
             Self::FilterPrompt(_) => {}
             Self::TimePrompt(prompt) => prompt.render(frame, theme),
             Self::JqPrompt(prompt) => prompt.render(frame, theme),
+            Self::RuleName(prompt) => prompt.render(frame, theme),
         }
     }
 

@@ -46,6 +46,25 @@ pub(super) fn carry_out(
             }
             update(app, Msg::PublishedToFleet { sent, refused });
         }
+        Command::SaveRule(save) => {
+            let said = match crate::config::watch_rule::add_watch_rule(
+                &save.path,
+                &save.profile,
+                &save.rule,
+            ) {
+                Ok(()) => (
+                    StatusLevel::Success,
+                    format!(
+                        "rule {:?} saved in {} ([[profiles.{}.watch]]): it applies from the next start",
+                        save.rule.name,
+                        save.path.display(),
+                        save.profile
+                    ),
+                ),
+                Err(err) => (StatusLevel::Error, format!("rule not saved: {err}")),
+            };
+            update(app, Msg::Notice(said.0, said.1));
+        }
         Command::Copy(bytes) => {
             // OSC 52: the terminal (even over SSH) puts it on the clipboard.
             let encoded = base64::engine::general_purpose::STANDARD.encode(&bytes);

@@ -226,3 +226,42 @@ fn a_tracked_message_with_no_reply_is_handed_over_for_the_unacknowledged_rules()
     update(&mut app, Msg::Tick(at + chrono::Duration::seconds(1)));
     assert!(app.take_no_replies().is_empty(), "handed over once");
 }
+
+#[test]
+fn w_turns_the_filter_in_force_into_a_rule_saved_in_the_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    std::fs::write(&path, "# mine\n[profiles.test]\nuid = \"PARTNER1\"\n").unwrap();
+    let mut app = app().with_rules_file(path.clone(), "test".into());
+    three_vehicles(&mut app);
+    focus_on(&mut app, Focus::Log);
+    shift(&mut app, 'W');
+    let notice = app.notice().map(|(_, t)| t.clone()).unwrap_or_default();
+    assert!(notice.contains("no filter in force"), "{notice}");
+    select_vehicle(&mut app, VIN_B);
+    focus_on(&mut app, Focus::Log);
+    shift(&mut app, 'K');
+    shift(&mut app, 'W');
+    assert!(
+        screen(&app).contains("Save the filter as a watch rule"),
+        "{}",
+        screen(&app)
+    );
+    key(&mut app, KeyCode::Enter);
+    assert!(screen(&app).contains("a rule needs a name"));
+    type_text(&mut app, "b content");
+    let Some(Command::SaveRule(save)) = key(&mut app, KeyCode::Enter) else {
+        panic!("no rule to save:\n{}", screen(&app));
+    };
+    assert!(app.modal().is_none());
+    assert_eq!(save.profile, "test");
+    assert_eq!(save.rule.vins, vec![VIN_B.to_owned()]);
+    let when = save.rule.when.clone().unwrap();
+    assert!(when.starts_with(".kind == "), "{when}");
+    crate::config::watch_rule::add_watch_rule(&save.path, &save.profile, &save.rule).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.starts_with("# mine\n[profiles.test]\n"), "{text}");
+    let file: crate::config::ConfigFile = toml::from_str(&text).unwrap();
+    let rules = crate::domain::watch::compile_all(&file.profiles["test"].watch).unwrap();
+    assert_eq!(rules[0].name, "b content");
+}

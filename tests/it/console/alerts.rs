@@ -92,6 +92,35 @@ fn a_rule_fires_the_badge_and_pane_show_it_enter_lands_on_the_message_and_it_sur
         "{screen}"
     );
     terminal.send_keys(&["Escape"]);
+
+    // W: the log's filter in force (a kind) becomes a rule of the profile.
+    terminal.send_keys(&["K"]);
+    terminal
+        .wait_for("content", Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("{screen}"));
+    terminal.send_keys(&["W"]);
+    terminal
+        .wait_for("Save the filter as a watch rule", Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("W did not ask the rule's name:\n{screen}"));
+    terminal.type_text("contents");
+    terminal.send_keys(&["Enter"]);
+    terminal
+        .wait_for("rule \"contents\" saved in", Duration::from_secs(5))
+        .unwrap_or_else(|screen| panic!("the rule was not saved:\n{screen}"));
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        text.starts_with("# the bench car\n[profiles.bench]"),
+        "{text}"
+    );
+    let file: toml::Table = toml::from_str(&text).unwrap();
+    let rules = file["profiles"]["bench"]["watch"].as_array().unwrap();
+    assert_eq!(rules.len(), 2, "{text}");
+    assert_eq!(rules[1]["name"].as_str(), Some("contents"));
+    assert_eq!(
+        rules[1]["when"].as_str(),
+        Some(".kind == \"content\""),
+        "{text}"
+    );
     std::thread::sleep(Duration::from_millis(300));
     quit(&terminal);
 }

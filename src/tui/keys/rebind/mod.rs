@@ -212,6 +212,7 @@ fn place(scope: Scope) -> &'static str {
         Scope::FilterPrompt => "filter prompt",
         Scope::TimePrompt => "time prompt",
         Scope::Alerts => "alerts pane",
+        Scope::RuleNamePrompt => "rule name prompt",
         Scope::JqPrompt => "jq filter prompt",
     }
 }
