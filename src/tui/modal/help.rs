@@ -191,7 +191,7 @@ fn lines(content: HelpContent<'_>, theme: Theme, width: usize, height: u16) -> V
     out.push(Line::raw(""));
     // Said from the help's own keys, so a rebinding shows here too.
     let label = |action| keys.label(Scope::Help, action);
-    let closing = if out.len() + 1 + 2 > usize::from(height) {
+    let closing = if out.len() + 2 + 2 > usize::from(height) {
         format!(
             "{} closes this help; {}, {}, {}, {} scroll it, {} and {} go to its end and top; {} quits from anywhere",
             label(Action::Close),
@@ -210,9 +210,14 @@ fn lines(content: HelpContent<'_>, theme: Theme, width: usize, height: u16) -> V
             label(Action::Interrupt)
         )
     };
-    for text in wrap(&closing, width) {
-        out.push(Line::styled(text, theme.dim()));
-    }
+    // First: a help taller than the screen still says at once how to
+    // close and scroll it.
+    let mut first: Vec<Line<'static>> = wrap(&closing, width)
+        .into_iter()
+        .map(|text| Line::styled(text, theme.dim()))
+        .collect();
+    first.push(Line::raw(""));
+    out.splice(0..0, first);
     out
 }
 
