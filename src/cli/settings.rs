@@ -9,7 +9,7 @@ use crate::domain::{DEFAULT_PREFIX, DEFAULT_SIZE_LIMIT, TopicScheme};
 use crate::mqtt::certificate::{ClientCertificate, Expiry, ExpiryWatch};
 use crate::mqtt::tls::TlsFiles;
 use crate::mqtt::{BrokerUrl, ConnectionSettings, Password, PasswordSource};
-use crate::store::journal::{day_files, flat_day_files};
+use crate::store::journal::{days_between, flat_day_files};
 use chrono::NaiveDate;
 use std::io::IsTerminal as _;
 use std::path::{Path, PathBuf};
@@ -472,11 +472,7 @@ impl AccountJournal {
     /// The account's journal files of the UTC days `first` to `last`
     /// (both included), oldest first; a day without a file is passed over.
     pub fn days(&self, first: NaiveDate, last: NaiveDate) -> Vec<PathBuf> {
-        first
-            .iter_days()
-            .take_while(|day| *day <= last)
-            .flat_map(|day| day_files(&self.dir, day))
-            .collect()
+        days_between(&self.dir, first, last)
     }
 
     /// Where journals of the old flat layout are, when there are any: one

@@ -23,6 +23,29 @@ pub fn day_files(dir: &Path, day: NaiveDate) -> Vec<PathBuf> {
         .collect()
 }
 
+/// The journal files in `dir` of the days `first` to `last` (both
+/// included), oldest first. The directory is listed once: a range of any
+/// length costs the files there are, not the days it spans.
+pub fn days_between(dir: &Path, first: NaiveDate, last: NaiveDate) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut days: Vec<NaiveDate> = entries
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name();
+            let day = name.to_str()?.strip_suffix(".jsonl")?.get(..10)?.to_owned();
+            NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()
+        })
+        .filter(|day| (first..=last).contains(day))
+        .collect();
+    days.sort_unstable();
+    days.dedup();
+    days.into_iter()
+        .flat_map(|day| day_files(dir, day))
+        .collect()
+}
+
 /// Day files lying directly in `root`: journals of the layout before one
 /// journal per account, when every account wrote into one directory. They
 /// stay readable with `open` and `export FILE`, but they are no account's

@@ -24,7 +24,7 @@ mod slot;
 mod tests;
 mod writer;
 
-pub use files::{ReadReport, day_file, day_files, flat_day_files, read};
+pub use files::{ReadReport, day_file, day_files, days_between, flat_day_files, read};
 pub use locations::{LineAt, Locations};
 pub use lock::{KeptElsewhere, LOCK_FILE};
 pub use slot::JournalSlot;
