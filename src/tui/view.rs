@@ -61,6 +61,7 @@ fn panes(frame: &mut Frame, app: &App, theme: Theme, areas: &Areas) {
             history: app.history(),
             deliveries: app.deliveries(),
             offset: app.offset(),
+            now: app.now(),
             prompt: prompt(Focus::Log),
             focused: app.focus() == Focus::Log,
             theme,

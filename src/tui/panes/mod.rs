@@ -96,6 +96,7 @@ mod tests {
                     history: &history,
                     deliveries: &deliveries,
                     offset,
+                    now: Utc.with_ymd_and_hms(2026, 1, 2, 3, 4, 5).unwrap(),
                     prompt: None,
                     keys: &keys,
                     focused: true,

@@ -399,20 +399,27 @@ fn a_message_on_a_topic_the_console_does_not_recognise_shows_its_topic_in_the_ro
 }
 
 #[test]
-fn a_message_of_another_day_than_the_newest_says_its_day_in_the_title() {
-    let mut app = app();
+fn rows_of_another_day_than_today_say_their_day_in_the_title() {
+    let mut both = app();
     let day = 24 * 3600 * 1000;
-    receive(&mut app, &to_topic(VIN_A), b"{}", -day);
-    receive(&mut app, &to_topic(VIN_A), b"{}", 0);
-    focus_on(&mut app, Focus::Log);
-    let title = log_title_line(&app);
+    // Both rows shown cross midnight: the title says which days.
+    receive(&mut both, &to_topic(VIN_A), b"{}", -day);
+    receive(&mut both, &to_topic(VIN_A), b"{}", 0);
+    focus_on(&mut both, Focus::Log);
+    let title = log_title_line(&both);
+    assert!(title.contains("11-23 → 11-24"), "{title}");
+    // Only today's rows: no day.
+    let mut today = app();
+    receive(&mut today, &to_topic(VIN_A), b"{}", 0);
     assert!(
-        !title.contains("11-2"),
-        "the newest day says no day: {title}"
+        !log_title_line(&today).contains("11-2"),
+        "{}",
+        log_title_line(&today)
     );
-    key(&mut app, KeyCode::Up);
-    let title = log_title_line(&app);
+    // A file of another day alone (an `open` of an old capture): its day.
+    let mut old = app();
+    receive(&mut old, &to_topic(VIN_A), b"{}", -day);
+    receive(&mut old, &to_topic(VIN_A), b"{}", -day + 1000);
+    let title = log_title_line(&old);
     assert!(title.contains("Mon 2026-11-23"), "{title}");
-    key(&mut app, KeyCode::Down);
-    assert!(!log_title_line(&app).contains("2026-11-23"));
 }

@@ -1,7 +1,7 @@
 //! Drawing the log: its title (count, filters, search, follow state) and
 //! the window of rows resolved in `update`.
 
-use super::{LogPane, group};
+use super::{LogPane, LogRow, group};
 use crate::domain::PopupAction;
 use crate::domain::tracking::{Deliveries, Delivery};
 use crate::store::{Direction, History};
@@ -24,6 +24,8 @@ pub struct LogView<'a> {
     pub deliveries: &'a Deliveries,
     /// The time zone times are shown in.
     pub offset: FixedOffset,
+    /// Now: rows of another day than today's say their day in the title.
+    pub now: chrono::DateTime<chrono::Utc>,
     /// The filter being typed, when the prompt is open for this pane.
     pub prompt: Option<&'a str>,
     pub focused: bool,
@@ -136,30 +138,32 @@ impl LogPane {
         fit_title(title, room)
     }
 
-    /// The day of the selected message, when it is not the day of the
-    /// newest one: the time column says no day, and scrolling up past
-    /// midnight reads on into the day before.
+    /// The day the rows shown are of, when it is not today (the time
+    /// column says no day): `Sun 2026-11-29`, or `11-29 → 11-30` for rows
+    /// that cross midnight.
     fn day_part(&self, view: &LogView<'_>) -> Option<TitlePart> {
-        let day = |seq: u64| {
-            Some(
-                view.history
-                    .at(seq)?
-                    .with_timezone(&view.offset)
-                    .date_naive(),
+        let day = |row: &LogRow| row.entry.at.with_timezone(&view.offset).date_naive();
+        let first = day(self.window.first()?);
+        let last = day(self.window.last()?);
+        let today = view.now.with_timezone(&view.offset).date_naive();
+        if first == last && last == today {
+            return None;
+        }
+        let (full, short) = if first == last {
+            (
+                format!("{} ", first.format("%a %Y-%m-%d")),
+                format!("{} ", first.format("%m-%d")),
             )
+        } else {
+            let (older, newer) = (first.min(last), first.max(last));
+            let both = format!("{} → {} ", older.format("%m-%d"), newer.format("%m-%d"));
+            (both.clone(), both)
         };
-        let selected = day(self.selected?)?;
-        let newest = day(view.history.end_seq().checked_sub(1)?)?;
-        (selected != newest).then(|| {
-            TitlePart::giving_way(
-                GiveWay::Day,
-                Span::styled(
-                    format!("{} ", selected.format("%a %Y-%m-%d")),
-                    view.theme.key(),
-                ),
-                Span::styled(format!("{} ", selected.format("%m-%d")), view.theme.key()),
-            )
-        })
+        Some(TitlePart::giving_way(
+            GiveWay::Day,
+            Span::styled(full, view.theme.key()),
+            Span::styled(short, view.theme.key()),
+        ))
     }
 
     /// The jq expression with its counts, and the scan's progress while
