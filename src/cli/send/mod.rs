@@ -58,7 +58,8 @@ pub struct SendArgs {
     /// Stamp a correlation id into content and wait for the vehicle's reply carrying it.
     #[arg(long)]
     pub track: bool,
-    /// With --track: how long to wait for the reply (500ms, 30s, 2m) [default: 30s].
+    /// With --track: how long to wait for the reply (500ms, 30s, 2m) [default: the
+    /// profile's track-timeout, 30 s].
     #[arg(long, value_name = "DURATION", requires = "track", value_parser = parse_duration)]
     pub wait: Option<Duration>,
     /// With --track: the field inside content the id is stamped into [default: the
@@ -236,7 +237,7 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
             &rules.tracking,
             id,
             *sent_at,
-            args.wait.unwrap_or(Duration::from_secs(30)),
+            args.wait.unwrap_or(settings.track_timeout),
         )
         .await
         .map_or(Reply::Silent, |(delivery, answer)| {
@@ -257,7 +258,7 @@ pub async fn run(global: &GlobalArgs, args: &SendArgs) -> Result<u8, CliError> {
         prepared.cid.as_deref(),
         &rules.tracking,
         prepared.payload.kind == MessageKind::Popup,
-        args.wait.unwrap_or(Duration::from_secs(30)),
+        args.wait.unwrap_or(settings.track_timeout),
     ))
 }
 

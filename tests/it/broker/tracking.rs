@@ -132,7 +132,7 @@ fn send_track_stamps_the_id_a_dry_run_shows_and_refuses_content_that_cannot_carr
         .output()
         .unwrap();
     assert_eq!(bad_wait.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&bad_wait.stderr).contains("write 500ms, 30s or 2m"));
+    assert!(String::from_utf8_lossy(&bad_wait.stderr).contains("write 500ms, 30s, 5m or 1h"));
 }
 
 fn journal_line(
@@ -312,4 +312,36 @@ fn send_track_of_a_popup_prints_the_drivers_answer_and_exits_by_it() {
             .unwrap_or_else(|| panic!("no answer line {said:?}:\n{stdout}"));
         assert!(line.ends_with(" ms"), "{line}");
     }
+}
+
+#[test]
+fn send_track_waits_the_profiles_track_timeout_when_no_wait_is_given() {
+    let (port, _runtime, _vins) = broker_with_fleet();
+    let sandbox = Sandbox::new();
+    // One home for how long a tracked message waits: the profile's
+    // track-timeout, as the console and watch read it (before: 30 s).
+    let config = sandbox.write("config.toml", "[profiles.lab]\ntrack-timeout = 1\n");
+    let began = std::time::Instant::now();
+    let sent = sandbox
+        .wpconsole()
+        .args(["--config", &config.to_string_lossy(), "--profile", "lab"])
+        .args(connect_args(port))
+        .args([
+            "send",
+            "--vin",
+            VIN,
+            "--content",
+            r#"{"action":"unlock"}"#,
+            "--track",
+        ])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&sent.stderr);
+    assert_eq!(sent.status.code(), Some(4), "{stderr}");
+    assert!(stderr.contains("within 1 s"), "{stderr}");
+    assert!(
+        began.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        began.elapsed()
+    );
 }
