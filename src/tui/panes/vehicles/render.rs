@@ -102,9 +102,7 @@ impl VehiclesPane {
                 let deliveries = view.deliveries.vehicle(vin);
                 let flooded = deliveries.is_some_and(VehicleDeliveries::flooded);
                 let alerts = view.alerts.open_for(vin);
-                let silent = is_silent(view.now, stats.last_seen, view.silent_after)
-                    || flooded
-                    || alerts > 0;
+                let silent = is_silent(view.now, stats.last_seen, view.silent_after) || flooded;
                 // Open alerts: a badge ahead of the label, the row drawn
                 // as a warning (the Alerts pane, `A`, says which).
                 let badge = if alerts > 0 {
@@ -117,6 +115,9 @@ impl VehiclesPane {
                 // too many unacknowledged), `>` the editor's target, `*`
                 // marked for a fleet publish.
                 let flag = |on: bool, c: char| if on { c } else { ' ' };
+                // The row is drawn as a warning when silent or alerted; `!`
+                // says silent only (the badge says alerted).
+                let warned = silent || alerts > 0;
                 let marker = format!(
                     "{}{}{}",
                     flag(silent, '!'),
@@ -136,11 +137,11 @@ impl VehiclesPane {
                             ),
                             label_width
                         ),
-                        stats.rx,
-                        stats.tx,
+                        count(stats.rx),
+                        count(stats.tx),
                         age(view.now, stats.last_seen),
                     ),
-                    silent,
+                    warned,
                 )
             }
         }
@@ -164,5 +165,31 @@ fn vehicle_label(history: &History, stats: &crate::store::VehicleStats) -> Strin
         uids
     } else {
         format!("{uids} · {label}")
+    }
+}
+
+/// A count in at most five cells, so the columns after it keep their
+/// place: 99999, then 105k, then 12M.
+fn count(n: u64) -> String {
+    match n {
+        0..=99_999 => n.to_string(),
+        100_000..=9_999_999 => format!("{}k", n / 1000),
+        _ => format!("{}M", n / 1_000_000),
+    }
+}
+
+#[cfg(test)]
+mod count_tests {
+    #[test]
+    fn a_count_keeps_to_five_cells() {
+        for (n, shown) in [
+            (0, "0"),
+            (99_999, "99999"),
+            (105_947, "105k"),
+            (9_999_999, "9999k"),
+            (12_345_678, "12M"),
+        ] {
+            assert_eq!(super::count(n), shown);
+        }
     }
 }
