@@ -278,8 +278,14 @@ fn heading(out: &mut Vec<Line<'static>>, title: &str, theme: Theme) {
 /// A key and what it does; the description wraps under itself.
 fn row(out: &mut Vec<Line<'static>>, keys: &str, help: &str, theme: Theme, width: usize) {
     let room = width.saturating_sub(KEY_COLUMN).max(10);
+    // Keys wider than their column get a line of their own: the help
+    // would touch them ("Ctrl-W/Alt-Backspacedelete the word").
+    let own_line = Span::raw(keys).width() + 2 >= KEY_COLUMN;
+    if own_line {
+        out.push(Line::from(Span::styled(format!("  {keys}"), theme.key())));
+    }
     for (index, text) in wrap(help, room).into_iter().enumerate() {
-        let lead = if index == 0 {
+        let lead = if index == 0 && !own_line {
             Span::styled(format!("  {keys:<14}"), theme.key())
         } else {
             Span::raw(" ".repeat(KEY_COLUMN))
