@@ -162,7 +162,7 @@ fn the_keys_a_popup_binds_are_the_ones_its_footer_offers() {
         Popup::Fleet,
     ] {
         // Tall enough that the help leaves the footer in sight.
-        let app = opened_on(popup, 100, 70);
+        let app = opened_on(popup, 100, 90);
         let scope = app.modal().as_ref().unwrap().scope();
         let footer = screen(&app).lines().last().unwrap_or_default().to_owned();
         for (keys, hint) in app.keys().hints(scope, crate::tui::keys::Offer::default()) {
