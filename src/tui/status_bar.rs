@@ -89,13 +89,15 @@ fn parts(app: &App, theme: Theme) -> Parts {
         }
         JournalState::Writing { unwritten: 0, .. } => {}
         JournalState::Writing {
-            unwritten, error, ..
-        } => after.push(Span::styled(
-            format!(
-                " journal: {unwritten} unwritten ({}) ",
-                error.as_deref().unwrap_or("unknown reason")
-            ),
-            theme.error(),
+            unwritten,
+            error,
+            writing_again,
+            ..
+        } => after.push(journal_trouble(
+            *unwritten,
+            error.as_deref(),
+            *writing_again,
+            theme,
         )),
     }
     let reason = reason.map(|reason| Span::styled(format!(" {reason} "), theme.error()));
@@ -345,4 +347,28 @@ fn bar(done: u64, total: u64, width: usize) -> String {
         "█".repeat(filled),
         "░".repeat(width - filled)
     )
+}
+
+/// Lines the journal could not write: while it cannot, in red with why;
+/// once it writes again, what was lost, in the past.
+fn journal_trouble(
+    unwritten: u64,
+    error: Option<&str>,
+    writing_again: bool,
+    theme: Theme,
+) -> Span<'static> {
+    let why = error.unwrap_or("unknown reason");
+    if writing_again {
+        // Over: what was lost stays said, beside the gap record the
+        // journal holds.
+        Span::styled(
+            format!(" journal: {unwritten} lost, writing again (it could not: {why}) "),
+            theme.warning(),
+        )
+    } else {
+        Span::styled(
+            format!(" journal: {unwritten} unwritten ({why}) "),
+            theme.error(),
+        )
+    }
 }

@@ -86,6 +86,9 @@ pub struct JournalStats {
     pub unwritten: AtomicU64,
     /// The last write error, in words.
     pub error: Mutex<Option<String>>,
+    /// Lines were written since the last error (a disk that was full has
+    /// room again): the error is the past's.
+    pub writing_again: std::sync::atomic::AtomicBool,
     /// The file being written.
     pub current: Mutex<Option<PathBuf>>,
     /// Bytes queued and not yet written.
@@ -109,6 +112,7 @@ impl JournalStats {
 
     fn fail(&self, count: u64, reason: String) {
         self.unwritten.fetch_add(count, Ordering::Relaxed);
+        self.writing_again.store(false, Ordering::Relaxed);
         if let Ok(mut error) = self.error.lock() {
             *error = Some(reason);
         }

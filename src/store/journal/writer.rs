@@ -90,6 +90,9 @@ impl Writer {
                 self.stats
                     .written
                     .fetch_add(buffered.len() as u64, Ordering::Relaxed);
+                if !buffered.is_empty() {
+                    self.stats.writing_again.store(true, Ordering::Relaxed);
+                }
                 self.stats.locations.set(buffered.into_iter());
             }
             Err(err) => {

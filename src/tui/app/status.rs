@@ -87,6 +87,8 @@ pub enum JournalState {
         /// Lines that could not be written.
         unwritten: u64,
         error: Option<String>,
+        /// Lines were written since the error: it is over.
+        writing_again: bool,
     },
     /// Another console on the account writes its journal: this one writes
     /// none (one writer per journal).

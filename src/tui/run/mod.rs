@@ -303,6 +303,10 @@ fn journal_state(journal: &Journal) -> JournalState {
             .unwritten
             .load(std::sync::atomic::Ordering::Relaxed),
         error: journal.stats.error(),
+        writing_again: journal
+            .stats
+            .writing_again
+            .load(std::sync::atomic::Ordering::Relaxed),
     }
 }
 

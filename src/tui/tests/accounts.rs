@@ -159,6 +159,7 @@ fn the_title_follows_the_journal_kept_elsewhere_then_taken_over() {
             dir: "journal".into(),
             unwritten: 0,
             error: None,
+            writing_again: false,
         }),
     );
     let shown = title(&app);

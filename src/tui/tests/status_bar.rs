@@ -286,11 +286,27 @@ fn journal_trouble_is_shown_with_its_count_and_reason() {
             dir: "/j".into(),
             unwritten: 12,
             error: Some("cannot write the journal: No space left on device".into()),
+            writing_again: false,
         }),
     );
     let shown = screen(&app);
     assert!(
         shown.contains("journal: 12 unwritten (cannot write the journal: No space left"),
+        "{shown}"
+    );
+    // The disk has room again: what was lost is said in the past.
+    update(
+        &mut app,
+        Msg::Journal(crate::tui::app::JournalState::Writing {
+            dir: "/j".into(),
+            unwritten: 12,
+            error: Some("cannot write the journal: No space left on device".into()),
+            writing_again: true,
+        }),
+    );
+    let shown = screen(&app);
+    assert!(
+        shown.contains("journal: 12 lost, writing again (it could not: cannot write"),
         "{shown}"
     );
 }
