@@ -428,8 +428,22 @@ impl History {
     /// Tells where the line of message `seq` went.
     ///
     /// The journal tells it a moment after the push; by then the slot may
-    /// have been spilled, and the file is written through.
+    /// have been spilled, and the file is written through. A spilled slot
+    /// takes its line's file and offset at once when the line is written:
+    /// the journal forgets the places of spilled slots.
     pub fn set_place(&mut self, seq: u64, place: Place) {
+        let place = match (place, &self.journal) {
+            (Place::Journal(ticket), Some(journal)) if self.slots.is_spilled(seq) => {
+                match journal.locations.find(ticket) {
+                    LineAt::Written { path, offset } => Place::File {
+                        file: self.add_file(path.as_ref().clone()),
+                        offset,
+                    },
+                    LineAt::Pending | LineAt::Unwritten => place,
+                }
+            }
+            _ => place,
+        };
         self.slots.update(seq, |slot| slot.set_place(place));
     }
 

@@ -83,6 +83,11 @@ impl Slots {
         }
     }
 
+    /// Whether slot `seq` is in the spill file (no longer in memory).
+    pub(super) fn is_spilled(&self, seq: u64) -> bool {
+        seq < self.spilled
+    }
+
     pub(super) fn len(&self) -> u64 {
         self.spilled + self.tail.len() as u64
     }

@@ -319,3 +319,52 @@ fn spilled_messages_take_their_lines_places_and_the_journal_forgets_them() {
         );
     }
 }
+
+#[test]
+fn a_published_line_placed_after_its_slot_spilled_is_read_back_once_the_journal_forgot_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = journal::Journal::start(journal::JournalConfig::new(dir.path().into()));
+    let mut history = History::new(100, []);
+    history.set_cache_bytes(0);
+    // Enough kept that the published line is still known when its place
+    // comes, not once the rest of the flood has spilled.
+    history.places_kept = 600;
+    history.attach_journal(journal.stats.clone());
+    // Published, its line queued; a flood spills its slot before the
+    // journal says where the line went.
+    let published = inbound(VIN, r#"{"published":true}"#);
+    let ticket = journal.append(published.received_at, published.journal_line());
+    let seq = history.push_inbound(&published, Place::Nowhere);
+    let flood: Vec<(InboundMessage, u64)> = (0..1000)
+        .map(|n| {
+            let message = inbound(VIN, &format!("{{\"n\":{n}}}"));
+            let ticket = journal.append(message.received_at, message.journal_line());
+            (message, ticket)
+        })
+        .collect();
+    journal.close();
+    let (first, rest) = flood.split_at(500);
+    for (message, ticket) in first {
+        history.push_inbound(message, Place::Journal(*ticket));
+    }
+    history.set_place(seq, Place::Journal(ticket));
+    for (message, ticket) in rest {
+        history.push_inbound(message, Place::Journal(*ticket));
+    }
+    assert_eq!(
+        journal.stats.locations.find(ticket),
+        journal::LineAt::Pending,
+        "forgotten"
+    );
+    // A payload that closes the cache's block: the published one leaves memory.
+    let large = inbound(VIN, &format!("{{\"pad\":\"{}\"}}", "x".repeat(1 << 20)));
+    history.push_inbound(&large, Place::Nowhere);
+    assert!(history.cached(seq).is_none());
+    let entry = history.by_seq(seq).unwrap();
+    assert_eq!(
+        entry.payload,
+        &br#"{"published":true}"#[..],
+        "{:?}",
+        entry.unavailable
+    );
+}
