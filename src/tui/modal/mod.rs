@@ -7,6 +7,7 @@ mod confirm;
 mod filter;
 mod help;
 mod jq;
+mod line_field;
 mod rule_name;
 mod templates;
 mod time;
