@@ -10,6 +10,7 @@
 //! [`JqScan`] is the whole scan for a caller that pumps it on each tick;
 //! [`JqScanJob`] and [`History::jq_items`] its parts.
 
+use super::block_read::BlockReader;
 use super::index::Place;
 use super::journal::LineAt;
 use super::read_back::Files;
@@ -17,9 +18,7 @@ use super::workers::OrderedWorkers;
 use super::{History, LogEntry, LogFilter};
 use crate::domain::jq::{JqFilter, Verdict};
 use std::collections::HashMap;
-use std::fs::File;
 use std::ops::ControlFlow;
-use std::os::unix::fs::FileExt as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -374,8 +373,7 @@ const TAIL: u64 = 64 * 1024;
 /// Reads the lines of one file at many offsets in large blocks.
 #[derive(Default)]
 struct LineBlocks {
-    block: Vec<u8>,
-    open: HashMap<Arc<PathBuf>, File>,
+    blocks: BlockReader,
     files: Files,
 }
 
@@ -399,9 +397,10 @@ impl LineBlocks {
             let (group, after) = rest.split_at(count);
             rest = after;
             let last = group.last().map_or(first, |&(_, offset)| offset);
-            let at_end = match self.read(path, first, last - first + TAIL) {
+            let at_end = match self.blocks.read(path, first, last - first + TAIL) {
                 Ok(at_end) => at_end,
-                Err(why) => {
+                Err(err) => {
+                    let why = format!("cannot read {}: {err}", path.display());
                     for &(index, _) in group {
                         each(index, Err(why.clone()));
                     }
@@ -410,14 +409,13 @@ impl LineBlocks {
             };
             for &(index, offset) in group {
                 let start = usize::try_from(offset - first).unwrap_or(usize::MAX);
-                let within =
-                    self.block
-                        .get(start..)
-                        .and_then(|from| match memchr::memchr(b'\n', from) {
-                            Some(end) => Some(&from[..end]),
-                            None if at_end => Some(from),
-                            None => None,
-                        });
+                let within = self.blocks.block.get(start..).and_then(|from| {
+                    match memchr::memchr(b'\n', from) {
+                        Some(end) => Some(&from[..end]),
+                        None if at_end => Some(from),
+                        None => None,
+                    }
+                });
                 match within {
                     Some(line) => each(index, Ok(line)),
                     // Longer than the block holds: on its own.
@@ -429,37 +427,6 @@ impl LineBlocks {
             }
         }
         Some(())
-    }
-
-    /// Reads up to `len` bytes at `offset` of `path` into the block;
-    /// whether the file ended before `len`.
-    fn read(&mut self, path: &Arc<PathBuf>, offset: u64, len: u64) -> Result<bool, String> {
-        let cannot = |err: std::io::Error| format!("cannot read {}: {err}", path.display());
-        if !self.open.contains_key(path) {
-            if self.open.len() >= 64 {
-                self.open.clear();
-            }
-            let file = File::open(path.as_path()).map_err(cannot)?;
-            self.open.insert(path.clone(), file);
-        }
-        let file = self
-            .open
-            .get(path)
-            .ok_or_else(|| format!("cannot read {}", path.display()))?;
-        let len = usize::try_from(len).map_err(|_| "a block too large".to_owned())?;
-        self.block.resize(len, 0);
-        let mut filled = 0;
-        while filled < len {
-            let read = file
-                .read_at(&mut self.block[filled..], offset + filled as u64)
-                .map_err(cannot)?;
-            if read == 0 {
-                break;
-            }
-            filled += read;
-        }
-        self.block.truncate(filled);
-        Ok(filled < len)
     }
 }
 

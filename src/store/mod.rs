@@ -15,6 +15,7 @@
 //! reading it back in `read_back`, the log's filter and the search's pieces
 //! in `filter`, the per-vehicle statistics in `vehicles`.
 
+mod block_read;
 mod cache;
 mod entry;
 pub mod export;

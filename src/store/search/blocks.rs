@@ -11,11 +11,9 @@
 //! ASCII (whose case folds beyond bytes) checks every line.
 
 use super::Needle;
+use crate::store::block_read::BlockReader;
 use crate::store::read_back::Files;
 use memchr::memmem::Finder;
-use std::collections::HashMap;
-use std::fs::File;
-use std::os::unix::fs::FileExt as _;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -35,9 +33,8 @@ pub(super) struct LineScan {
     /// The needle, ASCII-lower-cased, and as JSON escapes it (if that
     /// differs), and the base64 mark; none when every line is checked.
     finders: Vec<Finder<'static>>,
-    block: Vec<u8>,
+    blocks: BlockReader,
     folded: Vec<u8>,
-    open: HashMap<Arc<PathBuf>, File>,
 }
 
 impl LineScan {
@@ -59,9 +56,8 @@ impl LineScan {
         };
         Self {
             finders,
-            block: Vec::new(),
+            blocks: BlockReader::default(),
             folded: Vec::new(),
-            open: HashMap::new(),
         }
     }
 
@@ -105,7 +101,7 @@ impl LineScan {
             return 0;
         };
         let wanted = last - first + TAIL;
-        let Ok(at_end) = self.read(path, first, wanted) else {
+        let Ok(at_end) = self.blocks.read(path, first, wanted) else {
             return group.len() as u64;
         };
         // Where each line is in the block; a line running past it is read
@@ -114,13 +110,13 @@ impl LineScan {
         let mut long = Vec::new();
         for &(index, offset) in group {
             let start = usize::try_from(offset - first).unwrap_or(usize::MAX);
-            let Some(from) = self.block.get(start..) else {
+            let Some(from) = self.blocks.block.get(start..) else {
                 long.push((index, offset));
                 continue;
             };
             match memchr::memchr(b'\n', from) {
                 Some(end) => spans.push((index, start, start + end)),
-                None if at_end => spans.push((index, start, self.block.len())),
+                None if at_end => spans.push((index, start, self.blocks.block.len())),
                 None => long.push((index, offset)),
             }
         }
@@ -128,7 +124,7 @@ impl LineScan {
         let mut unreadable = 0;
         for (&(index, start, end), candidate) in spans.iter().zip(candidate) {
             if candidate {
-                match payload_of(&self.block[start..end]) {
+                match payload_of(&self.blocks.block[start..end]) {
                     Some(payload) => hit[index] = needle.is_in(&payload),
                     None => unreadable += 1,
                 }
@@ -143,40 +139,13 @@ impl LineScan {
         unreadable
     }
 
-    /// Reads up to `len` bytes at `offset` of `path` into the block;
-    /// whether the file ended before `len`.
-    fn read(&mut self, path: &Arc<PathBuf>, offset: u64, len: u64) -> Result<bool, ()> {
-        if !self.open.contains_key(path) {
-            if self.open.len() >= 64 {
-                self.open.clear();
-            }
-            let file = File::open(path.as_path()).map_err(drop)?;
-            self.open.insert(path.clone(), file);
-        }
-        let file = self.open.get(path).ok_or(())?;
-        let len = usize::try_from(len).map_err(drop)?;
-        self.block.resize(len, 0);
-        let mut filled = 0;
-        while filled < len {
-            let read = file
-                .read_at(&mut self.block[filled..], offset + filled as u64)
-                .map_err(drop)?;
-            if read == 0 {
-                break;
-            }
-            filled += read;
-        }
-        self.block.truncate(filled);
-        Ok(filled < len)
-    }
-
     /// Which of the block's lines may hold the needle.
     fn candidates(&mut self, spans: &[(usize, usize, usize)]) -> Vec<bool> {
         if self.finders.is_empty() {
             return vec![true; spans.len()];
         }
         self.folded.clear();
-        self.folded.extend_from_slice(&self.block);
+        self.folded.extend_from_slice(&self.blocks.block);
         self.folded.make_ascii_lowercase();
         let mut candidate = vec![false; spans.len()];
         for finder in &self.finders {
