@@ -269,21 +269,33 @@ fn search_items_go_newest_first_and_name_hits_skip_the_payload() {
     );
 }
 
-#[test]
-fn spilled_messages_take_their_lines_places_and_the_journal_forgets_them() {
+/// A history of 100 slots in memory reading back through a journal (no
+/// payload cache), keeping `places_kept` places past its spilled slots.
+fn journaled_history(places_kept: u64) -> (tempfile::TempDir, journal::Journal, History) {
     let dir = tempfile::tempdir().unwrap();
     let journal = journal::Journal::start(journal::JournalConfig::new(dir.path().into()));
     let mut history = History::new(100, []);
     history.set_cache_bytes(0);
-    history.places_kept = 10;
+    history.places_kept = places_kept;
     history.attach_journal(journal.stats.clone());
-    let messages: Vec<(InboundMessage, u64)> = (0..1000)
+    (dir, journal, history)
+}
+
+/// `count` messages `{"n":N}` appended to `journal`, with their tickets.
+fn journaled(journal: &journal::Journal, count: usize) -> Vec<(InboundMessage, u64)> {
+    (0..count)
         .map(|n| {
             let message = inbound(VIN, &format!("{{\"n\":{n}}}"));
             let ticket = journal.append(message.received_at, message.journal_line());
             (message, ticket)
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn spilled_messages_take_their_lines_places_and_the_journal_forgets_them() {
+    let (_dir, journal, mut history) = journaled_history(10);
+    let messages = journaled(&journal, 1000);
     journal.close();
     for (message, ticket) in &messages {
         history.push_inbound(message, Place::Journal(*ticket));
@@ -322,26 +334,15 @@ fn spilled_messages_take_their_lines_places_and_the_journal_forgets_them() {
 
 #[test]
 fn a_published_line_placed_after_its_slot_spilled_is_read_back_once_the_journal_forgot_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let journal = journal::Journal::start(journal::JournalConfig::new(dir.path().into()));
-    let mut history = History::new(100, []);
-    history.set_cache_bytes(0);
     // Enough kept that the published line is still known when its place
     // comes, not once the rest of the flood has spilled.
-    history.places_kept = 600;
-    history.attach_journal(journal.stats.clone());
+    let (_dir, journal, mut history) = journaled_history(600);
     // Published, its line queued; a flood spills its slot before the
     // journal says where the line went.
     let published = inbound(VIN, r#"{"published":true}"#);
     let ticket = journal.append(published.received_at, published.journal_line());
     let seq = history.push_inbound(&published, Place::Nowhere);
-    let flood: Vec<(InboundMessage, u64)> = (0..1000)
-        .map(|n| {
-            let message = inbound(VIN, &format!("{{\"n\":{n}}}"));
-            let ticket = journal.append(message.received_at, message.journal_line());
-            (message, ticket)
-        })
-        .collect();
+    let flood = journaled(&journal, 1000);
     journal.close();
     let (first, rest) = flood.split_at(500);
     for (message, ticket) in first {
