@@ -81,8 +81,8 @@ impl VehiclesPane {
                     "   {:<18}{} rx {:<5} tx {:<5}",
                     "all vehicles",
                     pad("", label_width),
-                    history.rx,
-                    history.tx
+                    count(history.rx),
+                    count(history.tx)
                 ),
                 false,
             ),
@@ -91,7 +91,7 @@ impl VehiclesPane {
                     "   {:<18}{} rx {:<5}",
                     "unrecognised",
                     pad("(other topics)", label_width),
-                    history.unrecognised
+                    count(history.unrecognised)
                 ),
                 false,
             ),
@@ -169,7 +169,7 @@ fn vehicle_label(history: &History, stats: &crate::store::VehicleStats) -> Strin
 }
 
 /// A count in at most five cells, so the columns after it keep their
-/// place: 99999, then 105k, then 12M.
+/// place on every row, the totals' too: 99999, then 105k, then 12M.
 fn count(n: u64) -> String {
     match n {
         0..=99_999 => n.to_string(),
