@@ -92,6 +92,14 @@ fn a_rule_fires_the_badge_and_pane_show_it_enter_lands_on_the_message_and_it_sur
         "{screen}"
     );
     terminal.send_keys(&["Escape"]);
+    // Closed before the next key: an Escape read together with the key
+    // after it is that key with Alt.
+    terminal
+        .wait_until(
+            |screen| !screen.contains("┌ Alerts: "),
+            Duration::from_secs(5),
+        )
+        .unwrap_or_else(|screen| panic!("Escape did not close the Alerts pane:\n{screen}"));
 
     // W: the log's filter in force (a kind) becomes a rule of the profile.
     terminal.send_keys(&["K"]);
